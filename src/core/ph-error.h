@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PH_ERROR (ph_error_quark ())
+
+typedef enum
+{
+  PH_ERROR_FAILED,          /* anything without a better code */
+  PH_ERROR_INVALID_ADDRESS, /* HOST[:PORT] that does not parse */
+  PH_ERROR_CONNECTION,      /* refused, unreachable, reset by the peer */
+  PH_ERROR_TIMED_OUT,       /* connect timeout, silent peer */
+  PH_ERROR_BAD_HEADER,      /* incomplete or malformed header */
+  PH_ERROR_NEGATIVE_SIZE,   /* header announces a negative size */
+  PH_ERROR_NO_SPACE,        /* announced size exceeds the folder's free space */
+  PH_ERROR_SHORT,           /* the stream ended before `size` bytes */
+  PH_ERROR_FILE_CHANGED,    /* the file being sent grew or shrank */
+  PH_ERROR_BUSY,            /* too many connections at once */
+  PH_ERROR_DECLINED,        /* refused by the person receiving */
+  PH_ERROR_FOLDER,          /* receive folder missing or not writable */
+  PH_ERROR_NOT_REGULAR,     /* tried to send a folder, device, ... */
+} PhError;
+
+GQuark ph_error_quark (void);
+
+G_END_DECLS

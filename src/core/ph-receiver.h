@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ph-transfer.h"
+
+G_BEGIN_DECLS
+
+#define PH_TYPE_RECEIVER (ph_receiver_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhReceiver, ph_receiver, PH, RECEIVER, GObject)
+
+PhReceiver *ph_receiver_new                  (GFile       *directory);
+GFile      *ph_receiver_get_directory        (PhReceiver  *self);
+void        ph_receiver_set_directory        (PhReceiver  *self,
+                                              GFile       *directory);
+const char *ph_receiver_get_prefix           (PhReceiver  *self);
+void        ph_receiver_set_prefix           (PhReceiver  *self,
+                                              const char  *prefix);
+const char *ph_receiver_get_bind_address     (PhReceiver  *self);
+void        ph_receiver_set_bind_address     (PhReceiver  *self,
+                                              const char  *address);
+guint       ph_receiver_get_port             (PhReceiver  *self);
+void        ph_receiver_set_port             (PhReceiver  *self,
+                                              guint        port);
+guint       ph_receiver_get_header_timeout   (PhReceiver  *self);
+void        ph_receiver_set_header_timeout   (PhReceiver  *self,
+                                              guint        msec);
+guint       ph_receiver_get_idle_timeout     (PhReceiver  *self);
+void        ph_receiver_set_idle_timeout     (PhReceiver  *self,
+                                              guint        msec);
+guint       ph_receiver_get_max_transfers    (PhReceiver  *self);
+void        ph_receiver_set_max_transfers    (PhReceiver  *self,
+                                              guint        max_transfers);
+guint       ph_receiver_get_max_pending      (PhReceiver  *self);
+void        ph_receiver_set_max_pending      (PhReceiver  *self,
+                                              guint        max_pending);
+gboolean    ph_receiver_get_require_approval (PhReceiver  *self);
+void        ph_receiver_set_require_approval (PhReceiver  *self,
+                                              gboolean     require_approval);
+gboolean    ph_receiver_get_listening        (PhReceiver  *self);
+gboolean    ph_receiver_start                (PhReceiver  *self,
+                                              GError     **error);
+void        ph_receiver_stop                 (PhReceiver  *self);
+void        ph_receiver_cancel_all           (PhReceiver  *self);
+guint       ph_receiver_clean_leftovers      (PhReceiver  *self);
+
+G_END_DECLS

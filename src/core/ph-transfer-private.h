@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ph-transfer.h"
+
+G_BEGIN_DECLS
+
+/* Engine-side mutators. set_bytes_done may be called from a worker
+ * thread; the others only from the transfer's main context. */
+PhTransfer *ph_transfer_new_incoming   (const char     *peer,
+                                        const char     *name,
+                                        gint64          size);
+void        ph_transfer_set_state      (PhTransfer     *self,
+                                        PhTransferState state);
+void        ph_transfer_set_size       (PhTransfer     *self,
+                                        gint64          size);
+void        ph_transfer_set_peer       (PhTransfer     *self,
+                                        const char     *peer);
+void        ph_transfer_set_bytes_done (PhTransfer     *self,
+                                        gint64          bytes_done);
+void        ph_transfer_set_file       (PhTransfer     *self,
+                                        GFile          *file);
+void        ph_transfer_fail           (PhTransfer     *self,
+                                        const GError   *error);
+
+G_END_DECLS
