@@ -1,1 +1,397 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef _GNU_SOURCE
+# define _GNU_SOURCE /* renameat2 */
+#endif
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+# include <sys/syscall.h>
+#endif
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "ph-naming.h"
+
+#ifndef RENAME_NOREPLACE
+# define RENAME_NOREPLACE (1 << 0)
+#endif
+
+/* Longest extension (dot included) that shortening keeps and variants
+ * put the number in front of. */
+#define MAX_EXTENSION_BYTES 16
+
+/* Byte offset of the extension's dot in @name, or strlen (@name) when it
+ * has none. "archive.tar.gz" keeps ".tar.gz"; a leading dot is not an
+ * extension; "version 1.2 notes" has none (no spaces in extensions). */
+static gsize
+find_extension (const char *name)
+{
+  gsize len = strlen (name);
+  const char *dot = strrchr (name, '.');
+  gsize offset;
+
+  if (dot == NULL || dot == name || dot[1] == '\0')
+    return len;
+  if (strchr (dot, ' ') != NULL || len - (dot - name) > MAX_EXTENSION_BYTES)
+    return len;
+
+  offset = dot - name;
+  if (offset > 4 && g_ascii_strncasecmp (name + offset - 4, ".tar", 4) == 0 &&
+      len - (offset - 4) <= MAX_EXTENSION_BYTES)
+    offset -= 4;
+
+  return offset;
+}
+
+/**
+ * ph_naming_truncate:
+ * @name: valid UTF-8
+ * @max_bytes: the longest result wanted, in bytes (at least 2 * 16)
+ *
+ * Shortens @name to at most @max_bytes bytes, cutting at a character
+ * boundary and keeping the extension.
+ *
+ * Returns: (transfer full): the shortened name, or a copy of @name
+ */
+char *
+ph_naming_truncate (const char *name,
+                    gsize       max_bytes)
+{
+  gsize len;
+  gsize ext;
+  gsize cut;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (max_bytes >= 2 * MAX_EXTENSION_BYTES, NULL);
+
+  len = strlen (name);
+  if (len <= max_bytes)
+    return g_strdup (name);
+
+  ext = find_extension (name);
+  cut = max_bytes - (len - ext);
+
+  /* name[cut] is the first byte left out: never let it be the middle of
+   * a character. */
+  while (cut > 0 && ((guchar) name[cut] & 0xC0) == 0x80)
+    cut--;
+
+  return g_strdup_printf ("%.*s%s", (int) cut, name, name + ext);
+}
+
+/* Control characters (C0, DEL, C1), line separators and bidirectional
+ * overrides: they break terminals and listings or disguise extensions
+ * ("photo\u202Egpj.exe"). */
+static gboolean
+is_unsafe (gunichar c)
+{
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) ||
+         c == 0x2028 || c == 0x2029 ||
+         (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Where a name cut at byte 128 by struct.pack() really ends: before an
+ * incomplete last character. */
+static gsize
+drop_partial_tail (const guint8 *p,
+                   gsize         len)
+{
+  gsize i = len;
+  guint8 lead;
+  gsize need;
+
+  while (i > 0 && len - i < 3 && (p[i - 1] & 0xC0) == 0x80)
+    i--;
+  if (i == 0)
+    return len;
+
+  lead = p[i - 1];
+  if (lead >= 0xF0 && lead <= 0xF4)
+    need = 4;
+  else if (lead >= 0xE0 && lead < 0xF0)
+    need = 3;
+  else if (lead >= 0xC2 && lead < 0xE0)
+    need = 2;
+  else
+    return len;
+
+  return len - (i - 1) < need ? i - 1 : len;
+}
+
+/**
+ * ph_naming_sanitize:
+ * @raw: (array length=len): the name bytes of a received header
+ * @len: length of @raw
+ *
+ * Turns whatever a peer sent into a safe file name, following the
+ * receiving rules of SPEC.md: NULs stripped at both ends, a character cut
+ * at the end dropped, only the last component after '/' or '\\' kept,
+ * invalid UTF-8 replaced by U+FFFD (one per bad byte, so the name still
+ * shows that something was there), control characters and bidirectional
+ * overrides replaced by '_', leading dots and spaces removed so that the
+ * file is never hidden, at most %PH_NAMING_MAX_BYTES bytes; an empty
+ * result becomes %PH_NAMING_DEFAULT_NAME.
+ *
+ * Returns: (transfer full): a valid UTF-8 name without any '/'
+ */
+char *
+ph_naming_sanitize (const guint8 *raw,
+                    gsize         len)
+{
+  g_autoptr(GString) name = NULL;
+  const char *p;
+  const char *end;
+  gsize start = 0;
+  gsize skip = 0;
+
+  g_return_val_if_fail (raw != NULL || len == 0, NULL);
+
+  while (start < len && raw[start] == '\0')
+    start++;
+  while (len > start && raw[len - 1] == '\0')
+    len--;
+  len = start + drop_partial_tail (raw + start, len - start);
+
+  name = g_string_sized_new (len - start + 1);
+  p = (const char *) raw + start;
+  end = (const char *) raw + len;
+
+  while (p < end)
+    {
+      gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_unichar (name, 0xFFFD);
+          p++;
+          continue;
+        }
+
+      if (c == '/' || c == '\\')
+        g_string_truncate (name, 0);
+      else if (is_unsafe (c))
+        g_string_append_c (name, '_');
+      else
+        g_string_append_len (name, p, g_utf8_next_char (p) - p);
+
+      p = g_utf8_next_char (p);
+    }
+
+  while (skip < name->len && (name->str[skip] == '.' || name->str[skip] == ' '))
+    skip++;
+  g_string_erase (name, 0, skip);
+  while (name->len > 0 && name->str[name->len - 1] == ' ')
+    g_string_truncate (name, name->len - 1);
+
+  if (name->len == 0)
+    return g_strdup (PH_NAMING_DEFAULT_NAME);
+
+  return ph_naming_truncate (name->str, PH_NAMING_MAX_BYTES);
+}
+
+/**
+ * ph_naming_variant:
+ * @name: a sanitised name
+ * @n: the variant number
+ *
+ * "photo.jpg", 2 → "photo (2).jpg"; "archive.tar.gz" → "archive (2).tar.gz";
+ * "README" → "README (2)". Variant 1 (or 0) is the name itself.
+ *
+ * Returns: (transfer full): the numbered name
+ */
+char *
+ph_naming_variant (const char *name,
+                   guint       n)
+{
+  gsize ext;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (n <= 1)
+    return g_strdup (name);
+
+  ext = find_extension (name);
+
+  return g_strdup_printf ("%.*s (%u)%s", (int) ext, name, n, name + ext);
+}
+
+static int
+rename_noreplace (const char *from,
+                  int         dir_fd,
+                  const char *to)
+{
+#if defined(HAVE_RENAMEAT2)
+  return renameat2 (AT_FDCWD, from, dir_fd, to, RENAME_NOREPLACE);
+#elif defined(__linux__) && defined(SYS_renameat2)
+  return syscall (SYS_renameat2, AT_FDCWD, from, dir_fd, to, RENAME_NOREPLACE);
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+/* Claims @to for @from without ever replacing someone else's file; on
+ * failure returns -1 with errno set (EEXIST: the name is taken). Moves to
+ * the next method in *method when the file system lacks one. */
+static int
+commit_once (PhNamingCommitMethod *method,
+             const char           *from,
+             int                   dir_fd,
+             const char           *to)
+{
+  int fd;
+  int saved_errno;
+
+  switch (*method)
+    {
+    case PH_NAMING_COMMIT_RENAME:
+      if (rename_noreplace (from, dir_fd, to) == 0)
+        return 0;
+      if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return -1;
+      *method = PH_NAMING_COMMIT_LINK;
+      G_GNUC_FALLTHROUGH;
+
+    case PH_NAMING_COMMIT_LINK:
+      if (linkat (AT_FDCWD, from, dir_fd, to, 0) == 0)
+        {
+          /* The file is safe under its final name already: a stale
+           * temporary name is only untidy. */
+          if (unlink (from) != 0)
+            g_debug ("Could not remove %s: %s", from, g_strerror (errno));
+          return 0;
+        }
+      if (errno != EPERM && errno != ENOTSUP && errno != ENOSYS && errno != EMLINK)
+        return -1;
+      *method = PH_NAMING_COMMIT_EXCLUSIVE;
+      G_GNUC_FALLTHROUGH;
+
+    case PH_NAMING_COMMIT_EXCLUSIVE:
+    default:
+      /* Last resort: claim the name with an exclusive create, then
+       * replace our own empty placeholder. */
+      fd = openat (dir_fd, to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0)
+        return -1;
+      close (fd);
+      if (renameat (AT_FDCWD, from, dir_fd, to) == 0)
+        return 0;
+      saved_errno = errno;
+      unlinkat (dir_fd, to, 0);
+      errno = saved_errno;
+      return -1;
+    }
+}
+
+/**
+ * ph_naming_commit_with:
+ * @temporary: the finished file, in @directory
+ * @directory: the receive folder
+ * @name: the wanted name (sanitised, prefix included)
+ * @method: the first method to try; the next ones are used when the file
+ *   system does not support it (tests force each one this way)
+ * @error: return location for a #GError
+ *
+ * See ph_naming_commit().
+ *
+ * Returns: (transfer full): the file's final location, or %NULL
+ */
+GFile *
+ph_naming_commit_with (GFile                *temporary,
+                       GFile                *directory,
+                       const char           *name,
+                       PhNamingCommitMethod  method,
+                       GError              **error)
+{
+  g_autofree char *from = NULL;
+  g_autofree char *dir_path = NULL;
+  g_autofree char *dir_display = NULL;
+  int dir_fd;
+
+  g_return_val_if_fail (G_IS_FILE (temporary), NULL);
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  from = g_file_get_path (temporary);
+  dir_path = g_file_get_path (directory);
+  if (from == NULL || dir_path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Files can only be received into a local folder"));
+      return NULL;
+    }
+  dir_display = g_filename_display_name (dir_path);
+
+  dir_fd = open (dir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not open the folder “%s”: %s"),
+                   dir_display, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  for (guint n = 1; n <= PH_NAMING_MAX_VARIANTS; n++)
+    {
+      g_autofree char *candidate = ph_naming_variant (name, n);
+      int saved_errno;
+
+      if (commit_once (&method, from, dir_fd, candidate) == 0)
+        {
+          close (dir_fd);
+          return g_file_get_child (directory, candidate);
+        }
+
+      saved_errno = errno;
+      if (saved_errno == EEXIST)
+        continue;
+
+      close (dir_fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not save “%s” in “%s”: %s"),
+                   candidate, dir_display, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  close (dir_fd);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+               _("Could not save “%s” in “%s”: %u files with this name exist already"),
+               name, dir_display, PH_NAMING_MAX_VARIANTS);
+  return NULL;
+}
+
+/**
+ * ph_naming_commit:
+ * @temporary: the finished file, in @directory
+ * @directory: the receive folder
+ * @name: the wanted name (sanitised, prefix included)
+ * @error: return location for a #GError
+ *
+ * Moves @temporary to @directory/@name, or to the first free numbered
+ * variant of it. Never replaces an existing file and never checks before
+ * renaming: the file system decides atomically (renameat2() with
+ * RENAME_NOREPLACE, else link() + unlink(), else an exclusive create), so
+ * concurrent transfers of one name always end in distinct files.
+ *
+ * Returns: (transfer full): the file's final location, or %NULL
+ */
+GFile *
+ph_naming_commit (GFile       *temporary,
+                  GFile       *directory,
+                  const char  *name,
+                  GError     **error)
+{
+  return ph_naming_commit_with (temporary, directory, name,
+                                PH_NAMING_COMMIT_RENAME, error);
+}

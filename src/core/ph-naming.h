@@ -7,6 +7,22 @@ G_BEGIN_DECLS
 
 #define PH_NAMING_DEFAULT_NAME "received-file"
 
+/* Longest sanitised name, in bytes: NAME_MAX (255) leaves room for a
+ * prefix such as "new_" and a variant such as " (10000)". */
+#define PH_NAMING_MAX_BYTES 200
+
+/* How many numbered variants ph_naming_commit() tries before giving up. */
+#define PH_NAMING_MAX_VARIANTS 10000
+
+/* How ph_naming_commit() claims the final name; each falls back to the
+ * next where the file system lacks it. */
+typedef enum
+{
+  PH_NAMING_COMMIT_RENAME,    /* renameat2 (RENAME_NOREPLACE) */
+  PH_NAMING_COMMIT_LINK,      /* link () + unlink () */
+  PH_NAMING_COMMIT_EXCLUSIVE, /* O_EXCL placeholder, then rename () over it */
+} PhNamingCommitMethod;
+
 char  *ph_naming_sanitize (const guint8 *raw,
                            gsize         len);
 char  *ph_naming_variant  (const char   *name,
@@ -15,5 +31,12 @@ GFile *ph_naming_commit   (GFile        *temporary,
                            GFile        *directory,
                            const char   *name,
                            GError      **error);
+char  *ph_naming_truncate (const char   *name,
+                           gsize         max_bytes);
+GFile *ph_naming_commit_with (GFile                *temporary,
+                              GFile                *directory,
+                              const char           *name,
+                              PhNamingCommitMethod  method,
+                              GError              **error);
 
 G_END_DECLS

@@ -14,6 +14,10 @@ char     *ph_wire_shorten_name  (const char *name);
 void      ph_wire_encode_header (const char *name,
                                  gint64      size,
                                  guint8      header[PH_WIRE_HEADER_SIZE]);
+void      ph_wire_encode_raw    (const guint8 *name,
+                                 gsize         name_len,
+                                 gint64        size,
+                                 guint8        header[PH_WIRE_HEADER_SIZE]);
 void      ph_wire_decode_header (const guint8  header[PH_WIRE_HEADER_SIZE],
                                  GBytes      **raw_name,
                                  gint64       *size);
