@@ -196,8 +196,8 @@ test_wire_python (void)
     "",
     "a name with spaces.tar.gz",
     "emoji 🦆 name",
-    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bin", /* 128 bytes */
+    ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.bin"), /* 128 bytes */
   };
   const gint64 sizes[] = { 0, 1, -1, 1024, G_GINT64_CONSTANT (5368709120), G_MAXINT64, G_MININT64 };
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
