@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "posthouse-core.h"
+
+#include "ph-cli.h"
+
+/* How long cancelled transfers get to remove their temporary files. */
+#define SHUTDOWN_GRACE_SECONDS 10
+
+typedef struct
+{
+  GMainLoop  *loop;
+  PhReceiver *receiver;
+  GPtrArray  *active;    /* PhTransfer, not finished yet */
+  PhTransfer *first;     /* with --once: the one transfer we wait for */
+  gboolean    once;
+  gboolean    stopping;
+  int         exit_code;
+  int         signum;
+  guint       grace_id;
+} ReceiveRun;
+
+static gboolean
+grace_expired_cb (gpointer user_data)
+{
+  ReceiveRun *run = user_data;
+
+  run->grace_id = 0;
+  ph_cli_error (_("Transfers did not stop in time; leaving anyway"));
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+shut_down (ReceiveRun *run)
+{
+  if (run->stopping)
+    return;
+
+  run->stopping = TRUE;
+  ph_receiver_stop (run->receiver);
+  ph_receiver_cancel_all (run->receiver);
+
+  /* Quit only once each cancelled transfer has cleaned up after
+   * itself, so that nothing partial is left behind. */
+  if (run->active->len == 0)
+    g_main_loop_quit (run->loop);
+  else
+    run->grace_id = g_timeout_add_seconds (SHUTDOWN_GRACE_SECONDS, grace_expired_cb, run);
+}
+
+static void
+report_finished (ReceiveRun *run,
+                 PhTransfer *transfer)
+{
+  const char *name = ph_transfer_get_name (transfer);
+  const char *peer = ph_transfer_get_peer (transfer);
+
+  switch (ph_transfer_get_state (transfer))
+    {
+    case PH_TRANSFER_DONE:
+      {
+        GFile *file = ph_transfer_get_file (transfer);
+        g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+        /* Raw bytes, flushed at once: scripts read this through a pipe. */
+        fprintf (stdout, "saved %s\n", path ? path : name);
+        fflush (stdout);
+      }
+      break;
+
+    case PH_TRANSFER_CANCELLED:
+      if (!run->stopping || run->signum == 0)
+        ph_cli_error (_("“%s” from %s: cancelled"), name, peer);
+      break;
+
+    case PH_TRANSFER_FAILED:
+    default:
+      ph_cli_error (_("“%s” from %s: %s"), name, peer,
+                    ph_transfer_get_error_message (transfer));
+      break;
+    }
+}
+
+static void
+transfer_state_cb (PhTransfer *transfer,
+                   GParamSpec *pspec,
+                   ReceiveRun *run)
+{
+  if (!ph_transfer_is_finished (transfer))
+    return;
+
+  g_signal_handlers_disconnect_by_func (transfer, transfer_state_cb, run);
+  report_finished (run, transfer);
+
+  if (run->once && transfer == run->first)
+    {
+      run->exit_code = ph_transfer_get_state (transfer) == PH_TRANSFER_DONE
+                       ? PH_CLI_EXIT_OK : PH_CLI_EXIT_FAILED;
+      g_ptr_array_remove (run->active, transfer);
+      shut_down (run);
+    }
+  else
+    g_ptr_array_remove (run->active, transfer);
+
+  if (run->stopping && run->active->len == 0)
+    g_main_loop_quit (run->loop);
+}
+
+static void
+transfer_added_cb (PhReceiver *receiver,
+                   PhTransfer *transfer,
+                   ReceiveRun *run)
+{
+  if (run->once && run->first == NULL)
+    {
+      /* Like the original: one transfer, then done. */
+      run->first = transfer;
+      ph_receiver_stop (receiver);
+    }
+
+  if (!ph_transfer_is_finished (transfer))
+    {
+      g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
+
+      g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (transfer),
+                  size, ph_transfer_get_peer (transfer));
+    }
+
+  g_ptr_array_add (run->active, g_object_ref (transfer));
+  g_signal_connect (transfer, "notify::state", G_CALLBACK (transfer_state_cb), run);
+  transfer_state_cb (transfer, NULL, run);
+
+  /* Arrived while shutting down: it must not outlive us. */
+  if (run->stopping && !ph_transfer_is_finished (transfer))
+    ph_transfer_cancel (transfer);
+}
+
+static void
+connection_failed_cb (PhReceiver   *receiver,
+                      const char   *peer,
+                      const GError *error,
+                      ReceiveRun   *run)
+{
+  ph_cli_error (_("Connection from %s: %s"), peer, error->message);
+}
+
+static gboolean
+interrupt (ReceiveRun *run,
+           int         signum)
+{
+  if (run->stopping && run->signum != 0)
+    {
+      /* Asked twice: stop waiting. */
+      g_main_loop_quit (run->loop);
+      return G_SOURCE_CONTINUE;
+    }
+
+  run->signum = signum;
+  if (run->stopping)
+    return G_SOURCE_CONTINUE;
+  shut_down (run);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+sigint_cb (gpointer user_data)
+{
+  return interrupt (user_data, SIGINT);
+}
+
+static gboolean
+sigterm_cb (gpointer user_data)
+{
+  return interrupt (user_data, SIGTERM);
+}
+
+static GFile *
+default_directory (void)
+{
+  const char *download = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (download == NULL)
+    return g_file_new_for_path (g_get_home_dir ());
+
+  directory = g_file_new_for_path (download);
+  if (!g_file_make_directory_with_parents (directory, NULL, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    return g_file_new_for_path (g_get_home_dir ());
+  return g_steal_pointer (&directory);
+}
+
+int
+ph_cli_receive (int    argc,
+                char **argv)
+{
+  int port = PH_DEFAULT_PORT;
+  gboolean once = FALSE;
+  g_autofree char *bind = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *prefix = NULL;
+  g_auto(GStrv) rest = NULL;
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      N_("Listen on port N (default 6666; 0 picks a free port)"), N_("N") },
+    { "bind", 'b', 0, G_OPTION_ARG_STRING, &bind,
+      N_("Listen only on this local address (default: all interfaces)"), N_("ADDR") },
+    { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &dir,
+      N_("Save files into DIR (default: the Downloads folder)"), N_("DIR") },
+    { "once", 0, 0, G_OPTION_ARG_NONE, &once,
+      N_("Exit after the first transfer (status 0 if it was saved)"), NULL },
+    { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix,
+      N_("Put STR before every saved name (“new_” names files like the Python receiver)"),
+      N_("STR") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(PhReceiver) receiver = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GPtrArray) active = NULL;
+  g_autofree char *directory_path = NULL;
+  guint sigint_id, sigterm_id;
+  ReceiveRun run = { 0 };
+
+  g_set_prgname (PH_CLI_NAME " receive");
+  context = g_option_context_new (NULL);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Wait for files sent by “posthouse-cli send”, Posthouse or the original Python "
+      "sender, and save them into a folder. A name that is taken gets a number; a file "
+      "appears under its name only once it arrived completely."));
+  g_option_context_set_description (context,
+    _("Each saved file is printed on standard output as “saved PATH”; refusals and "
+      "failures go to standard error. Without --once it runs until interrupted "
+      "(Ctrl+C or SIGTERM): transfers in progress are cancelled and their partial "
+      "files removed; the exit status is then 130 or 143."));
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      ph_cli_error ("%s", error->message);
+      return PH_CLI_EXIT_USAGE;
+    }
+
+  if (rest != NULL && rest[0] != NULL)
+    {
+      ph_cli_error (_("Unexpected argument “%s” (see “posthouse-cli receive --help”)"), rest[0]);
+      return PH_CLI_EXIT_USAGE;
+    }
+  if (port < 0 || port > G_MAXUINT16)
+    {
+      ph_cli_error (_("Invalid port %d: a port is a number from 0 to 65535"), port);
+      return PH_CLI_EXIT_USAGE;
+    }
+  if (prefix != NULL && (strchr (prefix, '/') != NULL || strchr (prefix, '\\') != NULL))
+    {
+      ph_cli_error (_("The prefix “%s” must not contain a slash"), prefix);
+      return PH_CLI_EXIT_USAGE;
+    }
+
+  if (dir != NULL)
+    directory = g_file_new_for_commandline_arg (dir);
+  else
+    directory = default_directory ();
+  directory_path = g_file_get_path (directory);
+
+  if (g_file_query_file_type (directory, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
+    {
+      ph_cli_error (_("%s: no such folder"), directory_path);
+      return PH_CLI_EXIT_FAILED;
+    }
+
+  receiver = ph_receiver_new (directory);
+  ph_receiver_set_port (receiver, port);
+  if (bind != NULL)
+    ph_receiver_set_bind_address (receiver, bind);
+  if (prefix != NULL)
+    ph_receiver_set_prefix (receiver, prefix);
+
+  /* Temporary files of an earlier run that was killed. */
+  ph_receiver_clean_leftovers (receiver);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  active = g_ptr_array_new_with_free_func (g_object_unref);
+  run.loop = loop;
+  run.receiver = receiver;
+  run.active = active;
+  run.once = once;
+
+  g_signal_connect (receiver, "transfer-added", G_CALLBACK (transfer_added_cb), &run);
+  g_signal_connect (receiver, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
+
+  if (!ph_receiver_start (receiver, &error))
+    {
+      ph_cli_error (_("Cannot receive on port %d: %s"), port, error->message);
+      return PH_CLI_EXIT_FAILED;
+    }
+
+  if (bind != NULL)
+    g_printerr (_("Listening on %s port %u, saving into %s\n"),
+                bind, ph_receiver_get_port (receiver), directory_path);
+  else
+    g_printerr (_("Listening on port %u (all interfaces), saving into %s\n"),
+                ph_receiver_get_port (receiver), directory_path);
+
+  sigint_id = g_unix_signal_add (SIGINT, sigint_cb, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, sigterm_cb, &run);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_clear_handle_id (&run.grace_id, g_source_remove);
+  ph_receiver_stop (receiver);
+  g_signal_handlers_disconnect_by_data (receiver, &run);
+  for (guint i = 0; i < active->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (active, i), &run);
+
+  if (run.signum != 0)
+    return PH_CLI_EXIT_INTERRUPTED + run.signum;
+  return run.exit_code;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PH_CLI_NAME "posthouse-cli"
+
+/* Exit statuses, also listed in `posthouse-cli --help`. */
+enum
+{
+  PH_CLI_EXIT_OK          = 0,
+  PH_CLI_EXIT_FAILED      = 1,  /* a transfer failed, or listening failed */
+  PH_CLI_EXIT_USAGE       = 2,  /* bad command line */
+  PH_CLI_EXIT_INTERRUPTED = 128 /* + the signal number: 130 SIGINT, 143 SIGTERM */
+};
+
+void ph_cli_error (const char *format,
+                   ...) G_GNUC_PRINTF (1, 2);
+int  ph_cli_send     (int    argc,
+                      char **argv);
+int  ph_cli_receive  (int    argc,
+                      char **argv);
+
+G_END_DECLS

@@ -1,0 +1,507 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# posthouse-cli against Python peers that speak the original scripts'
+# wire format, and the command line's own behaviour. Real processes,
+# real sockets on loopback, real files in temporary folders.
+#
+#   POSTHOUSE_CLI=path/to/posthouse-cli test_interop.py [TestClass ...]
+
+import os
+import pty
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLI = os.environ.get('POSTHOUSE_CLI', '')
+PYTHON = os.environ.get('PYTHON', sys.executable)
+PY_SEND = os.path.join(HERE, 'py_send.py')
+PY_RECEIVE = os.path.join(HERE, 'py_receive.py')
+
+# Generous bounds: a test fails instead of hanging, never because a
+# loaded machine is slow.
+TIMEOUT = 30
+
+# Leftover names a receiver may use for data in flight.
+PARTIAL = re.compile(r'(\.part|\.tmp|~)$|^\.')
+
+
+def cli_env(**extra):
+    env = dict(os.environ)
+    env.setdefault('LC_ALL', 'C.UTF-8')
+    env.update(extra)
+    return env
+
+
+def make_file(folder, name, size, seed=1):
+    path = os.path.join(folder, name)
+    block = bytes((seed * 31 + i * 7) % 251 for i in range(4096))
+    with open(path, 'wb') as fp:
+        left = size
+        while left > 0:
+            fp.write(block[:left])
+            left -= len(block[:left])
+    return path
+
+
+def read(path):
+    with open(path, 'rb') as fp:
+        return fp.read()
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class Process:
+    """A background process whose stdout/stderr lines are collected by
+    threads, so that a test can wait for a line with a deadline."""
+
+    def __init__(self, argv, **kwargs):
+        self.argv = argv
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, **kwargs)
+        self.lines = {'stdout': [], 'stderr': []}
+        self.cond = threading.Condition()
+        self.threads = [
+            threading.Thread(target=self._read, args=(self.proc.stdout, 'stdout'), daemon=True),
+            threading.Thread(target=self._read, args=(self.proc.stderr, 'stderr'), daemon=True),
+        ]
+        for t in self.threads:
+            t.start()
+
+    def _read(self, pipe, which):
+        for raw in iter(pipe.readline, b''):
+            line = raw.decode('utf-8', 'surrogateescape').rstrip('\n')
+            with self.cond:
+                self.lines[which].append(line)
+                self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait_line(self, which, pattern, timeout=TIMEOUT):
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        seen = 0
+        with self.cond:
+            while True:
+                for line in self.lines[which][seen:]:
+                    m = regex.search(line)
+                    if m:
+                        return m
+                seen = len(self.lines[which])
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and
+                                 not any(t.is_alive() for t in self.threads)):
+                    raise AssertionError('{0}: no {1} line matching {2!r}; got {3!r} '
+                                         '(exit {4})'.format(self.argv[:2], which, pattern,
+                                                             self.lines, self.proc.poll()))
+                self.cond.wait(min(left, 0.2))
+
+    def wait(self, timeout=TIMEOUT):
+        code = self.proc.wait(timeout)
+        for t in self.threads:
+            t.join(timeout)
+        return code
+
+    def text(self, which):
+        with self.cond:
+            return '\n'.join(self.lines[which])
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for t in self.threads:
+            t.join(5)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+class InteropTestCase(unittest.TestCase):
+
+    def setUp(self):
+        if not CLI or not os.access(CLI, os.X_OK):
+            self.fail('POSTHOUSE_CLI must point at the built posthouse-cli')
+        self.src = self.tmpdir('src')
+        self.dst = self.tmpdir('dst')
+
+    def tmpdir(self, tag):
+        path = tempfile.mkdtemp(prefix='posthouse-interop-{0}-'.format(tag))
+        self.addCleanup(shutil.rmtree, path, True)
+        return path
+
+    # -- processes -------------------------------------------------------
+
+    def start(self, argv, **kwargs):
+        proc = Process(argv, **kwargs)
+        self.addCleanup(proc.kill)
+        return proc
+
+    def cli(self, *args, timeout=TIMEOUT, env=None):
+        return subprocess.run([CLI] + list(args), stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=timeout,
+                              env=env or cli_env())
+
+    def start_cli_receive(self, *args, folder=None):
+        proc = self.start([CLI, 'receive', '--port', '0', '--bind', '127.0.0.1',
+                           '--dir', folder or self.dst] + list(args), env=cli_env())
+        m = proc.wait_line('stderr', r'Listening on .*port (\d+)')
+        return proc, int(m.group(1))
+
+    def start_py_receive(self, folder=None, bind='127.0.0.1'):
+        proc = self.start([PYTHON, PY_RECEIVE, '0', folder or self.dst, bind])
+        m = proc.wait_line('stdout', r'^(\d+)$')
+        return proc, int(m.group(1))
+
+    def py_send(self, port, path, host='127.0.0.1'):
+        result = subprocess.run([PYTHON, PY_SEND, host, str(port), path],
+                                capture_output=True, timeout=TIMEOUT)
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    # -- assertions ------------------------------------------------------
+
+    def saved_path(self, proc):
+        return proc.wait_line('stdout', r'^saved (.*)$').group(1)
+
+    def assertSameContent(self, a, b):
+        self.assertEqual(os.path.getsize(a), os.path.getsize(b))
+        self.assertTrue(read(a) == read(b), '{0} and {1} differ'.format(a, b))
+
+    def assertOnlyFiles(self, folder, names):
+        self.assertEqual(sorted(os.listdir(folder)), sorted(names))
+
+    def assertNothingPartial(self, folder):
+        leftovers = [n for n in os.listdir(folder) if PARTIAL.search(n)]
+        self.assertEqual(leftovers, [], 'partial files left in {0}'.format(folder))
+
+
+class PythonToCli(InteropTestCase):
+    """The original sender's format into `posthouse-cli receive`."""
+
+    def receive_one(self, name, size=300 * 1024, *args):
+        path = make_file(self.src, name, size)
+        proc, port = self.start_cli_receive('--once', *args)
+        self.py_send(port, path)
+        saved = self.saved_path(proc)
+        self.assertEqual(proc.wait(), 0, proc.text('stderr'))
+        self.assertEqual(os.path.dirname(saved), self.dst)
+        self.assertSameContent(path, saved)
+        self.assertOnlyFiles(self.dst, [os.path.basename(saved)])
+        return os.path.basename(saved)
+
+    def test_plain(self):
+        self.assertEqual(self.receive_one('photo.jpg'), 'photo.jpg')
+
+    def test_empty(self):
+        self.assertEqual(self.receive_one('empty.txt', 0), 'empty.txt')
+
+    def test_utf8_name(self):
+        self.assertEqual(self.receive_one('照片.png'), '照片.png')
+
+    def test_overlong_name(self):
+        # 127 ASCII bytes, then 照 (3 bytes) straddles byte 128: struct
+        # cuts it, the receiver must drop the partial character.
+        name = 'x' * 127 + '照片' * 12 + '.png'
+        self.assertEqual(len(name.encode()), 200)
+        saved = self.receive_one(name)
+        saved.encode('utf-8')  # a valid name, no surrogate escapes
+        self.assertEqual(saved, 'x' * 127)
+
+    def test_prefix_new(self):
+        self.assertEqual(self.receive_one('holiday.jpg', 5000, '--prefix', 'new_'),
+                         'new_holiday.jpg')
+
+    def test_taken_name_gets_number(self):
+        make_file(self.dst, 'photo.jpg', 10, seed=9)
+        before = read(os.path.join(self.dst, 'photo.jpg'))
+        path = make_file(self.src, 'photo.jpg', 20000)
+        proc, port = self.start_cli_receive('--once')
+        self.py_send(port, path)
+        saved = self.saved_path(proc)
+        self.assertEqual(proc.wait(), 0)
+        self.assertEqual(os.path.basename(saved), 'photo (2).jpg')
+        self.assertSameContent(path, saved)
+        self.assertEqual(read(os.path.join(self.dst, 'photo.jpg')), before)
+
+    def test_several_connections(self):
+        proc, port = self.start_cli_receive()
+        paths = [make_file(self.src, 'file{0}.bin'.format(i), 1000 * i + 1, seed=i)
+                 for i in range(3)]
+        for path in paths:
+            self.py_send(port, path)
+            saved = self.saved_path(proc)
+            proc.lines['stdout'].clear()
+            self.assertSameContent(path, saved)
+        proc.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(), 128 + signal.SIGTERM)
+        self.assertOnlyFiles(self.dst, [os.path.basename(p) for p in paths])
+
+
+class CliToPython(InteropTestCase):
+    """`posthouse-cli send` into the original receiver's behaviour."""
+
+    def send_one(self, name, size=300 * 1024, host='127.0.0.1', bind='127.0.0.1'):
+        path = make_file(self.src, name, size)
+        receiver, port = self.start_py_receive(bind=bind)
+        result = self.cli('send', '{0}:{1}'.format(host, port), path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, b'')
+        self.assertEqual(receiver.wait(), 0, receiver.text('stderr'))
+        saved = self.saved_path(receiver)
+        self.assertSameContent(path, saved)
+        self.assertOnlyFiles(self.dst, [os.path.basename(saved)])
+        return os.path.basename(saved)
+
+    def test_plain(self):
+        self.assertEqual(self.send_one('holiday.jpg'), 'new_holiday.jpg')
+
+    def test_empty(self):
+        self.assertEqual(self.send_one('empty', 0), 'new_empty')
+
+    def test_utf8_name(self):
+        self.assertEqual(self.send_one('照片.png'), 'new_照片.png')
+
+    def test_overlong_name(self):
+        # Cut at byte 128 this would split a character and crash the
+        # receiver's strict decode; the CLI must shorten it itself.
+        name = '照片' * 32 + '.png'
+        self.assertEqual(len(name.encode()), 196)
+        saved = self.send_one(name)
+        self.assertTrue(saved.startswith('new_照片'), saved)
+        self.assertTrue(saved.endswith('.png'), saved)
+        sent = saved[len('new_'):]
+        self.assertLessEqual(len(sent.encode()), 128)
+        self.assertGreater(len(sent.encode()), 100)
+        self.assertTrue(name.startswith(sent[:-len('.png')]))
+
+    def test_port_option_overrides(self):
+        path = make_file(self.src, 'a.txt', 100)
+        receiver, port = self.start_py_receive()
+        result = self.cli('send', '--port', str(port), '127.0.0.1:1', path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(receiver.wait(), 0)
+        self.assertSameContent(path, os.path.join(self.dst, 'new_a.txt'))
+
+    def test_ipv6_literal(self):
+        try:
+            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+                s.bind(('::1', 0))
+        except OSError:
+            self.skipTest('no IPv6 loopback here')
+        self.assertEqual(self.send_one('v6.bin', 5000, host='[::1]', bind='::1'),
+                         'new_v6.bin')
+
+
+class CliBehaviour(InteropTestCase):
+    """What a person or a script sees: messages, exit codes, signals."""
+
+    def test_help_without_display(self):
+        env = cli_env()
+        for var in ('DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS'):
+            env.pop(var, None)
+        for args, words in ((['--help'], [b'send', b'receive', b'Exit status']),
+                            (['send', '--help'], [b'HOST[:PORT] FILE', b'--port']),
+                            (['receive', '--help'], [b'--dir', b'--once', b'--prefix', b'--bind'])):
+            result = self.cli(*args, env=env)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn(b'Usage:', result.stdout)
+            for word in words:
+                self.assertIn(word, result.stdout)
+
+    def test_version(self):
+        result = self.cli('--version')
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout.decode(), r'^posthouse-cli \d+\.\d+')
+
+    def test_usage_errors(self):
+        for args in ([], ['frobnicate'], ['send'], ['send', '127.0.0.1'],
+                     ['send', '--port', '70000', '127.0.0.1', '/etc/hostname'],
+                     ['send', 'no:such:address:', '/etc/hostname'],
+                     ['receive', '--port', '-3'], ['receive', 'extra'],
+                     ['receive', '--bogus']):
+            result = self.cli(*args)
+            self.assertEqual(result.returncode, 2, (args, result.stderr))
+            self.assertIn(b'posthouse-cli', result.stderr)
+
+    def test_send_connection_refused(self):
+        path = make_file(self.src, 'holiday.jpg', 100)
+        port = free_port()
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), path)
+        self.assertEqual(result.returncode, 1)
+        err = result.stderr.decode()
+        self.assertIn('posthouse-cli: ', err)
+        self.assertIn('holiday.jpg', err)
+        self.assertIn('refused', err.lower())
+        self.assertIn('127.0.0.1:{0}'.format(port), err)
+        self.assertIn('receive mode', err)
+
+    def test_send_missing_file_and_folder(self):
+        proc, port = self.start_cli_receive()
+        missing = os.path.join(self.src, 'missing.jpg')
+        folder = self.tmpdir('folder')
+        for path in (missing, folder):
+            result = self.cli('send', '127.0.0.1:{0}'.format(port), path)
+            self.assertEqual(result.returncode, 1, path)
+            err = result.stderr.decode()
+            self.assertIn(os.path.basename(path), err)
+            self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertIn('No such file', self.cli('send', '127.0.0.1:{0}'.format(port),
+                                               missing).stderr.decode())
+        self.assertEqual(os.listdir(self.dst), [])
+        self.assertEqual(proc.lines['stdout'], [])
+
+    def test_several_files_in_one_send(self):
+        proc, port = self.start_cli_receive()
+        paths = [make_file(self.src, name, size, seed=size)
+                 for name, size in (('one.txt', 10), ('two.bin', 700000), ('三.txt', 3))]
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), *paths)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for path in paths:
+            self.assertSameContent(path, os.path.join(self.dst, os.path.basename(path)))
+        for _ in paths:
+            self.saved_path(proc)
+        proc.proc.send_signal(signal.SIGINT)
+        self.assertEqual(proc.wait(), 128 + signal.SIGINT)
+
+    def test_one_failure_among_several(self):
+        proc, port = self.start_cli_receive()
+        good = [make_file(self.src, 'a.txt', 10), make_file(self.src, 'b.txt', 20)]
+        missing = os.path.join(self.src, 'nope.txt')
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), good[0], missing, good[1])
+        self.assertEqual(result.returncode, 1)
+        self.assertIn(b'nope.txt', result.stderr)
+        for path in good:
+            self.assertSameContent(path, os.path.join(self.dst, os.path.basename(path)))
+
+    def test_receive_busy_port(self):
+        first, port = self.start_cli_receive()
+        result = self.cli('receive', '--port', str(port), '--bind', '127.0.0.1',
+                          '--dir', self.dst, timeout=15)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(str(port).encode(), result.stderr)
+        self.assertIn(b'posthouse-cli: ', result.stderr)
+
+    def test_receive_missing_folder(self):
+        missing = os.path.join(self.dst, 'not-there')
+        result = self.cli('receive', '--port', '0', '--dir', missing, timeout=15)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn(b'not-there', result.stderr)
+        self.assertFalse(os.path.exists(missing))
+
+    def test_send_progress_on_terminal(self):
+        proc, port = self.start_cli_receive('--once')
+        path = make_file(self.src, 'progress.bin', 3 * 1024 * 1024)
+        master, slave = pty.openpty()
+        try:
+            child = subprocess.Popen([CLI, 'send', '127.0.0.1:{0}'.format(port), path],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=slave, env=cli_env(COLUMNS='100'))
+            os.close(slave)
+            slave = -1
+            output = b''
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:  # EIO once the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            self.assertEqual(child.wait(TIMEOUT), 0, output)
+            child.stdout.close()
+        finally:
+            os.close(master)
+            if slave >= 0:
+                os.close(slave)
+        text = output.decode('utf-8', 'replace')
+        self.assertIn('progress.bin', text)
+        self.assertIn('100%', text)
+        self.assertIn('3.1 MB', text)
+        self.assertTrue(text.endswith('\n'), text)
+        self.assertEqual(proc.wait(), 0)
+
+    def test_no_progress_when_not_a_terminal(self):
+        proc, port = self.start_cli_receive('--once')
+        path = make_file(self.src, 'quiet.bin', 100000)
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr, b'')
+        self.assertEqual(proc.wait(), 0)
+
+    def slow_sender(self, port, name=b'big.bin', size=100 * 1024 * 1024, data=64 * 1024):
+        """Announces a big file, sends a little of it and stays silent."""
+        s = socket.create_connection(('127.0.0.1', port), timeout=TIMEOUT)
+        self.addCleanup(s.close)
+        s.sendall(struct.pack('128sq', name, size))
+        s.sendall(b'\x07' * data)
+        return s
+
+    def interrupt_mid_file(self, signum, *args):
+        proc, port = self.start_cli_receive(*args)
+        self.slow_sender(port)
+        proc.wait_line('stderr', r'Receiving .*big\.bin')
+        # The data is on its way into a temporary file in the folder.
+        deadline = time.monotonic() + TIMEOUT
+        while not os.listdir(self.dst) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertNotEqual(os.listdir(self.dst), [], 'no temporary file while receiving')
+        proc.proc.send_signal(signum)
+        self.assertEqual(proc.wait(), 128 + signum, proc.text('stderr'))
+        self.assertEqual(os.listdir(self.dst), [])
+        self.assertEqual(proc.lines['stdout'], [])
+
+    def test_sigterm_mid_file_leaves_nothing(self):
+        self.interrupt_mid_file(signal.SIGTERM)
+
+    def test_sigint_mid_file_leaves_nothing(self):
+        self.interrupt_mid_file(signal.SIGINT, '--once')
+
+    def test_sigterm_while_idle(self):
+        proc, port = self.start_cli_receive()
+        proc.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(proc.wait(), 128 + signal.SIGTERM)
+
+    def test_once_short_transfer_fails(self):
+        proc, port = self.start_cli_receive('--once')
+        s = self.slow_sender(port, name=b'short.bin', size=1000, data=10)
+        s.close()
+        self.assertEqual(proc.wait(), 1)
+        self.assertIn('short.bin', proc.text('stderr'))
+        self.assertEqual(proc.lines['stdout'], [])
+        self.assertEqual(os.listdir(self.dst), [])
+
+    def test_sigterm_during_send(self):
+        # A receiver that reads the header and then nothing: the sender
+        # blocks once the socket buffers are full.
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind(('127.0.0.1', 0))
+            server.listen(1)
+            port = server.getsockname()[1]
+            path = make_file(self.src, 'big.bin', 64 * 1024 * 1024)
+            sender = self.start([CLI, 'send', '127.0.0.1:{0}'.format(port), path],
+                                env=cli_env())
+            server.settimeout(TIMEOUT)
+            conn, _ = server.accept()
+            self.addCleanup(conn.close)
+            conn.recv(136)
+            time.sleep(0.3)
+            sender.proc.send_signal(signal.SIGTERM)
+            self.assertEqual(sender.wait(), 128 + signal.SIGTERM)
+            self.assertIn('big.bin', sender.text('stderr'))
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
