@@ -13,6 +13,9 @@ PhSender *ph_sender_new                 (void);
 guint     ph_sender_get_connect_timeout (PhSender            *self);
 void      ph_sender_set_connect_timeout (PhSender            *self,
                                          guint                seconds);
+guint     ph_sender_get_idle_timeout    (PhSender            *self);
+void      ph_sender_set_idle_timeout    (PhSender            *self,
+                                         guint                msec);
 void      ph_sender_send_async          (PhSender            *self,
                                          PhTransfer          *transfer,
                                          GCancellable        *cancellable,

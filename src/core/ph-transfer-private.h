@@ -5,6 +5,12 @@
 
 G_BEGIN_DECLS
 
+/* Called once on the transfer's context when a WAITING transfer is
+ * accepted (TRUE) or declined (FALSE). */
+typedef void (*PhTransferDecisionFunc) (PhTransfer *transfer,
+                                        gboolean    accepted,
+                                        gpointer    user_data);
+
 /* Engine-side mutators. set_bytes_done may be called from a worker
  * thread; the others only from the transfer's main context. */
 PhTransfer *ph_transfer_new_incoming   (const char     *peer,
@@ -14,6 +20,8 @@ void        ph_transfer_set_state      (PhTransfer     *self,
                                         PhTransferState state);
 void        ph_transfer_set_size       (PhTransfer     *self,
                                         gint64          size);
+void        ph_transfer_set_name       (PhTransfer     *self,
+                                        const char     *name);
 void        ph_transfer_set_peer       (PhTransfer     *self,
                                         const char     *peer);
 void        ph_transfer_set_bytes_done (PhTransfer     *self,
@@ -22,5 +30,8 @@ void        ph_transfer_set_file       (PhTransfer     *self,
                                         GFile          *file);
 void        ph_transfer_fail           (PhTransfer     *self,
                                         const GError   *error);
+void        ph_transfer_set_decision_func (PhTransfer             *self,
+                                           PhTransferDecisionFunc  func,
+                                           gpointer                user_data);
 
 G_END_DECLS

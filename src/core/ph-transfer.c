@@ -1,1 +1,687 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdatomic.h>
+
+#include <glib/gi18n.h>
+
+#include "ph-enums.h"
+#include "ph-error.h"
+#include "ph-transfer-private.h"
+
+/* Progress is sampled, never pushed: workers store bytes-done
+ * atomically and a timer on the transfer's context turns it into at
+ * most ten notifications a second, however fast the data moves. */
+#define TICK_MSEC     100
+#define SPEED_SAMPLES 11   /* a one-second sliding window */
+
+struct _PhTransfer
+{
+  GObject              parent_instance;
+
+  PhTransferDirection  direction;
+  PhTransferState      state;
+  char                *peer;
+  char                *name;
+  GFile               *source;
+  GFile               *file;
+  GError              *error;
+  gint64               size;
+  _Atomic gint64       bytes_done;
+  gint64               notified_bytes;
+  gint64               start_time;      /* wall clock, µs */
+  gint64               data_start;      /* monotonic, µs; 0 until data moves */
+  double               speed;
+  gint64               seconds_left;
+
+  GMainContext        *context;
+  GCancellable        *cancellable;
+  GSource             *tick_source;
+
+  struct { gint64 time, bytes; } samples[SPEED_SAMPLES];
+  guint                n_samples;
+  guint                next_sample;
+
+  PhTransferDecisionFunc decision_func;
+  gpointer               decision_data;
+};
+
+G_DEFINE_FINAL_TYPE (PhTransfer, ph_transfer, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_DIRECTION,
+  PROP_PEER,
+  PROP_NAME,
+  PROP_SIZE,
+  PROP_BYTES_DONE,
+  PROP_STATE,
+  PROP_ERROR_MESSAGE,
+  PROP_SOURCE,
+  PROP_FILE,
+  PROP_START_TIME,
+  PROP_SPEED,
+  PROP_SECONDS_LEFT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+state_is_final (PhTransferState state)
+{
+  return state == PH_TRANSFER_DONE ||
+         state == PH_TRANSFER_FAILED ||
+         state == PH_TRANSFER_CANCELLED;
+}
+
+static gboolean
+state_moves_data (PhTransferState state)
+{
+  return state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING;
+}
+
+static void
+update_estimates (PhTransfer *self,
+                  gint64      bytes)
+{
+  double speed = 0;
+  gint64 seconds_left = -1;
+
+  if (state_is_final (self->state))
+    {
+      gint64 elapsed = self->data_start ? g_get_monotonic_time () - self->data_start : 0;
+
+      /* Once finished, the speed is the average of the whole run. */
+      if (elapsed > 0)
+        speed = bytes * (double) G_USEC_PER_SEC / elapsed;
+      seconds_left = self->state == PH_TRANSFER_DONE ? 0 : -1;
+    }
+  else if (self->n_samples > 1)
+    {
+      guint newest = (self->next_sample + SPEED_SAMPLES - 1) % SPEED_SAMPLES;
+      guint oldest = self->n_samples < SPEED_SAMPLES ? 0 : self->next_sample;
+      gint64 dt = self->samples[newest].time - self->samples[oldest].time;
+      gint64 db = self->samples[newest].bytes - self->samples[oldest].bytes;
+
+      if (dt > 0)
+        speed = db * (double) G_USEC_PER_SEC / dt;
+      if (speed > 0 && self->size >= bytes)
+        seconds_left = (gint64) ((self->size - bytes) / speed + 0.999);
+    }
+
+  if (speed != self->speed)
+    {
+      self->speed = speed;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+    }
+  if (seconds_left != self->seconds_left)
+    {
+      self->seconds_left = seconds_left;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+    }
+}
+
+static void
+flush_progress (PhTransfer *self)
+{
+  gint64 bytes = ph_transfer_get_bytes_done (self);
+
+  if (state_moves_data (self->state))
+    {
+      self->samples[self->next_sample].time = g_get_monotonic_time ();
+      self->samples[self->next_sample].bytes = bytes;
+      self->next_sample = (self->next_sample + 1) % SPEED_SAMPLES;
+      self->n_samples = MIN (self->n_samples + 1, SPEED_SAMPLES);
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (bytes != self->notified_bytes)
+    {
+      self->notified_bytes = bytes;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_DONE]);
+    }
+  update_estimates (self, bytes);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  flush_progress (PH_TRANSFER (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_ticking (PhTransfer *self)
+{
+  if (self->tick_source)
+    {
+      g_source_destroy (self->tick_source);
+      g_clear_pointer (&self->tick_source, g_source_unref);
+    }
+}
+
+static void
+start_ticking (PhTransfer *self)
+{
+  if (self->tick_source)
+    return;
+
+  self->tick_source = g_timeout_source_new (TICK_MSEC);
+  g_source_set_static_name (self->tick_source, "[posthouse] transfer progress");
+  g_source_set_callback (self->tick_source, tick_cb, self, NULL);
+  g_source_attach (self->tick_source, self->context);
+}
+
+static void
+ph_transfer_dispose (GObject *object)
+{
+  PhTransfer *self = PH_TRANSFER (object);
+
+  stop_ticking (self);
+
+  G_OBJECT_CLASS (ph_transfer_parent_class)->dispose (object);
+}
+
+static void
+ph_transfer_finalize (GObject *object)
+{
+  PhTransfer *self = PH_TRANSFER (object);
+
+  g_clear_pointer (&self->peer, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_object (&self->source);
+  g_clear_object (&self->file);
+  g_clear_error (&self->error);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  G_OBJECT_CLASS (ph_transfer_parent_class)->finalize (object);
+}
+
+static void
+ph_transfer_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  PhTransfer *self = PH_TRANSFER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRECTION:
+      g_value_set_enum (value, self->direction);
+      break;
+    case PROP_PEER:
+      g_value_set_string (value, self->peer);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_SIZE:
+      g_value_set_int64 (value, self->size);
+      break;
+    case PROP_BYTES_DONE:
+      g_value_set_int64 (value, self->notified_bytes);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, ph_transfer_get_error_message (self));
+      break;
+    case PROP_SOURCE:
+      g_value_set_object (value, self->source);
+      break;
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+    case PROP_START_TIME:
+      g_value_set_int64 (value, self->start_time);
+      break;
+    case PROP_SPEED:
+      g_value_set_double (value, self->speed);
+      break;
+    case PROP_SECONDS_LEFT:
+      g_value_set_int64 (value, self->seconds_left);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_transfer_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  PhTransfer *self = PH_TRANSFER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRECTION:
+      self->direction = g_value_get_enum (value);
+      break;
+    case PROP_SOURCE:
+      self->source = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_transfer_class_init (PhTransferClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = ph_transfer_dispose;
+  object_class->finalize = ph_transfer_finalize;
+  object_class->get_property = ph_transfer_get_property;
+  object_class->set_property = ph_transfer_set_property;
+
+  properties[PROP_DIRECTION] =
+    g_param_spec_enum ("direction", NULL, NULL,
+                       PH_TYPE_TRANSFER_DIRECTION, PH_TRANSFER_SEND,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PEER] =
+    g_param_spec_string ("peer", NULL, NULL, NULL, ro);
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL, ro);
+  properties[PROP_SIZE] =
+    g_param_spec_int64 ("size", NULL, NULL, -1, G_MAXINT64, -1, ro);
+  properties[PROP_BYTES_DONE] =
+    g_param_spec_int64 ("bytes-done", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       PH_TYPE_TRANSFER_STATE, PH_TRANSFER_QUEUED, ro);
+  properties[PROP_ERROR_MESSAGE] =
+    g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
+  properties[PROP_SOURCE] =
+    g_param_spec_object ("source", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE, ro);
+  properties[PROP_START_TIME] =
+    g_param_spec_int64 ("start-time", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_SPEED] =
+    g_param_spec_double ("speed", NULL, NULL, 0, G_MAXDOUBLE, 0, ro);
+  properties[PROP_SECONDS_LEFT] =
+    g_param_spec_int64 ("seconds-left", NULL, NULL, -1, G_MAXINT64, -1, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ph_transfer_init (PhTransfer *self)
+{
+  self->state = PH_TRANSFER_QUEUED;
+  self->size = -1;
+  self->seconds_left = -1;
+  self->start_time = g_get_real_time ();
+  self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * ph_transfer_new_outgoing:
+ * @source: the file to send
+ * @destination: `HOST[:PORT]`, parsed when the transfer is sent
+ *
+ * Returns: (transfer full): a queued outgoing transfer; its peer is
+ *   @destination until the sender resolves it.
+ */
+PhTransfer *
+ph_transfer_new_outgoing (GFile      *source,
+                          const char *destination)
+{
+  PhTransfer *self;
+
+  g_return_val_if_fail (G_IS_FILE (source), NULL);
+  g_return_val_if_fail (destination != NULL, NULL);
+
+  self = g_object_new (PH_TYPE_TRANSFER,
+                       "direction", PH_TRANSFER_SEND,
+                       "source", source,
+                       NULL);
+  self->peer = g_strdup (destination);
+  self->name = g_file_get_basename (source);
+  /* The wire carries UTF-8; an odd on-disk name goes out repaired. */
+  if (self->name == NULL)
+    self->name = g_strdup ("");
+  else if (!g_utf8_validate (self->name, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (self->name, -1);
+
+      g_free (self->name);
+      self->name = valid;
+    }
+
+  return self;
+}
+
+PhTransfer *
+ph_transfer_new_incoming (const char *peer,
+                          const char *name,
+                          gint64      size)
+{
+  PhTransfer *self;
+
+  self = g_object_new (PH_TYPE_TRANSFER,
+                       "direction", PH_TRANSFER_RECEIVE,
+                       NULL);
+  self->peer = g_strdup (peer);
+  self->name = g_strdup (name);
+  self->size = size;
+
+  return self;
+}
+
+PhTransferDirection
+ph_transfer_get_direction (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), PH_TRANSFER_SEND);
+
+  return self->direction;
+}
+
+const char *
+ph_transfer_get_peer (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return self->peer;
+}
+
+const char *
+ph_transfer_get_name (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return self->name;
+}
+
+/* Returns: the announced size, or -1 while not yet known. */
+gint64
+ph_transfer_get_size (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), -1);
+
+  return self->size;
+}
+
+/* Unlike the throttled property, this reads the live counter: it is
+ * safe to call at any moment from the transfer's context. */
+gint64
+ph_transfer_get_bytes_done (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), 0);
+
+  return atomic_load_explicit (&self->bytes_done, memory_order_relaxed);
+}
+
+PhTransferState
+ph_transfer_get_state (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), PH_TRANSFER_FAILED);
+
+  return self->state;
+}
+
+const char *
+ph_transfer_get_error_message (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return self->error ? self->error->message : NULL;
+}
+
+const GError *
+ph_transfer_get_error (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return self->error;
+}
+
+GFile *
+ph_transfer_get_source (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return self->source;
+}
+
+/* Returns: (nullable): the saved file of a finished incoming transfer. */
+GFile *
+ph_transfer_get_file (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return self->file;
+}
+
+/* Returns: when the transfer was created, in µs of g_get_real_time(). */
+gint64
+ph_transfer_get_start_time (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), 0);
+
+  return self->start_time;
+}
+
+/* Returns: bytes per second over the last second; once finished, the
+ * average over the whole data phase. */
+double
+ph_transfer_get_speed (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), 0);
+
+  return self->speed;
+}
+
+/* Returns: the estimated seconds left, or -1 when unknown. */
+gint64
+ph_transfer_get_seconds_left (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), -1);
+
+  return self->seconds_left;
+}
+
+gboolean
+ph_transfer_is_finished (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), TRUE);
+
+  return state_is_final (self->state);
+}
+
+GCancellable *
+ph_transfer_get_cancellable (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return self->cancellable;
+}
+
+/* Cancels whatever the transfer is doing; it ends CANCELLED once the
+ * engine has cleaned up (at once for an outgoing one not yet sent). */
+void
+ph_transfer_cancel (PhTransfer *self)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (state_is_final (self->state))
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->direction == PH_TRANSFER_SEND && self->state == PH_TRANSFER_QUEUED)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     _("Cancelled"));
+      ph_transfer_fail (self, error);
+    }
+}
+
+static void
+decide (PhTransfer *self,
+        gboolean    accepted)
+{
+  PhTransferDecisionFunc func = self->decision_func;
+  gpointer data = self->decision_data;
+
+  if (self->state != PH_TRANSFER_WAITING || func == NULL)
+    return;
+
+  self->decision_func = NULL;
+  self->decision_data = NULL;
+  func (self, accepted, data);
+}
+
+/* Lets a WAITING incoming transfer proceed. Does nothing otherwise
+ * (the sender may have hung up a moment ago). */
+void
+ph_transfer_accept (PhTransfer *self)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  decide (self, TRUE);
+}
+
+/* Refuses a WAITING incoming transfer: the connection is closed without
+ * writing anything and the transfer ends FAILED with PH_ERROR_DECLINED. */
+void
+ph_transfer_decline (PhTransfer *self)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  decide (self, FALSE);
+}
+
+void
+ph_transfer_set_decision_func (PhTransfer             *self,
+                               PhTransferDecisionFunc  func,
+                               gpointer                user_data)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  self->decision_func = func;
+  self->decision_data = user_data;
+}
+
+void
+ph_transfer_set_state (PhTransfer      *self,
+                       PhTransferState  state)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (self->state == state || state_is_final (self->state))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  self->state = state;
+  if (state_moves_data (state))
+    {
+      if (self->data_start == 0)
+        self->data_start = g_get_monotonic_time ();
+      start_ticking (self);
+    }
+  else
+    stop_ticking (self);
+
+  if (state_is_final (state))
+    {
+      self->decision_func = NULL;
+      self->decision_data = NULL;
+      flush_progress (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+ph_transfer_set_size (PhTransfer *self,
+                      gint64      size)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (self->size == size)
+    return;
+
+  self->size = size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+}
+
+void
+ph_transfer_set_name (PhTransfer *self,
+                      const char *name)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (g_strcmp0 (self->name, name) == 0)
+    return;
+
+  g_free (self->name);
+  self->name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+void
+ph_transfer_set_peer (PhTransfer *self,
+                      const char *peer)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (g_strcmp0 (self->peer, peer) == 0)
+    return;
+
+  g_free (self->peer);
+  self->peer = g_strdup (peer);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER]);
+}
+
+/* Thread-safe; the timer publishes the value. */
+void
+ph_transfer_set_bytes_done (PhTransfer *self,
+                            gint64      bytes_done)
+{
+  atomic_store_explicit (&self->bytes_done, bytes_done, memory_order_relaxed);
+}
+
+void
+ph_transfer_set_file (PhTransfer *self,
+                      GFile      *file)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (g_set_object (&self->file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+}
+
+/* Ends the transfer: CANCELLED for G_IO_ERROR_CANCELLED, FAILED for
+ * anything else. The first error wins. */
+void
+ph_transfer_fail (PhTransfer   *self,
+                  const GError *error)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+  g_return_if_fail (error != NULL);
+
+  if (state_is_final (self->state))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  self->error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+  ph_transfer_set_state (self,
+                         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ?
+                         PH_TRANSFER_CANCELLED : PH_TRANSFER_FAILED);
+  g_object_thaw_notify (G_OBJECT (self));
+}

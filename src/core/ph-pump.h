@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ph-transfer.h"
+
+G_BEGIN_DECLS
+
+/* The data path. Everything here blocks and runs on a worker thread;
+ * sockets are the non-blocking descriptors GSocket creates, waited on
+ * with poll() next to the cancellable's descriptor.
+ *
+ * Errors: PH_ERROR_TIMED_OUT (nothing moved for idle_msec),
+ * PH_ERROR_SHORT (end of stream before `size` bytes),
+ * PH_ERROR_FILE_CHANGED (the source is not `size` bytes long any more),
+ * PH_ERROR_CONNECTION (reset or broken pipe), G_IO_ERROR_CANCELLED,
+ * or a G_IO_ERROR from errno. Callers turn them into sentences. */
+
+typedef struct
+{
+  GCancellable *cancellable;
+  PhTransfer   *progress;    /* (nullable): gets set_bytes_done() */
+  guint         idle_msec;   /* 0: wait as long as it takes */
+  int           cancel_fd;
+} PhPump;
+
+typedef gboolean (*PhPumpFunc) (gpointer       task_data,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+void     ph_pump_init        (PhPump        *pump,
+                              GCancellable  *cancellable,
+                              PhTransfer    *progress,
+                              guint          idle_msec);
+void     ph_pump_clear       (PhPump        *pump);
+
+gboolean ph_pump_write_all   (PhPump        *pump,
+                              int            sock,
+                              const void    *buffer,
+                              gsize          len,
+                              GError       **error);
+gboolean ph_pump_send_fd     (PhPump        *pump,
+                              int            sock,
+                              int            file_fd,
+                              gint64         size,
+                              GError       **error);
+gboolean ph_pump_send_stream (PhPump        *pump,
+                              int            sock,
+                              GInputStream  *stream,
+                              gint64         size,
+                              GError       **error);
+gboolean ph_pump_receive     (PhPump        *pump,
+                              int            sock,
+                              int            file_fd,
+                              gint64         size,
+                              GError       **error);
+gboolean ph_pump_wait_eof    (PhPump        *pump,
+                              int            sock,
+                              GError       **error);
+
+/* Runs func(task_data) on a thread of its own and returns its result
+ * through @task on the task's context. Data transfers block for
+ * minutes, so they do not belong in GTask's shared pool. */
+void     ph_pump_run_in_thread (GTask      *task,
+                                PhPumpFunc  func);
+
+G_END_DECLS
