@@ -112,7 +112,9 @@ def check_window(destdir):
     if not title:
         return [f'no window title found:\n{res.stdout}{res.stderr}'], None
     if not CJK.search(title):
-        return [f'the window title under LANGUAGE=zh_CN is not in Chinese: {title!r}'], None
+        return [f'the window title under LANGUAGE=zh_CN is not in Chinese: {title!r} '
+                 '(the test points POSTHOUSE_LOCALEDIR at the DESTDIR copy of the catalogues: '
+                 'does bin/posthouse look there, as posthouse-cli does?)'], None
     print(f'LANGUAGE=zh_CN window title: {title}')
     return [], None
 
