@@ -1,3 +1,274 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-int LLVMFuzzerTestOneInput (const unsigned char *data, unsigned long size);
-int LLVMFuzzerTestOneInput (const unsigned char *data, unsigned long size) { return 0; }
+/* libFuzzer target: arbitrary bytes from a peer, through a real loopback
+ * connection, into a real PhReceiver. Whatever arrives, nothing appears
+ * outside the receive folder, nothing stays in it but complete files
+ * whose content is exactly what the header announced, and every
+ * connection ends. */
+
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "posthouse-core.h"
+
+int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+
+/* Per-connection limit: far beyond what one input needs, only there to
+ * report a hang as a crash with its input rather than a silent stall. */
+#define HANG_LIMIT_MS 10000
+
+static struct
+{
+  char       *sandbox;   /* the only place the receiver may touch */
+  char       *folder;    /* sandbox/recv */
+  PhReceiver *receiver;
+  guint16     port;
+  PhTransfer *transfer;  /* of the current input, if any */
+  guint       failures;  /* connection-failed since the input started */
+} fz;
+
+static void
+transfer_added_cb (PhReceiver *receiver,
+                   PhTransfer *transfer,
+                   gpointer    user_data)
+{
+  /* One connection per input, so one transfer at most. */
+  g_assert_null (fz.transfer);
+  fz.transfer = g_object_ref (transfer);
+}
+
+static void
+connection_failed_cb (PhReceiver   *receiver,
+                      const char   *peer,
+                      const GError *error,
+                      gpointer      user_data)
+{
+  g_assert_nonnull (error);
+  g_assert_nonnull (error->message);
+  g_assert_true (error->message[0] != '\0');
+  fz.failures++;
+}
+
+static void
+quiet_log (const char     *domain,
+           GLogLevelFlags  level,
+           const char     *message,
+           gpointer        data)
+{
+}
+
+int
+LLVMFuzzerInitialize (int    *argc,
+                      char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = NULL;
+
+  g_log_set_handler ("Posthouse", G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO | G_LOG_LEVEL_MESSAGE,
+                     quiet_log, NULL);
+
+  fz.sandbox = g_dir_make_tmp ("posthouse-fuzz-rx-XXXXXX", &error);
+  g_assert_no_error (error);
+  fz.folder = g_build_filename (fz.sandbox, "recv", NULL);
+  g_assert_cmpint (g_mkdir (fz.folder, 0700), ==, 0);
+  /* Relative paths, should anything use them, land in the sandbox. */
+  g_assert_cmpint (chdir (fz.sandbox), ==, 0);
+
+  folder = g_file_new_for_path (fz.folder);
+  fz.receiver = ph_receiver_new (folder);
+  ph_receiver_set_bind_address (fz.receiver, "127.0.0.1");
+  ph_receiver_set_port (fz.receiver, 0);
+  ph_receiver_set_header_timeout (fz.receiver, 2000);
+  ph_receiver_set_idle_timeout (fz.receiver, 2000);
+  g_signal_connect (fz.receiver, "transfer-added", G_CALLBACK (transfer_added_cb), NULL);
+  g_signal_connect (fz.receiver, "connection-failed", G_CALLBACK (connection_failed_cb), NULL);
+  ph_receiver_start (fz.receiver, &error);
+  g_assert_no_error (error);
+  fz.port = ph_receiver_get_port (fz.receiver);
+
+  return 0;
+}
+
+static GSocket *
+connect_to_receiver (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, fz.port);
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+
+  return socket;
+}
+
+/* TRUE once the receiver closed its end (EOF or reset). */
+static gboolean
+peer_closed (GSocket *socket)
+{
+  g_autoptr(GError) error = NULL;
+  char buf[256];
+  gssize n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+
+  /* The receiver never answers anything: any byte is a bug. */
+  g_assert_cmpint (n, <=, 0);
+  return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+}
+
+/* The names in the folder that are not in @before. */
+static GPtrArray *
+new_entries (GHashTable *before)
+{
+  g_autoptr(GDir) dir = g_dir_open (fz.folder, 0, NULL);
+  GPtrArray *fresh = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (before == NULL || !g_hash_table_contains (before, name))
+      g_ptr_array_add (fresh, g_strdup (name));
+
+  return fresh;
+}
+
+static void
+check_sandbox (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (fz.sandbox, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_cmpstr (name, ==, "recv");
+}
+
+/* What the receiver must have saved, if anything: the content after a
+ * complete header when all announced bytes are there. */
+static gboolean
+expected_file (const guint8  *data,
+               size_t         size,
+               const guint8 **content,
+               gint64        *length)
+{
+  gint64 announced;
+
+  if (size < PH_WIRE_HEADER_SIZE)
+    return FALSE;
+  ph_wire_decode_header (data, NULL, &announced);
+  if (announced < 0 || (guint64) announced > size - PH_WIRE_HEADER_SIZE)
+    return FALSE;
+
+  *content = data + PH_WIRE_HEADER_SIZE;
+  *length = announced;
+  return TRUE;
+}
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data,
+                        size_t        size)
+{
+  g_autoptr(GSocket) socket = connect_to_receiver ();
+  g_autoptr(GPtrArray) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *content = NULL;
+  gint64 length = 0;
+  gboolean complete;
+  gboolean closed = FALSE;
+  gint64 deadline;
+  gsize sent = 0;
+
+  fz.failures = 0;
+  g_clear_object (&fz.transfer);
+
+  /* All of it at once; the socket buffers hold far more than max_len.
+   * The receiver may close early (a refusal): stop writing then. */
+  while (sent < size)
+    {
+      gssize n = g_socket_send (socket, (const char *) data + sent, size - sent, NULL, &error);
+
+      if (n < 0)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            {
+              g_clear_error (&error);
+              g_main_context_iteration (NULL, FALSE);
+              continue;
+            }
+          g_clear_error (&error);
+          break;
+        }
+      sent += n;
+    }
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+
+  /* Done when the receiver closed the connection and whatever it
+   * started has finished. */
+  deadline = g_get_monotonic_time () + HANG_LIMIT_MS * 1000;
+  for (;;)
+    {
+      gboolean settled;
+
+      closed = closed || peer_closed (socket);
+      settled = fz.transfer ? ph_transfer_is_finished (fz.transfer) : TRUE;
+      if (closed && settled)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("connection not finished after %d ms (closed %d, transfer %p)",
+                 HANG_LIMIT_MS, closed, fz.transfer);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (100);
+    }
+  g_socket_close (socket, NULL);
+
+  /* Nothing outside the folder; in it, at most the one complete file. */
+  check_sandbox ();
+  complete = expected_file (data, size, &content, &length);
+  fresh = new_entries (NULL);
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      const char *name = fresh->pdata[i];
+      g_autofree char *path = g_build_filename (fz.folder, name, NULL);
+      g_autofree char *saved = NULL;
+      gsize saved_len = 0;
+
+      g_assert_true (name[0] != '.');
+      g_assert_true (g_utf8_validate (name, -1, NULL));
+      g_assert_true (complete);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_file_get_contents (path, &saved, &saved_len, NULL));
+      g_assert_cmpmem (saved, saved_len, content, length);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpuint (fresh->len, <=, 1);
+
+  /* An honest transfer, exactly header + announced bytes, is saved. */
+  if (complete && size == PH_WIRE_HEADER_SIZE + (gsize) length)
+    g_assert_cmpuint (fresh->len, ==, 1);
+
+  if (fz.transfer != NULL)
+    {
+      PhTransferState state = ph_transfer_get_state (fz.transfer);
+
+      if (state == PH_TRANSFER_DONE)
+        g_assert_cmpuint (fresh->len, ==, 1);
+      else
+        {
+          g_assert_cmpint (state, ==, PH_TRANSFER_FAILED);
+          g_assert_nonnull (ph_transfer_get_error_message (fz.transfer));
+          g_assert_cmpuint (fresh->len, ==, 0);
+        }
+    }
+  else
+    g_assert_cmpuint (fresh->len, ==, 0);
+
+  return 0;
+}

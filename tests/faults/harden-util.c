@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "harden-util.h"
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the default main context until @condition holds; FALSE when
+ * @timeout_ms passed first. The limit only turns a hang into a failure. */
+gboolean
+hu_wait_until (HuCondition condition,
+               gpointer    data,
+               guint       timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint id;
+
+  if (condition (data))
+    return TRUE;
+
+  id = g_timeout_add (timeout_ms, timeout_cb, &expired);
+  /* Conditions on threads and files are not main-loop events: poll. */
+  while (!expired && !condition (data))
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (!condition (data))
+        g_usleep (2000);
+    }
+  if (!expired)
+    g_source_remove (id);
+
+  return condition (data);
+}
+
+static gboolean
+never_cb (gpointer data)
+{
+  return FALSE;
+}
+
+/* Sleeps while keeping the main context running. */
+void
+hu_sleep_ms (guint ms)
+{
+  hu_wait_until (never_cb, NULL, ms);
+}
+
+char *
+hu_make_tmp_dir (const char *template)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+hu_rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_unlink (path);
+      return;
+    }
+
+  g_chmod (path, 0700);
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      hu_rm_rf (child);
+    }
+  g_rmdir (path);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Every entry, hidden ones included, sorted; NULL if @path is gone. */
+GPtrArray *
+hu_list_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  GPtrArray *names;
+  const char *name;
+
+  if (dir == NULL)
+    return NULL;
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+
+  return names;
+}
+
+/* "a.bin (1048576), .posthouse-x.part (12)" for failure messages. */
+char *
+hu_describe_dir (const char *path)
+{
+  g_autoptr(GPtrArray) names = hu_list_dir (path);
+  GString *text = g_string_new (NULL);
+
+  if (names == NULL)
+    return g_string_free (g_string_append (text, "(no folder)"), FALSE);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *child = g_build_filename (path, names->pdata[i], NULL);
+      GStatBuf st;
+
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, names->pdata[i]);
+      if (g_lstat (child, &st) == 0)
+        g_string_append_printf (text, " (%" G_GINT64_FORMAT ")", (gint64) st.st_size);
+    }
+  if (text->len == 0)
+    g_string_append (text, "(empty)");
+
+  return g_string_free (text, FALSE);
+}
+
+guint
+hu_count_hidden (const char *path)
+{
+  g_autoptr(GPtrArray) names = hu_list_dir (path);
+  guint n = 0;
+
+  for (guint i = 0; names != NULL && i < names->len; i++)
+    if (((const char *) names->pdata[i])[0] == '.')
+      n++;
+
+  return n;
+}
+
+GBytes *
+hu_random_bytes (gsize   size,
+                 guint32 seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint32 *words = g_malloc ((size + 3) / 4 * 4 + 4);
+
+  for (gsize i = 0; i < (size + 3) / 4; i++)
+    words[i] = g_rand_int (rand);
+
+  return g_bytes_new_take (words, size);
+}
+
+void
+hu_assert_file_equals (const char *path,
+                       GBytes     *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, ==, g_bytes_get_size (expected));
+  g_assert_true (memcmp (contents, g_bytes_get_data (expected, NULL), len) == 0);
+}
+
+guint16
+hu_unused_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+guint
+hu_count_fds (void)
+{
+  g_autoptr(GPtrArray) names = hu_list_dir ("/proc/self/fd");
+
+  g_assert_nonnull (names);
+  /* minus the descriptor that listed them */
+  return names->len - 1;
+}
+
+char *
+hu_write_temp_file (const char *dir,
+                    const char *name,
+                    GBytes     *content)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, g_bytes_get_data (content, NULL),
+                       g_bytes_get_size (content), &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+GBytes *
+hu_header (const char *name,
+           gint64      size)
+{
+  guint8 *header = g_malloc (PH_WIRE_HEADER_SIZE);
+
+  ph_wire_encode_raw ((const guint8 *) name, strlen (name), size, header);
+  return g_bytes_new_take (header, PH_WIRE_HEADER_SIZE);
+}
+
+/* Receiver */
+
+static void
+transfer_added_cb (PhReceiver *receiver,
+                   PhTransfer *transfer,
+                   HuReceiver *self)
+{
+  g_ptr_array_add (self->transfers, g_object_ref (transfer));
+}
+
+static void
+connection_failed_cb (PhReceiver   *receiver,
+                      const char   *peer,
+                      const GError *error,
+                      HuReceiver   *self)
+{
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, !=, "");
+  g_ptr_array_add (self->failures, g_strdup (error->message));
+}
+
+HuReceiver *
+hu_receiver_new (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  HuReceiver *self = g_new0 (HuReceiver, 1);
+
+  self->dir = g_strdup (dir);
+  self->transfers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->failures = g_ptr_array_new_with_free_func (g_free);
+  self->receiver = ph_receiver_new (folder);
+  ph_receiver_set_bind_address (self->receiver, "127.0.0.1");
+  ph_receiver_set_port (self->receiver, 0);
+  g_signal_connect (self->receiver, "transfer-added",
+                    G_CALLBACK (transfer_added_cb), self);
+  g_signal_connect (self->receiver, "connection-failed",
+                    G_CALLBACK (connection_failed_cb), self);
+  ph_receiver_start (self->receiver, &error);
+  g_assert_no_error (error);
+  self->port = ph_receiver_get_port (self->receiver);
+  g_assert_cmpuint (self->port, >, 0);
+
+  return self;
+}
+
+static gboolean
+all_finished_cb (gpointer data)
+{
+  HuReceiver *self = data;
+
+  for (guint i = 0; i < self->transfers->len; i++)
+    if (!ph_transfer_is_finished (self->transfers->pdata[i]))
+      return FALSE;
+  return TRUE;
+}
+
+void
+hu_receiver_free (HuReceiver *self)
+{
+  ph_receiver_stop (self->receiver);
+  ph_receiver_cancel_all (self->receiver);
+  hu_wait_until (all_finished_cb, self, 10000);
+  g_signal_handlers_disconnect_by_data (self->receiver, self);
+  g_clear_pointer (&self->transfers, g_ptr_array_unref);
+  g_assert_finalize_object (self->receiver);
+  g_clear_pointer (&self->failures, g_ptr_array_unref);
+  g_free (self->dir);
+  g_free (self);
+}
+
+/* For failure messages: each transfer's state and error, each refusal. */
+char *
+hu_receiver_describe (HuReceiver *self)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < self->transfers->len; i++)
+    {
+      PhTransfer *transfer = self->transfers->pdata[i];
+      const char *message = ph_transfer_get_error_message (transfer);
+
+      g_string_append_printf (text, "[transfer “%s” state %d, %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "%s%s] ",
+                              ph_transfer_get_name (transfer), ph_transfer_get_state (transfer),
+                              ph_transfer_get_bytes_done (transfer), ph_transfer_get_size (transfer),
+                              message ? ": " : "", message ? message : "");
+    }
+  for (guint i = 0; i < self->failures->len; i++)
+    g_string_append_printf (text, "[refused: %s] ", (char *) self->failures->pdata[i]);
+  if (text->len == 0)
+    g_string_append (text, "(nothing announced)");
+
+  return g_string_free (text, FALSE);
+}
+
+/* Transfers that ended, plus connections refused before a transfer. */
+guint
+hu_receiver_finished (HuReceiver *self)
+{
+  guint n = self->failures->len;
+
+  for (guint i = 0; i < self->transfers->len; i++)
+    if (ph_transfer_is_finished (self->transfers->pdata[i]))
+      n++;
+
+  return n;
+}
+
+typedef struct
+{
+  HuReceiver *self;
+  guint       n;
+} FinishedWait;
+
+static gboolean
+n_finished_cb (gpointer data)
+{
+  FinishedWait *wait = data;
+
+  return hu_receiver_finished (wait->self) >= wait->n && all_finished_cb (wait->self);
+}
+
+gboolean
+hu_receiver_wait_finished (HuReceiver *self,
+                           guint       n,
+                           guint       timeout_ms)
+{
+  FinishedWait wait = { self, n };
+
+  if (!hu_wait_until (n_finished_cb, &wait, timeout_ms))
+    {
+      g_autofree char *state = hu_receiver_describe (self);
+
+      g_test_message ("waited for %u finished, receiver: %s", n, state);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Raw peer */
+
+struct _HuPeer
+{
+  GThread *thread;
+  GMutex   lock;
+  GCond    cond;
+  guint16  port;
+  GBytes  *header;
+  GBytes  *data;
+  gsize    pause_at;
+  HuEnd    end;
+
+  gboolean paused;
+  gboolean resumed;
+  gboolean done;
+  gboolean saw_close;
+  gsize    sent;
+  GError  *write_error;
+};
+
+static gboolean
+peer_send (HuPeer        *self,
+           GSocket       *socket,
+           const guint8  *data,
+           gsize          len)
+{
+  while (len > 0)
+    {
+      GError *error = NULL;
+      gssize n = g_socket_send (socket, (const char *) data, MIN (len, 65536), NULL, &error);
+
+      if (n < 0)
+        {
+          g_mutex_lock (&self->lock);
+          self->write_error = error;
+          g_mutex_unlock (&self->lock);
+          return FALSE;
+        }
+      data += n;
+      len -= n;
+      g_mutex_lock (&self->lock);
+      self->sent += n;
+      g_mutex_unlock (&self->lock);
+    }
+
+  return TRUE;
+}
+
+static gpointer
+peer_thread (gpointer data)
+{
+  HuPeer *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, self->port);
+  const guint8 *bytes;
+  gsize len;
+  gsize first;
+  gboolean ok;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 60);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+
+  bytes = g_bytes_get_data (self->header, &len);
+  ok = peer_send (self, socket, bytes, len);
+
+  bytes = self->data ? g_bytes_get_data (self->data, &len) : NULL;
+  if (bytes == NULL)
+    len = 0;
+  first = MIN (len, self->pause_at);
+  ok = ok && peer_send (self, socket, bytes, first);
+
+  if (self->pause_at != G_MAXSIZE)
+    {
+      g_mutex_lock (&self->lock);
+      self->paused = TRUE;
+      while (!self->resumed)
+        g_cond_wait (&self->cond, &self->lock);
+      g_mutex_unlock (&self->lock);
+    }
+
+  ok = ok && peer_send (self, socket, bytes + first, len - first);
+
+  if (ok && self->end == HU_END_RESET)
+    {
+      struct linger linger = { 1, 0 };
+
+      g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER,
+                                   &linger, sizeof linger), ==, 0);
+    }
+  else if (ok && self->end == HU_END_AWAIT_CLOSE)
+    {
+      char buf[4096];
+      gssize n;
+
+      g_socket_shutdown (socket, FALSE, TRUE, NULL);
+      do
+        n = g_socket_receive (socket, buf, sizeof buf, NULL, &error);
+      while (n > 0);
+      if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        self->saw_close = TRUE;
+    }
+  g_socket_close (socket, NULL);
+
+  g_mutex_lock (&self->lock);
+  self->done = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  return NULL;
+}
+
+HuPeer *
+hu_peer_start (guint16  port,
+               GBytes  *header,
+               GBytes  *data,
+               gsize    pause_at,
+               HuEnd    end)
+{
+  HuPeer *self = g_new0 (HuPeer, 1);
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->port = port;
+  self->header = g_bytes_ref (header);
+  self->data = data ? g_bytes_ref (data) : NULL;
+  self->pause_at = pause_at;
+  self->end = end;
+  self->thread = g_thread_new ("hu-peer", peer_thread, self);
+
+  return self;
+}
+
+gboolean
+hu_peer_is_paused (HuPeer *self)
+{
+  gboolean paused;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused;
+  g_mutex_unlock (&self->lock);
+
+  return paused;
+}
+
+void
+hu_peer_resume (HuPeer *self)
+{
+  g_mutex_lock (&self->lock);
+  self->resumed = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+hu_peer_is_done (HuPeer *self)
+{
+  gboolean done;
+
+  g_mutex_lock (&self->lock);
+  done = self->done;
+  g_mutex_unlock (&self->lock);
+
+  return done;
+}
+
+gsize
+hu_peer_get_sent (HuPeer *self)
+{
+  gsize sent;
+
+  g_mutex_lock (&self->lock);
+  sent = self->sent;
+  g_mutex_unlock (&self->lock);
+
+  return sent;
+}
+
+gboolean
+hu_peer_join (HuPeer  *self,
+              GError **write_error)
+{
+  gboolean closed;
+
+  hu_peer_resume (self);
+  /* The receiver may need the main context to drain the peer. */
+  hu_wait_until ((HuCondition) hu_peer_is_done, self, 120000);
+  g_thread_join (self->thread);
+  closed = self->saw_close || self->write_error != NULL;
+  if (write_error != NULL)
+    *write_error = g_steal_pointer (&self->write_error);
+  g_clear_error (&self->write_error);
+  g_bytes_unref (self->header);
+  g_clear_pointer (&self->data, g_bytes_unref);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self);
+
+  return closed;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "posthouse-core.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the faults and load suites: a receiver on loopback, raw
+ * peers in threads that can misbehave at will, and directory checks. */
+
+typedef gboolean (*HuCondition) (gpointer data);
+
+gboolean   hu_wait_until        (HuCondition   condition,
+                                 gpointer      data,
+                                 guint         timeout_ms);
+void       hu_sleep_ms          (guint         ms);
+char      *hu_make_tmp_dir      (const char   *template);
+void       hu_rm_rf             (const char   *path);
+GPtrArray *hu_list_dir          (const char   *path);
+char      *hu_describe_dir      (const char   *path);
+guint      hu_count_hidden      (const char   *path);
+GBytes    *hu_random_bytes      (gsize         size,
+                                 guint32       seed);
+void       hu_assert_file_equals (const char  *path,
+                                  GBytes      *expected);
+guint16    hu_unused_port       (void);
+guint      hu_count_fds         (void);
+char      *hu_write_temp_file   (const char   *dir,
+                                 const char   *name,
+                                 GBytes       *content);
+
+/* A receiver on 127.0.0.1, any port, recording what it announces. */
+typedef struct
+{
+  char       *dir;
+  PhReceiver *receiver;
+  guint16     port;
+  GPtrArray  *transfers;  /* PhTransfer */
+  GPtrArray  *failures;   /* char *: connection-failed messages */
+} HuReceiver;
+
+HuReceiver *hu_receiver_new      (const char  *dir);
+void        hu_receiver_free     (HuReceiver  *self);
+guint       hu_receiver_finished (HuReceiver  *self);
+char       *hu_receiver_describe (HuReceiver  *self);
+gboolean    hu_receiver_wait_finished (HuReceiver *self,
+                                       guint       n,
+                                       guint       timeout_ms);
+
+typedef enum
+{
+  HU_END_CLOSE,        /* orderly close after sending */
+  HU_END_RESET,        /* SO_LINGER 0: the peer sees a reset */
+  HU_END_AWAIT_CLOSE,  /* shut down writing, wait for the receiver to close */
+} HuEnd;
+
+/* A raw peer, run in its own thread: connects, sends @header, sends
+ * @data up to @pause_at, waits for hu_peer_resume(), sends the rest,
+ * ends as @end says. */
+typedef struct _HuPeer HuPeer;
+
+HuPeer   *hu_peer_start        (guint16       port,
+                                GBytes       *header,
+                                GBytes       *data,
+                                gsize         pause_at,
+                                HuEnd         end);
+gboolean  hu_peer_is_paused    (HuPeer       *self);
+void      hu_peer_resume       (HuPeer       *self);
+gboolean  hu_peer_is_done      (HuPeer       *self);
+/* Joins the thread; returns whether the peer saw the receiver close or
+ * reset the connection (before it meant to stop), and the write error. */
+gboolean  hu_peer_join         (HuPeer       *self,
+                                GError      **write_error);
+gsize     hu_peer_get_sent     (HuPeer       *self);
+
+GBytes   *hu_header            (const char   *name,
+                                gint64        size);
+
+G_END_DECLS

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* posthouse-cli under faults: killed while receiving, sending to
+ * nobody, to a listener that never answers, to a receiver that dies. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "harden-util.h"
+
+#define MIB (1024 * 1024)
+
+typedef struct
+{
+  char *tmp;
+  char *dir;
+} Fixture;
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *out_path;
+  char        *err_path;
+  gboolean     exited;
+} Cli;
+
+static void
+fixture_set_up (Fixture       *fx,
+                gconstpointer  data)
+{
+  fx->tmp = hu_make_tmp_dir ("posthouse-cli-faults-XXXXXX");
+  fx->dir = g_build_filename (fx->tmp, "recv", NULL);
+  g_assert_cmpint (g_mkdir (fx->dir, 0700), ==, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *fx,
+                   gconstpointer  data)
+{
+  hu_rm_rf (fx->tmp);
+  g_free (fx->dir);
+  g_free (fx->tmp);
+}
+
+static void
+cli_exited_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  cli->exited = TRUE;
+}
+
+static const char *
+cli_path (void)
+{
+  const char *path = g_getenv ("PH_CLI");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Starts posthouse-cli with @args, its output going to files in @tmp. */
+static Cli *
+cli_start (const char         *tmp,
+           const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  static guint serial;
+  Cli *cli = g_new0 (Cli, 1);
+
+  cli->out_path = g_strdup_printf ("%s/cli-%u.out", tmp, serial);
+  cli->err_path = g_strdup_printf ("%s/cli-%u.err", tmp, serial++);
+  g_subprocess_launcher_set_stdout_file_path (launcher, cli->out_path);
+  g_subprocess_launcher_set_stderr_file_path (launcher, cli->err_path);
+
+  g_ptr_array_add (argv, (char *) cli_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  cli->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (cli->process, NULL, cli_exited_cb, cli);
+
+  return cli;
+}
+
+static gboolean
+cli_exited (gpointer data)
+{
+  return ((Cli *) data)->exited;
+}
+
+static char *
+read_text (const char *path)
+{
+  char *text = NULL;
+
+  g_file_get_contents (path, &text, NULL, NULL);
+  return text ? text : g_strdup ("");
+}
+
+/* Waits for the exit (a hang fails after @limit_ms), returns the exit
+ * status (128 + N for signal N) and what went to stderr. */
+static int
+cli_finish (Cli    *cli,
+            guint   limit_ms,
+            char  **stderr_text)
+{
+  int status;
+
+  if (!hu_wait_until (cli_exited, cli, limit_ms))
+    {
+      g_subprocess_force_exit (cli->process);
+      hu_wait_until (cli_exited, cli, 10000);
+      g_error ("posthouse-cli did not finish within %u ms", limit_ms);
+    }
+
+  if (g_subprocess_get_if_exited (cli->process))
+    status = g_subprocess_get_exit_status (cli->process);
+  else
+    status = 128 + g_subprocess_get_term_sig (cli->process);
+
+  if (stderr_text != NULL)
+    *stderr_text = read_text (cli->err_path);
+  g_test_message ("posthouse-cli exited with %d; stderr: %s", status,
+                  stderr_text ? *stderr_text : "");
+
+  g_object_unref (cli->process);
+  g_unlink (cli->out_path);
+  g_unlink (cli->err_path);
+  g_free (cli->out_path);
+  g_free (cli->err_path);
+  g_free (cli);
+
+  return status;
+}
+
+/* Listening, according to the kernel: no probe connection (which the
+ * receiver would count as a transfer) is needed. */
+static gboolean
+port_listening_cb (gpointer data)
+{
+  guint16 port = GPOINTER_TO_UINT (data);
+  g_autofree char *table = NULL;
+  g_autofree char *needle = g_strdup_printf (":%04X 00000000:0000 0A", port);
+
+  if (!g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL))
+    return FALSE;
+  return strstr (table, needle) != NULL;
+}
+
+static Cli *
+start_receiver (Fixture *fx,
+                guint16  port)
+{
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  const char *args[] = { "receive", "--port", port_text, "--bind", "127.0.0.1",
+                         "--dir", fx->dir, NULL };
+  Cli *cli = cli_start (fx->tmp, args);
+
+  g_assert_true (hu_wait_until (port_listening_cb, GUINT_TO_POINTER (port), 20000));
+  g_assert_false (cli->exited);
+
+  return cli;
+}
+
+static gboolean
+peer_paused_cb (gpointer data)
+{
+  return hu_peer_is_paused (data);
+}
+
+static gboolean
+has_hidden_cb (gpointer data)
+{
+  return hu_count_hidden (data) > 0;
+}
+
+static gboolean
+only_unrelated_left_cb (gpointer data)
+{
+  g_autoptr(GPtrArray) names = hu_list_dir (data);
+
+  return names->len == 1 && g_str_equal (names->pdata[0], ".unrelated.part");
+}
+
+/* A peer announcing 8 MiB, stopped after 1 MiB, once the receiver has
+ * its temporary file. */
+static HuPeer *
+start_file_in_flight (Fixture *fx,
+                      guint16  port,
+                      GBytes  *content)
+{
+  g_autoptr(GBytes) header = hu_header ("in-flight.bin", g_bytes_get_size (content));
+  HuPeer *peer = hu_peer_start (port, header, content, MIB, HU_END_CLOSE);
+
+  g_assert_true (hu_wait_until (peer_paused_cb, peer, 20000));
+  g_assert_true (hu_wait_until (has_hidden_cb, fx->dir, 20000));
+
+  return peer;
+}
+
+static void
+test_receive_sigterm (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (8 * MIB, 1);
+  g_autofree char *err = NULL;
+  g_autofree char *listing = NULL;
+  guint16 port = hu_unused_port ();
+  Cli *cli = start_receiver (fx, port);
+  HuPeer *peer = start_file_in_flight (fx, port, content);
+  int status;
+
+  g_subprocess_send_signal (cli->process, SIGTERM);
+  status = cli_finish (cli, 20000, &err);
+  hu_peer_join (peer, NULL);
+
+  g_assert_cmpint (status, ==, 128 + SIGTERM);
+  listing = hu_describe_dir (fx->dir);
+  g_assert_cmpstr (listing, ==, "(empty)");
+}
+
+static void
+test_receive_sigkill_then_cleanup (Fixture       *fx,
+                                   gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (8 * MIB, 2);
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *unrelated = g_build_filename (fx->dir, ".unrelated.part", NULL);
+  guint16 port = hu_unused_port ();
+  Cli *cli = start_receiver (fx, port);
+  HuPeer *peer = start_file_in_flight (fx, port, content);
+  int status;
+
+  g_subprocess_force_exit (cli->process);
+  status = cli_finish (cli, 20000, &err);
+  hu_peer_join (peer, NULL);
+  g_assert_cmpint (status, ==, 128 + SIGKILL);
+
+  /* Killed outright, it leaves its temporary file: hidden, and named
+   * so that anyone can tell it is partial. */
+  names = hu_list_dir (fx->dir);
+  g_assert_cmpuint (names->len, ==, 1);
+  g_assert_true (g_pattern_match_simple (".posthouse-*.part", names->pdata[0]));
+
+  /* The next start removes its own kind of leftovers, and only those. */
+  g_assert_true (g_file_set_contents (unrelated, "mine", -1, NULL));
+  port = hu_unused_port ();
+  cli = start_receiver (fx, port);
+  g_assert_true (hu_wait_until (only_unrelated_left_cb, fx->dir, 10000));
+  {
+    g_autoptr(GPtrArray) after = hu_list_dir (fx->dir);
+
+    g_assert_cmpuint (after->len, ==, 1);
+    g_assert_cmpstr (after->pdata[0], ==, ".unrelated.part");
+  }
+  g_subprocess_send_signal (cli->process, SIGTERM);
+  g_clear_pointer (&err, g_free);
+  cli_finish (cli, 20000, &err);
+}
+
+/* Sending side */
+
+static int
+run_send (Fixture    *fx,
+          guint16     port,
+          const char *path,
+          guint       limit_ms,
+          char      **err)
+{
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", port);
+  const char *args[] = { "send", destination, path, NULL };
+
+  return cli_finish (cli_start (fx->tmp, args), limit_ms, err);
+}
+
+static void
+assert_clear_error (int         status,
+                    const char *err)
+{
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (err, "posthouse-cli: "));
+  g_assert_cmpuint (strlen (err), >, 30);
+}
+
+static char *
+make_sparse_file (const char *dir,
+                  gsize       size)
+{
+  char *path = g_build_filename (dir, "big.bin", NULL);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  close (fd);
+
+  return path;
+}
+
+static void
+test_send_closed_port (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (1000, 3);
+  g_autofree char *path = hu_write_temp_file (fx->tmp, "a.txt", content);
+  g_autofree char *err = NULL;
+  g_autofree char *port_text = NULL;
+  guint16 port = hu_unused_port ();
+  int status;
+
+  status = run_send (fx, port, path, 30000, &err);
+  assert_clear_error (status, err);
+  port_text = g_strdup_printf (":%u", port);
+  g_assert_nonnull (strstr (err, port_text));
+}
+
+static GSocket *
+listen_on_loopback (int      backlog,
+                    guint16 *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (socket, backlog);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  return socket;
+}
+
+static void
+test_send_never_accepted (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (1000, 4);
+  g_autofree char *path = hu_write_temp_file (fx->tmp, "a.txt", content);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocket) filler = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = NULL;
+  guint16 port;
+  int status;
+
+  /* A full accept queue drops the SYN: connect never completes. */
+  listener = listen_on_loopback (0, &port);
+  address = g_inet_socket_address_new (loopback, port);
+  filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_connect (filler, address, NULL, &error);
+  g_assert_no_error (error);
+
+  status = run_send (fx, port, path, 90000, &err);
+  assert_clear_error (status, err);
+}
+
+typedef struct
+{
+  GSocket *listener;
+  gsize    read_before_dying;
+} Dying;
+
+static gpointer
+dying_receiver_thread (gpointer data)
+{
+  Dying *dying = data;
+  g_autoptr(GSocket) conn = g_socket_accept (dying->listener, NULL, NULL);
+  struct linger linger = { 1, 0 };
+  char buf[65536];
+  gsize got = 0;
+
+  g_assert_nonnull (conn);
+  while (got < dying->read_before_dying)
+    {
+      gssize n = g_socket_receive (conn, buf, sizeof buf, NULL, NULL);
+      if (n <= 0)
+        break;
+      got += n;
+    }
+  setsockopt (g_socket_get_fd (conn), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+  g_socket_close (conn, NULL);
+
+  return NULL;
+}
+
+static void
+test_send_receiver_dies (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autofree char *path = make_sparse_file (fx->tmp, 64 * MIB);
+  g_autofree char *err = NULL;
+  Dying dying = { NULL, 256 * 1024 };
+  GThread *thread;
+  guint16 port;
+  int status;
+
+  dying.listener = listen_on_loopback (8, &port);
+  thread = g_thread_new ("dying-receiver", dying_receiver_thread, &dying);
+  status = run_send (fx, port, path, 60000, &err);
+  g_thread_join (thread);
+  g_object_unref (dying.listener);
+  assert_clear_error (status, err);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/posthouse/faults/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("receive/sigterm", test_receive_sigterm);
+  ADD ("receive/sigkill-then-cleanup", test_receive_sigkill_then_cleanup);
+  ADD ("send/closed-port", test_send_closed_port);
+  ADD ("send/never-accepted", test_send_never_accepted);
+  ADD ("send/receiver-dies", test_send_receiver_dies);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,621 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What happens to the engine when the world misbehaves: peers that
+ * vanish, a disk that fills up, a folder that disappears or turns
+ * read-only, receivers that never answer or die mid-way. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "harden-util.h"
+
+#define MIB (1024 * 1024)
+
+typedef struct
+{
+  char       *tmp;   /* holds everything the test creates */
+  char       *dir;   /* the receive folder, tmp/recv */
+  char       *mount; /* a file system mounted by the test, if any */
+  HuReceiver *rx;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fx,
+                gconstpointer  data)
+{
+  fx->tmp = hu_make_tmp_dir ("posthouse-faults-XXXXXX");
+  fx->dir = g_build_filename (fx->tmp, "recv", NULL);
+  g_assert_cmpint (g_mkdir (fx->dir, 0700), ==, 0);
+}
+
+static void
+fixture_tear_down (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fx->rx, hu_receiver_free);
+  if (fx->mount != NULL)
+    {
+      umount2 (fx->mount, MNT_DETACH);
+      g_free (fx->mount);
+    }
+  hu_rm_rf (fx->tmp);
+  g_free (fx->dir);
+  g_free (fx->tmp);
+}
+
+/* Mounts a small tmpfs on the receive folder; FALSE (test skipped) when
+ * this is not possible here. */
+static gboolean
+mount_small_disk (Fixture *fx,
+                  gsize    size)
+{
+  g_autofree char *options = g_strdup_printf ("size=%" G_GSIZE_FORMAT ",mode=0700", size);
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Needs root to mount a small tmpfs as a full disk");
+      return FALSE;
+    }
+  if (mount ("tmpfs", fx->dir, "tmpfs", MS_NOSUID | MS_NODEV, options) != 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s): full-disk case not run",
+                                              g_strerror (errno));
+      g_test_skip (msg);
+      return FALSE;
+    }
+  fx->mount = g_strdup (fx->dir);
+  return TRUE;
+}
+
+static gboolean
+has_hidden_cb (gpointer data)
+{
+  return hu_count_hidden (data) > 0;
+}
+
+static gboolean
+peer_paused_cb (gpointer data)
+{
+  return hu_peer_is_paused (data);
+}
+
+static void
+assert_dir_empty (const char *dir)
+{
+  g_autofree char *listing = hu_describe_dir (dir);
+
+  g_assert_cmpstr (listing, ==, "(empty)");
+}
+
+static PhTransfer *
+only_transfer (HuReceiver *rx)
+{
+  g_assert_cmpuint (rx->transfers->len, ==, 1);
+  return rx->transfers->pdata[0];
+}
+
+/* A message a person can act on: present, and about this failure. */
+static void
+assert_failed_clearly (PhTransfer *transfer)
+{
+  g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_FAILED);
+  g_assert_nonnull (ph_transfer_get_error (transfer));
+  g_assert_nonnull (ph_transfer_get_error_message (transfer));
+  g_assert_cmpuint (strlen (ph_transfer_get_error_message (transfer)), >, 10);
+  g_test_message ("error: %s", ph_transfer_get_error_message (transfer));
+}
+
+/* Starts a transfer of @total announced bytes, sends @sent of them and
+ * waits until the receiver has its temporary file. */
+/* Waits for the receiver's temporary file; says what it did if none. */
+static void
+wait_for_part (Fixture *fx)
+{
+  if (!hu_wait_until (has_hidden_cb, fx->dir, 20000))
+    {
+      g_autofree char *state = hu_receiver_describe (fx->rx);
+
+      g_error ("no temporary file appeared; receiver: %s", state);
+    }
+}
+
+static HuPeer *
+start_paused_peer (Fixture    *fx,
+                   const char *name,
+                   GBytes     *content,
+                   gsize       sent,
+                   HuEnd       end)
+{
+  g_autoptr(GBytes) header = hu_header (name, g_bytes_get_size (content));
+  HuPeer *peer = hu_peer_start (fx->rx->port, header, content, sent, end);
+
+  g_assert_true (hu_wait_until (peer_paused_cb, peer, 20000));
+  wait_for_part (fx);
+
+  return peer;
+}
+
+/* A small good transfer: the receiver still serves after a fault. */
+static void
+assert_serves_small_file (Fixture    *fx,
+                          const char *name)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (10000, 7);
+  g_autoptr(GBytes) header = hu_header (name, g_bytes_get_size (content));
+  g_autofree char *path = g_build_filename (fx->dir, name, NULL);
+  guint before = hu_receiver_finished (fx->rx);
+  HuPeer *peer = hu_peer_start (fx->rx->port, header, content, G_MAXSIZE, HU_END_CLOSE);
+  PhTransfer *transfer;
+
+  g_assert_true (hu_receiver_wait_finished (fx->rx, before + 1, 20000));
+  hu_peer_join (peer, NULL);
+  transfer = fx->rx->transfers->pdata[fx->rx->transfers->len - 1];
+  g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_DONE);
+  hu_assert_file_equals (path, content);
+}
+
+static void
+test_sender_reset (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) whole = hu_random_bytes (4 * MIB, 1);
+  g_autoptr(GBytes) part = g_bytes_new_from_bytes (whole, 0, MIB);
+  g_autoptr(GBytes) header = hu_header ("vanishing.bin", 4 * MIB);
+  HuPeer *peer;
+  PhTransfer *transfer;
+
+  fx->rx = hu_receiver_new (fx->dir);
+  peer = hu_peer_start (fx->rx->port, header, part, MIB, HU_END_RESET);
+  g_assert_true (hu_wait_until (peer_paused_cb, peer, 20000));
+  wait_for_part (fx);
+
+  /* The peer disappears with a reset, a quarter of the way in. */
+  hu_peer_join (peer, NULL);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
+
+  transfer = only_transfer (fx->rx);
+  assert_failed_clearly (transfer);
+  assert_dir_empty (fx->dir);
+  assert_serves_small_file (fx, "after-reset.bin");
+}
+
+static void
+test_disk_full_refused_before_writing (Fixture       *fx,
+                                       gconstpointer  data)
+{
+  g_autoptr(GBytes) header = hu_header ("too-big.bin", 8 * MIB);
+  struct statvfs before, after;
+  HuPeer *peer;
+  gboolean closed;
+
+  if (!mount_small_disk (fx, 4 * MIB))
+    return;
+
+  fx->rx = hu_receiver_new (fx->dir);
+  g_assert_cmpint (statvfs (fx->dir, &before), ==, 0);
+
+  /* Only the header: the refusal must come before any data. */
+  peer = hu_peer_start (fx->rx->port, header, NULL, G_MAXSIZE, HU_END_AWAIT_CLOSE);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
+  closed = hu_peer_join (peer, NULL);
+  g_assert_true (closed);
+
+  if (fx->rx->transfers->len > 0)
+    {
+      PhTransfer *transfer = only_transfer (fx->rx);
+
+      assert_failed_clearly (transfer);
+      g_assert_error (ph_transfer_get_error (transfer), PH_ERROR, PH_ERROR_NO_SPACE);
+    }
+  else
+    {
+      g_assert_cmpuint (fx->rx->failures->len, ==, 1);
+      g_test_message ("error: %s", (char *) fx->rx->failures->pdata[0]);
+    }
+
+  assert_dir_empty (fx->dir);
+  g_assert_cmpint (statvfs (fx->dir, &after), ==, 0);
+  g_assert_cmpuint (after.f_bfree, ==, before.f_bfree);
+
+  assert_serves_small_file (fx, "small.bin");
+}
+
+static void
+test_disk_full_race (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) a = hu_random_bytes (3 * MIB, 11);
+  g_autoptr(GBytes) b = hu_random_bytes (3 * MIB, 12);
+  g_autoptr(GBytes) header_a = hu_header ("a.bin", 3 * MIB);
+  g_autoptr(GBytes) header_b = hu_header ("b.bin", 3 * MIB);
+  g_autofree char *path_a = NULL;
+  g_autofree char *path_b = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  HuPeer *peer_a, *peer_b;
+  guint done = 0;
+
+  if (!mount_small_disk (fx, 4 * MIB))
+    return;
+
+  fx->rx = hu_receiver_new (fx->dir);
+
+  /* Both headers arrive first, while the space is still free for each;
+   * then both send their data at once. */
+  peer_a = hu_peer_start (fx->rx->port, header_a, a, 0, HU_END_CLOSE);
+  peer_b = hu_peer_start (fx->rx->port, header_b, b, 0, HU_END_CLOSE);
+  g_assert_true (hu_wait_until (peer_paused_cb, peer_a, 20000));
+  g_assert_true (hu_wait_until (peer_paused_cb, peer_b, 20000));
+  hu_sleep_ms (200);
+  hu_peer_resume (peer_a);
+  hu_peer_resume (peer_b);
+
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 2, 30000));
+  hu_peer_join (peer_a, NULL);
+  hu_peer_join (peer_b, NULL);
+
+  for (guint i = 0; i < fx->rx->transfers->len; i++)
+    {
+      PhTransfer *transfer = fx->rx->transfers->pdata[i];
+
+      if (ph_transfer_get_state (transfer) == PH_TRANSFER_DONE)
+        done++;
+      else
+        assert_failed_clearly (transfer);
+    }
+  for (guint i = 0; i < fx->rx->failures->len; i++)
+    g_test_message ("refused: %s", (char *) fx->rx->failures->pdata[i]);
+
+  /* At most one complete file, intact, and nothing partial or hidden. */
+  names = hu_list_dir (fx->dir);
+  g_assert_cmpuint (names->len, <=, 1);
+  g_assert_cmpuint (names->len, ==, done);
+  g_assert_cmpuint (hu_count_hidden (fx->dir), ==, 0);
+  path_a = g_build_filename (fx->dir, "a.bin", NULL);
+  path_b = g_build_filename (fx->dir, "b.bin", NULL);
+  if (g_file_test (path_a, G_FILE_TEST_EXISTS))
+    hu_assert_file_equals (path_a, a);
+  if (g_file_test (path_b, G_FILE_TEST_EXISTS))
+    hu_assert_file_equals (path_b, b);
+
+  assert_serves_small_file (fx, "small.bin");
+}
+
+static void
+test_folder_removed (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (2 * MIB, 21);
+  g_autoptr(GBytes) header = hu_header ("late.bin", 1000);
+  g_autofree char *listing = NULL;
+  HuPeer *peer;
+
+  fx->rx = hu_receiver_new (fx->dir);
+  peer = start_paused_peer (fx, "doomed.bin", content, MIB / 2, HU_END_CLOSE);
+
+  hu_rm_rf (fx->dir);
+  g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
+  hu_peer_resume (peer);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
+  hu_peer_join (peer, NULL);
+  assert_failed_clearly (only_transfer (fx->rx));
+
+  /* A new sender gets a clear refusal too, and the receiver never
+   * writes anywhere else (such as the folder's parent). */
+  peer = hu_peer_start (fx->rx->port, header, NULL, G_MAXSIZE, HU_END_AWAIT_CLOSE);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 2, 20000));
+  hu_peer_join (peer, NULL);
+  if (fx->rx->transfers->len == 2)
+    assert_failed_clearly (fx->rx->transfers->pdata[1]);
+  else
+    g_test_message ("refused: %s", (char *) fx->rx->failures->pdata[0]);
+
+  /* Nothing but (at most) the folder itself, empty, in its parent. */
+  listing = hu_describe_dir (fx->tmp);
+  if (g_file_test (fx->dir, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GPtrArray) names = hu_list_dir (fx->tmp);
+
+      g_assert_cmpuint (names->len, ==, 1);
+      assert_dir_empty (fx->dir);
+    }
+  else
+    g_assert_cmpstr (listing, ==, "(empty)");
+}
+
+/* Makes the receive folder read-only under the receiver's feet: a
+ * read-only bind mount when root (root ignores permission bits),
+ * permission bits otherwise. */
+static void
+make_folder_read_only (Fixture *fx)
+{
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (mount (fx->dir, fx->dir, NULL, MS_BIND, NULL), ==, 0);
+      fx->mount = g_strdup (fx->dir);
+      g_assert_cmpint (mount (NULL, fx->dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
+    }
+  else
+    g_assert_cmpint (g_chmod (fx->dir, 0500), ==, 0);
+
+  g_assert_cmpint (access (fx->dir, W_OK), !=, 0);
+}
+
+static void
+test_folder_read_only (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (2 * MIB, 31);
+  g_autoptr(GBytes) late = hu_random_bytes (1000, 32);
+  g_autoptr(GBytes) header = hu_header ("late.bin", 1000);
+  g_autofree char *path = g_build_filename (fx->dir, "caught.bin", NULL);
+  PhTransfer *transfer;
+  HuPeer *peer;
+
+  fx->rx = hu_receiver_new (fx->dir);
+  peer = start_paused_peer (fx, "caught.bin", content, MIB / 2, HU_END_CLOSE);
+
+  make_folder_read_only (fx);
+  hu_peer_resume (peer);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
+  hu_peer_join (peer, NULL);
+
+  /* The file under way may still make it (its temporary file was open
+   * before); if not, the error says so and nothing partial shows up
+   * under the final name. A temporary file that a read-only folder does
+   * not let anyone delete stays hidden, for the next start to clean. */
+  transfer = only_transfer (fx->rx);
+  if (ph_transfer_get_state (transfer) == PH_TRANSFER_DONE)
+    hu_assert_file_equals (path, content);
+  else
+    {
+      assert_failed_clearly (transfer);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+
+  /* A new transfer cannot even start: a clear error. */
+  peer = hu_peer_start (fx->rx->port, header, late, G_MAXSIZE, HU_END_CLOSE);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 2, 20000));
+  hu_peer_join (peer, NULL);
+  if (fx->rx->transfers->len == 2)
+    {
+      assert_failed_clearly (fx->rx->transfers->pdata[1]);
+      g_test_message ("second: %s", ph_transfer_get_error_message (fx->rx->transfers->pdata[1]));
+    }
+  else
+    g_test_message ("refused: %s", (char *) fx->rx->failures->pdata[0]);
+  {
+    g_autofree char *late_path = g_build_filename (fx->dir, "late.bin", NULL);
+    g_assert_false (g_file_test (late_path, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* Sending side */
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} SendResult;
+
+static void
+send_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  SendResult *res = user_data;
+
+  res->ok = ph_sender_send_finish (PH_SENDER (source), result, &res->error);
+  res->done = TRUE;
+}
+
+static gboolean
+send_done (gpointer data)
+{
+  return ((SendResult *) data)->done;
+}
+
+/* Sends @path to 127.0.0.1:@port and expects a failure within
+ * @limit_ms (a guard against hanging, not a speed requirement). */
+static GError *
+send_expecting_failure (const char *path,
+                        guint16     port,
+                        guint       connect_timeout,
+                        guint       limit_ms)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(PhTransfer) transfer = ph_transfer_new_outgoing (file, destination);
+  SendResult res = { 0 };
+
+  ph_sender_set_connect_timeout (sender, connect_timeout);
+  ph_sender_send_async (sender, transfer, NULL, send_done_cb, &res);
+  g_assert_true (hu_wait_until (send_done, &res, limit_ms));
+  g_assert_false (res.ok);
+  g_assert_nonnull (res.error);
+  g_test_message ("error: %s", res.error->message);
+  g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_FAILED);
+  g_assert_cmpstr (ph_transfer_get_error_message (transfer), !=, NULL);
+
+  return res.error;
+}
+
+static char *
+make_sparse_file (const char *dir,
+                  gsize       size)
+{
+  char *path = g_build_filename (dir, "big.bin", NULL);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  close (fd);
+
+  return path;
+}
+
+static GSocket *
+listen_on_loopback (int       backlog,
+                    guint16  *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (socket, backlog);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  return socket;
+}
+
+static void
+test_send_closed_port (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (1000, 41);
+  g_autofree char *path = hu_write_temp_file (fx->tmp, "a.txt", content);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port_text = NULL;
+  guint16 port = hu_unused_port ();
+
+  error = send_expecting_failure (path, port, 5, 20000);
+  g_assert_error (error, PH_ERROR, PH_ERROR_CONNECTION);
+  port_text = g_strdup_printf ("%u", port);
+  g_assert_nonnull (strstr (error->message, port_text));
+}
+
+static void
+test_send_never_accepted (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (1000, 42);
+  g_autofree char *path = hu_write_temp_file (fx->tmp, "a.txt", content);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GSocket) filler = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = NULL;
+  guint16 port;
+
+  /* A listener whose queue is full (backlog 0 holds one connection,
+   * taken by the filler) drops further SYNs: connect() cannot finish,
+   * as with a peer that never answers, yet no packet leaves loopback. */
+  listener = listen_on_loopback (0, &port);
+  address = g_inet_socket_address_new (loopback, port);
+  filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_connect (filler, address, NULL, &error);
+  g_assert_no_error (error);
+
+  error = send_expecting_failure (path, port, 1, 15000);
+  g_assert_error (error, PH_ERROR, PH_ERROR_TIMED_OUT);
+}
+
+static void
+test_send_accepted_never_read (Fixture       *fx,
+                               gconstpointer  data)
+{
+  g_autofree char *path = make_sparse_file (fx->tmp, 64 * MIB);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = NULL;
+  guint16 port;
+
+  /* The kernel completes the handshake but nobody ever reads: 64 MiB
+   * cannot fit in the socket buffers, so the sender must give up on
+   * its own instead of blocking forever. */
+  listener = listen_on_loopback (8, &port);
+  error = send_expecting_failure (path, port, 1, 120000);
+  g_assert_true (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT) ||
+                 g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION));
+}
+
+typedef struct
+{
+  GSocket *listener;
+  gsize    read_before_dying;
+} Dying;
+
+static gpointer
+dying_receiver_thread (gpointer data)
+{
+  Dying *dying = data;
+  g_autoptr(GSocket) conn = g_socket_accept (dying->listener, NULL, NULL);
+  struct linger linger = { 1, 0 };
+  char buf[65536];
+  gsize got = 0;
+
+  g_assert_nonnull (conn);
+  while (got < dying->read_before_dying)
+    {
+      gssize n = g_socket_receive (conn, buf, sizeof buf, NULL, NULL);
+      if (n <= 0)
+        break;
+      got += n;
+    }
+  setsockopt (g_socket_get_fd (conn), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+  g_socket_close (conn, NULL);
+
+  return NULL;
+}
+
+static void
+test_send_receiver_dies (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autofree char *path = make_sparse_file (fx->tmp, 64 * MIB);
+  g_autoptr(GError) error = NULL;
+  Dying dying = { NULL, 256 * 1024 };
+  GThread *thread;
+  guint16 port;
+
+  dying.listener = listen_on_loopback (8, &port);
+  thread = g_thread_new ("dying-receiver", dying_receiver_thread, &dying);
+  error = send_expecting_failure (path, port, 5, 60000);
+  g_thread_join (thread);
+  g_object_unref (dying.listener);
+  g_assert_error (error, PH_ERROR, PH_ERROR_CONNECTION);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/posthouse/faults/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("receive/sender-reset", test_sender_reset);
+  ADD ("receive/disk-full/refused-before-writing", test_disk_full_refused_before_writing);
+  ADD ("receive/disk-full/race", test_disk_full_race);
+  ADD ("receive/folder-removed", test_folder_removed);
+  ADD ("receive/folder-read-only", test_folder_read_only);
+  ADD ("send/closed-port", test_send_closed_port);
+  ADD ("send/never-accepted", test_send_never_accepted);
+  ADD ("send/accepted-never-read", test_send_accepted_never_read);
+  ADD ("send/receiver-dies", test_send_receiver_dies);
+
+#undef ADD
+
+  return g_test_run ();
+}
