@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -197,6 +198,10 @@ incoming_finish (Incoming *in,
     ph_transfer_fail (in->transfer, error);
   else
     {
+      g_autofree char *final_name = g_file_get_basename (in->file);
+
+      /* "photo (2).jpg" when "photo.jpg" was taken. */
+      ph_transfer_set_name (in->transfer, final_name);
       ph_transfer_set_file (in->transfer, in->file);
       ph_transfer_set_bytes_done (in->transfer, in->size);
       ph_transfer_set_state (in->transfer, PH_TRANSFER_DONE);
@@ -216,6 +221,17 @@ hangup_cb (int          fd,
            gpointer     user_data)
 {
   Incoming *in = user_data;
+  int available = 0;
+
+  /* A sender that finished writing and closed (as the original does)
+   * is not gone: if the whole file is already in our receive queue,
+   * keep it. Anything less can never complete. */
+  if (!(condition & (G_IO_HUP | G_IO_ERR)) &&
+      ioctl (fd, FIONREAD, &available) == 0 && available >= in->size)
+    {
+      g_clear_pointer (&in->hangup_source, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
 
   g_clear_pointer (&in->hangup_source, g_source_unref);
   incoming_finish (in, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,

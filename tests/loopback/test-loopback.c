@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -71,14 +73,466 @@ test_sizes (Fixture       *f,
     }
 }
 
+
+static void
+test_utf8_name (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *name = "Ünïcødé 文件 📷 (été).txt";
+  g_autofree char *path = make_file (f->src_dir, name, 4096, 7);
+
+  fixture_start (f, NULL);
+  roundtrip (f, path, name);
+}
+
+static void
+test_prefix (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *path = make_file (f->src_dir, "photo.jpg", 1000, 8);
+
+  ph_receiver_set_prefix (f->receiver, "new_");
+  fixture_start (f, NULL);
+  roundtrip (f, path, "new_photo.jpg");
+  /* A taken name gets a numbered variant, never an overwrite. */
+  roundtrip (f, path, "new_photo (2).jpg");
+}
+
+typedef struct
+{
+  guint  count;
+  gint64 first;
+  gint64 last;
+} NotifyCount;
+
+static void
+count_notify_cb (GObject     *object,
+                 GParamSpec  *pspec,
+                 NotifyCount *count)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (count->count++ == 0)
+    count->first = now;
+  count->last = now;
+}
+
+static void
+test_large (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) r = NULL;
+  g_autofree char *path = make_file (f->src_dir, "large.bin", 100 * 1024 * 1024, 9);
+  g_autofree char *saved = g_build_filename (f->dst_dir, "large.bin", NULL);
+  g_autofree char *sum_in = NULL;
+  g_autofree char *sum_out = NULL;
+  NotifyCount sent = { 0 }, received = { 0 };
+  gint64 start, end;
+  double seconds;
+  PhTransfer *in;
+
+  fixture_start (f, NULL);
+
+  start = g_get_monotonic_time ();
+  r = send_file (sender, path, f->destination);
+  g_signal_connect (r->transfer, "notify::bytes-done", G_CALLBACK (count_notify_cb), &sent);
+  in = wait_received (f, 0);
+  g_signal_connect (in, "notify::bytes-done", G_CALLBACK (count_notify_cb), &received);
+  WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
+  end = g_get_monotonic_time ();
+
+  g_assert_no_error (r->error);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+  g_assert_cmpint (ph_transfer_get_bytes_done (in), ==, 100 * 1024 * 1024);
+  g_assert_cmpfloat (ph_transfer_get_speed (in), >, 0);
+
+  sum_in = checksum_file (path);
+  sum_out = checksum_file (saved);
+  g_assert_cmpstr (sum_in, ==, sum_out);
+
+  /* A rate bound, not a timing one: at most ten a second plus the
+   * final one, however fast or slow the run was. */
+  seconds = (end - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("100 MiB in %.2f s; %u/%u bytes-done notifications (sent/received)",
+                  seconds, sent.count, received.count);
+  g_assert_cmpuint (sent.count, <=, 12 * seconds + 3);
+  g_assert_cmpuint (received.count, <=, 12 * seconds + 3);
+  g_assert_cmpuint (received.count, >=, 1);
+
+  g_signal_handlers_disconnect_by_data (in, &received);
+  g_clear_pointer (&r, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
+static void
+test_concurrent (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(GPtrArray) results = g_ptr_array_new ();
+  g_autoptr(GHashTable) sums = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) names = NULL;
+  const guint n = 20;
+
+  fixture_start (f, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *dir = g_strdup_printf ("%s/%u", f->src_dir, i);
+      g_autofree char *path = NULL;
+
+      g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+      path = make_file (dir, "same.bin", 100000 + i * 1000, 100 + i);
+      g_hash_table_add (sums, checksum_file (path));
+      g_ptr_array_add (results, send_file (sender, path, f->destination));
+    }
+
+  WAIT_UNTIL (f->received->len == n);
+  for (guint i = 0; i < n; i++)
+    {
+      PhTransfer *in = g_ptr_array_index (f->received, i);
+
+      WAIT_UNTIL (ph_transfer_is_finished (in));
+      g_assert_cmpstr (ph_transfer_get_error_message (in), ==, NULL);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      SendResult *r = g_ptr_array_index (results, i);
+
+      WAIT_UNTIL (r->done);
+      g_assert_no_error (r->error);
+    }
+
+  /* Twenty distinct files, each one of the sent contents. */
+  names = list_dir (f->dst_dir);
+  g_assert_cmpuint (names->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *path = g_build_filename (f->dst_dir, name, NULL);
+      g_autofree char *sum = checksum_file (path);
+
+      g_assert_true (g_str_equal (name, "same.bin") || g_str_has_prefix (name, "same ("));
+      g_assert_true (g_hash_table_remove (sums, sum));
+    }
+  g_assert_cmpuint (g_hash_table_size (sums), ==, 0);
+
+  for (guint i = 0; i < n; i++)
+    send_result_free (g_ptr_array_index (results, i));
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
+typedef enum
+{
+  MIDWAY_CANCEL_SENDER,
+  MIDWAY_CANCEL_RECEIVER,
+  MIDWAY_SHRINK,
+  MIDWAY_GROW,
+} Midway;
+
+typedef struct
+{
+  Midway      what;
+  SendResult *r;
+  const char *path;
+  gboolean    fired;
+} MidwayData;
+
+static void
+midway_cb (PhTransfer *in,
+           GParamSpec *pspec,
+           MidwayData *m)
+{
+  if (m->fired || ph_transfer_get_bytes_done (in) == 0)
+    return;
+
+  m->fired = TRUE;
+  switch (m->what)
+    {
+    case MIDWAY_CANCEL_SENDER:
+      ph_transfer_cancel (m->r->transfer);
+      break;
+    case MIDWAY_CANCEL_RECEIVER:
+      ph_transfer_cancel (in);
+      break;
+    case MIDWAY_SHRINK:
+      g_assert_cmpint (truncate (m->path, 1024 * 1024), ==, 0);
+      break;
+    case MIDWAY_GROW:
+      g_assert_cmpint (truncate (m->path, ((gint64) 2 << 30) + 1), ==, 0);
+      break;
+    }
+}
+
+/* A 2 GiB sparse file cannot finish before the first progress tick. */
+static void
+test_midway (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) r = NULL;
+  g_autofree char *path = make_sparse_file (f->src_dir, "big.bin", (gint64) 2 << 30);
+  MidwayData m = { .what = GPOINTER_TO_INT (data), .path = path };
+  PhTransfer *in;
+
+  fixture_start (f, NULL);
+
+  r = m.r = send_file (sender, path, f->destination);
+  in = wait_received (f, 0);
+  g_signal_connect (in, "notify::bytes-done", G_CALLBACK (midway_cb), &m);
+  WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
+  g_assert_true (m.fired);
+
+  g_test_message ("sender: %s", r->error ? r->error->message : "(no error)");
+  g_test_message ("receiver: %s", ph_transfer_get_error_message (in));
+  g_assert_nonnull (r->error);
+  g_assert_cmpint (ph_transfer_get_state (in), !=, PH_TRANSFER_DONE);
+
+  switch (m.what)
+    {
+    case MIDWAY_CANCEL_SENDER:
+      g_assert_error (r->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpint (ph_transfer_get_state (r->transfer), ==, PH_TRANSFER_CANCELLED);
+      g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_FAILED);
+      g_assert_error (ph_transfer_get_error (in), PH_ERROR, PH_ERROR_SHORT);
+      break;
+    case MIDWAY_CANCEL_RECEIVER:
+      g_assert_error (r->error, PH_ERROR, PH_ERROR_CONNECTION);
+      g_assert_cmpint (ph_transfer_get_state (r->transfer), ==, PH_TRANSFER_FAILED);
+      g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_CANCELLED);
+      break;
+    case MIDWAY_SHRINK:
+    case MIDWAY_GROW:
+      g_assert_error (r->error, PH_ERROR, PH_ERROR_FILE_CHANGED);
+      g_assert_cmpint (ph_transfer_get_state (r->transfer), ==, PH_TRANSFER_FAILED);
+      g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_FAILED);
+      break;
+    }
+  g_assert_null (ph_transfer_get_file (in));
+
+  /* Neither a final nor a temporary file. */
+  flush_main_context ();
+  assert_dir_empty (f->dst_dir);
+
+  g_signal_handlers_disconnect_by_data (in, &m);
+  g_clear_pointer (&r, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
+static void
+test_approval (Fixture       *f,
+               gconstpointer  data)
+{
+  gboolean accept = GPOINTER_TO_INT (data);
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) r = NULL;
+  g_autofree char *path = make_file (f->src_dir, "ask.bin", 300000, 11);
+  PhTransfer *in;
+
+  ph_receiver_set_require_approval (f->receiver, TRUE);
+  fixture_start (f, NULL);
+
+  r = send_file (sender, path, f->destination);
+  in = wait_received (f, 0);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_WAITING);
+  g_assert_cmpstr (ph_transfer_get_name (in), ==, "ask.bin");
+  g_assert_cmpint (ph_transfer_get_size (in), ==, 300000);
+
+  /* Held: the sender gets no further while nobody answers. */
+  for (guint i = 0; i < 5; i++)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_false (r->done);
+    }
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_WAITING);
+
+  if (accept)
+    {
+      g_autofree char *saved = g_build_filename (f->dst_dir, "ask.bin", NULL);
+      g_autofree char *sum_in = checksum_file (path);
+      g_autofree char *sum_out = NULL;
+
+      ph_transfer_accept (in);
+      WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
+      g_assert_no_error (r->error);
+      g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+      sum_out = checksum_file (saved);
+      g_assert_cmpstr (sum_in, ==, sum_out);
+    }
+  else
+    {
+      ph_transfer_decline (in);
+      g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_FAILED);
+      g_assert_error (ph_transfer_get_error (in), PH_ERROR, PH_ERROR_DECLINED);
+      WAIT_UNTIL (r->done);
+      g_assert_error (r->error, PH_ERROR, PH_ERROR_CONNECTION);
+      assert_dir_empty (f->dst_dir);
+    }
+
+  g_clear_pointer (&r, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
+static gboolean
+have_ipv6_loopback (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  return socket && g_socket_bind (socket, address, FALSE, NULL);
+}
+
+static void
+test_ipv6 (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+
+  if (!have_ipv6_loopback ())
+    {
+      g_test_skip ("no IPv6 loopback");
+      return;
+    }
+
+  path = make_file (f->src_dir, "six.bin", 70000, 12);
+  fixture_start (f, "::1");
+  g_assert_cmpstr (f->destination, ==, g_strdup_printf ("[::1]:%u", f->port));
+  roundtrip (f, path, "six.bin");
+  g_assert_true (g_str_has_prefix (ph_transfer_get_peer (g_ptr_array_index (f->received, 0)),
+                                   "[::1]:"));
+}
+
+static void
+test_stop (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *payload = g_malloc (200000);
+  g_autofree char *saved = g_build_filename (f->dst_dir, "stop.bin", NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  PhTransfer *in;
+
+  for (guint i = 0; i < 200000; i++)
+    payload[i] = i * 7;
+
+  fixture_start (f, NULL);
+  connection = raw_connect (f);
+  raw_header (connection, "stop.bin", 200000);
+  raw_write (connection, payload, 100000);
+  in = wait_received (f, 0);
+  WAIT_UNTIL (ph_transfer_get_bytes_done (in) == 100000);
+
+  ph_receiver_stop (f->receiver);
+  g_assert_false (ph_receiver_get_listening (f->receiver));
+
+  refused = g_socket_client_connect_to_host (client, f->destination, 0, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+
+  /* The transfer in flight goes on. */
+  raw_write (connection, payload + 100000, 100000);
+  WAIT_UNTIL (ph_transfer_is_finished (in));
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+  g_assert_true (g_file_get_contents (saved, &contents, &len, NULL));
+  g_assert_cmpmem (contents, len, payload, 200000);
+}
+
+static void
+test_errors (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) folder = NULL;
+  g_autoptr(SendResult) refused = NULL;
+  g_autoptr(SendResult) bad_address = NULL;
+  g_autoptr(SendResult) missing = NULL;
+  g_autofree char *path = make_file (f->src_dir, "x.bin", 10, 13);
+  g_autofree char *missing_path = g_build_filename (f->src_dir, "nope.bin", NULL);
+  g_autofree char *closed = NULL;
+  guint port;
+
+  fixture_start (f, NULL);
+  port = f->port;
+  ph_receiver_stop (f->receiver);
+  closed = g_strdup_printf ("127.0.0.1:%u", port);
+
+  folder = send_file (sender, f->src_dir, closed);
+  refused = send_file (sender, path, closed);
+  bad_address = send_file (sender, path, "127.0.0.1:99999");
+  missing = send_file (sender, missing_path, closed);
+  WAIT_UNTIL (folder->done && refused->done && bad_address->done && missing->done);
+
+  g_assert_error (folder->error, PH_ERROR, PH_ERROR_NOT_REGULAR);
+  g_assert_error (refused->error, PH_ERROR, PH_ERROR_CONNECTION);
+  g_assert_nonnull (strstr (refused->error->message, closed));
+  g_assert_error (bad_address->error, PH_ERROR, PH_ERROR_INVALID_ADDRESS);
+  g_assert_error (missing->error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpint (ph_transfer_get_state (refused->transfer), ==, PH_TRANSFER_FAILED);
+  g_assert_cmpstr (ph_transfer_get_error_message (refused->transfer), ==, refused->error->message);
+
+  g_clear_pointer (&folder, send_result_free);
+  g_clear_pointer (&refused, send_result_free);
+  g_clear_pointer (&bad_address, send_result_free);
+  g_clear_pointer (&missing, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
+static void
+test_leftovers (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *stale = g_build_filename (f->dst_dir, ".posthouse-abc123.part", NULL);
+  g_autofree char *held = g_build_filename (f->dst_dir, ".posthouse-def456.part", NULL);
+  g_autofree char *other = g_build_filename (f->dst_dir, "keep.part", NULL);
+  int fd;
+
+  g_assert_true (g_file_set_contents (stale, "x", 1, NULL));
+  g_assert_true (g_file_set_contents (other, "x", 1, NULL));
+  fd = open (held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  /* Only the unlocked one is a leftover: the other is being written. */
+  g_assert_cmpuint (ph_receiver_clean_leftovers (f->receiver), ==, 1);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (held, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+
+  close (fd);
+  g_assert_cmpuint (ph_receiver_clean_leftovers (f->receiver), ==, 1);
+  g_unlink (other);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/posthouse/loopback/sizes", Fixture, NULL,
-              fixture_setup, test_sizes, fixture_teardown);
+#define ADD(path, func, data) \
+  g_test_add ("/posthouse/loopback/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+
+  ADD ("sizes", test_sizes, NULL);
+  ADD ("large", test_large, NULL);
+  ADD ("utf8-name", test_utf8_name, NULL);
+  ADD ("prefix", test_prefix, NULL);
+  ADD ("concurrent", test_concurrent, NULL);
+  ADD ("cancel-sender", test_midway, GINT_TO_POINTER (MIDWAY_CANCEL_SENDER));
+  ADD ("cancel-receiver", test_midway, GINT_TO_POINTER (MIDWAY_CANCEL_RECEIVER));
+  ADD ("file-shrinks", test_midway, GINT_TO_POINTER (MIDWAY_SHRINK));
+  ADD ("file-grows", test_midway, GINT_TO_POINTER (MIDWAY_GROW));
+  ADD ("approval-accept", test_approval, GINT_TO_POINTER (TRUE));
+  ADD ("approval-decline", test_approval, GINT_TO_POINTER (FALSE));
+  ADD ("ipv6", test_ipv6, NULL);
+  ADD ("stop", test_stop, NULL);
+  ADD ("errors", test_errors, NULL);
+  ADD ("leftovers", test_leftovers, NULL);
 
   return g_test_run ();
 }
