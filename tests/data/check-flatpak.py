@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The Flatpak manifest parses and asks for exactly the intended permissions."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -65,9 +66,10 @@ if builder is None:
     print('flatpak-builder not installed: only the JSON was checked')
 else:
     with tempfile.TemporaryDirectory() as home:
-        res = subprocess.run([builder, '--show-manifest', manifest_path],
-                             capture_output=True, text=True,
-                             env={'HOME': home, 'PATH': '/usr/bin:/bin'})
+        # It leaves a .flatpak-builder folder in its working directory: keep it in the temp dir.
+        res = subprocess.run([builder, '--show-manifest', os.path.abspath(manifest_path)],
+                             capture_output=True, text=True, cwd=home,
+                             env={'HOME': home, 'PATH': os.environ.get('PATH', '/usr/bin:/bin')})
     if res.returncode != 0:
         errors.append(f'flatpak-builder --show-manifest failed: {res.stderr.strip()}')
     else:
