@@ -294,9 +294,16 @@ explain_receive_error (Incoming *in,
                         _("The connection from %s broke after %s of %s; nothing was saved"),
                         in->peer, done, size);
   if (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT))
-    return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                        _("%s sent nothing for %u seconds after %s of %s; nothing was saved"),
-                        in->peer, (in->idle_timeout + 999) / 1000, done, size);
+    {
+      guint seconds = (in->idle_timeout + 999) / 1000;
+
+      return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "%s sent nothing for %u second after %s of %s; nothing was saved",
+                                       "%s sent nothing for %u seconds after %s of %s; nothing was saved",
+                                       seconds),
+                          in->peer, seconds, done, size);
+    }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
     return g_error_new (PH_ERROR, PH_ERROR_NO_SPACE,
                         _("The disk became full while receiving “%s”; nothing was saved"),
@@ -572,9 +579,16 @@ header_cb (GObject      *object,
                             _("Too many connections at once: closed the one from %s, "
                               "which had waited longest without sending a header"), p->peer);
   else if (p->timed_out)
-    reported = g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                            _("%s sent no complete header within %u seconds"),
-                            p->peer, (self->header_timeout + 999) / 1000);
+    {
+      guint seconds = (self->header_timeout + 999) / 1000;
+
+      reported = g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "%s sent no complete header within %u second",
+                                           "%s sent no complete header within %u seconds",
+                                           seconds),
+                              p->peer, seconds);
+    }
   else if (p->stopped)
     reported = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                             _("Receiving stopped before %s sent a header"), p->peer);

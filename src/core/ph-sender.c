@@ -248,9 +248,16 @@ explain_send_error (SendJob *job,
                         done, size);
 
   if (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT))
-    return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                        _("The receiver at %s stopped reading for %u seconds"),
-                        job->peer, (job->idle_timeout + 999) / 1000);
+    {
+      guint seconds = (job->idle_timeout + 999) / 1000;
+
+      return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "The receiver at %s stopped reading for %u second",
+                                       "The receiver at %s stopped reading for %u seconds",
+                                       seconds),
+                          job->peer, seconds);
+    }
 
   if (g_error_matches (error, PH_ERROR, PH_ERROR_FILE_CHANGED))
     return g_error_new (PH_ERROR, PH_ERROR_FILE_CHANGED,

@@ -390,6 +390,7 @@ test_ipv6 (Fixture       *f,
            gconstpointer  data)
 {
   g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
 
   if (!have_ipv6_loopback ())
     {
@@ -399,7 +400,8 @@ test_ipv6 (Fixture       *f,
 
   path = make_file (f->src_dir, "six.bin", 70000, 12);
   fixture_start (f, "::1");
-  g_assert_cmpstr (f->destination, ==, g_strdup_printf ("[::1]:%u", f->port));
+  expected = g_strdup_printf ("[::1]:%u", f->port);
+  g_assert_cmpstr (f->destination, ==, expected);
   roundtrip (f, path, "six.bin");
   g_assert_true (g_str_has_prefix (ph_transfer_get_peer (g_ptr_array_index (f->received, 0)),
                                    "[::1]:"));

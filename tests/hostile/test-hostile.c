@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "test-common.h"
+
+#define FAILURE(f, i) ((const GError *) g_ptr_array_index ((f)->failures, (i)))
+
+/* Every hostile case ends with an honest sender that must get through. */
+static void
+serve_good (Fixture *f)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) r = NULL;
+  g_autofree char *path = make_file (f->src_dir, "good.bin", 50000, 1);
+  g_autofree char *saved = NULL;
+  g_autofree char *sum_in = NULL;
+  g_autofree char *sum_out = NULL;
+  guint index = f->received->len;
+  PhTransfer *in;
+
+  r = send_file (sender, path, f->destination);
+  in = wait_received (f, index);
+  WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
+  g_assert_no_error (r->error);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+
+  saved = g_file_get_path (ph_transfer_get_file (in));
+  sum_in = checksum_file (path);
+  sum_out = checksum_file (saved);
+  g_assert_cmpstr (sum_in, ==, sum_out);
+  g_assert_cmpint (g_unlink (saved), ==, 0);
+
+  g_clear_pointer (&r, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
+static void
+close_raw (GSocketConnection *connection)
+{
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_object_unref (connection);
+}
+
+static void
+record_state_cb (PhReceiver *receiver,
+                 PhTransfer *transfer,
+                 GArray     *states)
+{
+  PhTransferState state = ph_transfer_get_state (transfer);
+
+  g_array_append_val (states, state);
+}
+
+static void
+test_truncated_header (Fixture       *f,
+                       gconstpointer  data)
+{
+  guint8 junk[50] = "half a header";
+  GSocketConnection *c;
+
+  fixture_start (f, NULL);
+
+  c = raw_connect (f);
+  raw_write (c, junk, sizeof junk);
+  close_raw (c);
+
+  WAIT_UNTIL (f->failures->len == 1);
+  g_assert_error (FAILURE (f, 0), PH_ERROR, PH_ERROR_BAD_HEADER);
+  g_assert_cmpuint (f->received->len, ==, 0);
+  assert_dir_empty (f->dst_dir);
+
+  serve_good (f);
+}
+
+/* A complete header, then less data than announced. */
+static void
+test_short (Fixture       *f,
+            gconstpointer  data)
+{
+  gsize sent = GPOINTER_TO_SIZE (data);
+  g_autofree guint8 *payload = g_malloc0 (sent + 1);
+  GSocketConnection *c;
+  PhTransfer *in;
+
+  fixture_start (f, NULL);
+
+  c = raw_connect (f);
+  raw_header (c, "short.bin", 100000);
+  if (sent)
+    raw_write (c, payload, sent);
+  in = wait_received (f, 0);
+  close_raw (c);
+
+  WAIT_UNTIL (ph_transfer_is_finished (in));
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_FAILED);
+  g_assert_error (ph_transfer_get_error (in), PH_ERROR, PH_ERROR_SHORT);
+  g_assert_null (ph_transfer_get_file (in));
+  flush_main_context ();
+  assert_dir_empty (f->dst_dir);
+
+  serve_good (f);
+}
+
+/* Refused from the header alone: announced already FAILED. */
+static void
+test_refused_size (Fixture       *f,
+                   gconstpointer  data)
+{
+  gint64 size = *(const gint64 *) data;
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (PhTransferState));
+  GSocketConnection *c;
+  PhTransfer *in;
+
+  g_signal_connect (f->receiver, "transfer-added", G_CALLBACK (record_state_cb), states);
+  fixture_start (f, NULL);
+
+  c = raw_connect (f);
+  raw_header (c, "refused.bin", size);
+  raw_write (c, "some data", 9);
+  in = wait_received (f, 0);
+  close_raw (c);
+
+  g_assert_cmpint (g_array_index (states, PhTransferState, 0), ==, PH_TRANSFER_FAILED);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_FAILED);
+  if (size < 0)
+    g_assert_error (ph_transfer_get_error (in), PH_ERROR, PH_ERROR_NEGATIVE_SIZE);
+  else
+    g_assert_error (ph_transfer_get_error (in), PH_ERROR, PH_ERROR_NO_SPACE);
+  g_test_message ("%s", ph_transfer_get_error_message (in));
+  assert_dir_empty (f->dst_dir);
+
+  g_signal_handlers_disconnect_by_data (f->receiver, states);
+  serve_good (f);
+}
+
+static void
+test_silent_header (Fixture       *f,
+                    gconstpointer  data)
+{
+  GSocketConnection *silent, *partial;
+
+  ph_receiver_set_header_timeout (f->receiver, 300);
+  fixture_start (f, NULL);
+
+  silent = raw_connect (f);
+  partial = raw_connect (f);
+  raw_write (partial, "0123456789", 10);
+
+  WAIT_UNTIL (f->failures->len == 2);
+  g_assert_error (FAILURE (f, 0), PH_ERROR, PH_ERROR_TIMED_OUT);
+  g_assert_error (FAILURE (f, 1), PH_ERROR, PH_ERROR_TIMED_OUT);
+  g_assert_cmpuint (f->received->len, ==, 0);
+
+  serve_good (f);
+  close_raw (silent);
+  close_raw (partial);
+}
+
+static void
+test_silent_data (Fixture       *f,
+                  gconstpointer  data)
+{
+  guint8 payload[1000] = { 0 };
+  GSocketConnection *c;
+  PhTransfer *in;
+
+  ph_receiver_set_idle_timeout (f->receiver, 300);
+  fixture_start (f, NULL);
+
+  c = raw_connect (f);
+  raw_header (c, "silent.bin", 100000);
+  raw_write (c, payload, sizeof payload);
+  in = wait_received (f, 0);
+
+  WAIT_UNTIL (ph_transfer_is_finished (in));
+  g_assert_error (ph_transfer_get_error (in), PH_ERROR, PH_ERROR_TIMED_OUT);
+  g_test_message ("%s", ph_transfer_get_error_message (in));
+  flush_main_context ();
+  assert_dir_empty (f->dst_dir);
+
+  serve_good (f);
+  close_raw (c);
+}
+
+static void
+test_flood (Fixture       *f,
+            gconstpointer  data)
+{
+  GSocketConnection *idle[10];
+  guint busy = 0;
+  gint64 start;
+
+  /* The header limit stays long: the honest sender must not wait for it. */
+  ph_receiver_set_max_pending (f->receiver, 4);
+  fixture_start (f, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    idle[i] = raw_connect (f);
+  WAIT_UNTIL (f->failures->len == G_N_ELEMENTS (idle) - 4);
+  for (guint i = 0; i < f->failures->len; i++)
+    g_assert_error (FAILURE (f, i), PH_ERROR, PH_ERROR_BUSY);
+
+  start = g_get_monotonic_time ();
+  serve_good (f);
+  g_assert_cmpint (g_get_monotonic_time () - start, <,
+                   ph_receiver_get_header_timeout (f->receiver) * 1000);
+
+  /* Making room for it closed the oldest idle connection too. */
+  for (guint i = 0; i < f->failures->len; i++)
+    busy += g_error_matches (FAILURE (f, i), PH_ERROR, PH_ERROR_BUSY);
+  g_assert_cmpuint (busy, ==, G_N_ELEMENTS (idle) - 4 + 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    close_raw (idle[i]);
+  WAIT_UNTIL (f->failures->len == G_N_ELEMENTS (idle));
+}
+
+static void
+test_hostile_names (Fixture       *f,
+                    gconstpointer  data)
+{
+  const struct { const char *sent, *saved; } names[] = {
+    { "../../etc/x", "x" },
+    { "/etc/passwd", "passwd" },
+    { "..\\..\\win.ini", "win.ini" },
+    { ".bashrc", NULL },
+    { "..", NULL },
+    { "", NULL },
+  };
+
+  fixture_start (f, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GFile) parent = NULL;
+      g_autofree char *basename = NULL;
+      GSocketConnection *c = raw_connect (f);
+      PhTransfer *in;
+
+      raw_header (c, names[i].sent, 3);
+      raw_write (c, "abc", 3);
+      in = wait_received (f, i);
+      WAIT_UNTIL (ph_transfer_is_finished (in));
+      close_raw (c);
+
+      g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+      parent = g_file_get_parent (ph_transfer_get_file (in));
+      g_assert_true (g_file_equal (parent, f->dst));
+      basename = g_file_get_basename (ph_transfer_get_file (in));
+      g_assert_false (basename[0] == '.');
+      if (names[i].saved)
+        g_assert_cmpstr (basename, ==, names[i].saved);
+      g_test_message ("“%s” saved as “%s”", names[i].sent, basename);
+    }
+
+  serve_good (f);
+}
+
+/* Past max-transfers a valid transfer waits, unread, for a slot. */
+static void
+test_queue (Fixture       *f,
+            gconstpointer  data)
+{
+  guint8 payload[1000] = { 1 };
+  GSocketConnection *a, *b, *gone;
+  PhTransfer *in_a, *in_b, *in_gone;
+
+  ph_receiver_set_max_transfers (f->receiver, 1);
+  fixture_start (f, NULL);
+
+  a = raw_connect (f);
+  raw_header (a, "a.bin", 1000);
+  raw_write (a, payload, 500);
+  in_a = wait_received (f, 0);
+  g_assert_cmpint (ph_transfer_get_state (in_a), ==, PH_TRANSFER_RECEIVING);
+
+  b = raw_connect (f);
+  raw_header (b, "b.bin", 1000);
+  raw_write (b, payload, 1000);
+  close_raw (b);  /* as the original sender does: all sent, then closed */
+  in_b = wait_received (f, 1);
+  g_assert_cmpint (ph_transfer_get_state (in_b), ==, PH_TRANSFER_QUEUED);
+
+  /* One that gives up while queued is reported at once. */
+  gone = raw_connect (f);
+  raw_header (gone, "gone.bin", 1000);
+  raw_write (gone, payload, 10);
+  in_gone = wait_received (f, 2);
+  g_assert_cmpint (ph_transfer_get_state (in_gone), ==, PH_TRANSFER_QUEUED);
+  close_raw (gone);
+  WAIT_UNTIL (ph_transfer_is_finished (in_gone));
+  g_assert_error (ph_transfer_get_error (in_gone), PH_ERROR, PH_ERROR_CONNECTION);
+  g_assert_cmpint (ph_transfer_get_state (in_b), ==, PH_TRANSFER_QUEUED);
+
+  raw_write (a, payload + 500, 500);
+  WAIT_UNTIL (ph_transfer_is_finished (in_a) && ph_transfer_is_finished (in_b));
+  g_assert_cmpint (ph_transfer_get_state (in_a), ==, PH_TRANSFER_DONE);
+  g_assert_cmpint (ph_transfer_get_state (in_b), ==, PH_TRANSFER_DONE);
+  close_raw (a);
+
+  serve_good (f);
+}
+
+static void
+test_cancel_all (Fixture       *f,
+                 gconstpointer  data)
+{
+  guint8 payload[100] = { 0 };
+  GSocketConnection *a, *b;
+  PhTransfer *in_a, *in_b;
+
+  ph_receiver_set_max_transfers (f->receiver, 1);
+  fixture_start (f, NULL);
+
+  a = raw_connect (f);
+  raw_header (a, "a.bin", 1000);
+  raw_write (a, payload, 100);
+  in_a = wait_received (f, 0);
+  b = raw_connect (f);
+  raw_header (b, "b.bin", 1000);
+  in_b = wait_received (f, 1);
+  WAIT_UNTIL (ph_transfer_get_bytes_done (in_a) == 100);
+
+  ph_receiver_cancel_all (f->receiver);
+  WAIT_UNTIL (ph_transfer_is_finished (in_a) && ph_transfer_is_finished (in_b));
+  g_assert_cmpint (ph_transfer_get_state (in_a), ==, PH_TRANSFER_CANCELLED);
+  g_assert_cmpint (ph_transfer_get_state (in_b), ==, PH_TRANSFER_CANCELLED);
+  flush_main_context ();
+  assert_dir_empty (f->dst_dir);
+
+  close_raw (a);
+  close_raw (b);
+  serve_good (f);
+}
+
+static void
+test_bad_folder (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GFile) missing = g_file_get_child (f->dst, "missing");
+  g_autoptr(PhReceiver) receiver = ph_receiver_new (missing);
+  g_autoptr(PhReceiver) second = ph_receiver_new (f->dst);
+  g_autoptr(GError) error = NULL;
+
+  ph_receiver_set_port (receiver, 0);
+  g_assert_false (ph_receiver_start (receiver, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_FOLDER);
+  g_clear_error (&error);
+
+  /* A busy port says so. */
+  fixture_start (f, NULL);
+  ph_receiver_set_bind_address (second, "127.0.0.1");
+  ph_receiver_set_port (second, f->port);
+  g_assert_false (ph_receiver_start (second, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  g_test_message ("%s", error->message);
+
+  g_assert_finalize_object (g_steal_pointer (&receiver));
+  g_assert_finalize_object (g_steal_pointer (&second));
+  serve_good (f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const gint64 negative = -5;
+  static const gint64 huge = (gint64) 1 << 62;
+
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add ("/posthouse/hostile/" path, Fixture, data, fixture_setup, func, fixture_teardown)
+
+  ADD ("truncated-header", test_truncated_header, NULL);
+  ADD ("header-then-eof", test_short, GSIZE_TO_POINTER (0));
+  ADD ("short-data", test_short, GSIZE_TO_POINTER (5000));
+  ADD ("negative-size", test_refused_size, &negative);
+  ADD ("beyond-free-space", test_refused_size, &huge);
+  ADD ("silent-header", test_silent_header, NULL);
+  ADD ("silent-data", test_silent_data, NULL);
+  ADD ("flood", test_flood, NULL);
+  ADD ("names", test_hostile_names, NULL);
+  ADD ("queue", test_queue, NULL);
+  ADD ("cancel-all", test_cancel_all, NULL);
+  ADD ("bad-folder", test_bad_folder, NULL);
+
+  return g_test_run ();
+}
