@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ph-transfer.h"
+
+G_BEGIN_DECLS
+
+#define PH_TYPE_APPLICATION (ph_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhApplication, ph_application, PH, APPLICATION, AdwApplication)
+
+PhApplication *ph_application_new                (void);
+GSettings     *ph_application_get_settings       (PhApplication        *self);
+GListModel    *ph_application_get_transfers      (PhApplication        *self);
+gboolean       ph_application_get_receiving      (PhApplication        *self);
+guint          ph_application_get_receive_port   (PhApplication        *self);
+GFile         *ph_application_dup_receive_folder (PhApplication        *self);
+void           ph_application_send_files_async   (PhApplication        *self,
+                                                  GFile               **files,
+                                                  guint                 n_files,
+                                                  const char           *destination,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean       ph_application_send_files_finish  (PhApplication        *self,
+                                                  GAsyncResult         *result,
+                                                  guint                *n_files,
+                                                  guint                *n_folders,
+                                                  GError              **error);
+void           ph_application_clear_finished     (PhApplication        *self);
+const char    *ph_application_transfer_id        (PhTransfer           *transfer);
+
+G_END_DECLS

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Text for the transfer rows. GLib only, so it can be unit tested
+ * without a display. */
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "ph-address.h"
+#include "ph-format.h"
+
+char *
+ph_format_size (gint64 bytes)
+{
+  return g_format_size (MAX (bytes, 0));
+}
+
+char *
+ph_format_speed (double bytes_per_second)
+{
+  g_autofree char *size = NULL;
+
+  if (bytes_per_second < 0 || isnan (bytes_per_second))
+    bytes_per_second = 0;
+
+  size = g_format_size ((guint64) (bytes_per_second + 0.5));
+  /* Translators: a transfer speed, %s is a size like "110 MB" */
+  return g_strdup_printf (_("%s/s"), size);
+}
+
+char *
+ph_format_time_left (gint64 seconds)
+{
+  gint64 hours, minutes;
+
+  if (seconds < 0)
+    return NULL;
+
+  if (seconds < 60)
+    /* Translators: time left for a transfer, in seconds */
+    return g_strdup_printf (_("%d s left"), (int) seconds);
+
+  /* Round up so "1 min left" never means 1 min 59 s. */
+  minutes = (seconds + 59) / 60;
+  if (minutes < 60)
+    /* Translators: time left for a transfer, in minutes */
+    return g_strdup_printf (_("%d min left"), (int) minutes);
+
+  hours = minutes / 60;
+  minutes %= 60;
+  if (minutes == 0 || hours >= 10)
+    /* Translators: time left for a transfer, in hours */
+    return g_strdup_printf (_("%d h left"), (int) hours);
+
+  /* Translators: time left for a transfer, in hours and minutes */
+  return g_strdup_printf (_("%d h %d min left"), (int) hours, (int) minutes);
+}
+
+/* "12.3 MB of 45.0 MB · 110 MB/s · 3 s left"; the speed and the time
+ * left are dropped while they are not known yet. */
+char *
+ph_format_progress (gint64 bytes_done,
+                    gint64 size,
+                    double bytes_per_second,
+                    gint64 seconds_left)
+{
+  g_autofree char *done = ph_format_size (bytes_done);
+  g_autofree char *total = ph_format_size (size);
+  g_autofree char *left = ph_format_time_left (seconds_left);
+  GString *str = g_string_new (NULL);
+
+  /* Translators: bytes done of the total, e.g. "12.3 MB of 45.0 MB" */
+  g_string_append_printf (str, _("%s of %s"), done, total);
+
+  if (bytes_per_second > 0)
+    {
+      g_autofree char *speed = ph_format_speed (bytes_per_second);
+      g_string_append_printf (str, " · %s", speed);
+    }
+
+  if (left != NULL)
+    g_string_append_printf (str, " · %s", left);
+
+  return g_string_free (str, FALSE);
+}
+
+/* A peer as people read it: an incoming peer's port is a random one and
+ * means nothing; an outgoing peer keeps its port unless it is the default. */
+char *
+ph_format_peer (const char *peer,
+                gboolean    keep_port)
+{
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+
+  if (peer == NULL)
+    return g_strdup ("");
+
+  if (!ph_address_parse (peer, PH_DEFAULT_PORT, &host, &port, NULL))
+    return g_strdup (peer);
+
+  if (keep_port && port != PH_DEFAULT_PORT)
+    return ph_address_format (host, port);
+
+  return g_steal_pointer (&host);
+}

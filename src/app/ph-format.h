@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *ph_format_size      (gint64 bytes);
+char *ph_format_speed     (double bytes_per_second);
+char *ph_format_time_left (gint64 seconds);
+char *ph_format_progress  (gint64 bytes_done,
+                           gint64 size,
+                           double bytes_per_second,
+                           gint64 seconds_left);
+char *ph_format_peer      (const char *peer,
+                           gboolean    keep_port);
+
+G_END_DECLS

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ph-preferences.h"
+
+struct _PhPreferences
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GSettings            *settings;
+
+  AdwActionRow         *folder_row;
+  GtkSpinButton        *port_spin;
+  GtkSwitch            *ask_switch;
+  GtkSwitch            *original_switch;
+  GtkSwitch            *notifications_switch;
+};
+
+G_DEFINE_FINAL_TYPE (PhPreferences, ph_preferences, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+folder_response_cb (GtkNativeDialog *native,
+                    int              response,
+                    GSettings       *settings)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
+
+      if (path != NULL)
+        g_settings_set_string (settings, "receive-folder", path);
+    }
+
+  g_object_unref (native);
+}
+
+void
+ph_choose_receive_folder (GtkWindow *parent,
+                          GSettings *settings)
+{
+  GtkFileChooserNative *native;
+  g_autofree char *current = NULL;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  native = gtk_file_chooser_native_new (_("Choose Receive Folder"),
+                                        parent,
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        _("_Select"),
+                                        _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+
+  current = g_settings_get_string (settings, "receive-folder");
+  if (current[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (current);
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), file, NULL);
+    }
+
+  g_signal_connect_object (native, "response", G_CALLBACK (folder_response_cb), settings, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+update_folder_row (PhPreferences *self)
+{
+  g_autofree char *path = g_settings_get_string (self->settings, "receive-folder");
+  g_autofree char *display = NULL;
+
+  if (path[0] == '\0')
+    {
+      const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
+      g_free (path);
+      path = g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
+    }
+
+  display = g_filename_display_name (path);
+  adw_action_row_set_subtitle (self->folder_row, display);
+}
+
+static void
+change_folder_clicked_cb (PhPreferences *self)
+{
+  ph_choose_receive_folder (GTK_WINDOW (self), self->settings);
+}
+
+static void
+ph_preferences_dispose (GObject *object)
+{
+  PhPreferences *self = PH_PREFERENCES (object);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (ph_preferences_parent_class)->dispose (object);
+}
+
+static void
+ph_preferences_class_init (PhPreferencesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ph_preferences_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-preferences.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, port_spin);
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, ask_switch);
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, original_switch);
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, notifications_switch);
+  gtk_widget_class_bind_template_callback (widget_class, change_folder_clicked_cb);
+}
+
+static void
+ph_preferences_init (PhPreferences *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+PhPreferences *
+ph_preferences_new (GSettings *settings)
+{
+  PhPreferences *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (PH_TYPE_PREFERENCES, NULL);
+  self->settings = g_object_ref (settings);
+
+  g_settings_bind (settings, "port", self->port_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "ask-before-accepting", self->ask_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "original-names", self->original_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notifications", self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  g_signal_connect_swapped (settings, "changed::receive-folder", G_CALLBACK (update_folder_row), self);
+  update_folder_row (self);
+
+  return self;
+}

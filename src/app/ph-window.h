@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ph-application.h"
+
+G_BEGIN_DECLS
+
+#define PH_TYPE_WINDOW (ph_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhWindow, ph_window, PH, WINDOW, AdwApplicationWindow)
+
+PhWindow *ph_window_new        (PhApplication  *application);
+void      ph_window_send_files (PhWindow       *self,
+                                GFile         **files,
+                                guint           n_files);
+
+G_END_DECLS

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gui-common.h"
+
+/* Generous: only a safety net against a hang, never a speed check. */
+#define WAIT_TIMEOUT_S 60
+
+int
+gui_init (int    *argc,
+          char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+
+  /* A display is needed; meson takes 77 as "skipped". */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display: skipping the GUI tests\n");
+      exit (77);
+    }
+
+  return 0;
+}
+
+PhApplication *
+gui_app_new (void)
+{
+  PhApplication *app = ph_application_new ();
+  g_autoptr(GError) error = NULL;
+  static guint serial;
+  g_autofree char *id = g_strdup_printf ("%s.Test%u", APPLICATION_ID, ++serial);
+
+  /* The memory backend lives as long as the process: start afresh. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+    g_autoptr(GSettingsSchema) schema = NULL;
+    g_auto(GStrv) keys = NULL;
+
+    g_object_get (settings, "settings-schema", &schema, NULL);
+    keys = g_settings_schema_list_keys (schema);
+    for (guint i = 0; keys[i] != NULL; i++)
+      g_settings_reset (settings, keys[i]);
+  }
+
+  /* Each case gets its own object path on the bus. */
+  g_application_set_application_id (G_APPLICATION (app), id);
+
+  /* Tests run in parallel on one session bus: none may become the
+   * primary instance the others would forward to. */
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  gui_iterate (100);
+
+  return app;
+}
+
+PhWindow *
+gui_app_window (PhApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (PH_IS_WINDOW (l->data))
+      return l->data;
+
+  g_assert_not_reached ();
+}
+
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (data)) == NULL;
+}
+
+void
+gui_app_free (PhApplication *app)
+{
+  GList *windows;
+  gpointer window = gui_app_window (app);
+
+  g_object_add_weak_pointer (window, &window);
+
+  /* Stop receiving first: the receiver holds no ref on the app. */
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
+                                      g_variant_new_boolean (FALSE));
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL)
+    gtk_window_destroy (windows->data);
+  gui_wait_until (no_windows, app, "windows closed");
+  gui_iterate (50);
+
+  /* A registered GtkApplication that never ran keeps references of
+   * its own; the window must be gone though. */
+  g_object_unref (app);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+gui_iterate (guint msec)
+{
+  gboolean done = FALSE;
+  guint id = g_timeout_add (msec, timeout_cb, &done);
+
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  (void) id;
+}
+
+void
+gui_wait_until (GuiCondition  condition,
+                gpointer      data,
+                const char   *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for: %s", what);
+      gui_iterate (10);
+    }
+}
+
+guint
+gui_free_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+
+  return port;
+}
+
+char *
+gui_make_file (const char *dir,
+               const char *name,
+               gsize       size)
+{
+  g_autofree guint8 *data = g_malloc (size + 1);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+  GRand *rand = g_rand_new_with_seed (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = g_rand_int_range (rand, 0, 256);
+  g_rand_free (rand);
+
+  g_file_set_contents (path, (char *) data, size, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+void
+gui_assert_same_file (const char *a,
+                      const char *b)
+{
+  g_autofree char *da = NULL, *db = NULL;
+  gsize la, lb;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (a, &da, &la, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (b, &db, &lb, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpmem (da, la, db, lb);
+}
+
+guint
+gui_count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  if (d == NULL)
+    return 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+
+  return n;
+}
+
+static void
+py_done_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_check_finish (G_SUBPROCESS (object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* The original client, run while the main loop keeps going. */
+void
+gui_py_send (const char *host,
+             guint       port,
+             const char *path)
+{
+  const char *python = g_getenv ("PYTHON");
+  const char *script = g_getenv ("PH_PY_SEND");
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  g_assert_nonnull (script);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
+                              python ? python : "python3", script, host, port_text, path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (process, NULL, py_done_cb, &done);
+  gui_wait_until (is_true, &done, "the Python sender to exit");
+}
+
+void
+gui_rm_rf (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d != NULL)
+    while ((name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  g_rmdir (dir);
+}
+
+PhTransfer *
+gui_transfer_at (PhApplication *app,
+                 guint          position)
+{
+  GListModel *model = ph_application_get_transfers (app);
+  g_autoptr(PhTransfer) transfer = g_list_model_get_item (model, position);
+
+  return transfer;  /* the model keeps it alive */
+}
+
+PhTransferRow *
+gui_row_at (PhWindow *window,
+            guint     position)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (ph_window_get_transfer_list (window), position);
+
+  return row ? PH_TRANSFER_ROW (row) : NULL;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "posthouse-core.h"
+
+#include "ph-application.h"
+#include "ph-transfer-row-private.h"
+#include "ph-window-private.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*GuiCondition) (gpointer data);
+
+int            gui_init            (int          *argc,
+                                    char       ***argv);
+PhApplication *gui_app_new         (void);
+PhWindow      *gui_app_window      (PhApplication *app);
+void           gui_app_free        (PhApplication *app);
+void           gui_wait_until      (GuiCondition   condition,
+                                    gpointer       data,
+                                    const char    *what);
+void           gui_iterate         (guint          msec);
+guint          gui_free_port       (void);
+char          *gui_make_file       (const char    *dir,
+                                    const char    *name,
+                                    gsize          size);
+void           gui_assert_same_file (const char   *a,
+                                     const char   *b);
+guint          gui_count_files     (const char    *dir);
+void           gui_py_send         (const char    *host,
+                                    guint          port,
+                                    const char    *path);
+void           gui_rm_rf           (const char    *dir);
+PhTransfer    *gui_transfer_at     (PhApplication *app,
+                                    guint          position);
+PhTransferRow *gui_row_at          (PhWindow      *window,
+                                    guint          position);
+
+G_END_DECLS

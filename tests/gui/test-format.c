@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+
+#include "ph-format.h"
+
+/* g_format_size puts a no-break space between number and unit. */
+#define NBSP "\xc2\xa0"
+
+static void
+assert_text (char       *text,
+             const char *expected)
+{
+  g_autofree char *owned = text;
+  g_autofree char *normal = NULL;
+  GString *s = g_string_new (owned);
+
+  g_string_replace (s, NBSP, " ", 0);
+  normal = g_string_free (s, FALSE);
+  g_assert_cmpstr (normal, ==, expected);
+}
+
+static void
+test_size (void)
+{
+  assert_text (ph_format_size (0), "0 bytes");
+  assert_text (ph_format_size (1), "1 byte");
+  assert_text (ph_format_size (999), "999 bytes");
+  assert_text (ph_format_size (12300000), "12.3 MB");
+  assert_text (ph_format_size (45000000), "45.0 MB");
+  assert_text (ph_format_size (G_GINT64_CONSTANT (5368709120)), "5.4 GB");
+  assert_text (ph_format_size (-5), "0 bytes");
+}
+
+static void
+test_speed (void)
+{
+  assert_text (ph_format_speed (110e6), "110.0 MB/s");
+  assert_text (ph_format_speed (1500), "1.5 kB/s");
+  assert_text (ph_format_speed (0), "0 bytes/s");
+  assert_text (ph_format_speed (-1), "0 bytes/s");
+  assert_text (ph_format_speed (NAN), "0 bytes/s");
+}
+
+static void
+test_time_left (void)
+{
+  g_assert_null (ph_format_time_left (-1));
+  assert_text (ph_format_time_left (0), "0 s left");
+  assert_text (ph_format_time_left (3), "3 s left");
+  assert_text (ph_format_time_left (59), "59 s left");
+  assert_text (ph_format_time_left (60), "1 min left");
+  assert_text (ph_format_time_left (61), "2 min left");
+  assert_text (ph_format_time_left (3540), "59 min left");
+  assert_text (ph_format_time_left (3599), "1 h left");
+  assert_text (ph_format_time_left (3600), "1 h left");
+  assert_text (ph_format_time_left (3601), "1 h 1 min left");
+  assert_text (ph_format_time_left (5400), "1 h 30 min left");
+  assert_text (ph_format_time_left (40000), "11 h left");
+}
+
+static void
+test_progress (void)
+{
+  assert_text (ph_format_progress (12300000, 45000000, 110e6, 3),
+               "12.3 MB of 45.0 MB · 110.0 MB/s · 3 s left");
+  /* Unknown speed and time left are left out, not shown as zero. */
+  assert_text (ph_format_progress (0, 45000000, 0, -1), "0 bytes of 45.0 MB");
+  assert_text (ph_format_progress (500, 1000, 250, -1), "500 bytes of 1.0 kB · 250 bytes/s");
+}
+
+static void
+test_peer (void)
+{
+  assert_text (ph_format_peer ("192.168.1.50:6666", TRUE), "192.168.1.50");
+  assert_text (ph_format_peer ("192.168.1.50:7000", TRUE), "192.168.1.50:7000");
+  assert_text (ph_format_peer ("192.168.1.50:54321", FALSE), "192.168.1.50");
+  assert_text (ph_format_peer ("192.168.1.50", TRUE), "192.168.1.50");
+  assert_text (ph_format_peer ("[::1]:7000", FALSE), "::1");
+  assert_text (ph_format_peer (NULL, FALSE), "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/posthouse/format/size", test_size);
+  g_test_add_func ("/posthouse/format/speed", test_speed);
+  g_test_add_func ("/posthouse/format/time-left", test_time_left);
+  g_test_add_func ("/posthouse/format/progress", test_progress);
+  g_test_add_func ("/posthouse/format/peer", test_peer);
+
+  return g_test_run ();
+}

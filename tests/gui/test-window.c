@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "gui-common.h"
+#include "ph-preferences.h"
+
+static gboolean
+window_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static void
+test_empty_state (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+
+  gui_wait_until (window_mapped, window, "the window to show");
+  g_assert_cmpstr (ph_window_get_visible_page (window), ==, "empty");
+  g_assert_false (ph_window_get_receive_panel_visible (window));
+  g_assert_null (ph_window_get_message_dialog (window));
+  g_assert_false (g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (app), "receive-mode")));
+
+  gui_app_free (app);
+}
+
+static void
+test_destination (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  GSettings *settings = ph_application_get_settings (app);
+  GtkWidget *row = GTK_WIDGET (ph_window_get_destination_row (window));
+  g_autofree char *stored = NULL;
+  g_auto(GStrv) recent = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "192.168.1.50:99999");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  stored = g_settings_get_string (settings, "destination");
+  g_assert_cmpstr (stored, ==, "");
+  g_clear_pointer (&stored, g_free);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "192.168.1.50:7000");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  stored = g_settings_get_string (settings, "destination");
+  g_assert_cmpstr (stored, ==, "192.168.1.50:7000");
+
+  /* A recent destination puts its text back in the field. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "use-destination",
+                                  g_variant_new_string ("[::1]:6666"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "[::1]:6666");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  gui_app_free (app);
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  GtkWindow *dialog = ph_window_get_message_dialog (data);
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static void
+test_drop_without_destination (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  g_autofree char *dir = g_dir_make_tmp ("posthouse-gui-XXXXXX", NULL);
+  g_autofree char *path = gui_make_file (dir, "note.txt", 10);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
+  g_signal_emit_by_name (ph_window_get_drop_target (window), "drop", &value, 10.0, 10.0, &handled);
+  g_value_unset (&value);
+
+  /* It asks where to send instead of failing, and sends nothing yet. */
+  g_assert_true (handled);
+  gui_wait_until (dialog_shown, window, "the destination dialog");
+  g_assert_cmpuint (g_list_model_get_n_items (ph_application_get_transfers (app)), ==, 0);
+
+  gtk_window_destroy (ph_window_get_message_dialog (window));
+  gui_app_free (app);
+  gui_rm_rf (dir);
+}
+
+static gboolean
+has_preferences (gpointer data)
+{
+  for (GList *l = gtk_application_get_windows (data); l != NULL; l = l->next)
+    if (PH_IS_PREFERENCES (l->data) && gtk_widget_get_mapped (l->data))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_secondary_windows (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  gui_wait_until (has_preferences, app, "the preferences window");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  gui_iterate (300);
+
+  gui_app_free (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gui_init (&argc, &argv);
+
+  g_test_add_func ("/posthouse/gui/window/empty-state", test_empty_state);
+  g_test_add_func ("/posthouse/gui/window/destination", test_destination);
+  g_test_add_func ("/posthouse/gui/window/drop-without-destination", test_drop_without_destination);
+  g_test_add_func ("/posthouse/gui/window/secondary-windows", test_secondary_windows);
+
+  return g_test_run ();
+}
