@@ -30,6 +30,7 @@ ph_pump_init (PhPump       *pump,
   pump->progress = progress;
   pump->idle_msec = idle_msec;
   pump->cancel_fd = cancellable ? g_cancellable_get_fd (cancellable) : -1;
+  pump->zerocopy = g_getenv ("POSTHOUSE_NO_ZEROCOPY") == NULL;
 }
 
 void
@@ -186,6 +187,17 @@ send_blocks (PhPump   *pump,
       gsize got = 0;
       guint8 extra;
 
+      /* A descriptor tells its length cheaply: fail early, not at the end. */
+      if (src->fd >= 0)
+        {
+          struct stat st;
+
+          if (fstat (src->fd, &st) != 0)
+            return set_errno_error (error, errno);
+          if (st.st_size != size)
+            return file_changed (error);
+        }
+
       while (got < want)
         {
           gssize n = source_read (src, buffer + got, want - got, done + got,
@@ -230,6 +242,13 @@ ph_pump_send_fd (PhPump   *pump,
                  GError  **error)
 {
   off_t offset = 0;
+
+  if (!pump->zerocopy)
+    {
+      Source src = { .fd = file_fd };
+
+      return send_blocks (pump, sock, &src, 0, size, error);
+    }
 
   while (offset < size)
     {
@@ -439,7 +458,7 @@ ph_pump_receive (PhPump   *pump,
   if (size == 0)
     return TRUE;
 
-  if (pipe2 (pipe_fds, O_CLOEXEC) != 0)
+  if (!pump->zerocopy || pipe2 (pipe_fds, O_CLOEXEC) != 0)
     return receive_blocks (pump, sock, file_fd, 0, size, error);
 
   ok = receive_splice (pump, sock, file_fd, pipe_fds, size, error);

@@ -23,6 +23,7 @@ typedef struct
   PhTransfer   *progress;    /* (nullable): gets set_bytes_done() */
   guint         idle_msec;   /* 0: wait as long as it takes */
   int           cancel_fd;
+  gboolean      zerocopy;    /* FALSE with POSTHOUSE_NO_ZEROCOPY set (tests) */
 } PhPump;
 
 typedef gboolean (*PhPumpFunc) (gpointer       task_data,

@@ -519,7 +519,18 @@ header_received (Pending *p)
   /* Keep the transfer alive through the signal even if it ends at once. */
   g_autoptr(PhTransfer) transfer = g_object_ref (in->transfer);
 
-  if ((error = check_size (self, in->peer, in->name, size)))
+  error = check_size (self, in->peer, in->name, size);
+
+  /* Waiting transfers (for a slot or for approval) hold a descriptor
+   * each, so they share the cap of connections still in their header. */
+  if (error == NULL &&
+      (self->require_approval || self->active >= self->max_transfers) &&
+      self->incoming->len - self->active - 1 >= self->max_pending)
+    error = g_error_new (PH_ERROR, PH_ERROR_BUSY,
+                         _("Too many transfers are waiting; refused “%s” from %s"),
+                         in->name, in->peer);
+
+  if (error)
     {
       incoming_finish (in, error);
       g_signal_emit (self, signals[TRANSFER_ADDED], 0, transfer);

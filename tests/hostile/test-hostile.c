@@ -362,6 +362,47 @@ test_bad_folder (Fixture       *f,
   serve_good (f);
 }
 
+
+/* Waiting transfers count against max-pending too. */
+static void
+test_queue_full (Fixture       *f,
+                 gconstpointer  data)
+{
+  guint8 payload[100] = { 0 };
+  GSocketConnection *c[4];
+  PhTransfer *in[4];
+
+  ph_receiver_set_max_transfers (f->receiver, 1);
+  ph_receiver_set_max_pending (f->receiver, 2);
+  fixture_start (f, NULL);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u.bin", i);
+
+      c[i] = raw_connect (f);
+      raw_header (c[i], name, 100);
+      in[i] = wait_received (f, i);
+    }
+
+  g_assert_cmpint (ph_transfer_get_state (in[0]), ==, PH_TRANSFER_RECEIVING);
+  g_assert_cmpint (ph_transfer_get_state (in[1]), ==, PH_TRANSFER_QUEUED);
+  g_assert_cmpint (ph_transfer_get_state (in[2]), ==, PH_TRANSFER_QUEUED);
+  g_assert_cmpint (ph_transfer_get_state (in[3]), ==, PH_TRANSFER_FAILED);
+  g_assert_error (ph_transfer_get_error (in[3]), PH_ERROR, PH_ERROR_BUSY);
+
+  for (guint i = 0; i < 3; i++)
+    raw_write (c[i], payload, sizeof payload);
+  WAIT_UNTIL (ph_transfer_is_finished (in[0]) && ph_transfer_is_finished (in[1]) &&
+              ph_transfer_is_finished (in[2]));
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (ph_transfer_get_state (in[i]), ==, PH_TRANSFER_DONE);
+
+  for (guint i = 0; i < 4; i++)
+    close_raw (c[i]);
+  serve_good (f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -384,6 +425,7 @@ main (int   argc,
   ADD ("flood", test_flood, NULL);
   ADD ("names", test_hostile_names, NULL);
   ADD ("queue", test_queue, NULL);
+  ADD ("queue-full", test_queue_full, NULL);
   ADD ("cancel-all", test_cancel_all, NULL);
   ADD ("bad-folder", test_bad_folder, NULL);
 

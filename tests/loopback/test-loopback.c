@@ -511,6 +511,103 @@ test_leftovers (Fixture       *f,
   g_unlink (other);
 }
 
+
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SendResult *r = user_data;
+
+  ph_sender_send_finish (PH_SENDER (object), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+test_not_local (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *resource = "/io/github/posthouse/Posthouse/tests/test-loopback.c";
+  g_autofree char *uri = g_strconcat ("resource://", resource, NULL);
+  g_autoptr(GFile) file = g_file_new_for_uri (uri);
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) r = g_new0 (SendResult, 1);
+  g_autofree char *contents = NULL;
+  g_autofree char *saved = NULL;
+  gsize len;
+  PhTransfer *in;
+
+  g_assert_null (g_file_peek_path (file));
+  expected = g_resources_lookup_data (resource, 0, NULL);
+  g_assert_nonnull (expected);
+
+  fixture_start (f, NULL);
+  r->transfer = ph_transfer_new_outgoing (file, f->destination);
+  ph_sender_send_async (sender, r->transfer, NULL, send_cb, r);
+  in = wait_received (f, 0);
+  WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
+  g_assert_no_error (r->error);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+  g_assert_cmpstr (ph_transfer_get_name (in), ==, "test-loopback.c");
+
+  saved = g_file_get_path (ph_transfer_get_file (in));
+  g_assert_true (g_file_get_contents (saved, &contents, &len, NULL));
+  g_assert_cmpmem (contents, len, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+
+  g_clear_pointer (&r, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
+typedef struct
+{
+  GSocketConnection *connection;
+  guint              left;
+} Trickle;
+
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  Trickle *t = user_data;
+  guint8 chunk[1000] = { 0 };
+
+  raw_write (t->connection, chunk, sizeof chunk);
+  return --t->left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Data that keeps arriving for about a second: progress must flow, but
+ * at most about ten notifications a second. */
+static void
+test_progress_rate (Fixture       *f,
+                    gconstpointer  data)
+{
+  Trickle t = { .left = 100 };
+  NotifyCount count = { 0 };
+  gint64 start;
+  double seconds;
+  PhTransfer *in;
+
+  fixture_start (f, NULL);
+  t.connection = raw_connect (f);
+  raw_header (t.connection, "trickle.bin", 100 * 1000);
+  in = wait_received (f, 0);
+  g_signal_connect (in, "notify::bytes-done", G_CALLBACK (count_notify_cb), &count);
+
+  start = g_get_monotonic_time ();
+  g_timeout_add (10, trickle_cb, &t);
+  WAIT_UNTIL (ph_transfer_is_finished (in));
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+  g_test_message ("%u notifications in %.2f s", count.count, seconds);
+  g_assert_cmpuint (count.count, >=, 2);
+  g_assert_cmpuint (count.count, <=, 12 * seconds + 3);
+
+  g_signal_handlers_disconnect_by_data (in, &count);
+  g_io_stream_close (G_IO_STREAM (t.connection), NULL, NULL);
+  g_object_unref (t.connection);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -535,6 +632,8 @@ main (int   argc,
   ADD ("stop", test_stop, NULL);
   ADD ("errors", test_errors, NULL);
   ADD ("leftovers", test_leftovers, NULL);
+  ADD ("not-local", test_not_local, NULL);
+  ADD ("progress-rate", test_progress_rate, NULL);
 
   return g_test_run ();
 }
