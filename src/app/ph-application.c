@@ -161,6 +161,10 @@ build_notification (PhTransfer *transfer)
       break;
 
     case PH_TRANSFER_FAILED:
+      /* Declined here: the person knows, no need to tell them. */
+      if (incoming && ph_transfer_get_error (transfer) != NULL &&
+          g_error_matches (ph_transfer_get_error (transfer), PH_ERROR, PH_ERROR_DECLINED))
+        return NULL;
       if (incoming)
         title = g_strdup_printf (_("Couldn't receive %s"), name);
       else

@@ -86,6 +86,9 @@ describe_state (PhTransfer *transfer)
       return g_strdup_printf (_("Received · %s"), size);
 
     case PH_TRANSFER_FAILED:
+      error = ph_transfer_get_error (transfer);
+      if (incoming && error != NULL && g_error_matches (error, PH_ERROR, PH_ERROR_DECLINED))
+        return g_strdup (_("Declined"));
       if (ph_transfer_get_error_message (transfer) != NULL)
         return g_strdup (ph_transfer_get_error_message (transfer));
       return g_strdup (_("Failed"));
@@ -115,7 +118,7 @@ update (PhTransferRow *self)
   g_autofree char *status = describe_state (transfer);
 
   gtk_image_set_from_icon_name (self->direction_icon,
-                                incoming ? "go-down-symbolic" : "go-up-symbolic");
+                                incoming ? "folder-download-symbolic" : "document-send-symbolic");
   gtk_label_set_label (self->name_label, ph_transfer_get_name (transfer));
 
   /* Translators: "To 192.168.1.50" / "From 192.168.1.7" */
@@ -128,7 +131,9 @@ update (PhTransferRow *self)
                                    size > 0 ? (double) ph_transfer_get_bytes_done (transfer) / size : 0.0);
 
   gtk_label_set_label (self->status_label, status);
-  if (state == PH_TRANSFER_FAILED)
+  if (state == PH_TRANSFER_FAILED &&
+      !(ph_transfer_get_error (transfer) != NULL &&
+        g_error_matches (ph_transfer_get_error (transfer), PH_ERROR, PH_ERROR_DECLINED)))
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");

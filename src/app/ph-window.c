@@ -686,6 +686,14 @@ settings_changed_cb (GSettings  *settings,
 {
   if (g_str_equal (key, "recent-destinations"))
     update_recent_menu (self);
+  else if (g_str_equal (key, "destination"))
+    {
+      g_autofree char *destination = g_settings_get_string (settings, key);
+
+      /* Set from elsewhere (gsettings, a second window): follow it. */
+      if (!g_str_equal (destination, gtk_editable_get_text (GTK_EDITABLE (self->destination_row))))
+        gtk_editable_set_text (GTK_EDITABLE (self->destination_row), destination);
+    }
   else if (g_str_equal (key, "receive-folder"))
     update_folder_row (self);
 }
