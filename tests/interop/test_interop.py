@@ -7,6 +7,7 @@
 #
 #   POSTHOUSE_CLI=path/to/posthouse-cli test_interop.py [TestClass ...]
 
+import fcntl
 import os
 import pty
 import re
@@ -17,6 +18,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 import time
 import unittest
@@ -214,7 +216,7 @@ class PythonToCli(InteropTestCase):
     def test_overlong_name(self):
         # 127 ASCII bytes, then 照 (3 bytes) straddles byte 128: struct
         # cuts it, the receiver must drop the partial character.
-        name = 'x' * 127 + '照片' * 12 + '.png'
+        name = 'x' * 127 + '照' * 23 + '.png'
         self.assertEqual(len(name.encode()), 200)
         saved = self.receive_one(name)
         saved.encode('utf-8')  # a valid name, no surrogate escapes
@@ -405,10 +407,11 @@ class CliBehaviour(InteropTestCase):
         proc, port = self.start_cli_receive('--once')
         path = make_file(self.src, 'progress.bin', 3 * 1024 * 1024)
         master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 120, 0, 0))
         try:
             child = subprocess.Popen([CLI, 'send', '127.0.0.1:{0}'.format(port), path],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=slave, env=cli_env(COLUMNS='100'))
+                                     stderr=slave, env=cli_env())
             os.close(slave)
             slave = -1
             output = b''
@@ -426,8 +429,10 @@ class CliBehaviour(InteropTestCase):
             os.close(master)
             if slave >= 0:
                 os.close(slave)
-        text = output.decode('utf-8', 'replace')
+        # g_format_size() puts a no-break space between number and unit.
+        text = output.decode('utf-8', 'replace').replace('\xa0', ' ')
         self.assertIn('progress.bin', text)
+        self.assertIn('#]', text)
         self.assertIn('100%', text)
         self.assertIn('3.1 MB', text)
         self.assertTrue(text.endswith('\n'), text)
