@@ -187,6 +187,179 @@ test_send_failure_retry (Fixture       *fixture,
   g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_FAILED);
 }
 
+static gboolean
+n_finished (Fixture *fixture,
+            guint    n)
+{
+  GListModel *model = ph_application_get_transfers (fixture->app);
+
+  if (g_list_model_get_n_items (model) < n || fixture->received->len < n)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    if (!ph_transfer_is_finished (gui_transfer_at (fixture->app, i)) ||
+        !ph_transfer_is_finished (g_ptr_array_index (fixture->received, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+three_finished (gpointer data)
+{
+  return n_finished (data, 3);
+}
+
+static gboolean
+one_finished (gpointer data)
+{
+  return n_finished (data, 1);
+}
+
+static void
+point_at_receiver (Fixture *fixture)
+{
+  g_autofree char *destination = NULL;
+
+  destination = g_strdup_printf ("127.0.0.1:%u", ph_receiver_get_port (fixture->receiver));
+  gtk_editable_set_text (GTK_EDITABLE (ph_window_get_destination_row (fixture->window)), destination);
+}
+
+static void
+test_drop_folder (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (fixture->in_dir, "album", NULL);
+  g_autofree char *sub = g_build_filename (folder, "more", NULL);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+  g_autoptr(GFile) file = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  a = gui_make_file (folder, "one.jpg", 2000);
+  b = gui_make_file (folder, "two.jpg", 3000);
+  c = gui_make_file (sub, "three.jpg", 4000);
+  point_at_receiver (fixture);
+
+  /* A folder sends every regular file inside it, subfolders included. */
+  file = g_file_new_for_path (folder);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
+  g_signal_emit_by_name (ph_window_get_drop_target (fixture->window), "drop", &value, 5.0, 5.0, &handled);
+  g_value_unset (&value);
+  g_assert_true (handled);
+
+  gui_wait_until (three_finished, fixture, "the folder's three files");
+  g_assert_cmpuint (g_list_model_get_n_items (ph_application_get_transfers (fixture->app)), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      PhTransfer *in = g_ptr_array_index (fixture->received, i);
+      g_autofree char *saved = g_file_get_path (ph_transfer_get_file (in));
+      const char *name = ph_transfer_get_name (in);
+      const char *sent = g_str_equal (name, "one.jpg") ? a : g_str_equal (name, "two.jpg") ? b : c;
+
+      g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+      gui_assert_same_file (sent, saved);
+    }
+  gui_rm_rf (sub);
+  gui_rm_rf (folder);
+}
+
+static void
+test_paste (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *a = gui_make_file (fixture->in_dir, "copied.pdf", 12345);
+  g_autoptr(GFile) file = g_file_new_for_path (a);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
+  PhTransfer *in;
+  g_autofree char *saved = NULL;
+
+  point_at_receiver (fixture);
+
+  /* What a file manager's Copy puts on the clipboard. */
+  gdk_clipboard_set (clipboard, GDK_TYPE_FILE_LIST, gdk_file_list_new_from_array (&file, 1));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "paste", NULL);
+
+  gui_wait_until (one_finished, fixture, "the pasted file");
+  in = g_ptr_array_index (fixture->received, 0);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+  saved = g_file_get_path (ph_transfer_get_file (in));
+  gui_assert_same_file (a, saved);
+}
+
+static void
+cli_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_check_finish (G_SUBPROCESS (object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+port_listening (gpointer data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+
+  /* Probing costs the receiver one empty connection, which it shrugs off. */
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", GPOINTER_TO_UINT (data), NULL, NULL);
+  return connection != NULL;
+}
+
+static void
+test_drop_to_cli (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *cli = g_getenv ("PH_CLI");
+  g_autofree char *a = gui_make_file (fixture->in_dir, "holiday.jpg", 700 * 1024 + 1);
+  g_autofree char *saved = g_build_filename (fixture->out_dir, "holiday.jpg", NULL);
+  g_autofree char *port_text = NULL;
+  g_autofree char *destination = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (a);
+  g_autoptr(GError) error = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE, done = FALSE;
+  guint port = gui_free_port ();
+
+  if (cli == NULL)
+    {
+      g_test_skip ("PH_CLI is not set");
+      return;
+    }
+
+  port_text = g_strdup_printf ("%u", port);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                              cli, "receive", "--once", "--bind", "127.0.0.1",
+                              "--port", port_text, "--dir", fixture->out_dir, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (process, NULL, cli_done_cb, &done);
+  gui_wait_until (port_listening, GUINT_TO_POINTER (port), "posthouse-cli to listen");
+
+  destination = g_strdup_printf ("127.0.0.1:%u", port);
+  gtk_editable_set_text (GTK_EDITABLE (ph_window_get_destination_row (fixture->window)), destination);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
+  g_signal_emit_by_name (ph_window_get_drop_target (fixture->window), "drop", &value, 5.0, 5.0, &handled);
+  g_value_unset (&value);
+  g_assert_true (handled);
+
+  gui_wait_until (is_true, &done, "posthouse-cli receive --once to exit");
+  gui_assert_same_file (a, saved);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -197,6 +370,13 @@ main (int   argc,
               fixture_set_up, test_drop_two_files, fixture_tear_down);
   g_test_add ("/posthouse/gui/drop/failure-retry", Fixture, NULL,
               fixture_set_up, test_send_failure_retry, fixture_tear_down);
+
+  g_test_add ("/posthouse/gui/drop/folder", Fixture, NULL,
+              fixture_set_up, test_drop_folder, fixture_tear_down);
+  g_test_add ("/posthouse/gui/drop/paste", Fixture, NULL,
+              fixture_set_up, test_paste, fixture_tear_down);
+  g_test_add ("/posthouse/gui/drop/to-posthouse-cli", Fixture, NULL,
+              fixture_set_up, test_drop_to_cli, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -204,7 +204,6 @@ test_accept (Fixture       *fixture,
 {
   g_autofree char *sent = gui_make_file (fixture->in_dir, "wanted.bin", 4000);
   g_autofree char *saved = g_build_filename (fixture->out_dir, "new_wanted.bin", NULL);
-  PhTransferRow *row;
 
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "ask-before-accepting", TRUE);
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "original-names", TRUE);
@@ -213,8 +212,9 @@ test_accept (Fixture       *fixture,
   gui_py_send ("127.0.0.1", fixture->port, sent);
   gui_wait_until (first_waiting, fixture->app, "the transfer to wait for approval");
 
-  row = gui_row_at (fixture->window, 0);
-  g_signal_emit_by_name (ph_transfer_row_get_button (row, "accept"), "clicked");
+  /* The way the notification's Accept button does it. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-transfer",
+                                  g_variant_new_string (ph_application_transfer_id (gui_transfer_at (fixture->app, 0))));
   gui_wait_until (first_finished, fixture->app, "the accepted transfer to end");
 
   g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
