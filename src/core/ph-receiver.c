@@ -162,7 +162,7 @@ incoming_free (Incoming *in)
   g_io_stream_close (G_IO_STREAM (in->connection), NULL, NULL);
   g_object_unref (in->connection);
   g_object_unref (in->transfer);
-  g_object_unref (in->directory);
+  g_clear_object (&in->directory);
   g_clear_object (&in->file);
   g_object_unref (in->self);
   g_free (in->peer);
@@ -462,6 +462,9 @@ check_size (PhReceiver *self,
     return g_error_new (PH_ERROR, PH_ERROR_NEGATIVE_SIZE,
                         _("%s announced “%s” with a negative size; refused"), peer, name);
 
+  if (self->directory == NULL)
+    return g_error_new_literal (PH_ERROR, PH_ERROR_FOLDER, _("No folder to save received files in"));
+
   info = g_file_query_filesystem_info (self->directory, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
                                        NULL, &error);
   if (info == NULL)
@@ -509,7 +512,7 @@ header_received (Pending *p)
   in->self = g_object_ref (self);
   in->connection = g_steal_pointer (&p->connection);
   in->transfer = ph_transfer_new_incoming (p->peer, name, size);
-  in->directory = g_object_ref (self->directory);
+  in->directory = self->directory ? g_object_ref (self->directory) : NULL;
   in->peer = g_strdup (p->peer);
   in->name = g_steal_pointer (&name);
   in->size = size;

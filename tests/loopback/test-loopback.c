@@ -608,6 +608,51 @@ test_progress_rate (Fixture       *f,
   g_object_unref (t.connection);
 }
 
+
+/* A listener whose accept queue is full drops new SYNs: no answer. */
+static void
+test_connect_timeout (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GSocket) listener = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) filler = NULL;
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = make_file (f->src_dir, "t.bin", 10, 14);
+  g_autofree char *destination = NULL;
+
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (listener, address, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (listener, 0);
+  g_socket_listen (listener, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+
+  filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_connect (filler, bound, NULL, &error);
+  g_assert_no_error (error);
+
+  destination = g_strdup_printf ("127.0.0.1:%u",
+                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  ph_sender_set_connect_timeout (sender, 1);
+  r = send_file (sender, path, destination);
+  WAIT_UNTIL (r->done);
+  g_assert_error (r->error, PH_ERROR, PH_ERROR_TIMED_OUT);
+  g_test_message ("%s", r->error->message);
+  g_assert_nonnull (strstr (r->error->message, destination));
+
+  g_clear_pointer (&r, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -633,6 +678,7 @@ main (int   argc,
   ADD ("errors", test_errors, NULL);
   ADD ("leftovers", test_leftovers, NULL);
   ADD ("not-local", test_not_local, NULL);
+  ADD ("connect-timeout", test_connect_timeout, NULL);
   ADD ("progress-rate", test_progress_rate, NULL);
 
   return g_test_run ();
