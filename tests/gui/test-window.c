@@ -114,6 +114,64 @@ test_secondary_windows (void)
   gui_app_free (app);
 }
 
+/* Icon-only buttons must have a name a screen reader can say. */
+static void
+check_accessible_names (GtkWidget *widget,
+                        guint     *n_checked)
+{
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;  /* GTK's own */
+
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      if (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL &&
+          !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("menu button with icon %s has no accessible name",
+                 gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)));
+      (*n_checked)++;
+      return;
+    }
+
+  if (GTK_IS_BUTTON (widget) &&
+      gtk_button_get_label (GTK_BUTTON (widget)) == NULL &&
+      GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (widget))) &&
+      /* libadwaita's own, like AdwEntryRow's apply button */
+      !g_str_has_prefix (gtk_image_get_icon_name (GTK_IMAGE (gtk_button_get_child (GTK_BUTTON (widget)))) ?: "", "adw-"))
+    {
+      GtkAccessible *named = GTK_ACCESSIBLE (widget);
+
+      if (!gtk_test_accessible_has_property (named, GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("%s with icon %s has no accessible name",
+                 G_OBJECT_TYPE_NAME (named),
+                 gtk_image_get_icon_name (GTK_IMAGE (gtk_button_get_child (GTK_BUTTON (widget)))));
+      (*n_checked)++;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_accessible_names (child, n_checked);
+}
+
+static void
+test_accessible_names (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent/file.txt");
+  g_autoptr(PhTransfer) transfer = ph_transfer_new_outgoing (file, "127.0.0.1:1");
+  GtkWidget *row = g_object_ref_sink (GTK_WIDGET (ph_transfer_row_new (transfer)));
+  guint n_checked = 0;
+
+  check_accessible_names (GTK_WIDGET (window), &n_checked);
+  check_accessible_names (row, &n_checked);
+  /* +, main menu, recent, copy; retry, show in folder, cancel */
+  g_assert_cmpuint (n_checked, >=, 7);
+
+  g_object_unref (row);
+  gui_app_free (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,6 +182,8 @@ main (int   argc,
   g_test_add_func ("/posthouse/gui/window/destination", test_destination);
   g_test_add_func ("/posthouse/gui/window/drop-without-destination", test_drop_without_destination);
   g_test_add_func ("/posthouse/gui/window/secondary-windows", test_secondary_windows);
+
+  g_test_add_func ("/posthouse/gui/window/accessible-names", test_accessible_names);
 
   return g_test_run ();
 }
