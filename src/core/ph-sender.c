@@ -55,6 +55,7 @@ typedef struct
   char              *peer;
   guint              connect_timeout;
   guint              idle_timeout;
+  gboolean           all_written;   /* only the receipt was missing */
 } SendJob;
 
 static void
@@ -242,6 +243,11 @@ explain_send_error (SendJob *job,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_steal_pointer (&owned);
 
+  if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION) && job->all_written)
+    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                        _("The receiver closed the connection without taking all of “%s” (it may have refused the file)"),
+                        ph_transfer_get_name (transfer));
+
   if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION))
     return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                         _("The receiver closed the connection after %s of %s (it may have refused the file)"),
@@ -329,6 +335,7 @@ send_thread (gpointer       task_data,
   if (ph_pump_write_all (&pump, sock, header, sizeof header, &local_error) &&
       (fd >= 0 ? ph_pump_send_fd (&pump, sock, fd, size, &local_error)
                : ph_pump_send_stream (&pump, sock, stream, size, &local_error)) &&
+      (job->all_written = TRUE) &&
       (shutdown (sock, SHUT_WR) == 0 || errno == ENOTCONN) &&
       ph_pump_wait_eof (&pump, sock, &local_error))
     ok = TRUE;

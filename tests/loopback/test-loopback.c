@@ -367,6 +367,7 @@ test_approval (Fixture       *f,
       g_assert_error (ph_transfer_get_error (in), PH_ERROR, PH_ERROR_DECLINED);
       WAIT_UNTIL (r->done);
       g_assert_error (r->error, PH_ERROR, PH_ERROR_CONNECTION);
+      g_test_message ("sender: %s", r->error->message);
       assert_dir_empty (f->dst_dir);
     }
 
