@@ -495,7 +495,7 @@ receive_failed_cb (PhApplication *app,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
     {
-      hint = _("Another program is using this port. Close it, or choose another port in Preferences.");
+      hint = _("Close the program that uses it, or choose another port in Preferences.");
       adw_message_dialog_add_response (dialog, "preferences", _("_Preferences"));
       adw_message_dialog_set_response_appearance (dialog, "preferences", ADW_RESPONSE_SUGGESTED);
     }
