@@ -28,6 +28,7 @@ struct _PhApplication
   guint           n_sending;
   guint           next_id;
   guint           restart_source;
+  gboolean        can_clear;
 };
 
 G_DEFINE_FINAL_TYPE (PhApplication, ph_application, ADW_TYPE_APPLICATION)
@@ -35,6 +36,7 @@ G_DEFINE_FINAL_TYPE (PhApplication, ph_application, ADW_TYPE_APPLICATION)
 enum {
   PROP_0,
   PROP_RECEIVING,
+  PROP_CAN_CLEAR,
   N_PROPS
 };
 
@@ -216,12 +218,43 @@ update_notification (PhApplication *self,
   g_object_set_data (G_OBJECT (transfer), NOTIFIED_KEY, GINT_TO_POINTER (TRUE));
 }
 
+/* Whether "Clear Finished" has anything to clear. */
+static void
+update_can_clear (PhApplication *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
+  gboolean can_clear = FALSE;
+
+  for (guint i = 0; i < n && !can_clear; i++)
+    {
+      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+      can_clear = ph_transfer_is_finished (transfer);
+    }
+
+  if (can_clear != self->can_clear)
+    {
+      self->can_clear = can_clear;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CLEAR]);
+    }
+}
+
 static void
 transfer_state_cb (PhTransfer    *transfer,
                    GParamSpec    *pspec,
                    PhApplication *self)
 {
   update_notification (self, transfer);
+  update_can_clear (self);
+}
+
+static void
+transfers_changed_cb (GListModel    *model,
+                      guint          position,
+                      guint          removed,
+                      guint          added,
+                      PhApplication *self)
+{
+  update_can_clear (self);
 }
 
 static void
@@ -1067,6 +1100,10 @@ ph_application_get_property (GObject    *object,
       g_value_set_boolean (value, ph_application_get_receiving (self));
       break;
 
+    case PROP_CAN_CLEAR:
+      g_value_set_boolean (value, self->can_clear);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1089,6 +1126,10 @@ ph_application_class_init (PhApplicationClass *klass)
 
   properties[PROP_RECEIVING] =
     g_param_spec_boolean ("receiving", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_CAN_CLEAR] =
+    g_param_spec_boolean ("can-clear", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -1115,6 +1156,7 @@ ph_application_init (PhApplication *self)
 {
   self->settings = g_settings_new (APPLICATION_ID);
   self->transfers = g_list_store_new (PH_TYPE_TRANSFER);
+  g_signal_connect (self->transfers, "items-changed", G_CALLBACK (transfers_changed_cb), self);
   self->sender = ph_sender_new ();
   g_queue_init (&self->send_queue);
 

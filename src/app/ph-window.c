@@ -746,6 +746,10 @@ ph_window_setup (PhWindow *self)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
   update_recent_menu (self);
 
+  g_object_bind_property (app, "can-clear",
+                          g_action_map_lookup_action (G_ACTION_MAP (self), "clear-finished"), "enabled",
+                          G_BINDING_SYNC_CREATE);
+
   transfers = ph_application_get_transfers (app);
   gtk_list_box_bind_model (self->transfer_list, transfers, create_row_cb, NULL, NULL);
   g_signal_connect_object (transfers, "items-changed", G_CALLBACK (transfers_changed_cb), self, 0);
@@ -875,6 +879,12 @@ AdwEntryRow *
 ph_window_get_destination_row (PhWindow *self)
 {
   return self->destination_row;
+}
+
+gboolean
+ph_window_get_drop_highlight_visible (PhWindow *self)
+{
+  return gtk_revealer_get_reveal_child (self->drop_revealer);
 }
 
 gboolean

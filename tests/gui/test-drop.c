@@ -360,6 +360,59 @@ test_drop_to_cli (Fixture       *fixture,
   gui_assert_same_file (a, saved);
 }
 
+static gboolean
+first_sending (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->received->len > 0 &&
+         ph_transfer_get_state (g_ptr_array_index (fixture->received, 0)) == PH_TRANSFER_WAITING &&
+         ph_transfer_get_state (gui_transfer_at (fixture->app, 0)) == PH_TRANSFER_SENDING;
+}
+
+static gboolean
+sender_finished (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return ph_transfer_is_finished (gui_transfer_at (fixture->app, 0));
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  /* Larger than the socket buffers: the sender stays blocked while the
+   * receiver holds it for an approval that never comes. */
+  g_autofree char *a = gui_make_file (fixture->in_dir, "big.iso", 24 * 1024 * 1024);
+  g_autoptr(GFile) file = g_file_new_for_path (a);
+  PhTransferRow *row;
+
+  ph_receiver_set_require_approval (fixture->receiver, TRUE);
+  point_at_receiver (fixture);
+  ph_window_send_files (fixture->window, &file, 1);
+  gui_wait_until (first_sending, fixture, "the send to be under way");
+
+  row = gui_row_at (fixture->window, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "cancel"))));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-finished"));
+  g_signal_emit_by_name (ph_transfer_row_get_button (row, "cancel"), "clicked");
+  gui_wait_until (sender_finished, fixture, "the send to end");
+  /* The receiver, still waiting for approval, is not watching the
+   * socket (an engine matter): decline there so nothing lingers. */
+  if (ph_transfer_get_state (g_ptr_array_index (fixture->received, 0)) == PH_TRANSFER_WAITING)
+    ph_transfer_decline (g_ptr_array_index (fixture->received, 0));
+  gui_wait_until (one_finished, fixture, "both ends to give up");
+
+  g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_CANCELLED);
+  g_assert_cmpstr (ph_transfer_row_get_status_text (row), ==, "Cancelled");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "retry"))));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-finished"));
+  g_assert_cmpint (ph_transfer_get_state (g_ptr_array_index (fixture->received, 0)), !=, PH_TRANSFER_DONE);
+  gui_iterate (100);
+  g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -377,6 +430,9 @@ main (int   argc,
               fixture_set_up, test_paste, fixture_tear_down);
   g_test_add ("/posthouse/gui/drop/to-posthouse-cli", Fixture, NULL,
               fixture_set_up, test_drop_to_cli, fixture_tear_down);
+
+  g_test_add ("/posthouse/gui/drop/cancel", Fixture, NULL,
+              fixture_set_up, test_cancel, fixture_tear_down);
 
   return g_test_run ();
 }

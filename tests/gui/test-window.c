@@ -34,7 +34,6 @@ test_destination (void)
   GSettings *settings = ph_application_get_settings (app);
   GtkWidget *row = GTK_WIDGET (ph_window_get_destination_row (window));
   g_autofree char *stored = NULL;
-  g_auto(GStrv) recent = NULL;
 
   gtk_editable_set_text (GTK_EDITABLE (row), "192.168.1.50:99999");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
@@ -114,6 +113,55 @@ test_secondary_windows (void)
   gui_app_free (app);
 }
 
+static void
+test_drop_highlight (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  GtkDropTarget *target = ph_window_get_drop_target (window);
+  GdkDragAction action = 0;
+
+  g_assert_false (ph_window_get_drop_highlight_visible (window));
+  g_signal_emit_by_name (target, "enter", 30.0, 30.0, &action);
+  g_assert_cmpint (action, ==, GDK_ACTION_COPY);
+  g_assert_true (ph_window_get_drop_highlight_visible (window));
+  g_signal_emit_by_name (target, "leave");
+  g_assert_false (ph_window_get_drop_highlight_visible (window));
+
+  /* Nothing finished yet: nothing to clear. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "clear-finished"));
+
+  gui_app_free (app);
+}
+
+static void
+test_remembers_size (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  GSettings *settings = ph_application_get_settings (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 420, 700);
+  gui_iterate (100);
+  gtk_window_close (GTK_WINDOW (window));
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 420);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* The next window opens at that size. */
+  g_application_activate (G_APPLICATION (app));
+  window = gui_app_window (app);
+  {
+    int width, height;
+    gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+    g_assert_cmpint (width, ==, 420);
+    g_assert_cmpint (height, ==, 700);
+  }
+
+  gui_app_free (app);
+}
+
 /* Icon-only buttons must have a name a screen reader can say. */
 static void
 check_accessible_names (GtkWidget *widget,
@@ -184,6 +232,8 @@ main (int   argc,
   g_test_add_func ("/posthouse/gui/window/secondary-windows", test_secondary_windows);
 
   g_test_add_func ("/posthouse/gui/window/accessible-names", test_accessible_names);
+  g_test_add_func ("/posthouse/gui/window/drop-highlight", test_drop_highlight);
+  g_test_add_func ("/posthouse/gui/window/remembers-size", test_remembers_size);
 
   return g_test_run ();
 }
