@@ -27,7 +27,9 @@
 #define DEFAULT_IDLE_TIMEOUT   30000
 #define DEFAULT_MAX_TRANSFERS  16
 #define DEFAULT_MAX_PENDING    256
-#define LISTEN_BACKLOG         256
+/* Connections the kernel completes before we accept them; the kernel
+ * caps it at net.core.somaxconn. A burst must not see SYNs dropped. */
+#define LISTEN_BACKLOG         4096
 
 /* Partial files are hidden, recognisable, and locked while written:
  * an unlocked one is the leftover of a receiver that was killed. */
