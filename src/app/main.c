@@ -12,9 +12,15 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(PhApplication) app = NULL;
+  const char *localedir = g_getenv ("POSTHOUSE_LOCALEDIR");
+
+  /* The override serves tests and screenshots of an uninstalled or
+   * DESTDIR copy, as for posthouse-cli. */
+  if (localedir == NULL || localedir[0] == '\0')
+    localedir = LOCALEDIR;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
