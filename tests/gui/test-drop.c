@@ -360,6 +360,25 @@ test_drop_to_cli (Fixture       *fixture,
   gui_assert_same_file (a, saved);
 }
 
+/* `posthouse FILE...` and "Open With" end up here. */
+static void
+test_open (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *a = gui_make_file (fixture->in_dir, "opened.png", 54321);
+  g_autoptr(GFile) file = g_file_new_for_path (a);
+  PhTransfer *in;
+  g_autofree char *saved = NULL;
+
+  point_at_receiver (fixture);
+  g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
+
+  gui_wait_until (one_finished, fixture, "the opened file");
+  in = g_ptr_array_index (fixture->received, 0);
+  saved = g_file_get_path (ph_transfer_get_file (in));
+  gui_assert_same_file (a, saved);
+}
+
 static gboolean
 first_sending (gpointer data)
 {
@@ -431,6 +450,8 @@ main (int   argc,
   g_test_add ("/posthouse/gui/drop/to-posthouse-cli", Fixture, NULL,
               fixture_set_up, test_drop_to_cli, fixture_tear_down);
 
+  g_test_add ("/posthouse/gui/drop/open", Fixture, NULL,
+              fixture_set_up, test_open, fixture_tear_down);
   g_test_add ("/posthouse/gui/drop/cancel", Fixture, NULL,
               fixture_set_up, test_cancel, fixture_tear_down);
 

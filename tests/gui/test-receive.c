@@ -72,6 +72,16 @@ first_finished (gpointer data)
          ph_transfer_is_finished (gui_transfer_at (app, 0));
 }
 
+/* Two transfers so far, and the newer one is over. */
+static gboolean
+second_finished (gpointer data)
+{
+  PhApplication *app = data;
+
+  return g_list_model_get_n_items (ph_application_get_transfers (app)) == 2 &&
+         ph_transfer_is_finished (gui_transfer_at (app, 0));
+}
+
 static gboolean
 first_waiting (gpointer data)
 {
@@ -112,20 +122,29 @@ test_receive (Fixture       *fixture,
   PhTransfer *transfer;
   PhTransferRow *row;
 
+  g_autofree char *quiet = gui_make_file (fixture->in_dir, "quiet-please.txt", 10);
+
   set_receive_mode (fixture->app, TRUE);
   g_assert_true (receive_mode (fixture->app));
   g_assert_true (ph_window_get_receive_panel_visible (fixture->window));
+
+  /* Notifications off: received, but not announced (checked below,
+   * once the next, announced, file shows the daemon got that far). */
+  g_settings_set_boolean (ph_application_get_settings (fixture->app), "notifications", FALSE);
+  gui_py_send ("127.0.0.1", fixture->port, quiet);
+  gui_wait_until (first_finished, fixture->app, "the quiet transfer to finish");
+  g_settings_set_boolean (ph_application_get_settings (fixture->app), "notifications", TRUE);
   g_assert_true (g_str_has_prefix (ph_window_get_receive_address (fixture->window), "Ready to receive on"));
   g_assert_nonnull (strstr (ph_window_get_receive_address (fixture->window), port_text + 1));
 
   gui_py_send ("127.0.0.1", fixture->port, sent);
-  gui_wait_until (first_finished, fixture->app, "the incoming transfer to finish");
+  gui_wait_until (second_finished, fixture->app, "the incoming transfer to finish");
 
   transfer = gui_transfer_at (fixture->app, 0);
   g_assert_cmpint (ph_transfer_get_direction (transfer), ==, PH_TRANSFER_RECEIVE);
   g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_DONE);
   gui_assert_same_file (sent, saved);
-  g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 1);
+  g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 2);
 
   row = gui_row_at (fixture->window, 0);
   g_assert_true (g_str_has_prefix (ph_transfer_row_get_status_text (row), "Received"));
@@ -134,7 +153,10 @@ test_receive (Fixture       *fixture,
 
   /* With the test session's notification daemon, it names the file. */
   if (g_getenv ("PH_NOTIFY_LOG") != NULL)
-    gui_wait_until (notification_logged, "Received holiday.jpg", "the notification");
+    {
+      gui_wait_until (notification_logged, "Received holiday.jpg", "the notification");
+      g_assert_false (notification_logged ("quiet-please.txt"));
+    }
 
   set_receive_mode (fixture->app, FALSE);
   g_assert_false (receive_mode (fixture->app));
