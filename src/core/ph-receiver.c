@@ -324,20 +324,28 @@ receive_thread (gpointer       task_data,
 {
   Incoming *in = task_data;
   g_autofree char *dir = g_file_get_path (in->directory);
-  g_autofree char *path = g_build_filename (dir, PART_TEMPLATE, NULL);
+  g_autofree char *dir_display = g_file_get_parse_name (in->directory);
+  g_autofree char *path = NULL;
   g_autoptr(GFile) part = NULL;
   g_autoptr(GError) local_error = NULL;
   PhPump pump;
   gboolean ok;
   int fd;
 
+  if (dir == NULL)
+    {
+      g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("“%s” is not a local folder"), dir_display);
+      return FALSE;
+    }
+
+  path = g_build_filename (dir, PART_TEMPLATE, NULL);
   fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       int errsv = errno;
 
       g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("Could not create a file in “%s”: %s"),
-                   dir, g_strerror (errsv));
+                   dir_display, g_strerror (errsv));
       return FALSE;
     }
   flock (fd, LOCK_EX);
@@ -350,7 +358,7 @@ receive_thread (gpointer       task_data,
       g_autofree char *size = g_format_size (in->size);
 
       g_set_error (error, PH_ERROR, PH_ERROR_NO_SPACE,
-                   _("Not enough space in “%s” for “%s” (%s); refused"), dir, in->name, size);
+                   _("Not enough space in “%s” for “%s” (%s); refused"), dir_display, in->name, size);
       ok = FALSE;
       goto out;
     }

@@ -563,6 +563,13 @@ ph_sender_send_async (PhSender            *self,
   job->idle_timeout = self->idle_timeout;
   g_task_set_task_data (task, job, send_job_free);
 
+  if (ph_transfer_get_error (transfer) != NULL)
+    {
+      /* Cancelled before it was sent, typically. */
+      g_task_return_error (task, g_error_copy (ph_transfer_get_error (transfer)));
+      return;
+    }
+
   if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,

@@ -10,6 +10,17 @@
 
 #include "test-common.h"
 
+static void
+send_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SendResult *r = user_data;
+
+  ph_sender_send_finish (PH_SENDER (object), result, &r->error);
+  r->done = TRUE;
+}
+
 /* Sends @path, waits for both sides, checks the saved copy. */
 static void
 roundtrip (Fixture    *f,
@@ -479,6 +490,19 @@ test_errors (Fixture       *f,
   g_assert_cmpint (ph_transfer_get_state (refused->transfer), ==, PH_TRANSFER_FAILED);
   g_assert_cmpstr (ph_transfer_get_error_message (refused->transfer), ==, refused->error->message);
 
+  /* Cancelled before it was sent: it never connects. */
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(SendResult) early = g_new0 (SendResult, 1);
+
+    early->transfer = ph_transfer_new_outgoing (file, closed);
+    ph_transfer_cancel (early->transfer);
+    g_assert_cmpint (ph_transfer_get_state (early->transfer), ==, PH_TRANSFER_CANCELLED);
+    ph_sender_send_async (sender, early->transfer, NULL, send_cb, early);
+    WAIT_UNTIL (early->done);
+    g_assert_error (early->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  }
+
   g_clear_pointer (&folder, send_result_free);
   g_clear_pointer (&refused, send_result_free);
   g_clear_pointer (&bad_address, send_result_free);
@@ -512,17 +536,6 @@ test_leftovers (Fixture       *f,
   g_unlink (other);
 }
 
-
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  SendResult *r = user_data;
-
-  ph_sender_send_finish (PH_SENDER (object), result, &r->error);
-  r->done = TRUE;
-}
 
 static void
 test_not_local (Fixture       *f,
