@@ -7,6 +7,17 @@ G_BEGIN_DECLS
 
 #define PH_TYPE_RECEIVER (ph_receiver_get_type ())
 
+/* Signals:
+ *   "transfer-added" (PhTransfer *transfer): a complete header arrived.
+ *     A refused one (negative size, no space, too many waiting) comes
+ *     already FAILED with its reason; with require-approval the
+ *     transfer is WAITING for ph_transfer_accept()/ph_transfer_decline().
+ *   "connection-failed" (const char *peer, GError *error): a connection
+ *     ended before a full header (timeout, early end, evicted by a flood,
+ *     receiving stopped).
+ * Timeouts are in milliseconds; ph_receiver_stop() stops listening and
+ * lets announced transfers finish. */
+
 G_DECLARE_FINAL_TYPE (PhReceiver, ph_receiver, PH, RECEIVER, GObject)
 
 PhReceiver *ph_receiver_new                  (GFile       *directory);

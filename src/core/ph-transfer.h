@@ -25,6 +25,13 @@ typedef enum
 
 #define PH_TYPE_TRANSFER (ph_transfer_get_type ())
 
+/* Properties notify on the context the transfer was created in:
+ * "state" at once, "bytes-done", "speed" (bytes/s) and "seconds-left"
+ * (-1: unknown) at most ten times a second. A finished transfer is
+ * DONE, FAILED (error set, "error-message" says why) or CANCELLED
+ * (error is G_IO_ERROR_CANCELLED). ph_transfer_decline() ends a WAITING
+ * transfer FAILED with PH_ERROR_DECLINED, writing nothing. */
+
 G_DECLARE_FINAL_TYPE (PhTransfer, ph_transfer, PH, TRANSFER, GObject)
 
 PhTransfer          *ph_transfer_new_outgoing    (GFile      *source,
