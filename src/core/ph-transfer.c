@@ -292,7 +292,7 @@ ph_transfer_class_init (PhTransferClass *klass)
   properties[PROP_NAME] =
     g_param_spec_string ("name", NULL, NULL, NULL, ro);
   properties[PROP_SIZE] =
-    g_param_spec_int64 ("size", NULL, NULL, -1, G_MAXINT64, -1, ro);
+    g_param_spec_int64 ("size", NULL, NULL, G_MININT64, G_MAXINT64, -1, ro);
   properties[PROP_BYTES_DONE] =
     g_param_spec_int64 ("bytes-done", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_STATE] =
