@@ -277,6 +277,7 @@ raw_connect (Fixture *f)
   g_autoptr(GError) error = NULL;
   GSocketConnection *connection;
 
+  g_socket_client_set_enable_proxy (client, FALSE);
   connection = g_socket_client_connect_to_host (client, f->destination, 0, NULL, &error);
   g_assert_no_error (error);
 

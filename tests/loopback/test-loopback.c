@@ -435,6 +435,7 @@ test_stop (Fixture       *f,
 
   for (guint i = 0; i < 200000; i++)
     payload[i] = i * 7;
+  g_socket_client_set_enable_proxy (client, FALSE);
 
   fixture_start (f, NULL);
   connection = raw_connect (f);
