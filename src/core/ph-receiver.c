@@ -614,8 +614,11 @@ header_cb (GObject      *object,
                               p->peer, seconds);
     }
   else if (p->stopped)
-    reported = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                            _("Receiving stopped before %s sent a header"), p->peer);
+    {
+      /* Closed on request: nothing to report. */
+      pending_free (p);
+      return;
+    }
   else if (error)
     reported = g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                             _("The connection from %s failed: %s"), p->peer, error->message);
@@ -1242,8 +1245,8 @@ ph_receiver_start (PhReceiver  *self,
   return TRUE;
 }
 
-/* Stops listening and closes connections that sent no header yet;
- * announced transfers go on. */
+/* Stops listening and quietly closes connections that sent no header
+ * yet; announced transfers go on. */
 void
 ph_receiver_stop (PhReceiver *self)
 {

@@ -403,6 +403,38 @@ test_queue_full (Fixture       *f,
   serve_good (f);
 }
 
+
+static gboolean
+closed_by_peer (GSocketConnection *connection)
+{
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  char byte;
+
+  if (!g_socket_condition_check (socket, G_IO_IN | G_IO_HUP))
+    return FALSE;
+  return g_socket_receive (socket, &byte, 1, NULL, NULL) == 0;
+}
+
+/* Stopping closes connections still without a header, quietly. */
+static void
+test_stop_pending (Fixture       *f,
+                   gconstpointer  data)
+{
+  GSocketConnection *c;
+
+  fixture_start (f, NULL);
+  c = raw_connect (f);
+  for (guint i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, TRUE);
+
+  ph_receiver_stop (f->receiver);
+  WAIT_UNTIL (closed_by_peer (c));
+  flush_main_context ();
+  g_assert_cmpuint (f->failures->len, ==, 0);
+  g_assert_cmpuint (f->received->len, ==, 0);
+  close_raw (c);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,6 +460,7 @@ main (int   argc,
   ADD ("queue-full", test_queue_full, NULL);
   ADD ("cancel-all", test_cancel_all, NULL);
   ADD ("bad-folder", test_bad_folder, NULL);
+  ADD ("stop-pending", test_stop_pending, NULL);
 
   return g_test_run ();
 }
