@@ -509,6 +509,7 @@ header_received (Pending *p)
   g_autoptr(GBytes) raw_name = NULL;
   g_autofree char *clean = NULL;
   g_autofree char *name = NULL;
+  g_autoptr(PhTransfer) transfer = NULL;
   GError *error;
   Incoming *in;
   gint64 size;
@@ -530,7 +531,7 @@ header_received (Pending *p)
   g_ptr_array_add (self->incoming, in);
 
   /* Keep the transfer alive through the signal even if it ends at once. */
-  g_autoptr(PhTransfer) transfer = g_object_ref (in->transfer);
+  transfer = g_object_ref (in->transfer);
 
   error = check_size (self, in->peer, in->name, size);
 
