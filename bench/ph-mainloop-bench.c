@@ -41,11 +41,19 @@ typedef struct
 
 typedef struct
 {
+  gint64 at;                      /* µs since the start */
+  gint64 late;                    /* µs */
+} Stall;
+
+typedef struct
+{
   GMainLoop *loop;
   GThread   *main_thread;
   GMutex     lock;
   GPtrArray *watches;
   GArray    *late;                /* gint64 µs per timeout dispatch */
+  GArray    *stalls;              /* Stall, the dispatches later than 10 ms */
+  gint64     start;
   gint64     last_tick;
   guint      interval_ms;
   guint      sends_left;
@@ -74,6 +82,12 @@ tick_cb (gpointer user_data)
       gint64 late = now - bench->last_tick - (gint64) bench->interval_ms * 1000;
 
       g_array_append_val (bench->late, late);
+      if (late > 10000)
+        {
+          Stall stall = { bench->last_tick - bench->start, late };
+
+          g_array_append_val (bench->stalls, stall);
+        }
     }
   bench->last_tick = now;
 
@@ -265,6 +279,146 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static Bench *
+bench_new (guint interval_ms)
+{
+  Bench *bench = g_new0 (Bench, 1);
+
+  bench->loop = g_main_loop_new (NULL, FALSE);
+  bench->main_thread = g_thread_self ();
+  g_mutex_init (&bench->lock);
+  bench->watches = g_ptr_array_new_with_free_func ((GDestroyNotify) watch_free);
+  bench->late = g_array_new (FALSE, FALSE, sizeof (gint64));
+  bench->stalls = g_array_new (FALSE, FALSE, sizeof (Stall));
+  bench->interval_ms = interval_ms;
+
+  return bench;
+}
+
+static void
+bench_free (Bench *bench)
+{
+  g_ptr_array_unref (bench->watches);
+  g_array_unref (bench->late);
+  g_array_unref (bench->stalls);
+  g_main_loop_unref (bench->loop);
+  g_mutex_clear (&bench->lock);
+  g_free (bench);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Bench, bench_free)
+
+static PhReceiver *
+start_receiver (Bench       *bench,
+                const char  *folder,
+                GError     **error)
+{
+  g_autoptr(GFile) directory = g_file_new_for_path (folder);
+  g_autoptr(PhReceiver) receiver = ph_receiver_new (directory);
+
+  ph_receiver_set_bind_address (receiver, "127.0.0.1");
+  ph_receiver_set_port (receiver, 0);
+  g_signal_connect (receiver, "transfer-added", G_CALLBACK (transfer_added_cb), bench);
+  if (!ph_receiver_start (receiver, error))
+    return NULL;
+
+  return g_steal_pointer (&receiver);
+}
+
+static void
+queue_send (Bench      *bench,
+            const char *path,
+            const char *destination)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(PhTransfer) transfer = ph_transfer_new_outgoing (file, destination);
+
+  watch_transfer (bench, transfer, "send");
+  bench->sends_left++;
+}
+
+static void
+start_sends (Bench    *bench,
+             PhSender *sender)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < bench->watches->len; i++)
+    {
+      Watch *watch = g_ptr_array_index (bench->watches, i);
+
+      watch->started = now;
+      ph_sender_send_async (sender, watch->transfer, NULL, send_cb, watch);
+    }
+}
+
+/* The other end for the default layout, in its own process: receives
+ * into --dir, prints its port, sends --peer-file to --peer-send-to. */
+static int
+run_peer (const char *destination,
+          const char *path,
+          const char *folder)
+{
+  g_autoptr(Bench) bench = bench_new (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhReceiver) receiver = NULL;
+  g_autoptr(PhSender) sender = ph_sender_new ();
+
+  if (path == NULL || folder == NULL)
+    {
+      g_printerr ("peer: --peer-file and --dir are needed\n");
+      return 2;
+    }
+  receiver = start_receiver (bench, folder, &error);
+  if (receiver == NULL)
+    {
+      g_printerr ("peer receiver: %s\n", error->message);
+      return 2;
+    }
+  g_print ("%u\n", ph_receiver_get_port (receiver));
+  fflush (stdout);
+
+  bench->receives_left = bench->expected_receives = 1;
+  queue_send (bench, path, destination);
+  start_sends (bench, sender);
+  g_main_loop_run (bench->loop);
+  ph_receiver_stop (receiver);
+
+  return bench->failed ? 2 : 0;
+}
+
+static GSubprocess *
+spawn_peer (const char  *destination,
+            const char  *path,
+            const char  *folder,
+            guint       *port,
+            GError     **error)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", error);
+  g_autoptr(GSubprocess) peer = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  if (self == NULL)
+    return NULL;
+  peer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error, self,
+                           "--peer-send-to", destination, "--peer-file", path,
+                           "--dir", folder, NULL);
+  if (peer == NULL)
+    return NULL;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer));
+  line = g_data_input_stream_read_line (out, NULL, NULL, error);
+  if (line == NULL || (*port = (guint) g_ascii_strtoull (line, NULL, 10)) == 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the peer did not start");
+      g_subprocess_force_exit (peer);
+      return NULL;
+    }
+
+  return g_steal_pointer (&peer);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -272,29 +426,37 @@ main (int   argc,
   int size_mib = 1024;
   int interval_ms = 1;
   int files = 2;
+  gboolean in_process = FALSE;
   g_autofree char *base = NULL;
+  g_autofree char *peer_to = NULL;
+  g_autofree char *peer_file = NULL;
   GOptionEntry entries[] = {
     { "size", 's', 0, G_OPTION_ARG_INT, &size_mib, "Size of each file in MiB (default 1024)", "MIB" },
-    { "files", 'n', 0, G_OPTION_ARG_INT, &files, "Files sent at the same time (default 2)", "N" },
     { "interval", 'i', 0, G_OPTION_ARG_INT, &interval_ms, "Timer interval in ms (default 1)", "MS" },
     { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &base, "Folder for the files (default /dev/shm)", "DIR" },
+    { "in-process", 0, 0, G_OPTION_ARG_NONE, &in_process,
+      "Send N files to a receiver in this process instead of to/from a peer process", NULL },
+    { "files", 'n', 0, G_OPTION_ARG_INT, &files, "Files sent with --in-process (default 2)", "N" },
+    { "peer-send-to", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &peer_to, NULL, NULL },
+    { "peer-file", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &peer_file, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- main-loop latency during transfers");
   g_autoptr(GError) error = NULL;
   g_autoptr(PhReceiver) receiver = NULL;
   g_autoptr(PhSender) sender = NULL;
-  g_autoptr(GFile) outdir = NULL;
+  g_autoptr(GSubprocess) peer = NULL;
+  g_autoptr(Bench) bench = NULL;
   g_autofree char *workdir = NULL;
   g_autofree char *recvdir = NULL;
   g_autofree char *destination = NULL;
-  Bench bench = { 0 };
   struct rusage usage;
   gint64 start, elapsed;
   guint timer_id;
   double max_ms, p99_ms;
-  guint worst_rate = 0, off_main = 0;
+  guint worst_rate = 0, off_main = 0, receives;
   gboolean ok;
+  int status = 2;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -302,11 +464,15 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  if (peer_to != NULL)
+    return run_peer (peer_to, peer_file, base);
   if (size_mib < 1 || files < 1 || interval_ms < 1)
     {
       g_printerr ("--size, --files and --interval must be positive\n");
       return 2;
     }
+  if (!in_process)
+    files = 2;
   if (base == NULL)
     base = g_strdup (g_access ("/dev/shm", W_OK) == 0 ? "/dev/shm" : g_get_tmp_dir ());
 
@@ -318,73 +484,96 @@ main (int   argc,
     }
   recvdir = g_build_filename (workdir, "received", NULL);
   g_mkdir (recvdir, 0700);
-  outdir = g_file_new_for_path (recvdir);
 
-  bench.loop = g_main_loop_new (NULL, FALSE);
-  bench.main_thread = g_thread_self ();
-  g_mutex_init (&bench.lock);
-  bench.watches = g_ptr_array_new_with_free_func ((GDestroyNotify) watch_free);
-  bench.late = g_array_new (FALSE, FALSE, sizeof (gint64));
-  bench.interval_ms = interval_ms;
-
-  receiver = ph_receiver_new (outdir);
-  ph_receiver_set_bind_address (receiver, "127.0.0.1");
-  ph_receiver_set_port (receiver, 0);
-  g_signal_connect (receiver, "transfer-added", G_CALLBACK (transfer_added_cb), &bench);
-  if (!ph_receiver_start (receiver, &error))
-    {
-      g_printerr ("receiver: %s\n", error->message);
-      remove_tree (workdir);
-      return 2;
-    }
-  destination = g_strdup_printf ("127.0.0.1:%u", ph_receiver_get_port (receiver));
-  sender = ph_sender_new ();
-
-  g_print ("%d file(s) of %d MiB sent at once to an in-process receiver on %s, "
-           "files in %s, timer every %d ms\n", files, size_mib, destination, workdir, interval_ms);
-
-  bench.sends_left = bench.receives_left = bench.expected_receives = files;
   for (int i = 0; i < files; i++)
     {
       g_autofree char *name = g_strdup_printf ("file-%d.bin", i);
       g_autofree char *path = g_build_filename (workdir, name, NULL);
-      g_autoptr(GFile) file = g_file_new_for_path (path);
-      g_autoptr(PhTransfer) transfer = NULL;
 
       if (!make_file (path, (gint64) size_mib * 1024 * 1024, &error))
         {
           g_printerr ("%s\n", error->message);
-          remove_tree (workdir);
-          return 2;
+          goto out;
         }
-      transfer = ph_transfer_new_outgoing (file, destination);
-      watch_transfer (&bench, transfer, "send");
     }
 
-  start = g_get_monotonic_time ();
-  for (guint i = 0; i < bench.watches->len; i++)
+  bench = bench_new (interval_ms);
+  receiver = start_receiver (bench, recvdir, &error);
+  if (receiver == NULL)
     {
-      Watch *watch = g_ptr_array_index (bench.watches, i);
-
-      watch->started = start;
-      ph_sender_send_async (sender, watch->transfer, NULL, send_cb, watch);
+      g_printerr ("receiver: %s\n", error->message);
+      goto out;
     }
-  timer_id = g_timeout_add (interval_ms, tick_cb, &bench);
-  g_main_loop_run (bench.loop);
+  destination = g_strdup_printf ("127.0.0.1:%u", ph_receiver_get_port (receiver));
+  sender = ph_sender_new ();
+
+  if (in_process)
+    {
+      g_print ("%d file(s) of %d MiB sent at once to a receiver in the same process (%s); "
+               "files in %s, timer every %d ms\n", files, size_mib, destination, workdir, interval_ms);
+      for (int i = 0; i < files; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("file-%d.bin", i);
+          g_autofree char *path = g_build_filename (workdir, name, NULL);
+
+          queue_send (bench, path, destination);
+        }
+      receives = files;
+    }
+  else
+    {
+      g_autofree char *peer_file_path = g_build_filename (workdir, "file-1.bin", NULL);
+      g_autofree char *peer_dir = g_build_filename (workdir, "peer-received", NULL);
+      g_autofree char *path = g_build_filename (workdir, "file-0.bin", NULL);
+      g_autofree char *peer_destination = NULL;
+      guint peer_port = 0;
+
+      g_mkdir (peer_dir, 0700);
+      peer = spawn_peer (destination, peer_file_path, peer_dir, &peer_port, &error);
+      if (peer == NULL)
+        {
+          g_printerr ("peer: %s\n", error->message);
+          goto out;
+        }
+      peer_destination = g_strdup_printf ("127.0.0.1:%u", peer_port);
+      g_print ("This process receives %d MiB from a peer process and sends %d MiB to it "
+               "at the same time (receiver %s, peer %s); files in %s, timer every %d ms\n",
+               size_mib, size_mib, destination, peer_destination, workdir, interval_ms);
+      queue_send (bench, path, peer_destination);
+      receives = 1;
+    }
+
+  bench->receives_left = bench->expected_receives = receives;
+  bench->start = start = g_get_monotonic_time ();
+  start_sends (bench, sender);
+  timer_id = g_timeout_add (interval_ms, tick_cb, bench);
+  g_main_loop_run (bench->loop);
   elapsed = g_get_monotonic_time () - start;
   g_source_remove (timer_id);
   getrusage (RUSAGE_SELF, &usage);
 
-  g_array_sort (bench.late, compare_gint64);
-  max_ms = bench.late->len ? g_array_index (bench.late, gint64, bench.late->len - 1) / 1000.0 : 0;
-  p99_ms = percentile_ms (bench.late, 99);
+  if (peer != NULL)
+    {
+      if (bench->failed)
+        g_subprocess_force_exit (peer);
+      if (!g_subprocess_wait_check (peer, NULL, &error))
+        {
+          g_printerr ("peer: %s\n", error->message);
+          g_clear_error (&error);
+          bench->failed = TRUE;
+        }
+    }
+
+  g_array_sort (bench->late, compare_gint64);
+  max_ms = bench->late->len ? g_array_index (bench->late, gint64, bench->late->len - 1) / 1000.0 : 0;
+  p99_ms = percentile_ms (bench->late, 99);
 
   g_print ("\n| transfer | state | bytes | seconds | notifies (all) | bytes-done notifies | per second (avg) | max in any 1 s |\n"
            "|---|---|---|---|---|---|---|---|\n");
-  g_mutex_lock (&bench.lock);
-  for (guint i = 0; i < bench.watches->len; i++)
+  g_mutex_lock (&bench->lock);
+  for (guint i = 0; i < bench->watches->len; i++)
     {
-      Watch *watch = g_ptr_array_index (bench.watches, i);
+      Watch *watch = g_ptr_array_index (bench->watches, i);
       g_autoptr(GEnumClass) states = g_type_class_ref (PH_TYPE_TRANSFER_STATE);
       GEnumValue *state = g_enum_get_value (states, ph_transfer_get_state (watch->transfer));
       double secs = MAX (1, watch->finished - watch->started) / (double) G_USEC_PER_SEC;
@@ -394,50 +583,58 @@ main (int   argc,
       off_main += watch->off_main_thread;
       if (ph_transfer_get_state (watch->transfer) != PH_TRANSFER_DONE ||
           ph_transfer_get_bytes_done (watch->transfer) != (gint64) size_mib * 1024 * 1024)
-        bench.failed = TRUE;
+        bench->failed = TRUE;
       g_print ("| %s %s | %s | %" G_GINT64_FORMAT " | %.2f | %u | %u | %.1f | %u |\n",
                watch->role, ph_transfer_get_name (watch->transfer),
                state ? state->value_nick : "?",
                ph_transfer_get_bytes_done (watch->transfer), secs, watch->notifies,
                watch->bytes_done_times->len, watch->bytes_done_times->len / secs, rate);
     }
-  g_mutex_unlock (&bench.lock);
-  if (bench.watches->len != (guint) files * 2)
+  if (bench->watches->len != (guint) (in_process ? files : 1) + receives)
     {
-      g_printerr ("expected %d incoming transfers, saw %u\n", files, bench.watches->len - files);
-      bench.failed = TRUE;
+      g_printerr ("expected %u incoming transfers, saw %u\n", receives,
+                  bench->watches->len - (in_process ? files : 1));
+      bench->failed = TRUE;
     }
+  g_mutex_unlock (&bench->lock);
 
-  g_print ("\n- wall %.2f s for %d x %d MiB each way (%.0f MB/s through the receiver), "
-           "process CPU user %.2f s + sys %.2f s, peak RSS %.1f MiB\n",
-           elapsed / 1e6, files, size_mib,
-           (double) files * size_mib * 1048576 / (elapsed / 1e6) / 1e6,
+  g_print ("\n- wall %.2f s, %.0f MB/s received by this process; its CPU user %.2f s + sys %.2f s, "
+           "peak RSS %.1f MiB\n",
+           elapsed / 1e6, (double) receives * size_mib * 1048576 / (elapsed / 1e6) / 1e6,
            usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6,
            usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6,
            usage.ru_maxrss / 1024.0);
   g_print ("- timer dispatches: %u, lateness p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, longest stall %.2f ms\n",
-           bench.late->len, percentile_ms (bench.late, 50), p99_ms,
-           percentile_ms (bench.late, 99.9), max_ms);
+           bench->late->len, percentile_ms (bench->late, 50), p99_ms,
+           percentile_ms (bench->late, 99.9), max_ms);
+  if (bench->stalls->len > 0)
+    {
+      g_print ("- dispatches later than 10 ms (at s: ms late):");
+      for (guint i = 0; i < bench->stalls->len; i++)
+        {
+          Stall *stall = &g_array_index (bench->stalls, Stall, i);
+
+          g_print ("%s %.3f: %.1f", i ? "," : "", stall->at / 1e6, stall->late / 1e3);
+        }
+      g_print ("\n");
+    }
   if (off_main > 0)
     g_print ("- WARNING: %u notifications were emitted off the main thread\n", off_main);
 
-  ok = !bench.failed && max_ms <= TARGET_STALL_MS && worst_rate <= TARGET_NOTIFY_RATE;
+  ok = !bench->failed && max_ms <= TARGET_STALL_MS && worst_rate <= TARGET_NOTIFY_RATE;
   g_print ("\n### Targets\n\n"
            "- longest main-loop stall %.2f ms (p99 %.2f ms), target <= %.0f ms: %s\n"
            "- bytes-done notifications: at most %u in any second of one transfer, target <= %d/s: %s\n"
            "- transfers complete and sizes right: %s\n",
            max_ms, p99_ms, TARGET_STALL_MS, max_ms <= TARGET_STALL_MS ? "PASS" : "FAIL",
            worst_rate, TARGET_NOTIFY_RATE, worst_rate <= TARGET_NOTIFY_RATE ? "PASS" : "FAIL",
-           bench.failed ? "FAIL" : "PASS");
+           bench->failed ? "FAIL" : "PASS");
+  status = bench->failed ? 2 : ok ? 0 : 1;
 
-  ph_receiver_stop (receiver);
-  g_ptr_array_unref (bench.watches);
-  g_array_unref (bench.late);
-  g_main_loop_unref (bench.loop);
-  g_mutex_clear (&bench.lock);
+out:
+  if (receiver != NULL)
+    ph_receiver_stop (receiver);
   remove_tree (workdir);
 
-  if (bench.failed)
-    return 2;
-  return ok ? 0 : 1;
+  return status;
 }
