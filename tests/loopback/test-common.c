@@ -60,7 +60,6 @@ fixture_start (Fixture    *f,
                const char *bind_address)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *host = NULL;
 
   ph_receiver_set_port (f->receiver, 0);
   ph_receiver_set_bind_address (f->receiver, bind_address ? bind_address : "127.0.0.1");
