@@ -56,6 +56,29 @@ shut_down (ReceiveRun *run)
     run->grace_id = g_timeout_add_seconds (SHUTDOWN_GRACE_SECONDS, grace_expired_cb, run);
 }
 
+/* Engine messages often name the peer and the file already; add what
+ * a message lacks so that each stderr line stands on its own. */
+static void
+report_failure (const char *name,
+                const char *peer,
+                const char *message)
+{
+  g_autofree char *quoted = name ? g_strdup_printf ("“%s”", name) : NULL;
+  gboolean has_name = quoted == NULL || strstr (message, quoted) != NULL;
+  gboolean has_peer = peer == NULL || strstr (message, peer) != NULL;
+
+  if (has_name && has_peer)
+    ph_cli_error ("%s", message);
+  else if (has_name)
+    /* TRANSLATORS: a peer address, then an error message */
+    ph_cli_error (_("From %s: %s"), peer, message);
+  else if (has_peer)
+    ph_cli_error ("%s: %s", quoted, message);
+  else
+    /* TRANSLATORS: a file name in quotes, a peer address, an error message */
+    ph_cli_error (_("%s from %s: %s"), quoted, peer, message);
+}
+
 static void
 report_finished (ReceiveRun *run,
                  PhTransfer *transfer)
@@ -78,13 +101,12 @@ report_finished (ReceiveRun *run,
 
     case PH_TRANSFER_CANCELLED:
       if (!run->stopping || run->signum == 0)
-        ph_cli_error (_("“%s” from %s: cancelled"), name, peer);
+        report_failure (name, peer, _("Cancelled; nothing was saved"));
       break;
 
     case PH_TRANSFER_FAILED:
     default:
-      ph_cli_error (_("“%s” from %s: %s"), name, peer,
-                    ph_transfer_get_error_message (transfer));
+      report_failure (name, peer, ph_transfer_get_error_message (transfer));
       break;
     }
 }
@@ -149,7 +171,7 @@ connection_failed_cb (PhReceiver   *receiver,
                       const GError *error,
                       ReceiveRun   *run)
 {
-  ph_cli_error (_("Connection from %s: %s"), peer, error->message);
+  report_failure (NULL, peer, error->message);
 }
 
 static gboolean
@@ -276,12 +298,6 @@ ph_cli_receive (int    argc,
     directory = default_directory ();
   directory_path = g_file_get_path (directory);
 
-  if (g_file_query_file_type (directory, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
-    {
-      ph_cli_error (_("%s: no such folder"), directory_path);
-      return PH_CLI_EXIT_FAILED;
-    }
-
   receiver = ph_receiver_new (directory);
   ph_receiver_set_port (receiver, port);
   if (bind != NULL)
@@ -302,9 +318,15 @@ ph_cli_receive (int    argc,
   g_signal_connect (receiver, "transfer-added", G_CALLBACK (transfer_added_cb), &run);
   g_signal_connect (receiver, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
 
+  /* Before "Listening on": a script may signal us as soon as it reads it. */
+  sigint_id = g_unix_signal_add (SIGINT, sigint_cb, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, sigterm_cb, &run);
+
   if (!ph_receiver_start (receiver, &error))
     {
-      ph_cli_error (_("Cannot receive on port %d: %s"), port, error->message);
+      ph_cli_error ("%s", error->message);
+      g_source_remove (sigint_id);
+      g_source_remove (sigterm_id);
       return PH_CLI_EXIT_FAILED;
     }
 
@@ -314,9 +336,6 @@ ph_cli_receive (int    argc,
   else
     g_printerr (_("Listening on port %u (all interfaces), saving into %s\n"),
                 ph_receiver_get_port (receiver), directory_path);
-
-  sigint_id = g_unix_signal_add (SIGINT, sigint_cb, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, sigterm_cb, &run);
 
   g_main_loop_run (loop);
 
