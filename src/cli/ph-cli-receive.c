@@ -253,7 +253,7 @@ ph_cli_receive (int    argc,
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GPtrArray) active = NULL;
   g_autofree char *directory_path = NULL;
-  guint sigint_id, sigterm_id;
+  guint sigint_id, sigterm_id, leftovers;
   ReceiveRun run = { 0 };
 
   g_set_prgname (PH_CLI_NAME " receive");
@@ -306,7 +306,13 @@ ph_cli_receive (int    argc,
     ph_receiver_set_prefix (receiver, prefix);
 
   /* Temporary files of an earlier run that was killed. */
-  ph_receiver_clean_leftovers (receiver);
+  leftovers = ph_receiver_clean_leftovers (receiver);
+  if (leftovers > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "Removed %u partial file left by an earlier run\n",
+                             "Removed %u partial files left by an earlier run\n",
+                             leftovers),
+                leftovers);
 
   loop = g_main_loop_new (NULL, FALSE);
   active = g_ptr_array_new_with_free_func (g_object_unref);

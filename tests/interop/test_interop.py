@@ -252,6 +252,54 @@ class PythonToCli(InteropTestCase):
         self.assertOnlyFiles(self.dst, [os.path.basename(p) for p in paths])
 
 
+    def test_same_name_at_once(self):
+        proc, port = self.start_cli_receive()
+        paths = []
+        for i in range(5):
+            folder = self.tmpdir('same{0}'.format(i))
+            paths.append(make_file(folder, 'same.txt', 50000 + i, seed=i))
+        senders = [subprocess.Popen([PYTHON, PY_SEND, '127.0.0.1', str(port), path])
+                   for path in paths]
+        for sender in senders:
+            self.assertEqual(sender.wait(TIMEOUT), 0)
+        saved = set()
+        deadline = time.monotonic() + TIMEOUT
+        while len(saved) < len(paths) and time.monotonic() < deadline:
+            proc.wait_line('stdout', r'^saved ', timeout=deadline - time.monotonic())
+            saved = {line[len('saved '):] for line in proc.lines['stdout']}
+        self.assertEqual(len(saved), len(paths))
+        self.assertEqual(sorted(read(p) for p in saved), sorted(read(p) for p in paths))
+        self.assertNothingPartial(self.dst)
+
+    def test_ipv6_bind(self):
+        try:
+            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+                s.bind(('::1', 0))
+        except OSError:
+            self.skipTest('no IPv6 loopback here')
+        path = make_file(self.src, 'v6.txt', 1234)
+        proc = self.start([CLI, 'receive', '--once', '--port', '0', '--bind', '::1',
+                           '--dir', self.dst], env=cli_env())
+        port = int(proc.wait_line('stderr', r'Listening on .*port (\d+)').group(1))
+        self.py_send(port, path, host='::1')
+        self.assertSameContent(path, self.saved_path(proc))
+        self.assertEqual(proc.wait(), 0)
+
+    def test_default_folder_is_downloads(self):
+        home = self.tmpdir('home')
+        config = os.path.join(home, 'config')
+        os.mkdir(config)
+        with open(os.path.join(config, 'user-dirs.dirs'), 'w') as fp:
+            fp.write('XDG_DOWNLOAD_DIR="$HOME/Incoming"\n')
+        path = make_file(self.src, 'd.txt', 10)
+        proc = self.start([CLI, 'receive', '--once', '--port', '0', '--bind', '127.0.0.1'],
+                          env=cli_env(HOME=home, XDG_CONFIG_HOME=config))
+        port = int(proc.wait_line('stderr', r'Listening on .*port (\d+)').group(1))
+        self.py_send(port, path)
+        self.assertEqual(self.saved_path(proc), os.path.join(home, 'Incoming', 'd.txt'))
+        self.assertEqual(proc.wait(), 0)
+
+
 class CliToPython(InteropTestCase):
     """`posthouse-cli send` into the original receiver's behaviour."""
 
@@ -473,6 +521,20 @@ class CliBehaviour(InteropTestCase):
 
     def test_sigint_mid_file_leaves_nothing(self):
         self.interrupt_mid_file(signal.SIGINT, '--once')
+
+    def test_killed_receiver_leftovers_are_removed(self):
+        proc, port = self.start_cli_receive()
+        self.slow_sender(port)
+        proc.wait_line('stderr', r'Receiving .*big\.bin')
+        deadline = time.monotonic() + TIMEOUT
+        while not os.listdir(self.dst) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.proc.kill()  # no chance to clean up
+        proc.wait()
+        self.assertNotEqual(os.listdir(self.dst), [])
+        again, _ = self.start_cli_receive()
+        again.wait_line('stderr', r'Removed 1 partial file')
+        self.assertEqual(os.listdir(self.dst), [])
 
     def test_sigterm_while_idle(self):
         proc, port = self.start_cli_receive()
