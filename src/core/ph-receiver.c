@@ -419,6 +419,8 @@ start_data (Incoming *in)
 
   task = g_task_new (self, ph_transfer_get_cancellable (in->transfer), receive_done_cb, in);
   g_task_set_source_tag (task, start_data);
+  /* A file committed just before a cancel stays saved. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, in, NULL);
   ph_pump_run_in_thread (task, receive_thread);
 }

@@ -444,6 +444,8 @@ connect_cb (GObject      *object,
   pump_task = g_task_new (source_object, ph_transfer_get_cancellable (job->transfer),
                           send_done_cb, g_steal_pointer (&task));
   g_task_set_source_tag (pump_task, send_thread);
+  /* A file delivered just before a cancel stays delivered. */
+  g_task_set_check_cancellable (pump_task, FALSE);
   g_task_set_task_data (pump_task, job, NULL);
   ph_pump_run_in_thread (pump_task, send_thread);
   g_object_unref (pump_task);
@@ -555,7 +557,9 @@ ph_sender_send_async (PhSender            *self,
 
   task = g_task_new (self, own_cancellable, callback, user_data);
   g_task_set_source_tag (task, ph_sender_send_async);
-  g_task_set_return_on_cancel (task, FALSE);
+  /* The result follows the transfer's final state, whatever the
+   * cancellable did after the fact. */
+  g_task_set_check_cancellable (task, FALSE);
 
   job = g_new0 (SendJob, 1);
   job->transfer = g_object_ref (transfer);
