@@ -456,6 +456,14 @@ test_stop (Fixture       *f,
   g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
   g_assert_true (g_file_get_contents (saved, &contents, &len, NULL));
   g_assert_cmpmem (contents, len, payload, 200000);
+
+  /* And it can listen again. */
+  {
+    g_autofree char *path = make_file (f->src_dir, "again.bin", 1000, 15);
+
+    fixture_start (f, NULL);
+    roundtrip (f, path, "again.bin");
+  }
 }
 
 static void
