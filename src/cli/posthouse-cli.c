@@ -24,28 +24,35 @@ ph_cli_error (const char *format,
   g_printerr ("%s: %s\n", PH_CLI_NAME, message);
 }
 
-/* LOCALEDIR, unless the program was moved together with its prefix
- * (bin/posthouse-cli next to share/locale) or runs from a build tree. */
+/* LOCALEDIR, unless $POSTHOUSE_LOCALEDIR says otherwise, the program
+ * runs from a meson build tree (catalogues in <build>/po), or it was
+ * moved together with its prefix (bin/ next to share/locale). */
 static char *
 find_localedir (void)
 {
   const char *env = g_getenv ("POSTHOUSE_LOCALEDIR");
   g_autofree char *exe = NULL;
   g_autofree char *bindir = NULL;
+  g_autofree char *build_marker = NULL;
   g_autofree char *relocated = NULL;
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);
-  if (g_file_test (LOCALEDIR, G_FILE_TEST_IS_DIR))
-    return g_strdup (LOCALEDIR);
 
   exe = g_file_read_link ("/proc/self/exe", NULL);
   if (exe == NULL)
     return g_strdup (LOCALEDIR);
   bindir = g_path_get_dirname (exe);
+
+  build_marker = g_build_filename (bindir, "..", "..", "meson-private", NULL);
+  if (g_file_test (build_marker, G_FILE_TEST_IS_DIR))
+    return g_build_filename (bindir, "..", "..", "po", NULL);
+
   relocated = g_build_filename (bindir, "..", "share", "locale", NULL);
-  if (g_file_test (relocated, G_FILE_TEST_IS_DIR))
+  if (!g_file_test (LOCALEDIR, G_FILE_TEST_IS_DIR) &&
+      g_file_test (relocated, G_FILE_TEST_IS_DIR))
     return g_steal_pointer (&relocated);
+
   return g_strdup (LOCALEDIR);
 }
 
