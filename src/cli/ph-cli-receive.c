@@ -100,13 +100,16 @@ report_finished (ReceiveRun *run,
       break;
 
     case PH_TRANSFER_CANCELLED:
-      if (!run->stopping || run->signum == 0)
-        report_failure (name, peer, _("Cancelled; nothing was saved"));
+      report_failure (name, peer, _("Cancelled; nothing was saved"));
       break;
 
     case PH_TRANSFER_FAILED:
     default:
-      report_failure (name, peer, ph_transfer_get_error_message (transfer));
+      {
+        const char *message = ph_transfer_get_error_message (transfer);
+
+        report_failure (name, peer, message ? message : _("Failed; nothing was saved"));
+      }
       break;
     }
 }
@@ -123,15 +126,14 @@ transfer_state_cb (PhTransfer *transfer,
   report_finished (run, transfer);
 
   if (run->once && transfer == run->first)
-    {
-      run->exit_code = ph_transfer_get_state (transfer) == PH_TRANSFER_DONE
-                       ? PH_CLI_EXIT_OK : PH_CLI_EXIT_FAILED;
-      g_ptr_array_remove (run->active, transfer);
-      shut_down (run);
-    }
-  else
-    g_ptr_array_remove (run->active, transfer);
+    run->exit_code = ph_transfer_get_state (transfer) == PH_TRANSFER_DONE
+                     ? PH_CLI_EXIT_OK : PH_CLI_EXIT_FAILED;
 
+  /* May drop the last reference but one: the emission holds another. */
+  g_ptr_array_remove (run->active, transfer);
+
+  if (run->once && transfer == run->first)
+    shut_down (run);
   if (run->stopping && run->active->len == 0)
     g_main_loop_quit (run->loop);
 }
@@ -141,6 +143,8 @@ transfer_added_cb (PhReceiver *receiver,
                    PhTransfer *transfer,
                    ReceiveRun *run)
 {
+  g_autoptr(PhTransfer) hold = g_object_ref (transfer);
+
   if (run->once && run->first == NULL)
     {
       /* Like the original: one transfer, then done. */

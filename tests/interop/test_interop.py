@@ -577,6 +577,13 @@ class CliBehaviour(InteropTestCase):
         again.wait_line('stderr', r'Removed 1 partial file')
         self.assertEqual(os.listdir(self.dst), [])
 
+    def test_open_file_limit_raised(self):
+        proc, _ = self.start_cli_receive()
+        with open('/proc/{0}/limits'.format(proc.proc.pid)) as fp:
+            line = next(l for l in fp if l.startswith('Max open files'))
+        soft, hard = line.split()[3:5]
+        self.assertEqual(soft, hard if hard != 'unlimited' else str(1 << 20))
+
     def test_sigterm_while_idle(self):
         proc, port = self.start_cli_receive()
         proc.proc.send_signal(signal.SIGTERM)
