@@ -428,6 +428,7 @@ static GError *
 send_expecting_failure (const char *path,
                         guint16     port,
                         guint       connect_timeout,
+                        guint       idle_timeout_ms,
                         guint       limit_ms)
 {
   g_autoptr(PhSender) sender = ph_sender_new ();
@@ -437,6 +438,7 @@ send_expecting_failure (const char *path,
   SendResult res = { 0 };
 
   ph_sender_set_connect_timeout (sender, connect_timeout);
+  ph_sender_set_idle_timeout (sender, idle_timeout_ms);
   ph_sender_send_async (sender, transfer, NULL, send_done_cb, &res);
   g_assert_true (hu_wait_until (send_done, &res, limit_ms));
   g_assert_false (res.ok);
@@ -497,7 +499,7 @@ test_send_closed_port (Fixture       *fx,
   g_autofree char *port_text = NULL;
   guint16 port = hu_unused_port ();
 
-  error = send_expecting_failure (path, port, 5, 20000);
+  error = send_expecting_failure (path, port, 5, 0, 20000);
   g_assert_error (error, PH_ERROR, PH_ERROR_CONNECTION);
   port_text = g_strdup_printf ("%u", port);
   g_assert_nonnull (strstr (error->message, port_text));
@@ -527,7 +529,7 @@ test_send_never_accepted (Fixture       *fx,
   g_socket_connect (filler, address, NULL, &error);
   g_assert_no_error (error);
 
-  error = send_expecting_failure (path, port, 1, 15000);
+  error = send_expecting_failure (path, port, 1, 0, 15000);
   g_assert_error (error, PH_ERROR, PH_ERROR_TIMED_OUT);
 }
 
@@ -542,9 +544,27 @@ test_send_accepted_never_read (Fixture       *fx,
 
   /* The kernel completes the handshake but nobody ever reads: 64 MiB
    * cannot fit in the socket buffers, so the sender must give up on
-   * its own instead of blocking forever. */
+   * its own (idle timeout) instead of blocking forever. */
   listener = listen_on_loopback (8, &port);
-  error = send_expecting_failure (path, port, 1, 120000);
+  error = send_expecting_failure (path, port, 1, 1500, 60000);
+  g_assert_true (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT) ||
+                 g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION));
+}
+
+static void
+test_send_never_confirmed (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (1000, 43);
+  g_autofree char *path = hu_write_temp_file (fx->tmp, "a.txt", content);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) listener = NULL;
+  guint16 port;
+
+  /* A small file fits in the socket buffers: only waiting for the
+   * receiver to close (its confirmation) can tell it never arrived. */
+  listener = listen_on_loopback (8, &port);
+  error = send_expecting_failure (path, port, 1, 1500, 30000);
   g_assert_true (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT) ||
                  g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION));
 }
@@ -590,7 +610,7 @@ test_send_receiver_dies (Fixture       *fx,
 
   dying.listener = listen_on_loopback (8, &port);
   thread = g_thread_new ("dying-receiver", dying_receiver_thread, &dying);
-  error = send_expecting_failure (path, port, 5, 60000);
+  error = send_expecting_failure (path, port, 5, 0, 60000);
   g_thread_join (thread);
   g_object_unref (dying.listener);
   g_assert_error (error, PH_ERROR, PH_ERROR_CONNECTION);
@@ -613,6 +633,7 @@ main (int    argc,
   ADD ("send/closed-port", test_send_closed_port);
   ADD ("send/never-accepted", test_send_never_accepted);
   ADD ("send/accepted-never-read", test_send_accepted_never_read);
+  ADD ("send/never-confirmed", test_send_never_confirmed);
   ADD ("send/receiver-dies", test_send_receiver_dies);
 
 #undef ADD

@@ -120,7 +120,14 @@ test_many_senders (Fixture       *fx,
 
   g_assert_true (hu_wait_until (sends_done_cb, &sends, 60000));
   if (sends.first_error != NULL)
-    g_test_message ("first failure: %s", sends.first_error->message);
+    {
+      g_autofree char *state = NULL;
+
+      hu_receiver_wait_finished (rx, N_SENDERS, 10000);
+      state = hu_receiver_describe (rx);
+      g_test_message ("first failure: %s", sends.first_error->message);
+      g_test_message ("receiver: %s", state);
+    }
   g_clear_error (&sends.first_error);
   g_assert_cmpuint (sends.failed, ==, 0);
   g_assert_true (hu_receiver_wait_finished (rx, N_SENDERS, 30000));
@@ -173,6 +180,7 @@ test_idle_flood (Fixture       *fx,
   g_autoptr(GBytes) content = hu_random_bytes (10000, 5);
   g_autofree char *path = hu_write_temp_file (fx->src, "honest.bin", content);
   g_autofree char *saved = g_build_filename (fx->dir, "honest.bin", NULL);
+  g_autoptr(GBytes) stalled = hu_header ("stalled.bin", 1000);
   HuReceiver *rx = hu_receiver_new (fx->dir);
   Sends sends = { 0 };
   guint baseline;
@@ -183,8 +191,12 @@ test_idle_flood (Fixture       *fx,
 
   for (guint i = 0; i < N_IDLE; i++)
     g_ptr_array_add (idle, open_idle_connection (rx->port));
-  /* Let the receiver take in as many as it will. */
+  /* Let the receiver take in as many as it will; then half of them
+   * start a header and stall (a "slowloris"), the others stay mute. */
   hu_sleep_ms (300);
+  for (guint i = 1; i < idle->len; i += 2)
+    g_socket_send (idle->pdata[i], g_bytes_get_data (stalled, NULL), 100, NULL, NULL);
+  hu_sleep_ms (100);
 
   start = g_get_monotonic_time ();
   send_file (sender, path, rx->port, &sends);
