@@ -46,7 +46,7 @@ send_cb (GObject      *object,
   g_autoptr(PhTransfer) transfer = g_steal_pointer (&run->current);
   g_autoptr(PhProgress) progress = g_steal_pointer (&run->progress);
   g_autoptr(GError) error = NULL;
-  const char *file = run->files[run->index];
+  g_autofree char *file = g_filename_display_name (run->files[run->index]);
 
   g_clear_signal_handler (&run->notify_id, transfer);
 
