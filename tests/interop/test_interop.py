@@ -422,7 +422,7 @@ class CliBehaviour(InteropTestCase):
                      ['send', '--port', '70000', '127.0.0.1', '/etc/hostname'],
                      ['send', 'no:such:address:', '/etc/hostname'],
                      ['receive', '--port', '-3'], ['receive', 'extra'],
-                     ['receive', '--bogus']):
+                     ['receive', '--bogus'], ['receive', '--prefix', '../x']):
             result = self.cli(*args)
             self.assertEqual(result.returncode, 2, (args, result.stderr))
             self.assertIn(b'posthouse-cli', result.stderr)
@@ -583,6 +583,36 @@ class CliBehaviour(InteropTestCase):
             line = next(l for l in fp if l.startswith('Max open files'))
         soft, hard = line.split()[3:5]
         self.assertEqual(soft, hard if hard != 'unlimited' else str(1 << 20))
+
+    def test_once_waits_past_a_broken_connection(self):
+        # A connection that never delivers a header is reported, but is
+        # not "the first transfer": --once keeps waiting for one.
+        proc, port = self.start_cli_receive('--once')
+        with socket.create_connection(('127.0.0.1', port), timeout=TIMEOUT) as s:
+            s.sendall(b'garbage')
+        proc.wait_line('stderr', r'posthouse-cli: .*127\.0\.0\.1')
+        self.assertIsNone(proc.proc.poll())
+        path = make_file(self.src, 'after.txt', 100)
+        self.py_send(port, path)
+        self.assertSameContent(path, self.saved_path(proc))
+        self.assertEqual(proc.wait(), 0)
+
+    def test_send_receiver_hangs_up(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind(('127.0.0.1', 0))
+            server.listen(1)
+            port = server.getsockname()[1]
+            path = make_file(self.src, 'rejected.bin', 32 * 1024 * 1024)
+            sender = self.start([CLI, 'send', '127.0.0.1:{0}'.format(port), path],
+                                env=cli_env())
+            server.settimeout(TIMEOUT)
+            conn, _ = server.accept()
+            conn.recv(136)
+            conn.close()
+            self.assertEqual(sender.wait(), 1)
+            err = sender.text('stderr')
+            self.assertIn('rejected.bin', err)
+            self.assertEqual(len(err.splitlines()), 1, err)
 
     def test_sigterm_while_idle(self):
         proc, port = self.start_cli_receive()
