@@ -307,6 +307,23 @@ class PythonToCli(InteropTestCase):
         self.assertSameContent(path, self.saved_path(proc))
         self.assertEqual(proc.wait(), 0)
 
+    def test_all_interfaces_by_default(self):
+        hosts = ['127.0.0.1']
+        try:
+            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+                s.bind(('::1', 0))
+            hosts.append('::1')
+        except OSError:
+            pass
+        proc = self.start([CLI, 'receive', '--port', '0', '--dir', self.dst], env=cli_env())
+        port = int(proc.wait_line('stderr', r'Listening on port (\d+) \(all interfaces\)').group(1))
+        for host in hosts:
+            path = make_file(self.src, 'via-{0}.txt'.format(host.replace(':', '')), 100)
+            self.py_send(port, path, host=host)
+            saved = proc.wait_line('stdout', r'^saved (.*{0})$'.format(re.escape(
+                os.path.basename(path)))).group(1)
+            self.assertSameContent(path, saved)
+
     def test_default_folder_is_downloads(self):
         home = self.tmpdir('home')
         config = os.path.join(home, 'config')
