@@ -273,13 +273,16 @@ test_paste (Fixture       *fixture,
   g_autofree char *a = gui_make_file (fixture->in_dir, "copied.pdf", 12345);
   g_autoptr(GFile) file = g_file_new_for_path (a);
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
+  GdkFileList *list;
   PhTransfer *in;
   g_autofree char *saved = NULL;
 
   point_at_receiver (fixture);
 
   /* What a file manager's Copy puts on the clipboard. */
-  gdk_clipboard_set (clipboard, GDK_TYPE_FILE_LIST, gdk_file_list_new_from_array (&file, 1));
+  list = gdk_file_list_new_from_array (&file, 1);
+  gdk_clipboard_set (clipboard, GDK_TYPE_FILE_LIST, list);
+  g_boxed_free (GDK_TYPE_FILE_LIST, list);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "paste", NULL);
 
   gui_wait_until (one_finished, fixture, "the pasted file");
