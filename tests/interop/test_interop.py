@@ -502,6 +502,13 @@ class CliBehaviour(InteropTestCase):
         self.assertIn(str(port).encode(), result.stderr)
         self.assertIn(b'posthouse-cli: ', result.stderr)
 
+    def test_receive_foreign_bind_address(self):
+        # 192.0.2.1 is TEST-NET-1: never an address of this computer.
+        result = self.cli('receive', '--port', '0', '--bind', '192.0.2.1', '--dir', self.dst,
+                          timeout=15)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(b'192.0.2.1', result.stderr)
+
     def test_receive_missing_folder(self):
         missing = os.path.join(self.dst, 'not-there')
         result = self.cli('receive', '--port', '0', '--dir', missing, timeout=15)
