@@ -455,7 +455,7 @@ peer_thread (gpointer data)
   if (bytes == NULL)
     len = 0;
   first = MIN (len, self->pause_at);
-  ok = ok && peer_send (self, socket, bytes, first);
+  ok = ok && (first == 0 || peer_send (self, socket, bytes, first));
 
   if (self->pause_at != G_MAXSIZE)
     {
@@ -466,7 +466,7 @@ peer_thread (gpointer data)
       g_mutex_unlock (&self->lock);
     }
 
-  ok = ok && peer_send (self, socket, bytes + first, len - first);
+  ok = ok && (len == first || peer_send (self, socket, bytes + first, len - first));
 
   if (ok && self->end == HU_END_RESET)
     {
