@@ -7,8 +7,11 @@
 #include "posthouse-core.h"
 
 #include "ph-application.h"
-#include "ph-format.h"
+#include "ph-collect.h"
+#include "ph-launch.h"
+#include "ph-notify.h"
 #include "ph-preferences.h"
+#include "ph-send-queue.h"
 #include "ph-window.h"
 
 /* A few sends at a time keep a long queue from starving every file. */
@@ -22,10 +25,8 @@ struct _PhApplication
 
   GSettings      *settings;
   GListStore     *transfers;
-  PhSender       *sender;
+  PhSendQueue    *send_queue;
   PhReceiver     *receiver;      /* set while receive mode is on */
-  GQueue          send_queue;    /* owned PhTransfer waiting for a slot */
-  guint           n_sending;
   guint           next_id;
   guint           restart_source;
   gboolean        can_clear;
@@ -50,7 +51,6 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 #define TRANSFER_ID_KEY "ph-transfer-id"
-#define NOTIFIED_KEY "ph-notified"
 
 const char *
 ph_application_transfer_id (PhTransfer *transfer)
@@ -82,142 +82,6 @@ find_transfer (PhApplication *self,
   return NULL;
 }
 
-/* Notifications */
-
-static char *
-notification_id (PhTransfer *transfer)
-{
-  return g_strdup_printf ("transfer-%s", ph_application_transfer_id (transfer));
-}
-
-static void
-withdraw_notification (PhApplication *self,
-                       PhTransfer    *transfer)
-{
-  g_autofree char *id = NULL;
-
-  if (!g_object_get_data (G_OBJECT (transfer), NOTIFIED_KEY))
-    return;
-
-  id = notification_id (transfer);
-  g_application_withdraw_notification (G_APPLICATION (self), id);
-  g_object_set_data (G_OBJECT (transfer), NOTIFIED_KEY, NULL);
-}
-
-static GNotification *
-build_notification (PhTransfer *transfer)
-{
-  PhTransferDirection direction = ph_transfer_get_direction (transfer);
-  gboolean incoming = direction == PH_TRANSFER_RECEIVE;
-  const char *name = ph_transfer_get_name (transfer);
-  const char *id = ph_application_transfer_id (transfer);
-  g_autofree char *peer = ph_format_peer (ph_transfer_get_peer (transfer), !incoming);
-  g_autofree char *size = ph_format_size (ph_transfer_get_size (transfer));
-  g_autofree char *title = NULL;
-  g_autofree char *body = NULL;
-  g_autoptr(GNotification) notification = NULL;
-  g_autoptr(GIcon) icon = NULL;
-  GFile *file;
-
-  switch (ph_transfer_get_state (transfer))
-    {
-    case PH_TRANSFER_WAITING:
-      if (!incoming)
-        return NULL;
-      title = g_strdup_printf (_("Accept %s?"), name);
-      body = g_strdup_printf (_("%s wants to send you %s (%s)"), peer, name, size);
-      notification = g_notification_new (title);
-      g_notification_set_body (notification, body);
-      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
-      g_notification_add_button_with_target (notification, _("Decline"),
-                                             "app.decline-transfer", "s", id);
-      g_notification_add_button_with_target (notification, _("Accept"),
-                                             "app.accept-transfer", "s", id);
-      break;
-
-    case PH_TRANSFER_DONE:
-      if (incoming)
-        {
-          g_autofree char *uri = NULL;
-
-          file = ph_transfer_get_file (transfer);
-          title = g_strdup_printf (_("Received %s"), name);
-          /* Translators: "2.1 MB from 192.168.1.50" */
-          body = g_strdup_printf (_("%s from %s"), size, peer);
-          notification = g_notification_new (title);
-          g_notification_set_body (notification, body);
-          if (file != NULL)
-            {
-              uri = g_file_get_uri (file);
-              g_notification_set_default_action_and_target (notification, "app.open-file", "s", uri);
-              g_notification_add_button_with_target (notification, _("Show in Folder"),
-                                                     "app.show-in-folder", "s", uri);
-            }
-        }
-      else
-        {
-          title = g_strdup_printf (_("Sent %s to %s"), name, peer);
-          notification = g_notification_new (title);
-          g_notification_set_body (notification, size);
-        }
-      break;
-
-    case PH_TRANSFER_FAILED:
-      /* Declined here: the person knows, no need to tell them. */
-      if (incoming && ph_transfer_get_error (transfer) != NULL &&
-          g_error_matches (ph_transfer_get_error (transfer), PH_ERROR, PH_ERROR_DECLINED))
-        return NULL;
-      if (incoming)
-        title = g_strdup_printf (_("Couldn't receive %s"), name);
-      else
-        title = g_strdup_printf (_("Couldn't send %s"), name);
-      notification = g_notification_new (title);
-      if (ph_transfer_get_error_message (transfer) != NULL)
-        g_notification_set_body (notification, ph_transfer_get_error_message (transfer));
-      if (!incoming)
-        g_notification_add_button_with_target (notification, _("Retry"),
-                                               "app.retry-transfer", "s", id);
-      break;
-
-    case PH_TRANSFER_QUEUED:
-    case PH_TRANSFER_CONNECTING:
-    case PH_TRANSFER_SENDING:
-    case PH_TRANSFER_RECEIVING:
-    case PH_TRANSFER_CANCELLED:
-    default:
-      return NULL;
-    }
-
-  icon = g_themed_icon_new (APPLICATION_ID);
-  g_notification_set_icon (notification, icon);
-
-  return g_steal_pointer (&notification);
-}
-
-static void
-update_notification (PhApplication *self,
-                     PhTransfer    *transfer)
-{
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *id = NULL;
-
-  if (!g_settings_get_boolean (self->settings, "notifications"))
-    return;
-
-  notification = build_notification (transfer);
-  if (notification == NULL)
-    {
-      /* Accepted, declined or cancelled: an old question must not linger. */
-      withdraw_notification (self, transfer);
-      return;
-    }
-
-  /* Same id per transfer, so a new state replaces the old notification. */
-  id = notification_id (transfer);
-  g_application_send_notification (G_APPLICATION (self), id, notification);
-  g_object_set_data (G_OBJECT (transfer), NOTIFIED_KEY, GINT_TO_POINTER (TRUE));
-}
-
 /* Whether "Clear Finished" has anything to clear. */
 static void
 update_can_clear (PhApplication *self)
@@ -243,7 +107,7 @@ transfer_state_cb (PhTransfer    *transfer,
                    GParamSpec    *pspec,
                    PhApplication *self)
 {
-  update_notification (self, transfer);
+  ph_notify_transfer (G_APPLICATION (self), self->settings, transfer);
   update_can_clear (self);
 }
 
@@ -269,70 +133,16 @@ track_transfer (PhApplication *self,
 
 /* Sending */
 
-typedef struct
-{
-  PhApplication *self;
-  PhTransfer    *transfer;
-} SendData;
-
-static void pump_send_queue (PhApplication *self);
-
 static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+send_queue_busy_cb (PhSendQueue   *queue,
+                    GParamSpec    *pspec,
+                    PhApplication *self)
 {
-  SendData *data = user_data;
-  PhApplication *self = data->self;
-  g_autoptr(GError) error = NULL;
-
-  /* The row and the notification show the outcome from the transfer. */
-  if (!ph_sender_send_finish (PH_SENDER (object), result, &error))
-    g_debug ("Sending %s failed: %s", ph_transfer_get_name (data->transfer), error->message);
-
-  self->n_sending--;
-  pump_send_queue (self);
-
-  g_application_release (G_APPLICATION (self));
-  g_object_unref (data->transfer);
-  g_object_unref (data->self);
-  g_free (data);
-}
-
-static void
-pump_send_queue (PhApplication *self)
-{
-  while (self->n_sending < MAX_PARALLEL_SENDS)
-    {
-      PhTransfer *transfer = g_queue_pop_head (&self->send_queue);
-      SendData *data;
-
-      if (transfer == NULL)
-        break;
-
-      if (ph_transfer_is_finished (transfer))
-        {
-          g_object_unref (transfer);
-          continue;
-        }
-
-      self->n_sending++;
-      /* Keep running until the last byte is out, even with no window. */
-      g_application_hold (G_APPLICATION (self));
-
-      data = g_new0 (SendData, 1);
-      data->self = g_object_ref (self);
-      data->transfer = transfer;
-      ph_sender_send_async (self->sender, transfer, NULL, send_cb, data);
-    }
-}
-
-static void
-queue_transfer (PhApplication *self,
-                PhTransfer    *transfer)
-{
-  g_queue_push_tail (&self->send_queue, g_object_ref (transfer));
-  pump_send_queue (self);
+  /* Keep running until the last byte is out, even with no window. */
+  if (ph_send_queue_get_busy (queue))
+    g_application_hold (G_APPLICATION (self));
+  else
+    g_application_release (G_APPLICATION (self));
 }
 
 static void
@@ -361,117 +171,60 @@ remember_destination (PhApplication *self,
 
 typedef struct
 {
-  GPtrArray *files;        /* in: what was given; out: regular files */
-  char      *destination;
-  guint      n_folders;
-} ExpandData;
+  char  *destination;
+  guint  n_files;
+  guint  n_folders;
+} SendFilesData;
 
 static void
-expand_data_free (ExpandData *data)
+send_files_data_free (SendFilesData *data)
 {
-  g_clear_pointer (&data->files, g_ptr_array_unref);
   g_free (data->destination);
   g_free (data);
 }
 
-static int
-compare_files (gconstpointer a,
-               gconstpointer b)
-{
-  g_autofree char *pa = g_file_get_path (*(GFile **) a);
-  g_autofree char *pb = g_file_get_path (*(GFile **) b);
-
-  return g_strcmp0 (pa, pb);
-}
-
-static gboolean
-collect_folder (GFile         *folder,
-                GPtrArray     *out,
-                guint          depth,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
-
-  /* Symbolic links are not followed inside folders: no loops, no surprises. */
-  enumerator = g_file_enumerate_children (folder,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                          cancellable, error);
-  if (enumerator == NULL)
-    return FALSE;
-
-  for (;;)
-    {
-      GFileInfo *info;
-      GFile *child;
-
-      if (!g_file_enumerator_iterate (enumerator, &info, &child, cancellable, error))
-        return FALSE;
-      if (info == NULL)
-        break;
-
-      switch (g_file_info_get_file_type (info))
-        {
-        case G_FILE_TYPE_REGULAR:
-          g_ptr_array_add (found, g_object_ref (child));
-          break;
-
-        case G_FILE_TYPE_DIRECTORY:
-          if (depth < 32 && !collect_folder (child, found, depth + 1, cancellable, error))
-            return FALSE;
-          break;
-
-        default:
-          break;
-        }
-    }
-
-  g_ptr_array_sort (found, compare_files);
-  g_ptr_array_extend_and_steal (out, g_steal_pointer (&found));
-
-  return TRUE;
-}
-
 static void
-expand_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+collect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  ExpandData *data = task_data;
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GTask) task = user_data;
+  PhApplication *self = g_task_get_source_object (task);
+  SendFilesData *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < data->files->len; i++)
+  files = ph_collect_files_finish (result, &data->n_folders, &error);
+  if (files == NULL)
     {
-      GFile *file = g_ptr_array_index (data->files, i);
-      GFileType type = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, cancellable);
-
-      if (type == G_FILE_TYPE_DIRECTORY)
-        {
-          g_autoptr(GError) error = NULL;
-
-          if (!collect_folder (file, files, 0, cancellable, &error))
-            {
-              g_task_return_error (task, g_steal_pointer (&error));
-              return;
-            }
-          data->n_folders++;
-        }
-      else
-        {
-          /* Anything else goes to the engine, which says what is wrong with it. */
-          g_ptr_array_add (files, g_object_ref (file));
-        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
 
-  g_ptr_array_unref (data->files);
-  data->files = g_steal_pointer (&files);
+  /* Newest on top, but a batch keeps its own order. */
+  for (guint i = files->len; i > 0; i--)
+    {
+      g_autoptr(PhTransfer) transfer = NULL;
+
+      transfer = ph_transfer_new_outgoing (g_ptr_array_index (files, i - 1), data->destination);
+      track_transfer (self, transfer);
+      g_list_store_insert (self->transfers, 0, transfer);
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+      ph_send_queue_push (self->send_queue, transfer);
+    }
+
+  if (files->len > 0)
+    remember_destination (self, data->destination);
+
+  data->n_files = files->len;
   g_task_return_boolean (task, TRUE);
 }
 
+/* Queues @files for @destination, every regular file of a folder too. */
 void
 ph_application_send_files_async (PhApplication        *self,
                                  GFile               **files,
@@ -482,23 +235,20 @@ ph_application_send_files_async (PhApplication        *self,
                                  gpointer              user_data)
 {
   g_autoptr(GTask) task = NULL;
-  ExpandData *data;
+  SendFilesData *data;
 
   g_return_if_fail (PH_IS_APPLICATION (self));
   g_return_if_fail (files != NULL || n_files == 0);
   g_return_if_fail (destination != NULL);
 
-  data = g_new0 (ExpandData, 1);
-  data->files = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < n_files; i++)
-    g_ptr_array_add (data->files, g_object_ref (files[i]));
+  data = g_new0 (SendFilesData, 1);
   data->destination = g_strdup (destination);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ph_application_send_files_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) expand_data_free);
-  /* Folders are walked in a thread: the main loop does no file I/O. */
-  g_task_run_in_thread (task, expand_thread);
+  g_task_set_task_data (task, data, (GDestroyNotify) send_files_data_free);
+
+  ph_collect_files_async (files, n_files, cancellable, collect_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -508,46 +258,19 @@ ph_application_send_files_finish (PhApplication  *self,
                                   guint          *n_folders,
                                   GError        **error)
 {
-  ExpandData *data;
+  SendFilesData *data;
 
   g_return_val_if_fail (PH_IS_APPLICATION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ph_application_send_files_async, FALSE);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-
   data = g_task_get_task_data (G_TASK (result));
-
-  /* Newest on top, but a batch keeps its own order. */
-  for (guint i = data->files->len; i > 0; i--)
-    {
-      g_autoptr(PhTransfer) transfer = NULL;
-
-      transfer = ph_transfer_new_outgoing (g_ptr_array_index (data->files, i - 1),
-                                           data->destination);
-      track_transfer (self, transfer);
-      g_list_store_insert (self->transfers, 0, transfer);
-    }
-
-  for (guint i = 0; i < data->files->len; i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
-      queue_transfer (self, transfer);
-    }
-
-  if (data->files->len > 0)
-    remember_destination (self, data->destination);
-
   if (n_files != NULL)
-    *n_files = data->files->len;
+    *n_files = data->n_files;
   if (n_folders != NULL)
     *n_folders = data->n_folders;
 
-  /* Only once: a second finish must not queue the files again. */
-  g_ptr_array_set_size (data->files, 0);
-
-  return TRUE;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -563,12 +286,12 @@ retry_transfer (PhApplication *self,
       !g_list_store_find (self->transfers, old, &position))
     return;
 
-  withdraw_notification (self, old);
+  ph_notify_withdraw (G_APPLICATION (self), old);
   transfer = ph_transfer_new_outgoing (ph_transfer_get_source (old),
                                        ph_transfer_get_peer (old));
   track_transfer (self, transfer);
   g_list_store_splice (self->transfers, position, 1, (gpointer *) &transfer, 1);
-  queue_transfer (self, transfer);
+  ph_send_queue_push (self->send_queue, transfer);
 }
 
 void
@@ -635,7 +358,7 @@ transfer_added_cb (PhReceiver    *receiver,
 {
   track_transfer (self, transfer);
   g_list_store_insert (self->transfers, 0, transfer);
-  update_notification (self, transfer);
+  ph_notify_transfer (G_APPLICATION (self), self->settings, transfer);
 }
 
 static void
@@ -833,7 +556,7 @@ quit_activated (GSimpleAction *action,
       gtk_window_close (window);
     }
 
-  g_queue_clear_full (&self->send_queue, g_object_unref);
+  ph_send_queue_cancel_all (self->send_queue);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->transfers)); i++)
     {
       g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
@@ -845,65 +568,11 @@ quit_activated (GSimpleAction *action,
 }
 
 static void
-launch_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_app_info_launch_default_for_uri_finish (result, &error))
-    g_message ("Could not open the file: %s", error->message);
-}
-
-static void
-launch_uri (PhApplication *self,
-            const char    *uri)
-{
-  g_autoptr(GdkAppLaunchContext) context = NULL;
-
-  context = gdk_display_get_app_launch_context (gdk_display_get_default ());
-  g_app_info_launch_default_for_uri_async (uri, G_APP_LAUNCH_CONTEXT (context), NULL,
-                                           launch_cb, NULL);
-}
-
-static void
 open_file_activated (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
-  launch_uri (PH_APPLICATION (user_data), g_variant_get_string (parameter, NULL));
-}
-
-typedef struct
-{
-  PhApplication *self;
-  char          *uri;
-} ShowData;
-
-static void
-show_items_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  ShowData *data = user_data;
-  g_autoptr(GVariant) ret = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ret = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
-  if (ret == NULL)
-    {
-      /* No FileManager1 here: open the folder at least. */
-      g_autoptr(GFile) file = g_file_new_for_uri (data->uri);
-      g_autoptr(GFile) parent = g_file_get_parent (file);
-      g_autofree char *parent_uri = parent ? g_file_get_uri (parent) : g_strdup (data->uri);
-
-      g_debug ("FileManager1.ShowItems failed: %s", error->message);
-      launch_uri (data->self, parent_uri);
-    }
-
-  g_object_unref (data->self);
-  g_free (data->uri);
-  g_free (data);
+  ph_launch_uri (g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -912,38 +581,9 @@ show_in_folder_activated (GSimpleAction *action,
                           gpointer       user_data)
 {
   PhApplication *self = user_data;
-  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
-  const char *uri = g_variant_get_string (parameter, NULL);
-  const char *uris[] = { uri, NULL };
-  ShowData *data;
 
-  data = g_new0 (ShowData, 1);
-  data->self = g_object_ref (self);
-  data->uri = g_strdup (uri);
-
-  if (bus == NULL)
-    {
-      g_autoptr(GFile) file = g_file_new_for_uri (uri);
-      g_autoptr(GFile) parent = g_file_get_parent (file);
-      g_autofree char *parent_uri = parent ? g_file_get_uri (parent) : g_strdup (uri);
-
-      launch_uri (self, parent_uri);
-      g_object_unref (data->self);
-      g_free (data->uri);
-      g_free (data);
-      return;
-    }
-
-  g_dbus_connection_call (bus,
-                          "org.freedesktop.FileManager1",
-                          "/org/freedesktop/FileManager1",
-                          "org.freedesktop.FileManager1",
-                          "ShowItems",
-                          g_variant_new ("(^ass)", uris, ""),
-                          NULL,
-                          G_DBUS_CALL_FLAGS_NONE,
-                          5000, NULL,
-                          show_items_cb, data);
+  ph_show_in_folder (g_application_get_dbus_connection (G_APPLICATION (self)),
+                     g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -1067,7 +707,8 @@ ph_application_dispose (GObject *object)
   PhApplication *self = PH_APPLICATION (object);
 
   stop_receiving (self);
-  g_queue_clear_full (&self->send_queue, g_object_unref);
+  if (self->send_queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->send_queue, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
@@ -1081,7 +722,7 @@ ph_application_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->transfers);
-  g_clear_object (&self->sender);
+  g_clear_object (&self->send_queue);
 
   G_OBJECT_CLASS (ph_application_parent_class)->finalize (object);
 }
@@ -1157,8 +798,8 @@ ph_application_init (PhApplication *self)
   self->settings = g_settings_new (APPLICATION_ID);
   self->transfers = g_list_store_new (PH_TYPE_TRANSFER);
   g_signal_connect (self->transfers, "items-changed", G_CALLBACK (transfers_changed_cb), self);
-  self->sender = ph_sender_new ();
-  g_queue_init (&self->send_queue);
+  self->send_queue = ph_send_queue_new (MAX_PARALLEL_SENDS);
+  g_signal_connect (self->send_queue, "notify::busy", G_CALLBACK (send_queue_busy_cb), self);
 
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
 

@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <math.h>
 
+#include "ph-addresses.h"
 #include "ph-format.h"
 
 /* g_format_size puts a no-break space between number and unit. */
@@ -83,6 +84,28 @@ test_peer (void)
   assert_text (ph_format_peer (NULL, FALSE), "");
 }
 
+/* What the receive panel offers: addresses another machine can use. */
+static void
+test_local_addresses (void)
+{
+  g_autoptr(GPtrArray) addresses = ph_local_addresses ();
+  gboolean seen_v6 = FALSE;
+
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (g_ptr_array_index (addresses, i));
+
+      g_assert_nonnull (address);
+      g_assert_false (g_inet_address_get_is_loopback (address));
+      g_assert_false (g_inet_address_get_is_link_local (address));
+      /* IPv4 ones come first. */
+      if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+        seen_v6 = TRUE;
+      else
+        g_assert_false (seen_v6);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -95,6 +118,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/format/time-left", test_time_left);
   g_test_add_func ("/posthouse/format/progress", test_progress);
   g_test_add_func ("/posthouse/format/peer", test_peer);
+  g_test_add_func ("/posthouse/format/local-addresses", test_local_addresses);
 
   return g_test_run ();
 }
