@@ -194,6 +194,26 @@ test_busy_port (Fixture       *fixture,
 }
 
 static void
+test_missing_folder (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *gone = g_build_filename (fixture->out_dir, "gone", NULL);
+  GtkWindow *dialog;
+
+  g_settings_set_string (ph_application_get_settings (fixture->app), "receive-folder", gone);
+  set_receive_mode (fixture->app, TRUE);
+
+  /* Off again, with a way to pick another folder. */
+  g_assert_false (receive_mode (fixture->app));
+  dialog = ph_window_get_message_dialog (fixture->window);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "gone"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "folder"));
+  gtk_window_destroy (dialog);
+  g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+}
+
+static void
 test_decline (Fixture       *fixture,
               gconstpointer  data)
 {
@@ -253,6 +273,8 @@ main (int   argc,
               fixture_set_up, test_receive, fixture_tear_down);
   g_test_add ("/posthouse/gui/receive/busy-port", Fixture, NULL,
               fixture_set_up, test_busy_port, fixture_tear_down);
+  g_test_add ("/posthouse/gui/receive/missing-folder", Fixture, NULL,
+              fixture_set_up, test_missing_folder, fixture_tear_down);
   g_test_add ("/posthouse/gui/receive/decline", Fixture, NULL,
               fixture_set_up, test_decline, fixture_tear_down);
   g_test_add ("/posthouse/gui/receive/accept", Fixture, NULL,
