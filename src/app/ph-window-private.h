@@ -14,6 +14,7 @@ GtkWindow     *ph_window_get_message_dialog    (PhWindow *self);
 AdwEntryRow   *ph_window_get_destination_row   (PhWindow *self);
 gboolean       ph_window_get_receive_panel_visible (PhWindow *self);
 gboolean       ph_window_get_drop_highlight_visible (PhWindow *self);
+AdwToast      *ph_window_get_refused_toast     (PhWindow *self);
 const char    *ph_window_get_receive_address   (PhWindow *self);
 
 G_END_DECLS

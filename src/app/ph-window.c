@@ -35,6 +35,7 @@ struct _PhWindow
   GCancellable         *cancellable;
   char                 *address;        /* the receive address to copy */
   GtkWindow            *message_dialog; /* weak */
+  AdwToast             *refused_toast;  /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -459,6 +460,12 @@ receive_failed_cb (PhApplication *app,
 }
 
 static void
+refused_toast_dismissed_cb (PhWindow *self)
+{
+  g_clear_weak_pointer (&self->refused_toast);
+}
+
+static void
 connection_failed_cb (PhApplication *app,
                       const char    *peer,
                       const GError  *error,
@@ -467,7 +474,20 @@ connection_failed_cb (PhApplication *app,
   g_autofree char *host = ph_format_peer (peer, FALSE);
   g_autofree char *title = g_strdup_printf (_("Refused a connection from %s: %s"), host, error->message);
 
-  show_toast (self, title);
+  /* A scan or a flood must not queue a toast per connection: the one
+   * on screen shows the latest. */
+  if (self->refused_toast != NULL)
+    {
+      adw_toast_set_title (self->refused_toast, title);
+      return;
+    }
+
+  self->refused_toast = adw_toast_new (title);
+  adw_toast_set_timeout (self->refused_toast, 4);
+  g_object_add_weak_pointer (G_OBJECT (self->refused_toast), (gpointer *) &self->refused_toast);
+  g_signal_connect_object (self->refused_toast, "dismissed",
+                           G_CALLBACK (refused_toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->refused_toast);
 }
 
 /* Transfer list */
@@ -711,6 +731,7 @@ ph_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->message_dialog);
+  g_clear_weak_pointer (&self->refused_toast);
 
   G_OBJECT_CLASS (ph_window_parent_class)->dispose (object);
 }
@@ -826,6 +847,12 @@ gboolean
 ph_window_get_drop_highlight_visible (PhWindow *self)
 {
   return gtk_revealer_get_reveal_child (self->drop_revealer);
+}
+
+AdwToast *
+ph_window_get_refused_toast (PhWindow *self)
+{
+  return self->refused_toast;
 }
 
 gboolean

@@ -134,6 +134,32 @@ test_drop_highlight (void)
   gui_app_free (app);
 }
 
+/* A port scan is many refused connections: one toast, no pile. */
+static void
+test_refused_flood (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  g_autoptr(GError) error = g_error_new_literal (PH_ERROR, PH_ERROR_BAD_HEADER, "Closed before the header");
+  AdwToast *toast;
+
+  g_signal_emit_by_name (app, "connection-failed", "192.0.2.7:40000", error);
+  toast = ph_window_get_refused_toast (window);
+  g_assert_nonnull (toast);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *peer = g_strdup_printf ("192.0.2.%u:40000", i);
+      g_signal_emit_by_name (app, "connection-failed", peer, error);
+    }
+  gui_iterate (100);
+
+  g_assert_true (ph_window_get_refused_toast (window) == toast);
+  g_assert_cmpstr (adw_toast_get_title (toast), ==, "Refused a connection from 192.0.2.199: Closed before the header");
+
+  gui_app_free (app);
+}
+
 static void
 test_remembers_size (void)
 {
@@ -234,6 +260,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/gui/window/accessible-names", test_accessible_names);
   g_test_add_func ("/posthouse/gui/window/drop-highlight", test_drop_highlight);
   g_test_add_func ("/posthouse/gui/window/remembers-size", test_remembers_size);
+  g_test_add_func ("/posthouse/gui/window/refused-flood", test_refused_flood);
 
   return g_test_run ();
 }
