@@ -358,7 +358,11 @@ transfer_added_cb (PhReceiver    *receiver,
 {
   track_transfer (self, transfer);
   g_list_store_insert (self->transfers, 0, transfer);
-  ph_notify_transfer (G_APPLICATION (self), self->settings, transfer);
+
+  if (ph_transfer_get_state (transfer) == PH_TRANSFER_FAILED)
+    ph_notify_refused (G_APPLICATION (self), self->settings, transfer);
+  else
+    ph_notify_transfer (G_APPLICATION (self), self->settings, transfer);
 }
 
 static void

@@ -14,23 +14,33 @@
 
 #define NOTIFIED_KEY "ph-notified"
 
-static char *
+#define ID_KEY "ph-notification-id"
+
+/* Chosen once per transfer, so a later state replaces (or withdraws)
+ * exactly what was shown before. */
+static const char *
 notification_id (PhTransfer *transfer)
 {
-  return g_strdup_printf ("transfer-%s", ph_application_transfer_id (transfer));
+  const char *id = g_object_get_data (G_OBJECT (transfer), ID_KEY);
+  char *new_id;
+
+  if (id != NULL)
+    return id;
+
+  new_id = g_strdup_printf ("transfer-%s", ph_application_transfer_id (transfer));
+
+  g_object_set_data_full (G_OBJECT (transfer), ID_KEY, new_id, g_free);
+  return new_id;
 }
 
 void
 ph_notify_withdraw (GApplication *application,
                     PhTransfer   *transfer)
 {
-  g_autofree char *id = NULL;
-
   if (!g_object_get_data (G_OBJECT (transfer), NOTIFIED_KEY))
     return;
 
-  id = notification_id (transfer);
-  g_application_withdraw_notification (application, id);
+  g_application_withdraw_notification (application, notification_id (transfer));
   g_object_set_data (G_OBJECT (transfer), NOTIFIED_KEY, NULL);
 }
 
@@ -131,7 +141,6 @@ ph_notify_transfer (GApplication *application,
                     PhTransfer   *transfer)
 {
   g_autoptr(GNotification) notification = NULL;
-  g_autofree char *id = NULL;
 
   if (!g_settings_get_boolean (settings, "notifications"))
     return;
@@ -145,7 +154,17 @@ ph_notify_transfer (GApplication *application,
     }
 
   /* Same id per transfer, so a new state replaces the old notification. */
-  id = notification_id (transfer);
-  g_application_send_notification (application, id, notification);
+  g_application_send_notification (application, notification_id (transfer), notification);
   g_object_set_data (G_OBJECT (transfer), NOTIFIED_KEY, GINT_TO_POINTER (TRUE));
+}
+
+/* For transfers refused on arrival (bad header, no space, ...): they
+ * share one notification, so a flood of them cannot bury the desktop. */
+void
+ph_notify_refused (GApplication *application,
+                   GSettings    *settings,
+                   PhTransfer   *transfer)
+{
+  g_object_set_data_full (G_OBJECT (transfer), ID_KEY, g_strdup ("refused"), g_free);
+  ph_notify_transfer (application, settings, transfer);
 }

@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 void ph_notify_transfer (GApplication *application,
                          GSettings    *settings,
                          PhTransfer   *transfer);
+void ph_notify_refused  (GApplication *application,
+                         GSettings    *settings,
+                         PhTransfer   *transfer);
 void ph_notify_withdraw (GApplication *application,
                          PhTransfer   *transfer);
 

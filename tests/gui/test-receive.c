@@ -193,6 +193,40 @@ test_busy_port (Fixture       *fixture,
   g_assert_true (receive_mode (fixture->app));
 }
 
+/* A hostile header: refused before a byte is written, and said so. */
+static void
+test_refused (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 header[136] = { 0 };
+  gint64 size = GINT64_TO_LE (-1);
+  PhTransferRow *row;
+
+  set_receive_mode (fixture->app, TRUE);
+
+  memcpy (header, "evil.bin", 8);
+  memcpy (header + 128, &size, 8);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", fixture->port, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             header, sizeof header, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+
+  gui_wait_until (first_finished, fixture->app, "the refusal");
+  g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_FAILED);
+  row = gui_row_at (fixture->window, 0);
+  g_assert_cmpstr (ph_transfer_row_get_status_text (row), ==,
+                   ph_transfer_get_error_message (gui_transfer_at (fixture->app, 0)));
+  g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 0);
+
+  if (g_getenv ("PH_NOTIFY_LOG") != NULL)
+    gui_wait_until (notification_logged, "Couldn't receive evil.bin", "the refusal's notification");
+}
+
 static void
 test_missing_folder (Fixture       *fixture,
                      gconstpointer  data)
@@ -273,6 +307,8 @@ main (int   argc,
               fixture_set_up, test_receive, fixture_tear_down);
   g_test_add ("/posthouse/gui/receive/busy-port", Fixture, NULL,
               fixture_set_up, test_busy_port, fixture_tear_down);
+  g_test_add ("/posthouse/gui/receive/refused", Fixture, NULL,
+              fixture_set_up, test_refused, fixture_tear_down);
   g_test_add ("/posthouse/gui/receive/missing-folder", Fixture, NULL,
               fixture_set_up, test_missing_folder, fixture_tear_down);
   g_test_add ("/posthouse/gui/receive/decline", Fixture, NULL,
