@@ -20,6 +20,8 @@ int LLVMFuzzerInitialize (int *argc, char ***argv);
  * report a hang as a crash with its input rather than a silent stall. */
 #define HANG_LIMIT_MS 10000
 
+#define SPLIT_AT 70
+
 static struct
 {
   char       *sandbox;   /* the only place the receiver may touch */
@@ -188,11 +190,14 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   fz.failures = 0;
   g_clear_object (&fz.transfer);
 
-  /* All of it at once; the socket buffers hold far more than max_len.
-   * The receiver may close early (a refusal): stop writing then. */
+  /* In two pieces, split inside the header, so that the receiver also
+   * sees a header arrive in parts. The socket buffers hold far more
+   * than max_len; the receiver may close early (a refusal): stop
+   * writing then. */
   while (sent < size)
     {
-      gssize n = g_socket_send (socket, (const char *) data + sent, size - sent, NULL, &error);
+      gsize piece = sent < SPLIT_AT ? MIN (size, SPLIT_AT) - sent : size - sent;
+      gssize n = g_socket_send (socket, (const char *) data + sent, piece, NULL, &error);
 
       if (n < 0)
         {
@@ -206,6 +211,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
           break;
         }
       sent += n;
+      if (sent == SPLIT_AT)
+        for (guint i = 0; i < 3 && g_main_context_iteration (NULL, FALSE); i++)
+          ;
     }
   g_socket_shutdown (socket, FALSE, TRUE, NULL);
 
