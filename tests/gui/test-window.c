@@ -62,6 +62,12 @@ dialog_shown (gpointer data)
   return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
 }
 
+static gboolean
+has_transfer (gpointer data)
+{
+  return g_list_model_get_n_items (ph_application_get_transfers (data)) > 0;
+}
+
 static void
 test_drop_without_destination (void)
 {
@@ -70,8 +76,11 @@ test_drop_without_destination (void)
   g_autofree char *dir = g_dir_make_tmp ("posthouse-gui-XXXXXX", NULL);
   g_autofree char *path = gui_make_file (dir, "note.txt", 10);
   g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", gui_free_port ());
   GValue value = G_VALUE_INIT;
   gboolean handled = FALSE;
+  AdwMessageDialog *dialog;
+  GtkEditable *entry;
 
   g_value_init (&value, GDK_TYPE_FILE_LIST);
   g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
@@ -83,7 +92,21 @@ test_drop_without_destination (void)
   gui_wait_until (dialog_shown, window, "the destination dialog");
   g_assert_cmpuint (g_list_model_get_n_items (ph_application_get_transfers (app)), ==, 0);
 
-  gtk_window_destroy (ph_window_get_message_dialog (window));
+  /* Send stays off until the address makes sense. */
+  dialog = ADW_MESSAGE_DIALOG (ph_window_get_message_dialog (window));
+  entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "send"));
+  gtk_editable_set_text (entry, "not an address:99999");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "send"));
+  gtk_editable_set_text (entry, destination);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "send"));
+
+  /* Answering sends the file there and remembers the address. */
+  adw_message_dialog_response (dialog, "send");
+  gui_wait_until (has_transfer, app, "the file to be queued");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ph_window_get_destination_row (window))), ==, destination);
+  g_assert_cmpstr (ph_transfer_get_peer (gui_transfer_at (app, 0)), ==, destination);
+
   gui_app_free (app);
   gui_rm_rf (dir);
 }
