@@ -272,6 +272,45 @@ test_receive_sigkill_then_cleanup (Fixture       *fx,
   cli_finish (cli, 20000, &err);
 }
 
+typedef struct
+{
+  Cli        *cli;
+  const char *needle;
+} StderrWait;
+
+static gboolean
+stderr_has_cb (gpointer data)
+{
+  StderrWait *wait = data;
+  g_autofree char *text = read_text (wait->cli->err_path);
+
+  return strstr (text, wait->needle) != NULL;
+}
+
+static void
+test_receive_folder_removed (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GBytes) content = hu_random_bytes (8 * MIB, 5);
+  g_autofree char *err = NULL;
+  guint16 port = hu_unused_port ();
+  Cli *cli = start_receiver (fx, port);
+  HuPeer *peer = start_file_in_flight (fx, port, content);
+  StderrWait wait = { cli, "posthouse-cli: “in-flight.bin”" };
+
+  hu_rm_rf (fx->dir);
+  hu_peer_resume (peer);
+
+  /* One clear line on stderr naming the file, and the receiver is
+   * still there (it may be told to stop by the person). */
+  g_assert_true (hu_wait_until (stderr_has_cb, &wait, 20000));
+  hu_peer_join (peer, NULL);
+  g_assert_false (cli->exited);
+  g_subprocess_send_signal (cli->process, SIGTERM);
+  cli_finish (cli, 20000, &err);
+  g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
+}
+
 /* Sending side */
 
 static int
@@ -439,6 +478,7 @@ main (int    argc,
 
   ADD ("receive/sigterm", test_receive_sigterm);
   ADD ("receive/sigkill-then-cleanup", test_receive_sigkill_then_cleanup);
+  ADD ("receive/folder-removed", test_receive_folder_removed);
   ADD ("send/closed-port", test_send_closed_port);
   ADD ("send/never-accepted", test_send_never_accepted);
   ADD ("send/receiver-dies", test_send_receiver_dies);
