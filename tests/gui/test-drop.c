@@ -420,8 +420,9 @@ test_cancel (Fixture       *fixture,
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-finished"));
   g_signal_emit_by_name (ph_transfer_row_get_button (row, "cancel"), "clicked");
   gui_wait_until (sender_finished, fixture, "the send to end");
-  /* The receiver, still waiting for approval, is not watching the
-   * socket (an engine matter): decline there so nothing lingers. */
+  /* The cancelled sender's FIN queues behind data the waiting receiver
+   * never read (a zero window), so that end cannot see the hang-up yet:
+   * decline there so nothing lingers. */
   if (ph_transfer_get_state (g_ptr_array_index (fixture->received, 0)) == PH_TRANSFER_WAITING)
     ph_transfer_decline (g_ptr_array_index (fixture->received, 0));
   gui_wait_until (one_finished, fixture, "both ends to give up");
