@@ -246,12 +246,14 @@ test_disk_full_race (Fixture       *fx,
 
   fx->rx = hu_receiver_new (fx->dir);
 
-  /* Both headers arrive first, while the space is still free for each;
-   * then both send their data at once. */
+  /* Both headers are in before the receiver looks at either (its main
+   * context is not run meanwhile), so both see the space free; then
+   * both send their data at once. */
   peer_a = hu_peer_start (fx->rx->port, header_a, a, 0, HU_END_CLOSE);
   peer_b = hu_peer_start (fx->rx->port, header_b, b, 0, HU_END_CLOSE);
-  g_assert_true (hu_wait_until (peer_paused_cb, peer_a, 20000));
-  g_assert_true (hu_wait_until (peer_paused_cb, peer_b, 20000));
+  for (guint i = 0; i < 20000 && !(hu_peer_is_paused (peer_a) && hu_peer_is_paused (peer_b)); i++)
+    g_usleep (1000);
+  g_assert_true (hu_peer_is_paused (peer_a) && hu_peer_is_paused (peer_b));
   hu_sleep_ms (200);
   hu_peer_resume (peer_a);
   hu_peer_resume (peer_b);
@@ -283,6 +285,64 @@ test_disk_full_race (Fixture       *fx,
     hu_assert_file_equals (path_a, a);
   if (g_file_test (path_b, G_FILE_TEST_EXISTS))
     hu_assert_file_equals (path_b, b);
+
+  assert_serves_small_file (fx, "small.bin");
+}
+
+static gboolean
+transfer_queued_cb (gpointer data)
+{
+  HuReceiver *rx = data;
+
+  return rx->transfers->len == 2 &&
+         ph_transfer_get_state (rx->transfers->pdata[1]) == PH_TRANSFER_QUEUED;
+}
+
+static void
+test_disk_full_while_queued (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GBytes) first = hu_random_bytes (MIB / 2, 13);
+  g_autoptr(GBytes) queued = hu_random_bytes (2 * MIB, 14);
+  g_autoptr(GBytes) filler = hu_random_bytes (2 * MIB, 15);
+  g_autoptr(GBytes) header = hu_header ("queued.bin", 2 * MIB);
+  g_autofree char *first_path = g_build_filename (fx->dir, "first.bin", NULL);
+  g_autofree char *filler_path = NULL;
+  g_autofree char *queued_path = g_build_filename (fx->dir, "queued.bin", NULL);
+  PhTransfer *transfer;
+  HuPeer *peer_first, *peer_queued;
+
+  if (!mount_small_disk (fx, 4 * MIB))
+    return;
+
+  /* One slot: the second transfer waits, its header accepted while
+   * the space was there. */
+  fx->rx = hu_receiver_new (fx->dir);
+  ph_receiver_set_max_transfers (fx->rx->receiver, 1);
+  peer_first = start_paused_peer (fx, "first.bin", first, MIB / 4, HU_END_CLOSE);
+  peer_queued = hu_peer_start (fx->rx->port, header, queued, 0, HU_END_CLOSE);
+  g_assert_true (hu_wait_until (transfer_queued_cb, fx->rx, 20000));
+
+  /* Someone else takes the space meanwhile. */
+  filler_path = hu_write_temp_file (fx->dir, "someone-else.bin", filler);
+
+  hu_peer_resume (peer_first);
+  hu_peer_resume (peer_queued);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 2, 30000));
+  hu_peer_join (peer_first, NULL);
+  hu_peer_join (peer_queued, NULL);
+
+  g_assert_cmpint (ph_transfer_get_state (fx->rx->transfers->pdata[0]), ==, PH_TRANSFER_DONE);
+  hu_assert_file_equals (first_path, first);
+  hu_assert_file_equals (filler_path, filler);
+
+  /* The queued one is refused when it starts, before writing, and
+   * leaves nothing. */
+  transfer = fx->rx->transfers->pdata[1];
+  assert_failed_clearly (transfer);
+  g_assert_error (ph_transfer_get_error (transfer), PH_ERROR, PH_ERROR_NO_SPACE);
+  g_assert_false (g_file_test (queued_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (hu_count_hidden (fx->dir), ==, 0);
 
   assert_serves_small_file (fx, "small.bin");
 }
@@ -629,6 +689,7 @@ main (int    argc,
   ADD ("receive/sender-reset", test_sender_reset);
   ADD ("receive/disk-full/refused-before-writing", test_disk_full_refused_before_writing);
   ADD ("receive/disk-full/race", test_disk_full_race);
+  ADD ("receive/disk-full/while-queued", test_disk_full_while_queued);
   ADD ("receive/folder-removed", test_folder_removed);
   ADD ("receive/folder-read-only", test_folder_read_only);
   ADD ("send/closed-port", test_send_closed_port);
