@@ -17,7 +17,7 @@ static char **paths = NULL;
 static const GOptionEntry entries[] = {
   { "title", 0, 0, G_OPTION_ARG_STRING, &title, "Window title", "TITLE" },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "FILE…" },
-  { NULL }
+  G_OPTION_ENTRY_NULL
 };
 
 static GdkContentProvider *
@@ -89,7 +89,7 @@ activate_cb (GtkApplication *app,
   GtkWidget *picture = gtk_picture_new_for_file (g_ptr_array_index (files, 0));
   g_autoptr(GString) names = g_string_new (NULL);
   g_autoptr(GdkContentProvider) content = build_content (files);
-  g_autoptr(GdkPaintable) icon = NULL;
+  GdkPaintable *icon;
   GtkDragSource *source;
   GtkWidget *label;
 
@@ -109,9 +109,8 @@ activate_cb (GtkApplication *app,
   source = gtk_drag_source_new ();
   gtk_drag_source_set_actions (source, GDK_ACTION_COPY);
   gtk_drag_source_set_content (source, content);
-  icon = gtk_picture_get_paintable (GTK_PICTURE (picture))
-           ? g_object_ref (gtk_picture_get_paintable (GTK_PICTURE (picture)))
-           : NULL;
+  /* The picture under the pointer, as a file manager shows the thumbnail. */
+  icon = gtk_picture_get_paintable (GTK_PICTURE (picture));
   if (icon != NULL)
     gtk_drag_source_set_icon (source, icon, 16, 16);
   g_signal_connect (source, "drag-begin", G_CALLBACK (drag_begin_cb), NULL);
