@@ -391,14 +391,20 @@ test_folder_removed (Fixture       *fx,
 
 /* Makes the receive folder read-only under the receiver's feet: a
  * read-only bind mount when root (root ignores permission bits),
- * permission bits otherwise. */
-static void
+ * permission bits otherwise. FALSE (test skipped) if neither works. */
+static gboolean
 make_folder_read_only (Fixture *fx)
 {
   if (geteuid () == 0)
     {
       /* The type is ignored for these; "none" keeps valgrind quiet. */
-      g_assert_cmpint (mount (fx->dir, fx->dir, "none", MS_BIND, NULL), ==, 0);
+      if (mount (fx->dir, fx->dir, "none", MS_BIND, NULL) != 0)
+        {
+          g_autofree char *msg = g_strdup_printf ("Cannot bind-mount here (%s): read-only case not run",
+                                                  g_strerror (errno));
+          g_test_skip (msg);
+          return FALSE;
+        }
       fx->mount = g_strdup (fx->dir);
       g_assert_cmpint (mount ("none", fx->dir, "none", MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), ==, 0);
     }
@@ -406,6 +412,7 @@ make_folder_read_only (Fixture *fx)
     g_assert_cmpint (g_chmod (fx->dir, 0500), ==, 0);
 
   g_assert_cmpint (access (fx->dir, W_OK), !=, 0);
+  return TRUE;
 }
 
 static void
@@ -422,7 +429,13 @@ test_folder_read_only (Fixture       *fx,
   fx->rx = hu_receiver_new (fx->dir);
   peer = start_paused_peer (fx, "caught.bin", content, MIB / 2, HU_END_CLOSE);
 
-  make_folder_read_only (fx);
+  if (!make_folder_read_only (fx))
+    {
+      hu_peer_resume (peer);
+      hu_receiver_wait_finished (fx->rx, 1, 20000);
+      hu_peer_join (peer, NULL);
+      return;
+    }
   hu_peer_resume (peer);
   g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
   hu_peer_join (peer, NULL);
