@@ -5,6 +5,7 @@
  * whose content is exactly what the header announced, and every
  * connection ends. */
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -62,6 +63,26 @@ quiet_log (const char     *domain,
 {
 }
 
+/* Leaves no sandbox behind on a normal exit (a crash keeps it, to
+ * look at). */
+static void
+remove_sandbox (void)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (fz.receiver != NULL)
+    ph_receiver_stop (fz.receiver);
+  dir = g_dir_open (fz.folder, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fz.folder, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (fz.folder);
+  g_rmdir (fz.sandbox);
+}
+
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
@@ -90,6 +111,7 @@ LLVMFuzzerInitialize (int    *argc,
   ph_receiver_start (fz.receiver, &error);
   g_assert_no_error (error);
   fz.port = ph_receiver_get_port (fz.receiver);
+  atexit (remove_sandbox);
 
   return 0;
 }
