@@ -627,9 +627,9 @@ header_cb (GObject      *object,
                             _("The connection from %s failed: %s"), p->peer, error->message);
   else
     reported = g_error_new (PH_ERROR, PH_ERROR_BAD_HEADER,
-                            _("%s closed the connection after %" G_GSIZE_FORMAT
-                              " of %d header bytes"),
-                            p->peer, got, PH_WIRE_HEADER_SIZE);
+                            /* Translators: a peer address, the bytes it sent, the header size (136) */
+                            _("%s closed the connection after %u of %d header bytes"),
+                            p->peer, (guint) got, PH_WIRE_HEADER_SIZE);
 
   g_signal_emit (self, signals[CONNECTION_FAILED], 0, p->peer, reported);
   pending_free (p);
