@@ -154,6 +154,11 @@ ph_naming_sanitize (const guint8 *raw,
 
   g_return_val_if_fail (raw != NULL || len == 0, NULL);
 
+  /* An empty name may come as NULL (an empty GBytes has no data): no
+   * pointer arithmetic on it. */
+  if (len == 0)
+    return g_strdup (PH_NAMING_DEFAULT_NAME);
+
   while (start < len && raw[start] == '\0')
     start++;
   while (len > start && raw[len - 1] == '\0')
