@@ -2,24 +2,21 @@
 #define _GNU_SOURCE
 #include "config.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/file.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <glib-unix.h>
 
 #include "ph-address.h"
 #include "ph-enums.h"
 #include "ph-error.h"
+#include "ph-incoming-private.h"
 #include "ph-naming.h"
-#include "ph-pump.h"
 #include "ph-receiver.h"
+#include "ph-source-private.h"
 #include "ph-transfer-private.h"
 #include "ph-wire.h"
 
@@ -30,12 +27,6 @@
 /* Connections the kernel completes before we accept them; the kernel
  * caps it at net.core.somaxconn. A burst must not see SYNs dropped. */
 #define LISTEN_BACKLOG         4096
-
-/* Partial files are hidden, recognisable, and locked while written:
- * an unlocked one is the leftover of a receiver that was killed. */
-#define PART_PREFIX   ".posthouse-"
-#define PART_SUFFIX   ".part"
-#define PART_TEMPLATE PART_PREFIX "XXXXXX" PART_SUFFIX
 
 struct _PhReceiver
 {
@@ -56,9 +47,9 @@ struct _PhReceiver
   GSocketService *service;
 
   GQueue          pending;     /* Pending, oldest first: waiting for a header */
-  GQueue          queued;      /* Incoming, waiting for a data slot */
-  GPtrArray      *incoming;    /* every Incoming not finished */
-  guint           active;      /* Incoming in their data phase */
+  GQueue          queued;      /* PhIncoming waiting for a data slot */
+  GPtrArray      *incoming;    /* every PhIncoming not finished */
+  guint           active;      /* PhIncoming in their data phase */
 };
 
 G_DEFINE_FINAL_TYPE (PhReceiver, ph_receiver, G_TYPE_OBJECT)
@@ -86,7 +77,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-static mode_t file_mode = 0644;
 
 /* A connection that has not yet delivered its 136 header bytes. */
 typedef struct
@@ -103,34 +93,10 @@ typedef struct
   gboolean           stopped;
 } Pending;
 
-/* A connection with a valid header: announced as a PhTransfer. */
-typedef struct
-{
-  GList              link;
-  PhReceiver        *self;
-  GSocketConnection *connection;
-  PhTransfer        *transfer;
-  GFile             *directory;
-  GFile             *file;
-  char              *peer;
-  char              *name;
-  gint64             size;
-  guint              idle_timeout;
-  GSource           *hangup_source;
-  GSource           *cancel_source;
-  gboolean           in_queue;
-} Incoming;
-
-static void start_data (Incoming *in);
-
 static void
 pending_free (Pending *p)
 {
-  if (p->timeout_source)
-    {
-      g_source_destroy (p->timeout_source);
-      g_source_unref (p->timeout_source);
-    }
+  ph_clear_source (&p->timeout_source);
   if (p->connection)
     {
       g_io_stream_close (G_IO_STREAM (p->connection), NULL, NULL);
@@ -143,365 +109,56 @@ pending_free (Pending *p)
 }
 
 static void
-unwatch (Incoming *in)
-{
-  if (in->hangup_source)
-    {
-      g_source_destroy (in->hangup_source);
-      g_clear_pointer (&in->hangup_source, g_source_unref);
-    }
-  if (in->cancel_source)
-    {
-      g_source_destroy (in->cancel_source);
-      g_clear_pointer (&in->cancel_source, g_source_unref);
-    }
-}
-
-static void
-incoming_free (Incoming *in)
-{
-  unwatch (in);
-  g_io_stream_close (G_IO_STREAM (in->connection), NULL, NULL);
-  g_object_unref (in->connection);
-  g_object_unref (in->transfer);
-  g_clear_object (&in->directory);
-  g_clear_object (&in->file);
-  g_object_unref (in->self);
-  g_free (in->peer);
-  g_free (in->name);
-  g_free (in);
-}
-
-static void
 run_queue (PhReceiver *self)
 {
   while (self->active < self->max_transfers && self->queued.length > 0)
     {
-      Incoming *in = g_queue_pop_head_link (&self->queued)->data;
+      PhIncoming *in = g_queue_pop_head (&self->queued);
 
-      in->in_queue = FALSE;
-      start_data (in);
+      self->active++;
+      ph_incoming_receive (in);
     }
-}
-
-/* Ends an incoming transfer with @error (NULL: done) and frees it. */
-static void
-incoming_finish (Incoming *in,
-                 GError   *error)
-{
-  PhReceiver *self = g_object_ref (in->self);
-
-  if (in->in_queue)
-    g_queue_unlink (&self->queued, &in->link);
-  in->in_queue = FALSE;
-  g_ptr_array_remove_fast (self->incoming, in);
-
-  if (error)
-    ph_transfer_fail (in->transfer, error);
-  else
-    {
-      g_autofree char *final_name = g_file_get_basename (in->file);
-
-      /* "photo (2).jpg" when "photo.jpg" was taken. */
-      ph_transfer_set_name (in->transfer, final_name);
-      ph_transfer_set_file (in->transfer, in->file);
-      ph_transfer_set_bytes_done (in->transfer, in->size);
-      ph_transfer_set_state (in->transfer, PH_TRANSFER_DONE);
-    }
-
-  /* Closing after the rename is the sender's delivery receipt. */
-  incoming_free (in);
-  g_clear_error (&error);
-
-  run_queue (self);
-  g_object_unref (self);
-}
-
-static gboolean
-hangup_cb (int          fd,
-           GIOCondition condition,
-           gpointer     user_data)
-{
-  Incoming *in = user_data;
-  int available = 0;
-
-  /* A sender that finished writing and closed (as the original does)
-   * is not gone: if the whole file is already in our receive queue,
-   * keep it. Anything less can never complete. */
-  if (!(condition & (G_IO_HUP | G_IO_ERR)) &&
-      ioctl (fd, FIONREAD, &available) == 0 && available >= in->size)
-    {
-      g_clear_pointer (&in->hangup_source, g_source_unref);
-      return G_SOURCE_REMOVE;
-    }
-
-  g_clear_pointer (&in->hangup_source, g_source_unref);
-  incoming_finish (in, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                                    _("%s hung up before the transfer started"), in->peer));
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-waiting_cancelled_cb (GCancellable *cancellable,
-                      gpointer      user_data)
-{
-  Incoming *in = user_data;
-
-  g_clear_pointer (&in->cancel_source, g_source_unref);
-  incoming_finish (in, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled")));
-  return G_SOURCE_REMOVE;
-}
-
-/* While a transfer waits (for approval or a slot) nothing is read, so
- * TCP holds the sender; watch for its hang-up and for cancellation. */
-static void
-watch (Incoming *in)
-{
-  GSocket *socket = g_socket_connection_get_socket (in->connection);
-
-  if (in->hangup_source == NULL)
-    {
-      in->hangup_source = g_unix_fd_source_new (g_socket_get_fd (socket),
-                                                (GIOCondition) (POLLRDHUP | G_IO_HUP | G_IO_ERR));
-      g_source_set_static_name (in->hangup_source, "[posthouse] sender hang-up");
-      g_source_set_callback (in->hangup_source, G_SOURCE_FUNC (hangup_cb), in, NULL);
-      g_source_attach (in->hangup_source, in->self->context);
-    }
-
-  if (in->cancel_source == NULL)
-    {
-      in->cancel_source = g_cancellable_source_new (ph_transfer_get_cancellable (in->transfer));
-      g_source_set_static_name (in->cancel_source, "[posthouse] waiting transfer cancelled");
-      g_source_set_callback (in->cancel_source, G_SOURCE_FUNC (waiting_cancelled_cb), in, NULL);
-      g_source_attach (in->cancel_source, in->self->context);
-    }
-}
-
-static GError *
-explain_receive_error (Incoming *in,
-                       GError   *error)
-{
-  g_autoptr(GError) owned = error;
-  g_autofree char *done = g_format_size (ph_transfer_get_bytes_done (in->transfer));
-  g_autofree char *size = g_format_size (in->size);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_steal_pointer (&owned);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_SHORT))
-    return g_error_new (PH_ERROR, PH_ERROR_SHORT,
-                        _("The connection from %s ended after %s of %s; nothing was saved"),
-                        in->peer, done, size);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("The connection from %s broke after %s of %s; nothing was saved"),
-                        in->peer, done, size);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT))
-    {
-      guint seconds = (in->idle_timeout + 999) / 1000;
-
-      return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       "%s sent nothing for %u second after %s of %s; nothing was saved",
-                                       "%s sent nothing for %u seconds after %s of %s; nothing was saved",
-                                       seconds),
-                          in->peer, seconds, done, size);
-    }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-    return g_error_new (PH_ERROR, PH_ERROR_NO_SPACE,
-                        _("The disk became full while receiving “%s”; nothing was saved"),
-                        in->name);
-  if (error->domain == PH_ERROR)
-    return g_steal_pointer (&owned);
-
-  return g_error_new (PH_ERROR, PH_ERROR_FOLDER, _("Could not save “%s”: %s"),
-                      in->name, error->message);
-}
-
-static gboolean
-receive_thread (gpointer       task_data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  Incoming *in = task_data;
-  g_autofree char *dir = g_file_get_path (in->directory);
-  g_autofree char *dir_display = g_file_get_parse_name (in->directory);
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) part = NULL;
-  g_autoptr(GError) local_error = NULL;
-  PhPump pump;
-  gboolean ok;
-  int fd;
-
-  if (dir == NULL)
-    {
-      g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("“%s” is not a local folder"), dir_display);
-      return FALSE;
-    }
-
-  path = g_build_filename (dir, PART_TEMPLATE, NULL);
-  fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("Could not create a file in “%s”: %s"),
-                   dir_display, g_strerror (errsv));
-      return FALSE;
-    }
-  flock (fd, LOCK_EX);
-
-  /* Reserve the space before reading a byte, so that two transfers
-   * racing for the last free space cannot both run the disk full. */
-  if (in->size > 0 && fallocate (fd, 0, 0, in->size) != 0 &&
-      (errno == ENOSPC || errno == EFBIG))
-    {
-      g_autofree char *size = g_format_size (in->size);
-
-      g_set_error (error, PH_ERROR, PH_ERROR_NO_SPACE,
-                   _("Not enough space in “%s” for “%s” (%s); refused"), dir_display, in->name, size);
-      ok = FALSE;
-      goto out;
-    }
-
-  ph_pump_init (&pump, cancellable, in->transfer, in->idle_timeout);
-  ok = ph_pump_receive (&pump, g_socket_get_fd (g_socket_connection_get_socket (in->connection)),
-                        fd, in->size, &local_error);
-  ph_pump_clear (&pump);
-
-  if (ok)
-    {
-      part = g_file_new_for_path (path);
-      fchmod (fd, file_mode);
-      in->file = ph_naming_commit (part, in->directory, in->name, &local_error);
-      ok = in->file != NULL;
-      if (!ok)
-        {
-          /* Its message already names the file and the folder. */
-          g_set_error_literal (error, PH_ERROR, PH_ERROR_FOLDER, local_error->message);
-          goto out;
-        }
-    }
-
-  if (!ok && local_error)
-    g_propagate_error (error, explain_receive_error (in, g_steal_pointer (&local_error)));
-
-out:
-  if (!ok)
-    g_unlink (path);
-  close (fd);
-
-  return ok;
-}
-
-static void
-receive_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Incoming *in = user_data;
-  PhReceiver *self = in->self;
-  GError *error = NULL;
-
-  g_task_propagate_boolean (G_TASK (result), &error);
-  self->active--;
-  incoming_finish (in, error);
-}
-
-static void
-start_data (Incoming *in)
-{
-  PhReceiver *self = in->self;
-  g_autoptr(GTask) task = NULL;
-
-  unwatch (in);
-  self->active++;
-  ph_transfer_set_state (in->transfer, PH_TRANSFER_RECEIVING);
-
-  task = g_task_new (self, ph_transfer_get_cancellable (in->transfer), receive_done_cb, in);
-  g_task_set_source_tag (task, start_data);
-  /* A file committed just before a cancel stays saved. */
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, in, NULL);
-  ph_pump_run_in_thread (task, receive_thread);
 }
 
 /* Starts the data phase now, or queues the transfer for a free slot. */
 static void
-admit (Incoming *in)
+admit (PhReceiver *self,
+       PhIncoming *in)
 {
-  PhReceiver *self = in->self;
-
   if (self->active < self->max_transfers)
-    start_data (in);
+    {
+      self->active++;
+      ph_incoming_receive (in);
+    }
   else
     {
-      ph_transfer_set_state (in->transfer, PH_TRANSFER_QUEUED);
-      g_queue_push_tail_link (&self->queued, &in->link);
-      in->in_queue = TRUE;
-      watch (in);
+      ph_transfer_set_state (ph_incoming_get_transfer (in), PH_TRANSFER_QUEUED);
+      g_queue_push_tail (&self->queued, in);
+      ph_incoming_wait (in);
     }
 }
 
 static void
-decision_cb (PhTransfer *transfer,
-             gboolean    accepted,
-             gpointer    user_data)
+accepted_cb (PhIncoming *in,
+             PhReceiver *self)
 {
-  Incoming *in = user_data;
-
-  if (accepted)
-    {
-      unwatch (in);
-      admit (in);
-    }
-  else
-    incoming_finish (in, g_error_new_literal (PH_ERROR, PH_ERROR_DECLINED, _("Declined")));
+  admit (self, in);
 }
 
-/* Refusals that need no byte of data: a size that cannot be right or
- * cannot fit. */
-static GError *
-check_size (PhReceiver *self,
-            const char *peer,
-            const char *name,
-            gint64      size)
+static void
+finished_cb (PhIncoming *in,
+             PhReceiver *self)
 {
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  guint64 free_space;
+  g_signal_handlers_disconnect_by_data (in, self);
+  if (ph_incoming_get_receiving (in))
+    self->active--;
+  else
+    g_queue_remove (&self->queued, in);
+  g_ptr_array_remove_fast (self->incoming, in);
 
-  if (size < 0)
-    return g_error_new (PH_ERROR, PH_ERROR_NEGATIVE_SIZE,
-                        _("%s announced “%s” with a negative size; refused"), peer, name);
-
-  if (self->directory == NULL)
-    return g_error_new_literal (PH_ERROR, PH_ERROR_FOLDER, _("No folder to save received files in"));
-
-  info = g_file_query_filesystem_info (self->directory, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
-                                       NULL, &error);
-  if (info == NULL)
-    {
-      g_autofree char *dir = g_file_get_parse_name (self->directory);
-
-      return g_error_new (PH_ERROR, PH_ERROR_FOLDER, _("Cannot use the folder “%s”: %s"),
-                          dir, error->message);
-    }
-
-  if (!g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
-    return NULL;
-
-  free_space = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
-  if ((guint64) size > free_space)
-    {
-      g_autofree char *size_str = g_format_size ((guint64) size);
-      g_autofree char *free_str = g_format_size (free_space);
-
-      return g_error_new (PH_ERROR, PH_ERROR_NO_SPACE,
-                          _("“%s” from %s needs %s but only %s are free; refused"),
-                          name, peer, size_str, free_str);
-    }
-
-  return NULL;
+  run_queue (self);
+  /* Taken in header_received(): transfers keep the receiver alive. */
+  g_object_unref (self);
 }
 
 static void
@@ -510,32 +167,25 @@ header_received (Pending *p)
   PhReceiver *self = p->self;
   g_autoptr(GBytes) raw_name = NULL;
   g_autofree char *clean = NULL;
-  g_autofree char *name = NULL;
+  g_autoptr(PhIncoming) in = NULL;
   g_autoptr(PhTransfer) transfer = NULL;
   GError *error;
-  Incoming *in;
   gint64 size;
 
   ph_wire_decode_header (p->header, &raw_name, &size);
   clean = ph_naming_sanitize (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name));
-  name = g_strconcat (self->prefix ? self->prefix : "", clean, NULL);
 
-  in = g_new0 (Incoming, 1);
-  in->link.data = in;
-  in->self = g_object_ref (self);
-  in->connection = g_steal_pointer (&p->connection);
-  in->transfer = ph_transfer_new_incoming (p->peer, name, size);
-  in->directory = self->directory ? g_object_ref (self->directory) : NULL;
-  in->peer = g_strdup (p->peer);
-  in->name = g_steal_pointer (&name);
-  in->size = size;
-  in->idle_timeout = self->idle_timeout;
-  g_ptr_array_add (self->incoming, in);
+  in = ph_incoming_new (p->connection, p->peer, clean, self->prefix, size,
+                        self->directory, self->idle_timeout);
+  g_clear_object (&p->connection);
+  g_ptr_array_add (self->incoming, g_object_ref (in));
+  g_signal_connect (in, "accepted", G_CALLBACK (accepted_cb), self);
+  g_signal_connect (in, "finished", G_CALLBACK (finished_cb), g_object_ref (self));
 
   /* Keep the transfer alive through the signal even if it ends at once. */
-  transfer = g_object_ref (in->transfer);
+  transfer = g_object_ref (ph_incoming_get_transfer (in));
 
-  error = check_size (self, in->peer, in->name, size);
+  error = ph_incoming_check (in);
 
   /* Waiting transfers (for a slot or for approval) hold a descriptor
    * each, so they share the cap of connections still in their header. */
@@ -544,26 +194,24 @@ header_received (Pending *p)
       self->incoming->len - self->active - 1 >= self->max_pending)
     error = g_error_new (PH_ERROR, PH_ERROR_BUSY,
                          _("Too many transfers are waiting; refused “%s” from %s"),
-                         in->name, in->peer);
+                         ph_incoming_get_name (in), p->peer);
 
   if (error)
     {
-      incoming_finish (in, error);
+      ph_incoming_finish (in, error);
       g_signal_emit (self, signals[TRANSFER_ADDED], 0, transfer);
       return;
     }
 
   if (self->require_approval)
     {
-      ph_transfer_set_state (in->transfer, PH_TRANSFER_WAITING);
-      ph_transfer_set_decision_func (in->transfer, decision_cb, in);
-      watch (in);
+      ph_incoming_ask (in);
       g_signal_emit (self, signals[TRANSFER_ADDED], 0, transfer);
       return;
     }
 
   if (self->active < self->max_transfers)
-    ph_transfer_set_state (in->transfer, PH_TRANSFER_RECEIVING);
+    ph_transfer_set_state (transfer, PH_TRANSFER_RECEIVING);
 
   g_signal_emit (self, signals[TRANSFER_ADDED], 0, transfer);
 
@@ -571,10 +219,10 @@ header_received (Pending *p)
   if (!ph_transfer_is_finished (transfer))
     {
       if (g_cancellable_is_cancelled (ph_transfer_get_cancellable (transfer)))
-        incoming_finish (in, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                  _("Cancelled")));
+        ph_incoming_finish (in, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     _("Cancelled")));
       else
-        admit (in);
+        admit (self, in);
     }
 }
 
@@ -704,10 +352,9 @@ incoming_cb (GSocketService    *service,
       g_cancellable_cancel (oldest->cancellable);
     }
 
-  p->timeout_source = g_timeout_source_new (self->header_timeout);
-  g_source_set_static_name (p->timeout_source, "[posthouse] header timeout");
-  g_source_set_callback (p->timeout_source, header_timeout_cb, p, NULL);
-  g_source_attach (p->timeout_source, self->context);
+  p->timeout_source = ph_source_attach (g_timeout_source_new (self->header_timeout),
+                                        "[posthouse] header timeout",
+                                        header_timeout_cb, p, self->context);
 
   g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
                                  p->header, sizeof p->header, G_PRIORITY_DEFAULT,
@@ -832,7 +479,6 @@ ph_receiver_class_init (PhReceiverClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
-  mode_t mask;
 
   object_class->dispose = ph_receiver_dispose;
   object_class->finalize = ph_receiver_finalize;
@@ -888,10 +534,6 @@ ph_receiver_class_init (PhReceiverClass *klass)
     g_signal_new ("connection-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                   G_TYPE_STRING, G_TYPE_ERROR);
-
-  mask = umask (022);
-  umask (mask);
-  file_mode = 0666 & ~mask;
 }
 
 static void
@@ -902,7 +544,7 @@ ph_receiver_init (PhReceiver *self)
   self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
   self->max_transfers = DEFAULT_MAX_TRANSFERS;
   self->max_pending = DEFAULT_MAX_PENDING;
-  self->incoming = g_ptr_array_new ();
+  self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -1285,9 +927,9 @@ ph_receiver_cancel_all (PhReceiver *self)
   transfers = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < self->incoming->len; i++)
     {
-      Incoming *in = g_ptr_array_index (self->incoming, i);
+      PhIncoming *in = g_ptr_array_index (self->incoming, i);
 
-      g_ptr_array_add (transfers, g_object_ref (in->transfer));
+      g_ptr_array_add (transfers, g_object_ref (ph_incoming_get_transfer (in)));
     }
 
   for (guint i = 0; i < transfers->len; i++)
@@ -1324,7 +966,7 @@ ph_receiver_clean_leftovers (PhReceiver *self)
       g_autofree char *file = NULL;
       int fd;
 
-      if (!g_str_has_prefix (name, PART_PREFIX) || !g_str_has_suffix (name, PART_SUFFIX))
+      if (!g_str_has_prefix (name, PH_PART_PREFIX) || !g_str_has_suffix (name, PH_PART_SUFFIX))
         continue;
 
       file = g_build_filename (path, name, NULL);

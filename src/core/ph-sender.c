@@ -16,6 +16,7 @@
 #include "ph-error.h"
 #include "ph-pump.h"
 #include "ph-sender.h"
+#include "ph-source-private.h"
 #include "ph-transfer-private.h"
 #include "ph-wire.h"
 
@@ -67,11 +68,7 @@ send_job_free (gpointer data)
     g_cancellable_disconnect (job->user_cancellable, job->user_cancel_id);
   if (job->connect_cancel_id)
     g_cancellable_disconnect (ph_transfer_get_cancellable (job->transfer), job->connect_cancel_id);
-  if (job->timeout_source)
-    {
-      g_source_destroy (job->timeout_source);
-      g_source_unref (job->timeout_source);
-    }
+  ph_clear_source (&job->timeout_source);
   g_clear_object (&job->user_cancellable);
   g_clear_object (&job->connect_cancellable);
   if (job->connection)
@@ -422,11 +419,7 @@ connect_cb (GObject      *object,
 
   job->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
 
-  if (job->timeout_source)
-    {
-      g_source_destroy (job->timeout_source);
-      g_clear_pointer (&job->timeout_source, g_source_unref);
-    }
+  ph_clear_source (&job->timeout_source);
 
   if (job->connection == NULL)
     {
@@ -514,10 +507,9 @@ query_info_cb (GObject      *object,
   job->connect_cancel_id = g_cancellable_connect (ph_transfer_get_cancellable (job->transfer),
                                                   G_CALLBACK (cancel_other_cb),
                                                   job->connect_cancellable, NULL);
-  job->timeout_source = g_timeout_source_new_seconds (job->connect_timeout);
-  g_source_set_static_name (job->timeout_source, "[posthouse] connect timeout");
-  g_source_set_callback (job->timeout_source, connect_timeout_cb, job, NULL);
-  g_source_attach (job->timeout_source, g_task_get_context (task));
+  job->timeout_source = ph_source_attach (g_timeout_source_new_seconds (job->connect_timeout),
+                                          "[posthouse] connect timeout",
+                                          connect_timeout_cb, job, g_task_get_context (task));
 
   client = g_socket_client_new ();
   /* Peers are on the local network: a desktop proxy would only be in the way. */
