@@ -228,6 +228,8 @@ test_receive_sigterm (Fixture       *fx,
   hu_peer_join (peer, NULL);
 
   g_assert_cmpint (status, ==, 128 + SIGTERM);
+  /* The interrupted file gets its own line, like any failure. */
+  g_assert_nonnull (strstr (err, "posthouse-cli: “in-flight.bin”"));
   listing = hu_describe_dir (fx->dir);
   g_assert_cmpstr (listing, ==, "(empty)");
 }
