@@ -116,8 +116,14 @@ hangup_cb (int          fd,
     }
 
   g_clear_pointer (&self->hangup_source, g_source_unref);
-  ph_incoming_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                                         _("%s hung up before the transfer started"), self->peer));
+  /* A reset is how a sender cancels (see ph-sender.c). */
+  if (condition & G_IO_ERR)
+    ph_incoming_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                                           _("%s cancelled sending “%s”; nothing was saved"),
+                                           self->peer, self->name));
+  else
+    ph_incoming_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                                           _("%s hung up before the transfer started"), self->peer));
   return G_SOURCE_REMOVE;
 }
 

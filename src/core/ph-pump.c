@@ -371,7 +371,7 @@ receive_blocks (PhPump   *pump,
           done += n;
           report (pump, done);
         }
-      else if (n == 0)
+      else if (n == 0 || errno == ECONNRESET)  /* a cancelled sender resets */
         return short_stream (done, size, error);
       else if (errno == EAGAIN || errno == EWOULDBLOCK)
         {
@@ -429,7 +429,7 @@ receive_splice (PhPump   *pump,
           done += n;
           report (pump, done);
         }
-      else if (n == 0)
+      else if (n == 0 || errno == ECONNRESET)  /* a cancelled sender resets */
         return short_stream (done, size, error);
       else if (errno == EAGAIN || errno == EWOULDBLOCK)
         {

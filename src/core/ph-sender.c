@@ -210,6 +210,17 @@ finish (GTask  *task,
 
   if (job->connection)
     {
+      /* A cancelled send resets the connection: a plain close would
+       * queue its FIN behind data the receiver has not read, and a
+       * receiver holding the file (asking its user, or out of slots)
+       * would never notice. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+
+          setsockopt (g_socket_get_fd (g_socket_connection_get_socket (job->connection)),
+                      SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        }
       g_io_stream_close (G_IO_STREAM (job->connection), NULL, NULL);
       g_clear_object (&job->connection);
     }

@@ -331,6 +331,70 @@ test_midway (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&sender));
 }
 
+/* The sender gives up while the receiver holds its file (asking the
+ * person, or out of slots): its FIN would wait behind the unread data,
+ * so only a reset tells the receiver. */
+static void
+test_held_sender_cancels (Fixture       *f,
+                          gconstpointer  data)
+{
+  PhTransferState held = GPOINTER_TO_INT (data);
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) r = NULL;
+  g_autoptr(GSocketConnection) busy = NULL;
+  g_autofree char *path = make_file (f->src_dir, "gone.bin", 16 * 1024 * 1024, 13);
+  PhTransfer *in;
+  gint64 deadline;
+
+  if (held == PH_TRANSFER_WAITING)
+    ph_receiver_set_require_approval (f->receiver, TRUE);
+  else
+    ph_receiver_set_max_transfers (f->receiver, 1);
+  fixture_start (f, NULL);
+
+  if (held == PH_TRANSFER_QUEUED)
+    {
+      /* Takes the only slot and sends nothing more. */
+      busy = raw_connect (f);
+      raw_header (busy, "busy.bin", 1000);
+      WAIT_UNTIL (f->received->len == 1 &&
+                  ph_transfer_get_state (g_ptr_array_index (f->received, 0)) == PH_TRANSFER_RECEIVING);
+    }
+
+  r = send_file (sender, path, f->destination);
+  in = wait_received (f, f->received->len);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, held);
+
+  /* Let the sender fill the socket buffers. */
+  for (guint i = 0; i < 3; i++)
+    g_main_context_iteration (NULL, TRUE);
+
+  ph_transfer_cancel (r->transfer);
+  WAIT_UNTIL (r->done);
+  g_assert_error (r->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Without the reset it would stay held forever. */
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (ph_transfer_get_state (in) == held)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_FAILED);
+  g_assert_error (ph_transfer_get_error (in), PH_ERROR, PH_ERROR_CONNECTION);
+  g_test_message ("%s", ph_transfer_get_error_message (in));
+  g_assert_nonnull (strstr (ph_transfer_get_error_message (in), "cancelled"));
+
+  if (busy)
+    {
+      g_io_stream_close (G_IO_STREAM (busy), NULL, NULL);
+      WAIT_UNTIL (ph_transfer_is_finished (g_ptr_array_index (f->received, 0)));
+    }
+  assert_dir_empty (f->dst_dir);
+  g_clear_pointer (&r, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
 static void
 test_approval (Fixture       *f,
                gconstpointer  data)
@@ -696,6 +760,8 @@ main (int   argc,
   ADD ("file-grows", test_midway, GINT_TO_POINTER (MIDWAY_GROW));
   ADD ("approval-accept", test_approval, GINT_TO_POINTER (TRUE));
   ADD ("approval-decline", test_approval, GINT_TO_POINTER (FALSE));
+  ADD ("approval-sender-cancels", test_held_sender_cancels, GINT_TO_POINTER (PH_TRANSFER_WAITING));
+  ADD ("queued-sender-cancels", test_held_sender_cancels, GINT_TO_POINTER (PH_TRANSFER_QUEUED));
   ADD ("ipv6", test_ipv6, NULL);
   ADD ("stop", test_stop, NULL);
   ADD ("errors", test_errors, NULL);
