@@ -33,7 +33,8 @@ struct _PhIncoming
   GFile             *directory;
   GFile             *file;
   char              *peer;
-  char              *name;         /* the name to save under, prefix included */
+  char              *name;         /* as the sender named it, cleaned */
+  char              *save_name;    /* the same with the receiver's prefix */
   gint64             size;
   guint              idle_timeout;
   GSource           *hangup_source;
@@ -283,7 +284,7 @@ receive_thread (gpointer       task_data,
     {
       part = g_file_new_for_path (path);
       fchmod (fd, file_mode);
-      self->file = ph_naming_commit (part, self->directory, self->name, &local_error);
+      self->file = ph_naming_commit (part, self->directory, self->save_name, &local_error);
       ok = self->file != NULL;
       if (!ok)
         {
@@ -405,6 +406,7 @@ ph_incoming_finalize (GObject *object)
   g_main_context_unref (self->context);
   g_free (self->peer);
   g_free (self->name);
+  g_free (self->save_name);
 
   G_OBJECT_CLASS (ph_incoming_parent_class)->finalize (object);
 }
@@ -454,11 +456,14 @@ ph_incoming_new (GSocketConnection *connection,
   self = g_object_new (PH_TYPE_INCOMING, NULL);
   self->connection = g_object_ref (connection);
   self->peer = g_strdup (peer);
-  self->name = g_strconcat (prefix ? prefix : "", name, NULL);
+  self->name = g_strdup (name);
+  self->save_name = g_strconcat (prefix ? prefix : "", name, NULL);
   self->size = size;
   self->directory = directory ? g_object_ref (directory) : NULL;
   self->idle_timeout = idle_timeout;
-  self->transfer = ph_transfer_new_incoming (peer, self->name, size);
+  /* The person decides about the sender's name; once saved, the
+   * transfer takes the final name (prefix, numbered variant). */
+  self->transfer = ph_transfer_new_incoming (peer, name, size);
 
   return self;
 }

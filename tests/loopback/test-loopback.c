@@ -395,6 +395,40 @@ test_held_sender_cancels (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&sender));
 }
 
+/* The person is asked about the sender's name; the prefix shows once saved. */
+static void
+test_approval_prefix (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(SendResult) r = NULL;
+  g_autofree char *path = make_file (f->src_dir, "ask.bin", 3000, 14);
+  g_autofree char *saved = g_build_filename (f->dst_dir, "new_ask.bin", NULL);
+  g_autofree char *saved_name = NULL;
+  PhTransfer *in;
+
+  ph_receiver_set_require_approval (f->receiver, TRUE);
+  ph_receiver_set_prefix (f->receiver, "new_");
+  fixture_start (f, NULL);
+
+  r = send_file (sender, path, f->destination);
+  in = wait_received (f, 0);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_WAITING);
+  g_assert_cmpstr (ph_transfer_get_name (in), ==, "ask.bin");
+
+  ph_transfer_accept (in);
+  WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
+  g_assert_no_error (r->error);
+  g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
+  g_assert_cmpstr (ph_transfer_get_name (in), ==, "new_ask.bin");
+  saved_name = g_file_get_path (ph_transfer_get_file (in));
+  g_assert_cmpstr (saved_name, ==, saved);
+  g_assert_true (g_file_test (saved, G_FILE_TEST_IS_REGULAR));
+
+  g_clear_pointer (&r, send_result_free);
+  g_assert_finalize_object (g_steal_pointer (&sender));
+}
+
 static void
 test_approval (Fixture       *f,
                gconstpointer  data)
@@ -760,6 +794,7 @@ main (int   argc,
   ADD ("file-grows", test_midway, GINT_TO_POINTER (MIDWAY_GROW));
   ADD ("approval-accept", test_approval, GINT_TO_POINTER (TRUE));
   ADD ("approval-decline", test_approval, GINT_TO_POINTER (FALSE));
+  ADD ("approval-prefix", test_approval_prefix, NULL);
   ADD ("approval-sender-cancels", test_held_sender_cancels, GINT_TO_POINTER (PH_TRANSFER_WAITING));
   ADD ("queued-sender-cancels", test_held_sender_cancels, GINT_TO_POINTER (PH_TRANSFER_QUEUED));
   ADD ("ipv6", test_ipv6, NULL);
