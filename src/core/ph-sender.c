@@ -285,6 +285,35 @@ explain_send_error (SendJob *job,
                       ph_transfer_get_name (transfer), error->message);
 }
 
+/* GIO wraps the cause in a sentence of its own ("Error when getting
+ * information for file “/…”: …"): for the usual causes, say only the
+ * cause, in the C library's words. */
+static GError *
+read_error (SendJob *job,
+            GError  *error)
+{
+  static const struct { GIOErrorEnum code; int errnum; } causes[] = {
+    { G_IO_ERROR_NOT_FOUND, ENOENT },
+    { G_IO_ERROR_PERMISSION_DENIED, EACCES },
+    { G_IO_ERROR_IS_DIRECTORY, EISDIR },
+    { G_IO_ERROR_NOT_DIRECTORY, ENOTDIR },
+    { G_IO_ERROR_TOO_MANY_LINKS, ELOOP },
+    { G_IO_ERROR_FILENAME_TOO_LONG, ENAMETOOLONG },
+  };
+  g_autoptr(GError) owned = error;
+  const char *cause = error->message;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_steal_pointer (&owned);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (causes); i++)
+    if (g_error_matches (error, G_IO_ERROR, causes[i].code))
+      cause = g_strerror (causes[i].errnum);
+
+  return g_error_new (G_IO_ERROR, error->code, _("Could not read “%s”: %s"),
+                      ph_transfer_get_name (job->transfer), cause);
+}
+
 static gboolean
 send_thread (gpointer       task_data,
              GCancellable  *cancellable,
@@ -312,9 +341,9 @@ send_thread (gpointer       task_data,
         {
           int errsv = errno;
 
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                       _("Could not read “%s”: %s"), ph_transfer_get_name (transfer),
-                       g_strerror (errsv));
+          g_propagate_error (error, read_error (job, g_error_new_literal (G_IO_ERROR,
+                                                                         g_io_error_from_errno (errsv),
+                                                                         g_strerror (errsv))));
           return FALSE;
         }
       if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size != size)
@@ -331,8 +360,7 @@ send_thread (gpointer       task_data,
       stream = G_INPUT_STREAM (g_file_read (source, cancellable, &local_error));
       if (stream == NULL)
         {
-          g_set_error (error, G_IO_ERROR, local_error->code, _("Could not read “%s”: %s"),
-                       ph_transfer_get_name (transfer), local_error->message);
+          g_propagate_error (error, read_error (job, g_steal_pointer (&local_error)));
           return FALSE;
         }
     }
@@ -489,15 +517,7 @@ query_info_cb (GObject      *object,
   info = g_file_query_info_finish (G_FILE (object), result, &error);
   if (info == NULL)
     {
-      GError *wrapped = error;
-
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          wrapped = g_error_new (G_IO_ERROR, error->code, _("Could not read “%s”: %s"),
-                                 ph_transfer_get_name (job->transfer), error->message);
-          g_error_free (error);
-        }
-      finish (task, wrapped);
+      finish (task, read_error (job, error));
       return;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
@@ -594,6 +596,12 @@ test_errors (Fixture       *f,
   g_assert_nonnull (strstr (refused->error->message, closed));
   g_assert_error (bad_address->error, PH_ERROR, PH_ERROR_INVALID_ADDRESS);
   g_assert_error (missing->error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  {
+    /* One sentence, not GIO's own wrapped in ours. */
+    g_autofree char *expected = g_strdup_printf ("Could not read “nope.bin”: %s", g_strerror (ENOENT));
+
+    g_assert_cmpstr (missing->error->message, ==, expected);
+  }
   g_assert_cmpint (ph_transfer_get_state (refused->transfer), ==, PH_TRANSFER_FAILED);
   g_assert_cmpstr (ph_transfer_get_error_message (refused->transfer), ==, refused->error->message);
 
