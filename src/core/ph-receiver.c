@@ -2,8 +2,10 @@
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -801,6 +803,30 @@ check_directory (PhReceiver  *self,
   return FALSE;
 }
 
+/* GIO's bind error repeats the address ("Error binding to address
+ * …: …"): ask the C library for the cause alone. */
+static char *
+bind_cause (GSocketAddress *address,
+            const GError   *error)
+{
+  struct sockaddr_storage native;
+  gssize len = g_socket_address_get_native_size (address);
+  int errsv = 0;
+  int fd;
+
+  if (len <= 0 || !g_socket_address_to_native (address, &native, sizeof native, NULL))
+    return g_strdup (error->message);
+
+  fd = socket (native.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return g_strdup (error->message);
+  if (bind (fd, (struct sockaddr *) &native, (socklen_t) len) != 0)
+    errsv = errno;
+  close (fd);
+
+  return g_strdup (errsv ? g_strerror (errsv) : error->message);
+}
+
 static gboolean
 listen_on (PhReceiver      *self,
            GSocketListener *listener,
@@ -809,33 +835,62 @@ listen_on (PhReceiver      *self,
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *cause = NULL;
 
   if (self->bind_address == NULL)
     {
       if (self->port == 0)
+        self->bound_port = g_socket_listener_add_any_inet_port (listener, NULL, &local_error);
+      else if (g_socket_listener_add_inet_port (listener, self->port, NULL, &local_error))
+        self->bound_port = self->port;
+
+      if (local_error == NULL)
+        return TRUE;
+    }
+  else
+    {
+      address = g_inet_address_new_from_string (self->bind_address);
+      if (address == NULL)
         {
-          self->bound_port = g_socket_listener_add_any_inet_port (listener, NULL, error);
-          return self->bound_port != 0;
+          g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                       _("“%s” is not an IP address of this computer"), self->bind_address);
+          return FALSE;
         }
-      self->bound_port = self->port;
-      return g_socket_listener_add_inet_port (listener, self->port, NULL, error);
+
+      socket_address = g_inet_socket_address_new (address, self->port);
+      if (g_socket_listener_add_address (listener, socket_address, G_SOCKET_TYPE_STREAM,
+                                         G_SOCKET_PROTOCOL_TCP, NULL, &effective, &local_error))
+        {
+          self->bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+          return TRUE;
+        }
     }
 
-  address = g_inet_address_new_from_string (self->bind_address);
-  if (address == NULL)
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
     {
-      g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
-                   _("“%s” is not an IP address of this computer"), self->bind_address);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                   _("Port %u is already in use — is another Posthouse or receiver running?"),
+                   self->port);
       return FALSE;
     }
 
-  socket_address = g_inet_socket_address_new (address, self->port);
-  if (!g_socket_listener_add_address (listener, socket_address, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_TCP, NULL, &effective, error))
-    return FALSE;
+  if (socket_address == NULL)
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Could not listen on port %u: %s"), self->port, local_error->message);
+      return FALSE;
+    }
 
-  self->bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-  return TRUE;
+  /* Port 0 means any port: the address is what went wrong. */
+  where = self->port ? ph_address_format (self->bind_address, self->port)
+                     : g_strdup (self->bind_address);
+  cause = bind_cause (socket_address, local_error);
+  /* Translators: an address ("192.0.2.9" or "[::1]:6666"), then why */
+  g_set_error (error, local_error->domain, local_error->code,
+               _("Could not listen on %s: %s"), where, cause);
+  return FALSE;
 }
 
 /**
@@ -850,7 +905,6 @@ ph_receiver_start (PhReceiver  *self,
                    GError     **error)
 {
   g_autoptr(GSocketService) service = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (PH_IS_RECEIVER (self), FALSE);
   g_return_val_if_fail (!error || !*error, FALSE);
@@ -864,18 +918,9 @@ ph_receiver_start (PhReceiver  *self,
   service = g_socket_service_new ();
   g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), LISTEN_BACKLOG);
 
-  if (!listen_on (self, G_SOCKET_LISTENER (service), &local_error))
+  if (!listen_on (self, G_SOCKET_LISTENER (service), error))
     {
       g_socket_listener_close (G_SOCKET_LISTENER (service));
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-                     _("Port %u is already in use — is another Posthouse or receiver running?"),
-                     self->port);
-      else if (local_error->domain == PH_ERROR)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, local_error->domain, local_error->code,
-                     _("Could not listen on port %u: %s"), self->port, local_error->message);
       return FALSE;
     }
 

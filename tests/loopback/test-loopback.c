@@ -566,6 +566,32 @@ test_stop (Fixture       *f,
   }
 }
 
+/* 192.0.2.9 is TEST-NET-1, never an address of this computer. */
+static void
+test_foreign_address (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  ph_receiver_set_port (f->receiver, 0);
+  ph_receiver_set_bind_address (f->receiver, "192.0.2.9");
+  g_assert_false (ph_receiver_start (f->receiver, &error));
+  g_assert_nonnull (error);
+  g_assert_false (ph_receiver_get_listening (f->receiver));
+
+  /* The address, not "port 0", and the cause said once. */
+  expected = g_strdup_printf ("Could not listen on 192.0.2.9: %s", g_strerror (EADDRNOTAVAIL));
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+  g_clear_pointer (&expected, g_free);
+
+  ph_receiver_set_port (f->receiver, 40000);
+  g_assert_false (ph_receiver_start (f->receiver, &error));
+  expected = g_strdup_printf ("Could not listen on 192.0.2.9:40000: %s", g_strerror (EADDRNOTAVAIL));
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
 static void
 test_errors (Fixture       *f,
              gconstpointer  data)
@@ -808,6 +834,7 @@ main (int   argc,
   ADD ("ipv6", test_ipv6, NULL);
   ADD ("stop", test_stop, NULL);
   ADD ("errors", test_errors, NULL);
+  ADD ("foreign-address", test_foreign_address, NULL);
   ADD ("leftovers", test_leftovers, NULL);
   ADD ("not-local", test_not_local, NULL);
   ADD ("connect-timeout", test_connect_timeout, NULL);
