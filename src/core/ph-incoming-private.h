@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ph-space-private.h"
 #include "ph-transfer.h"
 
 G_BEGIN_DECLS
@@ -32,7 +33,8 @@ PhIncoming *ph_incoming_new            (GSocketConnection *connection,
                                         const char        *prefix,
                                         gint64             size,
                                         GFile             *directory,
-                                        guint              idle_timeout);
+                                        guint              idle_timeout,
+                                        PhSpace           *space);
 PhTransfer *ph_incoming_get_transfer   (PhIncoming        *self);
 const char *ph_incoming_get_peer       (PhIncoming        *self);
 const char *ph_incoming_get_name       (PhIncoming        *self);

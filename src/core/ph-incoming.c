@@ -19,6 +19,7 @@
 #include "ph-naming.h"
 #include "ph-pump.h"
 #include "ph-source-private.h"
+#include "ph-space-private.h"
 #include "ph-transfer-private.h"
 
 #define PART_TEMPLATE PH_PART_PREFIX "XXXXXX" PH_PART_SUFFIX
@@ -32,6 +33,7 @@ struct _PhIncoming
   PhTransfer        *transfer;
   GFile             *directory;
   GFile             *file;
+  PhSpace           *space;
   char              *peer;
   char              *name;         /* as the sender named it, cleaned */
   char              *save_name;    /* the same with the receiver's prefix */
@@ -262,10 +264,7 @@ receive_thread (gpointer       task_data,
     }
   flock (fd, LOCK_EX);
 
-  /* Reserve the space before reading a byte, so that two transfers
-   * racing for the last free space cannot both run the disk full. */
-  if (self->size > 0 && fallocate (fd, 0, 0, self->size) != 0 &&
-      (errno == ENOSPC || errno == EFBIG))
+  if (!ph_space_reserve (self->space, fd, self->size))
     {
       g_autofree char *size = g_format_size (self->size);
 
@@ -300,6 +299,7 @@ receive_thread (gpointer       task_data,
 out:
   if (!ok)
     g_unlink (path);
+  ph_space_release (self->space, fd);
   close (fd);
 
   return ok;
@@ -403,6 +403,7 @@ ph_incoming_finalize (GObject *object)
   g_object_unref (self->transfer);
   g_clear_object (&self->directory);
   g_clear_object (&self->file);
+  ph_space_unref (self->space);
   g_main_context_unref (self->context);
   g_free (self->peer);
   g_free (self->name);
@@ -438,7 +439,8 @@ ph_incoming_init (PhIncoming *self)
   self->context = g_main_context_ref_thread_default ();
 }
 
-/* @name: the sanitised name the sender gave; @prefix: (nullable) */
+/* @name: the sanitised name the sender gave; @prefix: (nullable);
+ * @space: what the receiver's transfers reserved */
 PhIncoming *
 ph_incoming_new (GSocketConnection *connection,
                  const char        *peer,
@@ -446,7 +448,8 @@ ph_incoming_new (GSocketConnection *connection,
                  const char        *prefix,
                  gint64             size,
                  GFile             *directory,
-                 guint              idle_timeout)
+                 guint              idle_timeout,
+                 PhSpace           *space)
 {
   PhIncoming *self;
 
@@ -461,6 +464,7 @@ ph_incoming_new (GSocketConnection *connection,
   self->size = size;
   self->directory = directory ? g_object_ref (directory) : NULL;
   self->idle_timeout = idle_timeout;
+  self->space = ph_space_ref (space);
   /* The person decides about the sender's name; once saved, the
    * transfer takes the final name (prefix, numbered variant). */
   self->transfer = ph_transfer_new_incoming (peer, name, size);

@@ -47,6 +47,7 @@ struct _PhReceiver
 
   GMainContext   *context;
   GSocketService *service;
+  PhSpace        *space;       /* reserved by transfers in their data phase */
 
   GQueue          pending;     /* Pending, oldest first: waiting for a header */
   GQueue          queued;      /* PhIncoming waiting for a data slot */
@@ -178,7 +179,7 @@ header_received (Pending *p)
   clean = ph_naming_sanitize (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name));
 
   in = ph_incoming_new (p->connection, p->peer, clean, self->prefix, size,
-                        self->directory, self->idle_timeout);
+                        self->directory, self->idle_timeout, self->space);
   g_clear_object (&p->connection);
   g_ptr_array_add (self->incoming, g_object_ref (in));
   g_signal_connect (in, "accepted", G_CALLBACK (accepted_cb), self);
@@ -385,6 +386,7 @@ ph_receiver_finalize (GObject *object)
   g_clear_pointer (&self->bind_address, g_free);
   g_clear_pointer (&self->incoming, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->space, ph_space_unref);
 
   G_OBJECT_CLASS (ph_receiver_parent_class)->finalize (object);
 }
@@ -548,6 +550,7 @@ ph_receiver_init (PhReceiver *self)
   self->max_pending = DEFAULT_MAX_PENDING;
   self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
   self->context = g_main_context_ref_thread_default ();
+  self->space = ph_space_new ();
 }
 
 PhReceiver *

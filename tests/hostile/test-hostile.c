@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
+
+#include "ph-space-private.h"
 
 #include "test-common.h"
 
@@ -435,6 +442,56 @@ test_stop_pending (Fixture       *f,
   close_raw (c);
 }
 
+/* Transfers racing for the last free space of a tmpfs: claims count
+ * against each other without a byte written (fallocate would zero the
+ * pages). Nothing is written here, only claimed. */
+static void
+test_space_tmpfs (void)
+{
+  const gint64 margin = 64 * 1024 * 1024;
+  g_autoptr(PhSpace) space = ph_space_new ();
+  g_autofree char *dir = g_strdup ("/dev/shm/posthouse-space-XXXXXX");
+  g_autofree char *first_path = NULL;
+  g_autofree char *second_path = NULL;
+  struct statfs fs;
+  gint64 available;
+  int first, second;
+
+  if (statfs ("/dev/shm", &fs) != 0 || fs.f_type != TMPFS_MAGIC || fs.f_blocks == 0 ||
+      (gint64) fs.f_bavail * fs.f_bsize < 4 * margin ||
+      g_mkdtemp (dir) == NULL)
+    {
+      g_test_skip ("Needs a tmpfs with a size limit at /dev/shm");
+      return;
+    }
+
+  first_path = g_build_filename (dir, "first", NULL);
+  second_path = g_build_filename (dir, "second", NULL);
+  first = open (first_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  second = open (second_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  g_assert_cmpint (first, >=, 0);
+  g_assert_cmpint (second, >=, 0);
+
+  g_assert_cmpint (fstatfs (first, &fs), ==, 0);
+  available = (gint64) fs.f_bavail * fs.f_bsize;
+  g_assert_false (ph_space_reserve (space, first, available + margin));
+  g_assert_true (ph_space_reserve (space, first, available - margin));
+  g_assert_false (ph_space_reserve (space, second, 2 * margin));
+  /* Nothing was taken from the disk itself. */
+  g_assert_cmpint (fstatfs (first, &fs), ==, 0);
+  g_assert_cmpint ((gint64) fs.f_bavail * fs.f_bsize, >, available - margin);
+
+  ph_space_release (space, first);
+  g_assert_true (ph_space_reserve (space, second, 2 * margin));
+  ph_space_release (space, second);
+
+  close (first);
+  close (second);
+  g_assert_cmpint (g_unlink (first_path), ==, 0);
+  g_assert_cmpint (g_unlink (second_path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -461,6 +518,7 @@ main (int   argc,
   ADD ("cancel-all", test_cancel_all, NULL);
   ADD ("bad-folder", test_bad_folder, NULL);
   ADD ("stop-pending", test_stop_pending, NULL);
+  g_test_add_func ("/posthouse/hostile/space-tmpfs", test_space_tmpfs);
 
   return g_test_run ();
 }
