@@ -346,6 +346,26 @@ write_file_all (int            fd,
   return TRUE;
 }
 
+/* After a read from @sock that gave no data (@n <= 0): TRUE to read
+ * again, FALSE with @error set when the stream ended or broke. */
+static gboolean
+wait_readable (PhPump   *pump,
+               int       sock,
+               ssize_t   n,
+               gint64    done,
+               gint64    size,
+               GError  **error)
+{
+  if (n == 0 || errno == ECONNRESET)  /* a cancelled sender resets */
+    return short_stream (done, size, error);
+  if (errno == EAGAIN || errno == EWOULDBLOCK)
+    return wait_for (pump, sock, POLLIN, error);
+  if (errno == EINTR)
+    return TRUE;
+
+  return set_errno_error (error, errno);
+}
+
 static gboolean
 receive_blocks (PhPump   *pump,
                 int       sock,
@@ -371,15 +391,8 @@ receive_blocks (PhPump   *pump,
           done += n;
           report (pump, done);
         }
-      else if (n == 0 || errno == ECONNRESET)  /* a cancelled sender resets */
-        return short_stream (done, size, error);
-      else if (errno == EAGAIN || errno == EWOULDBLOCK)
-        {
-          if (!wait_for (pump, sock, POLLIN, error))
-            return FALSE;
-        }
-      else if (errno != EINTR)
-        return set_errno_error (error, errno);
+      else if (!wait_readable (pump, sock, n, done, size, error))
+        return FALSE;
     }
 
   return TRUE;
@@ -429,17 +442,10 @@ receive_splice (PhPump   *pump,
           done += n;
           report (pump, done);
         }
-      else if (n == 0 || errno == ECONNRESET)  /* a cancelled sender resets */
-        return short_stream (done, size, error);
-      else if (errno == EAGAIN || errno == EWOULDBLOCK)
-        {
-          if (!wait_for (pump, sock, POLLIN, error))
-            return FALSE;
-        }
-      else if ((errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) && done == 0)
+      else if (n < 0 && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) && done == 0)
         return receive_blocks (pump, sock, file_fd, 0, size, error);
-      else if (errno != EINTR)
-        return set_errno_error (error, errno);
+      else if (!wait_readable (pump, sock, n, done, size, error))
+        return FALSE;
     }
 
   return TRUE;
