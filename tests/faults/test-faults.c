@@ -50,28 +50,60 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->tmp);
 }
 
-/* Mounts a small tmpfs on the receive folder; FALSE (test skipped) when
- * this is not possible here. */
-static gboolean
-mount_small_disk (Fixture *fx,
-                  gsize    size)
+/* Mounts a small file system of kind @data ("tmpfs", or "ext4" on a
+ * loop device: the receiver reserves space differently on each) on the
+ * receive folder; returns its free bytes, or 0 (test skipped) when that
+ * is not possible here. */
+static gsize
+mount_small_disk (Fixture       *fx,
+                  gconstpointer  data)
 {
-  g_autofree char *options = g_strdup_printf ("size=%" G_GSIZE_FORMAT ",mode=0700", size);
+  const char *kind = data;
+  struct statvfs st;
 
   if (geteuid () != 0)
     {
-      g_test_skip ("Needs root to mount a small tmpfs as a full disk");
-      return FALSE;
+      g_test_skip ("Needs root to mount a small file system as a full disk");
+      return 0;
     }
-  if (mount ("tmpfs", fx->dir, "tmpfs", MS_NOSUID | MS_NODEV, options) != 0)
+
+  if (g_str_equal (kind, "tmpfs"))
     {
-      g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s): full-disk case not run",
-                                              g_strerror (errno));
-      g_test_skip (msg);
-      return FALSE;
+      if (mount ("tmpfs", fx->dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0700") != 0)
+        {
+          g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s): full-disk case not run",
+                                                  g_strerror (errno));
+          g_test_skip (msg);
+          return 0;
+        }
     }
+  else
+    {
+      g_autofree char *image = g_build_filename (fx->tmp, "disk.img", NULL);
+      g_autofree char *mkfs = g_strdup_printf ("mkfs.ext4 -q -F %s 8M", image);
+      g_autofree char *mnt = g_strdup_printf ("mount -o loop,nosuid,nodev %s %s", image, fx->dir);
+      int status = -1;
+
+      if (!g_spawn_command_line_sync (mkfs, NULL, NULL, &status, NULL) || status != 0 ||
+          !g_spawn_command_line_sync (mnt, NULL, NULL, &status, NULL) || status != 0)
+        {
+          g_test_skip ("Cannot make and loop-mount a small ext4 file system here "
+                       "(mkfs.ext4, loop devices): full-disk case not run");
+          return 0;
+        }
+      g_chmod (fx->dir, 0700);
+      /* An empty folder, as any receive folder starts. */
+      {
+        g_autofree char *lost = g_build_filename (fx->dir, "lost+found", NULL);
+        g_rmdir (lost);
+      }
+    }
+
   fx->mount = g_strdup (fx->dir);
-  return TRUE;
+  g_assert_cmpint (statvfs (fx->dir, &st), ==, 0);
+  g_test_message ("%s: %" G_GUINT64_FORMAT " bytes free", kind, (guint64) st.f_bavail * st.f_frsize);
+
+  return st.f_bavail * st.f_frsize;
 }
 
 static gboolean
@@ -190,13 +222,15 @@ static void
 test_disk_full_refused_before_writing (Fixture       *fx,
                                        gconstpointer  data)
 {
-  g_autoptr(GBytes) header = hu_header ("too-big.bin", 8 * MIB);
+  g_autoptr(GBytes) header = NULL;
   struct statvfs before, after;
   HuPeer *peer;
   gboolean closed;
+  gsize free_space;
 
-  if (!mount_small_disk (fx, 4 * MIB))
+  if ((free_space = mount_small_disk (fx, data)) == 0)
     return;
+  header = hu_header ("too-big.bin", 2 * free_space);
 
   fx->rx = hu_receiver_new (fx->dir);
   g_assert_cmpint (statvfs (fx->dir, &before), ==, 0);
@@ -231,18 +265,26 @@ static void
 test_disk_full_race (Fixture       *fx,
                      gconstpointer  data)
 {
-  g_autoptr(GBytes) a = hu_random_bytes (3 * MIB, 11);
-  g_autoptr(GBytes) b = hu_random_bytes (3 * MIB, 12);
-  g_autoptr(GBytes) header_a = hu_header ("a.bin", 3 * MIB);
-  g_autoptr(GBytes) header_b = hu_header ("b.bin", 3 * MIB);
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+  g_autoptr(GBytes) header_a = NULL;
+  g_autoptr(GBytes) header_b = NULL;
   g_autofree char *path_a = NULL;
   g_autofree char *path_b = NULL;
   g_autoptr(GPtrArray) names = NULL;
   HuPeer *peer_a, *peer_b;
   guint done = 0;
+  gsize free_space, size;
 
-  if (!mount_small_disk (fx, 4 * MIB))
+  if ((free_space = mount_small_disk (fx, data)) == 0)
     return;
+
+  /* Each fits alone (three quarters of the space), not both. */
+  size = free_space / 4 * 3;
+  a = hu_random_bytes (size, 11);
+  b = hu_random_bytes (size, 12);
+  header_a = hu_header ("a.bin", size);
+  header_b = hu_header ("b.bin", size);
 
   fx->rx = hu_receiver_new (fx->dir);
 
@@ -302,24 +344,31 @@ static void
 test_disk_full_while_queued (Fixture       *fx,
                              gconstpointer  data)
 {
-  g_autoptr(GBytes) first = hu_random_bytes (MIB / 2, 13);
-  g_autoptr(GBytes) queued = hu_random_bytes (2 * MIB, 14);
-  g_autoptr(GBytes) filler = hu_random_bytes (2 * MIB, 15);
-  g_autoptr(GBytes) header = hu_header ("queued.bin", 2 * MIB);
+  g_autoptr(GBytes) first = NULL;
+  g_autoptr(GBytes) queued = NULL;
+  g_autoptr(GBytes) filler = NULL;
+  g_autoptr(GBytes) header = NULL;
   g_autofree char *first_path = g_build_filename (fx->dir, "first.bin", NULL);
   g_autofree char *filler_path = NULL;
   g_autofree char *queued_path = g_build_filename (fx->dir, "queued.bin", NULL);
   PhTransfer *transfer;
   HuPeer *peer_first, *peer_queued;
+  gsize free_space;
 
-  if (!mount_small_disk (fx, 4 * MIB))
+  if ((free_space = mount_small_disk (fx, data)) == 0)
     return;
+
+  /* first + filler fit; first + filler + queued do not. */
+  first = hu_random_bytes (free_space / 8, 13);
+  queued = hu_random_bytes (free_space / 2, 14);
+  filler = hu_random_bytes (free_space / 2, 15);
+  header = hu_header ("queued.bin", free_space / 2);
 
   /* One slot: the second transfer waits, its header accepted while
    * the space was there. */
   fx->rx = hu_receiver_new (fx->dir);
   ph_receiver_set_max_transfers (fx->rx->receiver, 1);
-  peer_first = start_paused_peer (fx, "first.bin", first, MIB / 4, HU_END_CLOSE);
+  peer_first = start_paused_peer (fx, "first.bin", first, free_space / 16, HU_END_CLOSE);
   peer_queued = hu_peer_start (fx->rx->port, header, queued, 0, HU_END_CLOSE);
   g_assert_true (hu_wait_until (transfer_queued_cb, fx->rx, 20000));
 
@@ -694,15 +743,29 @@ int
 main (int    argc,
       char **argv)
 {
+  static const char * const disk_kinds[] = { "tmpfs", "ext4" };
+
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add ("/posthouse/faults/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("receive/sender-reset", test_sender_reset);
-  ADD ("receive/disk-full/refused-before-writing", test_disk_full_refused_before_writing);
-  ADD ("receive/disk-full/race", test_disk_full_race);
-  ADD ("receive/disk-full/while-queued", test_disk_full_while_queued);
+  /* tmpfs and ext4: the receiver reserves space differently on each. */
+  for (guint i = 0; i < G_N_ELEMENTS (disk_kinds); i++)
+    {
+      g_autofree char *refused = g_strdup_printf ("/posthouse/faults/receive/disk-full/%s/refused-before-writing",
+                                                  disk_kinds[i]);
+      g_autofree char *race = g_strdup_printf ("/posthouse/faults/receive/disk-full/%s/race", disk_kinds[i]);
+      g_autofree char *queued = g_strdup_printf ("/posthouse/faults/receive/disk-full/%s/while-queued",
+                                                 disk_kinds[i]);
+
+      g_test_add (refused, Fixture, disk_kinds[i], fixture_set_up,
+                  test_disk_full_refused_before_writing, fixture_tear_down);
+      g_test_add (race, Fixture, disk_kinds[i], fixture_set_up, test_disk_full_race, fixture_tear_down);
+      g_test_add (queued, Fixture, disk_kinds[i], fixture_set_up,
+                  test_disk_full_while_queued, fixture_tear_down);
+    }
   ADD ("receive/folder-removed", test_folder_removed);
   ADD ("receive/folder-read-only", test_folder_read_only);
   ADD ("send/closed-port", test_send_closed_port);
