@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -105,4 +106,48 @@ ph_format_peer (const char *peer,
     return ph_address_format (host, port);
 
   return g_steal_pointer (&host);
+}
+
+/* A folder as a file manager names it: a special folder such as
+ * Downloads by its own name, anything else in the home folder as
+ * "~/Pictures/inbox"; the full path is left for a tooltip. */
+char *
+ph_format_folder (const char *path)
+{
+  g_autofree char *canonical = NULL;
+  g_autofree char *home = NULL;
+  const char *rest;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  canonical = g_canonicalize_filename (path, NULL);
+  home = g_canonicalize_filename (g_get_home_dir (), NULL);
+
+  if (g_str_equal (canonical, home))
+    /* Translators: the home folder, as the file manager names it */
+    return g_strdup (_("Home"));
+
+  for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
+    {
+      const char *special = g_get_user_special_dir (i);
+      g_autofree char *special_canonical = NULL;
+
+      /* A special folder that is unset points at the home folder. */
+      if (special == NULL)
+        continue;
+      special_canonical = g_canonicalize_filename (special, NULL);
+      if (g_str_equal (special_canonical, canonical) && !g_str_equal (special_canonical, home))
+        return g_filename_display_basename (canonical);
+    }
+
+  if (g_str_has_prefix (canonical, home) && canonical[strlen (home)] == G_DIR_SEPARATOR)
+    {
+      g_autofree char *display = NULL;
+
+      rest = canonical + strlen (home) + 1;
+      display = g_filename_display_name (rest);
+      return g_strconcat ("~" G_DIR_SEPARATOR_S, display, NULL);
+    }
+
+  return g_filename_display_name (canonical);
 }

@@ -14,5 +14,6 @@ char *ph_format_progress  (gint64 bytes_done,
                            gint64 seconds_left);
 char *ph_format_peer      (const char *peer,
                            gboolean    keep_port);
+char *ph_format_folder    (const char *path);
 
 G_END_DECLS

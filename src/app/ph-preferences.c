@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ph-format.h"
 #include "ph-preferences.h"
 
 struct _PhPreferences
@@ -70,6 +71,7 @@ update_folder_row (PhPreferences *self)
 {
   g_autofree char *path = g_settings_get_string (self->settings, "receive-folder");
   g_autofree char *display = NULL;
+  g_autofree char *full = NULL;
 
   if (path[0] == '\0')
     {
@@ -78,8 +80,10 @@ update_folder_row (PhPreferences *self)
       path = g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
     }
 
-  display = g_filename_display_name (path);
+  display = ph_format_folder (path);
+  full = g_filename_display_name (path);
   adw_action_row_set_subtitle (self->folder_row, display);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_row), full);
 }
 
 static void

@@ -336,9 +336,11 @@ update_folder_row (PhWindow *self)
 {
   g_autoptr(GFile) folder = ph_application_dup_receive_folder (get_app (self));
   g_autofree char *path = g_file_get_path (folder);
-  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *display = ph_format_folder (path);
+  g_autofree char *full = g_filename_display_name (path);
 
   adw_action_row_set_subtitle (self->folder_row, display);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_row), full);
 }
 
 static void

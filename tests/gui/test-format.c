@@ -5,6 +5,8 @@
 #include <locale.h>
 #include <math.h>
 
+#include <glib/gstdio.h>
+
 #include "ph-addresses.h"
 #include "ph-format.h"
 
@@ -84,6 +86,74 @@ test_peer (void)
   assert_text (ph_format_peer (NULL, FALSE), "");
 }
 
+/* The receive folder as the panel and Preferences show it, with the
+ * home and config folders that main() made for this test. */
+static void
+test_folder (void)
+{
+  const char *home = g_get_home_dir ();
+  g_autofree char *downloads = g_build_filename (home, "Downloads", NULL);
+  g_autofree char *downloads_slash = g_strconcat (downloads, G_DIR_SEPARATOR_S, NULL);
+  g_autofree char *inbox = g_build_filename (home, "Pictures", "inbox", NULL);
+  g_autofree char *music = g_build_filename (home, "Music", NULL);
+  g_autofree char *beside = g_strconcat (home, "-other", NULL);
+  g_autofree char *beside_expected = g_filename_display_name (beside);
+
+  g_assert_cmpstr (g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD), ==, downloads);
+
+  assert_text (ph_format_folder (downloads), "Downloads");
+  assert_text (ph_format_folder (downloads_slash), "Downloads");
+  assert_text (ph_format_folder (home), "Home");
+  assert_text (ph_format_folder (inbox), "~/Pictures/inbox");
+  /* The music folder is disabled (it is the home folder itself). */
+  assert_text (ph_format_folder (music), "~/Music");
+  assert_text (ph_format_folder (beside), beside_expected);
+  assert_text (ph_format_folder ("/srv/shared/"), "/srv/shared");
+  assert_text (ph_format_folder ("/"), "/");
+}
+
+/* GLib reads HOME and the XDG user dirs once, so they are set before
+ * anything asks for them. */
+static char *
+make_home (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("test-format-XXXXXX", &error);
+  g_autofree char *home = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *dirs = NULL;
+
+  g_assert_no_error (error);
+  home = g_build_filename (tmp, "home", NULL);
+  config = g_build_filename (tmp, "config", NULL);
+  dirs = g_build_filename (config, "user-dirs.dirs", NULL);
+  g_assert_cmpint (g_mkdir (home, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (config, 0700), ==, 0);
+  g_file_set_contents (dirs,
+                       "XDG_DOWNLOAD_DIR=\"$HOME/Downloads\"\n"
+                       "XDG_PICTURES_DIR=\"$HOME/Pictures\"\n"
+                       "XDG_MUSIC_DIR=\"$HOME/\"\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+
+  return g_steal_pointer (&tmp);
+}
+
+static void
+remove_home (const char *tmp)
+{
+  g_autofree char *home = g_build_filename (tmp, "home", NULL);
+  g_autofree char *config = g_build_filename (tmp, "config", NULL);
+  g_autofree char *dirs = g_build_filename (config, "user-dirs.dirs", NULL);
+
+  g_remove (dirs);
+  g_rmdir (config);
+  g_rmdir (home);
+  g_rmdir (tmp);
+}
+
 /* What the receive panel offers: addresses another machine can use. */
 static void
 test_local_addresses (void)
@@ -110,6 +180,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *tmp = make_home ();
+  int ret;
+
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, NULL);
 
@@ -118,7 +191,11 @@ main (int   argc,
   g_test_add_func ("/posthouse/format/time-left", test_time_left);
   g_test_add_func ("/posthouse/format/progress", test_progress);
   g_test_add_func ("/posthouse/format/peer", test_peer);
+  g_test_add_func ("/posthouse/format/folder", test_folder);
   g_test_add_func ("/posthouse/format/local-addresses", test_local_addresses);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  remove_home (tmp);
+
+  return ret;
 }
