@@ -689,6 +689,9 @@ ph_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (ph_application_parent_class)->startup (application);
 
+  /* Found in our GResource (RESOURCE_BASE/icons) when not installed. */
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.choose-files", choose_accels);

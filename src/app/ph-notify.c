@@ -14,6 +14,59 @@
 
 #define NOTIFIED_KEY "ph-notified"
 
+#define ICON_FILE APPLICATION_ID ".svg"
+
+/* The daemon runs in another process and cannot read our GResource.
+ * Installed, it finds the icon by name; uninstalled (build-aux/dev run,
+ * tests) it gets a copy of the embedded icon by path instead. */
+static GIcon *
+app_icon (void)
+{
+  static GIcon *icon;
+  const char * const *data_dirs = g_get_system_data_dirs ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+
+  if (icon != NULL)
+    return g_object_ref (icon);
+
+  for (int i = -1; icon == NULL && (i < 0 || data_dirs[i] != NULL); i++)
+    {
+      g_autofree char *installed =
+        g_build_filename (i < 0 ? g_get_user_data_dir () : data_dirs[i],
+                          "icons", "hicolor", "scalable", "apps", ICON_FILE, NULL);
+
+      if (g_file_test (installed, G_FILE_TEST_IS_REGULAR))
+        icon = g_themed_icon_new (APPLICATION_ID);
+    }
+
+  if (icon == NULL)
+    {
+      bytes = g_resources_lookup_data (RESOURCE_BASE "/icons/scalable/apps/" ICON_FILE,
+                                       G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      dir = g_build_filename (g_get_user_cache_dir (), APPLICATION_ID, NULL);
+      path = g_build_filename (dir, ICON_FILE, NULL);
+      if (bytes != NULL
+          && g_mkdir_with_parents (dir, 0700) == 0
+          && g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+                                  g_bytes_get_size (bytes), &error))
+        {
+          g_autoptr(GFile) file = g_file_new_for_path (path);
+          icon = g_file_icon_new (file);
+        }
+      else
+        {
+          if (error != NULL)
+            g_debug ("Notification icon: %s", error->message);
+          icon = g_themed_icon_new (APPLICATION_ID);
+        }
+    }
+
+  return g_object_ref (icon);
+}
+
 #define ID_KEY "ph-notification-id"
 
 /* Chosen once per transfer, so a later state replaces (or withdraws)
@@ -128,7 +181,7 @@ build_notification (PhTransfer *transfer)
       return NULL;
     }
 
-  icon = g_themed_icon_new (APPLICATION_ID);
+  icon = app_icon ();
   g_notification_set_icon (notification, icon);
 
   return g_steal_pointer (&notification);

@@ -26,6 +26,29 @@ test_empty_state (void)
   gui_app_free (app);
 }
 
+/* Uninstalled the icon comes from the GResource, which GtkApplication
+ * adds to the icon theme: the window and About find it. */
+static void
+test_app_icon (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (window)));
+  g_autoptr(GtkIconPaintable) paintable = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  g_assert_true (g_resources_get_info (RESOURCE_BASE "/icons/scalable/apps/" APPLICATION_ID ".svg",
+                                       G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL));
+  g_assert_cmpstr (gtk_window_get_default_icon_name (), ==, APPLICATION_ID);
+  g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+  paintable = gtk_icon_theme_lookup_icon (theme, APPLICATION_ID, NULL, 128, 1,
+                                          GTK_TEXT_DIR_NONE, 0);
+  file = gtk_icon_paintable_get_file (paintable);
+  g_assert_nonnull (file);
+
+  gui_app_free (app);
+}
+
 static void
 test_destination (void)
 {
@@ -276,6 +299,7 @@ main (int   argc,
   gui_init (&argc, &argv);
 
   g_test_add_func ("/posthouse/gui/window/empty-state", test_empty_state);
+  g_test_add_func ("/posthouse/gui/window/app-icon", test_app_icon);
   g_test_add_func ("/posthouse/gui/window/destination", test_destination);
   g_test_add_func ("/posthouse/gui/window/drop-without-destination", test_drop_without_destination);
   g_test_add_func ("/posthouse/gui/window/secondary-windows", test_secondary_windows);
