@@ -16,5 +16,6 @@ gboolean       ph_window_get_receive_panel_visible (PhWindow *self);
 gboolean       ph_window_get_drop_highlight_visible (PhWindow *self);
 AdwToast      *ph_window_get_refused_toast     (PhWindow *self);
 const char    *ph_window_get_receive_address   (PhWindow *self);
+AdwActionRow  *ph_window_get_folder_row        (PhWindow *self);
 
 G_END_DECLS

@@ -863,6 +863,12 @@ ph_window_get_receive_panel_visible (PhWindow *self)
   return gtk_revealer_get_reveal_child (self->receive_revealer);
 }
 
+AdwActionRow *
+ph_window_get_folder_row (PhWindow *self)
+{
+  return self->folder_row;
+}
+
 const char *
 ph_window_get_receive_address (PhWindow *self)
 {

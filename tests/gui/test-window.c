@@ -49,6 +49,29 @@ test_app_icon (void)
   gui_app_free (app);
 }
 
+/* The receive folder by the name people know, the full path on hover. */
+static void
+test_folder_row (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  GSettings *settings = ph_application_get_settings (app);
+  AdwActionRow *row = ph_window_get_folder_row (window);
+  g_autofree char *inbox = g_build_filename (g_get_home_dir (), "Pictures", "inbox", NULL);
+  g_autofree char *outside = g_build_filename (g_get_tmp_dir (), "posthouse-inbox", NULL);
+
+  g_settings_set_string (settings, "receive-folder", inbox);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "~/Pictures/inbox");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), ==, inbox);
+
+  /* Outside the home folder the path is all there is to show. */
+  g_settings_set_string (settings, "receive-folder", outside);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, outside);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), ==, outside);
+
+  gui_app_free (app);
+}
+
 static void
 test_destination (void)
 {
@@ -300,6 +323,7 @@ main (int   argc,
 
   g_test_add_func ("/posthouse/gui/window/empty-state", test_empty_state);
   g_test_add_func ("/posthouse/gui/window/app-icon", test_app_icon);
+  g_test_add_func ("/posthouse/gui/window/folder-row", test_folder_row);
   g_test_add_func ("/posthouse/gui/window/destination", test_destination);
   g_test_add_func ("/posthouse/gui/window/drop-without-destination", test_drop_without_destination);
   g_test_add_func ("/posthouse/gui/window/secondary-windows", test_secondary_windows);
