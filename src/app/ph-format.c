@@ -116,12 +116,15 @@ ph_format_folder (const char *path)
 {
   g_autofree char *canonical = NULL;
   g_autofree char *home = NULL;
-  const char *rest;
 
   g_return_val_if_fail (path != NULL, NULL);
 
   canonical = g_canonicalize_filename (path, NULL);
   home = g_canonicalize_filename (g_get_home_dir (), NULL);
+
+  /* A home of "/" (system users) would make every path "~/…". */
+  if (g_str_equal (home, G_DIR_SEPARATOR_S))
+    return g_filename_display_name (canonical);
 
   if (g_str_equal (canonical, home))
     /* Translators: the home folder, as the file manager names it */
@@ -142,10 +145,8 @@ ph_format_folder (const char *path)
 
   if (g_str_has_prefix (canonical, home) && canonical[strlen (home)] == G_DIR_SEPARATOR)
     {
-      g_autofree char *display = NULL;
+      g_autofree char *display = g_filename_display_name (canonical + strlen (home) + 1);
 
-      rest = canonical + strlen (home) + 1;
-      display = g_filename_display_name (rest);
       return g_strconcat ("~" G_DIR_SEPARATOR_S, display, NULL);
     }
 
