@@ -130,10 +130,16 @@ ph_cli_send (int    argc,
              char **argv)
 {
   int port = -1;
+  /* Long enough for a person to answer "Ask before accepting", short
+   * enough that a peer that took the connection and went away ends. */
+  int timeout = 300;
   g_auto(GStrv) args = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
       N_("Connect to port N instead of the one in HOST[:PORT] (default 6666)"), N_("N") },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
+      N_("Give up when the receiver takes nothing for SECONDS (default 300; 0 waits forever)"),
+      N_("SECONDS") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
@@ -182,10 +188,17 @@ ph_cli_send (int    argc,
       ph_cli_error ("%s", error->message);
       return PH_CLI_EXIT_USAGE;
     }
+  if (timeout < 0 || timeout > G_MAXINT / 1000)
+    {
+      ph_cli_error (_("Invalid timeout %d: give a number of seconds, 0 for none"), timeout);
+      return PH_CLI_EXIT_USAGE;
+    }
+
   destination = ph_address_format (host, port != -1 ? (guint16) port : parsed_port);
 
   loop = g_main_loop_new (NULL, FALSE);
   sender = ph_sender_new ();
+  ph_sender_set_idle_timeout (sender, (guint) timeout * 1000);
 
   run.loop = loop;
   run.sender = sender;

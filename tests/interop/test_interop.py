@@ -638,6 +638,27 @@ class CliBehaviour(InteropTestCase):
             self.assertIn('rejected.bin', err)
             self.assertEqual(len(err.splitlines()), 1, err)
 
+    def test_send_listener_never_accepts(self):
+        # The kernel completes the handshake and buffers a small file, so
+        # only the sender's own time limit can end the wait for a receipt.
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind(('127.0.0.1', 0))
+            server.listen(1)
+            port = server.getsockname()[1]
+            path = make_file(self.src, 'unheard.txt', 1000)
+            result = self.cli('send', '--timeout', '1',
+                              '127.0.0.1:{0}'.format(port), path)
+            self.assertEqual(result.returncode, 1)
+            err = result.stderr.decode()
+            self.assertIn('unheard.txt', err)
+            self.assertIn('stopped reading for 1 second', err)
+
+    def test_send_bad_timeout(self):
+        path = make_file(self.src, 'a.txt', 10)
+        result = self.cli('send', '--timeout', '-1', '127.0.0.1:1', path)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(b'timeout', result.stderr)
+
     def test_sigterm_while_idle(self):
         proc, port = self.start_cli_receive()
         proc.proc.send_signal(signal.SIGTERM)
