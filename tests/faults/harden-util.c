@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -227,6 +228,85 @@ hu_write_temp_file (const char *dir,
   g_assert_no_error (error);
 
   return path;
+}
+
+char *
+hu_make_sparse_file (const char *dir,
+                     gsize       size)
+{
+  char *path = g_build_filename (dir, "big.bin", NULL);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  close (fd);
+
+  return path;
+}
+
+GSocket *
+hu_listen_on_loopback (int      backlog,
+                       guint16 *port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (socket, backlog);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  return socket;
+}
+
+GSocket *
+hu_connect_filler (guint16 port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  GSocket *filler;
+
+  filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_connect (filler, address, NULL, &error);
+  g_assert_no_error (error);
+
+  return filler;
+}
+
+gpointer
+hu_dying_receiver_thread (gpointer data)
+{
+  HuDying *dying = data;
+  g_autoptr(GSocket) conn = g_socket_accept (dying->listener, NULL, NULL);
+  struct linger linger = { 1, 0 };
+  char buf[65536];
+  gsize got = 0;
+
+  g_assert_nonnull (conn);
+  while (got < dying->read_before_dying)
+    {
+      gssize n = g_socket_receive (conn, buf, sizeof buf, NULL, NULL);
+      if (n <= 0)
+        break;
+      got += n;
+    }
+  setsockopt (g_socket_get_fd (conn), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+  g_socket_close (conn, NULL);
+
+  return NULL;
 }
 
 GBytes *

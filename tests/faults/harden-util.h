@@ -28,6 +28,25 @@ guint      hu_count_fds         (void);
 char      *hu_write_temp_file   (const char   *dir,
                                  const char   *name,
                                  GBytes       *content);
+char      *hu_make_sparse_file  (const char   *dir,
+                                 gsize         size);
+
+/* A listening socket on 127.0.0.1 that nobody accepts on. */
+GSocket   *hu_listen_on_loopback (int          backlog,
+                                  guint16     *port);
+/* Connects to @port and leaves the connection queued: with backlog 0
+ * it fills the accept queue, so further SYNs are dropped. */
+GSocket   *hu_connect_filler    (guint16       port);
+
+/* A receiver that accepts once, reads @read_before_dying bytes, then
+ * resets the connection; run hu_dying_receiver_thread in a GThread. */
+typedef struct
+{
+  GSocket *listener;
+  gsize    read_before_dying;
+} HuDying;
+
+gpointer   hu_dying_receiver_thread (gpointer  data);
 
 /* A receiver on 127.0.0.1, any port, recording what it announces. */
 typedef struct

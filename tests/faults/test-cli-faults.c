@@ -3,7 +3,6 @@
  * nobody, to a listener that never answers, to a receiver that dies. */
 #include "config.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -337,20 +336,6 @@ assert_clear_error (int         status,
   g_assert_cmpuint (strlen (err), >, 30);
 }
 
-static char *
-make_sparse_file (const char *dir,
-                  gsize       size)
-{
-  char *path = g_build_filename (dir, "big.bin", NULL);
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, size), ==, 0);
-  close (fd);
-
-  return path;
-}
-
 static void
 test_send_closed_port (Fixture       *fx,
                        gconstpointer  data)
@@ -368,31 +353,6 @@ test_send_closed_port (Fixture       *fx,
   g_assert_nonnull (strstr (err, port_text));
 }
 
-static GSocket *
-listen_on_loopback (int      backlog,
-                    guint16 *port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  GSocket *socket;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, any, FALSE, &error);
-  g_assert_no_error (error);
-  g_socket_set_listen_backlog (socket, backlog);
-  g_socket_listen (socket, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-
-  return socket;
-}
-
 static void
 test_send_never_accepted (Fixture       *fx,
                           gconstpointer  data)
@@ -400,69 +360,32 @@ test_send_never_accepted (Fixture       *fx,
   g_autoptr(GBytes) content = hu_random_bytes (1000, 4);
   g_autofree char *path = hu_write_temp_file (fx->tmp, "a.txt", content);
   g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) listener = NULL;
   g_autoptr(GSocket) filler = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = NULL;
   guint16 port;
   int status;
 
   /* A full accept queue drops the SYN: connect never completes. */
-  listener = listen_on_loopback (0, &port);
-  address = g_inet_socket_address_new (loopback, port);
-  filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_connect (filler, address, NULL, &error);
-  g_assert_no_error (error);
+  listener = hu_listen_on_loopback (0, &port);
+  filler = hu_connect_filler (port);
 
   status = run_send (fx, port, path, 90000, &err);
   assert_clear_error (status, err);
-}
-
-typedef struct
-{
-  GSocket *listener;
-  gsize    read_before_dying;
-} Dying;
-
-static gpointer
-dying_receiver_thread (gpointer data)
-{
-  Dying *dying = data;
-  g_autoptr(GSocket) conn = g_socket_accept (dying->listener, NULL, NULL);
-  struct linger linger = { 1, 0 };
-  char buf[65536];
-  gsize got = 0;
-
-  g_assert_nonnull (conn);
-  while (got < dying->read_before_dying)
-    {
-      gssize n = g_socket_receive (conn, buf, sizeof buf, NULL, NULL);
-      if (n <= 0)
-        break;
-      got += n;
-    }
-  setsockopt (g_socket_get_fd (conn), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
-  g_socket_close (conn, NULL);
-
-  return NULL;
 }
 
 static void
 test_send_receiver_dies (Fixture       *fx,
                          gconstpointer  data)
 {
-  g_autofree char *path = make_sparse_file (fx->tmp, 64 * MIB);
+  g_autofree char *path = hu_make_sparse_file (fx->tmp, 64 * MIB);
   g_autofree char *err = NULL;
-  Dying dying = { NULL, 256 * 1024 };
+  HuDying dying = { NULL, 256 * 1024 };
   GThread *thread;
   guint16 port;
   int status;
 
-  dying.listener = listen_on_loopback (8, &port);
-  thread = g_thread_new ("dying-receiver", dying_receiver_thread, &dying);
+  dying.listener = hu_listen_on_loopback (8, &port);
+  thread = g_thread_new ("dying-receiver", hu_dying_receiver_thread, &dying);
   status = run_send (fx, port, path, 60000, &err);
   g_thread_join (thread);
   g_object_unref (dying.listener);

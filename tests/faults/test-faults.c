@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/statvfs.h>
@@ -573,45 +572,6 @@ send_expecting_failure (const char *path,
   return res.error;
 }
 
-static char *
-make_sparse_file (const char *dir,
-                  gsize       size)
-{
-  char *path = g_build_filename (dir, "big.bin", NULL);
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, size), ==, 0);
-  close (fd);
-
-  return path;
-}
-
-static GSocket *
-listen_on_loopback (int       backlog,
-                    guint16  *port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  GSocket *socket;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, any, FALSE, &error);
-  g_assert_no_error (error);
-  g_socket_set_listen_backlog (socket, backlog);
-  g_socket_listen (socket, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-
-  return socket;
-}
-
 static void
 test_send_closed_port (Fixture       *fx,
                        gconstpointer  data)
@@ -637,20 +597,13 @@ test_send_never_accepted (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) listener = NULL;
   g_autoptr(GSocket) filler = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = NULL;
   guint16 port;
 
   /* A listener whose queue is full (backlog 0 holds one connection,
    * taken by the filler) drops further SYNs: connect() cannot finish,
    * as with a peer that never answers, yet no packet leaves loopback. */
-  listener = listen_on_loopback (0, &port);
-  address = g_inet_socket_address_new (loopback, port);
-  filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_connect (filler, address, NULL, &error);
-  g_assert_no_error (error);
+  listener = hu_listen_on_loopback (0, &port);
+  filler = hu_connect_filler (port);
 
   error = send_expecting_failure (path, port, 1, 0, 15000);
   g_assert_error (error, PH_ERROR, PH_ERROR_TIMED_OUT);
@@ -660,7 +613,7 @@ static void
 test_send_accepted_never_read (Fixture       *fx,
                                gconstpointer  data)
 {
-  g_autofree char *path = make_sparse_file (fx->tmp, 64 * MIB);
+  g_autofree char *path = hu_make_sparse_file (fx->tmp, 64 * MIB);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) listener = NULL;
   guint16 port;
@@ -668,7 +621,7 @@ test_send_accepted_never_read (Fixture       *fx,
   /* The kernel completes the handshake but nobody ever reads: 64 MiB
    * cannot fit in the socket buffers, so the sender must give up on
    * its own (idle timeout) instead of blocking forever. */
-  listener = listen_on_loopback (8, &port);
+  listener = hu_listen_on_loopback (8, &port);
   error = send_expecting_failure (path, port, 1, 1500, 60000);
   g_assert_true (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT) ||
                  g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION));
@@ -686,53 +639,24 @@ test_send_never_confirmed (Fixture       *fx,
 
   /* A small file fits in the socket buffers: only waiting for the
    * receiver to close (its confirmation) can tell it never arrived. */
-  listener = listen_on_loopback (8, &port);
+  listener = hu_listen_on_loopback (8, &port);
   error = send_expecting_failure (path, port, 1, 1500, 30000);
   g_assert_true (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT) ||
                  g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION));
-}
-
-typedef struct
-{
-  GSocket *listener;
-  gsize    read_before_dying;
-} Dying;
-
-static gpointer
-dying_receiver_thread (gpointer data)
-{
-  Dying *dying = data;
-  g_autoptr(GSocket) conn = g_socket_accept (dying->listener, NULL, NULL);
-  struct linger linger = { 1, 0 };
-  char buf[65536];
-  gsize got = 0;
-
-  g_assert_nonnull (conn);
-  while (got < dying->read_before_dying)
-    {
-      gssize n = g_socket_receive (conn, buf, sizeof buf, NULL, NULL);
-      if (n <= 0)
-        break;
-      got += n;
-    }
-  setsockopt (g_socket_get_fd (conn), SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
-  g_socket_close (conn, NULL);
-
-  return NULL;
 }
 
 static void
 test_send_receiver_dies (Fixture       *fx,
                          gconstpointer  data)
 {
-  g_autofree char *path = make_sparse_file (fx->tmp, 64 * MIB);
+  g_autofree char *path = hu_make_sparse_file (fx->tmp, 64 * MIB);
   g_autoptr(GError) error = NULL;
-  Dying dying = { NULL, 256 * 1024 };
+  HuDying dying = { NULL, 256 * 1024 };
   GThread *thread;
   guint16 port;
 
-  dying.listener = listen_on_loopback (8, &port);
-  thread = g_thread_new ("dying-receiver", dying_receiver_thread, &dying);
+  dying.listener = hu_listen_on_loopback (8, &port);
+  thread = g_thread_new ("dying-receiver", hu_dying_receiver_thread, &dying);
   error = send_expecting_failure (path, port, 5, 0, 60000);
   g_thread_join (thread);
   g_object_unref (dying.listener);
