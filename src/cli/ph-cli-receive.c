@@ -2,8 +2,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -178,34 +176,23 @@ connection_failed_cb (PhReceiver   *receiver,
   report_failure (NULL, peer, error->message);
 }
 
-static gboolean
-interrupt (ReceiveRun *run,
-           int         signum)
+static void
+interrupt (int      signum,
+           gpointer user_data)
 {
+  ReceiveRun *run = user_data;
+
   if (run->stopping && run->signum != 0)
     {
       /* Asked twice: stop waiting. */
       g_main_loop_quit (run->loop);
-      return G_SOURCE_CONTINUE;
+      return;
     }
 
   run->signum = signum;
   if (run->stopping)
-    return G_SOURCE_CONTINUE;
+    return;
   shut_down (run);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-sigint_cb (gpointer user_data)
-{
-  return interrupt (user_data, SIGINT);
-}
-
-static gboolean
-sigterm_cb (gpointer user_data)
-{
-  return interrupt (user_data, SIGTERM);
 }
 
 static GFile *
@@ -257,7 +244,8 @@ ph_cli_receive (int    argc,
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GPtrArray) active = NULL;
   g_autofree char *directory_path = NULL;
-  guint sigint_id, sigterm_id, leftovers;
+  PhCliSignals signals = { 0 };
+  guint leftovers;
   ReceiveRun run = { 0 };
 
   g_set_prgname (PH_CLI_NAME " receive");
@@ -329,14 +317,12 @@ ph_cli_receive (int    argc,
   g_signal_connect (receiver, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
 
   /* Before "Listening on": a script may signal us as soon as it reads it. */
-  sigint_id = g_unix_signal_add (SIGINT, sigint_cb, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, sigterm_cb, &run);
+  ph_cli_signals_watch (&signals, interrupt, &run);
 
   if (!ph_receiver_start (receiver, &error))
     {
       ph_cli_error ("%s", error->message);
-      g_source_remove (sigint_id);
-      g_source_remove (sigterm_id);
+      ph_cli_signals_unwatch (&signals);
       return PH_CLI_EXIT_FAILED;
     }
 
@@ -349,8 +335,7 @@ ph_cli_receive (int    argc,
 
   g_main_loop_run (loop);
 
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  ph_cli_signals_unwatch (&signals);
   g_clear_handle_id (&run.grace_id, g_source_remove);
   ph_receiver_stop (receiver);
   g_signal_handlers_disconnect_by_data (receiver, &run);

@@ -2,8 +2,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "posthouse-core.h"
@@ -96,33 +94,22 @@ send_next (SendRun *run)
                         send_cb, run);
 }
 
-static gboolean
-interrupt (SendRun *run,
-           int      signum)
+static void
+interrupt (int      signum,
+           gpointer user_data)
 {
+  SendRun *run = user_data;
+
   /* A second signal does not wait for anything: nothing is on disk. */
   if (run->signum != 0 || run->current == NULL)
     {
       run->signum = signum;
       g_main_loop_quit (run->loop);
-      return G_SOURCE_CONTINUE;
+      return;
     }
 
   run->signum = signum;
   ph_transfer_cancel (run->current);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-sigint_cb (gpointer user_data)
-{
-  return interrupt (user_data, SIGINT);
-}
-
-static gboolean
-sigterm_cb (gpointer user_data)
-{
-  return interrupt (user_data, SIGTERM);
 }
 
 int
@@ -150,7 +137,7 @@ ph_cli_send (int    argc,
   g_autofree char *host = NULL;
   g_autofree char *destination = NULL;
   guint16 parsed_port = 0;
-  guint sigint_id, sigterm_id;
+  PhCliSignals signals = { 0 };
   SendRun run = { 0 };
 
   g_set_prgname (PH_CLI_NAME " send");
@@ -205,14 +192,12 @@ ph_cli_send (int    argc,
   run.destination = destination;
   run.files = args + 1;
 
-  sigint_id = g_unix_signal_add (SIGINT, sigint_cb, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, sigterm_cb, &run);
+  ph_cli_signals_watch (&signals, interrupt, &run);
 
   send_next (&run);
   g_main_loop_run (loop);
 
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  ph_cli_signals_unwatch (&signals);
 
   if (run.current != NULL)
     {

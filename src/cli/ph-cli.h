@@ -16,6 +16,24 @@ enum
   PH_CLI_EXIT_INTERRUPTED = 128 /* + the signal number: 130 SIGINT, 143 SIGTERM */
 };
 
+/* SIGINT and SIGTERM, delivered on the main loop to one handler, which
+ * gets the signal number (for PH_CLI_EXIT_INTERRUPTED + signum). */
+typedef void (*PhCliInterruptFunc) (int      signum,
+                                    gpointer user_data);
+
+typedef struct
+{
+  PhCliInterruptFunc func;
+  gpointer           user_data;
+  guint              sigint_id;
+  guint              sigterm_id;
+} PhCliSignals;
+
+void ph_cli_signals_watch   (PhCliSignals       *self,
+                             PhCliInterruptFunc  func,
+                             gpointer            user_data);
+void ph_cli_signals_unwatch (PhCliSignals       *self);
+
 void ph_cli_error (const char *format,
                    ...) G_GNUC_PRINTF (1, 2);
 int  ph_cli_send     (int    argc,
