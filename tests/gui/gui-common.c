@@ -210,9 +210,9 @@ gui_count_files (const char *dir)
 }
 
 static void
-py_done_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+exited_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -221,10 +221,25 @@ py_done_cb (GObject      *object,
   *(gboolean *) user_data = TRUE;
 }
 
+/* Sets *@exited once @process ends; anything but status 0 fails the test. */
+void
+gui_watch_exit (GSubprocess *process,
+                gboolean    *exited)
+{
+  g_subprocess_wait_check_async (process, NULL, exited_cb, exited);
+}
+
 static gboolean
 is_true (gpointer data)
 {
   return *(gboolean *) data;
+}
+
+void
+gui_wait_flag (gboolean   *flag,
+               const char *what)
+{
+  gui_wait_until (is_true, flag, what);
 }
 
 /* The original client, run while the main loop keeps going. */
@@ -244,8 +259,8 @@ gui_py_send (const char *host,
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error,
                               python ? python : "python3", script, host, port_text, path, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait_check_async (process, NULL, py_done_cb, &done);
-  gui_wait_until (is_true, &done, "the Python sender to exit");
+  gui_watch_exit (process, &done);
+  gui_wait_flag (&done, "the Python sender to exit");
 }
 
 void

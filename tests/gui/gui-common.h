@@ -21,6 +21,8 @@ void           gui_app_free        (PhApplication *app);
 void           gui_wait_until      (GuiCondition   condition,
                                     gpointer       data,
                                     const char    *what);
+void           gui_wait_flag       (gboolean      *flag,
+                                    const char    *what);
 void           gui_iterate         (guint          msec);
 guint          gui_free_port       (void);
 char          *gui_make_file       (const char    *dir,
@@ -29,6 +31,8 @@ char          *gui_make_file       (const char    *dir,
 void           gui_assert_same_file (const char   *a,
                                      const char   *b);
 guint          gui_count_files     (const char    *dir);
+void           gui_watch_exit      (GSubprocess   *process,
+                                    gboolean      *exited);
 void           gui_py_send         (const char    *host,
                                     guint          port,
                                     const char    *path);

@@ -292,24 +292,6 @@ test_paste (Fixture       *fixture,
   gui_assert_same_file (a, saved);
 }
 
-static void
-cli_done_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_wait_check_finish (G_SUBPROCESS (object), result, &error);
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static gboolean
 port_listening (gpointer data)
 {
@@ -348,7 +330,7 @@ test_drop_to_cli (Fixture       *fixture,
                               cli, "receive", "--once", "--bind", "127.0.0.1",
                               "--port", port_text, "--dir", fixture->out_dir, NULL);
   g_assert_no_error (error);
-  g_subprocess_wait_check_async (process, NULL, cli_done_cb, &done);
+  gui_watch_exit (process, &done);
   gui_wait_until (port_listening, GUINT_TO_POINTER (port), "posthouse-cli to listen");
 
   destination = g_strdup_printf ("127.0.0.1:%u", port);
@@ -359,7 +341,7 @@ test_drop_to_cli (Fixture       *fixture,
   g_value_unset (&value);
   g_assert_true (handled);
 
-  gui_wait_until (is_true, &done, "posthouse-cli receive --once to exit");
+  gui_wait_flag (&done, "posthouse-cli receive --once to exit");
   gui_assert_same_file (a, saved);
 }
 
