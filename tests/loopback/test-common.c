@@ -236,18 +236,27 @@ send_cb (GObject      *object,
   r->done = TRUE;
 }
 
+/* Takes @transfer; the result records how the send ended. */
+SendResult *
+send_transfer (PhSender   *sender,
+               PhTransfer *transfer)
+{
+  SendResult *r = g_new0 (SendResult, 1);
+
+  r->transfer = transfer;
+  ph_sender_send_async (sender, r->transfer, NULL, send_cb, r);
+
+  return r;
+}
+
 SendResult *
 send_file (PhSender   *sender,
            const char *path,
            const char *destination)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  SendResult *r = g_new0 (SendResult, 1);
 
-  r->transfer = ph_transfer_new_outgoing (file, destination);
-  ph_sender_send_async (sender, r->transfer, NULL, send_cb, r);
-
-  return r;
+  return send_transfer (sender, ph_transfer_new_outgoing (file, destination));
 }
 
 void

@@ -60,6 +60,8 @@ char       *checksum_file      (const char    *path);
 GPtrArray  *list_dir           (const char    *dir);
 void        assert_dir_empty   (const char    *dir);
 void        assert_no_partial  (const char    *dir);
+SendResult *send_transfer      (PhSender      *sender,
+                                PhTransfer    *transfer);
 SendResult *send_file          (PhSender      *sender,
                                 const char    *path,
                                 const char    *destination);

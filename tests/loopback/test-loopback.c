@@ -12,17 +12,6 @@
 
 #include "test-common.h"
 
-static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  SendResult *r = user_data;
-
-  ph_sender_send_finish (PH_SENDER (object), result, &r->error);
-  r->done = TRUE;
-}
-
 /* Sends @path, waits for both sides, checks the saved copy. */
 static void
 roundtrip (Fixture    *f,
@@ -634,12 +623,12 @@ test_errors (Fixture       *f,
   /* Cancelled before it was sent: it never connects. */
   {
     g_autoptr(GFile) file = g_file_new_for_path (path);
-    g_autoptr(SendResult) early = g_new0 (SendResult, 1);
+    PhTransfer *transfer = ph_transfer_new_outgoing (file, closed);
+    g_autoptr(SendResult) early = NULL;
 
-    early->transfer = ph_transfer_new_outgoing (file, closed);
-    ph_transfer_cancel (early->transfer);
-    g_assert_cmpint (ph_transfer_get_state (early->transfer), ==, PH_TRANSFER_CANCELLED);
-    ph_sender_send_async (sender, early->transfer, NULL, send_cb, early);
+    ph_transfer_cancel (transfer);
+    g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_CANCELLED);
+    early = send_transfer (sender, transfer);
     WAIT_UNTIL (early->done);
     g_assert_error (early->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   }
@@ -687,7 +676,7 @@ test_not_local (Fixture       *f,
   g_autoptr(GFile) file = g_file_new_for_uri (uri);
   g_autoptr(GBytes) expected = NULL;
   g_autoptr(PhSender) sender = ph_sender_new ();
-  g_autoptr(SendResult) r = g_new0 (SendResult, 1);
+  g_autoptr(SendResult) r = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *saved = NULL;
   gsize len;
@@ -698,8 +687,7 @@ test_not_local (Fixture       *f,
   g_assert_nonnull (expected);
 
   fixture_start (f, NULL);
-  r->transfer = ph_transfer_new_outgoing (file, f->destination);
-  ph_sender_send_async (sender, r->transfer, NULL, send_cb, r);
+  r = send_transfer (sender, ph_transfer_new_outgoing (file, f->destination));
   in = wait_received (f, 0);
   WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
   g_assert_no_error (r->error);
