@@ -22,8 +22,6 @@ serve_good (Fixture *f)
   g_autoptr(SendResult) r = NULL;
   g_autofree char *path = make_file (f->src_dir, "good.bin", 50000, 1);
   g_autofree char *saved = NULL;
-  g_autofree char *sum_in = NULL;
-  g_autofree char *sum_out = NULL;
   guint index = f->received->len;
   PhTransfer *in;
 
@@ -34,9 +32,7 @@ serve_good (Fixture *f)
   g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
 
   saved = g_file_get_path (ph_transfer_get_file (in));
-  sum_in = checksum_file (path);
-  sum_out = checksum_file (saved);
-  g_assert_cmpstr (sum_in, ==, sum_out);
+  assert_same_content (path, saved);
   g_assert_cmpint (g_unlink (saved), ==, 0);
 
   g_clear_pointer (&r, send_result_free);

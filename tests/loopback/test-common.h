@@ -57,6 +57,8 @@ char       *make_sparse_file   (const char    *dir,
                                 const char    *name,
                                 gint64         size);
 char       *checksum_file      (const char    *path);
+void        assert_same_content (const char   *expected,
+                                 const char   *path);
 GPtrArray  *list_dir           (const char    *dir);
 void        assert_dir_empty   (const char    *dir);
 void        assert_no_partial  (const char    *dir);

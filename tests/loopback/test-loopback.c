@@ -21,8 +21,6 @@ roundtrip (Fixture    *f,
   g_autoptr(PhSender) sender = ph_sender_new ();
   g_autoptr(SendResult) r = NULL;
   g_autofree char *saved = NULL;
-  g_autofree char *sum_in = NULL;
-  g_autofree char *sum_out = NULL;
   guint index = f->received->len;
   PhTransfer *in;
 
@@ -50,9 +48,7 @@ roundtrip (Fixture    *f,
     g_assert_true (g_file_equal (ph_transfer_get_file (in), expected));
   }
 
-  sum_in = checksum_file (path);
-  sum_out = checksum_file (saved);
-  g_assert_cmpstr (sum_in, ==, sum_out);
+  assert_same_content (path, saved);
 
   g_clear_pointer (&r, send_result_free);
   g_assert_finalize_object (g_steal_pointer (&sender));
@@ -127,8 +123,6 @@ test_large (Fixture       *f,
   g_autoptr(SendResult) r = NULL;
   g_autofree char *path = make_file (f->src_dir, "large.bin", 100 * 1024 * 1024, 9);
   g_autofree char *saved = g_build_filename (f->dst_dir, "large.bin", NULL);
-  g_autofree char *sum_in = NULL;
-  g_autofree char *sum_out = NULL;
   NotifyCount sent = { 0 }, received = { 0 };
   gint64 start, end;
   double seconds;
@@ -149,9 +143,7 @@ test_large (Fixture       *f,
   g_assert_cmpint (ph_transfer_get_bytes_done (in), ==, 100 * 1024 * 1024);
   g_assert_cmpfloat (ph_transfer_get_speed (in), >, 0);
 
-  sum_in = checksum_file (path);
-  sum_out = checksum_file (saved);
-  g_assert_cmpstr (sum_in, ==, sum_out);
+  assert_same_content (path, saved);
 
   /* A rate bound, not a timing one: at most ten a second plus the
    * final one, however fast or slow the run was. */
@@ -450,15 +442,12 @@ test_approval (Fixture       *f,
   if (accept)
     {
       g_autofree char *saved = g_build_filename (f->dst_dir, "ask.bin", NULL);
-      g_autofree char *sum_in = checksum_file (path);
-      g_autofree char *sum_out = NULL;
 
       ph_transfer_accept (in);
       WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
       g_assert_no_error (r->error);
       g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
-      sum_out = checksum_file (saved);
-      g_assert_cmpstr (sum_in, ==, sum_out);
+      assert_same_content (path, saved);
     }
   else
     {
