@@ -270,20 +270,24 @@ hu_listen_on_loopback (int      backlog,
 }
 
 GSocket *
-hu_connect_filler (guint16 port)
+hu_connect_raw (guint16  port,
+                gboolean blocking)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  GSocket *filler;
+  GSocket *socket;
 
-  filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
-  g_socket_connect (filler, address, NULL, &error);
-  g_assert_no_error (error);
+  g_socket_set_blocking (socket, blocking);
+  if (!g_socket_connect (socket, address, NULL, &error) && !blocking)
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  else
+    g_assert_no_error (error);
 
-  return filler;
+  return socket;
 }
 
 gpointer

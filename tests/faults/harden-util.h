@@ -34,9 +34,10 @@ char      *hu_make_sparse_file  (const char   *dir,
 /* A listening socket on 127.0.0.1 that nobody accepts on. */
 GSocket   *hu_listen_on_loopback (int          backlog,
                                   guint16     *port);
-/* Connects to @port and leaves the connection queued: with backlog 0
- * it fills the accept queue, so further SYNs are dropped. */
-GSocket   *hu_connect_filler    (guint16       port);
+/* A plain TCP connection to 127.0.0.1:@port that sends nothing; not
+ * @blocking, the handshake may still be under way on return. */
+GSocket   *hu_connect_raw       (guint16       port,
+                                 gboolean      blocking);
 
 /* A receiver that accepts once, reads @read_before_dying bytes, then
  * resets the connection; run hu_dying_receiver_thread in a GThread. */

@@ -367,7 +367,7 @@ test_send_never_accepted (Fixture       *fx,
 
   /* A full accept queue drops the SYN: connect never completes. */
   listener = hu_listen_on_loopback (0, &port);
-  filler = hu_connect_filler (port);
+  filler = hu_connect_raw (port, TRUE);
 
   status = run_send (fx, port, path, 90000, &err);
   assert_clear_error (status, err);

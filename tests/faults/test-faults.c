@@ -603,7 +603,7 @@ test_send_never_accepted (Fixture       *fx,
    * taken by the filler) drops further SYNs: connect() cannot finish,
    * as with a peer that never answers, yet no packet leaves loopback. */
   listener = hu_listen_on_loopback (0, &port);
-  filler = hu_connect_filler (port);
+  filler = hu_connect_raw (port, TRUE);
 
   error = send_expecting_failure (path, port, 1, 0, 15000);
   g_assert_error (error, PH_ERROR, PH_ERROR_TIMED_OUT);

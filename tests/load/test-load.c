@@ -151,26 +151,6 @@ test_many_senders (Fixture       *fx,
   hu_receiver_free (rx);
 }
 
-static GSocket *
-open_idle_connection (guint16 port)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  GSocket *socket;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  /* Non-blocking: a receiver that stops accepting must not stall the
-   * test itself. */
-  g_socket_set_blocking (socket, FALSE);
-  if (!g_socket_connect (socket, address, NULL, &error))
-    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
-
-  return socket;
-}
-
 static void
 test_idle_flood (Fixture       *fx,
                  gconstpointer  data)
@@ -189,8 +169,10 @@ test_idle_flood (Fixture       *fx,
   ph_receiver_set_header_timeout (rx->receiver, HEADER_MS);
   baseline = hu_count_fds ();
 
+  /* Non-blocking: a receiver that stops accepting must not stall the
+   * test itself. */
   for (guint i = 0; i < N_IDLE; i++)
-    g_ptr_array_add (idle, open_idle_connection (rx->port));
+    g_ptr_array_add (idle, hu_connect_raw (rx->port, FALSE));
   /* Let the receiver take in as many as it will; then half of them
    * start a header and stall (a "slowloris"), the others stay mute. */
   hu_sleep_ms (300);
