@@ -2,6 +2,7 @@
 #pragma once
 
 #include "posthouse-core.h"
+#include "ph-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +16,6 @@ gboolean   hu_wait_until        (HuCondition   condition,
                                  guint         timeout_ms);
 void       hu_sleep_ms          (guint         ms);
 char      *hu_make_tmp_dir      (const char   *template);
-void       hu_rm_rf             (const char   *path);
 GPtrArray *hu_list_dir          (const char   *path);
 char      *hu_describe_dir      (const char   *path);
 guint      hu_count_hidden      (const char   *path);
@@ -23,7 +23,6 @@ GBytes    *hu_random_bytes      (gsize         size,
                                  guint32       seed);
 void       hu_assert_file_equals (const char  *path,
                                   GBytes      *expected);
-guint16    hu_unused_port       (void);
 guint      hu_count_fds         (void);
 char      *hu_write_temp_file   (const char   *dir,
                                  const char   *name,

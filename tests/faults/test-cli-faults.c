@@ -41,7 +41,7 @@ static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
-  hu_rm_rf (fx->tmp);
+  ph_test_rm_rf (fx->tmp);
   g_free (fx->dir);
   g_free (fx->tmp);
 }
@@ -217,7 +217,7 @@ test_receive_sigterm (Fixture       *fx,
   g_autoptr(GBytes) content = hu_random_bytes (8 * MIB, 1);
   g_autofree char *err = NULL;
   g_autofree char *listing = NULL;
-  guint16 port = hu_unused_port ();
+  guint16 port = ph_test_unused_port ();
   Cli *cli = start_receiver (fx, port);
   HuPeer *peer = start_file_in_flight (fx, port, content);
   int status;
@@ -241,7 +241,7 @@ test_receive_sigkill_then_cleanup (Fixture       *fx,
   g_autoptr(GPtrArray) names = NULL;
   g_autofree char *err = NULL;
   g_autofree char *unrelated = g_build_filename (fx->dir, ".unrelated.part", NULL);
-  guint16 port = hu_unused_port ();
+  guint16 port = ph_test_unused_port ();
   Cli *cli = start_receiver (fx, port);
   HuPeer *peer = start_file_in_flight (fx, port, content);
   int status;
@@ -259,7 +259,7 @@ test_receive_sigkill_then_cleanup (Fixture       *fx,
 
   /* The next start removes its own kind of leftovers, and only those. */
   g_assert_true (g_file_set_contents (unrelated, "mine", -1, NULL));
-  port = hu_unused_port ();
+  port = ph_test_unused_port ();
   cli = start_receiver (fx, port);
   g_assert_true (hu_wait_until (only_unrelated_left_cb, fx->dir, 10000));
   {
@@ -294,12 +294,12 @@ test_receive_folder_removed (Fixture       *fx,
 {
   g_autoptr(GBytes) content = hu_random_bytes (8 * MIB, 5);
   g_autofree char *err = NULL;
-  guint16 port = hu_unused_port ();
+  guint16 port = ph_test_unused_port ();
   Cli *cli = start_receiver (fx, port);
   HuPeer *peer = start_file_in_flight (fx, port, content);
   StderrWait wait = { cli, "posthouse-cli: “in-flight.bin”" };
 
-  hu_rm_rf (fx->dir);
+  ph_test_rm_rf (fx->dir);
   hu_peer_resume (peer);
 
   /* One clear line on stderr naming the file, and the receiver is
@@ -344,7 +344,7 @@ test_send_closed_port (Fixture       *fx,
   g_autofree char *path = hu_write_temp_file (fx->tmp, "a.txt", content);
   g_autofree char *err = NULL;
   g_autofree char *port_text = NULL;
-  guint16 port = hu_unused_port ();
+  guint16 port = ph_test_unused_port ();
   int status;
 
   status = run_send (fx, port, path, 30000, &err);

@@ -44,7 +44,7 @@ fixture_tear_down (Fixture       *fx,
       umount2 (fx->mount, MNT_DETACH);
       g_free (fx->mount);
     }
-  hu_rm_rf (fx->tmp);
+  ph_test_rm_rf (fx->tmp);
   g_free (fx->dir);
   g_free (fx->tmp);
 }
@@ -407,7 +407,7 @@ test_folder_removed (Fixture       *fx,
   fx->rx = hu_receiver_new (fx->dir);
   peer = start_paused_peer (fx, "doomed.bin", content, MIB / 2, HU_END_CLOSE);
 
-  hu_rm_rf (fx->dir);
+  ph_test_rm_rf (fx->dir);
   g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
   hu_peer_resume (peer);
   g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
@@ -580,7 +580,7 @@ test_send_closed_port (Fixture       *fx,
   g_autofree char *path = hu_write_temp_file (fx->tmp, "a.txt", content);
   g_autoptr(GError) error = NULL;
   g_autofree char *port_text = NULL;
-  guint16 port = hu_unused_port ();
+  guint16 port = ph_test_unused_port ();
 
   error = send_expecting_failure (path, port, 5, 0, 20000);
   g_assert_error (error, PH_ERROR, PH_ERROR_CONNECTION);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "posthouse-core.h"
+#include "ph-test-util.h"
 
 #include "ph-application.h"
 #include "ph-transfer-row-private.h"
@@ -24,7 +25,6 @@ void           gui_wait_until      (GuiCondition   condition,
 void           gui_wait_flag       (gboolean      *flag,
                                     const char    *what);
 void           gui_iterate         (guint          msec);
-guint          gui_free_port       (void);
 char          *gui_make_file       (const char    *dir,
                                     const char    *name,
                                     gsize          size);
@@ -36,7 +36,6 @@ void           gui_watch_exit      (GSubprocess   *process,
 void           gui_py_send         (const char    *host,
                                     guint          port,
                                     const char    *path);
-void           gui_rm_rf           (const char    *dir);
 PhTransfer    *gui_transfer_at     (PhApplication *app,
                                     guint          position);
 PhTransferRow *gui_row_at          (PhWindow      *window,

@@ -57,8 +57,8 @@ fixture_tear_down (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (fixture->receiver, fixture);
   g_clear_object (&fixture->receiver);
   g_clear_pointer (&fixture->received, g_ptr_array_unref);
-  gui_rm_rf (fixture->in_dir);
-  gui_rm_rf (fixture->out_dir);
+  ph_test_rm_rf (fixture->in_dir);
+  ph_test_rm_rf (fixture->out_dir);
   g_free (fixture->in_dir);
   g_free (fixture->out_dir);
 }
@@ -165,7 +165,7 @@ test_send_failure_retry (Fixture       *fixture,
   g_autofree char *destination = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (a);
   PhTransferRow *row;
-  guint port = gui_free_port ();
+  guint port = ph_test_unused_port ();
 
   /* Nobody listens there: the send fails with a reason and a Retry. */
   destination = g_strdup_printf ("127.0.0.1:%u", port);
@@ -262,8 +262,8 @@ test_drop_folder (Fixture       *fixture,
       g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
       gui_assert_same_file (sent, saved);
     }
-  gui_rm_rf (sub);
-  gui_rm_rf (folder);
+  ph_test_rm_rf (sub);
+  ph_test_rm_rf (folder);
 }
 
 static void
@@ -317,7 +317,7 @@ test_drop_to_cli (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GValue value = G_VALUE_INIT;
   gboolean handled = FALSE, done = FALSE;
-  guint port = gui_free_port ();
+  guint port = ph_test_unused_port ();
 
   if (cli == NULL)
     {

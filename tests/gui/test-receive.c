@@ -31,7 +31,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = gui_app_window (fixture->app);
 
   /* The schema wants 1..65535: take a port the kernel just had free. */
-  fixture->port = gui_free_port ();
+  fixture->port = ph_test_unused_port ();
   settings = ph_application_get_settings (fixture->app);
   g_settings_set_int (settings, "port", fixture->port);
   g_settings_set_string (settings, "receive-folder", fixture->out_dir);
@@ -42,8 +42,8 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gui_app_free (fixture->app);
-  gui_rm_rf (fixture->in_dir);
-  gui_rm_rf (fixture->out_dir);
+  ph_test_rm_rf (fixture->in_dir);
+  ph_test_rm_rf (fixture->out_dir);
   g_free (fixture->in_dir);
   g_free (fixture->out_dir);
 }

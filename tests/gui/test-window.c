@@ -122,7 +122,7 @@ test_drop_without_destination (void)
   g_autofree char *dir = g_dir_make_tmp ("posthouse-gui-XXXXXX", NULL);
   g_autofree char *path = gui_make_file (dir, "note.txt", 10);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", gui_free_port ());
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", ph_test_unused_port ());
   GValue value = G_VALUE_INIT;
   gboolean handled = FALSE;
   AdwMessageDialog *dialog;
@@ -154,7 +154,7 @@ test_drop_without_destination (void)
   g_assert_cmpstr (ph_transfer_get_peer (gui_transfer_at (app, 0)), ==, destination);
 
   gui_app_free (app);
-  gui_rm_rf (dir);
+  ph_test_rm_rf (dir);
 }
 
 static gboolean

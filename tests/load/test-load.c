@@ -37,7 +37,7 @@ static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
-  hu_rm_rf (fx->tmp);
+  ph_test_rm_rf (fx->tmp);
   g_free (fx->src);
   g_free (fx->dir);
   g_free (fx->tmp);

@@ -73,15 +73,6 @@ fixture_start (Fixture    *f,
   f->destination = ph_address_format (bind_address ? bind_address : "127.0.0.1", f->port);
 }
 
-static void
-remove_tree (const char *path)
-{
-  const char *argv[] = { "rm", "-rf", path, NULL };
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                NULL, NULL, NULL, NULL);
-}
-
 void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
@@ -103,8 +94,8 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->receiver);
   g_source_remove (f->tick_id);
 
-  remove_tree (f->src_dir);
-  remove_tree (f->dst_dir);
+  ph_test_rm_rf (f->src_dir);
+  ph_test_rm_rf (f->dst_dir);
   g_free (f->src_dir);
   g_free (f->dst_dir);
   g_free (f->destination);

@@ -5,6 +5,7 @@
 
 #include "posthouse-core.h"
 #include "ph-transfer-private.h"
+#include "ph-test-util.h"
 
 G_BEGIN_DECLS
 

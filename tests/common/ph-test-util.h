@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+void    ph_test_rm_rf        (const char *path);
+guint16 ph_test_unused_port  (void);
+
+G_END_DECLS
