@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
 
 #include "ph-test-util.h"
@@ -50,4 +53,20 @@ ph_test_unused_port (void)
   g_socket_close (socket, NULL);
 
   return port;
+}
+
+/* @size bytes of zeros that take no room on disk. */
+char *
+ph_test_make_sparse_file (const char *dir,
+                          const char *name,
+                          gint64      size)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  close (fd);
+
+  return path;
 }

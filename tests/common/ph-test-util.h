@@ -7,5 +7,8 @@ G_BEGIN_DECLS
 
 void    ph_test_rm_rf        (const char *path);
 guint16 ph_test_unused_port  (void);
+char   *ph_test_make_sparse_file (const char *dir,
+                                  const char *name,
+                                  gint64      size);
 
 G_END_DECLS

@@ -188,20 +188,6 @@ hu_write_temp_file (const char *dir,
   return path;
 }
 
-char *
-hu_make_sparse_file (const char *dir,
-                     gsize       size)
-{
-  char *path = g_build_filename (dir, "big.bin", NULL);
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, size), ==, 0);
-  close (fd);
-
-  return path;
-}
-
 GSocket *
 hu_listen_on_loopback (int      backlog,
                        guint16 *port)

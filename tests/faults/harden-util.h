@@ -27,8 +27,6 @@ guint      hu_count_fds         (void);
 char      *hu_write_temp_file   (const char   *dir,
                                  const char   *name,
                                  GBytes       *content);
-char      *hu_make_sparse_file  (const char   *dir,
-                                 gsize         size);
 
 /* A listening socket on 127.0.0.1 that nobody accepts on. */
 GSocket   *hu_listen_on_loopback (int          backlog,

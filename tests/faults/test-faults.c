@@ -613,7 +613,7 @@ static void
 test_send_accepted_never_read (Fixture       *fx,
                                gconstpointer  data)
 {
-  g_autofree char *path = hu_make_sparse_file (fx->tmp, 64 * MIB);
+  g_autofree char *path = ph_test_make_sparse_file (fx->tmp, "big.bin", 64 * MIB);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSocket) listener = NULL;
   guint16 port;
@@ -649,7 +649,7 @@ static void
 test_send_receiver_dies (Fixture       *fx,
                          gconstpointer  data)
 {
-  g_autofree char *path = hu_make_sparse_file (fx->tmp, 64 * MIB);
+  g_autofree char *path = ph_test_make_sparse_file (fx->tmp, "big.bin", 64 * MIB);
   g_autoptr(GError) error = NULL;
   HuDying dying = { NULL, 256 * 1024 };
   GThread *thread;

@@ -147,21 +147,6 @@ make_file (const char *dir,
 }
 
 char *
-make_sparse_file (const char *dir,
-                  const char *name,
-                  gint64      size)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, size), ==, 0);
-  close (fd);
-
-  return path;
-}
-
-char *
 checksum_file (const char *path)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_MD5);

@@ -54,9 +54,6 @@ char       *make_file          (const char    *dir,
                                 const char    *name,
                                 gsize          size,
                                 guint32        seed);
-char       *make_sparse_file   (const char    *dir,
-                                const char    *name,
-                                gint64         size);
 char       *checksum_file      (const char    *path);
 void        assert_same_content (const char   *expected,
                                  const char   *path);

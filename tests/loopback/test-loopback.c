@@ -266,7 +266,7 @@ test_midway (Fixture       *f,
 {
   g_autoptr(PhSender) sender = ph_sender_new ();
   g_autoptr(SendResult) r = NULL;
-  g_autofree char *path = make_sparse_file (f->src_dir, "big.bin", (gint64) 2 << 30);
+  g_autofree char *path = ph_test_make_sparse_file (f->src_dir, "big.bin", (gint64) 2 << 30);
   MidwayData m = { .what = GPOINTER_TO_INT (data), .path = path };
   PhTransfer *in;
 
