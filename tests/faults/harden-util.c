@@ -70,37 +70,11 @@ hu_make_tmp_dir (const char *template)
   return dir;
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* Every entry, hidden ones included, sorted; NULL if @path is gone. */
-GPtrArray *
-hu_list_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  GPtrArray *names;
-  const char *name;
-
-  if (dir == NULL)
-    return NULL;
-
-  names = g_ptr_array_new_with_free_func (g_free);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-
-  return names;
-}
-
 /* "a.bin (1048576), .posthouse-x.part (12)" for failure messages. */
 char *
 hu_describe_dir (const char *path)
 {
-  g_autoptr(GPtrArray) names = hu_list_dir (path);
+  g_autoptr(GPtrArray) names = ph_test_list_dir (path);
   GString *text = g_string_new (NULL);
 
   if (names == NULL)
@@ -126,7 +100,7 @@ hu_describe_dir (const char *path)
 guint
 hu_count_hidden (const char *path)
 {
-  g_autoptr(GPtrArray) names = hu_list_dir (path);
+  g_autoptr(GPtrArray) names = ph_test_list_dir (path);
   guint n = 0;
 
   for (guint i = 0; names != NULL && i < names->len; i++)
@@ -166,7 +140,7 @@ hu_assert_file_equals (const char *path,
 guint
 hu_count_fds (void)
 {
-  g_autoptr(GPtrArray) names = hu_list_dir ("/proc/self/fd");
+  g_autoptr(GPtrArray) names = ph_test_list_dir ("/proc/self/fd");
 
   g_assert_nonnull (names);
   /* minus the descriptor that listed them */

@@ -16,7 +16,6 @@ gboolean   hu_wait_until        (HuCondition   condition,
                                  guint         timeout_ms);
 void       hu_sleep_ms          (guint         ms);
 char      *hu_make_tmp_dir      (const char   *template);
-GPtrArray *hu_list_dir          (const char   *path);
 char      *hu_describe_dir      (const char   *path);
 guint      hu_count_hidden      (const char   *path);
 GBytes    *hu_random_bytes      (gsize         size,

@@ -189,7 +189,7 @@ has_hidden_cb (gpointer data)
 static gboolean
 only_unrelated_left_cb (gpointer data)
 {
-  g_autoptr(GPtrArray) names = hu_list_dir (data);
+  g_autoptr(GPtrArray) names = ph_test_list_dir (data);
 
   return names->len == 1 && g_str_equal (names->pdata[0], ".unrelated.part");
 }
@@ -253,7 +253,7 @@ test_receive_sigkill_then_cleanup (Fixture       *fx,
 
   /* Killed outright, it leaves its temporary file: hidden, and named
    * so that anyone can tell it is partial. */
-  names = hu_list_dir (fx->dir);
+  names = ph_test_list_dir (fx->dir);
   g_assert_cmpuint (names->len, ==, 1);
   g_assert_true (g_pattern_match_simple (".posthouse-*.part", names->pdata[0]));
 
@@ -263,7 +263,7 @@ test_receive_sigkill_then_cleanup (Fixture       *fx,
   cli = start_receiver (fx, port);
   g_assert_true (hu_wait_until (only_unrelated_left_cb, fx->dir, 10000));
   {
-    g_autoptr(GPtrArray) after = hu_list_dir (fx->dir);
+    g_autoptr(GPtrArray) after = ph_test_list_dir (fx->dir);
 
     g_assert_cmpuint (after->len, ==, 1);
     g_assert_cmpstr (after->pdata[0], ==, ".unrelated.part");

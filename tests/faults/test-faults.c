@@ -316,7 +316,7 @@ test_disk_full_race (Fixture       *fx,
     g_test_message ("refused: %s", (char *) fx->rx->failures->pdata[i]);
 
   /* At most one complete file, intact, and nothing partial or hidden. */
-  names = hu_list_dir (fx->dir);
+  names = ph_test_list_dir (fx->dir);
   g_assert_cmpuint (names->len, <=, 1);
   g_assert_cmpuint (names->len, ==, done);
   g_assert_cmpuint (hu_count_hidden (fx->dir), ==, 0);
@@ -428,7 +428,7 @@ test_folder_removed (Fixture       *fx,
   listing = hu_describe_dir (fx->tmp);
   if (g_file_test (fx->dir, G_FILE_TEST_IS_DIR))
     {
-      g_autoptr(GPtrArray) names = hu_list_dir (fx->tmp);
+      g_autoptr(GPtrArray) names = ph_test_list_dir (fx->tmp);
 
       g_assert_cmpuint (names->len, ==, 1);
       assert_dir_empty (fx->dir);

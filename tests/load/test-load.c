@@ -138,7 +138,7 @@ test_many_senders (Fixture       *fx,
   g_assert_cmpuint (done, ==, N_SENDERS);
 
   /* Every file intact, under its own name, nothing else. */
-  names = hu_list_dir (fx->dir);
+  names = ph_test_list_dir (fx->dir);
   g_assert_cmpuint (names->len, ==, N_SENDERS);
   for (guint i = 0; i < N_SENDERS; i++)
     {

@@ -176,14 +176,9 @@ assert_same_content (const char *expected,
 GPtrArray *
 list_dir (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  GPtrArray *names = ph_test_list_dir (path);
 
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)))
-    g_ptr_array_add (names, g_strdup (name));
-
+  g_assert_nonnull (names);
   return names;
 }
 
