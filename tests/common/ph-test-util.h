@@ -5,11 +5,13 @@
 
 G_BEGIN_DECLS
 
-void    ph_test_rm_rf        (const char *path);
-guint16 ph_test_unused_port  (void);
-GPtrArray *ph_test_list_dir (const char *path);
-char   *ph_test_make_sparse_file (const char *dir,
-                                  const char *name,
-                                  gint64      size);
+/* What every C suite needs the same way: temporary trees and ports. */
+
+void       ph_test_rm_rf            (const char *path);
+GPtrArray *ph_test_list_dir         (const char *path);
+char      *ph_test_make_sparse_file (const char *dir,
+                                     const char *name,
+                                     gint64      size);
+guint16    ph_test_unused_port      (void);
 
 G_END_DECLS

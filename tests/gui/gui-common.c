@@ -175,16 +175,9 @@ gui_assert_same_file (const char *a,
 guint
 gui_count_files (const char *dir)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
+  g_autoptr(GPtrArray) names = ph_test_list_dir (dir);
 
-  if (d == NULL)
-    return 0;
-
-  while (g_dir_read_name (d) != NULL)
-    n++;
-
-  return n;
+  return names != NULL ? names->len : 0;
 }
 
 static void
