@@ -7,6 +7,16 @@
 
 #include "ph-test-util.h"
 
+char *
+ph_test_make_tmp_dir (const char *template)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
 /* Removes @path and everything below it, read-only folders included;
  * symbolic links are removed, never followed. */
 void

@@ -7,6 +7,7 @@ G_BEGIN_DECLS
 
 /* What every C suite needs the same way: temporary trees and ports. */
 
+char      *ph_test_make_tmp_dir     (const char *template);
 void       ph_test_rm_rf            (const char *path);
 GPtrArray *ph_test_list_dir         (const char *path);
 char      *ph_test_make_sparse_file (const char *dir,

@@ -60,16 +60,6 @@ hu_sleep_ms (guint ms)
   hu_wait_until (never_cb, NULL, ms);
 }
 
-char *
-hu_make_tmp_dir (const char *template)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp (template, &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
 /* "a.bin (1048576), .posthouse-x.part (12)" for failure messages. */
 char *
 hu_describe_dir (const char *path)

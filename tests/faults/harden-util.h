@@ -15,7 +15,6 @@ gboolean   hu_wait_until        (HuCondition   condition,
                                  gpointer      data,
                                  guint         timeout_ms);
 void       hu_sleep_ms          (guint         ms);
-char      *hu_make_tmp_dir      (const char   *template);
 char      *hu_describe_dir      (const char   *path);
 guint      hu_count_hidden      (const char   *path);
 GBytes    *hu_random_bytes      (gsize         size,

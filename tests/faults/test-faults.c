@@ -29,7 +29,7 @@ static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  fx->tmp = hu_make_tmp_dir ("posthouse-faults-XXXXXX");
+  fx->tmp = ph_test_make_tmp_dir ("posthouse-faults-XXXXXX");
   fx->dir = g_build_filename (fx->tmp, "recv", NULL);
   g_assert_cmpint (g_mkdir (fx->dir, 0700), ==, 0);
 }

@@ -29,10 +29,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GFile) out = NULL;
   g_autoptr(GError) error = NULL;
 
-  fixture->in_dir = g_dir_make_tmp ("posthouse-gui-in-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->out_dir = g_dir_make_tmp ("posthouse-gui-out-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->in_dir = ph_test_make_tmp_dir ("posthouse-gui-in-XXXXXX");
+  fixture->out_dir = ph_test_make_tmp_dir ("posthouse-gui-out-XXXXXX");
   fixture->received = g_ptr_array_new_with_free_func (g_object_unref);
 
   out = g_file_new_for_path (fixture->out_dir);

@@ -19,13 +19,10 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   GSettings *settings;
 
-  fixture->in_dir = g_dir_make_tmp ("posthouse-gui-in-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->out_dir = g_dir_make_tmp ("posthouse-gui-out-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->in_dir = ph_test_make_tmp_dir ("posthouse-gui-in-XXXXXX");
+  fixture->out_dir = ph_test_make_tmp_dir ("posthouse-gui-out-XXXXXX");
 
   fixture->app = gui_app_new ();
   fixture->window = gui_app_window (fixture->app);

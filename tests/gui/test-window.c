@@ -119,7 +119,7 @@ test_drop_without_destination (void)
 {
   PhApplication *app = gui_app_new ();
   PhWindow *window = gui_app_window (app);
-  g_autofree char *dir = g_dir_make_tmp ("posthouse-gui-XXXXXX", NULL);
+  g_autofree char *dir = ph_test_make_tmp_dir ("posthouse-gui-XXXXXX");
   g_autofree char *path = gui_make_file (dir, "note.txt", 10);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", ph_test_unused_port ());

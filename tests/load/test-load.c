@@ -26,7 +26,7 @@ static void
 fixture_set_up (Fixture       *fx,
                 gconstpointer  data)
 {
-  fx->tmp = hu_make_tmp_dir ("posthouse-load-XXXXXX");
+  fx->tmp = ph_test_make_tmp_dir ("posthouse-load-XXXXXX");
   fx->src = g_build_filename (fx->tmp, "src", NULL);
   fx->dir = g_build_filename (fx->tmp, "recv", NULL);
   g_assert_cmpint (g_mkdir (fx->src, 0700), ==, 0);

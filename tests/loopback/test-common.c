@@ -39,12 +39,8 @@ void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->src_dir = g_dir_make_tmp ("posthouse-src-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->dst_dir = g_dir_make_tmp ("posthouse-dst-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->src_dir = ph_test_make_tmp_dir ("posthouse-src-XXXXXX");
+  f->dst_dir = ph_test_make_tmp_dir ("posthouse-dst-XXXXXX");
   f->dst = g_file_new_for_path (f->dst_dir);
   f->received = g_ptr_array_new ();
   f->failures = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
