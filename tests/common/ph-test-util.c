@@ -107,3 +107,32 @@ ph_test_list_dir (const char *path)
 
   return names;
 }
+
+/* Byte for byte, read in blocks: the files may be larger than memory. */
+void
+ph_test_assert_same_file (const char *expected,
+                          const char *path)
+{
+  g_autoptr(GFile) file_a = g_file_new_for_path (expected);
+  g_autoptr(GFile) file_b = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in_a = NULL;
+  g_autoptr(GFileInputStream) in_b = NULL;
+  g_autofree char *block_a = g_malloc (1024 * 1024);
+  g_autofree char *block_b = g_malloc (1024 * 1024);
+  g_autoptr(GError) error = NULL;
+  gsize len_a, len_b;
+
+  in_a = g_file_read (file_a, NULL, &error);
+  g_assert_no_error (error);
+  in_b = g_file_read (file_b, NULL, &error);
+  g_assert_no_error (error);
+  do
+    {
+      g_input_stream_read_all (G_INPUT_STREAM (in_a), block_a, 1024 * 1024, &len_a, NULL, &error);
+      g_assert_no_error (error);
+      g_input_stream_read_all (G_INPUT_STREAM (in_b), block_b, 1024 * 1024, &len_b, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (block_a, len_a, block_b, len_b);
+    }
+  while (len_a > 0);
+}

@@ -14,5 +14,7 @@ char      *ph_test_make_sparse_file (const char *dir,
                                      const char *name,
                                      gint64      size);
 guint16    ph_test_unused_port      (void);
+void       ph_test_assert_same_file (const char *expected,
+                                     const char *path);
 
 G_END_DECLS

@@ -156,22 +156,6 @@ gui_make_file (const char *dir,
   return path;
 }
 
-void
-gui_assert_same_file (const char *a,
-                      const char *b)
-{
-  g_autofree char *da = NULL, *db = NULL;
-  gsize la, lb;
-  g_autoptr(GError) error = NULL;
-
-  g_file_get_contents (a, &da, &la, &error);
-  g_assert_no_error (error);
-  g_file_get_contents (b, &db, &lb, &error);
-  g_assert_no_error (error);
-
-  g_assert_cmpmem (da, la, db, lb);
-}
-
 guint
 gui_count_files (const char *dir)
 {

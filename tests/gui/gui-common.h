@@ -28,8 +28,6 @@ void           gui_iterate         (guint          msec);
 char          *gui_make_file       (const char    *dir,
                                     const char    *name,
                                     gsize          size);
-void           gui_assert_same_file (const char   *a,
-                                     const char   *b);
 guint          gui_count_files     (const char    *dir);
 void           gui_watch_exit      (GSubprocess   *process,
                                     gboolean      *exited);

@@ -129,7 +129,7 @@ test_drop_two_files (Fixture       *fixture,
       g_autofree char *sent = g_build_filename (fixture->in_dir, ph_transfer_get_name (in), NULL);
 
       g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
-      gui_assert_same_file (sent, saved);
+      ph_test_assert_same_file (sent, saved);
     }
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 2);
 
@@ -258,7 +258,7 @@ test_drop_folder (Fixture       *fixture,
       const char *sent = g_str_equal (name, "one.jpg") ? a : g_str_equal (name, "two.jpg") ? b : c;
 
       g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
-      gui_assert_same_file (sent, saved);
+      ph_test_assert_same_file (sent, saved);
     }
   ph_test_rm_rf (sub);
   ph_test_rm_rf (folder);
@@ -287,7 +287,7 @@ test_paste (Fixture       *fixture,
   in = g_ptr_array_index (fixture->received, 0);
   g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
   saved = g_file_get_path (ph_transfer_get_file (in));
-  gui_assert_same_file (a, saved);
+  ph_test_assert_same_file (a, saved);
 }
 
 static gboolean
@@ -340,7 +340,7 @@ test_drop_to_cli (Fixture       *fixture,
   g_assert_true (handled);
 
   gui_wait_flag (&done, "posthouse-cli receive --once to exit");
-  gui_assert_same_file (a, saved);
+  ph_test_assert_same_file (a, saved);
 }
 
 /* `posthouse FILE...` and "Open With" end up here. */
@@ -359,7 +359,7 @@ test_open (Fixture       *fixture,
   gui_wait_until (one_finished, fixture, "the opened file");
   in = g_ptr_array_index (fixture->received, 0);
   saved = g_file_get_path (ph_transfer_get_file (in));
-  gui_assert_same_file (a, saved);
+  ph_test_assert_same_file (a, saved);
 }
 
 static gboolean

@@ -140,7 +140,7 @@ test_receive (Fixture       *fixture,
   transfer = gui_transfer_at (fixture->app, 0);
   g_assert_cmpint (ph_transfer_get_direction (transfer), ==, PH_TRANSFER_RECEIVE);
   g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_DONE);
-  gui_assert_same_file (sent, saved);
+  ph_test_assert_same_file (sent, saved);
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 2);
 
   row = gui_row_at (fixture->window, 0);
@@ -291,7 +291,7 @@ test_accept (Fixture       *fixture,
   gui_wait_until (first_finished, fixture->app, "the accepted transfer to end");
 
   g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
-  gui_assert_same_file (sent, saved);
+  ph_test_assert_same_file (sent, saved);
 }
 
 int

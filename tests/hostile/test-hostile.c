@@ -32,7 +32,7 @@ serve_good (Fixture *f)
   g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
 
   saved = g_file_get_path (ph_transfer_get_file (in));
-  assert_same_content (path, saved);
+  ph_test_assert_same_file (path, saved);
   g_assert_cmpint (g_unlink (saved), ==, 0);
 
   g_clear_pointer (&r, send_result_free);

@@ -159,16 +159,6 @@ checksum_file (const char *path)
   return g_strdup (g_checksum_get_string (checksum));
 }
 
-void
-assert_same_content (const char *expected,
-                     const char *path)
-{
-  g_autofree char *sum_expected = checksum_file (expected);
-  g_autofree char *sum = checksum_file (path);
-
-  g_assert_cmpstr (sum_expected, ==, sum);
-}
-
 GPtrArray *
 list_dir (const char *path)
 {

@@ -55,8 +55,6 @@ char       *make_file          (const char    *dir,
                                 gsize          size,
                                 guint32        seed);
 char       *checksum_file      (const char    *path);
-void        assert_same_content (const char   *expected,
-                                 const char   *path);
 GPtrArray  *list_dir           (const char    *dir);
 void        assert_dir_empty   (const char    *dir);
 void        assert_no_partial  (const char    *dir);

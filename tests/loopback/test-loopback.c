@@ -48,7 +48,7 @@ roundtrip (Fixture    *f,
     g_assert_true (g_file_equal (ph_transfer_get_file (in), expected));
   }
 
-  assert_same_content (path, saved);
+  ph_test_assert_same_file (path, saved);
 
   g_clear_pointer (&r, send_result_free);
   g_assert_finalize_object (g_steal_pointer (&sender));
@@ -143,7 +143,7 @@ test_large (Fixture       *f,
   g_assert_cmpint (ph_transfer_get_bytes_done (in), ==, 100 * 1024 * 1024);
   g_assert_cmpfloat (ph_transfer_get_speed (in), >, 0);
 
-  assert_same_content (path, saved);
+  ph_test_assert_same_file (path, saved);
 
   /* A rate bound, not a timing one: at most ten a second plus the
    * final one, however fast or slow the run was. */
@@ -447,7 +447,7 @@ test_approval (Fixture       *f,
       WAIT_UNTIL (r->done && ph_transfer_is_finished (in));
       g_assert_no_error (r->error);
       g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
-      assert_same_content (path, saved);
+      ph_test_assert_same_file (path, saved);
     }
   else
     {
