@@ -2,14 +2,19 @@
 
 #include "config.h"
 
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
+
 #include <glib/gi18n.h>
 
 #include "posthouse-core.h"
 
+#include "ph-addresses.h"
 #include "ph-application.h"
 #include "ph-collect.h"
 #include "ph-launch.h"
-#include "ph-notify.h"
+#include "ph-notifier.h"
 #include "ph-preferences.h"
 #include "ph-send-queue.h"
 #include "ph-window.h"
@@ -17,19 +22,23 @@
 /* A few sends at a time keep a long queue from starving every file. */
 #define MAX_PARALLEL_SENDS 2
 #define MAX_RECENT_DESTINATIONS 5
-#define PORT_CHANGE_DELAY_MS 800
+#define RESTART_DELAY_MS 800
 
 struct _PhApplication
 {
   AdwApplication  parent_instance;
 
   GSettings      *settings;
-  GListStore     *transfers;
+  GListStore     *batches;       /* PhBatch, newest first */
+  GListStore     *requests;      /* PhBatch waiting for an answer, oldest first */
   PhSendQueue    *send_queue;
+  PhNotifier     *notifier;
   PhReceiver     *receiver;      /* set while receive mode is on */
-  guint           next_id;
+  PhInbox        *inbox;         /* groups the receiver's transfers */
+  char           *bind_address;  /* the receiver's, NULL for every interface */
   guint           restart_source;
   gboolean        can_clear;
+  gboolean        can_cancel;
 };
 
 G_DEFINE_FINAL_TYPE (PhApplication, ph_application, ADW_TYPE_APPLICATION)
@@ -38,61 +47,57 @@ enum {
   PROP_0,
   PROP_RECEIVING,
   PROP_CAN_CLEAR,
+  PROP_CAN_CANCEL,
   N_PROPS
 };
 
 enum {
   RECEIVE_FAILED,
   CONNECTION_FAILED,
+  LAUNCH_FAILED,
   N_SIGNALS
 };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-#define TRANSFER_ID_KEY "ph-transfer-id"
+/* Batches */
 
-const char *
-ph_application_transfer_id (PhTransfer *transfer)
+PhBatch *
+ph_application_find_batch (PhApplication *self,
+                           const char    *id)
 {
-  g_return_val_if_fail (PH_IS_TRANSFER (transfer), NULL);
+  guint n;
 
-  return g_object_get_data (G_OBJECT (transfer), TRANSFER_ID_KEY);
-}
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
 
-static PhTransfer *
-find_transfer (PhApplication *self,
-               const char    *id,
-               guint         *position)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
-
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+      g_autoptr(PhBatch) batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
 
-      if (g_strcmp0 (ph_application_transfer_id (transfer), id) == 0)
-        {
-          if (position != NULL)
-            *position = i;
-          return transfer;  /* the store keeps it alive */
-        }
+      if (g_strcmp0 (ph_batch_get_id (batch), id) == 0)
+        return batch;  /* the store keeps it alive */
     }
 
   return NULL;
 }
 
-/* Whether "Clear Finished" has anything to clear. */
+/* What Clear Finished and Cancel All would act on. */
 static void
-update_can_clear (PhApplication *self)
+update_can (PhApplication *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
-  gboolean can_clear = FALSE;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
+  gboolean can_clear = FALSE, can_cancel = FALSE;
 
-  for (guint i = 0; i < n && !can_clear; i++)
+  for (guint i = 0; i < n && !(can_clear && can_cancel); i++)
     {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
-      can_clear = ph_transfer_is_finished (transfer);
+      g_autoptr(PhBatch) batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
+
+      if (ph_batch_is_finished (batch))
+        can_clear = TRUE;
+      else
+        can_cancel = TRUE;
     }
 
   if (can_clear != self->can_clear)
@@ -100,35 +105,57 @@ update_can_clear (PhApplication *self)
       self->can_clear = can_clear;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CLEAR]);
     }
+  if (can_cancel != self->can_cancel)
+    {
+      self->can_cancel = can_cancel;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CANCEL]);
+    }
 }
 
 static void
-transfer_state_cb (PhTransfer    *transfer,
-                   GParamSpec    *pspec,
-                   PhApplication *self)
+update_request (PhApplication *self,
+                PhBatch       *batch)
 {
-  ph_notify_transfer (G_APPLICATION (self), self->settings, transfer);
-  update_can_clear (self);
+  gboolean waiting = ph_batch_get_state (batch) == PH_TRANSFER_WAITING;
+  guint position;
+
+  if (g_list_store_find (self->requests, batch, &position))
+    {
+      if (!waiting)
+        g_list_store_remove (self->requests, position);
+    }
+  else if (waiting)
+    g_list_store_append (self->requests, batch);
 }
 
 static void
-transfers_changed_cb (GListModel    *model,
-                      guint          position,
-                      guint          removed,
-                      guint          added,
-                      PhApplication *self)
+batch_state_cb (PhBatch       *batch,
+                GParamSpec    *pspec,
+                PhApplication *self)
 {
-  update_can_clear (self);
+  update_request (self, batch);
+  update_can (self);
 }
 
 static void
-track_transfer (PhApplication *self,
-                PhTransfer    *transfer)
+track_batch (PhApplication *self,
+             PhBatch       *batch)
 {
-  g_object_set_data_full (G_OBJECT (transfer), TRANSFER_ID_KEY,
-                          g_strdup_printf ("%u", ++self->next_id), g_free);
-  g_signal_connect_object (transfer, "notify::state",
-                           G_CALLBACK (transfer_state_cb), self, 0);
+  g_signal_connect_object (batch, "notify::state", G_CALLBACK (batch_state_cb), self, 0);
+  g_list_store_insert (self->batches, 0, batch);
+  ph_notifier_watch (self->notifier, batch);
+  update_request (self, batch);
+  update_can (self);
+}
+
+static void
+batches_changed_cb (GListModel    *model,
+                    guint          position,
+                    guint          removed,
+                    guint          added,
+                    PhApplication *self)
+{
+  update_can (self);
 }
 
 /* Sending */
@@ -143,6 +170,26 @@ send_queue_busy_cb (PhSendQueue   *queue,
     g_application_hold (G_APPLICATION (self));
   else
     g_application_release (G_APPLICATION (self));
+}
+
+/* The one place that hands outgoing transfers to the engine. Once the
+ * engine sends a whole list itself, this becomes
+ *   ph_sender_send_all_async (sender, transfers, 0,
+ *                             ph_batch_get_cancellable (batch), ...);
+ * (a batch is a GListModel of its transfers, and cancelling the batch
+ * cancels the ones not finished). */
+static void
+send_transfers (PhApplication *self,
+                PhBatch       *batch,
+                GListModel    *transfers)
+{
+  guint n = g_list_model_get_n_items (transfers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
+      ph_send_queue_push (self->send_queue, transfer);
+    }
 }
 
 static void
@@ -171,15 +218,18 @@ remember_destination (PhApplication *self,
 
 typedef struct
 {
-  char  *destination;
-  guint  n_files;
-  guint  n_folders;
+  char    *destination;
+  char    *title;        /* the folder's name when one folder was given */
+  PhBatch *batch;
+  guint    n_folders;
 } SendFilesData;
 
 static void
 send_files_data_free (SendFilesData *data)
 {
   g_free (data->destination);
+  g_free (data->title);
+  g_clear_object (&data->batch);
   g_free (data);
 }
 
@@ -192,39 +242,36 @@ collect_cb (GObject      *object,
   PhApplication *self = g_task_get_source_object (task);
   SendFilesData *data = g_task_get_task_data (task);
   g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GArray) sizes = NULL;
   g_autoptr(GError) error = NULL;
 
-  files = ph_collect_files_finish (result, &data->n_folders, &error);
+  files = ph_collect_files_finish (result, &sizes, &data->n_folders, &error);
   if (files == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  /* Newest on top, but a batch keeps its own order. */
-  for (guint i = files->len; i > 0; i--)
-    {
-      g_autoptr(PhTransfer) transfer = NULL;
-
-      transfer = ph_transfer_new_outgoing (g_ptr_array_index (files, i - 1), data->destination);
-      track_transfer (self, transfer);
-      g_list_store_insert (self->transfers, 0, transfer);
-    }
-
-  for (guint i = 0; i < files->len; i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
-      ph_send_queue_push (self->send_queue, transfer);
-    }
-
   if (files->len > 0)
-    remember_destination (self, data->destination);
+    {
+      data->batch = ph_batch_new (PH_TRANSFER_SEND, data->destination,
+                                  data->n_folders > 0 ? data->title : NULL);
+      /* Sent as base names: a folder's structure does not arrive. */
+      ph_batch_set_flattened (data->batch, data->n_folders > 0);
+      for (guint i = 0; i < files->len; i++)
+        ph_batch_add_file (data->batch, g_ptr_array_index (files, i),
+                           g_array_index (sizes, gint64, i));
 
-  data->n_files = files->len;
-  g_task_return_boolean (task, TRUE);
+      track_batch (self, data->batch);
+      send_transfers (self, data->batch, G_LIST_MODEL (data->batch));
+      remember_destination (self, data->destination);
+    }
+
+  g_task_return_pointer (task, data->batch ? g_object_ref (data->batch) : NULL, g_object_unref);
 }
 
-/* Queues @files for @destination, every regular file of a folder too. */
+/* Sends @files to @destination as one batch, every regular file of a
+ * folder too. */
 void
 ph_application_send_files_async (PhApplication        *self,
                                  GFile               **files,
@@ -243,6 +290,10 @@ ph_application_send_files_async (PhApplication        *self,
 
   data = g_new0 (SendFilesData, 1);
   data->destination = g_strdup (destination);
+  if (n_files == 1)
+    data->title = g_file_get_basename (files[0]);
+  if (data->title != NULL && !g_utf8_validate (data->title, -1, NULL))
+    g_clear_pointer (&data->title, g_free);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ph_application_send_files_async);
@@ -251,64 +302,113 @@ ph_application_send_files_async (PhApplication        *self,
   ph_collect_files_async (files, n_files, cancellable, collect_cb, g_steal_pointer (&task));
 }
 
-gboolean
+/* Returns: (transfer full) (nullable): the batch, or NULL when there
+ * was nothing to send (an empty folder). */
+PhBatch *
 ph_application_send_files_finish (PhApplication  *self,
                                   GAsyncResult   *result,
-                                  guint          *n_files,
                                   guint          *n_folders,
                                   GError        **error)
 {
   SendFilesData *data;
 
-  g_return_val_if_fail (PH_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ph_application_send_files_async, FALSE);
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ph_application_send_files_async, NULL);
 
   data = g_task_get_task_data (G_TASK (result));
-  if (n_files != NULL)
-    *n_files = data->n_files;
   if (n_folders != NULL)
     *n_folders = data->n_folders;
 
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-retry_transfer (PhApplication *self,
-                PhTransfer    *old)
-{
-  g_autoptr(PhTransfer) transfer = NULL;
-  guint position;
-
-  if (ph_transfer_get_direction (old) != PH_TRANSFER_SEND ||
-      ph_transfer_get_source (old) == NULL ||
-      !ph_transfer_is_finished (old) ||
-      !g_list_store_find (self->transfers, old, &position))
-    return;
-
-  ph_notify_withdraw (G_APPLICATION (self), old);
-  transfer = ph_transfer_new_outgoing (ph_transfer_get_source (old),
-                                       ph_transfer_get_peer (old));
-  track_transfer (self, transfer);
-  g_list_store_splice (self->transfers, position, 1, (gpointer *) &transfer, 1);
-  ph_send_queue_push (self->send_queue, transfer);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void
-ph_application_clear_finished (PhApplication *self)
+ph_application_retry_batch (PhApplication *self,
+                            PhBatch       *batch)
+{
+  g_autoptr(GListModel) transfers = NULL;
+
+  g_return_if_fail (PH_IS_APPLICATION (self));
+  g_return_if_fail (PH_IS_BATCH (batch));
+
+  if (ph_batch_get_direction (batch) != PH_TRANSFER_SEND || !ph_batch_is_finished (batch))
+    return;
+
+  ph_notifier_withdraw (self->notifier, batch);
+  transfers = ph_batch_retry_failed (batch);
+  send_transfers (self, batch, transfers);
+}
+
+/* Freed memory goes back to the system too: thousands of transfers
+ * leave the heap full of small holes that malloc would keep. */
+static void
+give_memory_back (void)
+{
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
+}
+
+void
+ph_application_remove_batch (PhApplication *self,
+                             PhBatch       *batch)
+{
+  guint position;
+
+  g_return_if_fail (PH_IS_APPLICATION (self));
+  g_return_if_fail (PH_IS_BATCH (batch));
+
+  if (!ph_batch_is_finished (batch) || !g_list_store_find (self->batches, batch, &position))
+    return;
+
+  g_list_store_remove (self->batches, position);
+  give_memory_back ();
+}
+
+void
+ph_application_cancel_all (PhApplication *self)
 {
   guint n;
 
   g_return_if_fail (PH_IS_APPLICATION (self));
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
-  for (guint i = n; i > 0; i--)
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i - 1);
+      g_autoptr(PhBatch) batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
 
-      if (ph_transfer_is_finished (transfer))
-        g_list_store_remove (self->transfers, i - 1);
+      if (!ph_batch_is_finished (batch))
+        ph_batch_cancel (batch);
     }
+}
+
+/* Removes every finished batch in one change of the list, however many
+ * files they hold, and frees them. */
+void
+ph_application_clear_finished (PhApplication *self)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_if_fail (PH_IS_APPLICATION (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
+  for (guint i = 0; i < n; i++)
+    {
+      PhBatch *batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
+
+      if (ph_batch_is_finished (batch))
+        g_object_unref (batch);
+      else
+        g_ptr_array_add (kept, batch);
+    }
+
+  if (kept->len == n)
+    return;
+
+  g_list_store_splice (self->batches, 0, n, kept->pdata, kept->len);
+  give_memory_back ();
 }
 
 /* Receiving */
@@ -351,18 +451,35 @@ ph_application_get_receive_port (PhApplication *self)
   return g_settings_get_int (self->settings, "port");
 }
 
-static void
-transfer_added_cb (PhReceiver    *receiver,
-                   PhTransfer    *transfer,
-                   PhApplication *self)
+/* Returns: (nullable): the one address receiving listens on, or NULL
+ * for every interface. */
+const char *
+ph_application_get_bind_address (PhApplication *self)
 {
-  track_transfer (self, transfer);
-  g_list_store_insert (self->transfers, 0, transfer);
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
 
-  if (ph_transfer_get_state (transfer) == PH_TRANSFER_FAILED)
-    ph_notify_refused (G_APPLICATION (self), self->settings, transfer);
+  return self->bind_address;
+}
+
+void
+ph_application_accept_all (PhApplication *self,
+                           PhBatch       *batch)
+{
+  g_return_if_fail (PH_IS_APPLICATION (self));
+  g_return_if_fail (PH_IS_BATCH (batch));
+
+  if (self->inbox != NULL)
+    ph_inbox_accept_all (self->inbox, batch);
   else
-    ph_notify_transfer (G_APPLICATION (self), self->settings, transfer);
+    ph_batch_accept (batch);
+}
+
+static void
+batch_added_cb (PhInbox       *inbox,
+                PhBatch       *batch,
+                PhApplication *self)
+{
+  track_batch (self, batch);
 }
 
 static void
@@ -397,6 +514,19 @@ start_receiving (PhApplication  *self,
   g_autoptr(PhReceiver) receiver = NULL;
   g_autoptr(GFile) folder = ph_application_dup_receive_folder (self);
   g_autofree char *default_folder = NULL;
+  g_autofree char *interface = g_settings_get_string (self->settings, "receive-interface");
+  g_autofree char *bind_address = NULL;
+
+  if (interface[0] != '\0')
+    {
+      bind_address = ph_interface_address (interface);
+      if (bind_address == NULL)
+        {
+          g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                       _("The network interface “%s” has no address right now"), interface);
+          return FALSE;
+        }
+    }
 
   /* The Downloads folder may simply not exist yet; a chosen one must. */
   default_folder = g_settings_get_string (self->settings, "receive-folder");
@@ -408,8 +538,8 @@ start_receiving (PhApplication  *self,
 
   receiver = ph_receiver_new (folder);
   ph_receiver_set_port (receiver, g_settings_get_int (self->settings, "port"));
-  g_signal_connect_object (receiver, "transfer-added",
-                           G_CALLBACK (transfer_added_cb), self, 0);
+  if (bind_address != NULL)
+    ph_receiver_set_bind_address (receiver, bind_address);
   g_signal_connect_object (receiver, "connection-failed",
                            G_CALLBACK (connection_failed_cb), self, 0);
 
@@ -418,9 +548,15 @@ start_receiving (PhApplication  *self,
 
   if (!ph_receiver_start (self->receiver, error))
     {
+      g_signal_handlers_disconnect_by_data (self->receiver, self);
       g_clear_object (&self->receiver);
       return FALSE;
     }
+
+  self->inbox = ph_inbox_new (self->receiver);
+  g_signal_connect_object (self->inbox, "batch-added", G_CALLBACK (batch_added_cb), self, 0);
+  g_free (self->bind_address);
+  self->bind_address = g_steal_pointer (&bind_address);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVING]);
   return TRUE;
@@ -438,6 +574,10 @@ stop_receiving (PhApplication *self)
   ph_receiver_stop (self->receiver);
   g_signal_handlers_disconnect_by_data (self->receiver, self);
   g_clear_object (&self->receiver);
+  if (self->inbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->inbox, self);
+  g_clear_object (&self->inbox);
+  g_clear_pointer (&self->bind_address, g_free);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVING]);
 }
@@ -482,11 +622,11 @@ settings_changed_cb (GSettings     *settings,
   if (self->receiver == NULL)
     return;
 
-  if (g_str_equal (key, "port"))
+  if (g_str_equal (key, "port") || g_str_equal (key, "receive-interface"))
     {
       /* Wait until the spin button settles instead of rebinding per step. */
       g_clear_handle_id (&self->restart_source, g_source_remove);
-      self->restart_source = g_timeout_add (PORT_CHANGE_DELAY_MS, restart_receiving_cb, self);
+      self->restart_source = g_timeout_add (RESTART_DELAY_MS, restart_receiving_cb, self);
     }
   else if (g_str_equal (key, "receive-folder") ||
            g_str_equal (key, "original-names") ||
@@ -497,6 +637,17 @@ settings_changed_cb (GSettings     *settings,
 }
 
 /* Actions */
+
+static PhWindow *
+get_window (PhApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (ph_window_new (self));
+
+  return PH_WINDOW (window);
+}
 
 static void
 receive_mode_change_state (GSimpleAction *action,
@@ -552,7 +703,7 @@ quit_activated (GSimpleAction *action,
   PhApplication *self = user_data;
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
-  /* Closing saves the window size; sends in progress are cancelled. */
+  /* Closing saves the window size; transfers in progress are cancelled. */
   for (const GList *l = windows; l != NULL;)
     {
       GtkWindow *window = l->data;
@@ -561,14 +712,26 @@ quit_activated (GSimpleAction *action,
     }
 
   ph_send_queue_cancel_all (self->send_queue);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->transfers)); i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
-      if (!ph_transfer_is_finished (transfer))
-        ph_transfer_cancel (transfer);
-    }
+  ph_application_cancel_all (self);
 
   g_application_quit (G_APPLICATION (self));
+}
+
+static void
+launched_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PhApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (ph_launch_uri_finish (result, &error))
+    return;
+
+  g_message ("Could not open the file: %s", error->message);
+  message = g_strdup_printf (_("Couldn't open the file: %s"), error->message);
+  g_signal_emit (self, signals[LAUNCH_FAILED], 0, message);
 }
 
 static void
@@ -576,7 +739,25 @@ open_file_activated (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
-  ph_launch_uri (g_variant_get_string (parameter, NULL));
+  ph_launch_uri_async (g_variant_get_string (parameter, NULL), NULL,
+                       launched_cb, g_object_ref (user_data));
+}
+
+static void
+shown_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PhApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (ph_show_in_folder_finish (result, &error))
+    return;
+
+  g_message ("Could not show the folder: %s", error->message);
+  message = g_strdup_printf (_("Couldn't show the folder: %s"), error->message);
+  g_signal_emit (self, signals[LAUNCH_FAILED], 0, message);
 }
 
 static void
@@ -586,54 +767,99 @@ show_in_folder_activated (GSimpleAction *action,
 {
   PhApplication *self = user_data;
 
-  ph_show_in_folder (g_application_get_dbus_connection (G_APPLICATION (self)),
-                     g_variant_get_string (parameter, NULL));
+  ph_show_in_folder_async (g_application_get_dbus_connection (G_APPLICATION (self)),
+                           g_variant_get_string (parameter, NULL), NULL,
+                           shown_cb, g_object_ref (self));
 }
 
-static void
-accept_transfer_activated (GSimpleAction *action,
-                           GVariant      *parameter,
-                           gpointer       user_data)
+static PhBatch *
+batch_for (gpointer  user_data,
+           GVariant *parameter)
 {
-  PhTransfer *transfer = find_transfer (user_data, g_variant_get_string (parameter, NULL), NULL);
-
-  if (transfer != NULL && ph_transfer_get_state (transfer) == PH_TRANSFER_WAITING)
-    ph_transfer_accept (transfer);
+  return ph_application_find_batch (user_data, g_variant_get_string (parameter, NULL));
 }
 
 static void
-decline_transfer_activated (GSimpleAction *action,
+show_batch_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  PhApplication *self = user_data;
+  PhWindow *window = get_window (self);
+  PhBatch *batch = batch_for (self, parameter);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (batch != NULL)
+    ph_window_show_batch (window, batch);
+}
+
+static void
+accept_batch_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL)
+    ph_batch_accept (batch);
+}
+
+static void
+accept_all_batch_activated (GSimpleAction *action,
                             GVariant      *parameter,
                             gpointer       user_data)
 {
-  PhTransfer *transfer = find_transfer (user_data, g_variant_get_string (parameter, NULL), NULL);
+  PhBatch *batch = batch_for (user_data, parameter);
 
-  if (transfer != NULL && ph_transfer_get_state (transfer) == PH_TRANSFER_WAITING)
-    ph_transfer_decline (transfer);
+  if (batch != NULL && ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE)
+    ph_application_accept_all (user_data, batch);
 }
 
 static void
-retry_transfer_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
+decline_batch_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
 {
-  PhTransfer *transfer = find_transfer (user_data, g_variant_get_string (parameter, NULL), NULL);
+  PhBatch *batch = batch_for (user_data, parameter);
 
-  if (transfer != NULL)
-    retry_transfer (user_data, transfer);
+  if (batch != NULL)
+    ph_batch_decline (batch);
 }
 
 static void
-cancel_transfer_activated (GSimpleAction *action,
-                           GVariant      *parameter,
-                           gpointer       user_data)
+retry_batch_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
 {
-  PhTransfer *transfer = find_transfer (user_data, g_variant_get_string (parameter, NULL), NULL);
+  PhBatch *batch = batch_for (user_data, parameter);
 
-  if (transfer != NULL && !ph_transfer_is_finished (transfer))
-    ph_transfer_cancel (transfer);
+  if (batch != NULL)
+    ph_application_retry_batch (user_data, batch);
 }
 
+static void
+cancel_batch_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL)
+    ph_batch_cancel (batch);
+}
+
+static void
+remove_batch_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL)
+    ph_application_remove_batch (user_data, batch);
+}
+
+/* Notification buttons and rows use these, with a batch's id. */
 static const GActionEntry app_actions[] = {
   { "receive-mode", NULL, NULL, "false", receive_mode_change_state },
   { "preferences", preferences_activated },
@@ -641,24 +867,16 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "open-file", open_file_activated, "s" },
   { "show-in-folder", show_in_folder_activated, "s" },
-  { "accept-transfer", accept_transfer_activated, "s" },
-  { "decline-transfer", decline_transfer_activated, "s" },
-  { "retry-transfer", retry_transfer_activated, "s" },
-  { "cancel-transfer", cancel_transfer_activated, "s" },
+  { "show-batch", show_batch_activated, "s" },
+  { "accept-batch", accept_batch_activated, "s" },
+  { "accept-all-batch", accept_all_batch_activated, "s" },
+  { "decline-batch", decline_batch_activated, "s" },
+  { "retry-batch", retry_batch_activated, "s" },
+  { "cancel-batch", cancel_batch_activated, "s" },
+  { "remove-batch", remove_batch_activated, "s" },
 };
 
 /* GApplication */
-
-static PhWindow *
-get_window (PhApplication *self)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (ph_window_new (self));
-
-  return PH_WINDOW (window);
-}
 
 static void
 ph_application_activate (GApplication *application)
@@ -686,6 +904,7 @@ ph_application_startup (GApplication *application)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *choose_accels[] = { "<Control>o", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *back_accels[] = { "<Alt>Left", "Escape", NULL };
 
   G_APPLICATION_CLASS (ph_application_parent_class)->startup (application);
 
@@ -695,6 +914,7 @@ ph_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.choose-files", choose_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.back", back_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }
 
@@ -718,6 +938,8 @@ ph_application_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->send_queue, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->batches != NULL)
+    g_signal_handlers_disconnect_by_data (self->batches, self);
 
   G_OBJECT_CLASS (ph_application_parent_class)->dispose (object);
 }
@@ -728,8 +950,10 @@ ph_application_finalize (GObject *object)
   PhApplication *self = PH_APPLICATION (object);
 
   g_clear_object (&self->settings);
-  g_clear_object (&self->transfers);
+  g_clear_object (&self->batches);
+  g_clear_object (&self->requests);
   g_clear_object (&self->send_queue);
+  g_clear_object (&self->notifier);
 
   G_OBJECT_CLASS (ph_application_parent_class)->finalize (object);
 }
@@ -752,6 +976,10 @@ ph_application_get_property (GObject    *object,
       g_value_set_boolean (value, self->can_clear);
       break;
 
+    case PROP_CAN_CANCEL:
+      g_value_set_boolean (value, self->can_cancel);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -762,6 +990,7 @@ ph_application_class_init (PhApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = ph_application_dispose;
   object_class->finalize = ph_application_finalize;
@@ -773,12 +1002,13 @@ ph_application_class_init (PhApplicationClass *klass)
   app_class->shutdown = ph_application_shutdown;
 
   properties[PROP_RECEIVING] =
-    g_param_spec_boolean ("receiving", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
+    g_param_spec_boolean ("receiving", NULL, NULL, FALSE, ro);
+  /* A batch is finished: Clear Finished has something to do. */
   properties[PROP_CAN_CLEAR] =
-    g_param_spec_boolean ("can-clear", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boolean ("can-clear", NULL, NULL, FALSE, ro);
+  /* A batch runs: Cancel All has something to do. */
+  properties[PROP_CAN_CANCEL] =
+    g_param_spec_boolean ("can-cancel", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -797,16 +1027,26 @@ ph_application_class_init (PhApplicationClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+
+  /* Open or Show in Folder did not work; the message says so. */
+  signals[LAUNCH_FAILED] =
+    g_signal_new ("launch-failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 ph_application_init (PhApplication *self)
 {
   self->settings = g_settings_new (APPLICATION_ID);
-  self->transfers = g_list_store_new (PH_TYPE_TRANSFER);
-  g_signal_connect (self->transfers, "items-changed", G_CALLBACK (transfers_changed_cb), self);
+  self->batches = g_list_store_new (PH_TYPE_BATCH);
+  self->requests = g_list_store_new (PH_TYPE_BATCH);
+  g_signal_connect (self->batches, "items-changed", G_CALLBACK (batches_changed_cb), self);
   self->send_queue = ph_send_queue_new (MAX_PARALLEL_SENDS);
   g_signal_connect (self->send_queue, "notify::busy", G_CALLBACK (send_queue_busy_cb), self);
+  self->notifier = ph_notifier_new (G_APPLICATION (self), self->settings);
 
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
 
@@ -832,10 +1072,21 @@ ph_application_get_settings (PhApplication *self)
   return self->settings;
 }
 
+/* Returns: (transfer none): the batches, newest first. */
 GListModel *
-ph_application_get_transfers (PhApplication *self)
+ph_application_get_batches (PhApplication *self)
 {
   g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
 
-  return G_LIST_MODEL (self->transfers);
+  return G_LIST_MODEL (self->batches);
+}
+
+/* Returns: (transfer none): the incoming batches waiting for an
+ * answer, oldest first. */
+GListModel *
+ph_application_get_requests (PhApplication *self)
+{
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
+
+  return G_LIST_MODEL (self->requests);
 }

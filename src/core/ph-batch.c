@@ -63,6 +63,7 @@ struct _PhBatch
   gint64               data_start;      /* monotonic, µs; 0 until data moves */
   gint64               finish_time;     /* monotonic, µs; when it last finished */
   char                *error_message;
+  GFile               *first_file;      /* the first file saved */
 
   GPtrArray           *entries;         /* Entry*, owned, in order */
   GPtrArray           *active;          /* Entry*, those that may move bytes */
@@ -113,6 +114,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static gboolean
 state_is_final (PhTransferState state)
@@ -236,6 +244,7 @@ update_estimates (PhBatch *self,
       {                                                                      \
         self->published.field = (value);                                     \
         g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);        \
+        changed = TRUE;                                                      \
       }                                                                      \
   } G_STMT_END
 
@@ -244,6 +253,7 @@ flush (PhBatch *self)
 {
   gint64 bytes = live_bytes (self);
   g_autofree char *title = ph_batch_dup_title (self);
+  gboolean changed = FALSE;
 
   self->last_flush = g_get_monotonic_time ();
   update_estimates (self, bytes);
@@ -264,8 +274,12 @@ flush (PhBatch *self)
       g_free (self->published.title);
       self->published.title = g_steal_pointer (&title);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+      changed = TRUE;
     }
   g_object_thaw_notify (G_OBJECT (self));
+
+  if (changed)
+    g_signal_emit (self, signals[CHANGED], 0);
 }
 
 #undef PUBLISH
@@ -335,7 +349,11 @@ entry_count (Entry           *entry,
 
       self->last_activity = g_get_monotonic_time ();
       if (state == PH_TRANSFER_DONE)
-        self->finished_bytes += ph_transfer_get_bytes_done (transfer);
+        {
+          self->finished_bytes += ph_transfer_get_bytes_done (transfer);
+          if (self->first_file == NULL && ph_transfer_get_file (transfer) != NULL)
+            self->first_file = g_object_ref (ph_transfer_get_file (transfer));
+        }
       else if (error != NULL && g_error_matches (error, PH_ERROR, PH_ERROR_DECLINED))
         {
           entry->declined = TRUE;
@@ -494,6 +512,7 @@ ph_batch_finalize (GObject *object)
   g_clear_pointer (&self->peer, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->error_message, g_free);
+  g_clear_object (&self->first_file);
   g_clear_pointer (&self->published.title, g_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -639,6 +658,15 @@ ph_batch_class_init (PhBatchClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* After the properties that changed were notified, once for all of
+   * them: what a row redraws on. */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -875,6 +903,16 @@ ph_batch_get_error_message (PhBatch *self)
   g_return_val_if_fail (PH_IS_BATCH (self), NULL);
 
   return self->error_message;
+}
+
+/* Returns: (nullable) (transfer none): the first file the batch saved
+ * (incoming), for Show in Folder and Open. */
+GFile *
+ph_batch_get_first_file (PhBatch *self)
+{
+  g_return_val_if_fail (PH_IS_BATCH (self), NULL);
+
+  return self->first_file;
 }
 
 /* Whether folders were sent as their files side by side (the receiver

@@ -14,8 +14,8 @@ G_BEGIN_DECLS
  * The list itself changes at once (items-changed); the aggregate
  * properties ("n-done", "bytes-done", "state", ...) are published by one
  * timer per batch, at most four times a second however many transfers
- * run, and each only when its value changed. The getters always return
- * the current value.
+ * run, and each only when its value changed; then "changed" says it
+ * once for all of them. The getters always return the current value.
  *
  * "state" sums up the transfers: WAITING while one waits for an answer,
  * else SENDING/RECEIVING while data moves, CONNECTING, QUEUED; once all
@@ -46,6 +46,7 @@ gboolean             ph_batch_is_finished      (PhBatch     *self);
 gint64               ph_batch_get_start_time   (PhBatch     *self);
 gint64               ph_batch_get_last_activity (PhBatch    *self);
 const char          *ph_batch_get_error_message (PhBatch    *self);
+GFile               *ph_batch_get_first_file   (PhBatch     *self);
 gboolean             ph_batch_get_flattened    (PhBatch     *self);
 void                 ph_batch_set_flattened    (PhBatch     *self,
                                                 gboolean     flattened);
