@@ -205,6 +205,39 @@ test_secondary_windows (void)
   gui_app_free (app);
 }
 
+/* Receiving limited to one interface, and back to all of them. */
+static void
+test_interface_preference (void)
+{
+  PhApplication *app = gui_app_new ();
+  GSettings *settings = ph_application_get_settings (app);
+  PhPreferences *preferences;
+  AdwComboRow *row;
+  GListModel *model;
+  guint n;
+
+  /* Set, but not an interface that can be listed: kept, shown as such. */
+  g_settings_set_string (settings, "receive-interface", "lo");
+  preferences = g_object_ref_sink (ph_preferences_new (settings));
+  row = ph_preferences_get_interface_row (preferences);
+  model = adw_combo_row_get_model (row);
+  n = g_list_model_get_n_items (model);
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, n - 1);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), n - 1), ==, "lo (not connected)");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), ==, "All Networks");
+
+  adw_combo_row_set_selected (row, 0);
+  {
+    g_autofree char *value = g_settings_get_string (settings, "receive-interface");
+    g_assert_cmpstr (value, ==, "");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_object_unref (preferences);
+  gui_app_free (app);
+}
+
 static void
 test_drop_highlight (void)
 {
@@ -452,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/gui/window/remembers-size", test_remembers_size);
   g_test_add_func ("/posthouse/gui/window/refused-flood", test_refused_flood);
   g_test_add_func ("/posthouse/gui/window/narrow", test_narrow);
+  g_test_add_func ("/posthouse/gui/window/interface-preference", test_interface_preference);
   g_test_add_func ("/posthouse/gui/window/tab-stops", test_tab_stops);
 
   return g_test_run ();
