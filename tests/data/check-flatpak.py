@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Flatpak manifest parses and asks for exactly the intended permissions."""
+"""The Flatpak manifest parses, asks for exactly the intended permissions,
+builds without the tests and copies no build or state folder."""
 import glob
 import json
 import os
