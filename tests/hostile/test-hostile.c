@@ -439,8 +439,8 @@ test_stop_pending (Fixture       *f,
 }
 
 /* Transfers racing for the last free space of a tmpfs: claims count
- * against each other without a byte written (fallocate would zero the
- * pages). Nothing is written here, only claimed. */
+ * against each other without a byte written, and what one holds on
+ * the disk is its look-ahead, never its announced size. */
 static void
 test_space_tmpfs (void)
 {
@@ -449,6 +449,8 @@ test_space_tmpfs (void)
   g_autofree char *dir = g_strdup ("/dev/shm/posthouse-space-XXXXXX");
   g_autofree char *first_path = NULL;
   g_autofree char *second_path = NULL;
+  g_autoptr(GError) error = NULL;
+  PhSpaceClaim *claim_first, *claim_second;
   struct statfs fs;
   gint64 available;
   int first, second;
@@ -470,16 +472,23 @@ test_space_tmpfs (void)
 
   g_assert_cmpint (fstatfs (first, &fs), ==, 0);
   available = (gint64) fs.f_bavail * fs.f_bsize;
-  g_assert_false (ph_space_reserve (space, first, available + margin));
-  g_assert_true (ph_space_reserve (space, first, available - margin));
-  g_assert_false (ph_space_reserve (space, second, 2 * margin));
-  /* Nothing was taken from the disk itself. */
+  g_assert_null (ph_space_claim (space, first, available + margin));
+  claim_first = ph_space_claim (space, first, available - margin);
+  g_assert_nonnull (claim_first);
+  g_assert_null (ph_space_claim (space, second, 2 * margin));
+  /* Nothing was taken from the disk itself by claiming... */
   g_assert_cmpint (fstatfs (first, &fs), ==, 0);
   g_assert_cmpint ((gint64) fs.f_bavail * fs.f_bsize, >, available - margin);
+  /* ...and the data phase holds only its look-ahead. */
+  g_assert_true (ph_space_claim_advance (claim_first, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (fstatfs (first, &fs), ==, 0);
+  g_assert_cmpint ((gint64) fs.f_bavail * fs.f_bsize, >=, available - PH_SPACE_LOOKAHEAD - margin / 8);
 
-  ph_space_release (space, first);
-  g_assert_true (ph_space_reserve (space, second, 2 * margin));
-  ph_space_release (space, second);
+  ph_space_release (space, claim_first);
+  claim_second = ph_space_claim (space, second, 2 * margin);
+  g_assert_nonnull (claim_second);
+  ph_space_release (space, claim_second);
 
   close (first);
   close (second);
