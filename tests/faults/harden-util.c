@@ -371,6 +371,37 @@ hu_receiver_wait_finished (HuReceiver *self,
   return TRUE;
 }
 
+typedef struct
+{
+  HuReceiver *self;
+  gsize       bytes;
+} ReceivingWait;
+
+static gboolean
+receiving_cb (gpointer data)
+{
+  ReceivingWait *wait = data;
+  PhTransfer *newest;
+
+  if (wait->self->transfers->len == 0)
+    return FALSE;
+  newest = wait->self->transfers->pdata[wait->self->transfers->len - 1];
+  return ph_transfer_get_state (newest) == PH_TRANSFER_RECEIVING &&
+         (gsize) ph_transfer_get_bytes_done (newest) >= wait->bytes;
+}
+
+/* Waits until the newest transfer is in its data phase with @bytes
+ * written: its part file may have no name to look for. */
+gboolean
+hu_receiver_wait_receiving (HuReceiver *self,
+                            gsize       bytes,
+                            guint       timeout_ms)
+{
+  ReceivingWait wait = { self, bytes };
+
+  return hu_wait_until (receiving_cb, &wait, timeout_ms);
+}
+
 /* Raw peer */
 
 struct _HuPeer
@@ -388,6 +419,7 @@ struct _HuPeer
   gboolean resumed;
   gboolean done;
   gboolean saw_close;
+  HuReceipt receipt;
   gsize    sent;
   GError  *write_error;
 };
@@ -478,7 +510,13 @@ peer_thread (gpointer data)
       while (n > 0);
       if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         self->saw_close = TRUE;
+      if (n == 0)
+        self->receipt = HU_RECEIPT_EOF;
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        self->receipt = HU_RECEIPT_RESET;
     }
+  else if (!ok)
+    self->receipt = HU_RECEIPT_RESET;
   g_socket_close (socket, NULL);
 
   g_mutex_lock (&self->lock);
@@ -552,6 +590,19 @@ hu_peer_get_sent (HuPeer *self)
   g_mutex_unlock (&self->lock);
 
   return sent;
+}
+
+HuReceipt
+hu_peer_join_receipt (HuPeer *self)
+{
+  HuReceipt receipt;
+
+  hu_peer_resume (self);
+  hu_wait_until ((HuCondition) hu_peer_is_done, self, 120000);
+  receipt = self->receipt;
+  hu_peer_join (self, NULL);
+
+  return receipt;
 }
 
 gboolean

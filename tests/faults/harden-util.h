@@ -61,6 +61,9 @@ char       *hu_receiver_describe (HuReceiver  *self);
 gboolean    hu_receiver_wait_finished (HuReceiver *self,
                                        guint       n,
                                        guint       timeout_ms);
+gboolean    hu_receiver_wait_receiving (HuReceiver *self,
+                                        gsize       bytes,
+                                        guint       timeout_ms);
 
 typedef enum
 {
@@ -87,6 +90,17 @@ gboolean  hu_peer_is_done      (HuPeer       *self);
 gboolean  hu_peer_join         (HuPeer       *self,
                                 GError      **write_error);
 gsize     hu_peer_get_sent     (HuPeer       *self);
+
+/* What a peer learnt from how the receiver ended the connection. */
+typedef enum
+{
+  HU_RECEIPT_NONE,   /* nothing within the peer's time limit */
+  HU_RECEIPT_EOF,    /* an orderly close: "saved" */
+  HU_RECEIPT_RESET,  /* a reset (or a broken pipe while writing): "not saved" */
+} HuReceipt;
+
+/* Joins like hu_peer_join(); for HU_END_AWAIT_CLOSE peers. */
+HuReceipt hu_peer_join_receipt (HuPeer       *self);
 
 GBytes   *hu_header            (const char   *name,
                                 gint64        size);

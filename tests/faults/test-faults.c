@@ -106,12 +106,6 @@ mount_small_disk (Fixture       *fx,
 }
 
 static gboolean
-has_hidden_cb (gpointer data)
-{
-  return hu_count_hidden (data) > 0;
-}
-
-static gboolean
 peer_paused_cb (gpointer data)
 {
   return hu_peer_is_paused (data);
@@ -143,17 +137,17 @@ assert_failed_clearly (PhTransfer *transfer)
   g_test_message ("error: %s", ph_transfer_get_error_message (transfer));
 }
 
-/* Starts a transfer of @total announced bytes, sends @sent of them and
- * waits until the receiver has its temporary file. */
-/* Waits for the receiver's temporary file; says what it did if none. */
+/* Waits until the newest transfer has written @bytes to its part file
+ * (which may have no name); says what it did if not. */
 static void
-wait_for_part (Fixture *fx)
+wait_for_part (Fixture *fx,
+               gsize    bytes)
 {
-  if (!hu_wait_until (has_hidden_cb, fx->dir, 20000))
+  if (!hu_receiver_wait_receiving (fx->rx, bytes, 20000))
     {
       g_autofree char *state = hu_receiver_describe (fx->rx);
 
-      g_error ("no temporary file appeared; receiver: %s", state);
+      g_error ("no transfer received %" G_GSIZE_FORMAT " bytes; receiver: %s", bytes, state);
     }
 }
 
@@ -168,7 +162,7 @@ start_paused_peer (Fixture    *fx,
   HuPeer *peer = hu_peer_start (fx->rx->port, header, content, sent, end);
 
   g_assert_true (hu_wait_until (peer_paused_cb, peer, 20000));
-  wait_for_part (fx);
+  wait_for_part (fx, sent);
 
   return peer;
 }
@@ -205,7 +199,7 @@ test_sender_reset (Fixture       *fx,
   fx->rx = hu_receiver_new (fx->dir);
   peer = hu_peer_start (fx->rx->port, header, part, MIB, HU_END_RESET);
   g_assert_true (hu_wait_until (peer_paused_cb, peer, 20000));
-  wait_for_part (fx);
+  wait_for_part (fx, MIB);
 
   /* The peer disappears with a reset, a quarter of the way in. */
   hu_peer_join (peer, NULL);

@@ -530,6 +530,7 @@ test_stop (Fixture       *f,
 
   /* The transfer in flight goes on. */
   raw_write (connection, payload + 100000, 100000);
+  raw_end (connection);
   WAIT_UNTIL (ph_transfer_is_finished (in));
   g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
   g_assert_true (g_file_get_contents (saved, &contents, &len, NULL));
@@ -704,7 +705,10 @@ trickle_cb (gpointer user_data)
   guint8 chunk[1000] = { 0 };
 
   raw_write (t->connection, chunk, sizeof chunk);
-  return --t->left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  if (--t->left > 0)
+    return G_SOURCE_CONTINUE;
+  raw_end (t->connection);
+  return G_SOURCE_REMOVE;
 }
 
 /* Data that keeps arriving for about a second: progress must flow, but
