@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -196,6 +198,143 @@ hu_connect_raw (guint16  port,
     g_assert_no_error (error);
 
   return socket;
+}
+
+GSocket *
+hu_connect_from (const char *source,
+                 guint16     port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) from = g_inet_address_new_from_string (source);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (from, 0);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  GSocket *socket;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, local, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 60);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+
+  return socket;
+}
+
+gsize
+hu_mount_small_fs (const char *kind,
+                   const char *dir,
+                   const char *image_dir,
+                   guint       megabytes)
+{
+  struct statvfs st;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Needs root to mount a small file system");
+      return 0;
+    }
+
+  if (g_str_equal (kind, "tmpfs"))
+    {
+      g_autofree char *options = g_strdup_printf ("size=%um,mode=0700", megabytes);
+
+      if (mount ("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, options) != 0)
+        {
+          g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s): case not run",
+                                                  g_strerror (errno));
+          g_test_skip (msg);
+          return 0;
+        }
+    }
+  else
+    {
+      g_autofree char *image = g_build_filename (image_dir, "disk.img", NULL);
+      g_autofree char *mkfs = g_strdup_printf ("mkfs.ext4 -q -F %s %uM", image, megabytes);
+      g_autofree char *mnt = g_strdup_printf ("mount -o loop,nosuid,nodev %s %s", image, dir);
+      g_autofree char *lost = g_build_filename (dir, "lost+found", NULL);
+      int status = -1;
+
+      if (!g_spawn_command_line_sync (mkfs, NULL, NULL, &status, NULL) || status != 0 ||
+          !g_spawn_command_line_sync (mnt, NULL, NULL, &status, NULL) || status != 0)
+        {
+          g_test_skip ("Cannot make and loop-mount a small ext4 file system here "
+                       "(mkfs.ext4, loop devices): case not run");
+          return 0;
+        }
+      g_chmod (dir, 0700);
+      /* An empty folder, as any receive folder starts. */
+      g_rmdir (lost);
+    }
+
+  g_assert_cmpint (statvfs (dir, &st), ==, 0);
+  g_test_message ("%s: %" G_GUINT64_FORMAT " bytes free", kind, (guint64) st.f_bavail * st.f_frsize);
+
+  return st.f_bavail * st.f_frsize;
+}
+
+static void
+hu_send_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  HuSend *send = user_data;
+
+  send->ok = ph_sender_send_finish (PH_SENDER (source), result, &send->error);
+  send->done = TRUE;
+}
+
+HuSend *
+hu_send_start (const char *path,
+               guint16     port,
+               guint       connect_timeout,
+               guint       idle_timeout_ms)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", port);
+  HuSend *send = g_new0 (HuSend, 1);
+
+  send->transfer = ph_transfer_new_outgoing (file, destination);
+  ph_sender_set_connect_timeout (sender, connect_timeout);
+  ph_sender_set_idle_timeout (sender, idle_timeout_ms);
+  /* The task holds the sender until it is done. */
+  ph_sender_send_async (sender, send->transfer, NULL, hu_send_done_cb, send);
+
+  return send;
+}
+
+static gboolean
+hu_send_done (gpointer data)
+{
+  return ((HuSend *) data)->done;
+}
+
+/* Runs the main context until the send is over: FALSE after @timeout_ms. */
+gboolean
+hu_send_wait (HuSend *send,
+              guint   timeout_ms)
+{
+  return hu_wait_until (hu_send_done, send, timeout_ms);
+}
+
+void
+hu_send_free (HuSend *send)
+{
+  if (send == NULL)
+    return;
+
+  /* Never leave a callback pointing at freed memory. */
+  if (!send->done)
+    {
+      ph_transfer_cancel (send->transfer);
+      g_assert_true (hu_send_wait (send, 20000));
+    }
+  g_clear_error (&send->error);
+  g_object_unref (send->transfer);
+  g_free (send);
 }
 
 gpointer

@@ -386,6 +386,25 @@ test_receive_folder_removed (Fixture       *fx,
   g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
 }
 
+/* A prefix that leaves no room for names is a wrong command line, told
+ * before listening, never found out after a whole file arrived. */
+static void
+test_receive_prefix_too_long (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autofree char *prefix = g_strnfill (230, 'p');
+  const char *args[] = { "receive", "--port", "0", "--bind", "127.0.0.1",
+                         "--dir", fx->dir, "--prefix", prefix, NULL };
+  g_autofree char *err = NULL;
+  int status;
+
+  status = cli_finish (cli_start (fx->tmp, args), 20000, &err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_true (g_str_has_prefix (err, "posthouse-cli: The prefix"));
+  g_assert_nonnull (strstr (err, "at most 215"));
+  g_assert_null (strstr (err, "Listening"));
+}
+
 /* Sending side */
 
 static int
@@ -482,6 +501,7 @@ main (int    argc,
               "POSTHOUSE_NO_TMPFILE=1",
               fixture_set_up, test_receive_sigkill_then_cleanup, fixture_tear_down);
   ADD ("receive/folder-removed", test_receive_folder_removed);
+  ADD ("receive/prefix-too-long", test_receive_prefix_too_long);
   ADD ("send/closed-port", test_send_closed_port);
   ADD ("send/never-accepted", test_send_never_accepted);
   ADD ("send/receiver-dies", test_send_receiver_dies);

@@ -57,52 +57,11 @@ static gsize
 mount_small_disk (Fixture       *fx,
                   gconstpointer  data)
 {
-  const char *kind = data;
-  struct statvfs st;
+  gsize free_space = hu_mount_small_fs (data, fx->dir, fx->tmp, g_str_equal (data, "tmpfs") ? 4 : 8);
 
-  if (geteuid () != 0)
-    {
-      g_test_skip ("Needs root to mount a small file system as a full disk");
-      return 0;
-    }
-
-  if (g_str_equal (kind, "tmpfs"))
-    {
-      if (mount ("tmpfs", fx->dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0700") != 0)
-        {
-          g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s): full-disk case not run",
-                                                  g_strerror (errno));
-          g_test_skip (msg);
-          return 0;
-        }
-    }
-  else
-    {
-      g_autofree char *image = g_build_filename (fx->tmp, "disk.img", NULL);
-      g_autofree char *mkfs = g_strdup_printf ("mkfs.ext4 -q -F %s 8M", image);
-      g_autofree char *mnt = g_strdup_printf ("mount -o loop,nosuid,nodev %s %s", image, fx->dir);
-      int status = -1;
-
-      if (!g_spawn_command_line_sync (mkfs, NULL, NULL, &status, NULL) || status != 0 ||
-          !g_spawn_command_line_sync (mnt, NULL, NULL, &status, NULL) || status != 0)
-        {
-          g_test_skip ("Cannot make and loop-mount a small ext4 file system here "
-                       "(mkfs.ext4, loop devices): full-disk case not run");
-          return 0;
-        }
-      g_chmod (fx->dir, 0700);
-      /* An empty folder, as any receive folder starts. */
-      {
-        g_autofree char *lost = g_build_filename (fx->dir, "lost+found", NULL);
-        g_rmdir (lost);
-      }
-    }
-
-  fx->mount = g_strdup (fx->dir);
-  g_assert_cmpint (statvfs (fx->dir, &st), ==, 0);
-  g_test_message ("%s: %" G_GUINT64_FORMAT " bytes free", kind, (guint64) st.f_bavail * st.f_frsize);
-
-  return st.f_bavail * st.f_frsize;
+  if (free_space > 0)
+    fx->mount = g_strdup (fx->dir);
+  return free_space;
 }
 
 static gboolean
@@ -218,7 +177,6 @@ test_disk_full_refused_before_writing (Fixture       *fx,
   g_autoptr(GBytes) header = NULL;
   struct statvfs before, after;
   HuPeer *peer;
-  gboolean closed;
   gsize free_space;
 
   if ((free_space = mount_small_disk (fx, data)) == 0)
@@ -231,8 +189,8 @@ test_disk_full_refused_before_writing (Fixture       *fx,
   /* Only the header: the refusal must come before any data. */
   peer = hu_peer_start (fx->rx->port, header, NULL, G_MAXSIZE, HU_END_AWAIT_CLOSE);
   g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
-  closed = hu_peer_join (peer, NULL);
-  g_assert_true (closed);
+  /* A refusal is a reset: the sender must not read it as a receipt. */
+  g_assert_cmpint (hu_peer_join_receipt (peer), ==, HU_RECEIPT_RESET);
 
   if (fx->rx->transfers->len > 0)
     {
@@ -514,30 +472,6 @@ test_folder_read_only (Fixture       *fx,
 
 /* Sending side */
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} SendResult;
-
-static void
-send_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  SendResult *res = user_data;
-
-  res->ok = ph_sender_send_finish (PH_SENDER (source), result, &res->error);
-  res->done = TRUE;
-}
-
-static gboolean
-send_done (gpointer data)
-{
-  return ((SendResult *) data)->done;
-}
-
 /* Sends @path to 127.0.0.1:@port and expects a failure within
  * @limit_ms (a guard against hanging, not a speed requirement). */
 static GError *
@@ -547,23 +481,16 @@ send_expecting_failure (const char *path,
                         guint       idle_timeout_ms,
                         guint       limit_ms)
 {
-  g_autoptr(PhSender) sender = ph_sender_new ();
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", port);
-  g_autoptr(PhTransfer) transfer = ph_transfer_new_outgoing (file, destination);
-  SendResult res = { 0 };
+  g_autoptr(HuSend) send = hu_send_start (path, port, connect_timeout, idle_timeout_ms);
 
-  ph_sender_set_connect_timeout (sender, connect_timeout);
-  ph_sender_set_idle_timeout (sender, idle_timeout_ms);
-  ph_sender_send_async (sender, transfer, NULL, send_done_cb, &res);
-  g_assert_true (hu_wait_until (send_done, &res, limit_ms));
-  g_assert_false (res.ok);
-  g_assert_nonnull (res.error);
-  g_test_message ("error: %s", res.error->message);
-  g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_FAILED);
-  g_assert_cmpstr (ph_transfer_get_error_message (transfer), !=, NULL);
+  g_assert_true (hu_send_wait (send, limit_ms));
+  g_assert_false (send->ok);
+  g_assert_nonnull (send->error);
+  g_test_message ("error: %s", send->error->message);
+  g_assert_cmpint (ph_transfer_get_state (send->transfer), ==, PH_TRANSFER_FAILED);
+  g_assert_cmpstr (ph_transfer_get_error_message (send->transfer), !=, NULL);
 
-  return res.error;
+  return g_steal_pointer (&send->error);
 }
 
 static void
