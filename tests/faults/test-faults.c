@@ -2,9 +2,11 @@
 /* What happens to the engine when the world misbehaves: peers that
  * vanish, a disk that fills up, a folder that disappears or turns
  * read-only, receivers that never answer or die mid-way. */
+#define _GNU_SOURCE /* fallocate */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -54,14 +56,22 @@ fixture_tear_down (Fixture       *fx,
  * receive folder; returns its free bytes, or 0 (test skipped) when that
  * is not possible here. */
 static gsize
-mount_small_disk (Fixture       *fx,
-                  gconstpointer  data)
+mount_disk (Fixture       *fx,
+            gconstpointer  data,
+            guint          megabytes)
 {
-  gsize free_space = hu_mount_small_fs (data, fx->dir, fx->tmp, g_str_equal (data, "tmpfs") ? 4 : 8);
+  gsize free_space = hu_mount_small_fs (data, fx->dir, fx->tmp, megabytes);
 
   if (free_space > 0)
     fx->mount = g_strdup (fx->dir);
   return free_space;
+}
+
+static gsize
+mount_small_disk (Fixture       *fx,
+                  gconstpointer  data)
+{
+  return mount_disk (fx, data, g_str_equal (data, "tmpfs") ? 4 : 8);
 }
 
 static gboolean
@@ -347,6 +357,72 @@ test_disk_full_while_queued (Fixture       *fx,
   assert_serves_small_file (fx, "small.bin");
 }
 
+static gint64
+disk_free (const char *dir)
+{
+  struct statvfs st;
+
+  g_assert_cmpint (statvfs (dir, &st), ==, 0);
+  return (gint64) st.f_bavail * st.f_frsize;
+}
+
+/* A header that announces nearly all the free space, then a trickle:
+ * the receiver holds the look-ahead at most (32 MiB), and any other
+ * program can still use the rest of the disk all along. */
+static void
+test_disk_lookahead (Fixture       *fx,
+                     gconstpointer  data)
+{
+  const gint64 lookahead = 32 * MIB;
+  const gint64 slack = 4 * MIB;   /* file system metadata */
+  g_autoptr(GBytes) header = NULL;
+  g_autoptr(GSocket) peer = NULL;
+  g_autofree char *other = NULL;
+  gint64 free_before, held = 0, sent = 0;
+  char chunk[4096] = { 0 };
+  gsize free_space;
+  int fd;
+
+  if ((free_space = mount_disk (fx, data, 256)) == 0)
+    return;
+
+  fx->rx = hu_receiver_new (fx->dir);
+  free_before = disk_free (fx->dir);
+  header = hu_header ("almost-everything.bin", free_before - 8 * MIB);
+  peer = hu_connect_from ("127.0.0.1", fx->rx->port);
+  g_assert_cmpint (g_socket_send (peer, g_bytes_get_data (header, NULL), PH_WIRE_HEADER_SIZE, NULL, NULL),
+                   ==, PH_WIRE_HEADER_SIZE);
+
+  /* 4 KiB every 50 ms, for three seconds. */
+  for (guint i = 0; i < 60; i++)
+    {
+      g_assert_cmpint (g_socket_send (peer, chunk, sizeof chunk, NULL, NULL), ==, sizeof chunk);
+      sent += sizeof chunk;
+      hu_sleep_ms (50);
+      held = MAX (held, free_before - disk_free (fx->dir) - sent);
+    }
+  g_assert_true (hu_receiver_wait_receiving (fx->rx, sent, 20000));
+  held = MAX (held, free_before - disk_free (fx->dir) - sent);
+  g_test_message ("%s: announced %" G_GINT64_FORMAT " MiB, trickled %" G_GINT64_FORMAT
+                  " KiB, held at most %.1f MiB beyond the data",
+                  (const char *) data, (free_before - 8 * MIB) / MIB, sent / 1024, held / (double) MIB);
+  g_assert_cmpint (held, <=, lookahead + slack);
+
+  /* Someone else takes all but the look-ahead, while it trickles. */
+  other = g_build_filename (fx->dir, "someone-else.bin", NULL);
+  fd = open (other, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fallocate (fd, 0, 0, free_before - lookahead - slack - sent), ==, 0);
+  close (fd);
+  g_assert_cmpint (g_unlink (other), ==, 0);
+
+  /* The peer gives up: everything comes back. */
+  g_clear_object (&peer);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
+  g_assert_cmpint (free_before - disk_free (fx->dir), <=, slack);
+  assert_dir_empty (fx->dir);
+}
+
 static void
 test_folder_removed (Fixture       *fx,
                      gconstpointer  data)
@@ -604,12 +680,16 @@ main (int    argc,
       g_autofree char *race = g_strdup_printf ("/posthouse/faults/receive/disk-full/%s/race", disk_kinds[i]);
       g_autofree char *queued = g_strdup_printf ("/posthouse/faults/receive/disk-full/%s/while-queued",
                                                  disk_kinds[i]);
+      g_autofree char *lookahead = g_strdup_printf ("/posthouse/faults/receive/disk-lookahead/%s",
+                                                    disk_kinds[i]);
 
       g_test_add (refused, Fixture, disk_kinds[i], fixture_set_up,
                   test_disk_full_refused_before_writing, fixture_tear_down);
       g_test_add (race, Fixture, disk_kinds[i], fixture_set_up, test_disk_full_race, fixture_tear_down);
       g_test_add (queued, Fixture, disk_kinds[i], fixture_set_up,
                   test_disk_full_while_queued, fixture_tear_down);
+      g_test_add (lookahead, Fixture, disk_kinds[i], fixture_set_up,
+                  test_disk_lookahead, fixture_tear_down);
     }
   ADD ("receive/folder-removed", test_folder_removed);
   ADD ("receive/folder-read-only", test_folder_read_only);
