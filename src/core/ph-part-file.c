@@ -106,8 +106,12 @@ create_named (PhPartFile  *self,
           continue;
         }
 
-      part_name = g_path_get_basename (staging);
-      strcpy (part_name + strlen (part_name) - strlen (PH_PART_STAGING_SUFFIX), PH_PART_SUFFIX);
+      {
+        g_autofree char *base = g_path_get_basename (staging);
+
+        base[strlen (base) - strlen (PH_PART_STAGING_SUFFIX)] = '\0';
+        part_name = g_strconcat (base, PH_PART_SUFFIX, NULL);
+      }
       staging_file = g_file_new_for_path (staging);
       part = ph_naming_commit (staging_file, directory, part_name, &local_error);
       if (part != NULL)
