@@ -330,8 +330,9 @@ test_stalled_go_first (Fixture       *fx,
   g_assert_true (hu_send_wait (send, 30000));
   g_assert_true (send->ok);
   g_test_message ("newcomer done after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - start) / 1000);
-  /* A sixth of the window, not all of it (plus a loaded machine). */
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  /* A sixth of the window, not all of it (plus a loaded machine, and
+   * more under valgrind). */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, (g_getenv ("PH_VALGRIND") ? 20 : 5) * G_USEC_PER_SEC);
 
   g_assert_cmpuint (count_stalled (fx), ==, 1);
   g_assert_error (ph_transfer_get_error (from_host (fx, 3)), PH_ERROR, PH_ERROR_STALLED);
