@@ -437,7 +437,7 @@ ph_incoming_name_budget (GFile       *directory,
                  /* Translators: the prefix, a folder, then two byte counts */
                  _("The prefix “%s” is too long for “%s”: names there are limited to %u bytes, "
                    "so a prefix may have at most %u"),
-                 prefix, display, (guint) name_max, longest);
+                 prefix ? prefix : "", display, (guint) name_max, longest);
   }
   return FALSE;
 }

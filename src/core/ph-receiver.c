@@ -653,8 +653,8 @@ ph_receiver_start (PhReceiver  *self,
   return TRUE;
 }
 
-/* Stops listening and quietly closes connections that sent no header
- * yet; announced transfers go on. */
+/* Stops listening and resets the connections that sent no header yet
+ * (quietly: nothing is reported); announced transfers go on. */
 void
 ph_receiver_stop (PhReceiver *self)
 {
