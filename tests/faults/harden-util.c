@@ -179,9 +179,11 @@ hu_listen_on_loopback (int      backlog,
   return socket;
 }
 
-GSocket *
-hu_connect_raw (guint16  port,
-                gboolean blocking)
+/* A TCP connection to 127.0.0.1:@port, from @source (NULL: any). */
+static GSocket *
+connect_to_loopback (const char *source,
+                     guint16     port,
+                     gboolean    blocking)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -191,6 +193,14 @@ hu_connect_raw (guint16  port,
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
+  if (source != NULL)
+    {
+      g_autoptr(GInetAddress) from = g_inet_address_new_from_string (source);
+      g_autoptr(GSocketAddress) local = g_inet_socket_address_new (from, 0);
+
+      g_socket_bind (socket, local, FALSE, &error);
+      g_assert_no_error (error);
+    }
   g_socket_set_blocking (socket, blocking);
   if (!g_socket_connect (socket, address, NULL, &error) && !blocking)
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
@@ -201,25 +211,19 @@ hu_connect_raw (guint16  port,
 }
 
 GSocket *
+hu_connect_raw (guint16  port,
+                gboolean blocking)
+{
+  return connect_to_loopback (NULL, port, blocking);
+}
+
+GSocket *
 hu_connect_from (const char *source,
                  guint16     port)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) from = g_inet_address_new_from_string (source);
-  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (from, 0);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  GSocket *socket;
+  GSocket *socket = connect_to_loopback (source, port, TRUE);
 
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (socket, local, FALSE, &error);
-  g_assert_no_error (error);
   g_socket_set_timeout (socket, 60);
-  g_socket_connect (socket, address, NULL, &error);
-  g_assert_no_error (error);
-
   return socket;
 }
 
