@@ -14,7 +14,10 @@ clear_finished_activated (GSimpleAction *action,
                           GVariant      *parameter,
                           gpointer       user_data)
 {
-  ph_application_clear_finished (ph_window_get_app (user_data));
+  PhApplication *app = ph_window_get_app (user_data);
+
+  if (app != NULL)
+    ph_application_clear_finished (app);
 }
 
 static void
@@ -22,7 +25,10 @@ cancel_all_activated (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
-  ph_application_cancel_all (ph_window_get_app (user_data));
+  PhApplication *app = ph_window_get_app (user_data);
+
+  if (app != NULL)
+    ph_application_cancel_all (app);
 }
 
 static void

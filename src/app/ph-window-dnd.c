@@ -54,6 +54,10 @@ send_to (PhWindow    *self,
          guint        n_files,
          const char  *destination)
 {
+  /* A file chooser answered after the window was closed. */
+  if (ph_window_get_app (self) == NULL)
+    return;
+
   ph_application_send_files_async (ph_window_get_app (self), files, n_files, destination,
                                    self->cancellable, send_files_cb, g_object_ref (self));
 }

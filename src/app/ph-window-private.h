@@ -27,7 +27,10 @@ struct _PhWindow
   GtkListView          *batch_list;
   PhBatchView          *batch_view;
 
+  PhApplication        *app;            /* until disposed: a window closed
+                                         * leaves its application first */
   PhPanel              *panel;          /* the batch list's first item */
+  char                 *last_toast;     /* for tests */
   GtkDropTarget        *drop_target;
   GSettings            *settings;
   GCancellable         *cancellable;
@@ -62,6 +65,7 @@ const char    *ph_window_get_visible_page   (PhWindow   *self);
 GtkWindow     *ph_window_get_message_dialog (PhWindow   *self);
 gboolean       ph_window_get_drop_highlight_visible (PhWindow *self);
 AdwToast      *ph_window_get_refused_toast  (PhWindow   *self);
+const char    *ph_window_get_last_toast     (PhWindow   *self);
 AdwWindowTitle *ph_window_get_title_widget  (PhWindow   *self);
 GtkToggleButton *ph_window_get_receive_button (PhWindow *self);
 

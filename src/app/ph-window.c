@@ -18,10 +18,12 @@
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/* Returns: (nullable): the application, or NULL once the window is
+ * being disposed (a file chooser may keep a closed window alive). */
 PhApplication *
 ph_window_get_app (PhWindow *self)
 {
-  return PH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  return self->app;
 }
 
 void
@@ -30,6 +32,8 @@ ph_window_show_toast (PhWindow   *self,
 {
   AdwToast *toast = adw_toast_new (title);
 
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
   adw_toast_set_timeout (toast, 4);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -145,7 +149,10 @@ receive_failed_response_cb (AdwMessageDialog *dialog,
                             PhWindow         *self)
 {
   if (g_str_equal (response, "preferences"))
-    g_action_group_activate_action (G_ACTION_GROUP (ph_window_get_app (self)), "preferences", NULL);
+    {
+      if (ph_window_get_app (self) != NULL)
+        g_action_group_activate_action (G_ACTION_GROUP (ph_window_get_app (self)), "preferences", NULL);
+    }
   else if (g_str_equal (response, "folder"))
     ph_choose_receive_folder (GTK_WINDOW (self), self->settings);
 }
@@ -244,7 +251,7 @@ destination_confirmed_cb (PhPanel    *panel,
 static void
 receiving_changed_cb (PhWindow *self)
 {
-  gboolean receiving = ph_application_get_receiving (ph_window_get_app (self));
+  gboolean receiving = ph_application_get_receiving (self->app);
 
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->receive_button),
                                receiving ? _("Receiving: Other Computers Can Send Files Here")
@@ -276,13 +283,14 @@ ph_window_close_request (GtkWindow *window)
 static void
 ph_window_setup (PhWindow *self)
 {
-  PhApplication *app = ph_window_get_app (self);
+  PhApplication *app = PH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   GListModel *batches = ph_application_get_batches (app);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GListStore) head = g_list_store_new (PH_TYPE_PANEL);
   g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
   GtkNoSelection *selection;
 
+  self->app = g_object_ref (app);
   self->settings = g_object_ref (ph_application_get_settings (app));
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -328,6 +336,12 @@ ph_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   ph_window_actions_unbind (self);
+  if (self->app != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->app, self);
+      g_signal_handlers_disconnect_by_data (ph_application_get_batches (self->app), self);
+    }
+  g_clear_object (&self->app);
   g_clear_weak_pointer (&self->message_dialog);
   g_clear_weak_pointer (&self->refused_toast);
   if (self->batch_list != NULL)
@@ -344,6 +358,7 @@ ph_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (ph_window_parent_class)->finalize (object);
 }
@@ -457,6 +472,12 @@ AdwToast *
 ph_window_get_refused_toast (PhWindow *self)
 {
   return self->refused_toast;
+}
+
+const char *
+ph_window_get_last_toast (PhWindow *self)
+{
+  return self->last_toast;
 }
 
 AdwWindowTitle *

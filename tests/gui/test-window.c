@@ -238,6 +238,28 @@ test_interface_preference (void)
   gui_app_free (app);
 }
 
+static gboolean
+has_toast (gpointer data)
+{
+  return ph_window_get_last_toast (data) != NULL;
+}
+
+/* Show in Folder with nothing to show it: said in the window. */
+static void
+test_show_in_folder_fails (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+
+  /* No file manager on the test bus, and nothing opens this scheme. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-in-folder",
+                                  g_variant_new_string ("ph-no-such-scheme:///inbox/file.txt"));
+  gui_wait_until (has_toast, window, "a toast");
+  g_assert_true (g_str_has_prefix (ph_window_get_last_toast (window), "Couldn't show the folder"));
+
+  gui_app_free (app);
+}
+
 static void
 test_drop_highlight (void)
 {
@@ -512,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/gui/window/remembers-size", test_remembers_size);
   g_test_add_func ("/posthouse/gui/window/refused-flood", test_refused_flood);
   g_test_add_func ("/posthouse/gui/window/narrow", test_narrow);
+  g_test_add_func ("/posthouse/gui/window/show-in-folder-fails", test_show_in_folder_fails);
   g_test_add_func ("/posthouse/gui/window/interface-preference", test_interface_preference);
   g_test_add_func ("/posthouse/gui/window/tab-stops", test_tab_stops);
 

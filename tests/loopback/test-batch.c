@@ -420,11 +420,13 @@ test_inbox_ask_once (InboxFixture  *ib,
   waiting_send (ib, sender, "third.txt", &third);
   WAIT_UNTIL (ib->batches->len == 2 && ph_batch_get_n_waiting (batch_at (ib, 1)) == 1);
   ph_batch_decline (batch_at (ib, 1));
-  /* (The sender's verdict is the receiver rework's business.) */
+  /* Declined: the receiver resets, the sender says it failed. */
   WAIT_UNTIL (third->done);
+  g_assert_nonnull (third->error);
   ph_inbox_set_burst_gap (ib->inbox, 2000);
   waiting_send (ib, sender, "fourth.txt", &fourth);
   WAIT_UNTIL (fourth->done);
+  g_assert_nonnull (fourth->error);
   g_assert_cmpuint (ib->batches->len, ==, 2);
   WAIT_UNTIL (ph_batch_get_n_declined (batch_at (ib, 1)) == 2);
   g_assert_cmpint (ph_batch_get_state (batch_at (ib, 1)), ==, PH_TRANSFER_CANCELLED);
