@@ -11,35 +11,13 @@
 #include "posthouse-core.h"
 
 #include "ph-addresses.h"
-#include "ph-application.h"
-#include "ph-collect.h"
-#include "ph-launch.h"
+#include "ph-application-private.h"
 #include "ph-notifier.h"
-#include "ph-preferences.h"
 #include "ph-send-queue.h"
 #include "ph-window.h"
 
-/* A few sends at a time keep a long queue from starving every file. */
-#define MAX_PARALLEL_SENDS 2
-#define MAX_RECENT_DESTINATIONS 5
 #define RESTART_DELAY_MS 800
 
-struct _PhApplication
-{
-  AdwApplication  parent_instance;
-
-  GSettings      *settings;
-  GListStore     *batches;       /* PhBatch, newest first */
-  GListStore     *requests;      /* PhBatch waiting for an answer, oldest first */
-  PhSendQueue    *send_queue;
-  PhNotifier     *notifier;
-  PhReceiver     *receiver;      /* set while receive mode is on */
-  PhInbox        *inbox;         /* groups the receiver's transfers */
-  char           *bind_address;  /* the receiver's, NULL for every interface */
-  guint           restart_source;
-  gboolean        can_clear;
-  gboolean        can_cancel;
-};
 
 G_DEFINE_FINAL_TYPE (PhApplication, ph_application, ADW_TYPE_APPLICATION)
 
@@ -137,9 +115,10 @@ batch_state_cb (PhBatch       *batch,
   update_can (self);
 }
 
-static void
-track_batch (PhApplication *self,
-             PhBatch       *batch)
+/* Shows @batch: in the list, in notifications, in the requests. */
+void
+ph_application_track_batch (PhApplication *self,
+                            PhBatch       *batch)
 {
   g_signal_connect_object (batch, "notify::state", G_CALLBACK (batch_state_cb), self, 0);
   g_list_store_insert (self->batches, 0, batch);
@@ -156,188 +135,6 @@ batches_changed_cb (GListModel    *model,
                     PhApplication *self)
 {
   update_can (self);
-}
-
-/* Sending */
-
-static void
-send_queue_busy_cb (PhSendQueue   *queue,
-                    GParamSpec    *pspec,
-                    PhApplication *self)
-{
-  /* Keep running until the last byte is out, even with no window. */
-  if (ph_send_queue_get_busy (queue))
-    g_application_hold (G_APPLICATION (self));
-  else
-    g_application_release (G_APPLICATION (self));
-}
-
-/* The one place that hands outgoing transfers to the engine. Once the
- * engine sends a whole list itself, this becomes
- *   ph_sender_send_all_async (sender, transfers, 0,
- *                             ph_batch_get_cancellable (batch), ...);
- * (a batch is a GListModel of its transfers, and cancelling the batch
- * cancels the ones not finished). */
-static void
-send_transfers (PhApplication *self,
-                PhBatch       *batch,
-                GListModel    *transfers)
-{
-  guint n = g_list_model_get_n_items (transfers);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
-      ph_send_queue_push (self->send_queue, transfer);
-    }
-}
-
-static void
-remember_destination (PhApplication *self,
-                      const char    *destination)
-{
-  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-destinations");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) updated = NULL;
-  guint n = 1;
-
-  g_strv_builder_add (builder, destination);
-  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT_DESTINATIONS; i++)
-    {
-      if (g_strcmp0 (recent[i], destination) != 0)
-        {
-          g_strv_builder_add (builder, recent[i]);
-          n++;
-        }
-    }
-
-  updated = g_strv_builder_end (builder);
-  if (!g_strv_equal ((const char * const *) updated, (const char * const *) recent))
-    g_settings_set_strv (self->settings, "recent-destinations", (const char * const *) updated);
-}
-
-typedef struct
-{
-  char    *destination;
-  char    *title;        /* the folder's name when one folder was given */
-  PhBatch *batch;
-  guint    n_folders;
-} SendFilesData;
-
-static void
-send_files_data_free (SendFilesData *data)
-{
-  g_free (data->destination);
-  g_free (data->title);
-  g_clear_object (&data->batch);
-  g_free (data);
-}
-
-static void
-collect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  PhApplication *self = g_task_get_source_object (task);
-  SendFilesData *data = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GArray) sizes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  files = ph_collect_files_finish (result, &sizes, &data->n_folders, &error);
-  if (files == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (files->len > 0)
-    {
-      data->batch = ph_batch_new (PH_TRANSFER_SEND, data->destination,
-                                  data->n_folders > 0 ? data->title : NULL);
-      /* Sent as base names: a folder's structure does not arrive. */
-      ph_batch_set_flattened (data->batch, data->n_folders > 0);
-      for (guint i = 0; i < files->len; i++)
-        ph_batch_add_file (data->batch, g_ptr_array_index (files, i),
-                           g_array_index (sizes, gint64, i));
-
-      track_batch (self, data->batch);
-      send_transfers (self, data->batch, G_LIST_MODEL (data->batch));
-      remember_destination (self, data->destination);
-    }
-
-  g_task_return_pointer (task, data->batch ? g_object_ref (data->batch) : NULL, g_object_unref);
-}
-
-/* Sends @files to @destination as one batch, every regular file of a
- * folder too. */
-void
-ph_application_send_files_async (PhApplication        *self,
-                                 GFile               **files,
-                                 guint                 n_files,
-                                 const char           *destination,
-                                 GCancellable         *cancellable,
-                                 GAsyncReadyCallback   callback,
-                                 gpointer              user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  SendFilesData *data;
-
-  g_return_if_fail (PH_IS_APPLICATION (self));
-  g_return_if_fail (files != NULL || n_files == 0);
-  g_return_if_fail (destination != NULL);
-
-  data = g_new0 (SendFilesData, 1);
-  data->destination = g_strdup (destination);
-  if (n_files == 1)
-    data->title = g_file_get_basename (files[0]);
-  if (data->title != NULL && !g_utf8_validate (data->title, -1, NULL))
-    g_clear_pointer (&data->title, g_free);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ph_application_send_files_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) send_files_data_free);
-
-  ph_collect_files_async (files, n_files, cancellable, collect_cb, g_steal_pointer (&task));
-}
-
-/* Returns: (transfer full) (nullable): the batch, or NULL when there
- * was nothing to send (an empty folder). */
-PhBatch *
-ph_application_send_files_finish (PhApplication  *self,
-                                  GAsyncResult   *result,
-                                  guint          *n_folders,
-                                  GError        **error)
-{
-  SendFilesData *data;
-
-  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ph_application_send_files_async, NULL);
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (n_folders != NULL)
-    *n_folders = data->n_folders;
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-void
-ph_application_retry_batch (PhApplication *self,
-                            PhBatch       *batch)
-{
-  g_autoptr(GListModel) transfers = NULL;
-
-  g_return_if_fail (PH_IS_APPLICATION (self));
-  g_return_if_fail (PH_IS_BATCH (batch));
-
-  if (ph_batch_get_direction (batch) != PH_TRANSFER_SEND || !ph_batch_is_finished (batch))
-    return;
-
-  ph_notifier_withdraw (self->notifier, batch);
-  transfers = ph_batch_retry_failed (batch);
-  send_transfers (self, batch, transfers);
 }
 
 /* Freed memory goes back to the system too: thousands of transfers
@@ -411,6 +208,14 @@ ph_application_clear_finished (PhApplication *self)
   give_memory_back ();
 }
 
+/* Open or Show in Folder did not work: a window says so. */
+void
+ph_application_report_launch_failure (PhApplication *self,
+                                      const char    *message)
+{
+  g_signal_emit (self, signals[LAUNCH_FAILED], 0, message);
+}
+
 /* Receiving */
 
 GFile *
@@ -479,7 +284,7 @@ batch_added_cb (PhInbox       *inbox,
                 PhBatch       *batch,
                 PhApplication *self)
 {
-  track_batch (self, batch);
+  ph_application_track_batch (self, batch);
 }
 
 static void
@@ -584,9 +389,9 @@ stop_receiving (PhApplication *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVING]);
 }
 
-static void
-set_receive_mode (PhApplication *self,
-                  gboolean       on)
+void
+ph_application_set_receive_mode (PhApplication *self,
+                                 gboolean       on)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "receive-mode");
   g_autoptr(GError) error = NULL;
@@ -611,7 +416,7 @@ restart_receiving_cb (gpointer user_data)
 
   self->restart_source = 0;
   stop_receiving (self);
-  set_receive_mode (self, TRUE);
+  ph_application_set_receive_mode (self, TRUE);
 
   return G_SOURCE_REMOVE;
 }
@@ -638,252 +443,12 @@ settings_changed_cb (GSettings     *settings,
     }
 }
 
-/* Actions */
-
-static PhWindow *
-get_window (PhApplication *self)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (ph_window_new (self));
-
-  return PH_WINDOW (window);
-}
-
-static void
-receive_mode_change_state (GSimpleAction *action,
-                           GVariant      *value,
-                           gpointer       user_data)
-{
-  set_receive_mode (PH_APPLICATION (user_data), g_variant_get_boolean (value));
-}
-
-static void
-preferences_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  PhApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  PhPreferences *preferences = ph_preferences_new (self->settings);
-
-  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
-  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
-  gtk_window_present (GTK_WINDOW (preferences));
-}
-
-static void
-about_activated (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  PhApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  const char *developers[] = { _("The Posthouse developers"), NULL };
-
-  adw_show_about_window (window,
-                         "application-name", _("Posthouse"),
-                         "application-icon", APPLICATION_ID,
-                         "developer-name", _("The Posthouse developers"),
-                         "developers", developers,
-                         "version", PACKAGE_VERSION,
-                         "website", "https://github.com/posthouse/posthouse",
-                         "issue-url", "https://github.com/posthouse/posthouse/issues",
-                         "comments", _("Send files to another computer on your network"),
-                         "copyright", "© 2026 The Posthouse developers",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "translator-credits", _("translator-credits"),
-                         NULL);
-}
-
-static void
-quit_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  PhApplication *self = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
-
-  /* Closing saves the window size; transfers in progress are cancelled. */
-  for (const GList *l = windows; l != NULL;)
-    {
-      GtkWindow *window = l->data;
-      l = l->next;
-      gtk_window_close (window);
-    }
-
-  ph_send_queue_cancel_all (self->send_queue);
-  ph_application_cancel_all (self);
-
-  g_application_quit (G_APPLICATION (self));
-}
-
-static void
-launched_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(PhApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (ph_launch_uri_finish (result, &error))
-    return;
-
-  g_message ("Could not open the file: %s", error->message);
-  message = g_strdup_printf (_("Couldn't open the file: %s"), error->message);
-  g_signal_emit (self, signals[LAUNCH_FAILED], 0, message);
-}
-
-static void
-open_file_activated (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  ph_launch_uri_async (g_variant_get_string (parameter, NULL), NULL,
-                       launched_cb, g_object_ref (user_data));
-}
-
-static void
-shown_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(PhApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (ph_show_in_folder_finish (result, &error))
-    return;
-
-  g_message ("Could not show the folder: %s", error->message);
-  message = g_strdup_printf (_("Couldn't show the folder: %s"), error->message);
-  g_signal_emit (self, signals[LAUNCH_FAILED], 0, message);
-}
-
-static void
-show_in_folder_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
-{
-  PhApplication *self = user_data;
-
-  ph_show_in_folder_async (g_application_get_dbus_connection (G_APPLICATION (self)),
-                           g_variant_get_string (parameter, NULL), NULL,
-                           shown_cb, g_object_ref (self));
-}
-
-static PhBatch *
-batch_for (gpointer  user_data,
-           GVariant *parameter)
-{
-  return ph_application_find_batch (user_data, g_variant_get_string (parameter, NULL));
-}
-
-static void
-show_batch_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  PhApplication *self = user_data;
-  PhWindow *window = get_window (self);
-  PhBatch *batch = batch_for (self, parameter);
-
-  gtk_window_present (GTK_WINDOW (window));
-  if (batch != NULL)
-    ph_window_show_batch (window, batch);
-}
-
-static void
-accept_batch_activated (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  PhBatch *batch = batch_for (user_data, parameter);
-
-  if (batch != NULL)
-    ph_batch_accept (batch);
-}
-
-static void
-accept_all_batch_activated (GSimpleAction *action,
-                            GVariant      *parameter,
-                            gpointer       user_data)
-{
-  PhBatch *batch = batch_for (user_data, parameter);
-
-  if (batch != NULL && ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE)
-    ph_application_accept_all (user_data, batch);
-}
-
-static void
-decline_batch_activated (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
-{
-  PhBatch *batch = batch_for (user_data, parameter);
-
-  if (batch != NULL)
-    ph_batch_decline (batch);
-}
-
-static void
-retry_batch_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  PhBatch *batch = batch_for (user_data, parameter);
-
-  if (batch != NULL)
-    ph_application_retry_batch (user_data, batch);
-}
-
-static void
-cancel_batch_activated (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  PhBatch *batch = batch_for (user_data, parameter);
-
-  if (batch != NULL)
-    ph_batch_cancel (batch);
-}
-
-static void
-remove_batch_activated (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  PhBatch *batch = batch_for (user_data, parameter);
-
-  if (batch != NULL)
-    ph_application_remove_batch (user_data, batch);
-}
-
-/* Notification buttons and rows use these, with a batch's id. */
-static const GActionEntry app_actions[] = {
-  { "receive-mode", NULL, NULL, "false", receive_mode_change_state },
-  { "preferences", preferences_activated },
-  { "about", about_activated },
-  { "quit", quit_activated },
-  { "open-file", open_file_activated, "s" },
-  { "show-in-folder", show_in_folder_activated, "s" },
-  { "show-batch", show_batch_activated, "s" },
-  { "accept-batch", accept_batch_activated, "s" },
-  { "accept-all-batch", accept_all_batch_activated, "s" },
-  { "decline-batch", decline_batch_activated, "s" },
-  { "retry-batch", retry_batch_activated, "s" },
-  { "cancel-batch", cancel_batch_activated, "s" },
-  { "remove-batch", remove_batch_activated, "s" },
-};
-
 /* GApplication */
 
 static void
 ph_application_activate (GApplication *application)
 {
-  gtk_window_present (GTK_WINDOW (get_window (PH_APPLICATION (application))));
+  gtk_window_present (GTK_WINDOW (ph_application_get_window (PH_APPLICATION (application))));
 }
 
 static void
@@ -892,7 +457,7 @@ ph_application_open (GApplication  *application,
                      int            n_files,
                      const char    *hint)
 {
-  PhWindow *window = get_window (PH_APPLICATION (application));
+  PhWindow *window = ph_application_get_window (PH_APPLICATION (application));
 
   gtk_window_present (GTK_WINDOW (window));
   ph_window_send_files (window, files, n_files);
@@ -1046,14 +611,12 @@ ph_application_init (PhApplication *self)
   self->batches = g_list_store_new (PH_TYPE_BATCH);
   self->requests = g_list_store_new (PH_TYPE_BATCH);
   g_signal_connect (self->batches, "items-changed", G_CALLBACK (batches_changed_cb), self);
-  self->send_queue = ph_send_queue_new (MAX_PARALLEL_SENDS);
-  g_signal_connect (self->send_queue, "notify::busy", G_CALLBACK (send_queue_busy_cb), self);
+  ph_application_init_sending (self);
   self->notifier = ph_notifier_new (G_APPLICATION (self), self->settings);
 
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
-                                   G_N_ELEMENTS (app_actions), self);
+  ph_application_add_actions (self);
 }
 
 PhApplication *
