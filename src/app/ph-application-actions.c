@@ -96,6 +96,16 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+/* Said in the window (a toast) as well as in the log; takes @message. */
+static void
+report (PhApplication *self,
+        char          *message)
+{
+  g_message ("%s", message);
+  ph_application_report_launch_failure (self, message);
+  g_free (message);
+}
+
 static void
 launched_cb (GObject      *object,
              GAsyncResult *result,
@@ -103,14 +113,9 @@ launched_cb (GObject      *object,
 {
   g_autoptr(PhApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
 
-  if (ph_launch_uri_finish (result, &error))
-    return;
-
-  g_message ("Could not open the file: %s", error->message);
-  message = g_strdup_printf (_("Couldn't open the file: %s"), error->message);
-  ph_application_report_launch_failure (self, message);
+  if (!ph_launch_uri_finish (result, &error))
+    report (self, g_strdup_printf (_("Couldn't open the file: %s"), error->message));
 }
 
 static void
@@ -129,14 +134,9 @@ shown_cb (GObject      *object,
 {
   g_autoptr(PhApplication) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
 
-  if (ph_show_in_folder_finish (result, &error))
-    return;
-
-  g_message ("Could not show the folder: %s", error->message);
-  message = g_strdup_printf (_("Couldn't show the folder: %s"), error->message);
-  ph_application_report_launch_failure (self, message);
+  if (!ph_show_in_folder_finish (result, &error))
+    report (self, g_strdup_printf (_("Couldn't show the folder: %s"), error->message));
 }
 
 static void

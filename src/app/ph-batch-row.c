@@ -29,6 +29,7 @@ struct _PhBatchRow
   GtkButton      *folder_button;
   GtkButton      *cancel_button;
   GtkButton      *remove_button;
+  GtkImage       *arrow;
 };
 
 G_DEFINE_FINAL_TYPE (PhBatchRow, ph_batch_row, GTK_TYPE_WIDGET)
@@ -43,7 +44,8 @@ set_action (GtkButton  *button,
     gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
 }
 
-/* The list item is what gets the focus: it says what the row says. */
+/* In a list, the list item is what gets the focus: it says what the
+ * row says. */
 static void
 describe (PhBatchRow *self,
           const char *title,
@@ -55,7 +57,7 @@ describe (PhBatchRow *self,
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  if (item != NULL)
+  if (item != NULL && gtk_widget_get_focusable (item))
     gtk_accessible_update_property (GTK_ACCESSIBLE (item),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
@@ -154,6 +156,7 @@ ph_batch_row_class_init (PhBatchRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, folder_button);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, arrow);
 }
 
 static void
@@ -188,6 +191,16 @@ ph_batch_row_set_batch (PhBatchRow *self,
       g_signal_connect_swapped (batch, "changed", G_CALLBACK (batch_changed_cb), self);
       update (self);
     }
+}
+
+/* The arrow says the row opens; the opened batch's own row has none. */
+void
+ph_batch_row_set_show_arrow (PhBatchRow *self,
+                             gboolean    show_arrow)
+{
+  g_return_if_fail (PH_IS_BATCH_ROW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->arrow), show_arrow);
 }
 
 PhBatch *

@@ -15,5 +15,7 @@ PhBatchRow *ph_batch_row_new       (void);
 void        ph_batch_row_set_batch (PhBatchRow *self,
                                     PhBatch    *batch);
 PhBatch    *ph_batch_row_get_batch (PhBatchRow *self);
+void        ph_batch_row_set_show_arrow (PhBatchRow *self,
+                                         gboolean    show_arrow);
 
 G_END_DECLS

@@ -6,9 +6,9 @@
 
 #include "posthouse-core.h"
 
+#include "ph-batch-row-private.h"
 #include "ph-batch-view.h"
 #include "ph-file-row.h"
-#include "ph-format.h"
 
 struct _PhBatchView
 {
@@ -16,67 +16,11 @@ struct _PhBatchView
 
   PhBatch        *batch;
 
-  GtkLabel       *title_label;
-  GtkLabel       *peer_label;
-  GtkProgressBar *progress_bar;
-  GtkLabel       *status_label;
-  GtkLabel       *note_label;
-  GtkButton      *retry_button;
-  GtkButton      *folder_button;
-  GtkButton      *cancel_button;
-  GtkButton      *remove_button;
+  PhBatchRow     *summary;
   GtkListView    *file_list;
 };
 
 G_DEFINE_FINAL_TYPE (PhBatchView, ph_batch_view, GTK_TYPE_WIDGET)
-
-static void
-set_action (GtkButton  *button,
-            gboolean    visible,
-            const char *target)
-{
-  gtk_widget_set_visible (GTK_WIDGET (button), visible && target != NULL);
-  if (visible && target != NULL)
-    gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
-}
-
-static void
-update (PhBatchView *self)
-{
-  PhBatch *batch = self->batch;
-  PhTransferState state = ph_batch_get_state (batch);
-  gboolean incoming = ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE;
-  gboolean finished = ph_batch_is_finished (batch);
-  gboolean running = !finished && state != PH_TRANSFER_WAITING;
-  gint64 total = ph_batch_get_total_size (batch);
-  GFile *first = ph_batch_get_first_file (batch);
-  g_autofree char *title = ph_batch_dup_title (batch);
-  g_autofree char *peer = ph_format_batch_peer (batch);
-  g_autofree char *status = ph_format_batch_status (batch);
-  g_autofree char *uri = first != NULL ? g_file_get_uri (first) : NULL;
-  const char *id = ph_batch_get_id (batch);
-
-  gtk_label_set_label (self->title_label, title);
-  gtk_label_set_label (self->peer_label, peer);
-  gtk_label_set_label (self->status_label, status);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
-  if (running)
-    gtk_progress_bar_set_fraction (self->progress_bar,
-                                   total > 0 ? (double) ph_batch_get_bytes_done (batch) / total : 0.0);
-  gtk_widget_set_visible (GTK_WIDGET (self->note_label), ph_batch_get_flattened (batch));
-
-  set_action (self->cancel_button, !finished, id);
-  set_action (self->retry_button,
-              !incoming && finished && (state == PH_TRANSFER_FAILED || state == PH_TRANSFER_CANCELLED), id);
-  set_action (self->remove_button, finished, id);
-  set_action (self->folder_button, incoming, uri);
-}
-
-static void
-batch_changed_cb (PhBatchView *self)
-{
-  update (self);
-}
 
 static void
 setup_cb (GtkSignalListItemFactory *factory,
@@ -142,17 +86,11 @@ ph_batch_view_class_init (PhBatchViewClass *klass)
 
   object_class->dispose = ph_batch_view_dispose;
 
+  g_type_ensure (PH_TYPE_BATCH_ROW);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-batch-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, title_label);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, peer_label);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, status_label);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, note_label);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, retry_button);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, folder_button);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, cancel_button);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchView, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, PhBatchView, summary);
   gtk_widget_class_bind_template_child (widget_class, PhBatchView, file_list);
   gtk_widget_class_bind_template_callback (widget_class, file_activated_cb);
 }
@@ -163,6 +101,7 @@ ph_batch_view_init (PhBatchView *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ph_batch_row_set_show_arrow (self->summary, FALSE);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
@@ -189,18 +128,15 @@ ph_batch_view_set_batch (PhBatchView *self,
   if (self->batch == batch)
     return;
 
-  if (self->batch != NULL)
-    g_signal_handlers_disconnect_by_func (self->batch, batch_changed_cb, self);
   g_set_object (&self->batch, batch);
 
   if (batch != NULL)
-    {
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (batch)));
-      g_signal_connect_swapped (batch, "changed", G_CALLBACK (batch_changed_cb), self);
-      update (self);
-    }
+    selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (batch)));
   if (self->file_list != NULL)
-    gtk_list_view_set_model (self->file_list, GTK_SELECTION_MODEL (selection));
+    {
+      ph_batch_row_set_batch (self->summary, batch);
+      gtk_list_view_set_model (self->file_list, GTK_SELECTION_MODEL (selection));
+    }
 }
 
 PhBatch *
@@ -224,5 +160,5 @@ ph_batch_view_get_status_text (PhBatchView *self)
 {
   g_return_val_if_fail (PH_IS_BATCH_VIEW (self), NULL);
 
-  return gtk_label_get_label (self->status_label);
+  return ph_batch_row_get_status_text (self->summary);
 }
