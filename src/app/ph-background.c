@@ -391,26 +391,46 @@ count_running (PhBackground *self)
   return running;
 }
 
-#define QUIT_TASK_KEY "ph-quit-task"
+#define QUESTION_KEY "ph-quit-question"
+
+typedef struct
+{
+  GTask    *task;
+  gboolean  quit;
+} QuitQuestion;
 
 static void
 quit_response_cb (AdwMessageDialog *dialog,
                   const char       *response,
-                  gpointer          user_data)
+                  QuitQuestion     *question)
 {
-  g_autoptr(GTask) task = g_object_steal_data (G_OBJECT (dialog), QUIT_TASK_KEY);
-
-  if (task != NULL)
-    g_task_return_boolean (task, g_str_equal (response, "quit"));
+  question->quit = g_str_equal (response, "quit");
 }
 
-/* Destroyed with no answer (the application going away): no quitting. */
-static void
-quit_task_unanswered (gpointer data)
+static gboolean
+quit_answer_cb (gpointer data)
 {
-  g_autoptr(GTask) task = data;
+  QuitQuestion *question = data;
 
-  g_task_return_boolean (task, FALSE);
+  g_task_return_boolean (question->task, question->quit);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+quit_question_free (gpointer data)
+{
+  QuitQuestion *question = data;
+
+  g_object_unref (question->task);
+  g_free (question);
+}
+
+/* Answered once the dialog is gone: quitting destroys the window it is
+ * transient for, which must not happen while it still refers to it. */
+static void
+quit_dialog_finalized (gpointer data)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT, quit_answer_cb, data, quit_question_free);
 }
 
 /* Resolves to TRUE when Posthouse should quit: nothing is running, or
@@ -422,6 +442,7 @@ ph_background_confirm_quit_async (PhBackground        *self,
                                   gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  QuitQuestion *question;
   GtkWindow *window = NULL;
   guint running;
 
@@ -452,6 +473,8 @@ ph_background_confirm_quit_async (PhBackground        *self,
       window = l->data;
 
   self->quit_dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, _("Stop Transfers and Quit?"), NULL));
+  /* Not shown; named for window lists and tests. */
+  gtk_window_set_title (GTK_WINDOW (self->quit_dialog), _("Stop Transfers and Quit?"));
   g_object_add_weak_pointer (G_OBJECT (self->quit_dialog), (gpointer *) &self->quit_dialog);
   adw_message_dialog_format_body (self->quit_dialog,
                                   ngettext ("%u transfer is still running. Quitting stops it.",
@@ -465,9 +488,10 @@ ph_background_confirm_quit_async (PhBackground        *self,
   adw_message_dialog_set_response_appearance (self->quit_dialog, "quit", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (self->quit_dialog, "cancel");
   adw_message_dialog_set_close_response (self->quit_dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (self->quit_dialog), QUIT_TASK_KEY,
-                          g_steal_pointer (&task), quit_task_unanswered);
-  g_signal_connect (self->quit_dialog, "response", G_CALLBACK (quit_response_cb), NULL);
+  question = g_new0 (QuitQuestion, 1);
+  question->task = g_steal_pointer (&task);
+  g_object_set_data_full (G_OBJECT (self->quit_dialog), QUESTION_KEY, question, quit_dialog_finalized);
+  g_signal_connect (self->quit_dialog, "response", G_CALLBACK (quit_response_cb), question);
   gtk_window_present (GTK_WINDOW (self->quit_dialog));
 }
 
