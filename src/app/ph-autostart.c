@@ -222,7 +222,7 @@ write_entry_in_thread (GTask        *task,
           return;
         }
     }
-  else if (g_unlink (path) != 0 && errno != ENOENT)
+  else if (g_unlink (path) != 0 && errno != ENOENT && errno != ENOTDIR)
     {
       saved_errno = errno;
       g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
