@@ -391,19 +391,23 @@ count_running (PhBackground *self)
   return running;
 }
 
-#define QUESTION_KEY "ph-quit-question"
-
 typedef struct
 {
   GTask    *task;
+  gboolean  answered;
   gboolean  quit;
 } QuitQuestion;
 
+/* The first answer counts: closing after it emits the close response. */
 static void
 quit_response_cb (AdwMessageDialog *dialog,
                   const char       *response,
                   QuitQuestion     *question)
 {
+  if (question->answered)
+    return;
+
+  question->answered = TRUE;
   question->quit = g_str_equal (response, "quit");
 }
 
@@ -428,7 +432,8 @@ quit_question_free (gpointer data)
 /* Answered once the dialog is gone: quitting destroys the window it is
  * transient for, which must not happen while it still refers to it. */
 static void
-quit_dialog_finalized (gpointer data)
+quit_dialog_gone (gpointer  data,
+                  GObject  *where_the_dialog_was)
 {
   g_idle_add_full (G_PRIORITY_DEFAULT, quit_answer_cb, data, quit_question_free);
 }
@@ -490,7 +495,7 @@ ph_background_confirm_quit_async (PhBackground        *self,
   adw_message_dialog_set_close_response (self->quit_dialog, "cancel");
   question = g_new0 (QuitQuestion, 1);
   question->task = g_steal_pointer (&task);
-  g_object_set_data_full (G_OBJECT (self->quit_dialog), QUESTION_KEY, question, quit_dialog_finalized);
+  g_object_weak_ref (G_OBJECT (self->quit_dialog), quit_dialog_gone, question);
   g_signal_connect (self->quit_dialog, "response", G_CALLBACK (quit_response_cb), question);
   gtk_window_present (GTK_WINDOW (self->quit_dialog));
 }

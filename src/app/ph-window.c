@@ -36,6 +36,7 @@ struct _PhWindow
   char                 *address;        /* the receive address to copy */
   GtkWindow            *message_dialog; /* weak */
   AdwToast             *refused_toast;  /* weak */
+  GBinding             *can_clear_binding;
 };
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -709,9 +710,11 @@ ph_window_setup (PhWindow *self)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
   update_recent_menu (self);
 
-  g_object_bind_property (app, "can-clear",
-                          g_action_map_lookup_action (G_ACTION_MAP (self), "clear-finished"), "enabled",
-                          G_BINDING_SYNC_CREATE);
+  /* Unbound in dispose: transfers may finish after the window is gone. */
+  self->can_clear_binding =
+    g_object_bind_property (app, "can-clear",
+                            g_action_map_lookup_action (G_ACTION_MAP (self), "clear-finished"), "enabled",
+                            G_BINDING_SYNC_CREATE);
 
   transfers = ph_application_get_transfers (app);
   gtk_list_box_bind_model (self->transfer_list, transfers, create_row_cb, NULL, NULL);
@@ -734,6 +737,7 @@ ph_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->message_dialog);
   g_clear_weak_pointer (&self->refused_toast);
+  g_clear_pointer (&self->can_clear_binding, g_binding_unbind);
 
   G_OBJECT_CLASS (ph_window_parent_class)->dispose (object);
 }

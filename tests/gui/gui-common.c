@@ -83,9 +83,6 @@ void
 gui_app_free (PhApplication *app)
 {
   GList *windows;
-  gpointer window = gui_app_window (app);
-
-  g_object_add_weak_pointer (window, &window);
 
   /* Stop receiving first: the receiver holds no ref on the app. */
   g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
