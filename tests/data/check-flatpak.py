@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Flatpak manifest parses and asks for exactly the intended permissions."""
+"""The Flatpak manifest parses, asks for exactly the intended permissions,
+and builds what the runtime lacks (libportal)."""
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ manifest_path, app_id = sys.argv[1], sys.argv[2]
 
 # Network for the transfers, the display, and the Downloads folder as the
 # default receive folder; every other folder goes through the file chooser portal.
+# Running in the background needs none: the Background portal asks the person.
 INTENDED = [
     '--share=network',
     '--share=ipc',
@@ -59,6 +61,28 @@ else:
     sources = module.get('sources', [])
     if not any(s.get('type') == 'dir' and s.get('path') == '..' for s in sources):
         errors.append('the posthouse module does not build the local tree (type dir, path ..)')
+
+# The GNOME 50 runtime has no libportal (GNOME moved it into the runtimes
+# after 50): the manifest builds it, GTK 4 backend only, before Posthouse.
+names = [m.get('name') if isinstance(m, dict) else m for m in modules]
+if 'libportal' not in names:
+    errors.append('no libportal module (the Background portal needs libportal and libportal-gtk4)')
+else:
+    portal = modules[names.index('libportal')]
+    if 'posthouse' in names and names.index('libportal') > names.index('posthouse'):
+        errors.append('libportal is built after posthouse')
+    if portal.get('buildsystem') != 'meson':
+        errors.append('libportal is not built with meson')
+    opts = portal.get('config-opts', [])
+    for opt in ['-Dbackend-gtk4=enabled', '-Dbackend-gtk3=disabled', '-Dbackend-qt5=disabled',
+                '-Dbackend-qt6=disabled', '-Dintrospection=false', '-Dvapi=false',
+                '-Ddocs=false', '-Dtests=false']:
+        if opt not in opts:
+            errors.append(f'libportal is not built with {opt}')
+    archives = [src for src in portal.get('sources', []) if src.get('type') == 'archive']
+    if len(archives) != 1 or not archives[0].get('url', '').startswith('https://') or \
+       len(archives[0].get('sha256', '')) != 64:
+        errors.append('libportal is not one release archive over https with its sha256')
 
 # flatpak-builder's own parser: it must accept the file and keep what we wrote.
 builder = shutil.which('flatpak-builder')
