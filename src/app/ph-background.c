@@ -33,7 +33,6 @@ struct _PhBackground
   AdwMessageDialog *quit_dialog;   /* weak */
   guint             n_incoming;    /* incoming transfers not finished */
   gboolean          held;
-  gboolean          allowed;       /* the portal said yes in this run */
 };
 
 G_DEFINE_FINAL_TYPE (PhBackground, ph_background, G_TYPE_OBJECT)
@@ -146,17 +145,18 @@ background_answer_cb (GObject      *object,
 {
   PhBackground *self = user_data;
   g_autoptr(GError) error = NULL;
-  GtkWindow *window = self->asking;
+  GtkWindow *window;
 
+  /* Cancelled: we are going away. */
   if (!ph_autostart_request_background_finish (PH_AUTOSTART (object), result, &error) &&
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  window = self->asking;
   g_clear_weak_pointer (&self->asking);
 
   if (error == NULL)
     {
-      self->allowed = TRUE;
       if (window != NULL && receive_mode_on (self))
         go_background (self, window);
       return;
@@ -177,13 +177,14 @@ close_request_cb (GtkWindow    *window,
   if (!receive_mode_on (self))
     return FALSE;
 
-  if (self->allowed || self->autostart == NULL || !ph_autostart_get_sandboxed (self->autostart))
+  if (self->autostart == NULL || !ph_autostart_get_sandboxed (self->autostart))
     {
       go_background (self, window);
       return TRUE;
     }
 
-  /* The window stays until the portal answers: it is the dialog's parent. */
+  /* Asked every time (the choice can change in Settings, and "ask" means
+   * ask); the window stays until the answer: it is the dialog's parent. */
   if (self->asking == NULL)
     {
       g_set_weak_pointer (&self->asking, window);
@@ -328,11 +329,10 @@ start_allowed_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (ph_autostart_request_background_finish (PH_AUTOSTART (object), result, &error))
-    {
-      self->allowed = TRUE;
-      set_receive_mode (self, TRUE);
-    }
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_receive_mode (self, TRUE);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  else
     notify_problem (self, _("Posthouse can't receive files"), error->message);
 
   /* Held while asking; receive mode holds it from now on. */
