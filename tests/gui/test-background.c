@@ -57,21 +57,6 @@ background (Fixture *fixture)
 }
 
 static gboolean
-receive_mode (PhApplication *app)
-{
-  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (app), "receive-mode");
-  return g_variant_get_boolean (state);
-}
-
-static void
-set_receive_mode (PhApplication *app,
-                  gboolean       on)
-{
-  g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
-                                      g_variant_new_boolean (on));
-}
-
-static gboolean
 in_app_windows (Fixture   *fixture,
                 GtkWindow *window)
 {
@@ -100,27 +85,29 @@ notice_logged (gpointer data)
 }
 
 static gboolean
-first_finished (gpointer data)
-{
-  PhApplication *app = data;
-
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
-         ph_transfer_is_finished (gui_transfer_at (app, 0));
-}
-
-static gboolean
-first_waiting (gpointer data)
-{
-  PhApplication *app = data;
-
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
-         ph_transfer_get_state (gui_transfer_at (app, 0)) == PH_TRANSFER_WAITING;
-}
-
-static gboolean
 is_null (gpointer data)
 {
   return *(gpointer *) data == NULL;
+}
+
+/* Receiving with Ask before accepting: @path comes in and waits. */
+static void
+wait_for_question (Fixture    *fixture,
+                   const char *path)
+{
+  g_settings_set_boolean (fixture->settings, "ask-before-accepting", TRUE);
+  gui_set_receive_mode (fixture->app, TRUE);
+  gui_py_send ("127.0.0.1", fixture->port, path);
+  gui_wait_until (gui_first_waiting, fixture->app, "the transfer to wait for approval");
+}
+
+/* As the notification's Accept does, with or without a window. */
+static void
+accept_newest (Fixture *fixture)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-transfer",
+                                  g_variant_new_string (ph_application_transfer_id (gui_transfer_at (fixture->app, 0))));
+  gui_wait_until (gui_first_finished, fixture->app, "the accepted transfer to end");
 }
 
 /* Closed while receiving: hidden, held, still receiving; shown again
@@ -135,7 +122,7 @@ test_close_hides (Fixture       *fixture,
   PhWindow *window = fixture->window;
   PhTransferRow *row;
 
-  set_receive_mode (fixture->app, TRUE);
+  gui_set_receive_mode (fixture->app, TRUE);
   g_assert_true (ph_background_get_held (background (fixture)));
   g_assert_true (g_settings_get_boolean (fixture->settings, "receive-mode"));
 
@@ -144,13 +131,13 @@ test_close_hides (Fixture       *fixture,
   g_assert_nonnull (fixture->window);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (in_app_windows (fixture, GTK_WINDOW (window)));
-  g_assert_true (receive_mode (fixture->app));
+  g_assert_true (gui_receive_mode (fixture->app));
   g_assert_true (g_settings_get_boolean (fixture->settings, "background-notice-shown"));
   if (g_getenv ("PH_NOTIFY_LOG") != NULL)
     gui_wait_until (notice_logged, GUINT_TO_POINTER (notices), "the background notice");
 
   gui_py_send ("127.0.0.1", fixture->port, sent);
-  gui_wait_until (first_finished, fixture->app, "the transfer received with no window");
+  gui_wait_until (gui_first_finished, fixture->app, "the transfer received with no window");
   ph_test_assert_same_file (sent, saved);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
 
@@ -194,13 +181,13 @@ static void
 test_stop_from_notice (Fixture       *fixture,
                        gconstpointer  data)
 {
-  set_receive_mode (fixture->app, TRUE);
+  gui_set_receive_mode (fixture->app, TRUE);
   gtk_window_close (GTK_WINDOW (fixture->window));
   gui_iterate (50);
   g_assert_nonnull (fixture->window);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "stop-receiving", NULL);
-  g_assert_false (receive_mode (fixture->app));
+  g_assert_false (gui_receive_mode (fixture->app));
   g_assert_false (g_settings_get_boolean (fixture->settings, "receive-mode"));
   gui_wait_until (is_null, &fixture->window, "the hidden window to be destroyed");
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (fixture->app)));
@@ -215,17 +202,12 @@ test_incoming_holds (Fixture       *fixture,
   g_autofree char *sent = gui_make_file (fixture->in_dir, "late.bin", 4000);
   g_autofree char *saved = g_build_filename (fixture->out_dir, "late.bin", NULL);
 
-  g_settings_set_boolean (fixture->settings, "ask-before-accepting", TRUE);
-  set_receive_mode (fixture->app, TRUE);
-  gui_py_send ("127.0.0.1", fixture->port, sent);
-  gui_wait_until (first_waiting, fixture->app, "the transfer to wait for approval");
+  wait_for_question (fixture, sent);
 
-  set_receive_mode (fixture->app, FALSE);
+  gui_set_receive_mode (fixture->app, FALSE);
   g_assert_true (ph_background_get_held (background (fixture)));
 
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-transfer",
-                                  g_variant_new_string (ph_application_transfer_id (gui_transfer_at (fixture->app, 0))));
-  gui_wait_until (first_finished, fixture->app, "the accepted transfer to end");
+  accept_newest (fixture);
   g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
   ph_test_assert_same_file (sent, saved);
   g_assert_false (ph_background_get_held (background (fixture)));
@@ -249,19 +231,14 @@ test_finish_after_close (Fixture       *fixture,
   g_autofree char *sent = gui_make_file (fixture->in_dir, "after.bin", 4000);
   g_autofree char *saved = g_build_filename (fixture->out_dir, "after.bin", NULL);
 
-  g_settings_set_boolean (fixture->settings, "ask-before-accepting", TRUE);
-  set_receive_mode (fixture->app, TRUE);
-  gui_py_send ("127.0.0.1", fixture->port, sent);
-  gui_wait_until (first_waiting, fixture->app, "the transfer to wait for approval");
+  wait_for_question (fixture, sent);
 
-  set_receive_mode (fixture->app, FALSE);
+  gui_set_receive_mode (fixture->app, FALSE);
   gtk_window_close (GTK_WINDOW (fixture->window));
   gui_wait_until (is_null, &fixture->window, "the window to be destroyed");
   g_assert_true (ph_background_get_held (background (fixture)));
 
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-transfer",
-                                  g_variant_new_string (ph_application_transfer_id (gui_transfer_at (fixture->app, 0))));
-  gui_wait_until (first_finished, fixture->app, "the accepted transfer to end");
+  accept_newest (fixture);
   ph_test_assert_same_file (sent, saved);
   g_assert_false (ph_background_get_held (background (fixture)));
 }
@@ -282,10 +259,7 @@ test_quit_asks (Fixture       *fixture,
   AdwMessageDialog *dialog;
   PhTransfer *transfer;
 
-  g_settings_set_boolean (fixture->settings, "ask-before-accepting", TRUE);
-  set_receive_mode (fixture->app, TRUE);
-  gui_py_send ("127.0.0.1", fixture->port, sent);
-  gui_wait_until (first_waiting, fixture->app, "the transfer to wait for approval");
+  wait_for_question (fixture, sent);
   transfer = gui_transfer_at (fixture->app, 0);
 
   gtk_window_close (GTK_WINDOW (fixture->window));
@@ -304,7 +278,7 @@ test_quit_asks (Fixture       *fixture,
   gui_wait_until (dialog_gone, background (fixture), "the question to go");
   gui_iterate (100);
   g_assert_nonnull (fixture->window);
-  g_assert_true (receive_mode (fixture->app));
+  g_assert_true (gui_receive_mode (fixture->app));
   g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_WAITING);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
@@ -313,7 +287,7 @@ test_quit_asks (Fixture       *fixture,
   answer (dialog, "quit");
   gui_wait_until (is_null, &fixture->window, "the window to close");
   g_assert_true (ph_transfer_is_finished (transfer));
-  g_assert_false (receive_mode (fixture->app));
+  g_assert_false (gui_receive_mode (fixture->app));
   g_assert_false (g_settings_get_boolean (fixture->settings, "receive-mode"));
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 0);
 }
@@ -323,11 +297,11 @@ static void
 test_quit_idle (Fixture       *fixture,
                 gconstpointer  data)
 {
-  set_receive_mode (fixture->app, TRUE);
+  gui_set_receive_mode (fixture->app, TRUE);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
   g_assert_null (ph_background_get_quit_dialog (background (fixture)));
   gui_wait_until (is_null, &fixture->window, "the window to close");
-  g_assert_false (receive_mode (fixture->app));
+  g_assert_false (gui_receive_mode (fixture->app));
 }
 
 /* A partial file a crashed run left behind goes when receiving starts;
@@ -345,8 +319,8 @@ test_leftovers (Fixture       *fixture,
   g_file_set_contents (other, "mine", -1, &error);
   g_assert_no_error (error);
 
-  set_receive_mode (fixture->app, TRUE);
-  g_assert_true (receive_mode (fixture->app));
+  gui_set_receive_mode (fixture->app, TRUE);
+  g_assert_true (gui_receive_mode (fixture->app));
   g_assert_false (g_file_test (leftover, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
 }
