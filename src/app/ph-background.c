@@ -5,7 +5,7 @@
  * Flatpak the Background portal is asked first, and its refusal respected.
  * Receive mode is remembered, so a session that ends or a crash does not
  * silently end it; `posthouse --background` (the login entry) starts with
- * no window. Quit is the one way out, and asks while transfers run. */
+ * no window. Quit stops receiving and ends it, asking while transfers run. */
 
 #include "config.h"
 
