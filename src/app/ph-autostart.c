@@ -274,15 +274,9 @@ portal_applied_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* A refusal was reported by the request itself (give_up). */
-  if (!ph_autostart_request_background_finish (self, result, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      self->applying = FALSE;
-      return;
-    }
-
+  ph_autostart_request_background_finish (self, result, &error);
   self->applying = FALSE;
-  if (self->dirty)
+  if (self->dirty && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     apply (self);
 }
 
