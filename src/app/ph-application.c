@@ -418,7 +418,7 @@ start_receiving (PhApplication  *self,
 
   self->receiver = g_steal_pointer (&receiver);
   apply_receive_settings (self);
-  /* What an earlier run that crashed may have left in the folder. */
+  /* Partial files of a run that was killed, as posthouse-cli does. */
   ph_receiver_clean_leftovers (self->receiver);
 
   if (!ph_receiver_start (self->receiver, error))

@@ -22,6 +22,8 @@ typedef enum
   PH_ERROR_DECLINED,        /* refused by the person receiving */
   PH_ERROR_FOLDER,          /* receive folder missing or not writable */
   PH_ERROR_NOT_REGULAR,     /* tried to send a folder, device, ... */
+  PH_ERROR_STALLED,         /* a peer sent too little for too long */
+  PH_ERROR_PREFIX,          /* the receiver's prefix leaves no room for names */
 } PhError;
 
 GQuark ph_error_quark (void);
