@@ -75,14 +75,15 @@ about_activated (GSimpleAction *action,
 }
 
 static void
-quit_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
+quit_now (PhApplication *self)
 {
-  PhApplication *self = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  GList *windows;
+
+  /* Quitting ends receive mode: the next start does not receive. */
+  ph_application_set_receive_mode (self, FALSE);
 
   /* Closing saves the window size; transfers in progress are cancelled. */
+  windows = gtk_application_get_windows (GTK_APPLICATION (self));
   for (const GList *l = windows; l != NULL;)
     {
       GtkWindow *window = l->data;
@@ -94,6 +95,26 @@ quit_activated (GSimpleAction *action,
   ph_application_cancel_all (self);
 
   g_application_quit (G_APPLICATION (self));
+}
+
+static void
+quit_confirmed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  if (ph_background_confirm_quit_finish (PH_BACKGROUND (object), result, NULL))
+    quit_now (user_data);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  PhApplication *self = user_data;
+
+  /* Asks first while transfers are running. */
+  ph_background_confirm_quit_async (self->background, NULL, quit_confirmed_cb, self);
 }
 
 /* Said in the window (a toast) as well as in the log; takes @message. */

@@ -6,6 +6,7 @@
 #include "posthouse-core.h"
 
 #include "ph-application.h"
+#include "ph-background.h"
 #include "ph-notifier.h"
 #include "ph-send-queue.h"
 #include "ph-window.h"
@@ -22,6 +23,7 @@ struct _PhApplication
   PhSendQueue    *send_queue;
   PhNotifier     *notifier;
   PhReceiver     *receiver;      /* set while receive mode is on */
+  PhBackground   *background;
   PhInbox        *inbox;         /* groups the receiver's transfers */
   char           *bind_address;  /* the receiver's, NULL for every interface */
   guint           restart_source;

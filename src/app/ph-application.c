@@ -287,6 +287,15 @@ batch_added_cb (PhInbox       *inbox,
   ph_application_track_batch (self, batch);
 }
 
+/* Incoming transfers keep the application running until they end. */
+static void
+transfer_added_cb (PhReceiver    *receiver,
+                   PhTransfer    *transfer,
+                   PhApplication *self)
+{
+  ph_background_track_transfer (self->background, transfer);
+}
+
 static void
 connection_failed_cb (PhReceiver    *receiver,
                       const char    *peer,
@@ -345,6 +354,8 @@ start_receiving (PhApplication  *self,
   ph_receiver_set_port (receiver, g_settings_get_int (self->settings, "port"));
   if (bind_address != NULL)
     ph_receiver_set_bind_address (receiver, bind_address);
+  g_signal_connect_object (receiver, "transfer-added",
+                           G_CALLBACK (transfer_added_cb), self, 0);
   g_signal_connect_object (receiver, "connection-failed",
                            G_CALLBACK (connection_failed_cb), self, 0);
 
@@ -521,6 +532,7 @@ ph_application_finalize (GObject *object)
   g_clear_object (&self->requests);
   g_clear_object (&self->send_queue);
   g_clear_object (&self->notifier);
+  g_clear_object (&self->background);
 
   G_OBJECT_CLASS (ph_application_parent_class)->finalize (object);
 }
@@ -617,6 +629,7 @@ ph_application_init (PhApplication *self)
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
 
   ph_application_add_actions (self);
+  self->background = ph_background_new (self);
 }
 
 PhApplication *
@@ -635,6 +648,35 @@ ph_application_get_settings (PhApplication *self)
   g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+PhBackground *
+ph_application_get_background (PhApplication *self)
+{
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
+
+  return self->background;
+}
+
+/* Returns: how many transfers, of every batch, are not finished. */
+guint
+ph_application_count_running (PhApplication *self)
+{
+  guint n, running = 0;
+
+  g_return_val_if_fail (PH_IS_APPLICATION (self), 0);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhBatch) batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
+
+      running += ph_batch_get_n_files (batch) -
+                 (ph_batch_get_n_done (batch) + ph_batch_get_n_failed (batch) +
+                  ph_batch_get_n_declined (batch) + ph_batch_get_n_cancelled (batch));
+    }
+
+  return running;
 }
 
 /* Returns: (transfer none): the batches, newest first. */

@@ -40,5 +40,6 @@ void           ph_application_remove_batch       (PhApplication        *self,
                                                   PhBatch              *batch);
 void           ph_application_cancel_all         (PhApplication        *self);
 void           ph_application_clear_finished     (PhApplication        *self);
+guint          ph_application_count_running      (PhApplication        *self);
 
 G_END_DECLS

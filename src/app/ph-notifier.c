@@ -66,8 +66,8 @@ static void evaluate (Watch *watch);
 /* The daemon runs in another process and cannot read our GResource.
  * Installed, it finds the icon by name; uninstalled (build-aux/dev run,
  * tests) it gets a copy of the embedded icon by path instead. */
-static GIcon *
-app_icon (void)
+GIcon *
+ph_notifier_app_icon (void)
 {
   static GIcon *icon;
   const char * const *data_dirs = g_get_system_data_dirs ();
@@ -136,7 +136,7 @@ build (Watch      *watch,
   const char *id = ph_batch_get_id (batch);
   gboolean incoming = ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE;
   g_autoptr(GNotification) notification = g_notification_new (title);
-  g_autoptr(GIcon) icon = app_icon ();
+  g_autoptr(GIcon) icon = ph_notifier_app_icon ();
   g_autofree char *uri = NULL;
 
   g_notification_set_body (notification, body);

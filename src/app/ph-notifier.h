@@ -17,5 +17,6 @@ void        ph_notifier_watch    (PhNotifier   *self,
                                   PhBatch      *batch);
 void        ph_notifier_withdraw (PhNotifier   *self,
                                   PhBatch      *batch);
+GIcon      *ph_notifier_app_icon (void);
 
 G_END_DECLS

@@ -263,18 +263,21 @@ receiving_changed_cb (PhWindow *self)
 static gboolean
 ph_window_close_request (GtkWindow *window)
 {
-  PhWindow *self = PH_WINDOW (window);
+  /* An object of its own: delay-apply mode, once on, stays on, and the
+   * application's settings must keep reaching the disk after this (it
+   * may go on receiving with the window closed). */
+  g_autoptr(GSettings) state = g_settings_new (APPLICATION_ID);
   int width, height;
 
   gtk_window_get_default_size (window, &width, &height);
-  g_settings_delay (self->settings);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_delay (state);
+  g_settings_set_boolean (state, "window-maximized", gtk_window_is_maximized (window));
   if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
     {
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_int (state, "window-width", width);
+      g_settings_set_int (state, "window-height", height);
     }
-  g_settings_apply (self->settings);
+  g_settings_apply (state);
 
   return GTK_WINDOW_CLASS (ph_window_parent_class)->close_request (window);
 }

@@ -99,11 +99,19 @@ create_named (PhPartFile  *self,
       if (fd < 0)
         return create_failed (dir_path, errno, error);
 
-      /* Held already: a cleaner got there between the two calls. */
       if (flock (fd, LOCK_EX | LOCK_NB) != 0)
         {
-          close (fd);
-          continue;
+          struct stat st;
+
+          /* Held already: a cleaner got there between the two calls
+           * and removes it. Still there, or another error: the file
+           * system does not lock (the document portal's answers
+           * EAGAIN), so no cleaner can take it from us either. */
+          if (errno == EWOULDBLOCK && fstat (fd, &st) == 0 && st.st_nlink == 0)
+            {
+              close (fd);
+              continue;
+            }
         }
 
       {
@@ -157,12 +165,9 @@ ph_part_file_create (const char  *dir_path,
       if (self->fd >= 0)
         return g_steal_pointer (&self);
 
-      /* EOPNOTSUPP: the file system lacks it; EISDIR: the kernel. */
-      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        {
-          create_failed (dir_path, errno, error);
-          return NULL;
-        }
+      /* Whatever the reason (EOPNOTSUPP, EISDIR from an old kernel,
+       * EAGAIN from the document portal's FUSE folder, ...), a named
+       * part file may still work, and says why if it does not. */
     }
 
   if (!create_named (self, dir_path, error))

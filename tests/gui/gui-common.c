@@ -83,9 +83,6 @@ void
 gui_app_free (PhApplication *app)
 {
   GList *windows;
-  gpointer window = gui_app_window (app);
-
-  g_object_add_weak_pointer (window, &window);
 
   /* Stop receiving first: the receiver holds no ref on the app. */
   g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
@@ -340,4 +337,33 @@ gui_notifications_count (const char *text)
       n++;
 
   return n;
+}
+
+gboolean
+gui_receive_mode (PhApplication *app)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (app), "receive-mode");
+  return g_variant_get_boolean (state);
+}
+
+void
+gui_set_receive_mode (PhApplication *app,
+                      gboolean       on)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
+                                      g_variant_new_boolean (on));
+}
+
+/* GuiConditions on the newest batch of @app. */
+gboolean
+gui_first_finished (gpointer app)
+{
+  return gui_n_batches (app) > 0 && ph_batch_is_finished (gui_batch_at (app, 0));
+}
+
+gboolean
+gui_first_waiting (gpointer app)
+{
+  return gui_n_batches (app) > 0 &&
+         ph_batch_get_state (gui_batch_at (app, 0)) == PH_TRANSFER_WAITING;
 }

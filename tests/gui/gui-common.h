@@ -48,5 +48,10 @@ void           gui_drop_files      (PhWindow      *window,
 void           gui_unfocus         (PhWindow      *window);
 gboolean       gui_notification_logged (const char *text);
 guint          gui_notifications_count (const char *text);
+gboolean       gui_receive_mode    (PhApplication *app);
+void           gui_set_receive_mode (PhApplication *app,
+                                    gboolean       on);
+gboolean       gui_first_finished  (gpointer       app);
+gboolean       gui_first_waiting   (gpointer       app);
 
 G_END_DECLS
