@@ -2,8 +2,10 @@
 #pragma once
 
 #include "ph-address.h"
+#include "ph-batch.h"
 #include "ph-enums.h"
 #include "ph-error.h"
+#include "ph-inbox.h"
 #include "ph-naming.h"
 #include "ph-receiver.h"
 #include "ph-sender.h"
