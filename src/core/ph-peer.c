@@ -433,7 +433,9 @@ ph_peer_dup_addresses (PhPeer *self)
 
   g_return_val_if_fail (PH_IS_PEER (self), NULL);
 
+  /* A copy of the pointers that does not own what they point to. */
   sorted = g_ptr_array_copy (self->endpoints, NULL, NULL);
+  g_ptr_array_set_free_func (sorted, NULL);
   g_ptr_array_sort (sorted, compare_endpoints);
 
   for (guint i = 0; i < sorted->len; i++)
