@@ -95,6 +95,8 @@ set_announced_name (PhAnnouncer *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOUNCED_NAME]);
 }
 
+#ifdef HAVE_AVAHI
+
 static void
 fail (PhAnnouncer *self,
       const char  *message)
@@ -103,8 +105,6 @@ fail (PhAnnouncer *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
   set_state (self, PH_ANNOUNCER_FAILED);
 }
-
-#ifdef HAVE_AVAHI
 
 static void
 fail_with_avahi_error (PhAnnouncer *self,

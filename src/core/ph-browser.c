@@ -279,14 +279,14 @@ set_settled (PhBrowser *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTLED]);
 }
 
+#ifdef HAVE_AVAHI
+
 static void
 check_settled (PhBrowser *self)
 {
   if (self->all_for_now && self->pending == 0)
     set_settled (self, TRUE);
 }
-
-#ifdef HAVE_AVAHI
 
 typedef struct
 {

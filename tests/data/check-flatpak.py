@@ -12,6 +12,7 @@ manifest_path, app_id = sys.argv[1], sys.argv[2]
 
 # Network for the transfers, the display, and the Downloads folder as the
 # default receive folder; every other folder goes through the file chooser portal.
+# The system's Avahi daemon announces receivers and finds them nearby.
 INTENDED = [
     '--share=network',
     '--share=ipc',
@@ -19,6 +20,7 @@ INTENDED = [
     '--socket=fallback-x11',
     '--device=dri',
     '--filesystem=xdg-download',
+    '--system-talk-name=org.freedesktop.Avahi',
 ]
 
 errors = []
@@ -59,6 +61,19 @@ else:
     sources = module.get('sources', [])
     if not any(s.get('type') == 'dir' and s.get('path') == '..' for s in sources):
         errors.append('the posthouse module does not build the local tree (type dir, path ..)')
+    # Discovery must not vanish silently from the Flatpak (the option is "auto").
+    if '-Davahi=enabled' not in module.get('config-opts', []):
+        errors.append('the posthouse module does not build with -Davahi=enabled')
+    # The GNOME runtime has libavahi-client but not libavahi-glib: a module
+    # builds it, before ours.
+    names = [m.get('name') for m in modules if isinstance(m, dict)]
+    avahi = [m for m in modules if isinstance(m, dict) and m.get('name') == 'avahi']
+    if not avahi or names.index('avahi') > names.index('posthouse'):
+        errors.append('no avahi module built before posthouse (libavahi-glib)')
+    elif any(opt in avahi[0].get('config-opts', []) for opt in ('--disable-glib', '--disable-dbus')):
+        errors.append('the avahi module must build libavahi-glib and libavahi-client')
+    elif not all(s.get('sha256') for s in avahi[0].get('sources', []) if s.get('type') == 'archive'):
+        errors.append('the avahi archive has no sha256')
 
 # flatpak-builder's own parser: it must accept the file and keep what we wrote.
 builder = shutil.which('flatpak-builder')
