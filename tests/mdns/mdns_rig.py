@@ -144,6 +144,15 @@ class Process:
                     return None
                 self.cond.wait(min(left, 0.2))
 
+    def line_time(self, which, pattern):
+        """When the first line matching @pattern was read (time.monotonic())."""
+        regex = re.compile(pattern)
+        with self.cond:
+            for line, when in zip(self.lines[which], self.times[which]):
+                if regex.search(line):
+                    return when
+        return None
+
     def count(self, which, pattern):
         regex = re.compile(pattern)
         with self.cond:

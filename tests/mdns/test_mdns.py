@@ -28,7 +28,10 @@ DISAPPEAR_DEADLINE = 4.0
 UNAVAILABLE = 'Nearby computers can’t be found: the Avahi service isn’t running'
 
 # Discovery times measured by every test, summed up at the end.
-TIMES = {'appear': [], 'disappear': []}
+TIMES = {'appear (receive started → listed)': [],
+         'appear (announced → listed)': [],
+         'disappear (receive stopped → gone)': [],
+         'appear (avahi-daemon started → listed)': []}
 
 
 def seconds(line_time_us):
@@ -94,7 +97,10 @@ class Discovery(MdnsTest):
         receiver = self.receive(self.a)
         seen = watcher.wait_line('stdout', r'^\+ (\d+) alpha\t', APPEAR_DEADLINE)
         self.assertIsNotNone(seen, watcher.text('stdout') + receiver.text('stderr'))
-        TIMES['appear'].append(seconds(seen.group(1)) - start)
+        TIMES['appear (receive started → listed)'].append(seconds(seen.group(1)) - start)
+        self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as “alpha”'))
+        TIMES['appear (announced → listed)'].append(
+            seconds(seen.group(1)) - receiver.line_time('stderr', r'Announced nearby as'))
         # Seen over IPv4 and IPv6, it is one receiver, shown at its IPv4 address.
         best = watcher.wait_line('stdout', r'^[+~] \d+ alpha\t10\.13\.0\.1:(\d+)\t-$', APPEAR_DEADLINE)
         self.assertIsNotNone(best, watcher.text('stdout'))
@@ -134,7 +140,7 @@ class Discovery(MdnsTest):
         self.assertEqual(receiver.wait(), 128 + signal.SIGTERM)
         gone = watcher.wait_line('stdout', r'^- (\d+) alpha$', DISAPPEAR_DEADLINE)
         self.assertIsNotNone(gone, watcher.text('stdout'))
-        TIMES['disappear'].append(seconds(gone.group(1)) - stop)
+        TIMES['disappear (receive stopped → gone)'].append(seconds(gone.group(1)) - stop)
         self.assertEqual(self.list(self.b)[1], [])
 
     def test_once_withdraws_after_its_transfer(self):
@@ -147,6 +153,7 @@ class Discovery(MdnsTest):
         self.assertEqual(receiver.wait(), 0)
         self.assertIsNotNone(watcher.wait_line('stdout', r'^- \d+ alpha$', DISAPPEAR_DEADLINE))
 
+class Behaviour(MdnsTest):
     def test_no_announce_is_never_listed(self):
         quiet = self.receive(self.a, '--no-announce')
         # The control: a receiver that does announce shows up, so the
@@ -231,6 +238,32 @@ class Discovery(MdnsTest):
         self.assertIsNotNone(announcer.wait_line('stdout', r'^state \d+ stopped'))
 
 
+class Timing(MdnsTest):
+    ROUNDS = 5
+
+    def test_appear_and_disappear(self):
+        # A browser that stays, a receiver that comes and goes.
+        watcher = self.watch(self.b)
+        for _ in range(self.ROUNDS):
+            mark = watcher.mark('stdout')
+            start = time.monotonic()
+            receiver = self.receive(self.a)
+            seen = watcher.wait_line('stdout', r'^\+ (\d+) alpha\t', APPEAR_DEADLINE, start=mark)
+            self.assertIsNotNone(seen, watcher.text('stdout') + receiver.text('stderr'))
+            self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as'))
+            announced = receiver.line_time('stderr', r'Announced nearby as')
+            TIMES['appear (receive started → listed)'].append(seconds(seen.group(1)) - start)
+            TIMES['appear (announced → listed)'].append(seconds(seen.group(1)) - announced)
+
+            stop = time.monotonic()
+            receiver.signal(signal.SIGTERM)
+            self.assertEqual(receiver.wait(), 128 + signal.SIGTERM)
+            gone = watcher.wait_line('stdout', r'^- (\d+) alpha$', DISAPPEAR_DEADLINE, start=mark)
+            self.assertIsNotNone(gone, watcher.text('stdout'))
+            TIMES['disappear (receive stopped → gone)'].append(seconds(gone.group(1)) - stop)
+            self.a.processes.remove(receiver)
+
+
 class Ipv6Only(MdnsTest):
     rig_options = {'ipv4': False}
 
@@ -242,7 +275,7 @@ class Ipv6Only(MdnsTest):
         seen = watcher.wait_line('stdout', r'^\+ (\d+) alpha\t\[fe80::[0-9a-f:]+%' + scope + r'\]:(\d+)\t-$',
                                  APPEAR_DEADLINE)
         self.assertIsNotNone(seen, watcher.text('stdout'))
-        TIMES['appear'].append(seconds(seen.group(1)) - start)
+        TIMES['appear (receive started → listed)'].append(seconds(seen.group(1)) - start)
 
         lines = self.list_until(self.b, lambda lines: lines, APPEAR_DEADLINE)
         self.assertEqual(len(lines), 1)
@@ -292,7 +325,7 @@ class NoDaemon(MdnsTest):
         self.a.start_avahi()
         seen = watcher.wait_line('stdout', r'^\+ (\d+) alpha\t10\.13\.0\.1:', APPEAR_DEADLINE)
         self.assertIsNotNone(seen, watcher.text('stdout') + receiver.text('stderr'))
-        TIMES['appear'].append(seconds(seen.group(1)) - started)
+        TIMES['appear (avahi-daemon started → listed)'].append(seconds(seen.group(1)) - started)
 
         # The daemon restarts: a new client announces again.
         mark = watcher.mark('stdout')

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "posthouse-core.h"
+#include "ph-test-util.h"
 #include "ph-browser-private.h"
 
 #define OWN   "00000000000000000000000000000000"
@@ -410,7 +411,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *config = g_dir_make_tmp ("posthouse-test-config-XXXXXX", NULL);
+  int status;
+
+  /* Where the installation id goes: not the real one. (Not
+   * G_TEST_OPTION_ISOLATE_DIRS: GLib 2.74 leaks with it.) */
+  g_assert_nonnull (config);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add ("/posthouse/browser/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -426,5 +434,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/browser/lookup-without-daemon", test_lookup_without_daemon);
   g_test_add_func ("/posthouse/announcer/without-daemon", test_announcer_without_daemon);
 
-  return g_test_run ();
+  status = g_test_run ();
+  ph_test_rm_rf (config);
+  return status;
 }

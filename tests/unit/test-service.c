@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "posthouse-core.h"
+#include "ph-test-util.h"
 
 #define ID "0123456789abcdef0123456789abcdef"
 
@@ -194,7 +195,8 @@ test_installation_id (void)
   g_autofree char *upper = NULL;
   GStatBuf st;
 
-  /* G_TEST_OPTION_ISOLATE_DIRS: a fresh configuration folder. */
+  /* A fresh configuration folder (main() made it). */
+  g_unlink (path);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   first = ph_installation_id_get ();
@@ -426,7 +428,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_autofree char *config = g_dir_make_tmp ("posthouse-test-config-XXXXXX", NULL);
+  int status;
+
+  /* Where the installation id goes: not the real one. (Not
+   * G_TEST_OPTION_ISOLATE_DIRS: GLib 2.74 leaks with it.) */
+  g_assert_nonnull (config);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/posthouse/service/txt/build", test_txt_build);
   g_test_add_func ("/posthouse/service/txt/parse", test_txt_parse);
@@ -443,5 +452,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/service/device-name/hostnamed", test_name_from_hostnamed);
   g_test_add_func ("/posthouse/service/device-name/hostnamed-empty", test_name_from_empty_hostnamed);
 
-  return g_test_run ();
+  status = g_test_run ();
+  ph_test_rm_rf (config);
+  return status;
 }
