@@ -238,6 +238,33 @@ class Behaviour(MdnsTest):
         self.assertIsNotNone(announcer.wait_line('stdout', r'^state \d+ stopped'))
 
 
+    def test_bound_receiver_is_announced_where_it_listens(self):
+        # Bound to its IPv4 address: announced on that interface over IPv4
+        # only, so nobody is told an IPv6 address it does not listen on.
+        watcher = self.watch(self.b)
+        receiver = self.receive(self.a, '--bind', '10.13.0.1')
+        self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as “alpha”'), receiver.text('stderr'))
+        self.assertIsNotNone(watcher.wait_line('stdout', r'^\+ \d+ alpha\t10\.13\.0\.1:\d+\t-$', APPEAR_DEADLINE),
+                             watcher.text('stdout'))
+        if mdns_rig.shutil.which('avahi-browse'):
+            browsed = self.b.run(['avahi-browse', '--resolve', '--parsable', '--terminate',
+                                  '_posthouse._tcp']).stdout.decode()
+            protocols = {line.split(';')[2] for line in browsed.splitlines() if line.startswith('=')}
+            self.assertEqual(protocols, {'IPv4'}, browsed)
+        path = self.make_file('bound.txt')
+        sent = self.b.run([CLI, 'send', 'alpha', path], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assert_delivered(path)
+
+        # Bound to loopback: nobody nearby could reach it, so it is not announced.
+        local = self.receive(self.a, '--bind', '127.0.0.1', folder=self.rig.tmp,
+                             XDG_CONFIG_HOME=os.path.join(self.rig.tmp, 'other'))
+        self.assertIsNotNone(local.wait_line('stderr', r'Not announced nearby: 127\.0\.0\.1 is only reachable '
+                                                       r'from this computer'), local.text('stderr'))
+        lines = self.list(self.b, timeout=2)[1]
+        self.assertEqual([fields[0] for fields in lines], ['alpha'])
+
+
 class Timing(MdnsTest):
     ROUNDS = 5
 
