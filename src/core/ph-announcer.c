@@ -114,7 +114,7 @@ fail_with_avahi_error (PhAnnouncer *self,
   g_autofree char *message = g_strdup_printf (_("The Avahi service refused the announcement: %s"),
                                               avahi_strerror (error));
 
-  g_warning ("Announcing “%s”: %s", self->announced_name, avahi_strerror (error));
+  g_debug ("Announcing “%s”: %s", self->announced_name, avahi_strerror (error));
   fail (self, message);
 }
 
@@ -410,7 +410,7 @@ ph_announcer_class_init (PhAnnouncerClass *klass)
   properties[PROP_ID] =
     g_param_spec_string ("id", NULL, NULL, NULL, rw);
   properties[PROP_PORT] =
-    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, PH_DEFAULT_PORT, rw);
+    g_param_spec_uint ("port", NULL, NULL, 1, G_MAXUINT16, PH_DEFAULT_PORT, rw);
   properties[PROP_ASKS_BEFORE_ACCEPTING] =
     g_param_spec_boolean ("asks-before-accepting", NULL, NULL, FALSE, rw);
   properties[PROP_ACCEPTS_PATHS] =

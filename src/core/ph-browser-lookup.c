@@ -28,16 +28,22 @@ typedef struct
 } Lookup;
 
 static void
-lookup_free (gpointer data)
+disconnect (Lookup *lookup)
 {
-  Lookup *lookup = data;
-
   g_clear_signal_handler (&lookup->items_id, lookup->browser);
   g_clear_signal_handler (&lookup->settled_id, lookup->browser);
   g_clear_signal_handler (&lookup->state_id, lookup->browser);
   ph_clear_source (&lookup->timeout);
   ph_clear_source (&lookup->cancel);
   ph_clear_source (&lookup->grace);
+}
+
+static void
+lookup_free (gpointer data)
+{
+  Lookup *lookup = data;
+
+  disconnect (lookup);
   g_object_unref (lookup->browser);
   g_free (lookup->name);
   g_free (lookup->folded);
@@ -149,14 +155,7 @@ check (GTask *task)
 static void
 done (GTask *task)
 {
-  Lookup *lookup = g_task_get_task_data (task);
-
-  g_clear_signal_handler (&lookup->items_id, lookup->browser);
-  g_clear_signal_handler (&lookup->settled_id, lookup->browser);
-  g_clear_signal_handler (&lookup->state_id, lookup->browser);
-  ph_clear_source (&lookup->timeout);
-  ph_clear_source (&lookup->cancel);
-  ph_clear_source (&lookup->grace);
+  disconnect (g_task_get_task_data (task));
   g_object_unref (task);
 }
 

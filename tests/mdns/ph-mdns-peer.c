@@ -17,11 +17,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <gio/gunixinputstream.h>
 
 #include "posthouse-core.h"
+#include "ph-test-hostnamed.h"
 
 static GMainLoop *loop;
 static GPtrArray *shown;   /* the browser's items as last printed */
@@ -195,51 +195,14 @@ announce (const char *name,
   return 0;
 }
 
-/* hostnamed ---------------------------------------------------------- */
-
-static const char hostname1_xml[] =
-  "<node>"
-  "  <interface name='org.freedesktop.hostname1'>"
-  "    <property name='PrettyHostname' type='s' access='read'/>"
-  "  </interface>"
-  "</node>";
-
-static GVariant *
-get_property_cb (GDBusConnection  *connection,
-                 const char       *sender,
-                 const char       *object_path,
-                 const char       *interface_name,
-                 const char       *property_name,
-                 GError          **error,
-                 gpointer          user_data)
-{
-  return g_variant_new_string (user_data);
-}
-
-static void
-name_acquired_cb (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  say ("ready %" G_GINT64_FORMAT, g_get_monotonic_time ());
-}
-
-static void
-name_lost_cb (GDBusConnection *connection,
-              const char      *name,
-              gpointer         user_data)
-{
-  g_printerr ("Cannot own %s\n", name);
-  exit (1);
-}
+/* hostnamed --------------------------------------------------------- */
 
 static int
 hostnamed (const char *pretty)
 {
-  static const GDBusInterfaceVTable vtable = { NULL, get_property_cb, NULL };
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (hostname1_xml, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  gboolean owned = FALSE;
 
   if (bus == NULL)
     {
@@ -247,11 +210,11 @@ hostnamed (const char *pretty)
       return 1;
     }
 
-  g_dbus_connection_register_object (bus, "/org/freedesktop/hostname1", info->interfaces[0],
-                                     &vtable, (gpointer) pretty, NULL, &error);
-  g_assert_no_error (error);
-  g_bus_own_name_on_connection (bus, "org.freedesktop.hostname1", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                name_acquired_cb, name_lost_cb, NULL, NULL);
+  ph_test_hostnamed_serve (bus, pretty, &owned);
+  while (!owned)
+    g_main_context_iteration (NULL, TRUE);
+  say ("ready %" G_GINT64_FORMAT, g_get_monotonic_time ());
+
   g_main_loop_run (loop);
   return 0;
 }

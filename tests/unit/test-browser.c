@@ -411,13 +411,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *config = g_dir_make_tmp ("posthouse-test-config-XXXXXX", NULL);
+  g_autofree char *config = ph_test_isolate_config ();
   int status;
 
-  /* Where the installation id goes: not the real one. (Not
-   * G_TEST_OPTION_ISOLATE_DIRS: GLib 2.74 leaks with it.) */
-  g_assert_nonnull (config);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "posthouse-core.h"
+#include "ph-test-hostnamed.h"
 #include "ph-test-util.h"
 
 #define ID "0123456789abcdef0123456789abcdef"
@@ -332,38 +333,11 @@ test_name_cancelled (void)
 
 /* systemd-hostnamed, played by this process on a bus of its own. */
 
-static const char hostname1_xml[] =
-  "<node><interface name='org.freedesktop.hostname1'>"
-  "<property name='PrettyHostname' type='s' access='read'/>"
-  "</interface></node>";
-
-static GVariant *
-pretty_cb (GDBusConnection  *connection,
-           const char       *sender,
-           const char       *object_path,
-           const char       *interface_name,
-           const char       *property_name,
-           GError          **error,
-           gpointer          user_data)
-{
-  return g_variant_new_string (user_data);
-}
-
-static void
-owned_cb (GDBusConnection *connection,
-          const char      *name,
-          gpointer         user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
 static void
 name_from_hostnamed (const char *pretty,
                      const char *expected)
 {
-  static const GDBusInterfaceVTable vtable = { NULL, pretty_cb, NULL };
   g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (hostname1_xml, NULL);
   g_autoptr(GDBusConnection) service = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
@@ -378,11 +352,7 @@ name_from_hostnamed (const char *pretty,
                                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                                     NULL, NULL, &error);
   g_assert_no_error (error);
-  g_dbus_connection_register_object (service, "/org/freedesktop/hostname1", info->interfaces[0],
-                                     &vtable, (gpointer) pretty, NULL, &error);
-  g_assert_no_error (error);
-  owner_id = g_bus_own_name_on_connection (service, "org.freedesktop.hostname1",
-                                           G_BUS_NAME_OWNER_FLAGS_NONE, owned_cb, NULL, &owned, NULL);
+  owner_id = ph_test_hostnamed_serve (service, pretty, &owned);
   while (!owned)
     g_main_context_iteration (NULL, TRUE);
 
@@ -428,13 +398,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *config = g_dir_make_tmp ("posthouse-test-config-XXXXXX", NULL);
+  g_autofree char *config = ph_test_isolate_config ();
   int status;
 
-  /* Where the installation id goes: not the real one. (Not
-   * G_TEST_OPTION_ISOLATE_DIRS: GLib 2.74 leaks with it.) */
-  g_assert_nonnull (config);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/posthouse/service/txt/build", test_txt_build);
