@@ -229,27 +229,27 @@ test_installation_id (void)
 }
 
 static void
-test_installation_id_unwritable (void)
+test_installation_id_unstorable (void)
 {
-  g_autofree char *config = g_build_filename (g_get_user_config_dir (), NULL);
+  g_autofree char *folder = g_build_filename (g_get_user_config_dir (), "posthouse", NULL);
+  g_autofree char *moved = g_strconcat (folder, ".moved", NULL);
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
 
-  if (getuid () == 0)
-    {
-      g_test_skip ("root writes into read-only folders");
-      return;
-    }
-
-  g_assert_cmpint (g_mkdir_with_parents (config, 0700), ==, 0);
-  g_assert_cmpint (g_chmod (config, 0500), ==, 0);
+  /* A file where the folder should be: nothing can be stored, not even
+   * by root. */
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (g_rename (folder, moved), ==, 0);
+  g_assert_true (g_file_set_contents (folder, "in the way", -1, NULL));
   a = ph_installation_id_get ();
   b = ph_installation_id_get ();
-  g_chmod (config, 0700);
+  g_assert_cmpint (g_unlink (folder), ==, 0);
+  g_assert_cmpint (g_rename (moved, folder), ==, 0);
 
   /* Usable, if only for this run. */
   g_assert_true (ph_service_id_is_valid (a));
   g_assert_true (ph_service_id_is_valid (b));
+  g_assert_cmpstr (a, !=, b);
 }
 
 /* The device name ---------------------------------------------------- */
@@ -411,7 +411,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/service/format-host", test_format_host);
   g_test_add_func ("/posthouse/service/interface-for-address", test_interface_for_address);
   g_test_add_func ("/posthouse/service/installation-id", test_installation_id);
-  g_test_add_func ("/posthouse/service/installation-id-unwritable", test_installation_id_unwritable);
+  g_test_add_func ("/posthouse/service/installation-id-unstorable", test_installation_id_unstorable);
   g_test_add_func ("/posthouse/service/device-name/from-host-name", test_name_from_host_name);
   g_test_add_func ("/posthouse/service/device-name/no-system-bus", test_name_without_system_bus);
   g_test_add_func ("/posthouse/service/device-name/cancelled", test_name_cancelled);
