@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Flatpak manifest parses and asks for exactly the intended permissions."""
+"""The Flatpak manifest parses, asks for exactly the intended permissions,
+builds without the tests and copies no build or state folder."""
+import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
 manifest_path, app_id = sys.argv[1], sys.argv[2]
+srcroot = os.path.dirname(os.path.dirname(os.path.abspath(manifest_path)))
 
 # Network for the transfers, the display, and the Downloads folder as the
 # default receive folder; every other folder goes through the file chooser portal.
@@ -58,9 +62,31 @@ else:
         errors.append('the posthouse module is not built with meson')
     if '-Dbuildtype=release' not in module.get('config-opts', []):
         errors.append('the posthouse module is not a release build')
+    if '-Dtests=false' not in module.get('config-opts', []):
+        errors.append('the posthouse module builds the tests and benchmarks (-Dtests=false)')
     sources = module.get('sources', [])
-    if not any(s.get('type') == 'dir' and s.get('path') == '..' for s in sources):
+    tree = [s for s in sources if s.get('type') == 'dir' and s.get('path') == '..']
+    if not tree:
         errors.append('the posthouse module does not build the local tree (type dir, path ..)')
+    else:
+        # flatpak-builder copies the whole tree into every build: each build
+        # or state folder our scripts and .gitignore know must be skipped
+        # (by exact path: flatpak-builder has no patterns).
+        # The anchored folders of .gitignore, and flatpak-builder's own
+        # state folder in the top folder.
+        wanted = {'.git', '.flatpak-builder'}
+        with open(os.path.join(srcroot, '.gitignore'), encoding='utf-8') as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith('/') and line.endswith('/') and not re.search(r'[*?\[]', line):
+                    wanted.add(line.strip('/'))
+        scripts = glob.glob(os.path.join(srcroot, 'build-aux', '*')) + [os.path.join(srcroot, 'README.md')]
+        for script in filter(os.path.isfile, scripts):
+            with open(script, encoding='utf-8') as f:
+                wanted.update(re.findall(r'(?<![\w/.-])(_build(?:-[a-z0-9]+)*)(?![\w.])', f.read()))
+        missing = sorted(wanted - set(tree[0].get('skip', [])))
+        if missing:
+            errors.append(f'the source skip list misses build or state folders: {missing}')
     # Discovery must not vanish silently from the Flatpak (the option is "auto").
     if '-Davahi=enabled' not in module.get('config-opts', []):
         errors.append('the posthouse module does not build with -Davahi=enabled')
