@@ -415,6 +415,8 @@ start_receiving (PhApplication  *self,
 
   self->receiver = g_steal_pointer (&receiver);
   apply_receive_settings (self);
+  /* Partial files of a run that was killed, as posthouse-cli does. */
+  ph_receiver_clean_leftovers (self->receiver);
 
   if (!ph_receiver_start (self->receiver, error))
     {

@@ -443,7 +443,8 @@ receive_failed_cb (PhApplication *app,
       adw_message_dialog_add_response (dialog, "preferences", _("_Preferences"));
       adw_message_dialog_set_response_appearance (dialog, "preferences", ADW_RESPONSE_SUGGESTED);
     }
-  else if (error->domain == PH_ERROR && error->code == PH_ERROR_FOLDER)
+  else if (error->domain == PH_ERROR &&
+           (error->code == PH_ERROR_FOLDER || error->code == PH_ERROR_PREFIX))
     {
       hint = _("Choose a folder you can save files in.");
       adw_message_dialog_add_response (dialog, "folder", _("_Choose Folder…"));

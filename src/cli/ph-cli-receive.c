@@ -329,7 +329,8 @@ ph_cli_receive (int    argc,
     {
       ph_cli_error ("%s", error->message);
       ph_cli_signals_unwatch (&signals);
-      return PH_CLI_EXIT_FAILED;
+      /* A --prefix too long for the folder is a wrong command line. */
+      return g_error_matches (error, PH_ERROR, PH_ERROR_PREFIX) ? PH_CLI_EXIT_USAGE : PH_CLI_EXIT_FAILED;
     }
 
   if (bind != NULL)

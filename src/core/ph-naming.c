@@ -296,39 +296,25 @@ commit_once (PhNamingCommitMethod *method,
     }
 }
 
-/**
- * ph_naming_commit_with:
- * @temporary: the finished file, in @directory
- * @directory: the receive folder
- * @name: the wanted name (sanitised, prefix included)
- * @method: the first method to try; the next ones are used when the file
- *   system does not support it (tests force each one this way)
- * @error: return location for a #GError
- *
- * See ph_naming_commit().
- *
- * Returns: (transfer full): the file's final location, or %NULL
- */
-GFile *
-ph_naming_commit_with (GFile                *temporary,
-                       GFile                *directory,
-                       const char           *name,
-                       PhNamingCommitMethod  method,
-                       GError              **error)
+typedef int (*CommitFunc) (gpointer    data,
+                           int         dir_fd,
+                           const char *to);
+
+/* Tries @name, then its numbered variants, in @directory with @func,
+ * which returns 0 or -1 with errno set (EEXIST: the name is taken). */
+static GFile *
+commit_loop (GFile       *directory,
+             const char  *name,
+             CommitFunc   func,
+             gpointer     data,
+             GError     **error)
 {
-  g_autofree char *from = NULL;
   g_autofree char *dir_path = NULL;
   g_autofree char *dir_display = NULL;
   int dir_fd;
 
-  g_return_val_if_fail (G_IS_FILE (temporary), NULL);
-  g_return_val_if_fail (G_IS_FILE (directory), NULL);
-  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  from = g_file_get_path (temporary);
   dir_path = g_file_get_path (directory);
-  if (from == NULL || dir_path == NULL)
+  if (dir_path == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Files can only be received into a local folder"));
@@ -352,7 +338,7 @@ ph_naming_commit_with (GFile                *temporary,
       g_autofree char *candidate = ph_naming_variant (name, n);
       int saved_errno;
 
-      if (commit_once (&method, from, dir_fd, candidate) == 0)
+      if (func (data, dir_fd, candidate) == 0)
         {
           close (dir_fd);
           return g_file_get_child (directory, candidate);
@@ -374,6 +360,143 @@ ph_naming_commit_with (GFile                *temporary,
                _("Could not save “%s” in “%s”: %u files with this name exist already"),
                name, dir_display, PH_NAMING_MAX_VARIANTS);
   return NULL;
+}
+
+typedef struct
+{
+  PhNamingCommitMethod method;
+  const char          *from;
+} PathCommit;
+
+static int
+commit_path_cb (gpointer    data,
+                int         dir_fd,
+                const char *to)
+{
+  PathCommit *commit = data;
+
+  return commit_once (&commit->method, commit->from, dir_fd, to);
+}
+
+/**
+ * ph_naming_commit_with:
+ * @temporary: the finished file, in @directory
+ * @directory: the receive folder
+ * @name: the wanted name (sanitised, prefix included)
+ * @method: the first method to try; the next ones are used when the file
+ *   system does not support it (tests force each one this way)
+ * @error: return location for a #GError
+ *
+ * See ph_naming_commit().
+ *
+ * Returns: (transfer full): the file's final location, or %NULL
+ */
+GFile *
+ph_naming_commit_with (GFile                *temporary,
+                       GFile                *directory,
+                       const char           *name,
+                       PhNamingCommitMethod  method,
+                       GError              **error)
+{
+  g_autofree char *from = NULL;
+  PathCommit commit = { method, NULL };
+
+  g_return_val_if_fail (G_IS_FILE (temporary), NULL);
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  from = g_file_get_path (temporary);
+  if (from == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Files can only be received into a local folder"));
+      return NULL;
+    }
+  commit.from = from;
+
+  return commit_loop (directory, name, commit_path_cb, &commit, error);
+}
+
+/* Whether linkat (AT_EMPTY_PATH) works here: it needs
+ * CAP_DAC_READ_SEARCH. Learnt from the first attempt. */
+static gint empty_path_works = -1;
+
+static int
+link_fd_cb (gpointer    data,
+            int         dir_fd,
+            const char *to)
+{
+  int fd = GPOINTER_TO_INT (data);
+  char proc_path[64];
+
+  if (g_atomic_int_get (&empty_path_works) != 0)
+    {
+      if (linkat (fd, "", dir_fd, to, AT_EMPTY_PATH) == 0)
+        {
+          g_atomic_int_set (&empty_path_works, 1);
+          return 0;
+        }
+      /* Without the capability the kernel answers ENOENT. */
+      if (errno != ENOENT || g_atomic_int_get (&empty_path_works) == 1)
+        return -1;
+      g_atomic_int_set (&empty_path_works, 0);
+    }
+
+  g_snprintf (proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
+  return linkat (AT_FDCWD, proc_path, dir_fd, to, AT_SYMLINK_FOLLOW);
+}
+
+/**
+ * ph_naming_commit_fd:
+ * @fd: an unnamed file (open (O_TMPFILE) without O_EXCL) on the file
+ *   system of @directory
+ * @directory: the receive folder
+ * @name: the wanted name (sanitised, prefix included)
+ * @error: return location for a #GError
+ *
+ * Gives the unnamed file @fd the name @name in @directory, or the first
+ * free numbered variant of it, with linkat(), which never replaces an
+ * existing file: the file system decides atomically, as in
+ * ph_naming_commit(). Needs CAP_DAC_READ_SEARCH or a mounted /proc.
+ *
+ * Returns: (transfer full): the file's final location, or %NULL
+ */
+GFile *
+ph_naming_commit_fd (int          fd,
+                     GFile       *directory,
+                     const char  *name,
+                     GError     **error)
+{
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return commit_loop (directory, name, link_fd_cb, GINT_TO_POINTER (fd), error);
+}
+
+/**
+ * ph_naming_budget:
+ * @name_max: the longest name the folder's file system takes, in bytes
+ * @prefix: (nullable): what the receiver puts before every name
+ *
+ * How many bytes of the sender's name fit once @prefix and a numbered
+ * variant are added: at most %PH_NAMING_MAX_BYTES.
+ *
+ * Returns: the room for the name, or 0 when @prefix leaves less than
+ *   %PH_NAMING_MIN_BYTES
+ */
+gsize
+ph_naming_budget (gsize       name_max,
+                  const char *prefix)
+{
+  gsize used = (prefix ? strlen (prefix) : 0) + PH_NAMING_VARIANT_BYTES;
+
+  if (name_max < used + PH_NAMING_MIN_BYTES)
+    return 0;
+
+  return MIN (name_max - used, PH_NAMING_MAX_BYTES);
 }
 
 /**

@@ -14,6 +14,13 @@ G_BEGIN_DECLS
 /* How many numbered variants ph_naming_commit() tries before giving up. */
 #define PH_NAMING_MAX_VARIANTS 10000
 
+/* What the longest variant adds to a name: " (10000)". */
+#define PH_NAMING_VARIANT_BYTES 8
+
+/* The least room a receiver's prefix must leave for the sender's name
+ * (ph_naming_truncate() keeps an extension of up to 16 bytes). */
+#define PH_NAMING_MIN_BYTES 32
+
 /* How ph_naming_commit() claims the final name; each falls back to the
  * next where the file system lacks it. */
 typedef enum
@@ -38,5 +45,11 @@ GFile *ph_naming_commit_with (GFile                *temporary,
                               const char           *name,
                               PhNamingCommitMethod  method,
                               GError              **error);
+GFile *ph_naming_commit_fd (int                   fd,
+                            GFile                *directory,
+                            const char           *name,
+                            GError              **error);
+gsize  ph_naming_budget    (gsize                 name_max,
+                            const char           *prefix);
 
 G_END_DECLS

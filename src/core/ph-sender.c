@@ -210,11 +210,12 @@ finish (GTask  *task,
 
   if (job->connection)
     {
-      /* A cancelled send resets the connection: a plain close would
-       * queue its FIN behind data the receiver has not read, and a
-       * receiver holding the file (asking its user, or out of slots)
-       * would never notice. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* A send that failed or gave up, for whatever reason, resets the
+       * connection: a plain close would queue its FIN behind data the
+       * receiver has not read, or after all of it, and a receiver
+       * holding the file (asking its user, out of slots) would save it
+       * while we report a failure. A reset makes it throw the data away. */
+      if (error != NULL)
         {
           struct linger reset = { .l_onoff = 1, .l_linger = 0 };
 
@@ -253,7 +254,7 @@ explain_send_error (SendJob *job,
 
   if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION) && job->all_written)
     return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("The receiver closed the connection without taking all of “%s” (it may have refused the file)"),
+                        _("The receiver did not save “%s”: it ended the connection with a reset (it refused the file or could not save it)"),
                         ph_transfer_get_name (transfer));
 
   if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION))

@@ -134,9 +134,11 @@ connect_to_receiver (void)
   return socket;
 }
 
-/* TRUE once the receiver closed its end (EOF or reset). */
+/* TRUE once the receiver closed its end: @orderly says whether in
+ * order (the receipt: "saved") or with a reset. */
 static gboolean
-peer_closed (GSocket *socket)
+peer_closed (GSocket  *socket,
+             gboolean *orderly)
 {
   g_autoptr(GError) error = NULL;
   char buf[256];
@@ -144,6 +146,7 @@ peer_closed (GSocket *socket)
 
   /* The receiver never answers anything: any byte is a bug. */
   g_assert_cmpint (n, <=, 0);
+  *orderly = n == 0;
   return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
 }
 
@@ -206,6 +209,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   gint64 length = 0;
   gboolean complete;
   gboolean closed = FALSE;
+  gboolean orderly = FALSE;
   gint64 deadline;
   gsize sent = 0;
 
@@ -246,7 +250,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     {
       gboolean settled;
 
-      closed = closed || peer_closed (socket);
+      closed = closed || peer_closed (socket, &orderly);
       settled = fz.transfer ? ph_transfer_is_finished (fz.transfer) : TRUE;
       if (closed && settled)
         break;
@@ -279,6 +283,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_assert_cmpint (g_unlink (path), ==, 0);
     }
   g_assert_cmpuint (fresh->len, <=, 1);
+
+  /* The receipt never lies: an orderly close exactly when it saved. */
+  g_assert_cmpint (orderly, ==, fresh->len == 1);
 
   /* An honest transfer, exactly header + announced bytes, is saved. */
   if (complete && size == PH_WIRE_HEADER_SIZE + (gsize) length)

@@ -179,9 +179,9 @@ class InteropTestCase(unittest.TestCase):
                               capture_output=True, timeout=timeout,
                               env=env or cli_env())
 
-    def start_cli_receive(self, *args, folder=None):
+    def start_cli_receive(self, *args, folder=None, extra_env=None):
         proc = self.start([CLI, 'receive', '--port', '0', '--bind', '127.0.0.1',
-                           '--dir', folder or self.dst] + list(args), env=cli_env())
+                           '--dir', folder or self.dst] + list(args), env=cli_env(**(extra_env or {})))
         m = proc.wait_line('stderr', r'Listening on .*port (\d+)')
         return proc, int(m.group(1))
 
@@ -611,15 +611,30 @@ class CliBehaviour(InteropTestCase):
         s.sendall(b'\x07' * data)
         return s
 
+    def holds_file_in(self, proc, folder):
+        """Whether the process has a file of @folder open: its part file,
+        which may have no name ("FOLDER/#123 (deleted)")."""
+        fds = '/proc/{0}/fd'.format(proc.proc.pid)
+        for fd in os.listdir(fds):
+            try:
+                if os.readlink(os.path.join(fds, fd)).startswith(folder + '/'):
+                    return True
+            except OSError:
+                pass
+        return False
+
+    def wait_holds_file(self, proc):
+        deadline = time.monotonic() + TIMEOUT
+        while not self.holds_file_in(proc, self.dst) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(self.holds_file_in(proc, self.dst), 'no temporary file while receiving')
+
     def interrupt_mid_file(self, signum, *args):
         proc, port = self.start_cli_receive(*args)
         self.slow_sender(port)
         proc.wait_line('stderr', r'Receiving .*big\.bin')
         # The data is on its way into a temporary file in the folder.
-        deadline = time.monotonic() + TIMEOUT
-        while not os.listdir(self.dst) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        self.assertNotEqual(os.listdir(self.dst), [], 'no temporary file while receiving')
+        self.wait_holds_file(proc)
         proc.proc.send_signal(signum)
         self.assertEqual(proc.wait(), 128 + signum, proc.text('stderr'))
         self.assertEqual(os.listdir(self.dst), [])
@@ -632,12 +647,12 @@ class CliBehaviour(InteropTestCase):
         self.interrupt_mid_file(signal.SIGINT, '--once')
 
     def test_killed_receiver_leftovers_are_removed(self):
-        proc, port = self.start_cli_receive()
+        # Named part files, as on a file system without O_TMPFILE (an
+        # unnamed one cannot outlive the process: tests/faults).
+        proc, port = self.start_cli_receive(extra_env={'POSTHOUSE_NO_TMPFILE': '1'})
         self.slow_sender(port)
         proc.wait_line('stderr', r'Receiving .*big\.bin')
-        deadline = time.monotonic() + TIMEOUT
-        while not os.listdir(self.dst) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        self.wait_holds_file(proc)
         proc.proc.kill()  # no chance to clean up
         proc.wait()
         self.assertNotEqual(os.listdir(self.dst), [])
