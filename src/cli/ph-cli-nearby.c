@@ -183,6 +183,7 @@ device_name_cb (GObject      *object,
  * ph_cli_announce_new:
  * @port: the port the receiver listens on
  * @bind: (nullable): the address it listens on, %NULL for all
+ * @accepts_paths: whether it keeps the folders of a path (paths=1)
  *
  * Announces the receiver under the device's name, saying on stderr
  * what became of it.
@@ -192,7 +193,8 @@ device_name_cb (GObject      *object,
  */
 PhCliAnnounce *
 ph_cli_announce_new (guint       port,
-                     const char *bind)
+                     const char *bind,
+                     gboolean    accepts_paths)
 {
   g_autoptr(GError) error = NULL;
   guint interface_index = 0;
@@ -209,6 +211,7 @@ ph_cli_announce_new (guint       port,
   self->announcer = ph_announcer_new ();
   self->cancellable = g_cancellable_new ();
   ph_announcer_set_port (self->announcer, port);
+  ph_announcer_set_accepts_paths (self->announcer, accepts_paths);
   ph_announcer_restrict (self->announcer, interface_index, family);
   g_signal_connect (self->announcer, "notify::state", G_CALLBACK (state_cb), self);
 

@@ -340,8 +340,11 @@ ph_cli_receive (int    argc,
     g_printerr (_("Listening on port %u (all interfaces), saving into %s\n"),
                 ph_receiver_get_port (receiver), directory_path);
 
+  /* Folders keep their structure when the sender knows it may send
+   * paths: from the announcement (paths=1). Unannounced, names are flat. */
   if (!no_announce)
-    run.announce = ph_cli_announce_new (ph_receiver_get_port (receiver), bind);
+    run.announce = ph_cli_announce_new (ph_receiver_get_port (receiver), bind, TRUE);
+  ph_receiver_set_accepts_paths (receiver, run.announce != NULL);
 
   g_main_loop_run (loop);
 

@@ -50,7 +50,8 @@ char          *ph_cli_resolve_destination (const char    *text,
                                            int            port,
                                            int           *exit_code);
 PhCliAnnounce *ph_cli_announce_new        (guint          port,
-                                           const char    *bind);
+                                           const char    *bind,
+                                           gboolean       accepts_paths);
 void           ph_cli_announce_free       (PhCliAnnounce *self);
 
 G_END_DECLS
