@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PhBrowser: finding one receiver by the name it announced. */
+/* PhBrowser: finding one receiver by the name it announced, or by an
+ * address it was seen at. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "ph-address.h"
 #include "ph-browser.h"
 #include "ph-error.h"
 #include "ph-service.h"
@@ -15,8 +17,10 @@
 typedef struct
 {
   PhBrowser *browser;
-  char      *name;
+  char      *name;      /* the name looked for, or the address as text */
   char      *folded;
+  char      *host;      /* looking for an address: its host and port */
+  guint      port;
   gulong     items_id;
   gulong     settled_id;
   gulong     state_id;
@@ -47,6 +51,7 @@ lookup_free (gpointer data)
   g_object_unref (lookup->browser);
   g_free (lookup->name);
   g_free (lookup->folded);
+  g_free (lookup->host);
   g_free (lookup);
 }
 
@@ -71,8 +76,16 @@ matches (Lookup *lookup)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PhPeer) peer = g_list_model_get_item (model, i);
-      g_autofree char *folded = fold (ph_peer_get_name (peer));
+      g_autofree char *folded = NULL;
 
+      if (lookup->host != NULL)
+        {
+          if (ph_peer_has_address (peer, lookup->host, lookup->port))
+            g_ptr_array_add (exact, g_object_ref (peer));
+          continue;
+        }
+
+      folded = fold (ph_peer_get_name (peer));
       if (g_str_equal (ph_peer_get_name (peer), lookup->name))
         g_ptr_array_add (exact, g_object_ref (peer));
       else if (g_str_equal (folded, lookup->folded))
@@ -138,8 +151,12 @@ check (GTask *task)
 
   if (final)
     {
-      g_task_return_new_error (task, PH_ERROR, PH_ERROR_NOT_FOUND,
-                               _("No receiver called “%s” was found nearby"), lookup->name);
+      if (lookup->host != NULL)
+        g_task_return_new_error (task, PH_ERROR, PH_ERROR_NOT_FOUND,
+                                 _("No receiver nearby announced %s"), lookup->name);
+      else
+        g_task_return_new_error (task, PH_ERROR, PH_ERROR_NOT_FOUND,
+                                 _("No receiver called “%s” was found nearby"), lookup->name);
       return TRUE;
     }
 
@@ -218,38 +235,21 @@ cancelled_cb (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
-/**
- * ph_browser_lookup_async:
- * @self: a started browser
- * @name: a receiver's name, as ph_peer_get_name() gives it (case and
- *   Unicode normalisation do not matter when nothing matches exactly)
- * @timeout_msec: how long to wait at most for it to show up
- *
- * Waits for the receiver called @name: until it is seen, until the
- * browser settled without seeing it, or until @timeout_msec.
- */
-void
-ph_browser_lookup_async (PhBrowser           *self,
-                         const char          *name,
-                         guint                timeout_msec,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+static void
+start (PhBrowser           *self,
+       Lookup              *lookup,
+       guint                timeout_msec,
+       GCancellable        *cancellable,
+       GAsyncReadyCallback  callback,
+       gpointer             user_data,
+       gpointer             source_tag)
 {
   g_autoptr(GTask) task = NULL;
-  Lookup *lookup;
-
-  g_return_if_fail (PH_IS_BROWSER (self));
-  g_return_if_fail (name != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ph_browser_lookup_async);
+  g_task_set_source_tag (task, source_tag);
 
-  lookup = g_new0 (Lookup, 1);
   lookup->browser = g_object_ref (self);
-  lookup->name = g_strdup (name);
-  lookup->folded = fold (name);
   g_task_set_task_data (task, lookup, lookup_free);
 
   if (g_task_return_error_if_cancelled (task) || check (task))
@@ -268,6 +268,71 @@ ph_browser_lookup_async (PhBrowser           *self,
       g_source_attach (lookup->cancel, g_task_get_context (task));
     }
   g_steal_pointer (&task);
+}
+
+/**
+ * ph_browser_lookup_async:
+ * @self: a started browser
+ * @name: a receiver's name, as ph_peer_get_name() gives it (case and
+ *   Unicode normalisation do not matter when nothing matches exactly)
+ * @timeout_msec: how long to wait at most for it to show up
+ *
+ * Waits for the receiver called @name: until it is seen, until the
+ * browser settled without seeing it, or until @timeout_msec.
+ */
+void
+ph_browser_lookup_async (PhBrowser           *self,
+                         const char          *name,
+                         guint                timeout_msec,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  Lookup *lookup;
+
+  g_return_if_fail (PH_IS_BROWSER (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  lookup = g_new0 (Lookup, 1);
+  lookup->name = g_strdup (name);
+  lookup->folded = fold (name);
+  start (self, lookup, timeout_msec, cancellable, callback, user_data, ph_browser_lookup_async);
+}
+
+/**
+ * ph_browser_lookup_address_async:
+ * @self: a started browser
+ * @host: an IP address, as typed (with or without a scope)
+ * @port: its port
+ * @timeout_msec: how long to wait at most
+ *
+ * Waits for a receiver announced at @host:@port, so that an address
+ * typed by hand is recognised as a receiver nearby (and what it
+ * announced known: "accepts-paths"). Finish with
+ * ph_browser_lookup_finish().
+ */
+void
+ph_browser_lookup_address_async (PhBrowser           *self,
+                                 const char          *host,
+                                 guint                port,
+                                 guint                timeout_msec,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  Lookup *lookup;
+
+  g_return_if_fail (PH_IS_BROWSER (self));
+  g_return_if_fail (host != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  lookup = g_new0 (Lookup, 1);
+  lookup->host = g_strdup (host);
+  lookup->port = port;
+  lookup->name = ph_address_format (host, port);
+  start (self, lookup, timeout_msec, cancellable, callback, user_data,
+         ph_browser_lookup_address_async);
 }
 
 /**

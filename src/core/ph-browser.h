@@ -41,6 +41,13 @@ void            ph_browser_lookup_async      (PhBrowser            *self,
                                               GCancellable         *cancellable,
                                               GAsyncReadyCallback   callback,
                                               gpointer              user_data);
+void            ph_browser_lookup_address_async (PhBrowser         *self,
+                                                 const char        *host,
+                                                 guint              port,
+                                                 guint              timeout_msec,
+                                                 GCancellable      *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer           user_data);
 PhPeer         *ph_browser_lookup_finish     (PhBrowser            *self,
                                               GAsyncResult         *result,
                                               GError              **error);

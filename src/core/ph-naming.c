@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "ph-naming.h"
+#include "ph-wire.h"
 
 #ifndef RENAME_NOREPLACE
 # define RENAME_NOREPLACE (1 << 0)
@@ -683,4 +684,69 @@ ph_naming_commit (GFile       *temporary,
 {
   return ph_naming_commit_with (temporary, directory, name,
                                 PH_NAMING_COMMIT_RENAME, error);
+}
+
+/**
+ * ph_naming_path_is_valid:
+ * @path: a name to send
+ *
+ * Whether @path may go on the wire as a folder path (SPEC, Folder
+ * paths): valid UTF-8 of at most %PH_WIRE_NAME_SIZE bytes, components
+ * separated by '/', none empty, "." or "..".
+ */
+gboolean
+ph_naming_path_is_valid (const char *path)
+{
+  g_auto(GStrv) components = NULL;
+
+  if (path == NULL || *path == '\0' || strlen (path) > PH_WIRE_NAME_SIZE ||
+      !g_utf8_validate (path, -1, NULL))
+    return FALSE;
+
+  components = g_strsplit (path, "/", -1);
+  for (guint i = 0; components[i] != NULL; i++)
+    if (*components[i] == '\0' || g_str_equal (components[i], ".") ||
+        g_str_equal (components[i], ".."))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * ph_naming_relative_path:
+ * @top: a folder being sent
+ * @file: a file somewhere inside it
+ *
+ * What a sender puts on the wire for @file to a receiver that announced
+ * paths=1: the folder's own name, then the path below it
+ * ("Holiday/Day 1/beach.jpg" for a dropped "Holiday"), in UTF-8 (odd
+ * bytes in a local name repaired).
+ *
+ * Returns: (transfer full) (nullable): the path, or %NULL when @file is
+ *   not inside @top or the path does not fit the header (the caller
+ *   sends the base name then, as to any other receiver)
+ */
+char *
+ph_naming_relative_path (GFile *top,
+                         GFile *file)
+{
+  g_autofree char *below = NULL;
+  g_autofree char *top_name = NULL;
+  g_autofree char *joined = NULL;
+  char *path;
+
+  g_return_val_if_fail (G_IS_FILE (top), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  below = g_file_get_relative_path (top, file);
+  top_name = g_file_get_basename (top);
+  if (below == NULL || top_name == NULL || g_str_equal (top_name, "/"))
+    return NULL;
+
+  joined = g_build_path ("/", top_name, below, NULL);
+  path = g_utf8_make_valid (joined, -1);
+  if (!ph_naming_path_is_valid (path))
+    g_clear_pointer (&path, g_free);
+
+  return path;
 }

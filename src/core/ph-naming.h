@@ -60,6 +60,9 @@ GFile *ph_naming_commit_at (GFile                *temporary,
                             GFile                *directory,
                             const char           *name,
                             GError              **error);
+gboolean ph_naming_path_is_valid (const char       *path);
+char  *ph_naming_relative_path (GFile             *top,
+                                GFile             *file);
 gsize  ph_naming_budget    (gsize                 name_max,
                             const char           *prefix);
 

@@ -82,6 +82,48 @@ test_flat_agrees (void)
     }
 }
 
+static void
+test_sending_side (void)
+{
+  g_autoptr(GFile) top = g_file_new_for_path ("/home/me/Pictures/Holiday");
+  g_autoptr(GFile) deep = g_file_new_for_path ("/home/me/Pictures/Holiday/Day 1/beach.jpg");
+  g_autoptr(GFile) direct = g_file_new_for_path ("/home/me/Pictures/Holiday/map.png");
+  g_autoptr(GFile) elsewhere = g_file_new_for_path ("/home/me/notes.txt");
+  g_autoptr(GFile) odd = g_file_new_for_path ("/home/me/Pictures/Holiday/caf\xe9.txt");
+  g_autofree char *long_name = g_strnfill (130, 'x');
+  g_autoptr(GFile) too_long = g_file_get_child (top, long_name);
+  g_autofree char *a = ph_naming_relative_path (top, deep);
+  g_autofree char *b = ph_naming_relative_path (top, direct);
+  g_autofree char *c = ph_naming_relative_path (top, elsewhere);
+  g_autofree char *d = ph_naming_relative_path (top, odd);
+  g_autofree char *e = ph_naming_relative_path (top, too_long);
+  g_autoptr(PhTransfer) with_path = ph_transfer_new_outgoing_path (deep, "127.0.0.1", a);
+  g_autoptr(PhTransfer) without = ph_transfer_new_outgoing_path (deep, "127.0.0.1", NULL);
+
+  g_assert_cmpstr (a, ==, "Holiday/Day 1/beach.jpg");
+  g_assert_cmpstr (b, ==, "Holiday/map.png");
+  g_assert_null (c);
+  g_assert_cmpstr (d, ==, "Holiday/caf\xef\xbf\xbd.txt");
+  /* Too long for the header: the caller sends the base name. */
+  g_assert_null (e);
+
+  /* What the sender puts in the header. */
+  g_assert_cmpstr (ph_transfer_get_name (with_path), ==, "Holiday/Day 1/beach.jpg");
+  g_assert_cmpstr (ph_transfer_get_name (without), ==, "beach.jpg");
+
+  g_assert_true (ph_naming_path_is_valid ("a/b.txt"));
+  g_assert_true (ph_naming_path_is_valid ("b.txt"));
+  g_assert_false (ph_naming_path_is_valid (NULL));
+  g_assert_false (ph_naming_path_is_valid (""));
+  g_assert_false (ph_naming_path_is_valid ("/a"));
+  g_assert_false (ph_naming_path_is_valid ("a//b"));
+  g_assert_false (ph_naming_path_is_valid ("a/../b"));
+  g_assert_false (ph_naming_path_is_valid ("./b"));
+  g_assert_false (ph_naming_path_is_valid ("a/"));
+  g_assert_false (ph_naming_path_is_valid ("bad\xff"));
+  g_assert_false (ph_naming_path_is_valid (long_name));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -91,6 +133,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/naming/path/components", test_paths);
   g_test_add_func ("/posthouse/naming/path/wire-quirks", test_wire_quirks);
   g_test_add_func ("/posthouse/naming/path/flat-agrees", test_flat_agrees);
+  g_test_add_func ("/posthouse/naming/path/sending-side", test_sending_side);
 
   return g_test_run ();
 }
