@@ -102,7 +102,7 @@ class Discovery(MdnsTest):
         TIMES['appear (announced → listed)'].append(
             seconds(seen.group(1)) - receiver.line_time('stderr', r'Announced nearby as'))
         # Seen over IPv4 and IPv6, it is one receiver, shown at its IPv4 address.
-        best = watcher.wait_line('stdout', r'^[+~] \d+ alpha\t10\.13\.0\.1:(\d+)\t-$', APPEAR_DEADLINE)
+        best = watcher.wait_line('stdout', r'^[+~] \d+ alpha\t10\.13\.0\.1:(\d+)\tpaths$', APPEAR_DEADLINE)
         self.assertIsNotNone(best, watcher.text('stdout'))
         self.assertEqual(int(best.group(1)), receiver.port)
         self.assertEqual(watcher.count('stdout', r'^\+ '), 1, watcher.text('stdout'))
@@ -110,7 +110,8 @@ class Discovery(MdnsTest):
 
         # posthouse-cli list, within the deadline of the issue.
         lines = self.list_until(self.b, lambda lines: lines, APPEAR_DEADLINE)
-        self.assertEqual(lines, [['alpha', '10.13.0.1:{0}'.format(receiver.port), '-']])
+        # It announces that it keeps folders (paths=1).
+        self.assertEqual(lines, [['alpha', '10.13.0.1:{0}'.format(receiver.port), 'paths']])
 
         # What goes on the network is SPEC's TXT record and nothing else,
         # as another mDNS tool reads it.
@@ -126,7 +127,7 @@ class Discovery(MdnsTest):
                 self.assertEqual(len(txt), 4, txt)
                 self.assertEqual(txt[0], 'ask=0')
                 self.assertRegex(txt[1], r'^id=[0-9a-f]{32}$')
-                self.assertEqual(txt[2:], ['paths=0', 'txtvers=1'])
+                self.assertEqual(txt[2:], ['paths=1', 'txtvers=1'])
 
         path = self.make_file('postcard.jpg')
         sent = self.b.run([CLI, 'send', 'alpha', path], check=False)
@@ -190,7 +191,7 @@ class Behaviour(MdnsTest):
         self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as “Alice’s Laptop”'),
                              receiver.text('stderr'))
         lines = self.list_until(self.b, lambda lines: lines, APPEAR_DEADLINE)
-        self.assertEqual(lines, [['Alice’s Laptop', '10.13.0.1:{0}'.format(receiver.port), '-']])
+        self.assertEqual(lines, [['Alice’s Laptop', '10.13.0.1:{0}'.format(receiver.port), 'paths']])
 
         path = self.make_file('for-alice.txt')
         sent = self.b.run([CLI, 'send', 'alice’s laptop', path], check=False)
@@ -225,10 +226,12 @@ class Behaviour(MdnsTest):
                              watcher.text('stdout') + announcer.text('stdout'))
         mark = watcher.mark('stdout')
         announcer.send('ask 1')
+        announcer.send('paths 1')
         announcer.send('port 7002')
-        self.assertIsNotNone(watcher.wait_line('stdout', r'^[+~] \d+ Desk\t10\.13\.0\.1:7002\task$',
+        self.assertIsNotNone(watcher.wait_line('stdout', r'^[+~] \d+ Desk\t10\.13\.0\.1:7002\task,paths$',
                                                APPEAR_DEADLINE, start=mark), watcher.text('stdout'))
         mark = watcher.mark('stdout')
+        announcer.send('paths 0')
         announcer.send('name Workshop')
         self.assertIsNotNone(watcher.wait_line('stdout', r'^[+~] \d+ Workshop\t10\.13\.0\.1:7002\task$',
                                                APPEAR_DEADLINE, start=mark), watcher.text('stdout'))
@@ -244,7 +247,7 @@ class Behaviour(MdnsTest):
         watcher = self.watch(self.b)
         receiver = self.receive(self.a, '--bind', '10.13.0.1')
         self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as “alpha”'), receiver.text('stderr'))
-        self.assertIsNotNone(watcher.wait_line('stdout', r'^\+ \d+ alpha\t10\.13\.0\.1:\d+\t-$', APPEAR_DEADLINE),
+        self.assertIsNotNone(watcher.wait_line('stdout', r'^\+ \d+ alpha\t10\.13\.0\.1:\d+\tpaths$', APPEAR_DEADLINE),
                              watcher.text('stdout'))
         if mdns_rig.shutil.which('avahi-browse'):
             browsed = self.b.run(['avahi-browse', '--resolve', '--parsable', '--terminate',
@@ -299,7 +302,7 @@ class Ipv6Only(MdnsTest):
         watcher = self.watch(self.b)
         receiver = self.receive(self.a)
         scope = re.escape(self.b.interface)
-        seen = watcher.wait_line('stdout', r'^\+ (\d+) alpha\t\[fe80::[0-9a-f:]+%' + scope + r'\]:(\d+)\t-$',
+        seen = watcher.wait_line('stdout', r'^\+ (\d+) alpha\t\[fe80::[0-9a-f:]+%' + scope + r'\]:(\d+)\tpaths$',
                                  APPEAR_DEADLINE)
         self.assertIsNotNone(seen, watcher.text('stdout'))
         TIMES['appear (receive started → listed)'].append(seconds(seen.group(1)) - start)
