@@ -7,6 +7,7 @@
 #include "posthouse-core.h"
 
 #include "ph-application.h"
+#include "ph-background.h"
 #include "ph-collect.h"
 #include "ph-launch.h"
 #include "ph-notify.h"
@@ -27,6 +28,7 @@ struct _PhApplication
   GListStore     *transfers;
   PhSendQueue    *send_queue;
   PhReceiver     *receiver;      /* set while receive mode is on */
+  PhBackground   *background;
   guint           next_id;
   guint           restart_source;
   gboolean        can_clear;
@@ -358,6 +360,7 @@ transfer_added_cb (PhReceiver    *receiver,
 {
   track_transfer (self, transfer);
   g_list_store_insert (self->transfers, 0, transfer);
+  ph_background_track_transfer (self->background, transfer);
 
   if (ph_transfer_get_state (transfer) == PH_TRANSFER_FAILED)
     ph_notify_refused (G_APPLICATION (self), self->settings, transfer);
@@ -547,14 +550,15 @@ about_activated (GSimpleAction *action,
 }
 
 static void
-quit_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
+quit_now (PhApplication *self)
 {
-  PhApplication *self = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  GList *windows;
+
+  /* Quitting ends receive mode: the next start does not receive. */
+  set_receive_mode (self, FALSE);
 
   /* Closing saves the window size; sends in progress are cancelled. */
+  windows = gtk_application_get_windows (GTK_APPLICATION (self));
   for (const GList *l = windows; l != NULL;)
     {
       GtkWindow *window = l->data;
@@ -571,6 +575,26 @@ quit_activated (GSimpleAction *action,
     }
 
   g_application_quit (G_APPLICATION (self));
+}
+
+static void
+quit_confirmed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  if (ph_background_confirm_quit_finish (PH_BACKGROUND (object), result, NULL))
+    quit_now (user_data);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  PhApplication *self = user_data;
+
+  /* Asks first while transfers are running. */
+  ph_background_confirm_quit_async (self->background, NULL, quit_confirmed_cb, self);
 }
 
 static void
@@ -732,6 +756,7 @@ ph_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->transfers);
   g_clear_object (&self->send_queue);
+  g_clear_object (&self->background);
 
   G_OBJECT_CLASS (ph_application_parent_class)->finalize (object);
 }
@@ -814,6 +839,7 @@ ph_application_init (PhApplication *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+  self->background = ph_background_new (self);
 }
 
 PhApplication *
@@ -832,6 +858,14 @@ ph_application_get_settings (PhApplication *self)
   g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+PhBackground *
+ph_application_get_background (PhApplication *self)
+{
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
+
+  return self->background;
 }
 
 GListModel *

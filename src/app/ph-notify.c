@@ -19,8 +19,8 @@
 /* The daemon runs in another process and cannot read our GResource.
  * Installed, it finds the icon by name; uninstalled (build-aux/dev run,
  * tests) it gets a copy of the embedded icon by path instead. */
-static GIcon *
-app_icon (void)
+GIcon *
+ph_notify_app_icon (void)
 {
   static GIcon *icon;
   const char * const *data_dirs = g_get_system_data_dirs ();
@@ -181,7 +181,7 @@ build_notification (PhTransfer *transfer)
       return NULL;
     }
 
-  icon = app_icon ();
+  icon = ph_notify_app_icon ();
   g_notification_set_icon (notification, icon);
 
   return g_steal_pointer (&notification);

@@ -15,5 +15,6 @@ void ph_notify_refused  (GApplication *application,
                          PhTransfer   *transfer);
 void ph_notify_withdraw (GApplication *application,
                          PhTransfer   *transfer);
+GIcon *ph_notify_app_icon (void);
 
 G_END_DECLS

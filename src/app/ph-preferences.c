@@ -17,6 +17,7 @@ struct _PhPreferences
   GtkSpinButton        *port_spin;
   GtkSwitch            *ask_switch;
   GtkSwitch            *original_switch;
+  GtkSwitch            *login_switch;
   GtkSwitch            *notifications_switch;
 };
 
@@ -117,6 +118,7 @@ ph_preferences_class_init (PhPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, port_spin);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, ask_switch);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, original_switch);
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, login_switch);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, notifications_switch);
   gtk_widget_class_bind_template_callback (widget_class, change_folder_clicked_cb);
 }
@@ -140,6 +142,7 @@ ph_preferences_new (GSettings *settings)
   g_settings_bind (settings, "port", self->port_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "ask-before-accepting", self->ask_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "original-names", self->original_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "receive-at-login", self->login_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notifications", self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_swapped (settings, "changed::receive-folder", G_CALLBACK (update_folder_row), self);

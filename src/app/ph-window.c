@@ -36,6 +36,7 @@ struct _PhWindow
   char                 *address;        /* the receive address to copy */
   GtkWindow            *message_dialog; /* weak */
   AdwToast             *refused_toast;  /* weak */
+  GBinding             *can_clear_binding;
 };
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -671,18 +672,21 @@ receiving_changed_cb (PhWindow *self)
 static gboolean
 ph_window_close_request (GtkWindow *window)
 {
-  PhWindow *self = PH_WINDOW (window);
+  /* An object of its own: delay-apply mode, once on, stays on, and the
+   * application's settings must keep reaching the disk after this (it
+   * may go on receiving with the window closed). */
+  g_autoptr(GSettings) state = g_settings_new (APPLICATION_ID);
   int width, height;
 
   gtk_window_get_default_size (window, &width, &height);
-  g_settings_delay (self->settings);
-  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_delay (state);
+  g_settings_set_boolean (state, "window-maximized", gtk_window_is_maximized (window));
   if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
     {
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_int (state, "window-width", width);
+      g_settings_set_int (state, "window-height", height);
     }
-  g_settings_apply (self->settings);
+  g_settings_apply (state);
 
   return GTK_WINDOW_CLASS (ph_window_parent_class)->close_request (window);
 }
@@ -710,9 +714,11 @@ ph_window_setup (PhWindow *self)
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
   update_recent_menu (self);
 
-  g_object_bind_property (app, "can-clear",
-                          g_action_map_lookup_action (G_ACTION_MAP (self), "clear-finished"), "enabled",
-                          G_BINDING_SYNC_CREATE);
+  /* Unbound in dispose: transfers may finish after the window is gone. */
+  self->can_clear_binding =
+    g_object_bind_property (app, "can-clear",
+                            g_action_map_lookup_action (G_ACTION_MAP (self), "clear-finished"), "enabled",
+                            G_BINDING_SYNC_CREATE);
 
   transfers = ph_application_get_transfers (app);
   gtk_list_box_bind_model (self->transfer_list, transfers, create_row_cb, NULL, NULL);
@@ -735,6 +741,7 @@ ph_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->message_dialog);
   g_clear_weak_pointer (&self->refused_toast);
+  g_clear_pointer (&self->can_clear_binding, g_binding_unbind);
 
   G_OBJECT_CLASS (ph_window_parent_class)->dispose (object);
 }

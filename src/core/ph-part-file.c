@@ -165,12 +165,9 @@ ph_part_file_create_at (const char  *dir_path,
       if (self->fd >= 0)
         return g_steal_pointer (&self);
 
-      /* EOPNOTSUPP: the file system lacks it; EISDIR: the kernel. */
-      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
-        {
-          create_failed (dir_path, errno, error);
-          return NULL;
-        }
+      /* Whatever the reason (EOPNOTSUPP, EISDIR from an old kernel,
+       * EAGAIN from the document portal's FUSE folder, ...), a named
+       * part file may still work, and says why if it does not. */
     }
 
   if (!create_named (self, dir_path, error))

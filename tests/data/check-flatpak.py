@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The Flatpak manifest parses, asks for exactly the intended permissions,
-builds without the tests and copies no build or state folder."""
+builds what the runtime lacks (libportal), builds without the tests and copies no build or
+state folder."""
 import glob
 import json
 import os
@@ -17,6 +18,7 @@ srcroot = os.path.dirname(os.path.dirname(os.path.abspath(manifest_path)))
 # Network for the transfers, the display, and the Downloads folder as the
 # default receive folder; every other folder goes through the file chooser portal.
 # The system's Avahi daemon announces receivers and finds them nearby.
+# Running in the background needs none: the Background portal asks the person.
 INTENDED = [
     '--share=network',
     '--share=ipc',
@@ -100,6 +102,30 @@ else:
         errors.append('the avahi module must build libavahi-glib and libavahi-client')
     elif not all(s.get('sha256') for s in avahi[0].get('sources', []) if s.get('type') == 'archive'):
         errors.append('the avahi archive has no sha256')
+
+# The GNOME 50 runtime has no libportal (GNOME moved it into the runtimes
+# after 50): the manifest builds it, GTK 4 backend only, before Posthouse.
+names = [m.get('name') if isinstance(m, dict) else m for m in modules]
+if 'libportal' not in names:
+    errors.append('no libportal module (the Background portal needs libportal and libportal-gtk4)')
+else:
+    portal = modules[names.index('libportal')]
+    if 'posthouse' in names and names.index('libportal') > names.index('posthouse'):
+        errors.append('libportal is built after posthouse')
+    if portal.get('buildsystem') != 'meson':
+        errors.append('libportal is not built with meson')
+    opts = portal.get('config-opts', [])
+    for opt in ['-Dbackend-gtk4=enabled', '-Dbackend-gtk3=disabled', '-Dbackend-qt5=disabled',
+                '-Dbackend-qt6=disabled', '-Dintrospection=false', '-Dvapi=false',
+                '-Ddocs=false', '-Dtests=false']:
+        if opt not in opts:
+            errors.append(f'libportal is not built with {opt}')
+    # Its release tarball, pinned by its sha256 (Debian's mirror serves it
+    # byte for byte as upstream released it, and CI can reach that mirror).
+    archives = [src for src in portal.get('sources', []) if src.get('type') == 'archive']
+    if len(archives) != 1 or not archives[0].get('url', '').endswith('.tar.xz') or \
+       not re.fullmatch(r'[0-9a-f]{64}', archives[0].get('sha256', '')):
+        errors.append('libportal is not one release archive pinned by its sha256')
 
 # flatpak-builder's own parser: it must accept the file and keep what we wrote.
 builder = shutil.which('flatpak-builder')

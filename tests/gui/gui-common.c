@@ -83,9 +83,6 @@ void
 gui_app_free (PhApplication *app)
 {
   GList *windows;
-  gpointer window = gui_app_window (app);
-
-  g_object_add_weak_pointer (window, &window);
 
   /* Stop receiving first: the receiver holds no ref on the app. */
   g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
@@ -235,4 +232,34 @@ gui_row_at (PhWindow *window,
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (ph_window_get_transfer_list (window), position);
 
   return row ? PH_TRANSFER_ROW (row) : NULL;
+}
+
+gboolean
+gui_receive_mode (PhApplication *app)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (app), "receive-mode");
+  return g_variant_get_boolean (state);
+}
+
+void
+gui_set_receive_mode (PhApplication *app,
+                      gboolean       on)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
+                                      g_variant_new_boolean (on));
+}
+
+/* GuiConditions on the newest transfer of @app. */
+gboolean
+gui_first_finished (gpointer app)
+{
+  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
+         ph_transfer_is_finished (gui_transfer_at (app, 0));
+}
+
+gboolean
+gui_first_waiting (gpointer app)
+{
+  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
+         ph_transfer_get_state (gui_transfer_at (app, 0)) == PH_TRANSFER_WAITING;
 }

@@ -38,5 +38,10 @@ PhTransfer    *gui_transfer_at     (PhApplication *app,
                                     guint          position);
 PhTransferRow *gui_row_at          (PhWindow      *window,
                                     guint          position);
+gboolean       gui_receive_mode    (PhApplication *app);
+void           gui_set_receive_mode (PhApplication *app,
+                                    gboolean       on);
+gboolean       gui_first_finished  (gpointer       app);
+gboolean       gui_first_waiting   (gpointer       app);
 
 G_END_DECLS

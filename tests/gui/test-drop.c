@@ -146,15 +146,6 @@ test_drop_two_files (Fixture       *fixture,
   g_assert_cmpstr (ph_window_get_visible_page (fixture->window), ==, "empty");
 }
 
-static gboolean
-first_finished (gpointer data)
-{
-  PhApplication *app = data;
-
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
-         ph_transfer_is_finished (gui_transfer_at (app, 0));
-}
-
 static void
 test_send_failure_retry (Fixture       *fixture,
                          gconstpointer  data)
@@ -169,7 +160,7 @@ test_send_failure_retry (Fixture       *fixture,
   destination = g_strdup_printf ("127.0.0.1:%u", port);
   gtk_editable_set_text (GTK_EDITABLE (ph_window_get_destination_row (fixture->window)), destination);
   ph_window_send_files (fixture->window, &file, 1);
-  gui_wait_until (first_finished, fixture->app, "the send to fail");
+  gui_wait_until (gui_first_finished, fixture->app, "the send to fail");
 
   g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_FAILED);
   row = gui_row_at (fixture->window, 0);
@@ -181,7 +172,7 @@ test_send_failure_retry (Fixture       *fixture,
    * kept), so only check that a fresh attempt is made and fails again. */
   g_signal_emit_by_name (ph_transfer_row_get_button (row, "retry"), "clicked");
   g_assert_cmpuint (g_list_model_get_n_items (ph_application_get_transfers (fixture->app)), ==, 1);
-  gui_wait_until (first_finished, fixture->app, "the retry to fail");
+  gui_wait_until (gui_first_finished, fixture->app, "the retry to fail");
   g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_FAILED);
 }
 

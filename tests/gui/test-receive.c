@@ -45,30 +45,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->out_dir);
 }
 
-static gboolean
-receive_mode (PhApplication *app)
-{
-  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (app), "receive-mode");
-  return g_variant_get_boolean (state);
-}
-
-static void
-set_receive_mode (PhApplication *app,
-                  gboolean       on)
-{
-  g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
-                                      g_variant_new_boolean (on));
-}
-
-static gboolean
-first_finished (gpointer data)
-{
-  PhApplication *app = data;
-
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
-         ph_transfer_is_finished (gui_transfer_at (app, 0));
-}
-
 /* Two transfers so far, and the newer one is over. */
 static gboolean
 second_finished (gpointer data)
@@ -77,15 +53,6 @@ second_finished (gpointer data)
 
   return g_list_model_get_n_items (ph_application_get_transfers (app)) == 2 &&
          ph_transfer_is_finished (gui_transfer_at (app, 0));
-}
-
-static gboolean
-first_waiting (gpointer data)
-{
-  PhApplication *app = data;
-
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
-         ph_transfer_get_state (gui_transfer_at (app, 0)) == PH_TRANSFER_WAITING;
 }
 
 static gboolean
@@ -121,15 +88,15 @@ test_receive (Fixture       *fixture,
 
   g_autofree char *quiet = gui_make_file (fixture->in_dir, "quiet-please.txt", 10);
 
-  set_receive_mode (fixture->app, TRUE);
-  g_assert_true (receive_mode (fixture->app));
+  gui_set_receive_mode (fixture->app, TRUE);
+  g_assert_true (gui_receive_mode (fixture->app));
   g_assert_true (ph_window_get_receive_panel_visible (fixture->window));
 
   /* Notifications off: received, but not announced (checked below,
    * once the next, announced, file shows the daemon got that far). */
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "notifications", FALSE);
   gui_py_send ("127.0.0.1", fixture->port, quiet);
-  gui_wait_until (first_finished, fixture->app, "the quiet transfer to finish");
+  gui_wait_until (gui_first_finished, fixture->app, "the quiet transfer to finish");
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "notifications", TRUE);
   g_assert_true (g_str_has_prefix (ph_window_get_receive_address (fixture->window), "Ready to receive on"));
   g_assert_nonnull (strstr (ph_window_get_receive_address (fixture->window), port_text + 1));
@@ -155,8 +122,8 @@ test_receive (Fixture       *fixture,
       g_assert_false (notification_logged ("quiet-please.txt"));
     }
 
-  set_receive_mode (fixture->app, FALSE);
-  g_assert_false (receive_mode (fixture->app));
+  gui_set_receive_mode (fixture->app, FALSE);
+  g_assert_false (gui_receive_mode (fixture->app));
   g_assert_false (ph_window_get_receive_panel_visible (fixture->window));
   assert_refused (fixture->port);
 }
@@ -173,9 +140,9 @@ test_busy_port (Fixture       *fixture,
   g_socket_listener_add_inet_port (squatter, fixture->port, NULL, &error);
   g_assert_no_error (error);
 
-  set_receive_mode (fixture->app, TRUE);
+  gui_set_receive_mode (fixture->app, TRUE);
 
-  g_assert_false (receive_mode (fixture->app));
+  g_assert_false (gui_receive_mode (fixture->app));
   g_assert_false (ph_window_get_receive_panel_visible (fixture->window));
   dialog = ph_window_get_message_dialog (fixture->window);
   g_assert_nonnull (dialog);
@@ -186,8 +153,8 @@ test_busy_port (Fixture       *fixture,
 
   /* Once the port is free again, receive mode turns on. */
   g_socket_listener_close (squatter);
-  set_receive_mode (fixture->app, TRUE);
-  g_assert_true (receive_mode (fixture->app));
+  gui_set_receive_mode (fixture->app, TRUE);
+  g_assert_true (gui_receive_mode (fixture->app));
 }
 
 /* A hostile header: refused before a byte is written, and said so. */
@@ -202,7 +169,7 @@ test_refused (Fixture       *fixture,
   gint64 size = GINT64_TO_LE (-1);
   PhTransferRow *row;
 
-  set_receive_mode (fixture->app, TRUE);
+  gui_set_receive_mode (fixture->app, TRUE);
 
   memcpy (header, "evil.bin", 8);
   memcpy (header + 128, &size, 8);
@@ -213,7 +180,7 @@ test_refused (Fixture       *fixture,
   g_assert_no_error (error);
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
 
-  gui_wait_until (first_finished, fixture->app, "the refusal");
+  gui_wait_until (gui_first_finished, fixture->app, "the refusal");
   g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_FAILED);
   row = gui_row_at (fixture->window, 0);
   g_assert_cmpstr (ph_transfer_row_get_status_text (row), ==,
@@ -232,10 +199,10 @@ test_missing_folder (Fixture       *fixture,
   GtkWindow *dialog;
 
   g_settings_set_string (ph_application_get_settings (fixture->app), "receive-folder", gone);
-  set_receive_mode (fixture->app, TRUE);
+  gui_set_receive_mode (fixture->app, TRUE);
 
   /* Off again, with a way to pick another folder. */
-  g_assert_false (receive_mode (fixture->app));
+  g_assert_false (gui_receive_mode (fixture->app));
   dialog = ph_window_get_message_dialog (fixture->window);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "gone"));
@@ -253,16 +220,16 @@ test_decline (Fixture       *fixture,
   PhTransfer *transfer;
 
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "ask-before-accepting", TRUE);
-  set_receive_mode (fixture->app, TRUE);
-  g_assert_true (receive_mode (fixture->app));
+  gui_set_receive_mode (fixture->app, TRUE);
+  g_assert_true (gui_receive_mode (fixture->app));
 
   gui_py_send ("127.0.0.1", fixture->port, sent);
-  gui_wait_until (first_waiting, fixture->app, "the transfer to wait for approval");
+  gui_wait_until (gui_first_waiting, fixture->app, "the transfer to wait for approval");
 
   row = gui_row_at (fixture->window, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "accept"))));
   g_signal_emit_by_name (ph_transfer_row_get_button (row, "decline"), "clicked");
-  gui_wait_until (first_finished, fixture->app, "the declined transfer to end");
+  gui_wait_until (gui_first_finished, fixture->app, "the declined transfer to end");
 
   transfer = gui_transfer_at (fixture->app, 0);
   g_assert_cmpint (ph_transfer_get_state (transfer), !=, PH_TRANSFER_DONE);
@@ -280,15 +247,15 @@ test_accept (Fixture       *fixture,
 
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "ask-before-accepting", TRUE);
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "original-names", TRUE);
-  set_receive_mode (fixture->app, TRUE);
+  gui_set_receive_mode (fixture->app, TRUE);
 
   gui_py_send ("127.0.0.1", fixture->port, sent);
-  gui_wait_until (first_waiting, fixture->app, "the transfer to wait for approval");
+  gui_wait_until (gui_first_waiting, fixture->app, "the transfer to wait for approval");
 
   /* The way the notification's Accept button does it. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-transfer",
                                   g_variant_new_string (ph_application_transfer_id (gui_transfer_at (fixture->app, 0))));
-  gui_wait_until (first_finished, fixture->app, "the accepted transfer to end");
+  gui_wait_until (gui_first_finished, fixture->app, "the accepted transfer to end");
 
   g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
   ph_test_assert_same_file (sent, saved);
