@@ -99,11 +99,19 @@ create_named (PhPartFile  *self,
       if (fd < 0)
         return create_failed (dir_path, errno, error);
 
-      /* Held already: a cleaner got there between the two calls. */
       if (flock (fd, LOCK_EX | LOCK_NB) != 0)
         {
-          close (fd);
-          continue;
+          struct stat st;
+
+          /* Held already: a cleaner got there between the two calls
+           * and removes it. Still there, or another error: the file
+           * system does not lock (the document portal's answers
+           * EAGAIN), so no cleaner can take it from us either. */
+          if (errno == EWOULDBLOCK && fstat (fd, &st) == 0 && st.st_nlink == 0)
+            {
+              close (fd);
+              continue;
+            }
         }
 
       {
