@@ -3,7 +3,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 #include <glib-unix.h>
 
 #include "ph-error.h"
+#include "ph-folders-private.h"
 #include "ph-incoming-private.h"
 #include "ph-naming.h"
 #include "ph-part-file-private.h"
@@ -35,7 +38,8 @@ struct _PhIncoming
   PhSpace           *space;
   char              *host;
   char              *peer;
-  char              *name;         /* as the sender named it, cleaned */
+  char              *name;         /* as the sender named it, cleaned: "Folder/name" with paths */
+  char              *folders;      /* NULL, or the folders of name ("Holiday/Day 1") */
   char              *prefix;
   char              *save_name;    /* prefix + name, within the folder's name limit */
   gint64             size;
@@ -55,6 +59,15 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* The file's own name, without its folders. */
+static const char *
+file_name (PhIncoming *self)
+{
+  const char *slash = strrchr (self->name, '/');
+
+  return slash ? slash + 1 : self->name;
+}
 
 static void
 unwatch (PhIncoming *self)
@@ -91,9 +104,12 @@ ph_incoming_finish (PhIncoming *self,
     }
   else
     {
-      g_autofree char *final_name = g_file_get_basename (self->file);
+      g_autofree char *final_name = g_file_get_relative_path (self->directory, self->file);
 
-      /* "photo (2).jpg" when "photo.jpg" was taken. */
+      /* "photo (2).jpg" when "photo.jpg" was taken; "Holiday (2)/photo.jpg"
+       * when a file held the folder's name. */
+      if (final_name == NULL)
+        final_name = g_file_get_basename (self->file);
       ph_transfer_set_name (self->transfer, final_name);
       ph_transfer_set_file (self->transfer, self->file);
       ph_transfer_set_bytes_done (self->transfer, self->size);
@@ -276,6 +292,14 @@ explain_receive_error (PhIncoming *self,
                       self->name, error->message);
 }
 
+/* g_autofd is GLib 2.76. */
+static void
+close_fd (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+}
+
 static gboolean
 reserve_cb (gpointer   data,
             gint64     done,
@@ -296,6 +320,8 @@ receive_thread (gpointer       task_data,
   g_autofree char *dir_display = g_file_get_parse_name (self->directory);
   g_autoptr(PhPartFile) part = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFile) folder = g_object_ref (self->directory);
+  int folder_fd __attribute__ ((cleanup (close_fd))) = -1;
   int sock = g_socket_get_fd (g_socket_connection_get_socket (self->connection));
   PhSpaceClaim *claim;
   PhPump pump;
@@ -307,7 +333,28 @@ receive_thread (gpointer       task_data,
       return FALSE;
     }
 
-  part = ph_part_file_create (dir, &local_error);
+  /* The folders of a path, made or merged now: the part file goes
+   * where the file will be. */
+  if (self->folders != NULL)
+    {
+      int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+      if (root_fd < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("Could not open the folder “%s”: %s"),
+                       dir_display, g_strerror (saved_errno));
+          return FALSE;
+        }
+      g_clear_object (&folder);
+      folder_fd = ph_folders_open (root_fd, self->directory, self->folders, &folder, error);
+      close (root_fd);
+      if (folder_fd < 0)
+        return FALSE;
+    }
+
+  part = ph_part_file_create_at (dir, folder_fd, &local_error);
   if (part == NULL)
     {
       /* Its message names the folder already. */
@@ -343,7 +390,7 @@ receive_thread (gpointer       task_data,
 
   if (ok)
     {
-      self->file = ph_part_file_commit (part, self->directory, self->save_name, &local_error);
+      self->file = ph_part_file_commit_at (part, folder_fd, folder, self->save_name, &local_error);
       if (self->file == NULL)
         {
           /* Its message names the file and the folder already. */
@@ -466,7 +513,7 @@ ph_incoming_check (PhIncoming *self)
   /* The final name is known to fit before a byte is read. */
   if (!ph_incoming_name_budget (self->directory, self->prefix, &budget, &error))
     return g_steal_pointer (&error);
-  short_name = ph_naming_truncate (self->name, budget);
+  short_name = ph_naming_truncate (file_name (self), budget);
   g_free (self->save_name);
   self->save_name = g_strconcat (self->prefix ? self->prefix : "", short_name, NULL);
 
@@ -527,6 +574,7 @@ ph_incoming_finalize (GObject *object)
   g_free (self->host);
   g_free (self->peer);
   g_free (self->name);
+  g_free (self->folders);
   g_free (self->prefix);
   g_free (self->save_name);
 
@@ -564,7 +612,8 @@ cancel_abort_cb (GCancellable *cancellable,
 }
 
 /* @host: the peer's address alone, @peer: "address:port" for messages;
- * @name: the sanitised name the sender gave; @prefix: (nullable);
+ * @name: the sanitised name the sender gave ("Folder/name" where the
+ * receiver accepts paths); @prefix: (nullable);
  * @space: what the receiver's transfers claimed */
 PhIncoming *
 ph_incoming_new (GSocketConnection *connection,
@@ -587,8 +636,10 @@ ph_incoming_new (GSocketConnection *connection,
   self->host = g_strdup (host);
   self->peer = g_strdup (peer);
   self->name = g_strdup (name);
+  if (strrchr (name, '/') != NULL)
+    self->folders = g_strndup (name, strrchr (name, '/') - name);
   self->prefix = g_strdup (prefix);
-  self->save_name = g_strconcat (prefix ? prefix : "", name, NULL);
+  self->save_name = g_strconcat (prefix ? prefix : "", file_name (self), NULL);
   self->size = size;
   self->directory = directory ? g_object_ref (directory) : NULL;
   self->idle_timeout = idle_timeout;

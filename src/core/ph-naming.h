@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * prefix such as "new_" and a variant such as " (10000)". */
 #define PH_NAMING_MAX_BYTES 200
 
+/* How many folders a received path may have (SPEC: 8 levels deep). */
+#define PH_NAMING_MAX_FOLDERS 8
+
 /* How many numbered variants ph_naming_commit() tries before giving up. */
 #define PH_NAMING_MAX_VARIANTS 10000
 
@@ -32,6 +35,8 @@ typedef enum
 
 char  *ph_naming_sanitize (const guint8 *raw,
                            gsize         len);
+char  *ph_naming_sanitize_path (const guint8 *raw,
+                                gsize         len);
 char  *ph_naming_variant  (const char   *name,
                            guint         n);
 GFile *ph_naming_commit   (GFile        *temporary,
@@ -46,9 +51,18 @@ GFile *ph_naming_commit_with (GFile                *temporary,
                               PhNamingCommitMethod  method,
                               GError              **error);
 GFile *ph_naming_commit_fd (int                   fd,
+                            int                   dir_fd,
                             GFile                *directory,
                             const char           *name,
                             GError              **error);
+GFile *ph_naming_commit_at (GFile                *temporary,
+                            int                   dir_fd,
+                            GFile                *directory,
+                            const char           *name,
+                            GError              **error);
+gboolean ph_naming_path_is_valid (const char       *path);
+char  *ph_naming_relative_path (GFile             *top,
+                                GFile             *file);
 gsize  ph_naming_budget    (gsize                 name_max,
                             const char           *prefix);
 

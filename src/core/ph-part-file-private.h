@@ -23,9 +23,17 @@ typedef struct _PhPartFile PhPartFile;
 
 PhPartFile *ph_part_file_create          (const char  *dir_path,
                                           GError     **error);
+PhPartFile *ph_part_file_create_at       (const char  *dir_path,
+                                          int          dir_fd,
+                                          GError     **error);
 int         ph_part_file_get_fd          (PhPartFile  *self);
 gboolean    ph_part_file_is_unnamed      (PhPartFile  *self);
 GFile      *ph_part_file_commit          (PhPartFile  *self,
+                                          GFile       *directory,
+                                          const char  *name,
+                                          GError     **error);
+GFile      *ph_part_file_commit_at       (PhPartFile  *self,
+                                          int          dir_fd,
                                           GFile       *directory,
                                           const char  *name,
                                           GError     **error);

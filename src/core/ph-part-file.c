@@ -143,15 +143,22 @@ create_named (PhPartFile  *self,
 }
 
 /**
- * ph_part_file_create:
+ * ph_part_file_create_at:
  * @dir_path: the receive folder
+ * @dir_fd: the folder the file will be committed into (the receive
+ *   folder or one of its folders), or -1 for @dir_path
  *
- * Returns: (transfer full): an empty part file in @dir_path, or %NULL
- *   with a G_IO_ERROR whose message names the folder
+ * An unnamed part file sits in the folder it ends in (linkat() cannot
+ * cross file systems); a named one always in the receive folder, where
+ * ph_part_file_clean_leftovers() looks.
+ *
+ * Returns: (transfer full): an empty part file, or %NULL with a
+ *   G_IO_ERROR whose message names the folder
  */
 PhPartFile *
-ph_part_file_create (const char  *dir_path,
-                     GError     **error)
+ph_part_file_create_at (const char  *dir_path,
+                        int          dir_fd,
+                        GError     **error)
 {
   g_autoptr(PhPartFile) self = g_new0 (PhPartFile, 1);
 
@@ -161,7 +168,8 @@ ph_part_file_create (const char  *dir_path,
 
   if (unnamed_allowed ())
     {
-      self->fd = open (dir_path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      self->fd = dir_fd >= 0 ? openat (dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)
+                             : open (dir_path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
       if (self->fd >= 0)
         return g_steal_pointer (&self);
 
@@ -174,6 +182,20 @@ ph_part_file_create (const char  *dir_path,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * ph_part_file_create:
+ * @dir_path: the receive folder
+ *
+ * Returns: (transfer full): an empty part file in @dir_path, or %NULL
+ *   with a G_IO_ERROR whose message names the folder
+ */
+PhPartFile *
+ph_part_file_create (const char  *dir_path,
+                     GError     **error)
+{
+  return ph_part_file_create_at (dir_path, -1, error);
 }
 
 int
@@ -194,8 +216,10 @@ ph_part_file_is_unnamed (PhPartFile *self)
 }
 
 /**
- * ph_part_file_commit:
- * @directory: the folder @self was created in
+ * ph_part_file_commit_at:
+ * @dir_fd: @directory, open (as ph_part_file_create_at() was given it),
+ *   or -1 to open it by its path
+ * @directory: the folder the file goes into
  * @name: the wanted name
  *
  * Gives the complete file the mode a new file gets here and puts it in
@@ -205,10 +229,11 @@ ph_part_file_is_unnamed (PhPartFile *self)
  * Returns: (transfer full): the final location, or %NULL
  */
 GFile *
-ph_part_file_commit (PhPartFile  *self,
-                     GFile       *directory,
-                     const char  *name,
-                     GError     **error)
+ph_part_file_commit_at (PhPartFile  *self,
+                        int          dir_fd,
+                        GFile       *directory,
+                        const char  *name,
+                        GError     **error)
 {
   g_autoptr(GFile) part = NULL;
   GFile *final;
@@ -218,15 +243,31 @@ ph_part_file_commit (PhPartFile  *self,
   fchmod (self->fd, file_mode ());
 
   if (self->path == NULL)
-    final = ph_naming_commit_fd (self->fd, directory, name, error);
+    final = ph_naming_commit_fd (self->fd, dir_fd, directory, name, error);
   else
     {
       part = g_file_new_for_path (self->path);
-      final = ph_naming_commit (part, directory, name, error);
+      final = ph_naming_commit_at (part, dir_fd, directory, name, error);
     }
 
   self->committed = final != NULL;
   return final;
+}
+
+/**
+ * ph_part_file_commit:
+ * @directory: the folder @self was created in
+ * @name: the wanted name
+ *
+ * Returns: (transfer full): the final location, or %NULL
+ */
+GFile *
+ph_part_file_commit (PhPartFile  *self,
+                     GFile       *directory,
+                     const char  *name,
+                     GError     **error)
+{
+  return ph_part_file_commit_at (self, -1, directory, name, error);
 }
 
 /* Closes it; a part file that was not committed goes away. */

@@ -71,7 +71,9 @@ header_received (Pending *p)
   gint64 size;
 
   ph_wire_decode_header (p->header, &raw_name, &size);
-  clean = ph_naming_sanitize (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name));
+  clean = self->accepts_paths
+          ? ph_naming_sanitize_path (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name))
+          : ph_naming_sanitize (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name));
 
   in = ph_incoming_new (p->connection, p->host, p->peer, clean, self->prefix, size,
                         self->directory, self->idle_timeout, self->space);

@@ -30,6 +30,7 @@ struct _PhReceiver
   guint           stall_window;  /* ms; 0: no stall rule */
   guint64         stall_bytes;
   gboolean        require_approval;
+  gboolean        accepts_paths;
 
   GMainContext   *context;
   GSocketService *service;

@@ -43,6 +43,7 @@ enum {
   PROP_STALL_WINDOW,
   PROP_STALL_BYTES,
   PROP_REQUIRE_APPROVAL,
+  PROP_ACCEPTS_PATHS,
   PROP_LISTENING,
   N_PROPS
 };
@@ -142,6 +143,9 @@ ph_receiver_get_property (GObject    *object,
     case PROP_REQUIRE_APPROVAL:
       g_value_set_boolean (value, self->require_approval);
       break;
+    case PROP_ACCEPTS_PATHS:
+      g_value_set_boolean (value, self->accepts_paths);
+      break;
     case PROP_LISTENING:
       g_value_set_boolean (value, self->service != NULL);
       break;
@@ -196,6 +200,9 @@ ph_receiver_set_property (GObject      *object,
     case PROP_REQUIRE_APPROVAL:
       ph_receiver_set_require_approval (self, g_value_get_boolean (value));
       break;
+    case PROP_ACCEPTS_PATHS:
+      ph_receiver_set_accepts_paths (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -243,6 +250,10 @@ ph_receiver_class_init (PhReceiverClass *klass)
     g_param_spec_uint ("max-pending", NULL, NULL, 1, G_MAXINT, DEFAULT_MAX_PENDING, rw);
   properties[PROP_REQUIRE_APPROVAL] =
     g_param_spec_boolean ("require-approval", NULL, NULL, FALSE, rw);
+  /* Keep the folders of "Folder/name" (SPEC, Folder paths); announce
+   * paths=1 along with it. */
+  properties[PROP_ACCEPTS_PATHS] =
+    g_param_spec_boolean ("accepts-paths", NULL, NULL, FALSE, rw);
   properties[PROP_LISTENING] =
     g_param_spec_boolean ("listening", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -573,6 +584,32 @@ ph_receiver_set_require_approval (PhReceiver *self,
 
   self->require_approval = require_approval;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUIRE_APPROVAL]);
+}
+
+gboolean
+ph_receiver_get_accepts_paths (PhReceiver *self)
+{
+  g_return_val_if_fail (PH_IS_RECEIVER (self), FALSE);
+
+  return self->accepts_paths;
+}
+
+/* With paths accepted, "Holiday/Day 1/beach.jpg" is saved as such in
+ * the folder (made or merged, never through a symbolic link, at most
+ * eight levels deep); else as "beach.jpg", as the originals do. Applies
+ * to the headers that arrive from now on. */
+void
+ph_receiver_set_accepts_paths (PhReceiver *self,
+                               gboolean    accepts_paths)
+{
+  g_return_if_fail (PH_IS_RECEIVER (self));
+
+  accepts_paths = !!accepts_paths;
+  if (self->accepts_paths == accepts_paths)
+    return;
+
+  self->accepts_paths = accepts_paths;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPTS_PATHS]);
 }
 
 gboolean

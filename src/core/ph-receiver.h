@@ -60,6 +60,9 @@ void        ph_receiver_set_max_pending      (PhReceiver  *self,
 gboolean    ph_receiver_get_require_approval (PhReceiver  *self);
 void        ph_receiver_set_require_approval (PhReceiver  *self,
                                               gboolean     require_approval);
+gboolean    ph_receiver_get_accepts_paths    (PhReceiver  *self);
+void        ph_receiver_set_accepts_paths    (PhReceiver  *self,
+                                              gboolean     accepts_paths);
 gboolean    ph_receiver_get_listening        (PhReceiver  *self);
 gboolean    ph_receiver_start                (PhReceiver  *self,
                                               GError     **error);

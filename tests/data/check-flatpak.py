@@ -17,6 +17,7 @@ srcroot = os.path.dirname(os.path.dirname(os.path.abspath(manifest_path)))
 
 # Network for the transfers, the display, and the Downloads folder as the
 # default receive folder; every other folder goes through the file chooser portal.
+# The system's Avahi daemon announces receivers and finds them nearby.
 # Running in the background needs none: the Background portal asks the person.
 INTENDED = [
     '--share=network',
@@ -25,6 +26,7 @@ INTENDED = [
     '--socket=fallback-x11',
     '--device=dri',
     '--filesystem=xdg-download',
+    '--system-talk-name=org.freedesktop.Avahi',
 ]
 
 errors = []
@@ -87,6 +89,19 @@ else:
         missing = sorted(wanted - set(tree[0].get('skip', [])))
         if missing:
             errors.append(f'the source skip list misses build or state folders: {missing}')
+    # Discovery must not vanish silently from the Flatpak (the option is "auto").
+    if '-Davahi=enabled' not in module.get('config-opts', []):
+        errors.append('the posthouse module does not build with -Davahi=enabled')
+    # The GNOME runtime has libavahi-client but not libavahi-glib: a module
+    # builds it, before ours.
+    names = [m.get('name') for m in modules if isinstance(m, dict)]
+    avahi = [m for m in modules if isinstance(m, dict) and m.get('name') == 'avahi']
+    if not avahi or names.index('avahi') > names.index('posthouse'):
+        errors.append('no avahi module built before posthouse (libavahi-glib)')
+    elif any(opt in avahi[0].get('config-opts', []) for opt in ('--disable-glib', '--disable-dbus')):
+        errors.append('the avahi module must build libavahi-glib and libavahi-client')
+    elif not all(s.get('sha256') for s in avahi[0].get('sources', []) if s.get('type') == 'archive'):
+        errors.append('the avahi archive has no sha256')
 
 # The GNOME 50 runtime has no libportal (GNOME moved it into the runtimes
 # after 50): the manifest builds it, GTK 4 backend only, before Posthouse.

@@ -401,9 +401,11 @@ class CliBehaviour(InteropTestCase):
         env = cli_env()
         for var in ('DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS'):
             env.pop(var, None)
-        for args, words in ((['--help'], [b'send', b'receive', b'Exit status']),
-                            (['send', '--help'], [b'HOST[:PORT] FILE', b'--port']),
-                            (['receive', '--help'], [b'--dir', b'--once', b'--prefix', b'--bind'])):
+        for args, words in ((['--help'], [b'send', b'receive', b'list', b'Exit status']),
+                            (['send', '--help'], [b'DESTINATION FILE', b'HOST[:PORT]', b'--port']),
+                            (['receive', '--help'], [b'--dir', b'--once', b'--prefix', b'--bind',
+                                                     b'--no-announce']),
+                            (['list', '--help'], [b'--timeout'])):
             result = self.cli(*args, env=env)
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertIn(b'Usage:', result.stdout)
@@ -443,6 +445,48 @@ class CliBehaviour(InteropTestCase):
             result = self.cli(*args)
             self.assertEqual(result.returncode, 2, (args, result.stderr))
             self.assertIn(b'posthouse-cli', result.stderr)
+
+    # Discovery where there is no mDNS responder: tests/meson.build points
+    # the system bus nowhere (the mdns suite has real ones). A build
+    # without Avahi says that instead.
+    NO_RESPONDER = ('(Nearby computers can’t be found: the Avahi service isn’t running'
+                    '|built without Avahi)')
+
+    def test_list_without_responder(self):
+        start = time.monotonic()
+        result = self.cli('list', '--timeout', '10')
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(result.stdout, b'')
+        self.assertRegex(result.stderr.decode(), self.NO_RESPONDER)
+        # At once, not after the 10 s it was given.
+        self.assertLess(time.monotonic() - start, 5)
+        for args in (['list', '--timeout', '0'], ['list', '--timeout', 'x'], ['list', 'extra']):
+            self.assertEqual(self.cli(*args).returncode, 2, args)
+
+    def test_send_to_a_name_without_responder(self):
+        path = make_file(self.src, 'card.txt', 10)
+        result = self.cli('send', 'Alice’s Laptop', path)
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stderr.decode(), 'Cannot find “Alice’s Laptop”: .*' + self.NO_RESPONDER)
+
+    def test_receive_without_responder_warns_once(self):
+        path = make_file(self.src, 'kept.txt', 100)
+        proc = self.start([CLI, 'receive', '--port', '0', '--once', '--dir', self.dst], env=cli_env())
+        port = int(proc.wait_line('stderr', r'Listening on .*port (\d+)').group(1))
+        self.assertIsNotNone(proc.wait_line('stderr', r'Not announced nearby: (the Avahi service isn’t running'
+                                                      r'|this posthouse-cli was built without Avahi)'))
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(proc.wait(), 0, proc.text('stderr'))
+        self.assertEqual(proc.text('stderr').count('Not announced'), 1, proc.text('stderr'))
+
+        quiet = self.start([CLI, 'receive', '--port', '0', '--once', '--no-announce',
+                            '--dir', self.dst], env=cli_env())
+        port = int(quiet.wait_line('stderr', r'Listening on .*port (\d+)').group(1))
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(quiet.wait(), 0, quiet.text('stderr'))
+        self.assertNotIn('announced', quiet.text('stderr'))
 
     def test_send_connection_refused(self):
         path = make_file(self.src, 'holiday.jpg', 100)
