@@ -14,9 +14,13 @@ void
 ph_window_update_drop_label (PhWindow *self)
 {
   const char *text = ph_panel_get_destination (self->panel);
+  PhPeer *nearby = self->app ? ph_application_find_nearby (self->app, text) : NULL;
   g_autofree char *label = NULL;
 
-  if (ph_panel_destination_is_valid (text, NULL))
+  /* A receiver found nearby by the name people know it by. */
+  if (nearby != NULL)
+    label = g_strdup_printf (_("Drop to Send to %s"), ph_peer_get_name (nearby));
+  else if (ph_panel_destination_is_valid (text, NULL))
     label = g_strdup_printf (_("Drop to Send to %s"), text);
   else
     label = g_strdup (_("Drop to Send"));
@@ -48,11 +52,13 @@ send_files_cb (GObject      *object,
     ph_window_show_toast (self, _("Nothing to send: the folder has no files"));
 }
 
-static void
-send_to (PhWindow    *self,
-         GFile      **files,
-         guint        n_files,
-         const char  *destination)
+/* Sends @files as one batch to @destination (a receiver nearby they
+ * were dropped on, or the destination field's). */
+void
+ph_window_send_files_to (PhWindow    *self,
+                         GFile      **files,
+                         guint        n_files,
+                         const char  *destination)
 {
   /* A file chooser answered after the window was closed. */
   if (ph_window_get_app (self) == NULL)
@@ -83,7 +89,7 @@ ask_response_cb (AdwMessageDialog *dialog,
     return;
 
   ph_panel_set_destination (self->panel, text);
-  send_to (self, (GFile **) files->pdata, files->len, text);
+  ph_window_send_files_to (self, (GFile **) files->pdata, files->len, text);
 }
 
 /* Dropping with no destination asks for one instead of failing. */
@@ -140,7 +146,7 @@ ph_window_send_files (PhWindow  *self,
   if (!ph_panel_destination_is_valid (destination, NULL))
     ask_destination (self, files, n_files);
   else
-    send_to (self, files, n_files, destination);
+    ph_window_send_files_to (self, files, n_files, destination);
 }
 
 static void
