@@ -117,7 +117,7 @@ lookup_cb (GObject      *object,
       data->nearby_name = g_strdup (ph_peer_get_name (peer));
     }
   else
-    g_debug ("Sending folders to %s by name: %s", data->destination, error->message);
+    g_debug ("Sending folders to %s as base names: %s", data->destination, error->message);
 
   make_batch (task);
 }
@@ -130,6 +130,7 @@ collect_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   PhApplication *self = g_task_get_source_object (task);
   SendFilesData *data = g_task_get_task_data (task);
+  PhBrowser *browser = ph_application_get_browser (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
   guint16 port = 0;
@@ -147,21 +148,24 @@ collect_cb (GObject      *object,
       return;
     }
 
+  /* Folders keep their structure only with a receiver known to announce
+   * paths=1 (SPEC): is the destination one seen nearby? */
   nearby = ph_application_find_nearby (self, data->destination);
   if (nearby != NULL)
-    data->nearby_name = g_strdup (ph_peer_get_name (nearby));
-
-  /* Folders keep their structure only with a receiver known to announce
-   * paths=1 (SPEC): is the destination one seen nearby? Discovery may
-   * be a moment from its first look around; never ask the receiver. */
-  if (data->n_folders > 0 &&
-      ph_address_parse (data->destination, PH_DEFAULT_PORT, &host, &port, NULL) &&
-      g_hostname_is_ip_address (host))
+    {
+      data->keeps_folders = ph_peer_get_accepts_paths (nearby);
+      data->nearby_name = g_strdup (ph_peer_get_name (nearby));
+    }
+  /* Discovery may be a moment from the end of its first look around:
+   * wait for it (never ask the receiver). */
+  else if (data->n_folders > 0 &&
+           ph_browser_get_available (browser) && !ph_browser_get_settled (browser) &&
+           ph_address_parse (data->destination, PH_DEFAULT_PORT, &host, &port, NULL) &&
+           g_hostname_is_ip_address (host))
     {
       GCancellable *cancellable = g_task_get_cancellable (task);
 
-      ph_browser_lookup_address_async (ph_application_get_browser (self), host, port,
-                                       LOOKUP_TIMEOUT_MSEC, cancellable,
+      ph_browser_lookup_address_async (browser, host, port, LOOKUP_TIMEOUT_MSEC, cancellable,
                                        lookup_cb, g_steal_pointer (&task));
       return;
     }
