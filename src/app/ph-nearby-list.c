@@ -16,6 +16,7 @@ struct _PhNearbyList
   GtkWidget    parent_instance;
 
   PhBrowser   *browser;
+  PhPeer      *drop_peer; /* files are dragged over its row */
   char        *host;     /* the destination, parsed */
   guint16      port;
 
@@ -30,6 +31,7 @@ G_DEFINE_FINAL_TYPE (PhNearbyList, ph_nearby_list, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_BROWSER,
+  PROP_DROP_PEER,
   N_PROPS
 };
 
@@ -127,6 +129,25 @@ peer_notify_cb (PhPeer      *peer,
     ph_nearby_row_set_chosen (row, is_destination (PH_NEARBY_LIST (self), peer));
 }
 
+static void
+row_drop_hover_cb (PhNearbyRow  *row,
+                   GParamSpec   *pspec,
+                   PhNearbyList *self)
+{
+  PhPeer *peer = ph_nearby_row_get_peer (row);
+
+  if (ph_nearby_row_get_drop_hover (row))
+    {
+      if (g_set_object (&self->drop_peer, peer))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROP_PEER]);
+    }
+  else if (self->drop_peer == peer)
+    {
+      g_clear_object (&self->drop_peer);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROP_PEER]);
+    }
+}
+
 static GtkWidget *
 create_row_cb (gpointer item,
                gpointer user_data)
@@ -136,6 +157,7 @@ create_row_cb (gpointer item,
 
   ph_nearby_row_set_chosen (row, is_destination (self, PH_PEER (item)));
   g_signal_connect_object (row, "files-dropped", G_CALLBACK (row_files_dropped_cb), self, 0);
+  g_signal_connect_object (row, "notify::drop-hover", G_CALLBACK (row_drop_hover_cb), self, 0);
   /* A receiver seen at one more address may turn out to be the destination. */
   g_signal_connect_object (item, "notify", G_CALLBACK (peer_notify_cb), row, 0);
 
@@ -171,6 +193,7 @@ ph_nearby_list_finalize (GObject *object)
   PhNearbyList *self = PH_NEARBY_LIST (object);
 
   g_free (self->host);
+  g_clear_object (&self->drop_peer);
 
   G_OBJECT_CLASS (ph_nearby_list_parent_class)->finalize (object);
 }
@@ -187,6 +210,9 @@ ph_nearby_list_get_property (GObject    *object,
     {
     case PROP_BROWSER:
       g_value_set_object (value, self->browser);
+      break;
+    case PROP_DROP_PEER:
+      g_value_set_object (value, self->drop_peer);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -225,6 +251,10 @@ ph_nearby_list_class_init (PhNearbyListClass *klass)
   properties[PROP_BROWSER] =
     g_param_spec_object ("browser", NULL, NULL, PH_TYPE_BROWSER,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The receiver whose row files are being dragged over, if any. */
+  properties[PROP_DROP_PEER] =
+    g_param_spec_object ("drop-peer", NULL, NULL, PH_TYPE_PEER,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A receiver was chosen: make it the destination. */
@@ -331,6 +361,16 @@ ph_nearby_list_set_destination (PhNearbyList *self,
   self->host = g_steal_pointer (&host);
   self->port = port;
   update_chosen (self);
+}
+
+/* Returns: (transfer none) (nullable): the receiver whose row files
+ * are being dragged over */
+PhPeer *
+ph_nearby_list_get_drop_peer (PhNearbyList *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_LIST (self), NULL);
+
+  return self->drop_peer;
 }
 
 /* Test accessors */

@@ -15,6 +15,7 @@ struct _PhNearbyRow
 
   PhPeer        *peer;
   gboolean       chosen;
+  gboolean       drop_hover;
   GtkDropTarget *drop_target;
 
   GtkImage      *chosen_image;
@@ -26,6 +27,7 @@ enum {
   PROP_0,
   PROP_PEER,
   PROP_CHOSEN,
+  PROP_DROP_HOVER,
   N_PROPS
 };
 
@@ -59,6 +61,34 @@ peer_notify_cb (PhNearbyRow *self)
   update (self);
 }
 
+static void
+set_drop_hover (PhNearbyRow *self,
+                gboolean     hover)
+{
+  if (self->drop_hover == hover)
+    return;
+
+  self->drop_hover = hover;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROP_HOVER]);
+}
+
+static GdkDragAction
+drop_enter_cb (GtkDropTarget *target,
+               double         x,
+               double         y,
+               PhNearbyRow   *self)
+{
+  set_drop_hover (self, TRUE);
+  return GDK_ACTION_COPY;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               PhNearbyRow   *self)
+{
+  set_drop_hover (self, FALSE);
+}
+
 static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
@@ -66,6 +96,7 @@ drop_cb (GtkDropTarget *target,
          double         y,
          PhNearbyRow   *self)
 {
+  set_drop_hover (self, FALSE);
   if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) || g_value_get_boxed (value) == NULL)
     return FALSE;
 
@@ -100,6 +131,9 @@ ph_nearby_row_get_property (GObject    *object,
       break;
     case PROP_CHOSEN:
       g_value_set_boolean (value, self->chosen);
+      break;
+    case PROP_DROP_HOVER:
+      g_value_set_boolean (value, self->drop_hover);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -156,6 +190,10 @@ ph_nearby_row_class_init (PhNearbyRowClass *klass)
   properties[PROP_CHOSEN] =
     g_param_spec_boolean ("chosen", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Files are being dragged over it. */
+  properties[PROP_DROP_HOVER] =
+    g_param_spec_boolean ("drop-hover", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Files were dropped on the row: send them there. */
@@ -177,6 +215,8 @@ ph_nearby_row_init (PhNearbyRow *self)
 
   /* Files dropped here go to this receiver, not to the destination. */
   self->drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (self->drop_target, "enter", G_CALLBACK (drop_enter_cb), self);
+  g_signal_connect (self->drop_target, "leave", G_CALLBACK (drop_leave_cb), self);
   g_signal_connect (self->drop_target, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
 }
@@ -223,6 +263,14 @@ ph_nearby_row_set_chosen (PhNearbyRow *self,
 }
 
 /* For tests: what a drop on the row goes through. */
+gboolean
+ph_nearby_row_get_drop_hover (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), FALSE);
+
+  return self->drop_hover;
+}
+
 GtkDropTarget *
 ph_nearby_row_get_drop_target (PhNearbyRow *self)
 {

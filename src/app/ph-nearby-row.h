@@ -16,6 +16,7 @@ PhPeer        *ph_nearby_row_get_peer       (PhNearbyRow *self);
 gboolean       ph_nearby_row_get_chosen     (PhNearbyRow *self);
 void           ph_nearby_row_set_chosen     (PhNearbyRow *self,
                                              gboolean     chosen);
+gboolean       ph_nearby_row_get_drop_hover (PhNearbyRow *self);
 GtkDropTarget *ph_nearby_row_get_drop_target (PhNearbyRow *self);
 
 G_END_DECLS

@@ -21,6 +21,8 @@ struct _PhWindow
   AdwButtonContent     *receive_content;
   PhRequestBar         *request_bar;
   GtkRevealer          *drop_revealer;
+  GtkBox               *drop_box;
+  GtkImage             *drop_icon;
   GtkLabel             *drop_label;
   GtkStack             *stack;
   GtkScrolledWindow    *main_scroller;

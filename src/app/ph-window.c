@@ -265,6 +265,9 @@ panel_send_files_cb (PhPanel     *panel,
   g_autoptr(GSList) files = gdk_file_list_get_files (list);
   g_autoptr(GPtrArray) array = g_ptr_array_new ();
 
+  /* The row took the drop: the window's own target hears no more of it. */
+  gtk_revealer_set_reveal_child (self->drop_revealer, FALSE);
+
   for (GSList *l = files; l != NULL; l = l->next)
     g_ptr_array_add (array, l->data);
 
@@ -364,6 +367,8 @@ ph_window_setup (PhWindow *self)
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (ph_application_get_browser (app), "items-changed",
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ph_panel_get_nearby_list (self->panel), "notify::drop-peer",
+                           G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
   ph_window_update_drop_label (self);
 
   g_list_store_append (head, self->panel);
@@ -451,6 +456,8 @@ ph_window_class_init (PhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhWindow, receive_content);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, request_bar);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_box);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_icon);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_label);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, main_scroller);

@@ -13,10 +13,13 @@
  *   "toast T TEXT"
  *   "destination T TEXT"     the destination field
  *   "batch T STATE DONE FILES FLATTENED TITLE"  a batch finished
+ *   "at T X Y"               where a row's middle is on the window
  *
  * Commands: "receive on|off", "set KEY GVARIANT-TEXT", "choose NAME"
  * (a click on the row), "drop-on NAME\tPATH" (files dropped on the
- * row), "drop PATH" (dropped on the window), "quit".
+ * row), "drop PATH" (dropped on the window), "locate NAME" (for a real
+ * drag with xdotool: where the row is, in the X window's coordinates),
+ * "quit".
  */
 #include "config.h"
 
@@ -194,6 +197,24 @@ drop_on (const char *text)
 }
 
 static void
+locate (const char *name)
+{
+  PhNearbyRow *row = find_row (name);
+  graphene_point_t middle, point;
+  double dx, dy;
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (row);
+  graphene_point_init (&middle, gtk_widget_get_width (GTK_WIDGET (row)) / 2.0,
+                       gtk_widget_get_height (GTK_WIDGET (row)) / 2.0);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (row), GTK_WIDGET (window), &middle, &point));
+  /* The X window is the surface, with the client-side shadow around the window. */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  text = g_strdup_printf ("%d %d", (int) (point.x + dx), (int) (point.y + dy));
+  report ("at", text);
+}
+
+static void
 line_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
@@ -220,6 +241,8 @@ line_cb (GObject      *object,
     }
   else if (g_str_has_prefix (line, "drop-on "))
     drop_on (line + 8);
+  else if (g_str_has_prefix (line, "locate "))
+    locate (line + 7);
   else if (g_str_has_prefix (line, "drop "))
     {
       g_autoptr(GFile) file = g_file_new_for_path (line + 5);

@@ -402,7 +402,7 @@ class AppTest(MdnsTest):
         desktop.update(env)
         proc = host.spawn([APP], stdin=True, **desktop)
         self.assertIsNotNone(proc.wait_line('stdout', r'^ready '), proc.text('stderr'))
-        proc.notify_log = desktop['PH_NOTIFY_LOG']
+        proc.desktop = desktop
         return proc
 
     def quit_app(self, app):
@@ -414,6 +414,48 @@ class AppTest(MdnsTest):
         m = proc.wait_line(which, pattern, deadline, start=start)
         self.assertIsNotNone(m, 'no “{0}” in:\n{1}\n{2}'.format(pattern, proc.text(which), proc.text('stderr')))
         return m
+
+    def drag_onto(self, host, app, row, path):
+        """A real drag with the mouse (xdotool), from another program's
+        window (tests/e2e/ph-drag-source) onto the row called @row."""
+        env = app.desktop
+        source = host.spawn([os.environ['PH_DRAG_SOURCE'], '--title', 'Drag Source', path], **env)
+
+        def xdotool(*args):
+            return host.run(['xdotool'] + [str(a) for a in args], **env).stdout.decode()
+
+        def geometry(window):
+            fields = dict(line.split('=') for line in xdotool('getwindowgeometry', '--shell', window).split())
+            return int(fields['X']), int(fields['Y']), int(fields['WIDTH']), int(fields['HEIGHT'])
+
+        source_window = xdotool('search', '--sync', '--onlyvisible', '--name', '^Drag Source$').split()[0]
+        app_window = xdotool('search', '--sync', '--onlyvisible', '--name', '^Posthouse$').split()[0]
+        xdotool('windowmove', source_window, 700, 300)
+        mark = app.mark('stdout')
+        app.send('locate ' + row)
+        at = self.expect(app, r'^at \d+ (\d+) (\d+)$', start=mark)
+        wx, wy, _, _ = geometry(app_window)
+        x1, y1 = wx + int(at.group(1)), wy + int(at.group(2))
+        # Press on the picture, move past the drag threshold and across,
+        # linger over the row, release. A drag the source never began is
+        # the harness's miss, not the app's: one more try.
+        for attempt in range(2):
+            sx, sy, sw, sh = geometry(source_window)
+            x0, y0 = sx + sw // 2, sy + sh // 2 - 20
+            xdotool('mousemove', x0, y0)
+            time.sleep(0.2)
+            xdotool('mousedown', 1)
+            for i in range(1, 26):
+                xdotool('mousemove', x0 + (x1 - x0) * i // 25, y0 + (y1 - y0) * i // 25)
+                time.sleep(0.03)
+            xdotool('mousemove_relative', '--', 2, 2)
+            time.sleep(0.5)
+            xdotool('mouseup', 1)
+            if source.wait_line('stdout', r'^drag-begin', 3) is not None:
+                break
+        self.expect(source, r'^drag-end')
+        source.stop()
+        host.processes.remove(source)
 
     def make_tree(self, top, names):
         for name in names:
@@ -446,10 +488,10 @@ class AppNearby(AppTest):
         address = '10.13.0.1:{0}'.format(receiver.port)
         self.expect(app, r'^\+ \d+ alpha\t' + re.escape(address) + '$', APPEAR_DEADLINE)
 
-        # A file dropped on the row goes there; the destination stays.
+        # A file dragged from another program onto the row goes there.
         path = self.make_file('postcard.jpg')
         mark = app.mark('stdout')
-        app.send('drop-on alpha\t' + path)
+        self.drag_onto(self.b, app, 'alpha', path)
         self.expect(app, r'^batch \d+ done 1 1 0 ', start=mark)
         self.assert_delivered(path)
         self.assertIsNotNone(receiver.wait_line('stdout', r'^saved .*/postcard\.jpg$'))
@@ -471,6 +513,28 @@ class AppNearby(AppTest):
         gone = self.expect(app, r'^- (\d+) alpha$', DISAPPEAR_DEADLINE)
         TIMES['app: disappear (receive stopped → row gone)'].append(seconds(gone.group(1)) - stop)
         self.expect(app, r'^status \d+ No computer nearby is receiving', start=mark)
+        self.quit_app(app)
+
+
+    def test_timing(self):
+        # The window stays, a receiver comes and goes: how soon its row
+        # is on screen, and gone.
+        app = self.app(self.b)
+        for _ in range(Timing.ROUNDS):
+            mark = app.mark('stdout')
+            start = time.monotonic()
+            receiver = self.receive(self.a)
+            seen = self.expect(app, r'^\+ (\d+) alpha\t', APPEAR_DEADLINE, start=mark)
+            self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as'))
+            TIMES['app: appear (receive started → row on screen)'].append(seconds(seen.group(1)) - start)
+            TIMES['app: appear (announced → row on screen)'].append(
+                seconds(seen.group(1)) - receiver.line_time('stderr', r'Announced nearby as'))
+            stop = time.monotonic()
+            receiver.signal(signal.SIGTERM)
+            self.assertEqual(receiver.wait(), 128 + signal.SIGTERM)
+            gone = self.expect(app, r'^- (\d+) alpha$', DISAPPEAR_DEADLINE, start=mark)
+            TIMES['app: disappear (receive stopped → row gone)'].append(seconds(gone.group(1)) - stop)
+            self.a.processes.remove(receiver)
         self.quit_app(app)
 
 
