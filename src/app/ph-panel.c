@@ -252,7 +252,7 @@ update_announce_row (PhPanel *self)
     case PH_ANNOUNCER_ANNOUNCED:
       /* Translators: the name this computer announced (Avahi may have made it "Name #2") */
       title = g_strdup_printf (_("Shown nearby as “%s”"), name);
-      subtitle = g_strdup (_("Posthouse on computers nearby lists it: no address to type"));
+      subtitle = g_strdup (_("Other computers running Posthouse list it under Nearby"));
       break;
     case PH_ANNOUNCER_REGISTERING:
       /* Translators: the name this computer announces */
@@ -315,7 +315,7 @@ update_empty_state (PhPanel  *self,
       gtk_image_set_from_icon_name (self->empty_icon, "document-send-symbolic");
       gtk_label_set_label (self->empty_title, _("Drop Files Here"));
       gtk_label_set_label (self->empty_description,
-                           _("Files dropped on this window are sent to the address above. To get files from another computer, turn on Receive."));
+                           _("Files dropped on this window go to the address above, or to the computer nearby you drop them on. To get files from another computer, turn on Receive."));
     }
 }
 

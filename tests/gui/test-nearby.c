@@ -414,6 +414,36 @@ test_folders (Fixture       *fixture,
   g_assert_true (ph_batch_row_get_note_visible (gui_row_for (fixture->window, batch)));
 }
 
+static gboolean
+browser_stopped (gpointer data)
+{
+  return ph_browser_get_state (data) == PH_BROWSER_STOPPED;
+}
+
+static gboolean
+browser_started (gpointer data)
+{
+  return ph_browser_get_state (data) != PH_BROWSER_STOPPED;
+}
+
+/* Receivers are looked for while the window is on screen: not while it
+ * is hidden (receiving in the background), nor once it is gone. */
+static void
+test_only_while_shown (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_assert_true (browser_started (browser (fixture)));
+
+  gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
+  gui_wait_until (browser_stopped, browser (fixture), "browsing to stop with the window hidden");
+
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  gui_wait_until (browser_started, browser (fixture), "browsing again with the window shown");
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  gui_wait_until (browser_stopped, browser (fixture), "browsing to stop with the window gone");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -430,6 +460,8 @@ main (int   argc,
               fixture_set_up, test_drop_on_row, fixture_tear_down);
   g_test_add ("/posthouse/gui/nearby/folders", Fixture, NULL,
               fixture_set_up, test_folders, fixture_tear_down);
+  g_test_add ("/posthouse/gui/nearby/only-while-shown", Fixture, NULL,
+              fixture_set_up, test_only_while_shown, fixture_tear_down);
 
   return g_test_run ();
 }
