@@ -136,6 +136,7 @@ ph_cli_send (int    argc,
   g_autoptr(PhSender) sender = NULL;
   g_autofree char *destination = NULL;
   g_autofree char *summary = NULL;
+  PhCliDestination resolved = { 0 };
   int exit_code = PH_CLI_EXIT_OK;
   PhCliSignals signals = { 0 };
   SendRun run = { 0 };
@@ -182,9 +183,9 @@ ph_cli_send (int    argc,
     }
 
   /* HOST[:PORT] as typed, or the name of a receiver nearby. */
-  destination = ph_cli_resolve_destination (args[0], port, &exit_code);
-  if (destination == NULL)
+  if (!ph_cli_resolve_destination (args[0], port, FALSE, &resolved, &exit_code))
     return exit_code;
+  destination = g_steal_pointer (&resolved.address);
 
   loop = g_main_loop_new (NULL, FALSE);
   sender = ph_sender_new ();
