@@ -15,7 +15,7 @@
 
 #include "ph-autostart.h"
 #include "ph-background.h"
-#include "ph-notify.h"
+#include "ph-notifier.h"
 #include "ph-window.h"
 
 #define NOTICE_ID "background"
@@ -85,7 +85,7 @@ notify_problem (PhBackground *self,
                 const char   *body)
 {
   g_autoptr(GNotification) notification = g_notification_new (title);
-  g_autoptr(GIcon) icon = ph_notify_app_icon ();
+  g_autoptr(GIcon) icon = ph_notifier_app_icon ();
 
   g_notification_set_body (notification, body);
   g_notification_set_icon (notification, icon);
@@ -107,7 +107,7 @@ show_notice (PhBackground *self)
   notification = g_notification_new (_("Posthouse keeps receiving in the background"));
   g_notification_set_body (notification,
                            _("Files sent to this computer are still received while the window is closed."));
-  icon = ph_notify_app_icon ();
+  icon = ph_notifier_app_icon ();
   g_notification_set_icon (notification, icon);
   g_notification_add_button (notification, _("Stop Receiving"), "app.stop-receiving");
   g_application_send_notification (G_APPLICATION (self->app), NOTICE_ID, notification);
@@ -376,19 +376,7 @@ handle_local_options_cb (GApplication *app,
 static guint
 count_running (PhBackground *self)
 {
-  GListModel *transfers = ph_application_get_transfers (self->app);
-  guint n = g_list_model_get_n_items (transfers);
-  guint running = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
-
-      if (!ph_transfer_is_finished (transfer))
-        running++;
-    }
-
-  return running;
+  return ph_application_count_running (self->app);
 }
 
 typedef struct

@@ -3,10 +3,12 @@
 
 #include "ph-address.h"
 #include "ph-announcer.h"
+#include "ph-batch.h"
 #include "ph-browser.h"
 #include "ph-device-name.h"
 #include "ph-enums.h"
 #include "ph-error.h"
+#include "ph-inbox.h"
 #include "ph-installation-id.h"
 #include "ph-naming.h"
 #include "ph-peer.h"

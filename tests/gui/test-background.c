@@ -115,8 +115,8 @@ wait_for_question (Fixture    *fixture,
 static void
 accept_newest (Fixture *fixture)
 {
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-transfer",
-                                  g_variant_new_string (ph_application_transfer_id (gui_transfer_at (fixture->app, 0))));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-batch",
+                                  g_variant_new_string (ph_batch_get_id (gui_batch_at (fixture->app, 0))));
   gui_wait_until (gui_first_finished, fixture->app, "the accepted transfer to end");
 }
 
@@ -130,7 +130,8 @@ test_close_hides (Fixture       *fixture,
   g_autofree char *saved = g_build_filename (fixture->out_dir, "while-away.jpg", NULL);
   guint notices = count_in_log ("Posthouse keeps receiving in the background");
   PhWindow *window = fixture->window;
-  PhTransferRow *row;
+  PhBatchRow *row;
+  g_autofree char *title = NULL;
 
   gui_set_receive_mode (fixture->app, TRUE);
   g_assert_true (ph_background_get_held (background (fixture)));
@@ -156,10 +157,11 @@ test_close_hides (Fixture       *fixture,
   gui_iterate (50);
   g_assert_true (fixture->window == window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-  g_assert_cmpstr (ph_transfer_get_name (gui_transfer_at (fixture->app, 0)), ==, "while-away.jpg");
-  row = gui_row_at (window, 0);
+  title = ph_batch_dup_title (gui_batch_at (fixture->app, 0));
+  g_assert_cmpstr (title, ==, "while-away.jpg");
+  row = gui_row_for (window, gui_batch_at (fixture->app, 0));
   g_assert_nonnull (row);
-  g_assert_true (g_str_has_prefix (ph_transfer_row_get_status_text (row), "Received"));
+  g_assert_true (g_str_has_prefix (ph_batch_row_get_status_text (row), "Received"));
 
   /* A second close says nothing more. */
   gtk_window_close (GTK_WINDOW (window));
@@ -219,7 +221,7 @@ test_incoming_holds (Fixture       *fixture,
   g_assert_true (ph_background_get_held (background (fixture)));
 
   accept_newest (fixture);
-  g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
+  g_assert_cmpint (ph_batch_get_state (gui_batch_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
   ph_test_assert_same_file (sent, saved);
   g_assert_false (ph_background_get_held (background (fixture)));
 }
@@ -271,7 +273,9 @@ test_quit_asks (Fixture       *fixture,
   PhTransfer *transfer;
 
   wait_for_question (fixture, sent);
-  transfer = gui_transfer_at (fixture->app, 0);
+  /* The batch in the list keeps it. */
+  transfer = g_list_model_get_item (G_LIST_MODEL (gui_batch_at (fixture->app, 0)), 0);
+  g_object_unref (transfer);
 
   gtk_window_close (GTK_WINDOW (fixture->window));
   gui_iterate (50);
