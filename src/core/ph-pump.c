@@ -101,6 +101,7 @@ ph_pump_write_all (PhPump      *pump,
                    int          sock,
                    const void  *buffer,
                    gsize        len,
+                   int          flags,
                    GError     **error)
 {
   const guint8 *p = buffer;
@@ -112,7 +113,7 @@ ph_pump_write_all (PhPump      *pump,
       if (g_cancellable_set_error_if_cancelled (pump->cancellable, error))
         return FALSE;
 
-      n = send (sock, p, len, MSG_NOSIGNAL);
+      n = send (sock, p, len, flags | MSG_NOSIGNAL);
       if (n > 0)
         {
           p += n;
@@ -222,7 +223,7 @@ send_blocks (PhPump   *pump,
             return file_changed (error);
         }
 
-      if (!ph_pump_write_all (pump, sock, buffer, got, error))
+      if (!ph_pump_write_all (pump, sock, buffer, got, 0, error))
         return FALSE;
 
       done += got;

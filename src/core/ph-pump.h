@@ -40,6 +40,7 @@ gboolean ph_pump_write_all   (PhPump        *pump,
                               int            sock,
                               const void    *buffer,
                               gsize          len,
+                              int            flags,
                               GError       **error);
 gboolean ph_pump_send_fd     (PhPump        *pump,
                               int            sock,

@@ -1,24 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define _GNU_SOURCE
+/* Sending is done in batches, also of one file: the batch hands the
+ * model's transfers out in order to up to `parallel` lanes (worker
+ * threads, ph-send-lane.c), one file per connection, and applies what
+ * the lanes report to each transfer here, on the caller's context. */
 #include "config.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 
 #include "ph-address.h"
 #include "ph-error.h"
-#include "ph-pump.h"
+#include "ph-send-private.h"
 #include "ph-sender.h"
-#include "ph-source-private.h"
 #include "ph-transfer-private.h"
-#include "ph-wire.h"
 
 #define DEFAULT_CONNECT_TIMEOUT 10
 
@@ -40,45 +33,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-typedef struct
-{
-  PhTransfer        *transfer;
-  GCancellable      *user_cancellable;
-  gulong             user_cancel_id;
-  GCancellable      *connect_cancellable;
-  gulong             connect_cancel_id;
-  GSource           *timeout_source;
-  gboolean           timed_out;
-  GSocketConnection *connection;
-  char              *host;
-  guint16            port;
-  char              *peer;
-  guint              connect_timeout;
-  guint              idle_timeout;
-  gboolean           all_written;   /* only the receipt was missing */
-} SendJob;
-
-static void
-send_job_free (gpointer data)
-{
-  SendJob *job = data;
-
-  if (job->user_cancel_id)
-    g_cancellable_disconnect (job->user_cancellable, job->user_cancel_id);
-  if (job->connect_cancel_id)
-    g_cancellable_disconnect (ph_transfer_get_cancellable (job->transfer), job->connect_cancel_id);
-  ph_clear_source (&job->timeout_source);
-  g_clear_object (&job->user_cancellable);
-  g_clear_object (&job->connect_cancellable);
-  if (job->connection)
-    g_io_stream_close (G_IO_STREAM (job->connection), NULL, NULL);
-  g_clear_object (&job->connection);
-  g_clear_object (&job->transfer);
-  g_free (job->host);
-  g_free (job->peer);
-  g_free (job);
-}
 
 static void
 ph_sender_get_property (GObject    *object,
@@ -202,352 +156,499 @@ ph_sender_set_idle_timeout (PhSender *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
 }
 
-static void
-finish (GTask  *task,
-        GError *error)
+
+struct _PhSendBatch
 {
-  SendJob *job = g_task_get_task_data (task);
+  gatomicrefcount  ref_count;
 
-  if (job->connection)
+  /* Shared with the lanes. */
+  GAsyncQueue     *ready;          /* PhSendJob *, or &end_mark */
+  GAsyncQueue     *events;         /* Event * */
+  gint             dispatching;    /* atomic: a dispatch source is attached */
+  GMainContext    *context;
+
+  /* The caller's context only. */
+  GTask           *task;           /* until the result is returned */
+  GListModel      *model;
+  GCancellable    *cancellable;
+  gulong           cancel_id;
+  guint            parallel;
+  guint            connect_timeout;
+  guint            idle_timeout;
+  gboolean         single;         /* ph_sender_send_async(): the transfer's own error */
+
+  guint            next;           /* the model position handed out next */
+  gboolean         exhausted;      /* every item handed out, or cancelled */
+  gboolean         reached;        /* a connection to a receiver was tried */
+  guint            lanes;          /* started */
+  guint            ends;           /* end marks queued */
+  GHashTable      *in_play;        /* PhSendJob * handed out, not finished */
+
+  guint            n_failed;
+  GError          *first_error;    /* the lowest position's, real failures first */
+  guint            first_position;
+  char            *first_name;
+};
+
+typedef struct
+{
+  PhSendJob   *job;
+  PhSendEvent  kind;
+} Event;
+
+/* Queued once per lane after the last job: that lane is done. */
+static PhSendJob end_mark;
+
+static void refill (PhSendBatch *batch);
+
+PhSendBatch *
+ph_send_batch_ref (PhSendBatch *batch)
+{
+  g_atomic_ref_count_inc (&batch->ref_count);
+  return batch;
+}
+
+/* The last reference may go on a lane's thread: by then the batch
+ * holds no object of the caller's (complete() dropped them). */
+void
+ph_send_batch_unref (PhSendBatch *batch)
+{
+  if (!g_atomic_ref_count_dec (&batch->ref_count))
+    return;
+
+  g_assert (batch->task == NULL && batch->model == NULL);
+  g_async_queue_unref (batch->ready);
+  g_async_queue_unref (batch->events);
+  g_hash_table_unref (batch->in_play);
+  g_main_context_unref (batch->context);
+  g_clear_error (&batch->first_error);
+  g_free (batch->first_name);
+  g_free (batch);
+}
+
+static void
+job_free (PhSendJob *job)
+{
+  g_assert (job->fd < 0 && job->stream == NULL && job->connection == NULL);
+
+  g_object_unref (job->transfer);
+  g_clear_error (&job->error);
+  g_free (job->name);
+  g_free (job->host);
+  g_free (job->peer);
+  g_free (job);
+}
+
+/* Thread-safe. NULL when nothing is queued (@wait FALSE) or the batch
+ * has ended for this lane (*@ended set). */
+PhSendJob *
+ph_send_batch_take (PhSendBatch *batch,
+                    gboolean     wait,
+                    gboolean    *ended)
+{
+  PhSendJob *job = wait ? g_async_queue_pop (batch->ready) : g_async_queue_try_pop (batch->ready);
+
+  if (job == &end_mark)
     {
-      /* A cancelled send resets the connection: a plain close would
-       * queue its FIN behind data the receiver has not read, and a
-       * receiver holding the file (asking its user, or out of slots)
-       * would never notice. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          struct linger reset = { .l_onoff = 1, .l_linger = 0 };
-
-          setsockopt (g_socket_get_fd (g_socket_connection_get_socket (job->connection)),
-                      SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-        }
-      g_io_stream_close (G_IO_STREAM (job->connection), NULL, NULL);
-      g_clear_object (&job->connection);
+      *ended = TRUE;
+      return NULL;
     }
 
-  if (error)
+  return job;
+}
+
+static void
+record_failure (PhSendBatch  *batch,
+                guint         position,
+                const char   *name,
+                const GError *error)
+{
+  gboolean cancel = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  gboolean first_cancel = batch->first_error != NULL &&
+                          g_error_matches (batch->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  batch->n_failed++;
+
+  /* The summary names a real failure rather than a cancellation. */
+  if (batch->first_error == NULL ||
+      (first_cancel && !cancel) ||
+      (first_cancel == cancel && position < batch->first_position))
     {
-      ph_transfer_fail (job->transfer, error);
-      g_task_return_error (task, error);
-    }
-  else
-    {
-      ph_transfer_set_bytes_done (job->transfer, ph_transfer_get_size (job->transfer));
-      ph_transfer_set_state (job->transfer, PH_TRANSFER_DONE);
-      g_task_return_boolean (task, TRUE);
+      g_clear_error (&batch->first_error);
+      g_free (batch->first_name);
+      batch->first_error = g_error_copy (error);
+      batch->first_position = position;
+      batch->first_name = g_strdup (name);
     }
 }
 
-/* Turns what the data path reports into a sentence about this send. */
-static GError *
-explain_send_error (SendJob *job,
-                    GError  *error)
+/* Applies a job's end to its transfer; the transfer's final state is
+ * the truth (a cancel may have come first). */
+static void
+job_finished (PhSendBatch *batch,
+              PhSendJob   *job)
 {
   PhTransfer *transfer = job->transfer;
-  g_autoptr(GError) owned = error;
-  g_autofree char *done = g_format_size (ph_transfer_get_bytes_done (transfer));
-  g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_steal_pointer (&owned);
-
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION) && job->all_written)
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("The receiver closed the connection without taking all of “%s” (it may have refused the file)"),
-                        ph_transfer_get_name (transfer));
-
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("The receiver closed the connection after %s of %s (it may have refused the file)"),
-                        done, size);
-
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT))
+  if (job->error == NULL)
     {
-      guint seconds = (job->idle_timeout + 999) / 1000;
-
-      return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       "The receiver at %s stopped reading for %u second",
-                                       "The receiver at %s stopped reading for %u seconds",
-                                       seconds),
-                          job->peer, seconds);
+      ph_transfer_set_bytes_done (transfer, job->size);
+      ph_transfer_set_state (transfer, PH_TRANSFER_DONE);
     }
+  else
+    ph_transfer_fail (transfer, job->error);
 
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_FILE_CHANGED))
-    return g_error_new (PH_ERROR, PH_ERROR_FILE_CHANGED,
-                        _("“%s” changed while it was being sent, so it was not delivered"),
-                        ph_transfer_get_name (transfer));
+  if (ph_transfer_get_state (transfer) != PH_TRANSFER_DONE)
+    record_failure (batch, job->position, job->name,
+                    ph_transfer_get_error (transfer) ? ph_transfer_get_error (transfer) : job->error);
 
-  if (error->domain == PH_ERROR)
-    return g_steal_pointer (&owned);
-
-  return g_error_new (PH_ERROR, PH_ERROR_FAILED, _("Sending “%s” failed: %s"),
-                      ph_transfer_get_name (transfer), error->message);
+  g_hash_table_remove (batch->in_play, job);
+  job_free (job);
 }
 
-/* GIO wraps the cause in a sentence of its own ("Error when getting
- * information for file “/…”: …"): for the usual causes, say only the
- * cause, in the C library's words. */
-static GError *
-read_error (SendJob *job,
-            GError  *error)
+static void
+handle_event (PhSendBatch *batch,
+              PhSendJob   *job,
+              PhSendEvent  kind)
 {
-  static const struct { GIOErrorEnum code; int errnum; } causes[] = {
-    { G_IO_ERROR_NOT_FOUND, ENOENT },
-    { G_IO_ERROR_PERMISSION_DENIED, EACCES },
-    { G_IO_ERROR_IS_DIRECTORY, EISDIR },
-    { G_IO_ERROR_NOT_DIRECTORY, ENOTDIR },
-    { G_IO_ERROR_TOO_MANY_LINKS, ELOOP },
-    { G_IO_ERROR_FILENAME_TOO_LONG, ENAMETOOLONG },
-  };
-  g_autoptr(GError) owned = error;
-  const char *cause = error->message;
+  switch (kind)
+    {
+    case PH_SEND_OPENED:
+      ph_transfer_set_size (job->transfer, job->size);
+      ph_transfer_set_state (job->transfer, PH_TRANSFER_CONNECTING);
+      break;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_steal_pointer (&owned);
+    case PH_SEND_SENDING:
+      ph_transfer_set_state (job->transfer, PH_TRANSFER_SENDING);
+      batch->reached = TRUE;
+      break;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (causes); i++)
-    if (g_error_matches (error, G_IO_ERROR, causes[i].code))
-      cause = g_strerror (causes[i].errnum);
+    case PH_SEND_FINISHED:
+      batch->reached |= job->tried_connect;
+      job_finished (batch, job);
+      break;
 
-  return g_error_new (G_IO_ERROR, error->code, _("Could not read “%s”: %s"),
-                      ph_transfer_get_name (job->transfer), cause);
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static gboolean
-send_thread (gpointer       task_data,
-             GCancellable  *cancellable,
-             GError       **error)
+dispatch_cb (gpointer user_data)
 {
-  SendJob *job = task_data;
-  PhTransfer *transfer = job->transfer;
-  GFile *source = ph_transfer_get_source (transfer);
-  gint64 size = ph_transfer_get_size (transfer);
-  int sock = g_socket_get_fd (g_socket_connection_get_socket (job->connection));
-  g_autoptr(GInputStream) stream = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *path = g_file_get_path (source);
-  guint8 header[PH_WIRE_HEADER_SIZE];
-  PhPump pump;
-  int fd = -1;
-  gboolean ok = FALSE;
+  PhSendBatch *batch = user_data;
+  Event *event;
 
-  if (path)
+  /* Cleared first: a lane posting from now on attaches a new source. */
+  g_atomic_int_set (&batch->dispatching, FALSE);
+
+  while ((event = g_async_queue_try_pop (batch->events)) != NULL)
     {
-      struct stat st;
-
-      fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-      if (fd < 0)
-        {
-          int errsv = errno;
-
-          g_propagate_error (error, read_error (job, g_error_new_literal (G_IO_ERROR,
-                                                                         g_io_error_from_errno (errsv),
-                                                                         g_strerror (errsv))));
-          return FALSE;
-        }
-      if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size != size)
-        {
-          close (fd);
-          g_set_error (error, PH_ERROR, PH_ERROR_FILE_CHANGED,
-                       _("“%s” changed while it was being sent, so it was not delivered"),
-                       ph_transfer_get_name (transfer));
-          return FALSE;
-        }
-    }
-  else
-    {
-      stream = G_INPUT_STREAM (g_file_read (source, cancellable, &local_error));
-      if (stream == NULL)
-        {
-          g_propagate_error (error, read_error (job, g_steal_pointer (&local_error)));
-          return FALSE;
-        }
+      handle_event (batch, event->job, event->kind);
+      g_free (event);
     }
 
-  ph_wire_encode_header (ph_transfer_get_name (transfer), size, header);
-
-  ph_pump_init (&pump, cancellable, transfer, job->idle_timeout);
-  if (ph_pump_write_all (&pump, sock, header, sizeof header, &local_error) &&
-      (fd >= 0 ? ph_pump_send_fd (&pump, sock, fd, size, &local_error)
-               : ph_pump_send_stream (&pump, sock, stream, size, &local_error)) &&
-      (job->all_written = TRUE) &&
-      (shutdown (sock, SHUT_WR) == 0 || errno == ENOTCONN) &&
-      ph_pump_wait_eof (&pump, sock, &local_error))
-    ok = TRUE;
-  ph_pump_clear (&pump);
-
-  if (fd >= 0)
-    close (fd);
-
-  if (!ok)
-    {
-      if (local_error == NULL)
-        g_set_error_literal (&local_error, PH_ERROR, PH_ERROR_CONNECTION, g_strerror (errno));
-      g_propagate_error (error, explain_send_error (job, g_steal_pointer (&local_error)));
-    }
-
-  return ok;
-}
-
-static void
-send_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  g_task_propagate_boolean (G_TASK (result), &error);
-  finish (task, error);
-}
-
-static void
-set_keepalive (GSocket *socket)
-{
-  int fd = g_socket_get_fd (socket);
-  int idle = 30, interval = 10, count = 3;
-
-  /* A vanished receiver then fails within about a minute instead of
-   * TCP's two hours, while a receiver merely asking its user does not. */
-  g_socket_set_keepalive (socket, TRUE);
-  setsockopt (fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
-  setsockopt (fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
-  setsockopt (fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
-}
-
-static GError *
-explain_connect_error (SendJob *job,
-                       GError  *error)
-{
-  g_autoptr(GError) owned = error;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      if (!job->timed_out)
-        return g_steal_pointer (&owned);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Connection refused by %s — is receive mode on there?"), job->peer);
-  else if (error->domain == G_RESOLVER_ERROR)
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Could not find host “%s”"), job->host);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Could not connect to %s: %s"), job->peer, error->message);
-
-  return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                      g_dngettext (GETTEXT_PACKAGE,
-                                   "No answer from %s within %u second",
-                                   "No answer from %s within %u seconds",
-                                   job->connect_timeout),
-                      job->peer, job->connect_timeout);
-}
-
-static void
-connect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SendJob *job = g_task_get_task_data (task);
-  GError *error = NULL;
-  GTask *pump_task;
-  gpointer source_object;
-
-  job->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
-
-  ph_clear_source (&job->timeout_source);
-
-  if (job->connection == NULL)
-    {
-      /* The transfer's own cancellation wins over our timer. */
-      if (g_cancellable_is_cancelled (ph_transfer_get_cancellable (job->transfer)))
-        job->timed_out = FALSE;
-      finish (task, explain_connect_error (job, error));
-      return;
-    }
-
-  set_keepalive (g_socket_connection_get_socket (job->connection));
-  ph_transfer_set_state (job->transfer, PH_TRANSFER_SENDING);
-
-  source_object = g_task_get_source_object (task);
-  pump_task = g_task_new (source_object, ph_transfer_get_cancellable (job->transfer),
-                          send_done_cb, g_steal_pointer (&task));
-  g_task_set_source_tag (pump_task, send_thread);
-  /* A file delivered just before a cancel stays delivered. */
-  g_task_set_check_cancellable (pump_task, FALSE);
-  g_task_set_task_data (pump_task, job, NULL);
-  ph_pump_run_in_thread (pump_task, send_thread);
-  g_object_unref (pump_task);
-}
-
-static gboolean
-connect_timeout_cb (gpointer user_data)
-{
-  SendJob *job = user_data;
-
-  job->timed_out = TRUE;
-  g_cancellable_cancel (job->connect_cancellable);
-  g_clear_pointer (&job->timeout_source, g_source_unref);
+  refill (batch);
 
   return G_SOURCE_REMOVE;
 }
 
-static void
-cancel_other_cb (GCancellable *cancellable,
-                 gpointer      other)
+/* Thread-safe. Events are applied in order on the batch's context; one
+ * dispatch takes all that arrived meanwhile. */
+void
+ph_send_batch_post (PhSendBatch *batch,
+                    PhSendJob   *job,
+                    PhSendEvent  kind)
 {
-  g_cancellable_cancel (G_CANCELLABLE (other));
+  Event *event = g_new (Event, 1);
+
+  event->job = job;
+  event->kind = kind;
+  g_async_queue_push (batch->events, event);
+
+  if (g_atomic_int_compare_and_exchange (&batch->dispatching, FALSE, TRUE))
+    {
+      GSource *source = g_idle_source_new ();
+
+      /* As urgent as the I/O it reports: not after every redraw. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (source, "[posthouse] send events");
+      g_source_set_callback (source, dispatch_cb, ph_send_batch_ref (batch),
+                             (GDestroyNotify) ph_send_batch_unref);
+      g_source_attach (source, batch->context);
+      g_source_unref (source);
+    }
+}
+
+/* What stops an item from being sent by this batch, before it is
+ * handed out; NULL when it can go. */
+static GError *
+unavailable (gpointer item)
+{
+  PhTransfer *transfer = item;
+
+  if (!PH_IS_TRANSFER (item) || ph_transfer_get_direction (transfer) != PH_TRANSFER_SEND)
+    {
+      g_critical ("A send batch holds an item that is not an outgoing PhTransfer");
+      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                  "Not an outgoing PhTransfer");
+    }
+
+  /* Cancelled before its turn, typically. */
+  if (ph_transfer_get_error (transfer) != NULL)
+    return g_error_copy (ph_transfer_get_error (transfer));
+
+  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED)
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
+                                _("This transfer was already started"));
+
+  return NULL;
+}
+
+static const char *
+item_name (gpointer item)
+{
+  return PH_IS_TRANSFER (item) ? ph_transfer_get_name (item) : "";
 }
 
 static void
-query_info_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+hand_out (PhSendBatch *batch,
+          gpointer     item,
+          guint        position)
 {
-  g_autoptr(GTask) task = user_data;
-  SendJob *job = g_task_get_task_data (task);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GSocketClient) client = NULL;
-  g_autoptr(GSocketConnectable) address = NULL;
-  GError *error = NULL;
+  PhTransfer *transfer = item;
+  g_autoptr(GError) error = unavailable (item);
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+  PhSendJob *job;
 
-  info = g_file_query_info_finish (G_FILE (object), result, &error);
-  if (info == NULL)
+  if (error == NULL &&
+      !ph_address_parse (ph_transfer_get_peer (transfer), PH_DEFAULT_PORT, &host, &port, &error))
+    ph_transfer_fail (transfer, error);
+
+  if (error != NULL)
     {
-      finish (task, read_error (job, error));
+      record_failure (batch, position, item_name (item), error);
       return;
     }
 
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+  job = g_new0 (PhSendJob, 1);
+  job->transfer = g_object_ref (transfer);
+  job->cancellable = ph_transfer_get_cancellable (transfer);
+  job->position = position;
+  job->name = g_strdup (ph_transfer_get_name (transfer));
+  job->host = g_steal_pointer (&host);
+  job->port = port;
+  job->peer = ph_address_format (job->host, port);
+  job->connect_timeout = batch->connect_timeout;
+  job->idle_timeout = batch->idle_timeout;
+  job->size = -1;
+  job->fd = -1;
+
+  ph_transfer_set_peer (transfer, job->peer);
+  g_hash_table_add (batch->in_play, job);
+  g_async_queue_push (batch->ready, job);
+}
+
+/* Until a first connection was tried, one lane: a receiver that takes
+ * one connection and exits (the original script) then gets the first
+ * file, not whichever connection the kernel queued first. */
+static guint
+wanted_lanes (PhSendBatch *batch)
+{
+  guint left = g_hash_table_size (batch->in_play) +
+               (batch->exhausted ? 0 : g_list_model_get_n_items (batch->model) - batch->next);
+
+  return MIN (batch->reached ? batch->parallel : 1, left);
+}
+
+static void
+complete (PhSendBatch *batch)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&batch->task);
+  guint others = batch->n_failed - 1;
+
+  g_cancellable_disconnect (batch->cancellable, batch->cancel_id);
+  batch->cancel_id = 0;
+  g_clear_object (&batch->cancellable);
+  g_clear_object (&batch->model);
+
+  if (batch->n_failed == 0)
+    g_task_return_boolean (task, TRUE);
+  else if (batch->single)
+    g_task_return_error (task, g_steal_pointer (&batch->first_error));
+  else if (others == 0)
+    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
+                             _("“%s” was not sent: %s"),
+                             batch->first_name, batch->first_error->message);
+  else
+    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "“%s” and %u other file were not sent: %s",
+                                          "“%s” and %u other files were not sent: %s",
+                                          others),
+                             batch->first_name, others, batch->first_error->message);
+}
+
+/* Ends every item not handed out yet with @error, without a lane. */
+static void
+end_the_rest (PhSendBatch  *batch,
+              const GError *error)
+{
+  while (!batch->exhausted)
     {
-      finish (task, g_error_new (PH_ERROR, PH_ERROR_NOT_REGULAR,
-                                 g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY ?
-                                 _("“%s” is a folder; only files can be sent") :
-                                 _("“%s” is not a regular file"),
-                                 ph_transfer_get_name (job->transfer)));
-      return;
+      g_autoptr(GObject) item = NULL;
+      g_autoptr(GError) why = NULL;
+
+      if (batch->next >= g_list_model_get_n_items (batch->model))
+        {
+          batch->exhausted = TRUE;
+          break;
+        }
+
+      item = g_list_model_get_item (batch->model, batch->next);
+      why = unavailable (item);
+      if (why == NULL)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            ph_transfer_cancel (PH_TRANSFER (item));
+          else
+            ph_transfer_fail (PH_TRANSFER (item), error);
+        }
+      record_failure (batch, batch->next++, item_name (item), why ? why : error);
+    }
+}
+
+static void
+start_lanes (PhSendBatch *batch)
+{
+  guint wanted = wanted_lanes (batch);
+
+  while (batch->lanes < wanted)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (ph_send_lane_start (batch, &error))
+        batch->lanes++;
+      else
+        {
+          g_warning ("Could not start sending: %s", error->message);
+          batch->parallel = batch->lanes;
+          /* Nobody to send the rest: it fails here. */
+          if (batch->lanes == 0)
+            end_the_rest (batch, error);
+          break;
+        }
+    }
+}
+
+/* Keeps one job queued for every lane, ends the lanes once the model
+ * is exhausted, and returns the result once every transfer ended. */
+static void
+refill (PhSendBatch *batch)
+{
+  if (batch->task == NULL)
+    return;
+
+  start_lanes (batch);
+
+  while (!batch->exhausted && g_async_queue_length (batch->ready) < (gint) batch->lanes)
+    {
+      g_autoptr(GObject) item = NULL;
+
+      if (batch->next >= g_list_model_get_n_items (batch->model))
+        {
+          batch->exhausted = TRUE;
+          break;
+        }
+
+      item = g_list_model_get_item (batch->model, batch->next);
+      hand_out (batch, item, batch->next++);
     }
 
-  ph_transfer_set_size (job->transfer, g_file_info_get_size (info));
-  ph_transfer_set_state (job->transfer, PH_TRANSFER_CONNECTING);
+  if (batch->exhausted)
+    for (; batch->ends < batch->lanes; batch->ends++)
+      g_async_queue_push (batch->ready, &end_mark);
 
-  job->connect_cancellable = g_cancellable_new ();
-  job->connect_cancel_id = g_cancellable_connect (ph_transfer_get_cancellable (job->transfer),
-                                                  G_CALLBACK (cancel_other_cb),
-                                                  job->connect_cancellable, NULL);
-  job->timeout_source = ph_source_attach (g_timeout_source_new_seconds (job->connect_timeout),
-                                          "[posthouse] connect timeout",
-                                          connect_timeout_cb, job, g_task_get_context (task));
+  if (batch->exhausted && g_hash_table_size (batch->in_play) == 0)
+    complete (batch);
+}
 
-  client = g_socket_client_new ();
-  /* Peers are on the local network: a desktop proxy would only be in the way. */
-  g_socket_client_set_enable_proxy (client, FALSE);
-  address = g_network_address_new (job->host, job->port);
-  g_socket_client_connect_async (client, address, job->connect_cancellable,
-                                 connect_cb, g_steal_pointer (&task));
+static gboolean
+cancel_all_cb (gpointer user_data)
+{
+  PhSendBatch *batch = user_data;
+  g_autoptr(GError) cancelled = NULL;
+  GHashTableIter iter;
+  gpointer job;
+
+  if (batch->task == NULL)
+    return G_SOURCE_REMOVE;
+
+  cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+  end_the_rest (batch, cancelled);
+
+  /* Lanes notice through each transfer's cancellable. */
+  g_hash_table_iter_init (&iter, batch->in_play);
+  while (g_hash_table_iter_next (&iter, &job, NULL))
+    ph_transfer_cancel (((PhSendJob *) job)->transfer);
+
+  refill (batch);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread: the batch's cancellable may be cancelled from anywhere. */
+static void
+batch_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  PhSendBatch *batch = user_data;
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[posthouse] cancel batch");
+  g_source_set_callback (source, cancel_all_cb, ph_send_batch_ref (batch),
+                         (GDestroyNotify) ph_send_batch_unref);
+  g_source_attach (source, batch->context);
+  g_source_unref (source);
+}
+
+static void
+send_batch (PhSender     *self,
+            GListModel   *model,
+            guint         parallel,
+            gboolean      single,
+            GCancellable *cancellable,
+            GTask        *task)
+{
+  PhSendBatch *batch = g_new0 (PhSendBatch, 1);
+
+  g_atomic_ref_count_init (&batch->ref_count);
+  batch->ready = g_async_queue_new ();
+  batch->events = g_async_queue_new ();
+  batch->context = g_main_context_ref_thread_default ();
+  batch->in_play = g_hash_table_new (NULL, NULL);
+  batch->model = g_object_ref (model);
+  batch->parallel = parallel;
+  batch->single = single;
+  batch->connect_timeout = self->connect_timeout;
+  batch->idle_timeout = self->idle_timeout;
+
+  /* The task keeps the batch until it returns; lanes and dispatches
+   * hold their own references. */
+  batch->task = g_object_ref (task);
+  g_task_set_task_data (task, batch, (GDestroyNotify) ph_send_batch_unref);
+
+  if (cancellable != NULL)
+    {
+      batch->cancellable = g_object_ref (cancellable);
+      batch->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (batch_cancelled_cb),
+                                                ph_send_batch_ref (batch),
+                                                (GDestroyNotify) ph_send_batch_unref);
+    }
+
+  refill (batch);
 }
 
 /**
@@ -567,71 +668,22 @@ ph_sender_send_async (PhSender            *self,
                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GCancellable *own_cancellable;
-  GError *error = NULL;
-  SendJob *job;
+  g_autoptr(GListStore) one = NULL;
 
   g_return_if_fail (PH_IS_SENDER (self));
   g_return_if_fail (PH_IS_TRANSFER (transfer));
   g_return_if_fail (ph_transfer_get_direction (transfer) == PH_TRANSFER_SEND);
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  own_cancellable = ph_transfer_get_cancellable (transfer);
-
-  task = g_task_new (self, own_cancellable, callback, user_data);
+  task = g_task_new (self, ph_transfer_get_cancellable (transfer), callback, user_data);
   g_task_set_source_tag (task, ph_sender_send_async);
   /* The result follows the transfer's final state, whatever the
    * cancellable did after the fact. */
   g_task_set_check_cancellable (task, FALSE);
 
-  job = g_new0 (SendJob, 1);
-  job->transfer = g_object_ref (transfer);
-  job->connect_timeout = self->connect_timeout;
-  job->idle_timeout = self->idle_timeout;
-  g_task_set_task_data (task, job, send_job_free);
-
-  if (ph_transfer_get_error (transfer) != NULL)
-    {
-      /* Cancelled before it was sent, typically. */
-      g_task_return_error (task, g_error_copy (ph_transfer_get_error (transfer)));
-      return;
-    }
-
-  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               _("This transfer was already started"));
-      return;
-    }
-
-  if (cancellable)
-    {
-      job->user_cancellable = g_object_ref (cancellable);
-      job->user_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_other_cb),
-                                                   own_cancellable, NULL);
-    }
-
-  if (g_cancellable_set_error_if_cancelled (own_cancellable, &error))
-    {
-      finish (task, error);
-      return;
-    }
-
-  if (!ph_address_parse (ph_transfer_get_peer (transfer), PH_DEFAULT_PORT,
-                         &job->host, &job->port, &error))
-    {
-      finish (task, error);
-      return;
-    }
-
-  job->peer = ph_address_format (job->host, job->port);
-  ph_transfer_set_peer (transfer, job->peer);
-  ph_transfer_set_state (transfer, PH_TRANSFER_CONNECTING);
-
-  g_file_query_info_async (ph_transfer_get_source (transfer),
-                           G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, own_cancellable,
-                           query_info_cb, g_steal_pointer (&task));
+  one = g_list_store_new (PH_TYPE_TRANSFER);
+  g_list_store_append (one, transfer);
+  send_batch (self, G_LIST_MODEL (one), 1, TRUE, cancellable, task);
 }
 
 gboolean
@@ -641,6 +693,68 @@ ph_sender_send_finish (PhSender      *self,
 {
   g_return_val_if_fail (PH_IS_SENDER (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * ph_sender_send_all_async:
+ * @transfers: a #GListModel of transfers from ph_transfer_new_outgoing(),
+ *   not yet sent
+ * @parallel: files in flight at once, or 0 for PH_SENDER_DEFAULT_PARALLEL
+ * @cancellable: (nullable): cancels every transfer not finished yet
+ *
+ * Sends the transfers in the model's order, one connection per file,
+ * with at most @parallel of them in the receiver's hands at once (each
+ * of those may have the next file's connection opened already, while it
+ * waits for its receipt). With @parallel 1 the files are sent and
+ * received strictly one after the other. Each transfer's state, progress
+ * and error follow as with ph_sender_send_async(); cancelling one of them
+ * cancels that file only.
+ *
+ * Items are taken from the model in turn: one appended while the batch
+ * runs is sent too; the model must not otherwise change meanwhile.
+ */
+void
+ph_sender_send_all_async (PhSender            *self,
+                          GListModel          *transfers,
+                          guint                parallel,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PH_IS_SENDER (self));
+  g_return_if_fail (G_IS_LIST_MODEL (transfers));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  if (parallel == 0)
+    parallel = PH_SENDER_DEFAULT_PARALLEL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ph_sender_send_all_async);
+  g_task_set_check_cancellable (task, FALSE);
+
+  send_batch (self, transfers, MIN (parallel, PH_SENDER_MAX_PARALLEL), FALSE, cancellable, task);
+}
+
+/**
+ * ph_sender_send_all_finish:
+ *
+ * Returns: %TRUE when every transfer was delivered; otherwise %FALSE
+ *   with an error that names the first file not sent (in the model's
+ *   order, a failure before a cancellation) and how many others were
+ *   not, with that file's error domain and code.
+ */
+gboolean
+ph_sender_send_all_finish (PhSender      *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (PH_IS_SENDER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ph_sender_send_all_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
