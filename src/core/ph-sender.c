@@ -552,15 +552,14 @@ refill (PhSendBatch *batch)
 
   start_lanes (batch);
 
-  while (!batch->exhausted && g_async_queue_length (batch->ready) < (gint) batch->lanes)
+  for (;;)
     {
       g_autoptr(GObject) item = NULL;
 
       if (batch->next >= g_list_model_get_n_items (batch->model))
-        {
-          batch->exhausted = TRUE;
-          break;
-        }
+        batch->exhausted = TRUE;
+      if (batch->exhausted || g_async_queue_length (batch->ready) >= (gint) batch->lanes)
+        break;
 
       item = g_list_model_get_item (batch->model, batch->next);
       hand_out (batch, item, batch->next++);
