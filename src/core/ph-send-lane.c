@@ -260,9 +260,10 @@ configure_socket (GSocket *socket)
   setsockopt (fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
   setsockopt (fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
   setsockopt (fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
-  /* The header is held back with MSG_MORE until the data joins it; the
-   * last, partial segment of a file must not wait for an ACK. */
-  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  /* Corked: full segments leave at once, the last partial one waits for
+   * the half-close, so that the header leaves with the first data and
+   * the end of the file with the FIN (a small file is one packet). */
+  setsockopt (fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on);
   /* The connect timeout is not one for the data (the pump has its own). */
   g_socket_set_timeout (socket, 0);
 }
@@ -431,8 +432,8 @@ job_send (PhSendJob *job,
 
   ph_wire_encode_header (job->name, job->size, header);
 
-  /* MSG_MORE: the header waits for the first data and leaves in the
-   * same segment; sendfile() pushes what it queued when it returns. */
+  /* The socket is corked (configure_socket()); MSG_MORE says the same
+   * for the header, should a platform ignore the cork. */
   if (ph_pump_write_all (pump, sock, header, sizeof header, MSG_MORE, &error) &&
       (job->fd >= 0 ? ph_pump_send_fd (pump, sock, job->fd, job->size, &error)
                     : ph_pump_send_stream (pump, sock, job->stream, job->size, &error)))

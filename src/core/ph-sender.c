@@ -542,8 +542,10 @@ start_lanes (PhSendBatch *batch)
     }
 }
 
-/* Keeps one job queued for every lane, ends the lanes once the model
- * is exhausted, and returns the result once every transfer ended. */
+/* Keeps two jobs queued for every lane (its next file, and the one it
+ * may connect ahead while that one waits for its receipt), ends the
+ * lanes once the model is exhausted, and returns the result once every
+ * transfer ended. */
 static void
 refill (PhSendBatch *batch)
 {
@@ -558,7 +560,7 @@ refill (PhSendBatch *batch)
 
       if (batch->next >= g_list_model_get_n_items (batch->model))
         batch->exhausted = TRUE;
-      if (batch->exhausted || g_async_queue_length (batch->ready) >= (gint) batch->lanes)
+      if (batch->exhausted || g_async_queue_length (batch->ready) >= 2 * (gint) batch->lanes)
         break;
 
       item = g_list_model_get_item (batch->model, batch->next);
