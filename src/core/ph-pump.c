@@ -30,13 +30,30 @@ ph_pump_init (PhPump       *pump,
   pump->progress = progress;
   pump->idle_msec = idle_msec;
   pump->cancel_fd = cancellable ? g_cancellable_get_fd (cancellable) : -1;
+  pump->own_fd = TRUE;
   pump->zerocopy = g_getenv ("POSTHOUSE_NO_ZEROCOPY") == NULL;
+}
+
+/* Like ph_pump_init(), but waits wake up on @wake_fd (the caller's,
+ * readable once @cancellable is cancelled): a thread that pumps one
+ * file after another then needs no descriptor per file. */
+void
+ph_pump_init_woken (PhPump       *pump,
+                    GCancellable *cancellable,
+                    int           wake_fd,
+                    PhTransfer   *progress,
+                    guint         idle_msec)
+{
+  ph_pump_init (pump, NULL, progress, idle_msec);
+  pump->cancellable = cancellable;
+  pump->cancel_fd = wake_fd;
+  pump->own_fd = FALSE;
 }
 
 void
 ph_pump_clear (PhPump *pump)
 {
-  if (pump->cancellable && pump->cancel_fd >= 0)
+  if (pump->own_fd && pump->cancellable && pump->cancel_fd >= 0)
     g_cancellable_release_fd (pump->cancellable);
   pump->cancel_fd = -1;
 }

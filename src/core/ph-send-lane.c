@@ -37,6 +37,8 @@ typedef struct
 {
   PhSendBatch        *batch;
   GSocketClient      *client;
+  GCancellable       *wake;      /* cancelled with the current file */
+  int                 wake_fd;
   GSocketConnectable *address;
   char               *address_host;
   guint16             address_port;
@@ -518,11 +520,19 @@ lane_run (gpointer data,
 
   lane->client = borrow_client ();
 
+  lane->wake = g_cancellable_new ();
+  lane->wake_fd = g_cancellable_get_fd (lane->wake);
+
   while ((job = ahead ? g_steal_pointer (&ahead) : lane_take (lane, TRUE)) != NULL)
     {
+      gulong wake_id;
       PhPump pump;
 
-      ph_pump_init (&pump, job->cancellable, job->transfer, job->idle_timeout);
+      /* One descriptor for the lane's waits, whichever file is cancelled. */
+      wake_id = g_cancellable_connect (job->cancellable, G_CALLBACK (cancel_other_cb),
+                                       lane->wake, NULL);
+      ph_pump_init_woken (&pump, job->cancellable, lane->wake_fd, job->transfer,
+                          job->idle_timeout);
 
       if (job_start (lane, job) && job_send (job, &pump))
         {
@@ -534,9 +544,14 @@ lane_run (gpointer data,
         }
 
       ph_pump_clear (&pump);
+      g_cancellable_disconnect (job->cancellable, wake_id);
+      if (g_cancellable_is_cancelled (lane->wake))
+        g_cancellable_reset (lane->wake);
       job_finish (lane, job);
     }
 
+  g_cancellable_release_fd (lane->wake);
+  g_clear_object (&lane->wake);
   give_back_client (g_steal_pointer (&lane->client));
   g_clear_object (&lane->address);
   g_free (lane->address_host);
