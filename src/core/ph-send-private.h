@@ -50,6 +50,14 @@ typedef struct
   GError            *error;
 } PhSendJob;
 
+void       ph_send_batch_start (GListModel   *model,
+                                guint         parallel,
+                                gboolean      single,
+                                guint         connect_timeout,
+                                guint         idle_timeout,
+                                GCancellable *cancellable,
+                                GTask        *task);
+
 /* Lanes' side of the batch (thread-safe). */
 PhSendJob *ph_send_batch_take  (PhSendBatch  *batch,
                                 gboolean      wait,
