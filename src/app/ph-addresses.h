@@ -5,6 +5,8 @@
 
 G_BEGIN_DECLS
 
-GPtrArray *ph_local_addresses (void);
+GPtrArray *ph_local_addresses   (void);
+GPtrArray *ph_local_interfaces  (void);
+char      *ph_interface_address (const char *name);
 
 G_END_DECLS

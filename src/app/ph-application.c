@@ -2,35 +2,22 @@
 
 #include "config.h"
 
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
+
 #include <glib/gi18n.h>
 
 #include "posthouse-core.h"
 
-#include "ph-application.h"
-#include "ph-collect.h"
-#include "ph-launch.h"
-#include "ph-notify.h"
-#include "ph-preferences.h"
+#include "ph-addresses.h"
+#include "ph-application-private.h"
+#include "ph-notifier.h"
 #include "ph-send-queue.h"
 #include "ph-window.h"
 
-/* A few sends at a time keep a long queue from starving every file. */
-#define MAX_PARALLEL_SENDS 2
-#define MAX_RECENT_DESTINATIONS 5
-#define PORT_CHANGE_DELAY_MS 800
+#define RESTART_DELAY_MS 800
 
-struct _PhApplication
-{
-  AdwApplication  parent_instance;
-
-  GSettings      *settings;
-  GListStore     *transfers;
-  PhSendQueue    *send_queue;
-  PhReceiver     *receiver;      /* set while receive mode is on */
-  guint           next_id;
-  guint           restart_source;
-  gboolean        can_clear;
-};
 
 G_DEFINE_FINAL_TYPE (PhApplication, ph_application, ADW_TYPE_APPLICATION)
 
@@ -38,61 +25,57 @@ enum {
   PROP_0,
   PROP_RECEIVING,
   PROP_CAN_CLEAR,
+  PROP_CAN_CANCEL,
   N_PROPS
 };
 
 enum {
   RECEIVE_FAILED,
   CONNECTION_FAILED,
+  LAUNCH_FAILED,
   N_SIGNALS
 };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-#define TRANSFER_ID_KEY "ph-transfer-id"
+/* Batches */
 
-const char *
-ph_application_transfer_id (PhTransfer *transfer)
+PhBatch *
+ph_application_find_batch (PhApplication *self,
+                           const char    *id)
 {
-  g_return_val_if_fail (PH_IS_TRANSFER (transfer), NULL);
+  guint n;
 
-  return g_object_get_data (G_OBJECT (transfer), TRANSFER_ID_KEY);
-}
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
 
-static PhTransfer *
-find_transfer (PhApplication *self,
-               const char    *id,
-               guint         *position)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
-
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
+      g_autoptr(PhBatch) batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
 
-      if (g_strcmp0 (ph_application_transfer_id (transfer), id) == 0)
-        {
-          if (position != NULL)
-            *position = i;
-          return transfer;  /* the store keeps it alive */
-        }
+      if (g_strcmp0 (ph_batch_get_id (batch), id) == 0)
+        return batch;  /* the store keeps it alive */
     }
 
   return NULL;
 }
 
-/* Whether "Clear Finished" has anything to clear. */
+/* What Clear Finished and Cancel All would act on. */
 static void
-update_can_clear (PhApplication *self)
+update_can (PhApplication *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
-  gboolean can_clear = FALSE;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
+  gboolean can_clear = FALSE, can_cancel = FALSE;
 
-  for (guint i = 0; i < n && !can_clear; i++)
+  for (guint i = 0; i < n && !(can_clear && can_cancel); i++)
     {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
-      can_clear = ph_transfer_is_finished (transfer);
+      g_autoptr(PhBatch) batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
+
+      if (ph_batch_is_finished (batch))
+        can_clear = TRUE;
+      else
+        can_cancel = TRUE;
     }
 
   if (can_clear != self->can_clear)
@@ -100,215 +83,137 @@ update_can_clear (PhApplication *self)
       self->can_clear = can_clear;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CLEAR]);
     }
-}
-
-static void
-transfer_state_cb (PhTransfer    *transfer,
-                   GParamSpec    *pspec,
-                   PhApplication *self)
-{
-  ph_notify_transfer (G_APPLICATION (self), self->settings, transfer);
-  update_can_clear (self);
-}
-
-static void
-transfers_changed_cb (GListModel    *model,
-                      guint          position,
-                      guint          removed,
-                      guint          added,
-                      PhApplication *self)
-{
-  update_can_clear (self);
-}
-
-static void
-track_transfer (PhApplication *self,
-                PhTransfer    *transfer)
-{
-  g_object_set_data_full (G_OBJECT (transfer), TRANSFER_ID_KEY,
-                          g_strdup_printf ("%u", ++self->next_id), g_free);
-  g_signal_connect_object (transfer, "notify::state",
-                           G_CALLBACK (transfer_state_cb), self, 0);
-}
-
-/* Sending */
-
-static void
-send_queue_busy_cb (PhSendQueue   *queue,
-                    GParamSpec    *pspec,
-                    PhApplication *self)
-{
-  /* Keep running until the last byte is out, even with no window. */
-  if (ph_send_queue_get_busy (queue))
-    g_application_hold (G_APPLICATION (self));
-  else
-    g_application_release (G_APPLICATION (self));
-}
-
-static void
-remember_destination (PhApplication *self,
-                      const char    *destination)
-{
-  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-destinations");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) updated = NULL;
-  guint n = 1;
-
-  g_strv_builder_add (builder, destination);
-  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT_DESTINATIONS; i++)
+  if (can_cancel != self->can_cancel)
     {
-      if (g_strcmp0 (recent[i], destination) != 0)
-        {
-          g_strv_builder_add (builder, recent[i]);
-          n++;
-        }
+      self->can_cancel = can_cancel;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_CANCEL]);
     }
-
-  updated = g_strv_builder_end (builder);
-  if (!g_strv_equal ((const char * const *) updated, (const char * const *) recent))
-    g_settings_set_strv (self->settings, "recent-destinations", (const char * const *) updated);
-}
-
-typedef struct
-{
-  char  *destination;
-  guint  n_files;
-  guint  n_folders;
-} SendFilesData;
-
-static void
-send_files_data_free (SendFilesData *data)
-{
-  g_free (data->destination);
-  g_free (data);
 }
 
 static void
-collect_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+update_request (PhApplication *self,
+                PhBatch       *batch)
 {
-  g_autoptr(GTask) task = user_data;
-  PhApplication *self = g_task_get_source_object (task);
-  SendFilesData *data = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GError) error = NULL;
-
-  files = ph_collect_files_finish (result, &data->n_folders, &error);
-  if (files == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* Newest on top, but a batch keeps its own order. */
-  for (guint i = files->len; i > 0; i--)
-    {
-      g_autoptr(PhTransfer) transfer = NULL;
-
-      transfer = ph_transfer_new_outgoing (g_ptr_array_index (files, i - 1), data->destination);
-      track_transfer (self, transfer);
-      g_list_store_insert (self->transfers, 0, transfer);
-    }
-
-  for (guint i = 0; i < files->len; i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
-      ph_send_queue_push (self->send_queue, transfer);
-    }
-
-  if (files->len > 0)
-    remember_destination (self, data->destination);
-
-  data->n_files = files->len;
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Queues @files for @destination, every regular file of a folder too. */
-void
-ph_application_send_files_async (PhApplication        *self,
-                                 GFile               **files,
-                                 guint                 n_files,
-                                 const char           *destination,
-                                 GCancellable         *cancellable,
-                                 GAsyncReadyCallback   callback,
-                                 gpointer              user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  SendFilesData *data;
-
-  g_return_if_fail (PH_IS_APPLICATION (self));
-  g_return_if_fail (files != NULL || n_files == 0);
-  g_return_if_fail (destination != NULL);
-
-  data = g_new0 (SendFilesData, 1);
-  data->destination = g_strdup (destination);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ph_application_send_files_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) send_files_data_free);
-
-  ph_collect_files_async (files, n_files, cancellable, collect_cb, g_steal_pointer (&task));
-}
-
-gboolean
-ph_application_send_files_finish (PhApplication  *self,
-                                  GAsyncResult   *result,
-                                  guint          *n_files,
-                                  guint          *n_folders,
-                                  GError        **error)
-{
-  SendFilesData *data;
-
-  g_return_val_if_fail (PH_IS_APPLICATION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ph_application_send_files_async, FALSE);
-
-  data = g_task_get_task_data (G_TASK (result));
-  if (n_files != NULL)
-    *n_files = data->n_files;
-  if (n_folders != NULL)
-    *n_folders = data->n_folders;
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-retry_transfer (PhApplication *self,
-                PhTransfer    *old)
-{
-  g_autoptr(PhTransfer) transfer = NULL;
+  gboolean waiting = ph_batch_get_state (batch) == PH_TRANSFER_WAITING;
   guint position;
 
-  if (ph_transfer_get_direction (old) != PH_TRANSFER_SEND ||
-      ph_transfer_get_source (old) == NULL ||
-      !ph_transfer_is_finished (old) ||
-      !g_list_store_find (self->transfers, old, &position))
-    return;
+  if (g_list_store_find (self->requests, batch, &position))
+    {
+      if (!waiting)
+        g_list_store_remove (self->requests, position);
+    }
+  else if (waiting)
+    g_list_store_append (self->requests, batch);
+}
 
-  ph_notify_withdraw (G_APPLICATION (self), old);
-  transfer = ph_transfer_new_outgoing (ph_transfer_get_source (old),
-                                       ph_transfer_get_peer (old));
-  track_transfer (self, transfer);
-  g_list_store_splice (self->transfers, position, 1, (gpointer *) &transfer, 1);
-  ph_send_queue_push (self->send_queue, transfer);
+static void
+batch_state_cb (PhBatch       *batch,
+                GParamSpec    *pspec,
+                PhApplication *self)
+{
+  update_request (self, batch);
+  update_can (self);
+}
+
+/* Shows @batch: in the list, in notifications, in the requests. */
+void
+ph_application_track_batch (PhApplication *self,
+                            PhBatch       *batch)
+{
+  g_signal_connect_object (batch, "notify::state", G_CALLBACK (batch_state_cb), self, 0);
+  g_list_store_insert (self->batches, 0, batch);
+  ph_notifier_watch (self->notifier, batch);
+  update_request (self, batch);
+  update_can (self);
+}
+
+static void
+batches_changed_cb (GListModel    *model,
+                    guint          position,
+                    guint          removed,
+                    guint          added,
+                    PhApplication *self)
+{
+  update_can (self);
+}
+
+/* Freed memory goes back to the system too: thousands of transfers
+ * leave the heap full of small holes that malloc would keep. */
+static void
+give_memory_back (void)
+{
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
 }
 
 void
-ph_application_clear_finished (PhApplication *self)
+ph_application_remove_batch (PhApplication *self,
+                             PhBatch       *batch)
+{
+  guint position;
+
+  g_return_if_fail (PH_IS_APPLICATION (self));
+  g_return_if_fail (PH_IS_BATCH (batch));
+
+  if (!ph_batch_is_finished (batch) || !g_list_store_find (self->batches, batch, &position))
+    return;
+
+  g_list_store_remove (self->batches, position);
+  give_memory_back ();
+}
+
+void
+ph_application_cancel_all (PhApplication *self)
 {
   guint n;
 
   g_return_if_fail (PH_IS_APPLICATION (self));
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->transfers));
-  for (guint i = n; i > 0; i--)
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i - 1);
+      g_autoptr(PhBatch) batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
 
-      if (ph_transfer_is_finished (transfer))
-        g_list_store_remove (self->transfers, i - 1);
+      if (!ph_batch_is_finished (batch))
+        ph_batch_cancel (batch);
     }
+}
+
+/* Removes every finished batch in one change of the list, however many
+ * files they hold, and frees them. */
+void
+ph_application_clear_finished (PhApplication *self)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_if_fail (PH_IS_APPLICATION (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
+  for (guint i = 0; i < n; i++)
+    {
+      PhBatch *batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
+
+      if (ph_batch_is_finished (batch))
+        g_object_unref (batch);
+      else
+        g_ptr_array_add (kept, batch);
+    }
+
+  if (kept->len == n)
+    return;
+
+  g_list_store_splice (self->batches, 0, n, kept->pdata, kept->len);
+  give_memory_back ();
+}
+
+/* Open or Show in Folder did not work: a window says so. */
+void
+ph_application_report_launch_failure (PhApplication *self,
+                                      const char    *message)
+{
+  g_signal_emit (self, signals[LAUNCH_FAILED], 0, message);
 }
 
 /* Receiving */
@@ -351,18 +256,44 @@ ph_application_get_receive_port (PhApplication *self)
   return g_settings_get_int (self->settings, "port");
 }
 
+/* Returns: (nullable): the one address receiving listens on, or NULL
+ * for every interface. */
+const char *
+ph_application_get_bind_address (PhApplication *self)
+{
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
+
+  return self->bind_address;
+}
+
+void
+ph_application_accept_all (PhApplication *self,
+                           PhBatch       *batch)
+{
+  g_return_if_fail (PH_IS_APPLICATION (self));
+  g_return_if_fail (PH_IS_BATCH (batch));
+
+  if (self->inbox != NULL)
+    ph_inbox_accept_all (self->inbox, batch);
+  else
+    ph_batch_accept (batch);
+}
+
+static void
+batch_added_cb (PhInbox       *inbox,
+                PhBatch       *batch,
+                PhApplication *self)
+{
+  ph_application_track_batch (self, batch);
+}
+
+/* Incoming transfers keep the application running until they end. */
 static void
 transfer_added_cb (PhReceiver    *receiver,
                    PhTransfer    *transfer,
                    PhApplication *self)
 {
-  track_transfer (self, transfer);
-  g_list_store_insert (self->transfers, 0, transfer);
-
-  if (ph_transfer_get_state (transfer) == PH_TRANSFER_FAILED)
-    ph_notify_refused (G_APPLICATION (self), self->settings, transfer);
-  else
-    ph_notify_transfer (G_APPLICATION (self), self->settings, transfer);
+  ph_background_track_transfer (self->background, transfer);
 }
 
 static void
@@ -397,6 +328,19 @@ start_receiving (PhApplication  *self,
   g_autoptr(PhReceiver) receiver = NULL;
   g_autoptr(GFile) folder = ph_application_dup_receive_folder (self);
   g_autofree char *default_folder = NULL;
+  g_autofree char *interface = g_settings_get_string (self->settings, "receive-interface");
+  g_autofree char *bind_address = NULL;
+
+  if (interface[0] != '\0')
+    {
+      bind_address = ph_interface_address (interface);
+      if (bind_address == NULL)
+        {
+          g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                       _("The network interface “%s” has no address right now"), interface);
+          return FALSE;
+        }
+    }
 
   /* The Downloads folder may simply not exist yet; a chosen one must. */
   default_folder = g_settings_get_string (self->settings, "receive-folder");
@@ -408,6 +352,8 @@ start_receiving (PhApplication  *self,
 
   receiver = ph_receiver_new (folder);
   ph_receiver_set_port (receiver, g_settings_get_int (self->settings, "port"));
+  if (bind_address != NULL)
+    ph_receiver_set_bind_address (receiver, bind_address);
   g_signal_connect_object (receiver, "transfer-added",
                            G_CALLBACK (transfer_added_cb), self, 0);
   g_signal_connect_object (receiver, "connection-failed",
@@ -415,12 +361,20 @@ start_receiving (PhApplication  *self,
 
   self->receiver = g_steal_pointer (&receiver);
   apply_receive_settings (self);
+  /* Partial files of a run that was killed, as posthouse-cli does. */
+  ph_receiver_clean_leftovers (self->receiver);
 
   if (!ph_receiver_start (self->receiver, error))
     {
+      g_signal_handlers_disconnect_by_data (self->receiver, self);
       g_clear_object (&self->receiver);
       return FALSE;
     }
+
+  self->inbox = ph_inbox_new (self->receiver);
+  g_signal_connect_object (self->inbox, "batch-added", G_CALLBACK (batch_added_cb), self, 0);
+  g_free (self->bind_address);
+  self->bind_address = g_steal_pointer (&bind_address);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVING]);
   return TRUE;
@@ -438,13 +392,17 @@ stop_receiving (PhApplication *self)
   ph_receiver_stop (self->receiver);
   g_signal_handlers_disconnect_by_data (self->receiver, self);
   g_clear_object (&self->receiver);
+  if (self->inbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->inbox, self);
+  g_clear_object (&self->inbox);
+  g_clear_pointer (&self->bind_address, g_free);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVING]);
 }
 
-static void
-set_receive_mode (PhApplication *self,
-                  gboolean       on)
+void
+ph_application_set_receive_mode (PhApplication *self,
+                                 gboolean       on)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "receive-mode");
   g_autoptr(GError) error = NULL;
@@ -469,7 +427,7 @@ restart_receiving_cb (gpointer user_data)
 
   self->restart_source = 0;
   stop_receiving (self);
-  set_receive_mode (self, TRUE);
+  ph_application_set_receive_mode (self, TRUE);
 
   return G_SOURCE_REMOVE;
 }
@@ -482,11 +440,11 @@ settings_changed_cb (GSettings     *settings,
   if (self->receiver == NULL)
     return;
 
-  if (g_str_equal (key, "port"))
+  if (g_str_equal (key, "port") || g_str_equal (key, "receive-interface"))
     {
       /* Wait until the spin button settles instead of rebinding per step. */
       g_clear_handle_id (&self->restart_source, g_source_remove);
-      self->restart_source = g_timeout_add (PORT_CHANGE_DELAY_MS, restart_receiving_cb, self);
+      self->restart_source = g_timeout_add (RESTART_DELAY_MS, restart_receiving_cb, self);
     }
   else if (g_str_equal (key, "receive-folder") ||
            g_str_equal (key, "original-names") ||
@@ -496,174 +454,12 @@ settings_changed_cb (GSettings     *settings,
     }
 }
 
-/* Actions */
-
-static void
-receive_mode_change_state (GSimpleAction *action,
-                           GVariant      *value,
-                           gpointer       user_data)
-{
-  set_receive_mode (PH_APPLICATION (user_data), g_variant_get_boolean (value));
-}
-
-static void
-preferences_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  PhApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  PhPreferences *preferences = ph_preferences_new (self->settings);
-
-  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
-  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
-  gtk_window_present (GTK_WINDOW (preferences));
-}
-
-static void
-about_activated (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
-{
-  PhApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  const char *developers[] = { _("The Posthouse developers"), NULL };
-
-  adw_show_about_window (window,
-                         "application-name", _("Posthouse"),
-                         "application-icon", APPLICATION_ID,
-                         "developer-name", _("The Posthouse developers"),
-                         "developers", developers,
-                         "version", PACKAGE_VERSION,
-                         "website", "https://github.com/posthouse/posthouse",
-                         "issue-url", "https://github.com/posthouse/posthouse/issues",
-                         "comments", _("Send files to another computer on your network"),
-                         "copyright", "© 2026 The Posthouse developers",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "translator-credits", _("translator-credits"),
-                         NULL);
-}
-
-static void
-quit_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  PhApplication *self = user_data;
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
-
-  /* Closing saves the window size; sends in progress are cancelled. */
-  for (const GList *l = windows; l != NULL;)
-    {
-      GtkWindow *window = l->data;
-      l = l->next;
-      gtk_window_close (window);
-    }
-
-  ph_send_queue_cancel_all (self->send_queue);
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->transfers)); i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (self->transfers), i);
-      if (!ph_transfer_is_finished (transfer))
-        ph_transfer_cancel (transfer);
-    }
-
-  g_application_quit (G_APPLICATION (self));
-}
-
-static void
-open_file_activated (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  ph_launch_uri (g_variant_get_string (parameter, NULL));
-}
-
-static void
-show_in_folder_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
-{
-  PhApplication *self = user_data;
-
-  ph_show_in_folder (g_application_get_dbus_connection (G_APPLICATION (self)),
-                     g_variant_get_string (parameter, NULL));
-}
-
-static void
-accept_transfer_activated (GSimpleAction *action,
-                           GVariant      *parameter,
-                           gpointer       user_data)
-{
-  PhTransfer *transfer = find_transfer (user_data, g_variant_get_string (parameter, NULL), NULL);
-
-  if (transfer != NULL && ph_transfer_get_state (transfer) == PH_TRANSFER_WAITING)
-    ph_transfer_accept (transfer);
-}
-
-static void
-decline_transfer_activated (GSimpleAction *action,
-                            GVariant      *parameter,
-                            gpointer       user_data)
-{
-  PhTransfer *transfer = find_transfer (user_data, g_variant_get_string (parameter, NULL), NULL);
-
-  if (transfer != NULL && ph_transfer_get_state (transfer) == PH_TRANSFER_WAITING)
-    ph_transfer_decline (transfer);
-}
-
-static void
-retry_transfer_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
-{
-  PhTransfer *transfer = find_transfer (user_data, g_variant_get_string (parameter, NULL), NULL);
-
-  if (transfer != NULL)
-    retry_transfer (user_data, transfer);
-}
-
-static void
-cancel_transfer_activated (GSimpleAction *action,
-                           GVariant      *parameter,
-                           gpointer       user_data)
-{
-  PhTransfer *transfer = find_transfer (user_data, g_variant_get_string (parameter, NULL), NULL);
-
-  if (transfer != NULL && !ph_transfer_is_finished (transfer))
-    ph_transfer_cancel (transfer);
-}
-
-static const GActionEntry app_actions[] = {
-  { "receive-mode", NULL, NULL, "false", receive_mode_change_state },
-  { "preferences", preferences_activated },
-  { "about", about_activated },
-  { "quit", quit_activated },
-  { "open-file", open_file_activated, "s" },
-  { "show-in-folder", show_in_folder_activated, "s" },
-  { "accept-transfer", accept_transfer_activated, "s" },
-  { "decline-transfer", decline_transfer_activated, "s" },
-  { "retry-transfer", retry_transfer_activated, "s" },
-  { "cancel-transfer", cancel_transfer_activated, "s" },
-};
-
 /* GApplication */
-
-static PhWindow *
-get_window (PhApplication *self)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (ph_window_new (self));
-
-  return PH_WINDOW (window);
-}
 
 static void
 ph_application_activate (GApplication *application)
 {
-  gtk_window_present (GTK_WINDOW (get_window (PH_APPLICATION (application))));
+  gtk_window_present (GTK_WINDOW (ph_application_get_window (PH_APPLICATION (application))));
 }
 
 static void
@@ -672,7 +468,7 @@ ph_application_open (GApplication  *application,
                      int            n_files,
                      const char    *hint)
 {
-  PhWindow *window = get_window (PH_APPLICATION (application));
+  PhWindow *window = ph_application_get_window (PH_APPLICATION (application));
 
   gtk_window_present (GTK_WINDOW (window));
   ph_window_send_files (window, files, n_files);
@@ -686,6 +482,7 @@ ph_application_startup (GApplication *application)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *choose_accels[] = { "<Control>o", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *back_accels[] = { "<Alt>Left", "Escape", NULL };
 
   G_APPLICATION_CLASS (ph_application_parent_class)->startup (application);
 
@@ -695,6 +492,7 @@ ph_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.choose-files", choose_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.back", back_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 }
 
@@ -718,6 +516,8 @@ ph_application_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->send_queue, self);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->batches != NULL)
+    g_signal_handlers_disconnect_by_data (self->batches, self);
 
   G_OBJECT_CLASS (ph_application_parent_class)->dispose (object);
 }
@@ -728,8 +528,11 @@ ph_application_finalize (GObject *object)
   PhApplication *self = PH_APPLICATION (object);
 
   g_clear_object (&self->settings);
-  g_clear_object (&self->transfers);
+  g_clear_object (&self->batches);
+  g_clear_object (&self->requests);
   g_clear_object (&self->send_queue);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->background);
 
   G_OBJECT_CLASS (ph_application_parent_class)->finalize (object);
 }
@@ -752,6 +555,10 @@ ph_application_get_property (GObject    *object,
       g_value_set_boolean (value, self->can_clear);
       break;
 
+    case PROP_CAN_CANCEL:
+      g_value_set_boolean (value, self->can_cancel);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -762,6 +569,7 @@ ph_application_class_init (PhApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = ph_application_dispose;
   object_class->finalize = ph_application_finalize;
@@ -773,12 +581,13 @@ ph_application_class_init (PhApplicationClass *klass)
   app_class->shutdown = ph_application_shutdown;
 
   properties[PROP_RECEIVING] =
-    g_param_spec_boolean ("receiving", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
+    g_param_spec_boolean ("receiving", NULL, NULL, FALSE, ro);
+  /* A batch is finished: Clear Finished has something to do. */
   properties[PROP_CAN_CLEAR] =
-    g_param_spec_boolean ("can-clear", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boolean ("can-clear", NULL, NULL, FALSE, ro);
+  /* A batch runs: Cancel All has something to do. */
+  properties[PROP_CAN_CANCEL] =
+    g_param_spec_boolean ("can-cancel", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -797,21 +606,30 @@ ph_application_class_init (PhApplicationClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+
+  /* Open or Show in Folder did not work; the message says so. */
+  signals[LAUNCH_FAILED] =
+    g_signal_new ("launch-failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 ph_application_init (PhApplication *self)
 {
   self->settings = g_settings_new (APPLICATION_ID);
-  self->transfers = g_list_store_new (PH_TYPE_TRANSFER);
-  g_signal_connect (self->transfers, "items-changed", G_CALLBACK (transfers_changed_cb), self);
-  self->send_queue = ph_send_queue_new (MAX_PARALLEL_SENDS);
-  g_signal_connect (self->send_queue, "notify::busy", G_CALLBACK (send_queue_busy_cb), self);
+  self->batches = g_list_store_new (PH_TYPE_BATCH);
+  self->requests = g_list_store_new (PH_TYPE_BATCH);
+  g_signal_connect (self->batches, "items-changed", G_CALLBACK (batches_changed_cb), self);
+  ph_application_init_sending (self);
+  self->notifier = ph_notifier_new (G_APPLICATION (self), self->settings);
 
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
-                                   G_N_ELEMENTS (app_actions), self);
+  ph_application_add_actions (self);
+  self->background = ph_background_new (self);
 }
 
 PhApplication *
@@ -832,10 +650,50 @@ ph_application_get_settings (PhApplication *self)
   return self->settings;
 }
 
-GListModel *
-ph_application_get_transfers (PhApplication *self)
+PhBackground *
+ph_application_get_background (PhApplication *self)
 {
   g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
 
-  return G_LIST_MODEL (self->transfers);
+  return self->background;
+}
+
+/* Returns: how many transfers, of every batch, are not finished. */
+guint
+ph_application_count_running (PhApplication *self)
+{
+  guint n, running = 0;
+
+  g_return_val_if_fail (PH_IS_APPLICATION (self), 0);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhBatch) batch = g_list_model_get_item (G_LIST_MODEL (self->batches), i);
+
+      running += ph_batch_get_n_files (batch) -
+                 (ph_batch_get_n_done (batch) + ph_batch_get_n_failed (batch) +
+                  ph_batch_get_n_declined (batch) + ph_batch_get_n_cancelled (batch));
+    }
+
+  return running;
+}
+
+/* Returns: (transfer none): the batches, newest first. */
+GListModel *
+ph_application_get_batches (PhApplication *self)
+{
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
+
+  return G_LIST_MODEL (self->batches);
+}
+
+/* Returns: (transfer none): the incoming batches waiting for an
+ * answer, oldest first. */
+GListModel *
+ph_application_get_requests (PhApplication *self)
+{
+  g_return_val_if_fail (PH_IS_APPLICATION (self), NULL);
+
+  return G_LIST_MODEL (self->requests);
 }

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "ph-transfer.h"
+#include "ph-batch.h"
 
 G_BEGIN_DECLS
 
@@ -13,9 +13,13 @@ G_DECLARE_FINAL_TYPE (PhApplication, ph_application, PH, APPLICATION, AdwApplica
 
 PhApplication *ph_application_new                (void);
 GSettings     *ph_application_get_settings       (PhApplication        *self);
-GListModel    *ph_application_get_transfers      (PhApplication        *self);
+GListModel    *ph_application_get_batches        (PhApplication        *self);
+GListModel    *ph_application_get_requests       (PhApplication        *self);
+PhBatch       *ph_application_find_batch         (PhApplication        *self,
+                                                  const char           *id);
 gboolean       ph_application_get_receiving      (PhApplication        *self);
 guint          ph_application_get_receive_port   (PhApplication        *self);
+const char    *ph_application_get_bind_address   (PhApplication        *self);
 GFile         *ph_application_dup_receive_folder (PhApplication        *self);
 void           ph_application_send_files_async   (PhApplication        *self,
                                                   GFile               **files,
@@ -24,12 +28,18 @@ void           ph_application_send_files_async   (PhApplication        *self,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
-gboolean       ph_application_send_files_finish  (PhApplication        *self,
+PhBatch       *ph_application_send_files_finish  (PhApplication        *self,
                                                   GAsyncResult         *result,
-                                                  guint                *n_files,
                                                   guint                *n_folders,
                                                   GError              **error);
+void           ph_application_accept_all         (PhApplication        *self,
+                                                  PhBatch              *batch);
+void           ph_application_retry_batch        (PhApplication        *self,
+                                                  PhBatch              *batch);
+void           ph_application_remove_batch       (PhApplication        *self,
+                                                  PhBatch              *batch);
+void           ph_application_cancel_all         (PhApplication        *self);
 void           ph_application_clear_finished     (PhApplication        *self);
-const char    *ph_application_transfer_id        (PhTransfer           *transfer);
+guint          ph_application_count_running      (PhApplication        *self);
 
 G_END_DECLS

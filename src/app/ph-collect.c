@@ -9,6 +9,7 @@
 typedef struct
 {
   GPtrArray *files;     /* in: what was given; out: what to send */
+  GArray    *sizes;     /* out: gint64 per file, -1 when unknown */
   guint      n_folders;
 } CollectData;
 
@@ -16,17 +17,44 @@ static void
 collect_data_free (CollectData *data)
 {
   g_clear_pointer (&data->files, g_ptr_array_unref);
+  g_clear_pointer (&data->sizes, g_array_unref);
   g_free (data);
 }
 
+/* A file found, with the size the walk saw. */
+typedef struct
+{
+  GFile *file;
+  char  *path;
+  gint64 size;
+} Found;
+
+static void
+found_free (Found *found)
+{
+  g_object_unref (found->file);
+  g_free (found->path);
+  g_free (found);
+}
+
+static Found *
+found_new (GFile  *file,
+           gint64  size)
+{
+  Found *found = g_new0 (Found, 1);
+
+  found->file = g_object_ref (file);
+  found->path = g_file_get_path (file);
+  found->size = size;
+
+  return found;
+}
+
 static int
-compare_files (gconstpointer a,
+compare_found (gconstpointer a,
                gconstpointer b)
 {
-  g_autofree char *pa = g_file_get_path (*(GFile **) a);
-  g_autofree char *pb = g_file_get_path (*(GFile **) b);
-
-  return g_strcmp0 (pa, pb);
+  return g_strcmp0 ((*(Found **) a)->path, (*(Found **) b)->path);
 }
 
 static gboolean
@@ -37,12 +65,13 @@ collect_folder (GFile         *folder,
                 GError       **error)
 {
   g_autoptr(GFileEnumerator) enumerator = NULL;
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) found_free);
 
   /* Symbolic links are not followed inside folders: no loops, no surprises. */
   enumerator = g_file_enumerate_children (folder,
                                           G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                          G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                           G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
                                           cancellable, error);
   if (enumerator == NULL)
@@ -61,7 +90,7 @@ collect_folder (GFile         *folder,
       switch (g_file_info_get_file_type (info))
         {
         case G_FILE_TYPE_REGULAR:
-          g_ptr_array_add (found, g_object_ref (child));
+          g_ptr_array_add (found, found_new (child, g_file_info_get_size (info)));
           break;
 
         case G_FILE_TYPE_DIRECTORY:
@@ -74,7 +103,7 @@ collect_folder (GFile         *folder,
         }
     }
 
-  g_ptr_array_sort (found, compare_files);
+  g_ptr_array_sort (found, compare_found);
   g_ptr_array_extend_and_steal (out, g_steal_pointer (&found));
 
   return TRUE;
@@ -87,13 +116,17 @@ collect_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   CollectData *data = task_data;
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) found_free);
 
   for (guint i = 0; i < data->files->len; i++)
     {
       GFile *file = g_ptr_array_index (data->files, i);
+      g_autoptr(GFileInfo) info = g_file_query_info (file,
+                                                     G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                                     G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                     G_FILE_QUERY_INFO_NONE, cancellable, NULL);
 
-      if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, cancellable) == G_FILE_TYPE_DIRECTORY)
+      if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
         {
           g_autoptr(GError) error = NULL;
 
@@ -107,11 +140,21 @@ collect_thread (GTask        *task,
       else
         {
           /* Anything else goes to the engine, which says what is wrong with it. */
-          g_ptr_array_add (files, g_object_ref (file));
+          g_ptr_array_add (files, found_new (file, info != NULL ? g_file_info_get_size (info) : -1));
         }
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&files), (GDestroyNotify) g_ptr_array_unref);
+  g_ptr_array_set_size (data->files, 0);
+  data->sizes = g_array_sized_new (FALSE, FALSE, sizeof (gint64), files->len);
+  for (guint i = 0; i < files->len; i++)
+    {
+      Found *found = g_ptr_array_index (files, i);
+
+      g_ptr_array_add (data->files, g_object_ref (found->file));
+      g_array_append_val (data->sizes, found->size);
+    }
+
+  g_task_return_pointer (task, g_ptr_array_ref (data->files), (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
@@ -137,9 +180,11 @@ ph_collect_files_async (GFile               **files,
   g_task_run_in_thread (task, collect_thread);
 }
 
-/* The files to send, folders replaced by their contents (sorted). */
+/* The files to send, folders replaced by their contents (sorted), and
+ * in @sizes the size of each (-1 when unknown). */
 GPtrArray *
 ph_collect_files_finish (GAsyncResult  *result,
+                         GArray       **sizes,
                          guint         *n_folders,
                          GError       **error)
 {
@@ -151,6 +196,8 @@ ph_collect_files_finish (GAsyncResult  *result,
   data = g_task_get_task_data (G_TASK (result));
   if (n_folders != NULL)
     *n_folders = data->n_folders;
+  if (sizes != NULL)
+    *sizes = data->sizes ? g_array_ref (data->sizes) : NULL;
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

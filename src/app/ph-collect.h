@@ -11,6 +11,7 @@ void       ph_collect_files_async  (GFile               **files,
                                     GAsyncReadyCallback   callback,
                                     gpointer              user_data);
 GPtrArray *ph_collect_files_finish (GAsyncResult         *result,
+                                    GArray              **sizes,
                                     guint                *n_folders,
                                     GError              **error);
 

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "ph-batch.h"
+
 G_BEGIN_DECLS
 
 char *ph_format_size      (gint64 bytes);
@@ -15,5 +17,12 @@ char *ph_format_progress  (gint64 bytes_done,
 char *ph_format_peer      (const char *peer,
                            gboolean    keep_port);
 char *ph_format_folder    (const char *path);
+
+char    *ph_format_transfer_status    (PhTransfer  *transfer);
+char    *ph_format_batch_peer         (PhBatch     *batch);
+char    *ph_format_batch_status       (PhBatch     *batch);
+gboolean ph_format_batch_notification (PhBatch     *batch,
+                                       char       **title,
+                                       char       **body);
 
 G_END_DECLS

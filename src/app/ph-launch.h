@@ -5,8 +5,18 @@
 
 G_BEGIN_DECLS
 
-void ph_launch_uri      (const char      *uri);
-void ph_show_in_folder  (GDBusConnection *bus,
-                         const char      *uri);
+void     ph_launch_uri_async        (const char           *uri,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data);
+gboolean ph_launch_uri_finish       (GAsyncResult         *result,
+                                     GError              **error);
+void     ph_show_in_folder_async    (GDBusConnection      *bus,
+                                     const char           *uri,
+                                     GCancellable         *cancellable,
+                                     GAsyncReadyCallback   callback,
+                                     gpointer              user_data);
+gboolean ph_show_in_folder_finish   (GAsyncResult         *result,
+                                     GError              **error);
 
 G_END_DECLS

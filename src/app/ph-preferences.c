@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ph-addresses.h"
 #include "ph-format.h"
 #include "ph-preferences.h"
 
@@ -14,9 +15,12 @@ struct _PhPreferences
   GSettings            *settings;
 
   AdwActionRow         *folder_row;
+  AdwComboRow          *interface_row;
+  GPtrArray            *interfaces;    /* names, in the row's order after "All" */
   GtkSpinButton        *port_spin;
   GtkSwitch            *ask_switch;
   GtkSwitch            *original_switch;
+  GtkSwitch            *login_switch;
   GtkSwitch            *notifications_switch;
 };
 
@@ -86,6 +90,58 @@ update_folder_row (PhPreferences *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_row), full);
 }
 
+/* "All Networks", then each interface with its address; one set in
+ * the settings but gone right now stays listed, so it is not lost. */
+static void
+fill_interfaces (PhPreferences *self)
+{
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autoptr(GPtrArray) pairs = ph_local_interfaces ();
+  g_autofree char *current = g_settings_get_string (self->settings, "receive-interface");
+  guint selected = 0;
+
+  g_ptr_array_set_size (self->interfaces, 0);
+  gtk_string_list_append (list, _("All Networks"));
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    {
+      const char *name = g_ptr_array_index (pairs, i);
+      /* Translators: a network interface and its address, "eth0 (192.168.1.7)" */
+      g_autofree char *label = g_strdup_printf (_("%s (%s)"), name, (char *) g_ptr_array_index (pairs, i + 1));
+
+      g_ptr_array_add (self->interfaces, g_strdup (name));
+      gtk_string_list_append (list, label);
+      if (g_str_equal (name, current))
+        selected = self->interfaces->len;
+    }
+
+  if (current[0] != '\0' && selected == 0)
+    {
+      /* Translators: a network interface that is down or gone */
+      g_autofree char *label = g_strdup_printf (_("%s (not connected)"), current);
+
+      g_ptr_array_add (self->interfaces, g_strdup (current));
+      gtk_string_list_append (list, label);
+      selected = self->interfaces->len;
+    }
+
+  adw_combo_row_set_model (self->interface_row, G_LIST_MODEL (list));
+  adw_combo_row_set_selected (self->interface_row, selected);
+}
+
+static void
+interface_selected_cb (PhPreferences *self)
+{
+  guint selected = adw_combo_row_get_selected (self->interface_row);
+  const char *name = "";
+  g_autofree char *current = g_settings_get_string (self->settings, "receive-interface");
+
+  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected <= self->interfaces->len)
+    name = g_ptr_array_index (self->interfaces, selected - 1);
+
+  if (!g_str_equal (name, current))
+    g_settings_set_string (self->settings, "receive-interface", name);
+}
+
 static void
 change_folder_clicked_cb (PhPreferences *self)
 {
@@ -100,6 +156,7 @@ ph_preferences_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->interfaces, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ph_preferences_parent_class)->dispose (object);
 }
@@ -114,9 +171,11 @@ ph_preferences_class_init (PhPreferencesClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-preferences.ui");
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, interface_row);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, port_spin);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, ask_switch);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, original_switch);
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, login_switch);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, notifications_switch);
   gtk_widget_class_bind_template_callback (widget_class, change_folder_clicked_cb);
 }
@@ -125,6 +184,7 @@ static void
 ph_preferences_init (PhPreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->interfaces = g_ptr_array_new_with_free_func (g_free);
 }
 
 PhPreferences *
@@ -140,10 +200,21 @@ ph_preferences_new (GSettings *settings)
   g_settings_bind (settings, "port", self->port_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "ask-before-accepting", self->ask_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "original-names", self->original_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "receive-at-login", self->login_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notifications", self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_swapped (settings, "changed::receive-folder", G_CALLBACK (update_folder_row), self);
   update_folder_row (self);
 
+  fill_interfaces (self);
+  g_signal_connect_swapped (self->interface_row, "notify::selected", G_CALLBACK (interface_selected_cb), self);
+
   return self;
+}
+
+/* For tests */
+AdwComboRow *
+ph_preferences_get_interface_row (PhPreferences *self)
+{
+  return self->interface_row;
 }

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhPreferences, ph_preferences, PH, PREFERENCES, AdwPreferencesWindow)
 
 PhPreferences *ph_preferences_new       (GSettings *settings);
+AdwComboRow   *ph_preferences_get_interface_row (PhPreferences *self);
 void           ph_choose_receive_folder (GtkWindow *parent,
                                          GSettings *settings);
 

@@ -1,21 +1,72 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* For tests: what a person would reach with the mouse. */
+/* What ph-window*.c share, and accessors for tests: what a person would
+ * reach with the mouse. */
 
+#include "ph-batch-view.h"
+#include "ph-panel.h"
+#include "ph-request-bar.h"
 #include "ph-window.h"
 
 G_BEGIN_DECLS
 
-GtkDropTarget *ph_window_get_drop_target       (PhWindow *self);
-GtkListBox    *ph_window_get_transfer_list     (PhWindow *self);
-const char    *ph_window_get_visible_page      (PhWindow *self);
-GtkWindow     *ph_window_get_message_dialog    (PhWindow *self);
-AdwEntryRow   *ph_window_get_destination_row   (PhWindow *self);
-gboolean       ph_window_get_receive_panel_visible (PhWindow *self);
+struct _PhWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkToggleButton      *receive_button;
+  AdwButtonContent     *receive_content;
+  PhRequestBar         *request_bar;
+  GtkRevealer          *drop_revealer;
+  GtkLabel             *drop_label;
+  GtkStack             *stack;
+  GtkScrolledWindow    *main_scroller;
+  GtkListView          *batch_list;
+  PhBatchView          *batch_view;
+
+  PhApplication        *app;            /* until disposed: a window closed
+                                         * leaves its application first */
+  PhPanel              *panel;          /* the batch list's first item */
+  char                 *last_toast;     /* for tests */
+  GtkDropTarget        *drop_target;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  GBinding             *clear_binding;
+  GBinding             *cancel_binding;
+  GtkWindow            *message_dialog; /* weak */
+  AdwToast             *refused_toast;  /* weak */
+};
+
+PhApplication *ph_window_get_app            (PhWindow   *self);
+void           ph_window_show_toast         (PhWindow   *self,
+                                             const char *title);
+void           ph_window_track_dialog       (PhWindow   *self,
+                                             GtkWindow  *dialog);
+
+/* ph-window-actions.c */
+void           ph_window_actions_init       (PhWindow   *self);
+void           ph_window_actions_bind       (PhWindow   *self);
+void           ph_window_actions_unbind     (PhWindow   *self);
+
+/* ph-window-dnd.c */
+void           ph_window_dnd_init           (PhWindow   *self);
+void           ph_window_update_drop_label  (PhWindow   *self);
+
+/* For tests */
+GtkDropTarget *ph_window_get_drop_target    (PhWindow   *self);
+GtkListView   *ph_window_get_batch_list     (PhWindow   *self);
+PhBatchView   *ph_window_get_batch_view     (PhWindow   *self);
+PhPanel       *ph_window_get_panel          (PhWindow   *self);
+PhRequestBar  *ph_window_get_request_bar    (PhWindow   *self);
+const char    *ph_window_get_visible_page   (PhWindow   *self);
+GtkWindow     *ph_window_get_message_dialog (PhWindow   *self);
 gboolean       ph_window_get_drop_highlight_visible (PhWindow *self);
-AdwToast      *ph_window_get_refused_toast     (PhWindow *self);
-const char    *ph_window_get_receive_address   (PhWindow *self);
-AdwActionRow  *ph_window_get_folder_row        (PhWindow *self);
+AdwToast      *ph_window_get_refused_toast  (PhWindow   *self);
+const char    *ph_window_get_last_toast     (PhWindow   *self);
+AdwWindowTitle *ph_window_get_title_widget  (PhWindow   *self);
+GtkToggleButton *ph_window_get_receive_button (PhWindow *self);
 
 G_END_DECLS

@@ -15,5 +15,8 @@ PhWindow *ph_window_new        (PhApplication  *application);
 void      ph_window_send_files (PhWindow       *self,
                                 GFile         **files,
                                 guint           n_files);
+void      ph_window_show_batch (PhWindow       *self,
+                                PhBatch        *batch);
+void      ph_window_show_main  (PhWindow       *self);
 
 G_END_DECLS

@@ -14,15 +14,16 @@
 
 typedef struct
 {
-  GMainLoop  *loop;
-  PhReceiver *receiver;
-  GPtrArray  *active;    /* PhTransfer, not finished yet */
-  PhTransfer *first;     /* with --once: the one transfer we wait for */
-  gboolean    once;
-  gboolean    stopping;
-  int         exit_code;
-  int         signum;
-  guint       grace_id;
+  GMainLoop     *loop;
+  PhReceiver    *receiver;
+  PhCliAnnounce *announce;  /* NULL with --no-announce */
+  GPtrArray     *active;    /* PhTransfer, not finished yet */
+  PhTransfer    *first;     /* with --once: the one transfer we wait for */
+  gboolean       once;
+  gboolean       stopping;
+  int            exit_code;
+  int            signum;
+  guint          grace_id;
 } ReceiveRun;
 
 static gboolean
@@ -43,6 +44,7 @@ shut_down (ReceiveRun *run)
     return;
 
   run->stopping = TRUE;
+  g_clear_pointer (&run->announce, ph_cli_announce_free);
   ph_receiver_stop (run->receiver);
   ph_receiver_cancel_all (run->receiver);
 
@@ -147,6 +149,7 @@ transfer_added_cb (PhReceiver *receiver,
     {
       /* Like the original: one transfer, then done. */
       run->first = transfer;
+      g_clear_pointer (&run->announce, ph_cli_announce_free);
       ph_receiver_stop (receiver);
     }
 
@@ -218,6 +221,7 @@ ph_cli_receive (int    argc,
 {
   int port = PH_DEFAULT_PORT;
   gboolean once = FALSE;
+  gboolean no_announce = FALSE;
   g_autofree char *bind = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *prefix = NULL;
@@ -234,6 +238,8 @@ ph_cli_receive (int    argc,
     { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix,
       N_("Put STR before every saved name (“new_” names files like the Python receiver)"),
       N_("STR") },
+    { "no-announce", 0, 0, G_OPTION_ARG_NONE, &no_announce,
+      N_("Do not announce this receiver to computers nearby"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
@@ -323,7 +329,8 @@ ph_cli_receive (int    argc,
     {
       ph_cli_error ("%s", error->message);
       ph_cli_signals_unwatch (&signals);
-      return PH_CLI_EXIT_FAILED;
+      /* A --prefix too long for the folder is a wrong command line. */
+      return g_error_matches (error, PH_ERROR, PH_ERROR_PREFIX) ? PH_CLI_EXIT_USAGE : PH_CLI_EXIT_FAILED;
     }
 
   if (bind != NULL)
@@ -333,10 +340,17 @@ ph_cli_receive (int    argc,
     g_printerr (_("Listening on port %u (all interfaces), saving into %s\n"),
                 ph_receiver_get_port (receiver), directory_path);
 
+  /* Folders keep their structure when the sender knows it may send
+   * paths: from the announcement (paths=1). Unannounced, names are flat. */
+  if (!no_announce)
+    run.announce = ph_cli_announce_new (ph_receiver_get_port (receiver), bind, TRUE);
+  ph_receiver_set_accepts_paths (receiver, run.announce != NULL);
+
   g_main_loop_run (loop);
 
   ph_cli_signals_unwatch (&signals);
   g_clear_handle_id (&run.grace_id, g_source_remove);
+  g_clear_pointer (&run.announce, ph_cli_announce_free);
   ph_receiver_stop (receiver);
   g_signal_handlers_disconnect_by_data (receiver, &run);
   for (guint i = 0; i < active->len; i++)

@@ -205,21 +205,26 @@ ph_cli_send (int    argc,
   g_autoptr(PhCliFiles) files = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(GPtrArray) errors = NULL;
-  g_autofree char *host = NULL;
   g_autofree char *destination = NULL;
-  guint16 parsed_port = 0;
+  g_autofree char *summary = NULL;
+  int exit_code = PH_CLI_EXIT_OK;
   PhCliSignals signals = { 0 };
   SendRun run = { 0 };
 
   g_set_prgname (PH_CLI_NAME " send");
-  context = g_option_context_new (_("HOST[:PORT] FILE…"));
+  context = g_option_context_new (_("DESTINATION FILE…"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
+  summary = g_strconcat (
     _("Send each FILE to HOST, one connection per file, several at once. A FILE that is "
       "a folder sends every file inside it. HOST runs “posthouse-cli receive”, Posthouse "
       "in receive mode, or the original Python receiver. IPv6 addresses are written in "
-      "brackets: [::1]:6666."));
+      "brackets: [::1]:6666."),
+    "\n\n",
+    _("DESTINATION is HOST[:PORT], or the name of a receiver nearby as “posthouse-cli list” "
+      "shows it."),
+    NULL);
+  g_option_context_set_summary (context, summary);
   g_option_context_set_description (context,
     _("The exit status is 0 only when every file was sent completely. "
       "A progress bar is shown when standard error is a terminal."));
@@ -242,11 +247,6 @@ ph_cli_send (int    argc,
       return PH_CLI_EXIT_USAGE;
     }
 
-  if (!ph_address_parse (args[0], PH_DEFAULT_PORT, &host, &parsed_port, &error))
-    {
-      ph_cli_error ("%s", error->message);
-      return PH_CLI_EXIT_USAGE;
-    }
   if (timeout < 0 || timeout > G_MAXINT / 1000)
     {
       ph_cli_error (_("Invalid timeout %d: give a number of seconds, 0 for none"), timeout);
@@ -259,7 +259,10 @@ ph_cli_send (int    argc,
       return PH_CLI_EXIT_USAGE;
     }
 
-  destination = ph_address_format (host, port != -1 ? (guint16) port : parsed_port);
+  /* HOST[:PORT] as typed, or the name of a receiver nearby. */
+  destination = ph_cli_resolve_destination (args[0], port, &exit_code);
+  if (destination == NULL)
+    return exit_code;
 
   files = ph_cli_files_new (destination, transfer_created, &run);
   errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);

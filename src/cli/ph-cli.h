@@ -40,5 +40,18 @@ int  ph_cli_send     (int    argc,
                       char **argv);
 int  ph_cli_receive  (int    argc,
                       char **argv);
+int  ph_cli_list     (int    argc,
+                      char **argv);
+
+/* Receivers nearby (ph-cli-nearby.c). */
+typedef struct _PhCliAnnounce PhCliAnnounce;
+
+char          *ph_cli_resolve_destination (const char    *text,
+                                           int            port,
+                                           int           *exit_code);
+PhCliAnnounce *ph_cli_announce_new        (guint          port,
+                                           const char    *bind,
+                                           gboolean       accepts_paths);
+void           ph_cli_announce_free       (PhCliAnnounce *self);
 
 G_END_DECLS

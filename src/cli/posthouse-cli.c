@@ -109,8 +109,12 @@ run_toplevel (int    argc,
     "\n\n", _("Commands:"),
     "\n  send [--port N] [--parallel N] [--timeout S] HOST[:PORT] FILE…\n      ",
     _("Send each FILE on its own connection (default port 6666)"),
-    "\n  receive [--port N] [--bind ADDR] [--dir DIR] [--once] [--prefix STR]\n      ",
+    "\n  send [--port N] NAME FILE…\n      ",
+    _("Send to the receiver announced nearby under NAME"),
+    "\n  receive [--port N] [--bind ADDR] [--dir DIR] [--once] [--prefix STR] [--no-announce]\n      ",
     _("Listen for incoming files and save them into a folder"),
+    "\n  list [--timeout S]\n      ",
+    _("List the receivers announced nearby"),
     NULL);
   g_option_context_set_summary (context, summary);
 
@@ -163,6 +167,8 @@ main (int    argc,
     return ph_cli_send (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "receive"))
     return ph_cli_receive (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "list"))
+    return ph_cli_list (argc - 1, argv + 1);
 
   return run_toplevel (argc, argv);
 }

@@ -41,6 +41,27 @@ is_host_name (const char *host)
   return TRUE;
 }
 
+
+/* "HOST:PORT" or "[V6]:PORT" whose PORT is all digits but 0 or above
+ * 65535. */
+static gboolean
+port_out_of_range (const char *text)
+{
+  const char *colon = strrchr (text, ':');
+  guint64 port;
+
+  if (colon == NULL || colon[1] == '\0' ||
+      (text[0] == '[' ? colon[-1] != ']' : strchr (text, ':') != colon))
+    return FALSE;
+
+  for (const char *p = colon + 1; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+
+  port = g_ascii_strtoull (colon + 1, NULL, 10);
+  return port == 0 || port > G_MAXUINT16;
+}
+
 /**
  * ph_address_parse:
  * @text: what a person typed: "host", "host:port", "[::1]:6666", "[::1]",
@@ -73,6 +94,15 @@ ph_address_parse (const char  *text,
     {
       g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
                    _("No address given: type a host name or an IP address, optionally followed by “:PORT”"));
+      return FALSE;
+    }
+
+  /* A port out of range makes the whole parse fail: say what is wrong. */
+  if (port_out_of_range (trimmed))
+    {
+      g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                   _("“%s” has no valid port: use a port between 1 and 65535"),
+                   trimmed);
       return FALSE;
     }
 

@@ -22,6 +22,11 @@ typedef enum
   PH_ERROR_DECLINED,        /* refused by the person receiving */
   PH_ERROR_FOLDER,          /* receive folder missing or not writable */
   PH_ERROR_NOT_REGULAR,     /* tried to send a folder, device, ... */
+  PH_ERROR_STALLED,         /* a peer sent too little for too long */
+  PH_ERROR_PREFIX,          /* the receiver's prefix leaves no room for names */
+  PH_ERROR_NOT_FOUND,       /* no receiver of that name nearby */
+  PH_ERROR_AMBIGUOUS,       /* several receivers of that name nearby */
+  PH_ERROR_NO_DISCOVERY,    /* no mDNS responder (Avahi) to ask */
 } PhError;
 
 GQuark ph_error_quark (void);

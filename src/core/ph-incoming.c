@@ -5,24 +5,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/file.h>
+#include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <glib-unix.h>
 
 #include "ph-error.h"
+#include "ph-folders-private.h"
 #include "ph-incoming-private.h"
 #include "ph-naming.h"
+#include "ph-part-file-private.h"
 #include "ph-pump.h"
 #include "ph-source-private.h"
 #include "ph-space-private.h"
 #include "ph-transfer-private.h"
-
-#define PART_TEMPLATE PH_PART_PREFIX "XXXXXX" PH_PART_SUFFIX
 
 struct _PhIncoming
 {
@@ -31,12 +30,18 @@ struct _PhIncoming
   GSocketConnection *connection;
   GMainContext      *context;
   PhTransfer        *transfer;
+  GCancellable      *abort;        /* the transfer's cancellable, or ph_incoming_end() */
+  gulong             abort_id;
+  GError            *end_error;    /* why ph_incoming_end() stopped the data phase */
   GFile             *directory;
   GFile             *file;
   PhSpace           *space;
+  char              *host;
   char              *peer;
-  char              *name;         /* as the sender named it, cleaned */
-  char              *save_name;    /* the same with the receiver's prefix */
+  char              *name;         /* as the sender named it, cleaned: "Folder/name" with paths */
+  char              *folders;      /* NULL, or the folders of name ("Holiday/Day 1") */
+  char              *prefix;
+  char              *save_name;    /* prefix + name, within the folder's name limit */
   gint64             size;
   guint              idle_timeout;
   GSource           *hangup_source;
@@ -54,7 +59,15 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-static mode_t file_mode = 0644;
+
+/* The file's own name, without its folders. */
+static const char *
+file_name (PhIncoming *self)
+{
+  const char *slash = strrchr (self->name, '/');
+
+  return slash ? slash + 1 : self->name;
+}
 
 static void
 unwatch (PhIncoming *self)
@@ -63,8 +76,8 @@ unwatch (PhIncoming *self)
   ph_clear_source (&self->cancel_source);
 }
 
-/* Ends the transfer with @error (NULL: done). Closing after the rename
- * is the sender's delivery receipt. */
+/* Ends the transfer with @error (NULL: saved). The way the connection
+ * ends is the sender's receipt: in order once saved, a reset otherwise. */
 void
 ph_incoming_finish (PhIncoming *self,
                     GError     *error)
@@ -82,12 +95,21 @@ ph_incoming_finish (PhIncoming *self,
   unwatch (self);
 
   if (error)
-    ph_transfer_fail (self->transfer, error);
+    {
+      struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+
+      setsockopt (g_socket_get_fd (g_socket_connection_get_socket (self->connection)),
+                  SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      ph_transfer_fail (self->transfer, error);
+    }
   else
     {
-      g_autofree char *final_name = g_file_get_basename (self->file);
+      g_autofree char *final_name = g_file_get_relative_path (self->directory, self->file);
 
-      /* "photo (2).jpg" when "photo.jpg" was taken. */
+      /* "photo (2).jpg" when "photo.jpg" was taken; "Holiday (2)/photo.jpg"
+       * when a file held the folder's name. */
+      if (final_name == NULL)
+        final_name = g_file_get_basename (self->file);
       ph_transfer_set_name (self->transfer, final_name);
       ph_transfer_set_file (self->transfer, self->file);
       ph_transfer_set_bytes_done (self->transfer, self->size);
@@ -100,6 +122,31 @@ ph_incoming_finish (PhIncoming *self,
   g_object_unref (self);
 }
 
+/* Ends the transfer with @error whatever it is doing: at once while it
+ * waits, through its data thread while it receives. */
+void
+ph_incoming_end (PhIncoming *self,
+                 GError     *error)
+{
+  g_return_if_fail (PH_IS_INCOMING (self));
+  g_return_if_fail (error != NULL);
+
+  if (self->finished || !self->receiving)
+    {
+      ph_incoming_finish (self, error);
+      return;
+    }
+
+  if (self->end_error == NULL)
+    self->end_error = error;
+  else
+    g_error_free (error);
+  g_cancellable_cancel (self->abort);
+}
+
+static void watch_hangup (PhIncoming   *self,
+                          GIOCondition  condition);
+
 static gboolean
 hangup_cb (int          fd,
            GIOCondition condition,
@@ -108,18 +155,18 @@ hangup_cb (int          fd,
   PhIncoming *self = user_data;
   int available = 0;
 
-  /* A sender that finished writing and closed (as the original does)
-   * is not gone: if the whole file is already in our receive queue,
-   * keep it. Anything less can never complete. */
+  g_clear_pointer (&self->hangup_source, g_source_unref);
+
+  /* A sender that sent everything and ended its stream (as Posthouse
+   * and the original do) is not gone: it waits for us. Keep watching,
+   * for a reset only: that is how it gives up. */
   if (!(condition & (G_IO_HUP | G_IO_ERR)) &&
       ioctl (fd, FIONREAD, &available) == 0 && available >= self->size)
     {
-      g_clear_pointer (&self->hangup_source, g_source_unref);
+      watch_hangup (self, G_IO_HUP | G_IO_ERR);
       return G_SOURCE_REMOVE;
     }
 
-  g_clear_pointer (&self->hangup_source, g_source_unref);
-  /* A reset is how a sender cancels (see ph-sender.c). */
   if (condition & G_IO_ERR)
     ph_incoming_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                                            _("%s cancelled sending “%s”; nothing was saved"),
@@ -128,6 +175,17 @@ hangup_cb (int          fd,
     ph_incoming_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                                            _("%s hung up before the transfer started"), self->peer));
   return G_SOURCE_REMOVE;
+}
+
+static void
+watch_hangup (PhIncoming   *self,
+              GIOCondition  condition)
+{
+  GSocket *socket = g_socket_connection_get_socket (self->connection);
+
+  self->hangup_source =
+    ph_source_attach (g_unix_fd_source_new (g_socket_get_fd (socket), condition),
+                      "[posthouse] sender hang-up", G_SOURCE_FUNC (hangup_cb), self, self->context);
 }
 
 static gboolean
@@ -146,16 +204,10 @@ waiting_cancelled_cb (GCancellable *cancellable,
 void
 ph_incoming_wait (PhIncoming *self)
 {
-  GSocket *socket;
-
   g_return_if_fail (PH_IS_INCOMING (self));
 
-  socket = g_socket_connection_get_socket (self->connection);
   if (self->hangup_source == NULL)
-    self->hangup_source =
-      ph_source_attach (g_unix_fd_source_new (g_socket_get_fd (socket),
-                                              (GIOCondition) (POLLRDHUP | G_IO_HUP | G_IO_ERR)),
-                        "[posthouse] sender hang-up", G_SOURCE_FUNC (hangup_cb), self, self->context);
+    watch_hangup (self, (GIOCondition) (POLLRDHUP | G_IO_HUP | G_IO_ERR));
 
   if (self->cancel_source == NULL)
     self->cancel_source =
@@ -196,7 +248,8 @@ explain_receive_error (PhIncoming *self,
                        GError     *error)
 {
   g_autoptr(GError) owned = error;
-  g_autofree char *done = g_format_size (ph_transfer_get_bytes_done (self->transfer));
+  gint64 bytes_done = ph_transfer_get_bytes_done (self->transfer);
+  g_autofree char *done = g_format_size (bytes_done);
   g_autofree char *size = g_format_size (self->size);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -205,10 +258,18 @@ explain_receive_error (PhIncoming *self,
     return g_error_new (PH_ERROR, PH_ERROR_SHORT,
                         _("The connection from %s ended after %s of %s; nothing was saved"),
                         self->peer, done, size);
+  if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION) && bytes_done == self->size)
+    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                        _("%s gave up on “%s” after sending all of it; nothing was saved"),
+                        self->peer, self->name);
   if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION))
     return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                         _("The connection from %s broke after %s of %s; nothing was saved"),
                         self->peer, done, size);
+  if (g_error_matches (error, PH_ERROR, PH_ERROR_FILE_CHANGED))
+    return g_error_new (PH_ERROR, PH_ERROR_FILE_CHANGED,
+                        _("%s sent more than the %s it announced for “%s”; nothing was saved"),
+                        self->peer, size, self->name);
   if (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT))
     {
       guint seconds = (self->idle_timeout + 999) / 1000;
@@ -231,6 +292,24 @@ explain_receive_error (PhIncoming *self,
                       self->name, error->message);
 }
 
+/* g_autofd is GLib 2.76. */
+static void
+close_fd (int *fd)
+{
+  if (*fd >= 0)
+    close (*fd);
+}
+
+static gboolean
+reserve_cb (gpointer   data,
+            gint64     done,
+            GError   **error)
+{
+  return ph_space_claim_advance (data, done, error);
+}
+
+/* The data phase: part file, data, end of stream, commit. Where the
+ * name becomes a file: the only place that turns save_name into a path. */
 static gboolean
 receive_thread (gpointer       task_data,
                 GCancellable  *cancellable,
@@ -239,12 +318,14 @@ receive_thread (gpointer       task_data,
   PhIncoming *self = task_data;
   g_autofree char *dir = g_file_get_path (self->directory);
   g_autofree char *dir_display = g_file_get_parse_name (self->directory);
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) part = NULL;
+  g_autoptr(PhPartFile) part = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFile) folder = g_object_ref (self->directory);
+  int folder_fd __attribute__ ((cleanup (close_fd))) = -1;
+  int sock = g_socket_get_fd (g_socket_connection_get_socket (self->connection));
+  PhSpaceClaim *claim;
   PhPump pump;
   gboolean ok;
-  int fd;
 
   if (dir == NULL)
     {
@@ -252,55 +333,77 @@ receive_thread (gpointer       task_data,
       return FALSE;
     }
 
-  path = g_build_filename (dir, PART_TEMPLATE, NULL);
-  fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
+  /* The folders of a path, made or merged now: the part file goes
+   * where the file will be. */
+  if (self->folders != NULL)
     {
-      int errsv = errno;
+      int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-      g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("Could not create a file in “%s”: %s"),
-                   dir_display, g_strerror (errsv));
+      if (root_fd < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("Could not open the folder “%s”: %s"),
+                       dir_display, g_strerror (saved_errno));
+          return FALSE;
+        }
+      g_clear_object (&folder);
+      folder_fd = ph_folders_open (root_fd, self->directory, self->folders, &folder, error);
+      close (root_fd);
+      if (folder_fd < 0)
+        return FALSE;
+    }
+
+  part = ph_part_file_create_at (dir, folder_fd, &local_error);
+  if (part == NULL)
+    {
+      /* Its message names the folder already. */
+      g_set_error_literal (error, PH_ERROR, PH_ERROR_FOLDER, local_error->message);
       return FALSE;
     }
-  flock (fd, LOCK_EX);
 
-  if (!ph_space_reserve (self->space, fd, self->size))
+  claim = ph_space_claim (self->space, ph_part_file_get_fd (part), self->size);
+  if (claim == NULL)
     {
       g_autofree char *size = g_format_size (self->size);
 
       g_set_error (error, PH_ERROR, PH_ERROR_NO_SPACE,
                    _("Not enough space in “%s” for “%s” (%s); refused"), dir_display, self->name, size);
-      ok = FALSE;
-      goto out;
+      return FALSE;
     }
 
   ph_pump_init (&pump, cancellable, self->transfer, self->idle_timeout);
-  ok = ph_pump_receive (&pump, g_socket_get_fd (g_socket_connection_get_socket (self->connection)),
-                        fd, self->size, &local_error);
+  pump.reserve = reserve_cb;
+  pump.reserve_data = claim;
+  ok = ph_pump_receive (&pump, sock, ph_part_file_get_fd (part), self->size, &local_error) &&
+       ph_pump_receive_end (&pump, sock, PH_INCOMING_EOF_GRACE_MS, &local_error);
   ph_pump_clear (&pump);
+
+  /* As late as possible: a sender that gave up must not find its file
+   * saved. (One that gives up after this moment is told it failed, and
+   * the file stays: the harmless way round.) */
+  if (ok && ph_pump_peer_reset (sock))
+    {
+      g_set_error_literal (&local_error, PH_ERROR, PH_ERROR_CONNECTION, g_strerror (ECONNRESET));
+      ok = FALSE;
+    }
 
   if (ok)
     {
-      part = g_file_new_for_path (path);
-      fchmod (fd, file_mode);
-      self->file = ph_naming_commit (part, self->directory, self->save_name, &local_error);
-      ok = self->file != NULL;
-      if (!ok)
+      self->file = ph_part_file_commit_at (part, folder_fd, folder, self->save_name, &local_error);
+      if (self->file == NULL)
         {
-          /* Its message already names the file and the folder. */
+          /* Its message names the file and the folder already. */
           g_set_error_literal (error, PH_ERROR, PH_ERROR_FOLDER, local_error->message);
-          goto out;
+          ph_space_release (self->space, claim);
+          return FALSE;
         }
     }
-
-  if (!ok && local_error)
+  else
     g_propagate_error (error, explain_receive_error (self, g_steal_pointer (&local_error)));
 
-out:
-  if (!ok)
-    g_unlink (path);
-  ph_space_release (self->space, fd);
-  close (fd);
+  /* Before the part file closes: the claim looks at it. */
+  ph_space_release (self->space, claim);
 
   return ok;
 }
@@ -314,6 +417,11 @@ receive_done_cb (GObject      *object,
   GError *error = NULL;
 
   g_task_propagate_boolean (G_TASK (result), &error);
+  if (error && self->end_error)
+    {
+      g_clear_error (&error);
+      error = g_steal_pointer (&self->end_error);
+    }
   ph_incoming_finish (self, error);
 }
 
@@ -330,7 +438,7 @@ ph_incoming_receive (PhIncoming *self)
   self->receiving = TRUE;
   ph_transfer_set_state (self->transfer, PH_TRANSFER_RECEIVING);
 
-  task = g_task_new (self, ph_transfer_get_cancellable (self->transfer), receive_done_cb, NULL);
+  task = g_task_new (self, self->abort, receive_done_cb, NULL);
   g_task_set_source_tag (task, ph_incoming_receive);
   /* A file committed just before a cancel stays saved. */
   g_task_set_check_cancellable (task, FALSE);
@@ -338,14 +446,60 @@ ph_incoming_receive (PhIncoming *self)
   ph_pump_run_in_thread (task, receive_thread);
 }
 
+/**
+ * ph_incoming_name_budget:
+ * @directory: the receive folder
+ * @prefix: (nullable): what goes before every name
+ * @budget: (out) (optional): bytes left for the sender's name
+ *
+ * Checks @prefix against the longest name the folder's file system
+ * takes, leaving room for a numbered variant.
+ *
+ * Returns: FALSE with PH_ERROR_PREFIX when the prefix is too long
+ */
+gboolean
+ph_incoming_name_budget (GFile       *directory,
+                         const char  *prefix,
+                         gsize       *budget,
+                         GError     **error)
+{
+  g_autofree char *path = directory ? g_file_get_path (directory) : NULL;
+  long name_max = path ? pathconf (path, _PC_NAME_MAX) : -1;
+  gsize room;
+
+  if (name_max <= 0)
+    name_max = 255;
+
+  room = ph_naming_budget (name_max, prefix);
+  if (budget)
+    *budget = room;
+  if (room > 0)
+    return TRUE;
+
+  {
+    g_autofree char *display = path ? g_filename_display_name (path) : g_strdup ("?");
+    guint longest = (guint) MAX (0, name_max - PH_NAMING_VARIANT_BYTES - PH_NAMING_MIN_BYTES);
+
+    g_set_error (error, PH_ERROR, PH_ERROR_PREFIX,
+                 /* Translators: the prefix, a folder, then two byte counts */
+                 _("The prefix “%s” is too long for “%s”: names there are limited to %u bytes, "
+                   "so a prefix may have at most %u"),
+                 prefix ? prefix : "", display, (guint) name_max, longest);
+  }
+  return FALSE;
+}
+
 /* Refusals that need no byte of data: a size that cannot be right or
- * cannot fit. Returns: (nullable): why it is refused */
+ * cannot fit, a name that cannot be made. Returns: (nullable): why it
+ * is refused */
 GError *
 ph_incoming_check (PhIncoming *self)
 {
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *short_name = NULL;
   guint64 free_space;
+  gsize budget;
 
   g_return_val_if_fail (PH_IS_INCOMING (self), NULL);
 
@@ -355,6 +509,13 @@ ph_incoming_check (PhIncoming *self)
 
   if (self->directory == NULL)
     return g_error_new_literal (PH_ERROR, PH_ERROR_FOLDER, _("No folder to save received files in"));
+
+  /* The final name is known to fit before a byte is read. */
+  if (!ph_incoming_name_budget (self->directory, self->prefix, &budget, &error))
+    return g_steal_pointer (&error);
+  short_name = ph_naming_truncate (file_name (self), budget);
+  g_free (self->save_name);
+  self->save_name = g_strconcat (self->prefix ? self->prefix : "", short_name, NULL);
 
   info = g_file_query_filesystem_info (self->directory, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
                                        NULL, &error);
@@ -389,6 +550,9 @@ ph_incoming_dispose (GObject *object)
   PhIncoming *self = PH_INCOMING (object);
 
   unwatch (self);
+  if (self->abort_id)
+    g_cancellable_disconnect (ph_transfer_get_cancellable (self->transfer), self->abort_id);
+  self->abort_id = 0;
 
   G_OBJECT_CLASS (ph_incoming_parent_class)->dispose (object);
 }
@@ -401,12 +565,17 @@ ph_incoming_finalize (GObject *object)
   g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
   g_object_unref (self->connection);
   g_object_unref (self->transfer);
+  g_object_unref (self->abort);
+  g_clear_error (&self->end_error);
   g_clear_object (&self->directory);
   g_clear_object (&self->file);
   ph_space_unref (self->space);
   g_main_context_unref (self->context);
+  g_free (self->host);
   g_free (self->peer);
   g_free (self->name);
+  g_free (self->folders);
+  g_free (self->prefix);
   g_free (self->save_name);
 
   G_OBJECT_CLASS (ph_incoming_parent_class)->finalize (object);
@@ -416,7 +585,6 @@ static void
 ph_incoming_class_init (PhIncomingClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  mode_t mask;
 
   object_class->dispose = ph_incoming_dispose;
   object_class->finalize = ph_incoming_finalize;
@@ -427,22 +595,29 @@ ph_incoming_class_init (PhIncomingClass *klass)
   signals[FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-
-  mask = umask (022);
-  umask (mask);
-  file_mode = 0666 & ~mask;
 }
 
 static void
 ph_incoming_init (PhIncoming *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  self->abort = g_cancellable_new ();
 }
 
-/* @name: the sanitised name the sender gave; @prefix: (nullable);
- * @space: what the receiver's transfers reserved */
+static void
+cancel_abort_cb (GCancellable *cancellable,
+                 gpointer      abort)
+{
+  g_cancellable_cancel (G_CANCELLABLE (abort));
+}
+
+/* @host: the peer's address alone, @peer: "address:port" for messages;
+ * @name: the sanitised name the sender gave ("Folder/name" where the
+ * receiver accepts paths); @prefix: (nullable);
+ * @space: what the receiver's transfers claimed */
 PhIncoming *
 ph_incoming_new (GSocketConnection *connection,
+                 const char        *host,
                  const char        *peer,
                  const char        *name,
                  const char        *prefix,
@@ -454,13 +629,17 @@ ph_incoming_new (GSocketConnection *connection,
   PhIncoming *self;
 
   g_return_val_if_fail (G_IS_SOCKET_CONNECTION (connection), NULL);
-  g_return_val_if_fail (peer != NULL && name != NULL, NULL);
+  g_return_val_if_fail (host != NULL && peer != NULL && name != NULL, NULL);
 
   self = g_object_new (PH_TYPE_INCOMING, NULL);
   self->connection = g_object_ref (connection);
+  self->host = g_strdup (host);
   self->peer = g_strdup (peer);
   self->name = g_strdup (name);
-  self->save_name = g_strconcat (prefix ? prefix : "", name, NULL);
+  if (strrchr (name, '/') != NULL)
+    self->folders = g_strndup (name, strrchr (name, '/') - name);
+  self->prefix = g_strdup (prefix);
+  self->save_name = g_strconcat (prefix ? prefix : "", file_name (self), NULL);
   self->size = size;
   self->directory = directory ? g_object_ref (directory) : NULL;
   self->idle_timeout = idle_timeout;
@@ -468,6 +647,8 @@ ph_incoming_new (GSocketConnection *connection,
   /* The person decides about the sender's name; once saved, the
    * transfer takes the final name (prefix, numbered variant). */
   self->transfer = ph_transfer_new_incoming (peer, name, size);
+  self->abort_id = g_cancellable_connect (ph_transfer_get_cancellable (self->transfer),
+                                          G_CALLBACK (cancel_abort_cb), self->abort, NULL);
 
   return self;
 }
@@ -478,6 +659,15 @@ ph_incoming_get_transfer (PhIncoming *self)
   g_return_val_if_fail (PH_IS_INCOMING (self), NULL);
 
   return self->transfer;
+}
+
+/* Returns: the peer's address, without the port */
+const char *
+ph_incoming_get_host (PhIncoming *self)
+{
+  g_return_val_if_fail (PH_IS_INCOMING (self), NULL);
+
+  return self->host;
 }
 
 const char *

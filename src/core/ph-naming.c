@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "ph-naming.h"
+#include "ph-wire.h"
 
 #ifndef RENAME_NOREPLACE
 # define RENAME_NOREPLACE (1 << 0)
@@ -126,48 +127,41 @@ drop_partial_tail (const guint8 *p,
   return len - (i - 1) < need ? i - 1 : len;
 }
 
-/**
- * ph_naming_sanitize:
- * @raw: (array length=len): the name bytes of a received header
- * @len: length of @raw
- *
- * Turns whatever a peer sent into a safe file name, following the
- * receiving rules of SPEC.md: NULs stripped at both ends, a character cut
- * at the end dropped, only the last component after '/' or '\\' kept,
- * invalid UTF-8 replaced by U+FFFD (one per bad byte, so the name still
- * shows that something was there), control characters and bidirectional
- * overrides replaced by '_', leading dots and spaces removed so that the
- * file is never hidden, at most %PH_NAMING_MAX_BYTES bytes; an empty
- * result becomes %PH_NAMING_DEFAULT_NAME.
- *
- * Returns: (transfer full): a valid UTF-8 name without any '/'
- */
-char *
-ph_naming_sanitize (const guint8 *raw,
-                    gsize         len)
+/* NULs at both ends and a character cut at the end, as struct.pack()
+ * leaves them: what is left of @raw starts at *start and ends at the
+ * returned offset. */
+static gsize
+trim_raw (const guint8 *raw,
+          gsize         len,
+          gsize        *start)
 {
-  g_autoptr(GString) name = NULL;
-  const char *p;
-  const char *end;
-  gsize start = 0;
-  gsize skip = 0;
-
-  g_return_val_if_fail (raw != NULL || len == 0, NULL);
-
-  /* An empty name may come as NULL (an empty GBytes has no data): no
-   * pointer arithmetic on it. */
-  if (len == 0)
-    return g_strdup (PH_NAMING_DEFAULT_NAME);
-
-  while (start < len && raw[start] == '\0')
-    start++;
-  while (len > start && raw[len - 1] == '\0')
+  *start = 0;
+  while (*start < len && raw[*start] == '\0')
+    (*start)++;
+  while (len > *start && raw[len - 1] == '\0')
     len--;
-  len = start + drop_partial_tail (raw + start, len - start);
 
-  name = g_string_sized_new (len - start + 1);
-  p = (const char *) raw + start;
-  end = (const char *) raw + len;
+  return *start + drop_partial_tail (raw + *start, len - *start);
+}
+
+static gboolean
+is_separator (guint8 byte)
+{
+  return byte == '/' || byte == '\\';
+}
+
+/* One component of a name, [p, end) without separators, made safe:
+ * invalid UTF-8 replaced by U+FFFD (one per bad byte, so the name
+ * still shows that something was there), control characters and
+ * bidirectional overrides by '_', leading dots and spaces removed so
+ * that nothing is hidden (nor "." or ".."), trailing spaces removed.
+ * Returns: (transfer full): the component, possibly empty */
+static GString *
+clean_component (const char *p,
+                 const char *end)
+{
+  GString *name = g_string_sized_new (end - p + 1);
+  gsize skip = 0;
 
   while (p < end)
     {
@@ -180,9 +174,7 @@ ph_naming_sanitize (const guint8 *raw,
           continue;
         }
 
-      if (c == '/' || c == '\\')
-        g_string_truncate (name, 0);
-      else if (is_unsafe (c))
+      if (is_unsafe (c))
         g_string_append_c (name, '_');
       else
         g_string_append_len (name, p, g_utf8_next_char (p) - p);
@@ -196,10 +188,121 @@ ph_naming_sanitize (const guint8 *raw,
   while (name->len > 0 && name->str[name->len - 1] == ' ')
     g_string_truncate (name, name->len - 1);
 
+  return name;
+}
+
+/**
+ * ph_naming_sanitize:
+ * @raw: (array length=len): the name bytes of a received header
+ * @len: length of @raw
+ *
+ * Turns whatever a peer sent into a safe file name, following the
+ * receiving rules of SPEC.md: NULs stripped at both ends, a character cut
+ * at the end dropped, only the last component after '/' or '\\' kept,
+ * then cleaned (see clean_component()), at most %PH_NAMING_MAX_BYTES
+ * bytes; an empty result becomes %PH_NAMING_DEFAULT_NAME.
+ *
+ * Returns: (transfer full): a valid UTF-8 name without any '/'
+ */
+char *
+ph_naming_sanitize (const guint8 *raw,
+                    gsize         len)
+{
+  g_autoptr(GString) name = NULL;
+  gsize start;
+  gsize last;
+
+  g_return_val_if_fail (raw != NULL || len == 0, NULL);
+
+  /* An empty name may come as NULL (an empty GBytes has no data): no
+   * pointer arithmetic on it. */
+  if (len == 0)
+    return g_strdup (PH_NAMING_DEFAULT_NAME);
+
+  len = trim_raw (raw, len, &start);
+  /* '/' and '\\' never occur inside a UTF-8 sequence: bytes will do. */
+  last = len;
+  while (last > start && !is_separator (raw[last - 1]))
+    last--;
+
+  name = clean_component ((const char *) raw + last, (const char *) raw + len);
   if (name->len == 0)
     return g_strdup (PH_NAMING_DEFAULT_NAME);
 
   return ph_naming_truncate (name->str, PH_NAMING_MAX_BYTES);
+}
+
+/**
+ * ph_naming_sanitize_path:
+ * @raw: (array length=len): the name bytes of a received header
+ * @len: length of @raw
+ *
+ * What a receiver that accepts folder paths makes of a name (SPEC,
+ * Folder paths), from any sender, hostile ones included: the bytes are
+ * trimmed as ph_naming_sanitize() does, split at '/' and '\\', and each
+ * component is cleaned the same way; components that are empty, "." or
+ * ".." (or that nothing is left of) are dropped, so the path never goes
+ * up, and at most %PH_NAMING_MAX_FOLDERS folders are kept, the first
+ * ones. The last component is the file's name, %PH_NAMING_DEFAULT_NAME
+ * when nothing is left of it.
+ *
+ * Returns: (transfer full): "Folder/Sub folder/name", or a plain name;
+ *   components separated by '/', each a safe name
+ */
+char *
+ph_naming_sanitize_path (const guint8 *raw,
+                         gsize         len)
+{
+  g_autoptr(GString) path = g_string_new (NULL);
+  g_autoptr(GString) file = NULL;
+  const char *text = (const char *) raw;
+  gsize start;
+  gsize last;
+  guint folders = 0;
+
+  g_return_val_if_fail (raw != NULL || len == 0, NULL);
+
+  if (len == 0)
+    return g_strdup (PH_NAMING_DEFAULT_NAME);
+
+  len = trim_raw (raw, len, &start);
+  last = len;
+  while (last > start && !is_separator (raw[last - 1]))
+    last--;
+
+  for (gsize i = start; i < last; )
+    {
+      gsize j = i;
+      g_autoptr(GString) folder = NULL;
+
+      while (j < last && !is_separator (raw[j]))
+        j++;
+      folder = clean_component (text + i, text + j);
+      i = j + 1;
+
+      if (folder->len == 0 || folders == PH_NAMING_MAX_FOLDERS)
+        continue;
+
+      {
+        g_autofree char *short_folder = ph_naming_truncate (folder->str, PH_NAMING_MAX_BYTES);
+
+        g_string_append (path, short_folder);
+        g_string_append_c (path, '/');
+        folders++;
+      }
+    }
+
+  file = clean_component (text + last, text + len);
+  if (file->len == 0)
+    g_string_append (path, PH_NAMING_DEFAULT_NAME);
+  else
+    {
+      g_autofree char *short_file = ph_naming_truncate (file->str, PH_NAMING_MAX_BYTES);
+
+      g_string_append (path, short_file);
+    }
+
+  return g_string_free (g_steal_pointer (&path), FALSE);
 }
 
 /**
@@ -296,6 +399,145 @@ commit_once (PhNamingCommitMethod *method,
     }
 }
 
+typedef int (*CommitFunc) (gpointer    data,
+                           int         dir_fd,
+                           const char *to);
+
+/* Tries @name, then its numbered variants, in the folder @dir_fd (which
+ * is @directory) with @func, which returns 0 or -1 with errno set
+ * (EEXIST: the name is taken). */
+static GFile *
+commit_loop_at (int          dir_fd,
+                GFile       *directory,
+                const char  *name,
+                CommitFunc   func,
+                gpointer     data,
+                GError     **error)
+{
+  g_autofree char *dir_display = g_file_get_parse_name (directory);
+
+  for (guint n = 1; n <= PH_NAMING_MAX_VARIANTS; n++)
+    {
+      g_autofree char *candidate = ph_naming_variant (name, n);
+      int saved_errno;
+
+      if (func (data, dir_fd, candidate) == 0)
+        return g_file_get_child (directory, candidate);
+
+      saved_errno = errno;
+      if (saved_errno == EEXIST)
+        continue;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not save “%s” in “%s”: %s"),
+                   candidate, dir_display, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+               _("Could not save “%s” in “%s”: %u files with this name exist already"),
+               name, dir_display, PH_NAMING_MAX_VARIANTS);
+  return NULL;
+}
+
+/* commit_loop_at() in @directory, opened by its path; or in @dir_fd,
+ * which is @directory, when it is not -1. */
+static GFile *
+commit_loop (int          dir_fd,
+             GFile       *directory,
+             const char  *name,
+             CommitFunc   func,
+             gpointer     data,
+             GError     **error)
+{
+  g_autofree char *dir_path = NULL;
+  g_autofree char *dir_display = NULL;
+  GFile *result;
+
+  if (dir_fd >= 0)
+    return commit_loop_at (dir_fd, directory, name, func, data, error);
+
+  dir_path = g_file_get_path (directory);
+  if (dir_path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Files can only be received into a local folder"));
+      return NULL;
+    }
+  dir_display = g_filename_display_name (dir_path);
+
+  dir_fd = open (dir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not open the folder “%s”: %s"),
+                   dir_display, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  result = commit_loop_at (dir_fd, directory, name, func, data, error);
+  close (dir_fd);
+  return result;
+}
+
+typedef struct
+{
+  PhNamingCommitMethod method;
+  const char          *from;
+} PathCommit;
+
+static int
+commit_path_cb (gpointer    data,
+                int         dir_fd,
+                const char *to)
+{
+  PathCommit *commit = data;
+
+  return commit_once (&commit->method, commit->from, dir_fd, to);
+}
+
+/**
+ * ph_naming_commit_at:
+ * @temporary: the finished file, on the file system of @directory
+ * @dir_fd: @directory, open, or -1 to open it by its path
+ * @directory: the receive folder, or a folder in it
+ * @name: the wanted name (sanitised, prefix included)
+ * @error: return location for a #GError
+ *
+ * ph_naming_commit() into a folder reached without following links
+ * (see ph_folders_open()).
+ *
+ * Returns: (transfer full): the file's final location, or %NULL
+ */
+GFile *
+ph_naming_commit_at (GFile       *temporary,
+                     int          dir_fd,
+                     GFile       *directory,
+                     const char  *name,
+                     GError     **error)
+{
+  g_autofree char *from = NULL;
+  PathCommit commit = { PH_NAMING_COMMIT_RENAME, NULL };
+
+  g_return_val_if_fail (G_IS_FILE (temporary), NULL);
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  from = g_file_get_path (temporary);
+  if (from == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Files can only be received into a local folder"));
+      return NULL;
+    }
+  commit.from = from;
+
+  return commit_loop (dir_fd, directory, name, commit_path_cb, &commit, error);
+}
+
 /**
  * ph_naming_commit_with:
  * @temporary: the finished file, in @directory
@@ -317,9 +559,7 @@ ph_naming_commit_with (GFile                *temporary,
                        GError              **error)
 {
   g_autofree char *from = NULL;
-  g_autofree char *dir_path = NULL;
-  g_autofree char *dir_display = NULL;
-  int dir_fd;
+  PathCommit commit = { method, NULL };
 
   g_return_val_if_fail (G_IS_FILE (temporary), NULL);
   g_return_val_if_fail (G_IS_FILE (directory), NULL);
@@ -327,53 +567,98 @@ ph_naming_commit_with (GFile                *temporary,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   from = g_file_get_path (temporary);
-  dir_path = g_file_get_path (directory);
-  if (from == NULL || dir_path == NULL)
+  if (from == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    _("Files can only be received into a local folder"));
       return NULL;
     }
-  dir_display = g_filename_display_name (dir_path);
+  commit.from = from;
 
-  dir_fd = open (dir_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0)
+  return commit_loop (-1, directory, name, commit_path_cb, &commit, error);
+}
+
+/* Whether linkat (AT_EMPTY_PATH) works here: it needs
+ * CAP_DAC_READ_SEARCH. Learnt from the first attempt. */
+static gint empty_path_works = -1;
+
+static int
+link_fd_cb (gpointer    data,
+            int         dir_fd,
+            const char *to)
+{
+  int fd = GPOINTER_TO_INT (data);
+  char proc_path[64];
+
+  if (g_atomic_int_get (&empty_path_works) != 0)
     {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not open the folder “%s”: %s"),
-                   dir_display, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  for (guint n = 1; n <= PH_NAMING_MAX_VARIANTS; n++)
-    {
-      g_autofree char *candidate = ph_naming_variant (name, n);
-      int saved_errno;
-
-      if (commit_once (&method, from, dir_fd, candidate) == 0)
+      if (linkat (fd, "", dir_fd, to, AT_EMPTY_PATH) == 0)
         {
-          close (dir_fd);
-          return g_file_get_child (directory, candidate);
+          g_atomic_int_set (&empty_path_works, 1);
+          return 0;
         }
-
-      saved_errno = errno;
-      if (saved_errno == EEXIST)
-        continue;
-
-      close (dir_fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not save “%s” in “%s”: %s"),
-                   candidate, dir_display, g_strerror (saved_errno));
-      return NULL;
+      /* Without the capability the kernel answers ENOENT. */
+      if (errno != ENOENT || g_atomic_int_get (&empty_path_works) == 1)
+        return -1;
+      g_atomic_int_set (&empty_path_works, 0);
     }
 
-  close (dir_fd);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-               _("Could not save “%s” in “%s”: %u files with this name exist already"),
-               name, dir_display, PH_NAMING_MAX_VARIANTS);
-  return NULL;
+  g_snprintf (proc_path, sizeof proc_path, "/proc/self/fd/%d", fd);
+  return linkat (AT_FDCWD, proc_path, dir_fd, to, AT_SYMLINK_FOLLOW);
+}
+
+/**
+ * ph_naming_commit_fd:
+ * @fd: an unnamed file (open (O_TMPFILE) without O_EXCL) on the file
+ *   system of @directory
+ * @dir_fd: @directory, open, or -1 to open it by its path
+ * @directory: the receive folder, or a folder in it
+ * @name: the wanted name (sanitised, prefix included)
+ * @error: return location for a #GError
+ *
+ * Gives the unnamed file @fd the name @name in @directory, or the first
+ * free numbered variant of it, with linkat(), which never replaces an
+ * existing file: the file system decides atomically, as in
+ * ph_naming_commit(). Needs CAP_DAC_READ_SEARCH or a mounted /proc.
+ *
+ * Returns: (transfer full): the file's final location, or %NULL
+ */
+GFile *
+ph_naming_commit_fd (int          fd,
+                     int          dir_fd,
+                     GFile       *directory,
+                     const char  *name,
+                     GError     **error)
+{
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return commit_loop (dir_fd, directory, name, link_fd_cb, GINT_TO_POINTER (fd), error);
+}
+
+/**
+ * ph_naming_budget:
+ * @name_max: the longest name the folder's file system takes, in bytes
+ * @prefix: (nullable): what the receiver puts before every name
+ *
+ * How many bytes of the sender's name fit once @prefix and a numbered
+ * variant are added: at most %PH_NAMING_MAX_BYTES.
+ *
+ * Returns: the room for the name, or 0 when @prefix leaves less than
+ *   %PH_NAMING_MIN_BYTES
+ */
+gsize
+ph_naming_budget (gsize       name_max,
+                  const char *prefix)
+{
+  gsize used = (prefix ? strlen (prefix) : 0) + PH_NAMING_VARIANT_BYTES;
+
+  if (name_max < used + PH_NAMING_MIN_BYTES)
+    return 0;
+
+  return MIN (name_max - used, PH_NAMING_MAX_BYTES);
 }
 
 /**
@@ -399,4 +684,69 @@ ph_naming_commit (GFile       *temporary,
 {
   return ph_naming_commit_with (temporary, directory, name,
                                 PH_NAMING_COMMIT_RENAME, error);
+}
+
+/**
+ * ph_naming_path_is_valid:
+ * @path: a name to send
+ *
+ * Whether @path may go on the wire as a folder path (SPEC, Folder
+ * paths): valid UTF-8 of at most %PH_WIRE_NAME_SIZE bytes, components
+ * separated by '/', none empty, "." or "..".
+ */
+gboolean
+ph_naming_path_is_valid (const char *path)
+{
+  g_auto(GStrv) components = NULL;
+
+  if (path == NULL || *path == '\0' || strlen (path) > PH_WIRE_NAME_SIZE ||
+      !g_utf8_validate (path, -1, NULL))
+    return FALSE;
+
+  components = g_strsplit (path, "/", -1);
+  for (guint i = 0; components[i] != NULL; i++)
+    if (*components[i] == '\0' || g_str_equal (components[i], ".") ||
+        g_str_equal (components[i], ".."))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * ph_naming_relative_path:
+ * @top: a folder being sent
+ * @file: a file somewhere inside it
+ *
+ * What a sender puts on the wire for @file to a receiver that announced
+ * paths=1: the folder's own name, then the path below it
+ * ("Holiday/Day 1/beach.jpg" for a dropped "Holiday"), in UTF-8 (odd
+ * bytes in a local name repaired).
+ *
+ * Returns: (transfer full) (nullable): the path, or %NULL when @file is
+ *   not inside @top or the path does not fit the header (the caller
+ *   sends the base name then, as to any other receiver)
+ */
+char *
+ph_naming_relative_path (GFile *top,
+                         GFile *file)
+{
+  g_autofree char *below = NULL;
+  g_autofree char *top_name = NULL;
+  g_autofree char *joined = NULL;
+  char *path;
+
+  g_return_val_if_fail (G_IS_FILE (top), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  below = g_file_get_relative_path (top, file);
+  top_name = g_file_get_basename (top);
+  if (below == NULL || top_name == NULL || g_str_equal (top_name, "/"))
+    return NULL;
+
+  joined = g_build_path ("/", top_name, below, NULL);
+  path = g_utf8_make_valid (joined, -1);
+  if (!ph_naming_path_is_valid (path))
+    g_clear_pointer (&path, g_free);
+
+  return path;
 }

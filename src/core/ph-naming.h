@@ -11,8 +11,18 @@ G_BEGIN_DECLS
  * prefix such as "new_" and a variant such as " (10000)". */
 #define PH_NAMING_MAX_BYTES 200
 
+/* How many folders a received path may have (SPEC: 8 levels deep). */
+#define PH_NAMING_MAX_FOLDERS 8
+
 /* How many numbered variants ph_naming_commit() tries before giving up. */
 #define PH_NAMING_MAX_VARIANTS 10000
+
+/* What the longest variant adds to a name: " (10000)". */
+#define PH_NAMING_VARIANT_BYTES 8
+
+/* The least room a receiver's prefix must leave for the sender's name
+ * (ph_naming_truncate() keeps an extension of up to 16 bytes). */
+#define PH_NAMING_MIN_BYTES 32
 
 /* How ph_naming_commit() claims the final name; each falls back to the
  * next where the file system lacks it. */
@@ -25,6 +35,8 @@ typedef enum
 
 char  *ph_naming_sanitize (const guint8 *raw,
                            gsize         len);
+char  *ph_naming_sanitize_path (const guint8 *raw,
+                                gsize         len);
 char  *ph_naming_variant  (const char   *name,
                            guint         n);
 GFile *ph_naming_commit   (GFile        *temporary,
@@ -38,5 +50,20 @@ GFile *ph_naming_commit_with (GFile                *temporary,
                               const char           *name,
                               PhNamingCommitMethod  method,
                               GError              **error);
+GFile *ph_naming_commit_fd (int                   fd,
+                            int                   dir_fd,
+                            GFile                *directory,
+                            const char           *name,
+                            GError              **error);
+GFile *ph_naming_commit_at (GFile                *temporary,
+                            int                   dir_fd,
+                            GFile                *directory,
+                            const char           *name,
+                            GError              **error);
+gboolean ph_naming_path_is_valid (const char       *path);
+char  *ph_naming_relative_path (GFile             *top,
+                                GFile             *file);
+gsize  ph_naming_budget    (gsize                 name_max,
+                            const char           *prefix);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -32,6 +34,8 @@ ph_pump_init (PhPump       *pump,
   pump->cancel_fd = cancellable ? g_cancellable_get_fd (cancellable) : -1;
   pump->own_fd = TRUE;
   pump->zerocopy = g_getenv ("POSTHOUSE_NO_ZEROCOPY") == NULL;
+  pump->reserve = NULL;
+  pump->reserve_data = NULL;
 }
 
 /* Like ph_pump_init(), but waits wake up on @wake_fd (the caller's,
@@ -385,6 +389,14 @@ wait_readable (PhPump   *pump,
 }
 
 static gboolean
+reserve (PhPump  *pump,
+         gint64   done,
+         GError **error)
+{
+  return pump->reserve == NULL || pump->reserve (pump->reserve_data, done, error);
+}
+
+static gboolean
 receive_blocks (PhPump   *pump,
                 int       sock,
                 int       file_fd,
@@ -398,7 +410,8 @@ receive_blocks (PhPump   *pump,
     {
       ssize_t n;
 
-      if (g_cancellable_set_error_if_cancelled (pump->cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (pump->cancellable, error) ||
+          !reserve (pump, done, error))
         return FALSE;
 
       n = recv (sock, buffer, (size_t) MIN (size - done, BLOCK_SIZE), 0);
@@ -438,7 +451,8 @@ receive_splice (PhPump   *pump,
     {
       ssize_t n;
 
-      if (g_cancellable_set_error_if_cancelled (pump->cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (pump->cancellable, error) ||
+          !reserve (pump, done, error))
         return FALSE;
 
       n = splice (sock, NULL, pipe_fds[1], NULL, (size_t) MIN (size - done, pipe_size),
@@ -517,6 +531,92 @@ ph_pump_wait_eof (PhPump   *pump,
       else
         return set_errno_error (error, errno);
     }
+}
+
+/**
+ * ph_pump_receive_end:
+ * @grace_msec: how long to wait for the end of stream
+ *
+ * After the last announced byte: waits for the sender's end of stream.
+ * A Posthouse sender half-closes right after its last byte and the
+ * original Python sender closes, so it is there at once; a peer that
+ * sends everything and then neither closes nor sends more (netcat
+ * without -N) is taken at its word after @grace_msec. A reset (the
+ * sender gave up) or more bytes than announced fail.
+ *
+ * Returns: FALSE with PH_ERROR_CONNECTION for a reset,
+ *   PH_ERROR_FILE_CHANGED for extra bytes, or a cancellation
+ */
+gboolean
+ph_pump_receive_end (PhPump   *pump,
+                     int       sock,
+                     guint     grace_msec,
+                     GError  **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) grace_msec * 1000;
+
+  for (;;)
+    {
+      struct pollfd fds[2] = {
+        { .fd = sock, .events = POLLIN | POLLRDHUP },
+        { .fd = pump->cancel_fd, .events = POLLIN },
+      };
+      gint64 left = deadline - g_get_monotonic_time ();
+      guint8 extra;
+      ssize_t n;
+      int r;
+
+      if (left <= 0)
+        return TRUE;
+      r = poll (fds, pump->cancel_fd >= 0 ? 2 : 1, (int) ((left + 999) / 1000));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return set_errno_error (error, errno);
+      if (g_cancellable_set_error_if_cancelled (pump->cancellable, error))
+        return FALSE;
+      if (r == 0 || fds[0].revents == 0)
+        continue;
+
+      n = recv (sock, &extra, 1, 0);
+      if (n == 0)
+        {
+          if (!ph_pump_peer_reset (sock))
+            return TRUE;
+          return set_errno_error (error, ECONNRESET);
+        }
+      if (n > 0)
+        {
+          g_set_error_literal (error, PH_ERROR, PH_ERROR_FILE_CHANGED,
+                               _("More data arrived than was announced"));
+          return FALSE;
+        }
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        return set_errno_error (error, errno);
+    }
+}
+
+/**
+ * ph_pump_peer_reset:
+ * @sock: a TCP socket
+ *
+ * A reset that comes after the peer's end of stream does not show in
+ * recv(), which keeps answering 0: only the connection's state tells.
+ *
+ * Returns: whether the peer reset the connection
+ */
+gboolean
+ph_pump_peer_reset (int sock)
+{
+  struct tcp_info info = { 0 };
+  socklen_t len = sizeof info;
+
+  if (getsockopt (sock, IPPROTO_TCP, TCP_INFO, &info, &len) != 0)
+    return FALSE;
+
+  /* CLOSE_WAIT after an orderly end, ESTABLISHED before; CLOSE only
+   * once a reset arrived (we have not closed our end yet). */
+  return info.tcpi_state == TCP_CLOSE;
 }
 
 typedef struct

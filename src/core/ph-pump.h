@@ -17,14 +17,22 @@ G_BEGIN_DECLS
  * PH_ERROR_CONNECTION (reset or broken pipe), G_IO_ERROR_CANCELLED,
  * or a G_IO_ERROR from errno. Callers turn them into sentences. */
 
+/* Called by ph_pump_receive() before it reads more, with the bytes
+ * written so far: a chance to reserve disk ahead of the data. */
+typedef gboolean (*PhPumpReserveFunc) (gpointer       data,
+                                       gint64         done,
+                                       GError       **error);
+
 typedef struct
 {
-  GCancellable *cancellable;
-  PhTransfer   *progress;    /* (nullable): gets set_bytes_done() */
-  guint         idle_msec;   /* 0: wait as long as it takes */
-  int           cancel_fd;
-  gboolean      own_fd;      /* the cancellable's, released by ph_pump_clear() */
-  gboolean      zerocopy;    /* FALSE with POSTHOUSE_NO_ZEROCOPY set (tests) */
+  GCancellable      *cancellable;
+  PhTransfer        *progress;    /* (nullable): gets set_bytes_done() */
+  guint              idle_msec;   /* 0: wait as long as it takes */
+  int                cancel_fd;
+  gboolean           own_fd;      /* the cancellable's, released by ph_pump_clear() */
+  gboolean           zerocopy;    /* FALSE with POSTHOUSE_NO_ZEROCOPY set (tests) */
+  PhPumpReserveFunc  reserve;     /* (nullable) */
+  gpointer           reserve_data;
 } PhPump;
 
 typedef gboolean (*PhPumpFunc) (gpointer       task_data,
@@ -67,6 +75,11 @@ gboolean ph_pump_receive     (PhPump        *pump,
 gboolean ph_pump_wait_eof    (PhPump        *pump,
                               int            sock,
                               GError       **error);
+gboolean ph_pump_receive_end (PhPump        *pump,
+                              int            sock,
+                              guint          grace_msec,
+                              GError       **error);
+gboolean ph_pump_peer_reset  (int            sock);
 
 /* Runs func(task_data) on a thread of its own and returns its result
  * through @task on the task's context. Data transfers block for

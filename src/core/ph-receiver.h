@@ -16,7 +16,10 @@ G_BEGIN_DECLS
  *     ended before a full header (timeout, early end, evicted by a flood,
  *     receiving stopped).
  * Timeouts are in milliseconds; ph_receiver_stop() stops listening and
- * lets announced transfers finish. */
+ * lets announced transfers finish. A connection ends in order only
+ * once its file is saved under its final name, with a reset on every
+ * failure: that is the sender's receipt. ph_receiver_start() refuses a
+ * prefix that leaves too little room for names (PH_ERROR_PREFIX). */
 
 G_DECLARE_FINAL_TYPE (PhReceiver, ph_receiver, PH, RECEIVER, GObject)
 
@@ -42,12 +45,24 @@ void        ph_receiver_set_idle_timeout     (PhReceiver  *self,
 guint       ph_receiver_get_max_transfers    (PhReceiver  *self);
 void        ph_receiver_set_max_transfers    (PhReceiver  *self,
                                               guint        max_transfers);
+guint       ph_receiver_get_max_transfers_per_peer (PhReceiver *self);
+void        ph_receiver_set_max_transfers_per_peer (PhReceiver *self,
+                                                    guint       max_per_peer);
+guint       ph_receiver_get_stall_window     (PhReceiver  *self);
+void        ph_receiver_set_stall_window     (PhReceiver  *self,
+                                              guint        msec);
+guint64     ph_receiver_get_stall_bytes      (PhReceiver  *self);
+void        ph_receiver_set_stall_bytes      (PhReceiver  *self,
+                                              guint64      bytes);
 guint       ph_receiver_get_max_pending      (PhReceiver  *self);
 void        ph_receiver_set_max_pending      (PhReceiver  *self,
                                               guint        max_pending);
 gboolean    ph_receiver_get_require_approval (PhReceiver  *self);
 void        ph_receiver_set_require_approval (PhReceiver  *self,
                                               gboolean     require_approval);
+gboolean    ph_receiver_get_accepts_paths    (PhReceiver  *self);
+void        ph_receiver_set_accepts_paths    (PhReceiver  *self,
+                                              gboolean     accepts_paths);
 gboolean    ph_receiver_get_listening        (PhReceiver  *self);
 gboolean    ph_receiver_start                (PhReceiver  *self,
                                               GError     **error);

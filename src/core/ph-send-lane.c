@@ -390,7 +390,7 @@ explain_send_error (PhSendJob *job,
 
   if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION) && job->all_written)
     return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("The receiver closed the connection without taking all of “%s” (it may have refused the file)"),
+                        _("The receiver did not save “%s”: it ended the connection with a reset (it refused the file or could not save it)"),
                         job->name);
 
   if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION))

@@ -5,23 +5,34 @@
 
 G_BEGIN_DECLS
 
-/* Space for the files one receiver writes at the same time. Before a
- * byte is read, each temporary file claims its full size, so that two
- * transfers racing for the last free space cannot both run the disk
- * full. Elsewhere fallocate() does it; on tmpfs, where fallocate()
- * allocates and zeroes every page up front, an in-process count of
- * what running transfers still need does. Thread-safe. */
+/* Space for the files one receiver writes at the same time.
+ *
+ * Before a byte is read, a transfer claims its full size against the
+ * free space minus what the other claims on that file system still
+ * need, so that two transfers racing for the last free space cannot
+ * both start. That is a count in this process: it holds nothing on the
+ * disk. The disk itself is reserved (fallocate) only a bounded
+ * distance ahead of the data that arrived, PH_SPACE_LOOKAHEAD, on
+ * every file system: a peer that announces a huge file and then sends
+ * a trickle holds that much at most, never everyone else's free space.
+ * Thread-safe; a claim belongs to the thread that writes its file. */
+
+#define PH_SPACE_LOOKAHEAD ((gint64) 32 * 1024 * 1024)
 
 typedef struct _PhSpace PhSpace;
+typedef struct _PhSpaceClaim PhSpaceClaim;
 
-PhSpace *ph_space_new     (void);
-PhSpace *ph_space_ref     (PhSpace *self);
-void     ph_space_unref   (PhSpace *self);
-gboolean ph_space_reserve (PhSpace *self,
-                           int      fd,
-                           gint64   size);
-void     ph_space_release (PhSpace *self,
-                           int      fd);
+PhSpace      *ph_space_new           (void);
+PhSpace      *ph_space_ref           (PhSpace       *self);
+void          ph_space_unref         (PhSpace       *self);
+PhSpaceClaim *ph_space_claim         (PhSpace       *self,
+                                      int            fd,
+                                      gint64         size);
+gboolean      ph_space_claim_advance (PhSpaceClaim  *claim,
+                                      gint64         done,
+                                      GError       **error);
+void          ph_space_release       (PhSpace       *self,
+                                      PhSpaceClaim  *claim);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhSpace, ph_space_unref)
 

@@ -4,23 +4,26 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
+#include <gio/gio.h>
+
 #include "ph-space-private.h"
 
-typedef struct
+struct _PhSpaceClaim
 {
-  int    fd;
-  dev_t  dev;
-  gint64 size;
-} Claim;
+  int      fd;
+  dev_t    dev;
+  gint64   size;
+  gint64   reserved;       /* bytes from offset 0 that fallocate() holds */
+  gboolean cannot_reserve; /* the file system has no fallocate() */
+};
 
 struct _PhSpace
 {
-  GMutex  lock;
-  GArray *claims;   /* Claim, one per temporary file on a tmpfs */
+  GMutex     lock;
+  GPtrArray *claims;   /* PhSpaceClaim */
 };
 
 PhSpace *
@@ -29,7 +32,7 @@ ph_space_new (void)
   PhSpace *self = g_atomic_rc_box_new0 (PhSpace);
 
   g_mutex_init (&self->lock);
-  self->claims = g_array_new (FALSE, FALSE, sizeof (Claim));
+  self->claims = g_ptr_array_new_with_free_func (g_free);
 
   return self;
 }
@@ -44,7 +47,7 @@ static void
 ph_space_clear (PhSpace *self)
 {
   g_mutex_clear (&self->lock);
-  g_array_unref (self->claims);
+  g_ptr_array_unref (self->claims);
 }
 
 void
@@ -53,9 +56,10 @@ ph_space_unref (PhSpace *self)
   g_atomic_rc_box_release_full (self, (GDestroyNotify) ph_space_clear);
 }
 
-/* What a claimed file still needs: its size minus what it holds. */
+/* What a claimed file still needs: its size minus what it holds (data
+ * and look-ahead, both already off the free space). */
 static gint64
-still_needed (const Claim *claim)
+still_needed (const PhSpaceClaim *claim)
 {
   struct stat st;
 
@@ -65,73 +69,109 @@ still_needed (const Claim *claim)
   return MAX (0, claim->size - (gint64) st.st_blocks * 512);
 }
 
-static gboolean
-reserve_tmpfs (PhSpace             *self,
-               int                  fd,
-               gint64               size,
-               const struct statfs *fs)
+/**
+ * ph_space_claim:
+ * @fd: the empty file that will hold @size bytes
+ *
+ * Returns: (nullable): the claim, or %NULL when @size does not fit
+ *   beside what the other claims still need
+ */
+PhSpaceClaim *
+ph_space_claim (PhSpace *self,
+                int      fd,
+                gint64   size)
 {
-  Claim claim = { .fd = fd, .size = size };
-  gint64 available;
+  PhSpaceClaim *claim;
+  struct statfs fs;
   struct stat st;
+  gint64 available = G_MAXINT64;
 
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (fd >= 0 && size >= 0, NULL);
+
+  claim = g_new0 (PhSpaceClaim, 1);
+  claim->fd = fd;
+  claim->size = size;
+
+  if (fstat (fd, &st) == 0)
+    claim->dev = st.st_dev;
   /* A tmpfs without a size limit reports no blocks at all. */
-  if (fs->f_blocks == 0 || fstat (fd, &st) != 0)
-    return TRUE;
-
-  claim.dev = st.st_dev;
-  available = (gint64) MIN ((guint64) fs->f_bavail * fs->f_bsize, (guint64) G_MAXINT64);
+  if (fstatfs (fd, &fs) == 0 && fs.f_blocks > 0)
+    available = (gint64) MIN ((guint64) fs.f_bavail * fs.f_bsize, (guint64) G_MAXINT64);
 
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->claims->len; i++)
     {
-      const Claim *other = &g_array_index (self->claims, Claim, i);
+      const PhSpaceClaim *other = g_ptr_array_index (self->claims, i);
 
-      if (other->dev == claim.dev)
+      if (other->dev == claim->dev)
         available -= still_needed (other);
     }
   if (available >= size)
-    g_array_append_val (self->claims, claim);
+    g_ptr_array_add (self->claims, claim);
   g_mutex_unlock (&self->lock);
 
-  return available >= size;
+  if (available < size)
+    g_clear_pointer (&claim, g_free);
+
+  return claim;
 }
 
-/* Claims @size bytes for the empty file open as @fd.
- * Returns: FALSE when they do not fit (nothing is claimed then) */
+/**
+ * ph_space_claim_advance:
+ * @done: bytes of the file written so far
+ *
+ * Keeps the disk reserved up to PH_SPACE_LOOKAHEAD ahead of @done
+ * (never past the claimed size), in steps of half that.
+ *
+ * Returns: FALSE with G_IO_ERROR_NO_SPACE when the disk is full
+ */
 gboolean
-ph_space_reserve (PhSpace *self,
-                  int      fd,
-                  gint64   size)
+ph_space_claim_advance (PhSpaceClaim  *claim,
+                        gint64         done,
+                        GError       **error)
 {
-  struct statfs fs;
+  gint64 target;
 
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (fd >= 0, FALSE);
+  g_return_val_if_fail (claim != NULL, FALSE);
 
-  if (size <= 0)
+  if (claim->cannot_reserve || claim->reserved >= claim->size ||
+      claim->reserved - done >= PH_SPACE_LOOKAHEAD / 2)
     return TRUE;
 
-  if (fstatfs (fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC)
-    return reserve_tmpfs (self, fd, size, &fs);
+  target = MIN (claim->size, done + PH_SPACE_LOOKAHEAD);
+  while (fallocate (claim->fd, FALLOC_FL_KEEP_SIZE, claim->reserved, target - claim->reserved) != 0)
+    {
+      int errsv = errno;
 
-  /* Where fallocate() is not supported, nothing is reserved. */
-  return fallocate (fd, 0, 0, size) == 0 || (errno != ENOSPC && errno != EFBIG);
+      if (errsv == EINTR)
+        continue;
+      if (errsv == ENOSPC || errsv == EFBIG || errsv == EDQUOT)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, g_strerror (errsv));
+          return FALSE;
+        }
+      /* Nothing to reserve with: writing will tell. */
+      claim->cannot_reserve = TRUE;
+      return TRUE;
+    }
+  claim->reserved = target;
+
+  return TRUE;
 }
 
-/* Gives the claim of @fd back; call it before closing @fd. */
+/* Gives @claim back; call it before closing its file. */
 void
-ph_space_release (PhSpace *self,
-                  int      fd)
+ph_space_release (PhSpace      *self,
+                  PhSpaceClaim *claim)
 {
   g_return_if_fail (self != NULL);
 
+  if (claim == NULL)
+    return;
+
   g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->claims->len; i++)
-    if (g_array_index (self->claims, Claim, i).fd == fd)
-      {
-        g_array_remove_index_fast (self->claims, i);
-        break;
-      }
+  if (!g_ptr_array_remove_fast (self->claims, claim))
+    g_free (claim);
   g_mutex_unlock (&self->lock);
 }

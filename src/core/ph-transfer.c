@@ -7,6 +7,7 @@
 
 #include "ph-enums.h"
 #include "ph-error.h"
+#include "ph-naming.h"
 #include "ph-transfer-private.h"
 
 /* Progress is sampled, never pushed: workers store bytes-done
@@ -359,6 +360,36 @@ ph_transfer_new_outgoing (GFile      *source,
       g_free (self->name);
       self->name = valid;
     }
+
+  return self;
+}
+
+/**
+ * ph_transfer_new_outgoing_path:
+ * @source: the file to send
+ * @destination: `HOST[:PORT]`, parsed when the transfer is sent
+ * @path: (nullable): where the file goes below the receive folder,
+ *   from ph_naming_relative_path() ("Holiday/Day 1/beach.jpg")
+ *
+ * A transfer whose name on the wire is @path, for a receiver that
+ * announced paths=1 (SPEC, Folder paths): ph_transfer_get_name() gives
+ * it, and the sender sends that. Without @path, as
+ * ph_transfer_new_outgoing().
+ *
+ * Returns: (transfer full): a queued outgoing transfer
+ */
+PhTransfer *
+ph_transfer_new_outgoing_path (GFile      *source,
+                               const char *destination,
+                               const char *path)
+{
+  PhTransfer *self;
+
+  g_return_val_if_fail (path == NULL || ph_naming_path_is_valid (path), NULL);
+
+  self = ph_transfer_new_outgoing (source, destination);
+  if (self != NULL && path != NULL)
+    ph_transfer_set_name (self, path);
 
   return self;
 }

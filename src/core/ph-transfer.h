@@ -36,6 +36,9 @@ G_DECLARE_FINAL_TYPE (PhTransfer, ph_transfer, PH, TRANSFER, GObject)
 
 PhTransfer          *ph_transfer_new_outgoing    (GFile      *source,
                                                   const char *destination);
+PhTransfer          *ph_transfer_new_outgoing_path (GFile      *source,
+                                                    const char *destination,
+                                                    const char *path);
 PhTransferDirection  ph_transfer_get_direction   (PhTransfer *self);
 const char          *ph_transfer_get_peer        (PhTransfer *self);
 const char          *ph_transfer_get_name        (PhTransfer *self);

@@ -136,3 +136,16 @@ ph_test_assert_same_file (const char *expected,
     }
   while (len_a > 0);
 }
+
+/* Points XDG_CONFIG_HOME at a new temporary folder, before anything
+ * reads it (the installation id is kept there), and returns it for
+ * ph_test_rm_rf(). G_TEST_OPTION_ISOLATE_DIRS would do as much, but
+ * GLib 2.74 leaks with it. */
+char *
+ph_test_isolate_config (void)
+{
+  char *config = ph_test_make_tmp_dir ("posthouse-test-config-XXXXXX");
+
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  return config;
+}

@@ -16,5 +16,6 @@ char      *ph_test_make_sparse_file (const char *dir,
 guint16    ph_test_unused_port      (void);
 void       ph_test_assert_same_file (const char *expected,
                                      const char *path);
+char      *ph_test_isolate_config   (void);
 
 G_END_DECLS

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -177,9 +179,11 @@ hu_listen_on_loopback (int      backlog,
   return socket;
 }
 
-GSocket *
-hu_connect_raw (guint16  port,
-                gboolean blocking)
+/* A TCP connection to 127.0.0.1:@port, from @source (NULL: any). */
+static GSocket *
+connect_to_loopback (const char *source,
+                     guint16     port,
+                     gboolean    blocking)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -189,6 +193,14 @@ hu_connect_raw (guint16  port,
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
+  if (source != NULL)
+    {
+      g_autoptr(GInetAddress) from = g_inet_address_new_from_string (source);
+      g_autoptr(GSocketAddress) local = g_inet_socket_address_new (from, 0);
+
+      g_socket_bind (socket, local, FALSE, &error);
+      g_assert_no_error (error);
+    }
   g_socket_set_blocking (socket, blocking);
   if (!g_socket_connect (socket, address, NULL, &error) && !blocking)
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
@@ -196,6 +208,137 @@ hu_connect_raw (guint16  port,
     g_assert_no_error (error);
 
   return socket;
+}
+
+GSocket *
+hu_connect_raw (guint16  port,
+                gboolean blocking)
+{
+  return connect_to_loopback (NULL, port, blocking);
+}
+
+GSocket *
+hu_connect_from (const char *source,
+                 guint16     port)
+{
+  GSocket *socket = connect_to_loopback (source, port, TRUE);
+
+  g_socket_set_timeout (socket, 60);
+  return socket;
+}
+
+gsize
+hu_mount_small_fs (const char *kind,
+                   const char *dir,
+                   const char *image_dir,
+                   guint       megabytes)
+{
+  struct statvfs st;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("Needs root to mount a small file system");
+      return 0;
+    }
+
+  if (g_str_equal (kind, "tmpfs"))
+    {
+      g_autofree char *options = g_strdup_printf ("size=%um,mode=0700", megabytes);
+
+      if (mount ("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, options) != 0)
+        {
+          g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s): case not run",
+                                                  g_strerror (errno));
+          g_test_skip (msg);
+          return 0;
+        }
+    }
+  else
+    {
+      g_autofree char *image = g_build_filename (image_dir, "disk.img", NULL);
+      g_autofree char *mkfs = g_strdup_printf ("mkfs.ext4 -q -F %s %uM", image, megabytes);
+      g_autofree char *mnt = g_strdup_printf ("mount -o loop,nosuid,nodev %s %s", image, dir);
+      g_autofree char *lost = g_build_filename (dir, "lost+found", NULL);
+      int status = -1;
+
+      if (!g_spawn_command_line_sync (mkfs, NULL, NULL, &status, NULL) || status != 0 ||
+          !g_spawn_command_line_sync (mnt, NULL, NULL, &status, NULL) || status != 0)
+        {
+          g_test_skip ("Cannot make and loop-mount a small ext4 file system here "
+                       "(mkfs.ext4, loop devices): case not run");
+          return 0;
+        }
+      g_chmod (dir, 0700);
+      /* An empty folder, as any receive folder starts. */
+      g_rmdir (lost);
+    }
+
+  g_assert_cmpint (statvfs (dir, &st), ==, 0);
+  g_test_message ("%s: %" G_GUINT64_FORMAT " bytes free", kind, (guint64) st.f_bavail * st.f_frsize);
+
+  return st.f_bavail * st.f_frsize;
+}
+
+static void
+hu_send_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  HuSend *send = user_data;
+
+  send->ok = ph_sender_send_finish (PH_SENDER (source), result, &send->error);
+  send->done = TRUE;
+}
+
+HuSend *
+hu_send_start (const char *path,
+               guint16     port,
+               guint       connect_timeout,
+               guint       idle_timeout_ms)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", port);
+  HuSend *send = g_new0 (HuSend, 1);
+
+  send->transfer = ph_transfer_new_outgoing (file, destination);
+  ph_sender_set_connect_timeout (sender, connect_timeout);
+  ph_sender_set_idle_timeout (sender, idle_timeout_ms);
+  /* The task holds the sender until it is done. */
+  ph_sender_send_async (sender, send->transfer, NULL, hu_send_done_cb, send);
+
+  return send;
+}
+
+static gboolean
+hu_send_done (gpointer data)
+{
+  return ((HuSend *) data)->done;
+}
+
+/* Runs the main context until the send is over: FALSE after @timeout_ms. */
+gboolean
+hu_send_wait (HuSend *send,
+              guint   timeout_ms)
+{
+  return hu_wait_until (hu_send_done, send, timeout_ms);
+}
+
+void
+hu_send_free (HuSend *send)
+{
+  if (send == NULL)
+    return;
+
+  /* Never leave a callback pointing at freed memory. */
+  if (!send->done)
+    {
+      ph_transfer_cancel (send->transfer);
+      g_assert_true (hu_send_wait (send, 20000));
+    }
+  g_clear_error (&send->error);
+  g_object_unref (send->transfer);
+  g_free (send);
 }
 
 gpointer
@@ -371,6 +514,37 @@ hu_receiver_wait_finished (HuReceiver *self,
   return TRUE;
 }
 
+typedef struct
+{
+  HuReceiver *self;
+  gsize       bytes;
+} ReceivingWait;
+
+static gboolean
+receiving_cb (gpointer data)
+{
+  ReceivingWait *wait = data;
+  PhTransfer *newest;
+
+  if (wait->self->transfers->len == 0)
+    return FALSE;
+  newest = wait->self->transfers->pdata[wait->self->transfers->len - 1];
+  return ph_transfer_get_state (newest) == PH_TRANSFER_RECEIVING &&
+         (gsize) ph_transfer_get_bytes_done (newest) >= wait->bytes;
+}
+
+/* Waits until the newest transfer is in its data phase with @bytes
+ * written: its part file may have no name to look for. */
+gboolean
+hu_receiver_wait_receiving (HuReceiver *self,
+                            gsize       bytes,
+                            guint       timeout_ms)
+{
+  ReceivingWait wait = { self, bytes };
+
+  return hu_wait_until (receiving_cb, &wait, timeout_ms);
+}
+
 /* Raw peer */
 
 struct _HuPeer
@@ -388,6 +562,7 @@ struct _HuPeer
   gboolean resumed;
   gboolean done;
   gboolean saw_close;
+  HuReceipt receipt;
   gsize    sent;
   GError  *write_error;
 };
@@ -478,7 +653,13 @@ peer_thread (gpointer data)
       while (n > 0);
       if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         self->saw_close = TRUE;
+      if (n == 0)
+        self->receipt = HU_RECEIPT_EOF;
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        self->receipt = HU_RECEIPT_RESET;
     }
+  else if (!ok)
+    self->receipt = HU_RECEIPT_RESET;
   g_socket_close (socket, NULL);
 
   g_mutex_lock (&self->lock);
@@ -552,6 +733,19 @@ hu_peer_get_sent (HuPeer *self)
   g_mutex_unlock (&self->lock);
 
   return sent;
+}
+
+HuReceipt
+hu_peer_join_receipt (HuPeer *self)
+{
+  HuReceipt receipt;
+
+  hu_peer_resume (self);
+  hu_wait_until ((HuCondition) hu_peer_is_done, self, 120000);
+  receipt = self->receipt;
+  hu_peer_join (self, NULL);
+
+  return receipt;
 }
 
 gboolean

@@ -34,6 +34,41 @@ GSocket   *hu_listen_on_loopback (int          backlog,
 GSocket   *hu_connect_raw       (guint16       port,
                                  gboolean      blocking);
 
+/* A blocking TCP connection to 127.0.0.1:@port from @source, an
+ * address of the loopback network (127.0.0.2, ...): the receiver sees
+ * another peer. */
+GSocket   *hu_connect_from      (const char   *source,
+                                 guint16       port);
+
+/* Mounts a fresh file system of @kind ("tmpfs", or "ext4" on a loop
+ * device whose image goes into @image_dir) of @megabytes on @dir;
+ * returns its free bytes, or 0 with the test skipped (with why) when
+ * that is not possible here (not root, no loop devices). Unmount with
+ * umount2 (@dir, MNT_DETACH). */
+gsize      hu_mount_small_fs    (const char   *kind,
+                                 const char   *dir,
+                                 const char   *image_dir,
+                                 guint         megabytes);
+
+/* A PhSender sending @path to 127.0.0.1:@port. */
+typedef struct
+{
+  PhTransfer *transfer;
+  gboolean    done;
+  gboolean    ok;
+  GError     *error;
+} HuSend;
+
+HuSend    *hu_send_start        (const char   *path,
+                                 guint16       port,
+                                 guint         connect_timeout,
+                                 guint         idle_timeout_ms);
+gboolean   hu_send_wait         (HuSend       *send,
+                                 guint         timeout_ms);
+void       hu_send_free         (HuSend       *send);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HuSend, hu_send_free)
+
 /* A receiver that accepts once, reads @read_before_dying bytes, then
  * resets the connection; run hu_dying_receiver_thread in a GThread. */
 typedef struct
@@ -61,6 +96,9 @@ char       *hu_receiver_describe (HuReceiver  *self);
 gboolean    hu_receiver_wait_finished (HuReceiver *self,
                                        guint       n,
                                        guint       timeout_ms);
+gboolean    hu_receiver_wait_receiving (HuReceiver *self,
+                                        gsize       bytes,
+                                        guint       timeout_ms);
 
 typedef enum
 {
@@ -87,6 +125,17 @@ gboolean  hu_peer_is_done      (HuPeer       *self);
 gboolean  hu_peer_join         (HuPeer       *self,
                                 GError      **write_error);
 gsize     hu_peer_get_sent     (HuPeer       *self);
+
+/* What a peer learnt from how the receiver ended the connection. */
+typedef enum
+{
+  HU_RECEIPT_NONE,   /* nothing within the peer's time limit */
+  HU_RECEIPT_EOF,    /* an orderly close: "saved" */
+  HU_RECEIPT_RESET,  /* a reset (or a broken pipe while writing): "not saved" */
+} HuReceipt;
+
+/* Joins like hu_peer_join(); for HU_END_AWAIT_CLOSE peers. */
+HuReceipt hu_peer_join_receipt (HuPeer       *self);
 
 GBytes   *hu_header            (const char   *name,
                                 gint64        size);

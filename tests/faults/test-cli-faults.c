@@ -66,10 +66,12 @@ cli_path (void)
   return path;
 }
 
-/* Starts posthouse-cli with @args, its output going to files in @tmp. */
+/* Starts posthouse-cli with @args, its output going to files in @tmp,
+ * with @env_var (NAME=VALUE) set if not NULL. */
 static Cli *
-cli_start (const char         *tmp,
-           const char * const *args)
+cli_start_env (const char         *tmp,
+               const char         *env_var,
+               const char * const *args)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -81,6 +83,12 @@ cli_start (const char         *tmp,
   cli->err_path = g_strdup_printf ("%s/cli-%u.err", tmp, serial++);
   g_subprocess_launcher_set_stdout_file_path (launcher, cli->out_path);
   g_subprocess_launcher_set_stderr_file_path (launcher, cli->err_path);
+  if (env_var != NULL)
+    {
+      g_auto(GStrv) pair = g_strsplit (env_var, "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
+    }
 
   g_ptr_array_add (argv, (char *) cli_path ());
   for (guint i = 0; args[i] != NULL; i++)
@@ -92,6 +100,13 @@ cli_start (const char         *tmp,
   g_subprocess_wait_async (cli->process, NULL, cli_exited_cb, cli);
 
   return cli;
+}
+
+static Cli *
+cli_start (const char         *tmp,
+           const char * const *args)
+{
+  return cli_start_env (tmp, NULL, args);
 }
 
 static gboolean
@@ -160,18 +175,26 @@ port_listening_cb (gpointer data)
 }
 
 static Cli *
-start_receiver (Fixture *fx,
-                guint16  port)
+start_receiver_env (Fixture    *fx,
+                    guint16     port,
+                    const char *env_var)
 {
   g_autofree char *port_text = g_strdup_printf ("%u", port);
   const char *args[] = { "receive", "--port", port_text, "--bind", "127.0.0.1",
                          "--dir", fx->dir, NULL };
-  Cli *cli = cli_start (fx->tmp, args);
+  Cli *cli = cli_start_env (fx->tmp, env_var, args);
 
   g_assert_true (hu_wait_until (port_listening_cb, GUINT_TO_POINTER (port), 20000));
   g_assert_false (cli->exited);
 
   return cli;
+}
+
+static Cli *
+start_receiver (Fixture *fx,
+                guint16  port)
+{
+  return start_receiver_env (fx, port, NULL);
 }
 
 static gboolean
@@ -180,32 +203,52 @@ peer_paused_cb (gpointer data)
   return hu_peer_is_paused (data);
 }
 
-static gboolean
-has_hidden_cb (gpointer data)
+typedef struct
 {
-  return hu_count_hidden (data) > 0;
+  Cli        *cli;
+  const char *dir;
+  gint64      bytes;
+} HoldWait;
+
+/* Whether the receiver holds a file in the folder (its part file, which
+ * may have no name: "DIR/#123 (deleted)") with @bytes written to it. */
+static gboolean
+holds_part_cb (gpointer data)
+{
+  HoldWait *wait = data;
+  g_autofree char *fds = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (wait->cli->process));
+  g_autofree char *prefix = g_strconcat (wait->dir, "/", NULL);
+  g_autoptr(GPtrArray) names = ph_test_list_dir (fds);
+
+  for (guint i = 0; names != NULL && i < names->len; i++)
+    {
+      g_autofree char *link = g_build_filename (fds, names->pdata[i], NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+      GStatBuf st;
+
+      if (target != NULL && g_str_has_prefix (target, prefix) &&
+          g_stat (link, &st) == 0 && st.st_size >= wait->bytes)
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
-static gboolean
-only_unrelated_left_cb (gpointer data)
-{
-  g_autoptr(GPtrArray) names = ph_test_list_dir (data);
-
-  return names->len == 1 && g_str_equal (names->pdata[0], ".unrelated.part");
-}
-
-/* A peer announcing 8 MiB, stopped after 1 MiB, once the receiver has
- * its temporary file. */
+/* A peer sending @content, stopped after @pause_at bytes, once the
+ * receiver wrote them to its part file. */
 static HuPeer *
 start_file_in_flight (Fixture *fx,
+                      Cli     *cli,
                       guint16  port,
-                      GBytes  *content)
+                      GBytes  *content,
+                      gsize    pause_at)
 {
   g_autoptr(GBytes) header = hu_header ("in-flight.bin", g_bytes_get_size (content));
-  HuPeer *peer = hu_peer_start (port, header, content, MIB, HU_END_CLOSE);
+  HuPeer *peer = hu_peer_start (port, header, content, pause_at, HU_END_CLOSE);
+  HoldWait wait = { cli, fx->dir, pause_at };
 
   g_assert_true (hu_wait_until (peer_paused_cb, peer, 20000));
-  g_assert_true (hu_wait_until (has_hidden_cb, fx->dir, 20000));
+  g_assert_true (hu_wait_until (holds_part_cb, &wait, 20000));
 
   return peer;
 }
@@ -219,7 +262,7 @@ test_receive_sigterm (Fixture       *fx,
   g_autofree char *listing = NULL;
   guint16 port = ph_test_unused_port ();
   Cli *cli = start_receiver (fx, port);
-  HuPeer *peer = start_file_in_flight (fx, port, content);
+  HuPeer *peer = start_file_in_flight (fx, cli, port, content, MIB);
   int status;
 
   g_subprocess_send_signal (cli->process, SIGTERM);
@@ -233,44 +276,75 @@ test_receive_sigterm (Fixture       *fx,
   g_assert_cmpstr (listing, ==, "(empty)");
 }
 
+static gboolean
+leftovers_cleaned_cb (gpointer data)
+{
+  g_autoptr(GPtrArray) names = ph_test_list_dir (data);
+
+  return names->len == 2 && g_str_equal (names->pdata[0], ".unrelated.part") &&
+         g_str_equal (names->pdata[1], "done.bin");
+}
+
+/* kill -9 in the middle of a large receive, then a new start: the
+ * folder holds what was sent completely and nothing else. @data: NULL
+ * for unnamed part files (O_TMPFILE: nothing can stay behind), or the
+ * environment that makes the receiver use named ones, as on a file
+ * system without O_TMPFILE (they stay, and the next start removes
+ * them). */
 static void
 test_receive_sigkill_then_cleanup (Fixture       *fx,
                                    gconstpointer  data)
 {
-  g_autoptr(GBytes) content = hu_random_bytes (8 * MIB, 2);
+  const char *env_var = data;
+  g_autoptr(GBytes) done = hu_random_bytes (100 * 1000, 3);
+  g_autoptr(GBytes) done_header = hu_header ("done.bin", g_bytes_get_size (done));
+  g_autoptr(GBytes) content = hu_random_bytes (32 * MIB, 2);
   g_autoptr(GPtrArray) names = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *done_path = g_build_filename (fx->dir, "done.bin", NULL);
   g_autofree char *unrelated = g_build_filename (fx->dir, ".unrelated.part", NULL);
   guint16 port = ph_test_unused_port ();
-  Cli *cli = start_receiver (fx, port);
-  HuPeer *peer = start_file_in_flight (fx, port, content);
+  Cli *cli = start_receiver_env (fx, port, env_var);
+  HuPeer *peer;
   int status;
 
+  /* One file sent completely, receipt and all. */
+  peer = hu_peer_start (port, done_header, done, G_MAXSIZE, HU_END_AWAIT_CLOSE);
+  g_assert_true (hu_peer_join_receipt (peer) == HU_RECEIPT_EOF);
+  hu_assert_file_equals (done_path, done);
+
+  peer = start_file_in_flight (fx, cli, port, content, 8 * MIB);
   g_subprocess_force_exit (cli->process);
   status = cli_finish (cli, 20000, &err);
   hu_peer_join (peer, NULL);
   g_assert_cmpint (status, ==, 128 + SIGKILL);
 
-  /* Killed outright, it leaves its temporary file: hidden, and named
-   * so that anyone can tell it is partial. */
   names = ph_test_list_dir (fx->dir);
-  g_assert_cmpuint (names->len, ==, 1);
-  g_assert_true (g_pattern_match_simple (".posthouse-*.part", names->pdata[0]));
+  if (env_var == NULL)
+    {
+      /* The part file had no name: it went with the process. */
+      g_assert_cmpuint (names->len, ==, 1);
+      g_assert_cmpstr (names->pdata[0], ==, "done.bin");
+    }
+  else
+    {
+      /* A named part file stays: hidden, and named so that anyone can
+       * tell it is partial. */
+      g_assert_cmpuint (names->len, ==, 2);
+      g_assert_true (g_pattern_match_simple (".posthouse-*.part", names->pdata[0]));
+      g_assert_cmpstr (names->pdata[1], ==, "done.bin");
+    }
 
   /* The next start removes its own kind of leftovers, and only those. */
   g_assert_true (g_file_set_contents (unrelated, "mine", -1, NULL));
   port = ph_test_unused_port ();
-  cli = start_receiver (fx, port);
-  g_assert_true (hu_wait_until (only_unrelated_left_cb, fx->dir, 10000));
-  {
-    g_autoptr(GPtrArray) after = ph_test_list_dir (fx->dir);
-
-    g_assert_cmpuint (after->len, ==, 1);
-    g_assert_cmpstr (after->pdata[0], ==, ".unrelated.part");
-  }
+  cli = start_receiver_env (fx, port, env_var);
+  g_assert_true (hu_wait_until (leftovers_cleaned_cb, fx->dir, 10000));
+  hu_assert_file_equals (done_path, done);
   g_subprocess_send_signal (cli->process, SIGTERM);
   g_clear_pointer (&err, g_free);
   cli_finish (cli, 20000, &err);
+  g_assert_true ((strstr (err, "Removed 1 partial file") != NULL) == (env_var != NULL));
 }
 
 typedef struct
@@ -296,7 +370,7 @@ test_receive_folder_removed (Fixture       *fx,
   g_autofree char *err = NULL;
   guint16 port = ph_test_unused_port ();
   Cli *cli = start_receiver (fx, port);
-  HuPeer *peer = start_file_in_flight (fx, port, content);
+  HuPeer *peer = start_file_in_flight (fx, cli, port, content, MIB);
   StderrWait wait = { cli, "posthouse-cli: “in-flight.bin”" };
 
   ph_test_rm_rf (fx->dir);
@@ -310,6 +384,25 @@ test_receive_folder_removed (Fixture       *fx,
   g_subprocess_send_signal (cli->process, SIGTERM);
   cli_finish (cli, 20000, &err);
   g_assert_false (g_file_test (fx->dir, G_FILE_TEST_EXISTS));
+}
+
+/* A prefix that leaves no room for names is a wrong command line, told
+ * before listening, never found out after a whole file arrived. */
+static void
+test_receive_prefix_too_long (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autofree char *prefix = g_strnfill (230, 'p');
+  const char *args[] = { "receive", "--port", "0", "--bind", "127.0.0.1",
+                         "--dir", fx->dir, "--prefix", prefix, NULL };
+  g_autofree char *err = NULL;
+  int status;
+
+  status = cli_finish (cli_start (fx->tmp, args), 20000, &err);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_true (g_str_has_prefix (err, "posthouse-cli: The prefix"));
+  g_assert_nonnull (strstr (err, "at most 215"));
+  g_assert_null (strstr (err, "Listening"));
 }
 
 /* Sending side */
@@ -402,8 +495,13 @@ main (int    argc,
   g_test_add ("/posthouse/faults/cli/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("receive/sigterm", test_receive_sigterm);
-  ADD ("receive/sigkill-then-cleanup", test_receive_sigkill_then_cleanup);
+  g_test_add ("/posthouse/faults/cli/receive/sigkill-then-cleanup", Fixture, NULL,
+              fixture_set_up, test_receive_sigkill_then_cleanup, fixture_tear_down);
+  g_test_add ("/posthouse/faults/cli/receive/sigkill-then-cleanup/named-part-file", Fixture,
+              "POSTHOUSE_NO_TMPFILE=1",
+              fixture_set_up, test_receive_sigkill_then_cleanup, fixture_tear_down);
   ADD ("receive/folder-removed", test_receive_folder_removed);
+  ADD ("receive/prefix-too-long", test_receive_prefix_too_long);
   ADD ("send/closed-port", test_send_closed_port);
   ADD ("send/never-accepted", test_send_never_accepted);
   ADD ("send/receiver-dies", test_send_receiver_dies);

@@ -2,9 +2,11 @@
 /* What happens to the engine when the world misbehaves: peers that
  * vanish, a disk that fills up, a folder that disappears or turns
  * read-only, receivers that never answer or die mid-way. */
+#define _GNU_SOURCE /* fallocate */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -54,61 +56,22 @@ fixture_tear_down (Fixture       *fx,
  * receive folder; returns its free bytes, or 0 (test skipped) when that
  * is not possible here. */
 static gsize
+mount_disk (Fixture       *fx,
+            gconstpointer  data,
+            guint          megabytes)
+{
+  gsize free_space = hu_mount_small_fs (data, fx->dir, fx->tmp, megabytes);
+
+  if (free_space > 0)
+    fx->mount = g_strdup (fx->dir);
+  return free_space;
+}
+
+static gsize
 mount_small_disk (Fixture       *fx,
                   gconstpointer  data)
 {
-  const char *kind = data;
-  struct statvfs st;
-
-  if (geteuid () != 0)
-    {
-      g_test_skip ("Needs root to mount a small file system as a full disk");
-      return 0;
-    }
-
-  if (g_str_equal (kind, "tmpfs"))
-    {
-      if (mount ("tmpfs", fx->dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0700") != 0)
-        {
-          g_autofree char *msg = g_strdup_printf ("Cannot mount a tmpfs here (%s): full-disk case not run",
-                                                  g_strerror (errno));
-          g_test_skip (msg);
-          return 0;
-        }
-    }
-  else
-    {
-      g_autofree char *image = g_build_filename (fx->tmp, "disk.img", NULL);
-      g_autofree char *mkfs = g_strdup_printf ("mkfs.ext4 -q -F %s 8M", image);
-      g_autofree char *mnt = g_strdup_printf ("mount -o loop,nosuid,nodev %s %s", image, fx->dir);
-      int status = -1;
-
-      if (!g_spawn_command_line_sync (mkfs, NULL, NULL, &status, NULL) || status != 0 ||
-          !g_spawn_command_line_sync (mnt, NULL, NULL, &status, NULL) || status != 0)
-        {
-          g_test_skip ("Cannot make and loop-mount a small ext4 file system here "
-                       "(mkfs.ext4, loop devices): full-disk case not run");
-          return 0;
-        }
-      g_chmod (fx->dir, 0700);
-      /* An empty folder, as any receive folder starts. */
-      {
-        g_autofree char *lost = g_build_filename (fx->dir, "lost+found", NULL);
-        g_rmdir (lost);
-      }
-    }
-
-  fx->mount = g_strdup (fx->dir);
-  g_assert_cmpint (statvfs (fx->dir, &st), ==, 0);
-  g_test_message ("%s: %" G_GUINT64_FORMAT " bytes free", kind, (guint64) st.f_bavail * st.f_frsize);
-
-  return st.f_bavail * st.f_frsize;
-}
-
-static gboolean
-has_hidden_cb (gpointer data)
-{
-  return hu_count_hidden (data) > 0;
+  return mount_disk (fx, data, g_str_equal (data, "tmpfs") ? 4 : 8);
 }
 
 static gboolean
@@ -143,17 +106,17 @@ assert_failed_clearly (PhTransfer *transfer)
   g_test_message ("error: %s", ph_transfer_get_error_message (transfer));
 }
 
-/* Starts a transfer of @total announced bytes, sends @sent of them and
- * waits until the receiver has its temporary file. */
-/* Waits for the receiver's temporary file; says what it did if none. */
+/* Waits until the newest transfer has written @bytes to its part file
+ * (which may have no name); says what it did if not. */
 static void
-wait_for_part (Fixture *fx)
+wait_for_part (Fixture *fx,
+               gsize    bytes)
 {
-  if (!hu_wait_until (has_hidden_cb, fx->dir, 20000))
+  if (!hu_receiver_wait_receiving (fx->rx, bytes, 20000))
     {
       g_autofree char *state = hu_receiver_describe (fx->rx);
 
-      g_error ("no temporary file appeared; receiver: %s", state);
+      g_error ("no transfer received %" G_GSIZE_FORMAT " bytes; receiver: %s", bytes, state);
     }
 }
 
@@ -168,7 +131,7 @@ start_paused_peer (Fixture    *fx,
   HuPeer *peer = hu_peer_start (fx->rx->port, header, content, sent, end);
 
   g_assert_true (hu_wait_until (peer_paused_cb, peer, 20000));
-  wait_for_part (fx);
+  wait_for_part (fx, sent);
 
   return peer;
 }
@@ -205,7 +168,7 @@ test_sender_reset (Fixture       *fx,
   fx->rx = hu_receiver_new (fx->dir);
   peer = hu_peer_start (fx->rx->port, header, part, MIB, HU_END_RESET);
   g_assert_true (hu_wait_until (peer_paused_cb, peer, 20000));
-  wait_for_part (fx);
+  wait_for_part (fx, MIB);
 
   /* The peer disappears with a reset, a quarter of the way in. */
   hu_peer_join (peer, NULL);
@@ -224,7 +187,6 @@ test_disk_full_refused_before_writing (Fixture       *fx,
   g_autoptr(GBytes) header = NULL;
   struct statvfs before, after;
   HuPeer *peer;
-  gboolean closed;
   gsize free_space;
 
   if ((free_space = mount_small_disk (fx, data)) == 0)
@@ -237,8 +199,8 @@ test_disk_full_refused_before_writing (Fixture       *fx,
   /* Only the header: the refusal must come before any data. */
   peer = hu_peer_start (fx->rx->port, header, NULL, G_MAXSIZE, HU_END_AWAIT_CLOSE);
   g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
-  closed = hu_peer_join (peer, NULL);
-  g_assert_true (closed);
+  /* A refusal is a reset: the sender must not read it as a receipt. */
+  g_assert_cmpint (hu_peer_join_receipt (peer), ==, HU_RECEIPT_RESET);
 
   if (fx->rx->transfers->len > 0)
     {
@@ -395,6 +357,72 @@ test_disk_full_while_queued (Fixture       *fx,
   assert_serves_small_file (fx, "small.bin");
 }
 
+static gint64
+disk_free (const char *dir)
+{
+  struct statvfs st;
+
+  g_assert_cmpint (statvfs (dir, &st), ==, 0);
+  return (gint64) st.f_bavail * st.f_frsize;
+}
+
+/* A header that announces nearly all the free space, then a trickle:
+ * the receiver holds the look-ahead at most (32 MiB), and any other
+ * program can still use the rest of the disk all along. */
+static void
+test_disk_lookahead (Fixture       *fx,
+                     gconstpointer  data)
+{
+  const gint64 lookahead = 32 * MIB;
+  const gint64 slack = 4 * MIB;   /* file system metadata */
+  g_autoptr(GBytes) header = NULL;
+  g_autoptr(GSocket) peer = NULL;
+  g_autofree char *other = NULL;
+  gint64 free_before, held = 0, sent = 0;
+  char chunk[4096] = { 0 };
+  gsize free_space;
+  int fd;
+
+  if ((free_space = mount_disk (fx, data, 256)) == 0)
+    return;
+
+  fx->rx = hu_receiver_new (fx->dir);
+  free_before = disk_free (fx->dir);
+  header = hu_header ("almost-everything.bin", free_before - 8 * MIB);
+  peer = hu_connect_from ("127.0.0.1", fx->rx->port);
+  g_assert_cmpint (g_socket_send (peer, g_bytes_get_data (header, NULL), PH_WIRE_HEADER_SIZE, NULL, NULL),
+                   ==, PH_WIRE_HEADER_SIZE);
+
+  /* 4 KiB every 50 ms, for three seconds. */
+  for (guint i = 0; i < 60; i++)
+    {
+      g_assert_cmpint (g_socket_send (peer, chunk, sizeof chunk, NULL, NULL), ==, sizeof chunk);
+      sent += sizeof chunk;
+      hu_sleep_ms (50);
+      held = MAX (held, free_before - disk_free (fx->dir) - sent);
+    }
+  g_assert_true (hu_receiver_wait_receiving (fx->rx, sent, 20000));
+  held = MAX (held, free_before - disk_free (fx->dir) - sent);
+  g_test_message ("%s: announced %" G_GINT64_FORMAT " MiB, trickled %" G_GINT64_FORMAT
+                  " KiB, held at most %.1f MiB beyond the data",
+                  (const char *) data, (free_before - 8 * MIB) / MIB, sent / 1024, held / (double) MIB);
+  g_assert_cmpint (held, <=, lookahead + slack);
+
+  /* Someone else takes all but the look-ahead, while it trickles. */
+  other = g_build_filename (fx->dir, "someone-else.bin", NULL);
+  fd = open (other, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fallocate (fd, 0, 0, free_before - lookahead - slack - sent), ==, 0);
+  close (fd);
+  g_assert_cmpint (g_unlink (other), ==, 0);
+
+  /* The peer gives up: everything comes back. */
+  g_clear_object (&peer);
+  g_assert_true (hu_receiver_wait_finished (fx->rx, 1, 20000));
+  g_assert_cmpint (free_before - disk_free (fx->dir), <=, slack);
+  assert_dir_empty (fx->dir);
+}
+
 static void
 test_folder_removed (Fixture       *fx,
                      gconstpointer  data)
@@ -520,30 +548,6 @@ test_folder_read_only (Fixture       *fx,
 
 /* Sending side */
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  ok;
-  GError   *error;
-} SendResult;
-
-static void
-send_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  SendResult *res = user_data;
-
-  res->ok = ph_sender_send_finish (PH_SENDER (source), result, &res->error);
-  res->done = TRUE;
-}
-
-static gboolean
-send_done (gpointer data)
-{
-  return ((SendResult *) data)->done;
-}
-
 /* Sends @path to 127.0.0.1:@port and expects a failure within
  * @limit_ms (a guard against hanging, not a speed requirement). */
 static GError *
@@ -553,23 +557,16 @@ send_expecting_failure (const char *path,
                         guint       idle_timeout_ms,
                         guint       limit_ms)
 {
-  g_autoptr(PhSender) sender = ph_sender_new ();
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", port);
-  g_autoptr(PhTransfer) transfer = ph_transfer_new_outgoing (file, destination);
-  SendResult res = { 0 };
+  g_autoptr(HuSend) send = hu_send_start (path, port, connect_timeout, idle_timeout_ms);
 
-  ph_sender_set_connect_timeout (sender, connect_timeout);
-  ph_sender_set_idle_timeout (sender, idle_timeout_ms);
-  ph_sender_send_async (sender, transfer, NULL, send_done_cb, &res);
-  g_assert_true (hu_wait_until (send_done, &res, limit_ms));
-  g_assert_false (res.ok);
-  g_assert_nonnull (res.error);
-  g_test_message ("error: %s", res.error->message);
-  g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_FAILED);
-  g_assert_cmpstr (ph_transfer_get_error_message (transfer), !=, NULL);
+  g_assert_true (hu_send_wait (send, limit_ms));
+  g_assert_false (send->ok);
+  g_assert_nonnull (send->error);
+  g_test_message ("error: %s", send->error->message);
+  g_assert_cmpint (ph_transfer_get_state (send->transfer), ==, PH_TRANSFER_FAILED);
+  g_assert_cmpstr (ph_transfer_get_error_message (send->transfer), !=, NULL);
 
-  return res.error;
+  return g_steal_pointer (&send->error);
 }
 
 static void
@@ -683,12 +680,16 @@ main (int    argc,
       g_autofree char *race = g_strdup_printf ("/posthouse/faults/receive/disk-full/%s/race", disk_kinds[i]);
       g_autofree char *queued = g_strdup_printf ("/posthouse/faults/receive/disk-full/%s/while-queued",
                                                  disk_kinds[i]);
+      g_autofree char *lookahead = g_strdup_printf ("/posthouse/faults/receive/disk-lookahead/%s",
+                                                    disk_kinds[i]);
 
       g_test_add (refused, Fixture, disk_kinds[i], fixture_set_up,
                   test_disk_full_refused_before_writing, fixture_tear_down);
       g_test_add (race, Fixture, disk_kinds[i], fixture_set_up, test_disk_full_race, fixture_tear_down);
       g_test_add (queued, Fixture, disk_kinds[i], fixture_set_up,
                   test_disk_full_while_queued, fixture_tear_down);
+      g_test_add (lookahead, Fixture, disk_kinds[i], fixture_set_up,
+                  test_disk_lookahead, fixture_tear_down);
     }
   ADD ("receive/folder-removed", test_folder_removed);
   ADD ("receive/folder-read-only", test_folder_read_only);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer target: whatever a peer puts in the 136-byte header, the
- * name the receiver derives from it is safe to create in the folder. */
+ * name the receiver derives from it is safe to create in the folder,
+ * and so is every component of the path a receiver that accepts folder
+ * paths derives from it. */
 
 #include <limits.h>
 #include <string.h>
@@ -39,6 +41,27 @@ check_safe_name (const char *name,
     }
 }
 
+/* "Folder/Sub/name": safe components, at most eight folders, and the
+ * same file name as without paths. */
+static void
+check_safe_path (const char *path,
+                 const char *flat)
+{
+  g_auto(GStrv) components = NULL;
+  guint n;
+
+  g_assert_nonnull (path);
+  g_assert_true (g_utf8_validate (path, -1, NULL));
+  g_assert_true (path[0] != '/');
+  components = g_strsplit (path, "/", -1);
+  n = g_strv_length (components);
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (n, <=, PH_NAMING_MAX_FOLDERS + 1);
+  for (guint i = 0; i < n; i++)
+    check_safe_name (components[i], PH_NAMING_MAX_BYTES);
+  g_assert_cmpstr (components[n - 1], ==, flat);
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
@@ -46,7 +69,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   guint8 header[PH_WIRE_HEADER_SIZE] = { 0 };
   g_autoptr(GBytes) raw = NULL;
   g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
   g_autofree char *whole = NULL;
+  g_autofree char *whole_path = NULL;
   gint64 announced = 0;
   guint n;
 
@@ -57,6 +82,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_assert_cmpuint (g_bytes_get_size (raw), <=, PH_WIRE_NAME_SIZE);
   name = ph_naming_sanitize (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
   check_safe_name (name, PH_NAMING_MAX_BYTES);
+  path = ph_naming_sanitize_path (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+  check_safe_path (path, name);
 
   /* Numbered variants of a safe name are safe too, and differ from it. */
   n = size > 0 ? 2 + data[size - 1] % 200 : 2;
@@ -69,6 +96,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   /* The raw bytes of any length (longer than a header too). */
   whole = ph_naming_sanitize (data, size);
   check_safe_name (whole, PH_NAMING_MAX_BYTES);
+  whole_path = ph_naming_sanitize_path (data, size);
+  check_safe_path (whole_path, whole);
 
   /* Sending side: any valid UTF-8 name is shortened at a character
    * boundary and survives an encode/decode round trip unchanged. */

@@ -3,7 +3,12 @@
  * connection, into a real PhReceiver. Whatever arrives, nothing appears
  * outside the receive folder, nothing stays in it but complete files
  * whose content is exactly what the header announced, and every
- * connection ends. */
+ * connection ends.
+ *
+ * Built with PH_FUZZ_PATHS (fuzz-receiver-paths), the receiver accepts
+ * folder paths, and its folder holds symbolic links that lead out of
+ * it: the file may land in folders, never through a link, never more
+ * than eight deep, and nothing ever reaches the place they point to. */
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "posthouse-core.h"
+#include "ph-naming.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 int LLVMFuzzerInitialize (int *argc, char ***argv);
@@ -23,10 +29,15 @@ int LLVMFuzzerInitialize (int *argc, char ***argv);
 
 #define SPLIT_AT 70
 
+/* What the receive folder holds before any input (PH_FUZZ_PATHS). */
+#define TRAP_LINK   "trap"      /* -> ../outside */
+#define UP_LINK     "up"        /* -> .. */
+
 static struct
 {
   char       *sandbox;   /* the only place the receiver may touch */
   char       *folder;    /* sandbox/recv */
+  char       *outside;   /* sandbox/outside: where the links lead, kept empty */
   PhReceiver *receiver;
   guint16     port;
   PhTransfer *transfer;  /* of the current input, if any */
@@ -63,24 +74,37 @@ quiet_log (const char     *domain,
 {
 }
 
+/* Removes @path and everything below it; links are removed, never followed. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_unlink (path);
+      return;
+    }
+
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
 /* Leaves no sandbox behind on a normal exit (a crash keeps it, to
  * look at). */
 static void
 remove_sandbox (void)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (fz.receiver != NULL)
     ph_receiver_stop (fz.receiver);
-  dir = g_dir_open (fz.folder, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fz.folder, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (fz.folder);
-  g_rmdir (fz.sandbox);
+  remove_tree (fz.sandbox);
 }
 
 int
@@ -97,6 +121,17 @@ LLVMFuzzerInitialize (int    *argc,
   g_assert_no_error (error);
   fz.folder = g_build_filename (fz.sandbox, "recv", NULL);
   g_assert_cmpint (g_mkdir (fz.folder, 0700), ==, 0);
+  fz.outside = g_build_filename (fz.sandbox, "outside", NULL);
+#ifdef PH_FUZZ_PATHS
+  g_assert_cmpint (g_mkdir (fz.outside, 0700), ==, 0);
+  {
+    g_autofree char *trap = g_build_filename (fz.folder, TRAP_LINK, NULL);
+    g_autofree char *up = g_build_filename (fz.folder, UP_LINK, NULL);
+
+    g_assert_cmpint (symlink ("../outside", trap), ==, 0);
+    g_assert_cmpint (symlink ("..", up), ==, 0);
+  }
+#endif
   /* Relative paths, should anything use them, land in the sandbox. */
   g_assert_cmpint (chdir (fz.sandbox), ==, 0);
 
@@ -106,6 +141,9 @@ LLVMFuzzerInitialize (int    *argc,
   ph_receiver_set_port (fz.receiver, 0);
   ph_receiver_set_header_timeout (fz.receiver, 2000);
   ph_receiver_set_idle_timeout (fz.receiver, 2000);
+#ifdef PH_FUZZ_PATHS
+  ph_receiver_set_accepts_paths (fz.receiver, TRUE);
+#endif
   g_signal_connect (fz.receiver, "transfer-added", G_CALLBACK (transfer_added_cb), NULL);
   g_signal_connect (fz.receiver, "connection-failed", G_CALLBACK (connection_failed_cb), NULL);
   ph_receiver_start (fz.receiver, &error);
@@ -134,9 +172,11 @@ connect_to_receiver (void)
   return socket;
 }
 
-/* TRUE once the receiver closed its end (EOF or reset). */
+/* TRUE once the receiver closed its end: @orderly says whether in
+ * order (the receipt: "saved") or with a reset. */
 static gboolean
-peer_closed (GSocket *socket)
+peer_closed (GSocket  *socket,
+             gboolean *orderly)
 {
   g_autoptr(GError) error = NULL;
   char buf[256];
@@ -144,23 +184,59 @@ peer_closed (GSocket *socket)
 
   /* The receiver never answers anything: any byte is a bug. */
   g_assert_cmpint (n, <=, 0);
+  *orderly = n == 0;
   return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
 }
 
-/* The names in the folder that are not in @before. */
-static GPtrArray *
-new_entries (GHashTable *before)
+/* The files below @relative in the receive folder, as paths relative
+ * to it, and the folders an input made, deepest first; the links the
+ * folder started with are left out. */
+static void
+collect (const char *relative,
+         guint       depth,
+         GPtrArray  *files,
+         GPtrArray  *folders)
 {
-  g_autoptr(GDir) dir = g_dir_open (fz.folder, 0, NULL);
-  GPtrArray *fresh = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = g_build_filename (fz.folder, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
 
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
-    if (before == NULL || !g_hash_table_contains (before, name))
-      g_ptr_array_add (fresh, g_strdup (name));
+    {
+      g_autofree char *child = *relative ? g_build_filename (relative, name, NULL) : g_strdup (name);
+      g_autofree char *child_path = g_build_filename (fz.folder, child, NULL);
 
-  return fresh;
+      if (depth == 0 && (g_str_equal (name, TRAP_LINK) || g_str_equal (name, UP_LINK)) &&
+          g_file_test (child_path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+
+      /* Folders are made by paths alone, never deeper than eight. */
+      if (!g_file_test (child_path, G_FILE_TEST_IS_SYMLINK) &&
+          g_file_test (child_path, G_FILE_TEST_IS_DIR))
+        {
+#ifndef PH_FUZZ_PATHS
+          g_error ("a folder appeared: %s", child);
+#endif
+          g_assert_true (name[0] != '.');
+          g_assert_true (g_utf8_validate (name, -1, NULL));
+          g_assert_cmpuint (depth, <, PH_NAMING_MAX_FOLDERS);
+          collect (child, depth + 1, files, folders);
+          g_ptr_array_add (folders, g_steal_pointer (&child_path));
+          continue;
+        }
+
+      g_ptr_array_add (files, g_steal_pointer (&child));
+    }
+}
+
+static GPtrArray *
+new_entries (GPtrArray *folders)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
+
+  collect ("", 0, files, folders);
+  return files;
 }
 
 static void
@@ -171,7 +247,17 @@ check_sandbox (void)
 
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
-    g_assert_cmpstr (name, ==, "recv");
+    g_assert_true (g_str_equal (name, "recv") || g_str_equal (name, "outside"));
+
+#ifdef PH_FUZZ_PATHS
+  {
+    /* Where the links lead: never reached. */
+    g_autoptr(GDir) outside = g_dir_open (fz.outside, 0, NULL);
+
+    g_assert_nonnull (outside);
+    g_assert_null (g_dir_read_name (outside));
+  }
+#endif
 }
 
 /* What the receiver must have saved, if anything: the content after a
@@ -201,11 +287,13 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 {
   g_autoptr(GSocket) socket = connect_to_receiver ();
   g_autoptr(GPtrArray) fresh = NULL;
+  g_autoptr(GPtrArray) folders = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   const guint8 *content = NULL;
   gint64 length = 0;
   gboolean complete;
   gboolean closed = FALSE;
+  gboolean orderly = FALSE;
   gint64 deadline;
   gsize sent = 0;
 
@@ -246,7 +334,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     {
       gboolean settled;
 
-      closed = closed || peer_closed (socket);
+      closed = closed || peer_closed (socket, &orderly);
       settled = fz.transfer ? ph_transfer_is_finished (fz.transfer) : TRUE;
       if (closed && settled)
         break;
@@ -261,24 +349,33 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   /* Nothing outside the folder; in it, at most the one complete file. */
   check_sandbox ();
   complete = expected_file (data, size, &content, &length);
-  fresh = new_entries (NULL);
+  fresh = new_entries (folders);
 
   for (guint i = 0; i < fresh->len; i++)
     {
       const char *name = fresh->pdata[i];
       g_autofree char *path = g_build_filename (fz.folder, name, NULL);
       g_autofree char *saved = NULL;
+      g_autofree char *base = g_path_get_basename (name);
       gsize saved_len = 0;
 
-      g_assert_true (name[0] != '.');
+      g_assert_true (base[0] != '.');
       g_assert_true (g_utf8_validate (name, -1, NULL));
       g_assert_true (complete);
+      g_assert_false (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
       g_assert_true (g_file_get_contents (path, &saved, &saved_len, NULL));
       g_assert_cmpmem (saved, saved_len, content, length);
       g_assert_cmpint (g_unlink (path), ==, 0);
     }
   g_assert_cmpuint (fresh->len, <=, 1);
+
+  /* The folders it made hold nothing else; the next input starts afresh. */
+  for (guint i = 0; i < folders->len; i++)
+    g_assert_cmpint (g_rmdir (folders->pdata[i]), ==, 0);
+
+  /* The receipt never lies: an orderly close exactly when it saved. */
+  g_assert_cmpint (orderly, ==, fresh->len == 1);
 
   /* An honest transfer, exactly header + announced bytes, is saved. */
   if (complete && size == PH_WIRE_HEADER_SIZE + (gsize) length)

@@ -83,9 +83,6 @@ void
 gui_app_free (PhApplication *app)
 {
   GList *windows;
-  gpointer window = gui_app_window (app);
-
-  g_object_add_weak_pointer (window, &window);
 
   /* Stop receiving first: the receiver holds no ref on the app. */
   g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
@@ -218,21 +215,155 @@ gui_py_send (const char *host,
   gui_wait_flag (&done, "the Python sender to exit");
 }
 
-PhTransfer *
-gui_transfer_at (PhApplication *app,
-                 guint          position)
+PhBatch *
+gui_batch_at (PhApplication *app,
+              guint          position)
 {
-  GListModel *model = ph_application_get_transfers (app);
-  g_autoptr(PhTransfer) transfer = g_list_model_get_item (model, position);
+  GListModel *model = ph_application_get_batches (app);
+  g_autoptr(PhBatch) batch = g_list_model_get_item (model, position);
 
-  return transfer;  /* the model keeps it alive */
+  return batch;  /* the model keeps it alive */
 }
 
-PhTransferRow *
-gui_row_at (PhWindow *window,
-            guint     position)
+guint
+gui_n_batches (PhApplication *app)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (ph_window_get_transfer_list (window), position);
+  return g_list_model_get_n_items (ph_application_get_batches (app));
+}
 
-  return row ? PH_TRANSFER_ROW (row) : NULL;
+static PhBatchRow *
+find_row (GtkWidget *widget,
+          PhBatch   *batch)
+{
+  if (PH_IS_BATCH_ROW (widget) && ph_batch_row_get_batch (PH_BATCH_ROW (widget)) == batch)
+    return PH_BATCH_ROW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      PhBatchRow *row = find_row (child, batch);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
+/* The row on screen that shows @batch, once the batch published its
+ * latest state (a few times a second) and the list was laid out. */
+PhBatchRow *
+gui_row_for (PhWindow *window,
+             PhBatch  *batch)
+{
+  gui_iterate (350);
+  return find_row (GTK_WIDGET (ph_window_get_batch_list (window)), batch);
+}
+
+/* How many widgets of @type exist under @root (rows made, not items). */
+guint
+gui_count_widgets (GtkWidget *root,
+                   GType      type)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (root, type) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += gui_count_widgets (child, type);
+
+  return n;
+}
+
+/* What a file manager's drop delivers. */
+void
+gui_drop_files (PhWindow  *window,
+                GFile    **files,
+                guint      n_files)
+{
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, n_files));
+  g_signal_emit_by_name (ph_window_get_drop_target (window), "drop", &value, 20.0, 20.0, &handled);
+  g_value_unset (&value);
+  g_assert_true (handled);
+}
+
+static gboolean
+window_inactive (gpointer data)
+{
+  return !gtk_window_is_active (GTK_WINDOW (data));
+}
+
+/* Another window takes the focus, as when the person works elsewhere:
+ * notifications show again. */
+void
+gui_unfocus (PhWindow *window)
+{
+  GtkWidget *other = gtk_window_new ();
+
+  gtk_window_set_title (GTK_WINDOW (other), "Elsewhere");
+  gtk_window_present (GTK_WINDOW (other));
+  gui_wait_until (window_inactive, window, "the window to lose the focus");
+  /* Closed with the window's application: it belongs to none. */
+  g_object_set_data_full (G_OBJECT (window), "gui-other-window", other,
+                          (GDestroyNotify) gtk_window_destroy);
+}
+
+/* Whether the test session's notification daemon showed @text. */
+gboolean
+gui_notification_logged (const char *text)
+{
+  return gui_notifications_count (text) > 0;
+}
+
+guint
+gui_notifications_count (const char *text)
+{
+  const char *log = g_getenv ("PH_NOTIFY_LOG");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  if (log == NULL || !g_file_get_contents (log, &contents, NULL, NULL))
+    return 0;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], text) != NULL)
+      n++;
+
+  return n;
+}
+
+gboolean
+gui_receive_mode (PhApplication *app)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (app), "receive-mode");
+  return g_variant_get_boolean (state);
+}
+
+void
+gui_set_receive_mode (PhApplication *app,
+                      gboolean       on)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
+                                      g_variant_new_boolean (on));
+}
+
+/* GuiConditions on the newest batch of @app. */
+gboolean
+gui_first_finished (gpointer app)
+{
+  return gui_n_batches (app) > 0 && ph_batch_is_finished (gui_batch_at (app, 0));
+}
+
+gboolean
+gui_first_waiting (gpointer app)
+{
+  return gui_n_batches (app) > 0 &&
+         ph_batch_get_state (gui_batch_at (app, 0)) == PH_TRANSFER_WAITING;
 }

@@ -7,7 +7,8 @@
 #include "ph-test-util.h"
 
 #include "ph-application.h"
-#include "ph-transfer-row-private.h"
+#include "ph-batch-row-private.h"
+#include "ph-file-row.h"
 #include "ph-window-private.h"
 
 G_BEGIN_DECLS
@@ -34,9 +35,23 @@ void           gui_watch_exit      (GSubprocess   *process,
 void           gui_py_send         (const char    *host,
                                     guint          port,
                                     const char    *path);
-PhTransfer    *gui_transfer_at     (PhApplication *app,
+PhBatch       *gui_batch_at        (PhApplication *app,
                                     guint          position);
-PhTransferRow *gui_row_at          (PhWindow      *window,
-                                    guint          position);
+guint          gui_n_batches       (PhApplication *app);
+PhBatchRow    *gui_row_for         (PhWindow      *window,
+                                    PhBatch       *batch);
+guint          gui_count_widgets   (GtkWidget     *root,
+                                    GType          type);
+void           gui_drop_files      (PhWindow      *window,
+                                    GFile        **files,
+                                    guint          n_files);
+void           gui_unfocus         (PhWindow      *window);
+gboolean       gui_notification_logged (const char *text);
+guint          gui_notifications_count (const char *text);
+gboolean       gui_receive_mode    (PhApplication *app);
+void           gui_set_receive_mode (PhApplication *app,
+                                    gboolean       on);
+gboolean       gui_first_finished  (gpointer       app);
+gboolean       gui_first_waiting   (gpointer       app);
 
 G_END_DECLS

@@ -62,24 +62,52 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static gboolean
-all_finished (gpointer data)
+first_batch_finished (gpointer data)
 {
   Fixture *fixture = data;
-  GListModel *model = ph_application_get_transfers (fixture->app);
 
-  if (g_list_model_get_n_items (model) < 2 || fixture->received->len < 2)
+  return gui_n_batches (fixture->app) > 0 &&
+         ph_batch_is_finished (gui_batch_at (fixture->app, 0));
+}
+
+static gboolean
+received_finished (Fixture *fixture,
+                   guint    n)
+{
+  if (fixture->received->len < n)
     return FALSE;
-
-  for (guint i = 0; i < 2; i++)
-    {
-      if (!ph_transfer_is_finished (gui_transfer_at (fixture->app, i)) ||
-          !ph_transfer_is_finished (g_ptr_array_index (fixture->received, i)))
-        return FALSE;
-    }
-
+  for (guint i = 0; i < n; i++)
+    if (!ph_transfer_is_finished (g_ptr_array_index (fixture->received, i)))
+      return FALSE;
   return TRUE;
 }
 
+static gboolean
+both_ends_finished (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return first_batch_finished (fixture) &&
+         received_finished (fixture, ph_batch_get_n_files (gui_batch_at (fixture->app, 0)));
+}
+
+static void
+point_at_receiver (Fixture *fixture)
+{
+  g_autofree char *destination = NULL;
+
+  destination = g_strdup_printf ("127.0.0.1:%u", ph_receiver_get_port (fixture->receiver));
+  ph_panel_set_destination (ph_window_get_panel (fixture->window), destination);
+}
+
+static void
+weak_notify_cb (gpointer  data,
+                GObject  *where_the_object_was)
+{
+  (*(guint *) data)++;
+}
+
+/* Two files dropped together: one batch, one row, both sent. */
 static void
 test_drop_two_files (Fixture       *fixture,
                      gconstpointer  data)
@@ -88,38 +116,44 @@ test_drop_two_files (Fixture       *fixture,
   g_autofree char *a = gui_make_file (fixture->in_dir, "holiday.jpg", 3 * 1024 * 1024 + 17);
   g_autofree char *b = gui_make_file (fixture->in_dir, "notes.txt", 1000);
   GFile *files[2];
-  GValue value = G_VALUE_INIT;
-  gboolean handled = FALSE;
+  PhBatch *batch;
+  PhBatchRow *row;
+  guint finalized = 0;
 
   destination = g_strdup_printf ("127.0.0.1:%u", ph_receiver_get_port (fixture->receiver));
-  gtk_editable_set_text (GTK_EDITABLE (ph_window_get_destination_row (fixture->window)), destination);
+  point_at_receiver (fixture);
 
   files[0] = g_file_new_for_path (a);
   files[1] = g_file_new_for_path (b);
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, 2));
-  g_signal_emit_by_name (ph_window_get_drop_target (fixture->window), "drop", &value, 20.0, 20.0, &handled);
-  g_value_unset (&value);
+  gui_drop_files (fixture->window, files, 2);
   g_object_unref (files[0]);
   g_object_unref (files[1]);
-  g_assert_true (handled);
 
-  gui_wait_until (all_finished, fixture, "both transfers to finish");
+  gui_wait_until (both_ends_finished, fixture, "both transfers to finish");
 
-  /* Two rows, in the order dropped, both done. */
-  g_assert_cmpstr (ph_window_get_visible_page (fixture->window), ==, "transfers");
-  g_assert_nonnull (gui_row_at (fixture->window, 1));
-  g_assert_null (gui_row_at (fixture->window, 2));
-  g_assert_cmpstr (ph_transfer_get_name (gui_transfer_at (fixture->app, 0)), ==, "holiday.jpg");
-  g_assert_cmpstr (ph_transfer_get_name (gui_transfer_at (fixture->app, 1)), ==, "notes.txt");
-  for (guint i = 0; i < 2; i++)
-    {
-      PhTransferRow *row = gui_row_at (fixture->window, i);
+  /* One batch of two, in the order dropped, done. */
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 1);
+  batch = gui_batch_at (fixture->app, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (batch)), ==, 2);
+  {
+    g_autoptr(PhTransfer) first = g_list_model_get_item (G_LIST_MODEL (batch), 0);
+    g_autoptr(PhTransfer) second = g_list_model_get_item (G_LIST_MODEL (batch), 1);
 
-      g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, i)), ==, PH_TRANSFER_DONE);
-      g_assert_true (g_str_has_prefix (ph_transfer_row_get_status_text (row), "Sent"));
-      g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "cancel"))));
-    }
+    g_assert_cmpstr (ph_transfer_get_name (first), ==, "holiday.jpg");
+    g_assert_cmpstr (ph_transfer_get_name (second), ==, "notes.txt");
+    g_object_weak_ref (G_OBJECT (first), weak_notify_cb, &finalized);
+    g_object_weak_ref (G_OBJECT (second), weak_notify_cb, &finalized);
+  }
+  g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_DONE);
+  g_assert_cmpstr (ph_panel_get_visible_page (ph_window_get_panel (fixture->window)), ==, "list");
+
+  row = gui_row_for (fixture->window, batch);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, "2 files");
+  g_assert_true (g_str_has_prefix (ph_batch_row_get_status_text (row), "2 files sent"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "cancel"))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "remove"))));
+  g_assert_false (ph_batch_row_get_note_visible (row));
 
   /* Byte-identical at the receiver. */
   for (guint i = 0; i < fixture->received->len; i++)
@@ -140,19 +174,13 @@ test_drop_two_files (Fixture       *fixture,
     g_assert_cmpstr (recent[0], ==, destination);
   }
 
-  /* Clear Finished empties the list and brings the empty state back. */
+  /* Clear Finished empties the list, frees the transfers and brings
+   * the empty state back. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "clear-finished", NULL);
-  g_assert_cmpuint (g_list_model_get_n_items (ph_application_get_transfers (fixture->app)), ==, 0);
-  g_assert_cmpstr (ph_window_get_visible_page (fixture->window), ==, "empty");
-}
-
-static gboolean
-first_finished (gpointer data)
-{
-  PhApplication *app = data;
-
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
-         ph_transfer_is_finished (gui_transfer_at (app, 0));
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
+  gui_iterate (100);
+  g_assert_cmpuint (finalized, ==, 2);
+  g_assert_cmpstr (ph_panel_get_visible_page (ph_window_get_panel (fixture->window)), ==, "empty");
 }
 
 static void
@@ -162,67 +190,45 @@ test_send_failure_retry (Fixture       *fixture,
   g_autofree char *a = gui_make_file (fixture->in_dir, "retry.bin", 5000);
   g_autofree char *destination = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (a);
-  PhTransferRow *row;
+  g_autoptr(PhTransfer) first = NULL;
+  g_autoptr(PhTransfer) again = NULL;
+  PhBatchRow *row;
+  PhBatch *batch;
   guint port = ph_test_unused_port ();
 
   /* Nobody listens there: the send fails with a reason and a Retry. */
   destination = g_strdup_printf ("127.0.0.1:%u", port);
-  gtk_editable_set_text (GTK_EDITABLE (ph_window_get_destination_row (fixture->window)), destination);
+  ph_panel_set_destination (ph_window_get_panel (fixture->window), destination);
   ph_window_send_files (fixture->window, &file, 1);
-  gui_wait_until (first_finished, fixture->app, "the send to fail");
+  gui_wait_until (first_batch_finished, fixture, "the send to fail");
 
-  g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_FAILED);
-  row = gui_row_at (fixture->window, 0);
-  g_assert_cmpstr (ph_transfer_row_get_status_text (row), !=, "");
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "retry"))));
+  batch = gui_batch_at (fixture->app, 0);
+  g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_FAILED);
+  row = gui_row_for (fixture->window, batch);
+  g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, "retry.bin");
+  g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, ph_batch_get_error_message (batch));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "retry"))));
 
-  /* Retry replaces the row with a new transfer: point it at a listener
-   * by retrying through the receiver's port is not possible (the peer is
-   * kept), so only check that a fresh attempt is made and fails again. */
-  g_signal_emit_by_name (ph_transfer_row_get_button (row, "retry"), "clicked");
-  g_assert_cmpuint (g_list_model_get_n_items (ph_application_get_transfers (fixture->app)), ==, 1);
-  gui_wait_until (first_finished, fixture->app, "the retry to fail");
-  g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_FAILED);
+  /* Retry sends the file again in the same batch, and fails again. */
+  first = g_list_model_get_item (G_LIST_MODEL (batch), 0);
+  g_signal_emit_by_name (ph_batch_row_get_button (row, "retry"), "clicked");
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 1);
+  again = g_list_model_get_item (G_LIST_MODEL (batch), 0);
+  g_assert_true (again != first);
+  gui_wait_until (first_batch_finished, fixture, "the retry to fail");
+  g_assert_cmpint (ph_transfer_get_state (again), ==, PH_TRANSFER_FAILED);
 }
 
 static gboolean
-n_finished (Fixture *fixture,
-            guint    n)
+three_received (gpointer data)
 {
-  GListModel *model = ph_application_get_transfers (fixture->app);
+  Fixture *fixture = data;
 
-  if (g_list_model_get_n_items (model) < n || fixture->received->len < n)
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    if (!ph_transfer_is_finished (gui_transfer_at (fixture->app, i)) ||
-        !ph_transfer_is_finished (g_ptr_array_index (fixture->received, i)))
-      return FALSE;
-
-  return TRUE;
+  return first_batch_finished (fixture) && received_finished (fixture, 3);
 }
 
-static gboolean
-three_finished (gpointer data)
-{
-  return n_finished (data, 3);
-}
-
-static gboolean
-one_finished (gpointer data)
-{
-  return n_finished (data, 1);
-}
-
-static void
-point_at_receiver (Fixture *fixture)
-{
-  g_autofree char *destination = NULL;
-
-  destination = g_strdup_printf ("127.0.0.1:%u", ph_receiver_get_port (fixture->receiver));
-  gtk_editable_set_text (GTK_EDITABLE (ph_window_get_destination_row (fixture->window)), destination);
-}
-
+/* A folder is one batch named after it; its structure does not
+ * survive the trip, and the row says so once. */
 static void
 test_drop_folder (Fixture       *fixture,
                   gconstpointer  data)
@@ -231,8 +237,8 @@ test_drop_folder (Fixture       *fixture,
   g_autofree char *sub = g_build_filename (folder, "more", NULL);
   g_autofree char *a = NULL, *b = NULL, *c = NULL;
   g_autoptr(GFile) file = NULL;
-  GValue value = G_VALUE_INIT;
-  gboolean handled = FALSE;
+  PhBatch *batch;
+  PhBatchRow *row;
 
   g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
   a = gui_make_file (folder, "one.jpg", 2000);
@@ -240,16 +246,19 @@ test_drop_folder (Fixture       *fixture,
   c = gui_make_file (sub, "three.jpg", 4000);
   point_at_receiver (fixture);
 
-  /* A folder sends every regular file inside it, subfolders included. */
   file = g_file_new_for_path (folder);
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
-  g_signal_emit_by_name (ph_window_get_drop_target (fixture->window), "drop", &value, 5.0, 5.0, &handled);
-  g_value_unset (&value);
-  g_assert_true (handled);
+  gui_drop_files (fixture->window, &file, 1);
 
-  gui_wait_until (three_finished, fixture, "the folder's three files");
-  g_assert_cmpuint (g_list_model_get_n_items (ph_application_get_transfers (fixture->app)), ==, 3);
+  gui_wait_until (three_received, fixture, "the folder's three files");
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 1);
+  batch = gui_batch_at (fixture->app, 0);
+  g_assert_cmpuint (ph_batch_get_n_files (batch), ==, 3);
+  g_assert_cmpint (ph_batch_get_total_size (batch), ==, 9000);
+  g_assert_true (ph_batch_get_flattened (batch));
+  row = gui_row_for (fixture->window, batch);
+  g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, "album");
+  g_assert_true (ph_batch_row_get_note_visible (row));
+
   for (guint i = 0; i < 3; i++)
     {
       PhTransfer *in = g_ptr_array_index (fixture->received, i);
@@ -262,6 +271,12 @@ test_drop_folder (Fixture       *fixture,
     }
   ph_test_rm_rf (sub);
   ph_test_rm_rf (folder);
+}
+
+static gboolean
+one_finished (gpointer data)
+{
+  return received_finished (data, 1);
 }
 
 static void
@@ -313,8 +328,7 @@ test_drop_to_cli (Fixture       *fixture,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (a);
   g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
-  gboolean handled = FALSE, done = FALSE;
+  gboolean done = FALSE;
   guint port = ph_test_unused_port ();
 
   if (cli == NULL)
@@ -332,12 +346,8 @@ test_drop_to_cli (Fixture       *fixture,
   gui_wait_until (port_listening, GUINT_TO_POINTER (port), "posthouse-cli to listen");
 
   destination = g_strdup_printf ("127.0.0.1:%u", port);
-  gtk_editable_set_text (GTK_EDITABLE (ph_window_get_destination_row (fixture->window)), destination);
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
-  g_signal_emit_by_name (ph_window_get_drop_target (fixture->window), "drop", &value, 5.0, 5.0, &handled);
-  g_value_unset (&value);
-  g_assert_true (handled);
+  ph_panel_set_destination (ph_window_get_panel (fixture->window), destination);
+  gui_drop_files (fixture->window, &file, 1);
 
   gui_wait_flag (&done, "posthouse-cli receive --once to exit");
   ph_test_assert_same_file (a, saved);
@@ -369,15 +379,8 @@ first_sending (gpointer data)
 
   return fixture->received->len > 0 &&
          ph_transfer_get_state (g_ptr_array_index (fixture->received, 0)) == PH_TRANSFER_WAITING &&
-         ph_transfer_get_state (gui_transfer_at (fixture->app, 0)) == PH_TRANSFER_SENDING;
-}
-
-static gboolean
-sender_finished (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return ph_transfer_is_finished (gui_transfer_at (fixture->app, 0));
+         gui_n_batches (fixture->app) > 0 &&
+         ph_batch_get_state (gui_batch_at (fixture->app, 0)) == PH_TRANSFER_SENDING;
 }
 
 static void
@@ -387,19 +390,29 @@ test_cancel (Fixture       *fixture,
   /* Larger than the socket buffers: the sender stays blocked while the
    * receiver holds it for an approval that never comes. */
   g_autofree char *a = gui_make_file (fixture->in_dir, "big.iso", 24 * 1024 * 1024);
-  g_autoptr(GFile) file = g_file_new_for_path (a);
-  PhTransferRow *row;
+  g_autofree char *b = gui_make_file (fixture->in_dir, "after.txt", 100);
+  GFile *files[2];
+  PhBatchRow *row;
+  PhBatch *batch;
 
   ph_receiver_set_require_approval (fixture->receiver, TRUE);
   point_at_receiver (fixture);
-  ph_window_send_files (fixture->window, &file, 1);
+  files[0] = g_file_new_for_path (a);
+  files[1] = g_file_new_for_path (b);
+  ph_window_send_files (fixture->window, files, 2);
+  g_object_unref (files[0]);
+  g_object_unref (files[1]);
   gui_wait_until (first_sending, fixture, "the send to be under way");
 
-  row = gui_row_at (fixture->window, 0);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "cancel"))));
+  batch = gui_batch_at (fixture->app, 0);
+  row = gui_row_for (fixture->window, batch);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "cancel"))));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-finished"));
-  g_signal_emit_by_name (ph_transfer_row_get_button (row, "cancel"), "clicked");
-  gui_wait_until (sender_finished, fixture, "the send to end");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "cancel-all"));
+
+  /* Cancel All ends the batch: the file on the wire and the one queued. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "cancel-all", NULL);
+  gui_wait_until (first_batch_finished, fixture, "the send to end");
   /* The cancelled sender's FIN queues behind data the waiting receiver
    * never read (a zero window), so that end cannot see the hang-up yet:
    * decline there so nothing lingers. */
@@ -407,13 +420,19 @@ test_cancel (Fixture       *fixture,
     ph_transfer_decline (g_ptr_array_index (fixture->received, 0));
   gui_wait_until (one_finished, fixture, "both ends to give up");
 
-  g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_CANCELLED);
-  g_assert_cmpstr (ph_transfer_row_get_status_text (row), ==, "Cancelled");
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "retry"))));
+  g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_CANCELLED);
+  g_assert_cmpuint (ph_batch_get_n_cancelled (batch), ==, 2);
+  row = gui_row_for (fixture->window, batch);
+  g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Cancelled");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "retry"))));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-finished"));
   g_assert_cmpint (ph_transfer_get_state (g_ptr_array_index (fixture->received, 0)), !=, PH_TRANSFER_DONE);
   gui_iterate (100);
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 0);
+
+  /* Remove takes the batch off the list. */
+  g_signal_emit_by_name (ph_batch_row_get_button (row, "remove"), "clicked");
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
 }
 
 int

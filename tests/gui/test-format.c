@@ -8,7 +8,9 @@
 #include <glib/gstdio.h>
 
 #include "ph-addresses.h"
+#include "ph-error.h"
 #include "ph-format.h"
+#include "ph-transfer-private.h"
 
 /* g_format_size puts a no-break space between number and unit. */
 #define NBSP "\xc2\xa0"
@@ -176,6 +178,94 @@ test_local_addresses (void)
     }
 }
 
+static PhTransfer *
+add_incoming (PhBatch         *batch,
+              const char      *name,
+              gint64           size,
+              PhTransferState  state)
+{
+  g_autoptr(PhTransfer) transfer = ph_transfer_new_incoming ("192.168.1.7:40000", name, size);
+
+  ph_transfer_set_state (transfer, state);
+  if (state == PH_TRANSFER_DONE)
+    ph_transfer_set_bytes_done (transfer, size);
+  ph_batch_add (batch, transfer);
+  return transfer;  /* the batch keeps it */
+}
+
+static void
+assert_notification (PhBatch    *batch,
+                     const char *title,
+                     const char *body)
+{
+  g_autofree char *t = NULL;
+  g_autofree char *b = NULL;
+
+  g_assert_true (ph_format_batch_notification (batch, &t, &b));
+  assert_text (g_strdup (t), title);
+  assert_text (g_strdup (b), body);
+}
+
+/* What a batch row and its notification say, from asking to done. */
+static void
+test_batch_incoming (void)
+{
+  g_autoptr(PhBatch) batch = ph_batch_new (PH_TRANSFER_RECEIVE, "192.168.1.7", NULL);
+  g_autoptr(GError) full = g_error_new_literal (PH_ERROR, PH_ERROR_NO_SPACE, "No space left");
+  PhTransfer *first;
+  PhTransfer *second;
+  PhTransfer *third;
+
+  first = add_incoming (batch, "a.jpg", 1000, PH_TRANSFER_WAITING);
+  assert_text (ph_format_batch_status (batch), "Wants to send you 1.0 kB");
+  assert_notification (batch, "192.168.1.7 wants to send you files", "a.jpg (1.0 kB)");
+  assert_text (ph_format_batch_peer (batch), "From 192.168.1.7");
+
+  second = add_incoming (batch, "b.jpg", 2000, PH_TRANSFER_RECEIVING);
+  third = add_incoming (batch, "c.jpg", 3000, PH_TRANSFER_RECEIVING);
+  assert_notification (batch, "192.168.1.7 wants to send you files", "3 files so far (6.0 kB)");
+
+  /* (No receiver here: states are set as one would.) */
+  ph_transfer_set_state (first, PH_TRANSFER_RECEIVING);
+  assert_text (ph_format_batch_status (batch), "0 of 3 files · 0 bytes of 6.0 kB");
+  assert_notification (batch, "Receiving 3 files from 192.168.1.7", "0 of 3 files · 0 bytes of 6.0 kB");
+
+  ph_transfer_set_bytes_done (second, 2000);
+  ph_transfer_set_state (second, PH_TRANSFER_DONE);
+  ph_transfer_fail (third, full);
+  ph_transfer_set_bytes_done (first, 1000);
+  ph_transfer_set_state (first, PH_TRANSFER_DONE);
+  assert_text (ph_format_batch_status (batch), "2 received, 1 failed: No space left");
+  assert_notification (batch, "Received 2 of 3 files from 192.168.1.7", "1 failed: No space left");
+}
+
+static void
+test_batch_outgoing (void)
+{
+  g_autoptr(PhBatch) batch = ph_batch_new (PH_TRANSFER_SEND, "192.168.1.50:7000", "holiday");
+  g_autoptr(PhBatch) single = ph_batch_new (PH_TRANSFER_SEND, "192.168.1.50", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path ("/tmp/beach.jpg");
+  g_autoptr(GError) refused = g_error_new_literal (PH_ERROR, PH_ERROR_CONNECTION, "Connection refused");
+  PhTransfer *transfer;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      transfer = ph_batch_add_file (batch, file, 10000);
+      ph_transfer_set_bytes_done (transfer, 10000);
+      ph_transfer_set_state (transfer, PH_TRANSFER_DONE);
+    }
+  assert_text (ph_format_batch_peer (batch), "To 192.168.1.50:7000");
+  assert_text (ph_format_batch_status (batch), "2000 files sent · 20.0 MB");
+  assert_notification (batch, "Sent 2000 files to 192.168.1.50:7000", "20.0 MB");
+
+  transfer = ph_batch_add_file (single, file, 5);
+  assert_text (ph_format_batch_status (single), "Waiting for its turn");
+  ph_transfer_fail (transfer, refused);
+  assert_text (ph_format_batch_status (single), "Connection refused");
+  assert_notification (single, "Couldn't send beach.jpg", "Connection refused");
+  assert_text (ph_format_batch_peer (single), "To 192.168.1.50");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +283,8 @@ main (int   argc,
   g_test_add_func ("/posthouse/format/peer", test_peer);
   g_test_add_func ("/posthouse/format/folder", test_folder);
   g_test_add_func ("/posthouse/format/local-addresses", test_local_addresses);
+  g_test_add_func ("/posthouse/format/batch-incoming", test_batch_incoming);
+  g_test_add_func ("/posthouse/format/batch-outgoing", test_batch_outgoing);
 
   ret = g_test_run ();
   remove_home (tmp);

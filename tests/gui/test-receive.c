@@ -65,18 +65,7 @@ first_finished (gpointer data)
 {
   PhApplication *app = data;
 
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
-         ph_transfer_is_finished (gui_transfer_at (app, 0));
-}
-
-/* Two transfers so far, and the newer one is over. */
-static gboolean
-second_finished (gpointer data)
-{
-  PhApplication *app = data;
-
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) == 2 &&
-         ph_transfer_is_finished (gui_transfer_at (app, 0));
+  return gui_n_batches (app) > 0 && ph_batch_is_finished (gui_batch_at (app, 0));
 }
 
 static gboolean
@@ -84,18 +73,14 @@ first_waiting (gpointer data)
 {
   PhApplication *app = data;
 
-  return g_list_model_get_n_items (ph_application_get_transfers (app)) > 0 &&
-         ph_transfer_get_state (gui_transfer_at (app, 0)) == PH_TRANSFER_WAITING;
+  return gui_n_batches (app) > 0 &&
+         ph_batch_get_state (gui_batch_at (app, 0)) == PH_TRANSFER_WAITING;
 }
 
 static gboolean
 notification_logged (gpointer data)
 {
-  const char *log = g_getenv ("PH_NOTIFY_LOG");
-  g_autofree char *contents = NULL;
-
-  return g_file_get_contents (log, &contents, NULL, NULL) &&
-         strstr (contents, data) != NULL;
+  return gui_notification_logged (data);
 }
 
 static void
@@ -109,6 +94,14 @@ assert_refused (guint port)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
 }
 
+static gboolean
+second_batch_finished (gpointer data)
+{
+  PhApplication *app = data;
+
+  return gui_n_batches (app) == 2 && ph_batch_is_finished (gui_batch_at (app, 0));
+}
+
 static void
 test_receive (Fixture       *fixture,
               gconstpointer  data)
@@ -116,48 +109,60 @@ test_receive (Fixture       *fixture,
   g_autofree char *sent = gui_make_file (fixture->in_dir, "holiday.jpg", 256 * 1024 + 3);
   g_autofree char *saved = g_build_filename (fixture->out_dir, "holiday.jpg", NULL);
   g_autofree char *port_text = g_strdup_printf (":%u", fixture->port);
-  PhTransfer *transfer;
-  PhTransferRow *row;
-
   g_autofree char *quiet = gui_make_file (fixture->in_dir, "quiet-please.txt", 10);
+  PhPanel *panel = ph_window_get_panel (fixture->window);
+  PhBatch *batch;
+  PhBatchRow *row;
 
   set_receive_mode (fixture->app, TRUE);
   g_assert_true (receive_mode (fixture->app));
-  g_assert_true (ph_window_get_receive_panel_visible (fixture->window));
+  g_assert_true (ph_panel_get_receive_visible (panel));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (ph_window_get_receive_button (fixture->window)), "receive-toggle"));
+  g_assert_true (gtk_toggle_button_get_active (ph_window_get_receive_button (fixture->window)));
+  /* It says plainly who can send. */
+  g_assert_nonnull (strstr (ph_panel_get_exposure_text (panel), "anyone"));
+  /* Announcements only when the window is not where the person looks. */
+  gui_unfocus (fixture->window);
 
   /* Notifications off: received, but not announced (checked below,
    * once the next, announced, file shows the daemon got that far). */
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "notifications", FALSE);
   gui_py_send ("127.0.0.1", fixture->port, quiet);
   gui_wait_until (first_finished, fixture->app, "the quiet transfer to finish");
+  g_assert_true (g_str_has_prefix (ph_panel_get_address_title (panel), "Ready to receive on"));
+  g_assert_nonnull (strstr (ph_panel_get_address_title (panel), port_text + 1));
+
+  /* Past the burst (and once its batch said it is over, a few times a
+   * second at most), the next file is a batch of its own. */
+  gui_iterate (600);
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "notifications", TRUE);
-  g_assert_true (g_str_has_prefix (ph_window_get_receive_address (fixture->window), "Ready to receive on"));
-  g_assert_nonnull (strstr (ph_window_get_receive_address (fixture->window), port_text + 1));
-
+  gui_iterate (1800);
   gui_py_send ("127.0.0.1", fixture->port, sent);
-  gui_wait_until (second_finished, fixture->app, "the incoming transfer to finish");
+  gui_wait_until (second_batch_finished, fixture->app, "the incoming transfer to finish");
 
-  transfer = gui_transfer_at (fixture->app, 0);
-  g_assert_cmpint (ph_transfer_get_direction (transfer), ==, PH_TRANSFER_RECEIVE);
-  g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_DONE);
+  batch = gui_batch_at (fixture->app, 0);
+  g_assert_cmpint (ph_batch_get_direction (batch), ==, PH_TRANSFER_RECEIVE);
+  g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_DONE);
+  g_assert_cmpstr (ph_batch_get_peer (batch), ==, "127.0.0.1");
   ph_test_assert_same_file (sent, saved);
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 2);
 
-  row = gui_row_at (fixture->window, 0);
-  g_assert_true (g_str_has_prefix (ph_transfer_row_get_status_text (row), "Received"));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "open"))));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "folder"))));
+  row = gui_row_for (fixture->window, batch);
+  g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, "holiday.jpg");
+  g_assert_true (g_str_has_prefix (ph_batch_row_get_status_text (row), "Received"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "open"))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "folder"))));
 
   /* With the test session's notification daemon, it names the file. */
   if (g_getenv ("PH_NOTIFY_LOG") != NULL)
     {
       gui_wait_until (notification_logged, "Received holiday.jpg", "the notification");
-      g_assert_false (notification_logged ("quiet-please.txt"));
+      g_assert_false (gui_notification_logged ("quiet-please.txt"));
     }
 
   set_receive_mode (fixture->app, FALSE);
   g_assert_false (receive_mode (fixture->app));
-  g_assert_false (ph_window_get_receive_panel_visible (fixture->window));
+  g_assert_false (ph_panel_get_receive_visible (panel));
   assert_refused (fixture->port);
 }
 
@@ -176,7 +181,7 @@ test_busy_port (Fixture       *fixture,
   set_receive_mode (fixture->app, TRUE);
 
   g_assert_false (receive_mode (fixture->app));
-  g_assert_false (ph_window_get_receive_panel_visible (fixture->window));
+  g_assert_false (ph_panel_get_receive_visible (ph_window_get_panel (fixture->window)));
   dialog = ph_window_get_message_dialog (fixture->window);
   g_assert_nonnull (dialog);
   g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
@@ -200,9 +205,11 @@ test_refused (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   guint8 header[136] = { 0 };
   gint64 size = GINT64_TO_LE (-1);
-  PhTransferRow *row;
+  PhBatchRow *row;
+  PhBatch *batch;
 
   set_receive_mode (fixture->app, TRUE);
+  gui_unfocus (fixture->window);
 
   memcpy (header, "evil.bin", 8);
   memcpy (header + 128, &size, 8);
@@ -214,10 +221,10 @@ test_refused (Fixture       *fixture,
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
 
   gui_wait_until (first_finished, fixture->app, "the refusal");
-  g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_FAILED);
-  row = gui_row_at (fixture->window, 0);
-  g_assert_cmpstr (ph_transfer_row_get_status_text (row), ==,
-                   ph_transfer_get_error_message (gui_transfer_at (fixture->app, 0)));
+  batch = gui_batch_at (fixture->app, 0);
+  g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_FAILED);
+  row = gui_row_for (fixture->window, batch);
+  g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, ph_batch_get_error_message (batch));
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 0);
 
   if (g_getenv ("PH_NOTIFY_LOG") != NULL)
@@ -244,13 +251,22 @@ test_missing_folder (Fixture       *fixture,
   g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
 }
 
+static gboolean
+batch_finished (gpointer data)
+{
+  return ph_batch_is_finished (data);
+}
+
+/* Asking once: the request bar asks about the batch, the answer holds
+ * for the rest of it. */
 static void
 test_decline (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autofree char *sent = gui_make_file (fixture->in_dir, "unwanted.bin", 4000);
-  PhTransferRow *row;
-  PhTransfer *transfer;
+  PhRequestBar *bar = ph_window_get_request_bar (fixture->window);
+  PhBatchRow *row;
+  PhBatch *batch;
 
   g_settings_set_boolean (ph_application_get_settings (fixture->app), "ask-before-accepting", TRUE);
   set_receive_mode (fixture->app, TRUE);
@@ -258,16 +274,27 @@ test_decline (Fixture       *fixture,
 
   gui_py_send ("127.0.0.1", fixture->port, sent);
   gui_wait_until (first_waiting, fixture->app, "the transfer to wait for approval");
+  batch = gui_batch_at (fixture->app, 0);
 
-  row = gui_row_at (fixture->window, 0);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_transfer_row_get_button (row, "accept"))));
-  g_signal_emit_by_name (ph_transfer_row_get_button (row, "decline"), "clicked");
-  gui_wait_until (first_finished, fixture->app, "the declined transfer to end");
+  /* Asked in the window, whatever its size. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 294);
+  gui_iterate (300);
+  g_assert_true (ph_request_bar_get_revealed (bar));
+  /* Nothing in it makes the window grow past its smallest size. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 360);
+  g_assert_true (ph_request_bar_get_batch (bar) == batch);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept"))));
+  g_assert_cmpstr (ph_request_bar_get_title (bar), ==, "127.0.0.1 wants to send you files");
+  row = gui_row_for (fixture->window, batch);
+  g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Wants to send you 4.0\xc2\xa0kB");
 
-  transfer = gui_transfer_at (fixture->app, 0);
-  g_assert_cmpint (ph_transfer_get_state (transfer), !=, PH_TRANSFER_DONE);
-  g_assert_cmpstr (ph_transfer_row_get_status_text (row), ==, "Declined");
-  gui_iterate (200);
+  g_signal_emit_by_name (ph_request_bar_get_button (bar, "decline"), "clicked");
+  gui_wait_until (batch_finished, batch, "the declined transfer to end");
+  gui_iterate (300);
+  g_assert_false (ph_request_bar_get_revealed (bar));
+  g_assert_cmpuint (ph_batch_get_n_declined (batch), ==, 1);
+  row = gui_row_for (fixture->window, batch);
+  g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Declined");
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 0);
 }
 
@@ -286,12 +313,79 @@ test_accept (Fixture       *fixture,
   gui_wait_until (first_waiting, fixture->app, "the transfer to wait for approval");
 
   /* The way the notification's Accept button does it. */
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-transfer",
-                                  g_variant_new_string (ph_application_transfer_id (gui_transfer_at (fixture->app, 0))));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "accept-batch",
+                                  g_variant_new_string (ph_batch_get_id (gui_batch_at (fixture->app, 0))));
   gui_wait_until (first_finished, fixture->app, "the accepted transfer to end");
 
-  g_assert_cmpint (ph_transfer_get_state (gui_transfer_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
+  g_assert_cmpint (ph_batch_get_state (gui_batch_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
   ph_test_assert_same_file (sent, saved);
+}
+
+static gboolean
+two_done (gpointer data)
+{
+  PhApplication *app = data;
+
+  return gui_n_batches (app) > 0 && ph_batch_get_n_done (gui_batch_at (app, gui_n_batches (app) - 1)) == 2;
+}
+
+/* Accept All: the rest of this sender's files, now and in its next
+ * burst, come in without a question. */
+static void
+test_accept_all (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *first = gui_make_file (fixture->in_dir, "first.bin", 1000);
+  g_autofree char *second = gui_make_file (fixture->in_dir, "second.bin", 2000);
+  g_autofree char *later = gui_make_file (fixture->in_dir, "later.bin", 3000);
+
+  g_settings_set_boolean (ph_application_get_settings (fixture->app), "ask-before-accepting", TRUE);
+  set_receive_mode (fixture->app, TRUE);
+
+  gui_py_send ("127.0.0.1", fixture->port, first);
+  gui_wait_until (first_waiting, fixture->app, "the first file to wait for approval");
+  g_signal_emit_by_name (ph_request_bar_get_button (ph_window_get_request_bar (fixture->window), "accept-all"),
+                         "clicked");
+  gui_wait_until (first_finished, fixture->app, "the first file");
+
+  /* (The original client does not wait for its file to be saved.) */
+  gui_py_send ("127.0.0.1", fixture->port, second);
+  gui_wait_until (two_done, fixture->app, "the second file, in the same batch");
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 1);
+
+  /* A new burst, still let in. */
+  gui_iterate (2500);
+  gui_py_send ("127.0.0.1", fixture->port, later);
+  gui_wait_until (second_batch_finished, fixture->app, "the later file");
+  g_assert_cmpint (ph_batch_get_state (gui_batch_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
+  g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 3);
+}
+
+/* Preferences can limit receiving to one network interface. */
+static void
+test_interface (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GSettings *settings = ph_application_get_settings (fixture->app);
+  PhPanel *panel = ph_window_get_panel (fixture->window);
+  GtkWindow *dialog;
+
+  g_settings_set_string (settings, "receive-interface", "lo");
+  set_receive_mode (fixture->app, TRUE);
+  g_assert_true (receive_mode (fixture->app));
+  g_assert_cmpstr (ph_application_get_bind_address (fixture->app), ==, "127.0.0.1");
+  g_assert_true (g_str_has_prefix (ph_panel_get_address_title (panel), "Ready to receive on 127.0.0.1:"));
+  g_assert_nonnull (strstr (ph_panel_get_exposure_text (panel), "lo"));
+  set_receive_mode (fixture->app, FALSE);
+
+  /* An interface that is not there: receive mode stays off, and says why. */
+  g_settings_set_string (settings, "receive-interface", "ph-missing0");
+  set_receive_mode (fixture->app, TRUE);
+  g_assert_false (receive_mode (fixture->app));
+  dialog = ph_window_get_message_dialog (fixture->window);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "ph-missing0"));
+  gtk_window_destroy (dialog);
 }
 
 int
@@ -312,6 +406,10 @@ main (int   argc,
               fixture_set_up, test_decline, fixture_tear_down);
   g_test_add ("/posthouse/gui/receive/accept", Fixture, NULL,
               fixture_set_up, test_accept, fixture_tear_down);
+  g_test_add ("/posthouse/gui/receive/accept-all", Fixture, NULL,
+              fixture_set_up, test_accept_all, fixture_tear_down);
+  g_test_add ("/posthouse/gui/receive/interface", Fixture, NULL,
+              fixture_set_up, test_interface, fixture_tear_down);
 
   return g_test_run ();
 }

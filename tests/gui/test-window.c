@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "gui-common.h"
 #include "ph-preferences.h"
 
@@ -18,8 +20,10 @@ test_empty_state (void)
   PhWindow *window = gui_app_window (app);
 
   gui_wait_until (window_mapped, window, "the window to show");
-  g_assert_cmpstr (ph_window_get_visible_page (window), ==, "empty");
-  g_assert_false (ph_window_get_receive_panel_visible (window));
+  g_assert_cmpstr (ph_window_get_visible_page (window), ==, "main");
+  g_assert_cmpstr (ph_panel_get_visible_page (ph_window_get_panel (window)), ==, "empty");
+  g_assert_false (ph_panel_get_receive_visible (ph_window_get_panel (window)));
+  g_assert_false (ph_request_bar_get_revealed (ph_window_get_request_bar (window)));
   g_assert_null (ph_window_get_message_dialog (window));
   g_assert_false (g_variant_get_boolean (g_action_group_get_action_state (G_ACTION_GROUP (app), "receive-mode")));
 
@@ -56,7 +60,7 @@ test_folder_row (void)
   PhApplication *app = gui_app_new ();
   PhWindow *window = gui_app_window (app);
   GSettings *settings = ph_application_get_settings (app);
-  AdwActionRow *row = ph_window_get_folder_row (window);
+  AdwActionRow *row = ph_panel_get_folder_row (ph_window_get_panel (window));
   g_autofree char *inbox = g_build_filename (g_get_home_dir (), "Pictures", "inbox", NULL);
   g_autofree char *outside = g_build_filename (g_get_tmp_dir (), "posthouse-inbox", NULL);
 
@@ -73,24 +77,49 @@ test_folder_row (void)
 }
 
 static void
+confirmed_cb (PhPanel    *panel,
+              const char *destination,
+              gboolean   *confirmed)
+{
+  *confirmed = TRUE;
+}
+
+static void
 test_destination (void)
 {
   PhApplication *app = gui_app_new ();
   PhWindow *window = gui_app_window (app);
+  PhPanel *panel = ph_window_get_panel (window);
   GSettings *settings = ph_application_get_settings (app);
-  GtkWidget *row = GTK_WIDGET (ph_window_get_destination_row (window));
+  GtkWidget *row = GTK_WIDGET (ph_panel_get_destination_row (panel));
   g_autofree char *stored = NULL;
+  gboolean confirmed = FALSE;
 
+  /* Half an IPv6 literal is not wrong yet: no red while typing. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "[fe80::1");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+
+  /* Enter says what is wrong, and names the port range. */
   gtk_editable_set_text (GTK_EDITABLE (row), "192.168.1.50:99999");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_signal_emit_by_name (row, "entry-activated");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (ph_panel_get_hint (panel), "1 and 65535"));
   stored = g_settings_get_string (settings, "destination");
   g_assert_cmpstr (stored, ==, "");
   g_clear_pointer (&stored, g_free);
 
+  /* Fixing it clears the error at once and stores it. */
   gtk_editable_set_text (GTK_EDITABLE (row), "192.168.1.50:7000");
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   stored = g_settings_get_string (settings, "destination");
   g_assert_cmpstr (stored, ==, "192.168.1.50:7000");
+
+  /* Enter with a good address is answered (with a toast). */
+  g_signal_connect (panel, "destination-confirmed", G_CALLBACK (confirmed_cb), &confirmed);
+  g_signal_emit_by_name (row, "entry-activated");
+  g_assert_true (confirmed);
+  g_signal_handlers_disconnect_by_data (panel, &confirmed);
 
   /* A recent destination puts its text back in the field. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "use-destination",
@@ -109,9 +138,9 @@ dialog_shown (gpointer data)
 }
 
 static gboolean
-has_transfer (gpointer data)
+has_batch (gpointer data)
 {
-  return g_list_model_get_n_items (ph_application_get_transfers (data)) > 0;
+  return gui_n_batches (data) > 0;
 }
 
 static void
@@ -123,20 +152,14 @@ test_drop_without_destination (void)
   g_autofree char *path = gui_make_file (dir, "note.txt", 10);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", ph_test_unused_port ());
-  GValue value = G_VALUE_INIT;
-  gboolean handled = FALSE;
   AdwMessageDialog *dialog;
   GtkEditable *entry;
 
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
-  g_signal_emit_by_name (ph_window_get_drop_target (window), "drop", &value, 10.0, 10.0, &handled);
-  g_value_unset (&value);
+  gui_drop_files (window, &file, 1);
 
   /* It asks where to send instead of failing, and sends nothing yet. */
-  g_assert_true (handled);
   gui_wait_until (dialog_shown, window, "the destination dialog");
-  g_assert_cmpuint (g_list_model_get_n_items (ph_application_get_transfers (app)), ==, 0);
+  g_assert_cmpuint (gui_n_batches (app), ==, 0);
 
   /* Send stays off until the address makes sense. */
   dialog = ADW_MESSAGE_DIALOG (ph_window_get_message_dialog (window));
@@ -149,9 +172,9 @@ test_drop_without_destination (void)
 
   /* Answering sends the file there and remembers the address. */
   adw_message_dialog_response (dialog, "send");
-  gui_wait_until (has_transfer, app, "the file to be queued");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ph_window_get_destination_row (window))), ==, destination);
-  g_assert_cmpstr (ph_transfer_get_peer (gui_transfer_at (app, 0)), ==, destination);
+  gui_wait_until (has_batch, app, "the file to be queued");
+  g_assert_cmpstr (ph_panel_get_destination (ph_window_get_panel (window)), ==, destination);
+  g_assert_cmpstr (ph_batch_get_peer (gui_batch_at (app, 0)), ==, destination);
 
   gui_app_free (app);
   ph_test_rm_rf (dir);
@@ -178,6 +201,61 @@ test_secondary_windows (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
   gui_iterate (300);
+
+  gui_app_free (app);
+}
+
+/* Receiving limited to one interface, and back to all of them. */
+static void
+test_interface_preference (void)
+{
+  PhApplication *app = gui_app_new ();
+  GSettings *settings = ph_application_get_settings (app);
+  PhPreferences *preferences;
+  AdwComboRow *row;
+  GListModel *model;
+  guint n;
+
+  /* Set, but not an interface that can be listed: kept, shown as such. */
+  g_settings_set_string (settings, "receive-interface", "lo");
+  preferences = g_object_ref_sink (ph_preferences_new (settings));
+  row = ph_preferences_get_interface_row (preferences);
+  model = adw_combo_row_get_model (row);
+  n = g_list_model_get_n_items (model);
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, n - 1);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), n - 1), ==, "lo (not connected)");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), ==, "All Networks");
+
+  adw_combo_row_set_selected (row, 0);
+  {
+    g_autofree char *value = g_settings_get_string (settings, "receive-interface");
+    g_assert_cmpstr (value, ==, "");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_object_unref (preferences);
+  gui_app_free (app);
+}
+
+static gboolean
+has_toast (gpointer data)
+{
+  return ph_window_get_last_toast (data) != NULL;
+}
+
+/* Show in Folder with nothing to show it: said in the window. */
+static void
+test_show_in_folder_fails (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+
+  /* No file manager on the test bus, and nothing opens this scheme. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-in-folder",
+                                  g_variant_new_string ("ph-no-such-scheme:///inbox/file.txt"));
+  gui_wait_until (has_toast, window, "a toast");
+  g_assert_true (g_str_has_prefix (ph_window_get_last_toast (window), "Couldn't show the folder"));
 
   gui_app_free (app);
 }
@@ -302,16 +380,139 @@ test_accessible_names (void)
   PhApplication *app = gui_app_new ();
   PhWindow *window = gui_app_window (app);
   g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent/file.txt");
-  g_autoptr(PhTransfer) transfer = ph_transfer_new_outgoing (file, "127.0.0.1:1");
-  GtkWidget *row = g_object_ref_sink (GTK_WIDGET (ph_transfer_row_new (transfer)));
+  g_autoptr(PhBatch) batch = ph_batch_new (PH_TRANSFER_SEND, "127.0.0.1:1", NULL);
+  GtkWidget *row = g_object_ref_sink (GTK_WIDGET (ph_batch_row_new ()));
+  GtkWidget *file_row = g_object_ref_sink (GTK_WIDGET (ph_file_row_new ()));
+  PhTransfer *transfer;
   guint n_checked = 0;
+
+  transfer = ph_batch_add_file (batch, file, 10);
+  ph_batch_row_set_batch (PH_BATCH_ROW (row), batch);
+  ph_file_row_set_transfer (PH_FILE_ROW (file_row), transfer);
 
   check_accessible_names (GTK_WIDGET (window), &n_checked);
   check_accessible_names (row, &n_checked);
-  /* +, main menu, recent, copy; retry, show in folder, cancel */
-  g_assert_cmpuint (n_checked, >=, 7);
+  check_accessible_names (file_row, &n_checked);
+  /* +, main menu, recent, copy, back, the batch page's four;
+   * a row's retry, show in folder, cancel, remove; a file's two */
+  g_assert_cmpuint (n_checked, >=, 15);
 
+  /* A row says what it shows, for the list item that gets the focus. */
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (file_row), GTK_ACCESSIBLE_PROPERTY_LABEL));
+
+  ph_batch_row_set_batch (PH_BATCH_ROW (row), NULL);
+  ph_file_row_set_transfer (PH_FILE_ROW (file_row), NULL);
   g_object_unref (row);
+  g_object_unref (file_row);
+  gui_app_free (app);
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* At its smallest the title is whole and the Receive button says
+ * plainly when it is on. */
+static void
+test_narrow (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  AdwWindowTitle *title = ph_window_get_title_widget (window);
+  GtkWidget *label;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 294);
+  gui_iterate (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+
+  label = find_label (GTK_WIDGET (title), "Posthouse");
+  g_assert_nonnull (label);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+
+  g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode", g_variant_new_boolean (FALSE));
+  g_assert_false (gtk_toggle_button_get_active (ph_window_get_receive_button (window)));
+
+  gui_app_free (app);
+}
+
+/* Tab from the top of the window to the bottom: every stop is a control
+ * or a row that can say what it is, none is an empty box. */
+static gboolean
+batch_finished (gpointer data)
+{
+  return gui_n_batches (data) > 0 && ph_batch_is_finished (gui_batch_at (data, 0));
+}
+
+static void
+test_tab_stops (void)
+{
+  PhApplication *app = gui_app_new ();
+  PhWindow *window = gui_app_window (app);
+  g_autofree char *dir = ph_test_make_tmp_dir ("posthouse-gui-XXXXXX");
+  g_autofree char *path = gui_make_file (dir, "note.txt", 10);
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", ph_test_unused_port ());
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *first = NULL;
+  guint n = 0;
+
+  /* A batch in the list (it fails: nobody listens there). */
+  ph_panel_set_destination (ph_window_get_panel (window), destination);
+  ph_window_send_files (window, &file, 1);
+  gui_wait_until (batch_finished, app, "the batch to fail");
+  gui_iterate (400);
+
+  for (guint i = 0; i < 60; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
+        break;
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_nonnull (focus);
+      if (focus == first)
+        break;
+      if (first == NULL)
+        first = focus;
+      n++;
+      g_test_message ("focus stop %u: %s", n, G_OBJECT_TYPE_NAME (focus));
+
+      if (GTK_IS_BUTTON (focus) || GTK_IS_TEXT (focus))
+        continue;
+      if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (focus), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        continue;
+      g_error ("focus stop %u is a %s with nothing to say", n, G_OBJECT_TYPE_NAME (focus));
+    }
+  g_assert_cmpuint (n, >, 3);
+
+  /* The row itself is reached with the arrow keys (Enter opens it): it
+   * says what it shows. */
+  {
+    PhBatchRow *row = gui_row_for (window, gui_batch_at (app, 0));
+    GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (row));
+
+    g_assert_true (gtk_widget_get_focusable (item));
+    g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (item), GTK_ACCESSIBLE_PROPERTY_LABEL));
+    g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL));
+  }
+
+  ph_test_rm_rf (dir);
   gui_app_free (app);
 }
 
@@ -332,6 +533,10 @@ main (int   argc,
   g_test_add_func ("/posthouse/gui/window/drop-highlight", test_drop_highlight);
   g_test_add_func ("/posthouse/gui/window/remembers-size", test_remembers_size);
   g_test_add_func ("/posthouse/gui/window/refused-flood", test_refused_flood);
+  g_test_add_func ("/posthouse/gui/window/narrow", test_narrow);
+  g_test_add_func ("/posthouse/gui/window/show-in-folder-fails", test_show_in_folder_fails);
+  g_test_add_func ("/posthouse/gui/window/interface-preference", test_interface_preference);
+  g_test_add_func ("/posthouse/gui/window/tab-stops", test_tab_stops);
 
   return g_test_run ();
 }

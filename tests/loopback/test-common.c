@@ -271,6 +271,17 @@ raw_write (GSocketConnection *connection,
   g_assert_no_error (error);
 }
 
+/* Ends the stream after the last byte, as every real sender does (the
+ * receiver commits only then, or a second after the last byte). */
+void
+raw_end (GSocketConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_socket_shutdown (g_socket_connection_get_socket (connection), FALSE, TRUE, &error);
+  g_assert_no_error (error);
+}
+
 void
 raw_header (GSocketConnection *connection,
             const char        *name,

@@ -70,6 +70,7 @@ GSocketConnection *raw_connect (Fixture       *f);
 void        raw_write          (GSocketConnection *connection,
                                 const void    *data,
                                 gsize          len);
+void        raw_end            (GSocketConnection *connection);
 void        raw_header         (GSocketConnection *connection,
                                 const char    *name,
                                 gint64         size);

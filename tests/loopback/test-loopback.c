@@ -530,6 +530,7 @@ test_stop (Fixture       *f,
 
   /* The transfer in flight goes on. */
   raw_write (connection, payload + 100000, 100000);
+  raw_end (connection);
   WAIT_UNTIL (ph_transfer_is_finished (in));
   g_assert_cmpint (ph_transfer_get_state (in), ==, PH_TRANSFER_DONE);
   g_assert_true (g_file_get_contents (saved, &contents, &len, NULL));
@@ -636,17 +637,21 @@ test_leftovers (Fixture       *f,
   g_autofree char *stale = g_build_filename (f->dst_dir, ".posthouse-abc123.part", NULL);
   g_autofree char *held = g_build_filename (f->dst_dir, ".posthouse-def456.part", NULL);
   g_autofree char *other = g_build_filename (f->dst_dir, "keep.part", NULL);
+  /* Killed between creating a part file and locking it. */
+  g_autofree char *staging = g_build_filename (f->dst_dir, ".posthouse-ghi789.new", NULL);
   int fd;
 
+  g_assert_true (g_file_set_contents (staging, "", 0, NULL));
   g_assert_true (g_file_set_contents (stale, "x", 1, NULL));
   g_assert_true (g_file_set_contents (other, "x", 1, NULL));
   fd = open (held, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
 
-  /* Only the unlocked one is a leftover: the other is being written. */
-  g_assert_cmpuint (ph_receiver_clean_leftovers (f->receiver), ==, 1);
+  /* Only the unlocked ones are leftovers: the other is being written. */
+  g_assert_cmpuint (ph_receiver_clean_leftovers (f->receiver), ==, 2);
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (staging, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (held, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
 
@@ -704,7 +709,10 @@ trickle_cb (gpointer user_data)
   guint8 chunk[1000] = { 0 };
 
   raw_write (t->connection, chunk, sizeof chunk);
-  return --t->left > 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  if (--t->left > 0)
+    return G_SOURCE_CONTINUE;
+  raw_end (t->connection);
+  return G_SOURCE_REMOVE;
 }
 
 /* Data that keeps arriving for about a second: progress must flow, but

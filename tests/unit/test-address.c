@@ -81,6 +81,21 @@ test_address_invalid (void)
     }
 }
 
+/* A port out of range is named as such, with the range. */
+static void
+test_address_port_range (void)
+{
+  static const char *cases[] = { "host:0", "192.168.1.50:99999", "[::1]:70000", "host:65536" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (ph_address_parse (cases[i], 6666, NULL, NULL, &error));
+      g_assert_nonnull (strstr (error->message, "between 1 and 65535"));
+    }
+}
+
 /* Without a default port, the address must carry one. */
 static void
 test_address_no_default (void)
@@ -132,6 +147,7 @@ main (int   argc,
 
   g_test_add_func ("/posthouse/address/valid", test_address_valid);
   g_test_add_func ("/posthouse/address/invalid", test_address_invalid);
+  g_test_add_func ("/posthouse/address/port-range", test_address_port_range);
   g_test_add_func ("/posthouse/address/no-default", test_address_no_default);
   g_test_add_func ("/posthouse/address/format", test_address_format);
 

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The application's actions (app.*): the header bar's and the menu's,
+ * and those notification buttons use, with a batch's id as target, so
+ * that they work with no window shown. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "posthouse-core.h"
+
+#include "ph-application-private.h"
+#include "ph-launch.h"
+#include "ph-preferences.h"
+#include "ph-send-queue.h"
+#include "ph-window.h"
+
+/* The window, made when there is none (an action of a notification
+ * may come with no window shown). */
+PhWindow *
+ph_application_get_window (PhApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (ph_window_new (self));
+
+  return PH_WINDOW (window);
+}
+
+static void
+receive_mode_change_state (GSimpleAction *action,
+                           GVariant      *value,
+                           gpointer       user_data)
+{
+  ph_application_set_receive_mode (PH_APPLICATION (user_data), g_variant_get_boolean (value));
+}
+
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  PhApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  PhPreferences *preferences = ph_preferences_new (self->settings);
+
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  PhApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  const char *developers[] = { _("The Posthouse developers"), NULL };
+
+  adw_show_about_window (window,
+                         "application-name", _("Posthouse"),
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", _("The Posthouse developers"),
+                         "developers", developers,
+                         "version", PACKAGE_VERSION,
+                         "website", "https://github.com/posthouse/posthouse",
+                         "issue-url", "https://github.com/posthouse/posthouse/issues",
+                         "comments", _("Send files to another computer on your network"),
+                         "copyright", "© 2026 The Posthouse developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_now (PhApplication *self)
+{
+  GList *windows;
+
+  /* Quitting ends receive mode: the next start does not receive. */
+  ph_application_set_receive_mode (self, FALSE);
+
+  /* Closing saves the window size; transfers in progress are cancelled. */
+  windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  for (const GList *l = windows; l != NULL;)
+    {
+      GtkWindow *window = l->data;
+      l = l->next;
+      gtk_window_close (window);
+    }
+
+  ph_send_queue_cancel_all (self->send_queue);
+  ph_application_cancel_all (self);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+quit_confirmed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  if (ph_background_confirm_quit_finish (PH_BACKGROUND (object), result, NULL))
+    quit_now (user_data);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  PhApplication *self = user_data;
+
+  /* Asks first while transfers are running. */
+  ph_background_confirm_quit_async (self->background, NULL, quit_confirmed_cb, self);
+}
+
+/* Said in the window (a toast) as well as in the log; takes @message. */
+static void
+report (PhApplication *self,
+        char          *message)
+{
+  g_message ("%s", message);
+  ph_application_report_launch_failure (self, message);
+  g_free (message);
+}
+
+static void
+launched_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(PhApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ph_launch_uri_finish (result, &error))
+    report (self, g_strdup_printf (_("Couldn't open the file: %s"), error->message));
+}
+
+static void
+open_file_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  ph_launch_uri_async (g_variant_get_string (parameter, NULL), NULL,
+                       launched_cb, g_object_ref (user_data));
+}
+
+static void
+shown_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PhApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ph_show_in_folder_finish (result, &error))
+    report (self, g_strdup_printf (_("Couldn't show the folder: %s"), error->message));
+}
+
+static void
+show_in_folder_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  PhApplication *self = user_data;
+
+  ph_show_in_folder_async (g_application_get_dbus_connection (G_APPLICATION (self)),
+                           g_variant_get_string (parameter, NULL), NULL,
+                           shown_cb, g_object_ref (self));
+}
+
+static PhBatch *
+batch_for (gpointer  user_data,
+           GVariant *parameter)
+{
+  return ph_application_find_batch (user_data, g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_batch_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  PhApplication *self = user_data;
+  PhWindow *window = ph_application_get_window (self);
+  PhBatch *batch = batch_for (self, parameter);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (batch != NULL)
+    ph_window_show_batch (window, batch);
+}
+
+static void
+accept_batch_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL)
+    ph_batch_accept (batch);
+}
+
+static void
+accept_all_batch_activated (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL && ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE)
+    ph_application_accept_all (user_data, batch);
+}
+
+static void
+decline_batch_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL)
+    ph_batch_decline (batch);
+}
+
+static void
+retry_batch_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL)
+    ph_application_retry_batch (user_data, batch);
+}
+
+static void
+cancel_batch_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL)
+    ph_batch_cancel (batch);
+}
+
+static void
+remove_batch_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  PhBatch *batch = batch_for (user_data, parameter);
+
+  if (batch != NULL)
+    ph_application_remove_batch (user_data, batch);
+}
+
+/* Notification buttons and rows use these, with a batch's id. */
+static const GActionEntry app_actions[] = {
+  { "receive-mode", NULL, NULL, "false", receive_mode_change_state },
+  { "preferences", preferences_activated },
+  { "about", about_activated },
+  { "quit", quit_activated },
+  { "open-file", open_file_activated, "s" },
+  { "show-in-folder", show_in_folder_activated, "s" },
+  { "show-batch", show_batch_activated, "s" },
+  { "accept-batch", accept_batch_activated, "s" },
+  { "accept-all-batch", accept_all_batch_activated, "s" },
+  { "decline-batch", decline_batch_activated, "s" },
+  { "retry-batch", retry_batch_activated, "s" },
+  { "cancel-batch", cancel_batch_activated, "s" },
+  { "remove-batch", remove_batch_activated, "s" },
+};
+
+void
+ph_application_add_actions (PhApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* For tests: the row's visible text and buttons. */
+
+#include "ph-batch-row.h"
+
+G_BEGIN_DECLS
+
+const char *ph_batch_row_get_title_text   (PhBatchRow *self);
+const char *ph_batch_row_get_status_text  (PhBatchRow *self);
+gboolean    ph_batch_row_get_note_visible (PhBatchRow *self);
+GtkButton  *ph_batch_row_get_button       (PhBatchRow *self,
+                                           const char *name);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ph-batch.h"
+
+G_BEGIN_DECLS
+
+#define PH_TYPE_BATCH_ROW (ph_batch_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhBatchRow, ph_batch_row, PH, BATCH_ROW, GtkWidget)
+
+PhBatchRow *ph_batch_row_new       (void);
+void        ph_batch_row_set_batch (PhBatchRow *self,
+                                    PhBatch    *batch);
+PhBatch    *ph_batch_row_get_batch (PhBatchRow *self);
+void        ph_batch_row_set_show_arrow (PhBatchRow *self,
+                                         gboolean    show_arrow);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ph-batch.h"
+
+G_BEGIN_DECLS
+
+#define PH_TYPE_BATCH_VIEW (ph_batch_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhBatchView, ph_batch_view, PH, BATCH_VIEW, GtkWidget)
+
+PhBatchView *ph_batch_view_new           (void);
+void         ph_batch_view_set_batch     (PhBatchView *self,
+                                          PhBatch     *batch);
+PhBatch     *ph_batch_view_get_batch     (PhBatchView *self);
+GtkListView *ph_batch_view_get_file_list (PhBatchView *self);
+const char  *ph_batch_view_get_status_text (PhBatchView *self);
+
+G_END_DECLS

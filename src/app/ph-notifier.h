@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ph-batch.h"
+
+G_BEGIN_DECLS
+
+#define PH_TYPE_NOTIFIER (ph_notifier_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhNotifier, ph_notifier, PH, NOTIFIER, GObject)
+
+PhNotifier *ph_notifier_new      (GApplication *application,
+                                  GSettings    *settings);
+void        ph_notifier_watch    (PhNotifier   *self,
+                                  PhBatch      *batch);
+void        ph_notifier_withdraw (PhNotifier   *self,
+                                  PhBatch      *batch);
+GIcon      *ph_notifier_app_icon (void);
+
+G_END_DECLS

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The top of the window's list, scrolling with it: where files go (the
+ * send area), how to reach this computer while receiving, and either
+ * the empty state or the heading of the transfers below. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "posthouse-core.h"
+
+#include "ph-addresses.h"
+#include "ph-format.h"
+#include "ph-panel.h"
+
+struct _PhPanel
+{
+  GtkWidget       parent_instance;
+
+  PhApplication  *application;
+  GSettings      *settings;
+  char           *address;          /* the receive address to copy */
+  gboolean        show_error;       /* the person finished typing */
+
+  GtkBox         *send_box;
+  AdwEntryRow    *destination_row;
+  GtkMenuButton  *recent_button;
+  GMenu          *recent_menu;
+  GtkLabel       *destination_hint;
+  GtkRevealer    *receive_revealer;
+  AdwActionRow   *address_row;
+  AdwActionRow   *folder_row;
+  GtkLabel       *exposure_label;
+  GtkStack       *stack;
+  GtkImage       *empty_icon;
+  GtkLabel       *empty_title;
+  GtkLabel       *empty_description;
+};
+
+G_DEFINE_FINAL_TYPE (PhPanel, ph_panel, GTK_TYPE_WIDGET)
+
+enum {
+  DESTINATION_CONFIRMED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Destination */
+
+gboolean
+ph_panel_destination_is_valid (const char  *text,
+                               GError     **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (text == NULL || text[0] == '\0')
+    {
+      g_set_error_literal (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                           _("Enter the address of the receiving computer"));
+      return FALSE;
+    }
+
+  return ph_address_parse (text, PH_DEFAULT_PORT, &host, &port, error);
+}
+
+static void
+set_hint (PhPanel    *self,
+          const char *error)
+{
+  GtkWidget *row = GTK_WIDGET (self->destination_row);
+  GtkWidget *hint = GTK_WIDGET (self->destination_hint);
+
+  if (error == NULL)
+    {
+      gtk_widget_remove_css_class (row, "error");
+      gtk_widget_remove_css_class (hint, "error");
+      gtk_widget_add_css_class (hint, "dim-label");
+      gtk_label_set_label (self->destination_hint,
+                           _("The address shown by Posthouse on the receiving computer, like 192.168.1.50"));
+    }
+  else
+    {
+      gtk_widget_add_css_class (row, "error");
+      gtk_widget_remove_css_class (hint, "dim-label");
+      gtk_widget_add_css_class (hint, "error");
+      gtk_label_set_label (self->destination_hint, error);
+    }
+}
+
+/* Red only once the person is done typing (Enter, or leaving the
+ * field): "[fe80::" is not wrong, merely unfinished. */
+static void
+validate (PhPanel *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
+  g_autoptr(GError) error = NULL;
+
+  if (text[0] == '\0' || ph_panel_destination_is_valid (text, &error))
+    {
+      g_autofree char *stored = g_settings_get_string (self->settings, "destination");
+
+      set_hint (self, NULL);
+      if (g_strcmp0 (stored, text) != 0)
+        g_settings_set_string (self->settings, "destination", text);
+    }
+  else
+    set_hint (self, self->show_error ? error->message : NULL);
+}
+
+static void
+destination_changed_cb (PhPanel *self)
+{
+  if (self->settings == NULL)
+    return;
+
+  self->show_error = FALSE;
+  validate (self);
+}
+
+static void
+destination_activated_cb (PhPanel *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
+
+  self->show_error = TRUE;
+  validate (self);
+  if (ph_panel_destination_is_valid (text, NULL))
+    g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0, text);
+  else
+    gtk_widget_error_bell (GTK_WIDGET (self));
+}
+
+static void
+destination_leave_cb (PhPanel *self)
+{
+  if (gtk_editable_get_text (GTK_EDITABLE (self->destination_row))[0] == '\0')
+    return;
+
+  self->show_error = TRUE;
+  validate (self);
+}
+
+static void
+update_recent_menu (PhPanel *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-destinations");
+  g_autoptr(GMenu) section = g_menu_new ();
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (recent[i], NULL);
+
+      g_menu_item_set_action_and_target (item, "win.use-destination", "s", recent[i]);
+      g_menu_append_item (section, item);
+    }
+  g_menu_append_section (self->recent_menu, _("Recent Destinations"), G_MENU_MODEL (section));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_button), recent[0] != NULL);
+}
+
+/* Receive panel */
+
+static void
+update_folder_row (PhPanel *self)
+{
+  g_autoptr(GFile) folder = ph_application_dup_receive_folder (self->application);
+  g_autofree char *path = g_file_get_path (folder);
+  g_autofree char *display = ph_format_folder (path);
+  g_autofree char *full = g_filename_display_name (path);
+
+  adw_action_row_set_subtitle (self->folder_row, display);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_row), full);
+}
+
+static void
+update_empty_state (PhPanel  *self,
+                    gboolean  receiving)
+{
+  if (receiving)
+    {
+      gtk_image_set_from_icon_name (self->empty_icon, "folder-download-symbolic");
+      gtk_label_set_label (self->empty_title, _("Ready to Receive"));
+      gtk_label_set_label (self->empty_description,
+                           _("Files sent to this computer appear here. You can still drop files to send them."));
+    }
+  else
+    {
+      gtk_image_set_from_icon_name (self->empty_icon, "document-send-symbolic");
+      gtk_label_set_label (self->empty_title, _("Drop Files Here"));
+      gtk_label_set_label (self->empty_description,
+                           _("Files dropped on this window are sent to the address above. To get files from another computer, turn on Receive."));
+    }
+}
+
+static void
+update_receive_panel (PhPanel *self)
+{
+  PhApplication *app = self->application;
+  gboolean receiving = ph_application_get_receiving (app);
+  guint port = ph_application_get_receive_port (app);
+  const char *bound = ph_application_get_bind_address (app);
+  g_autoptr(GPtrArray) addresses = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *interface = NULL;
+  g_autofree char *exposure = NULL;
+
+  gtk_revealer_set_reveal_child (self->receive_revealer, receiving);
+  update_empty_state (self, receiving);
+  g_clear_pointer (&self->address, g_free);
+
+  if (!receiving)
+    return;
+
+  if (bound != NULL)
+    {
+      /* Limited to one interface (Preferences): only its address. */
+      addresses = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (addresses, g_strdup (bound));
+    }
+  else
+    addresses = ph_local_addresses ();
+
+  if (addresses->len > 0)
+    {
+      g_autoptr(GStrvBuilder) others = g_strv_builder_new ();
+      g_auto(GStrv) strv = NULL;
+
+      self->address = ph_address_format (g_ptr_array_index (addresses, 0), port);
+      title = g_strdup_printf (_("Ready to receive on %s"), self->address);
+
+      for (guint i = 1; i < addresses->len; i++)
+        {
+          g_autofree char *other = ph_address_format (g_ptr_array_index (addresses, i), port);
+          g_strv_builder_add (others, other);
+        }
+      strv = g_strv_builder_end (others);
+
+      if (strv[0] != NULL)
+        {
+          g_autofree char *joined = g_strjoinv (", ", strv);
+          /* Translators: other addresses of this computer */
+          subtitle = g_strdup_printf (_("Also %s"), joined);
+        }
+      else
+        subtitle = g_strdup (_("Enter this address on the sending computer"));
+    }
+  else
+    {
+      title = g_strdup_printf (_("Ready to receive on port %u"), port);
+      subtitle = g_strdup (_("This computer has no network address right now"));
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->address_row), title);
+  adw_action_row_set_subtitle (self->address_row, subtitle);
+
+  interface = g_settings_get_string (self->settings, "receive-interface");
+  if (interface[0] != '\0')
+    /* Translators: %s is a network interface, such as eth0 */
+    exposure = g_strdup_printf (_("While Receive is on, anyone who can reach this computer through %s can send it files. Turn Receive off when you are done."),
+                                interface);
+  else
+    exposure = g_strdup (_("While Receive is on, anyone on this network can send this computer files. Turn Receive off when you are done, or limit it to one network in Preferences."));
+  gtk_label_set_label (self->exposure_label, exposure);
+
+  update_folder_row (self);
+}
+
+static void
+receiving_changed_cb (PhPanel *self)
+{
+  update_receive_panel (self);
+}
+
+static void
+settings_changed_cb (GSettings  *settings,
+                     const char *key,
+                     PhPanel    *self)
+{
+  if (g_str_equal (key, "recent-destinations"))
+    update_recent_menu (self);
+  else if (g_str_equal (key, "destination"))
+    {
+      g_autofree char *destination = g_settings_get_string (settings, key);
+
+      /* Set from elsewhere (gsettings, a second window): follow it. */
+      if (!g_str_equal (destination, gtk_editable_get_text (GTK_EDITABLE (self->destination_row))))
+        gtk_editable_set_text (GTK_EDITABLE (self->destination_row), destination);
+    }
+  else if (g_str_equal (key, "receive-folder"))
+    update_folder_row (self);
+  else if (g_str_equal (key, "receive-interface"))
+    update_receive_panel (self);
+}
+
+/* GObject */
+
+static void
+ph_panel_dispose (GObject *object)
+{
+  PhPanel *self = PH_PANEL (object);
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PH_TYPE_PANEL);
+  /* The template's root is not bound: unparent it here. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->application);
+
+  G_OBJECT_CLASS (ph_panel_parent_class)->dispose (object);
+}
+
+static void
+ph_panel_finalize (GObject *object)
+{
+  PhPanel *self = PH_PANEL (object);
+
+  g_clear_pointer (&self->address, g_free);
+
+  G_OBJECT_CLASS (ph_panel_parent_class)->finalize (object);
+}
+
+static void
+ph_panel_class_init (PhPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ph_panel_dispose;
+  object_class->finalize = ph_panel_finalize;
+
+  /* Enter in the address field with a usable address. */
+  signals[DESTINATION_CONFIRMED] =
+    g_signal_new ("destination-confirmed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, send_box);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, destination_row);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, recent_menu);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, destination_hint);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, receive_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, address_row);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, folder_row);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, exposure_label);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, empty_icon);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, empty_title);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, empty_description);
+  gtk_widget_class_bind_template_callback (widget_class, destination_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, destination_activated_cb);
+}
+
+static void
+ph_panel_init (PhPanel *self)
+{
+  GtkEventController *focus;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (destination_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->destination_row), focus);
+}
+
+PhPanel *
+ph_panel_new (PhApplication *application)
+{
+  PhPanel *self;
+  g_autofree char *destination = NULL;
+
+  g_return_val_if_fail (PH_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (PH_TYPE_PANEL, NULL);
+  self->application = g_object_ref (application);
+  self->settings = g_object_ref (ph_application_get_settings (application));
+
+  destination = g_settings_get_string (self->settings, "destination");
+  gtk_editable_set_text (GTK_EDITABLE (self->destination_row), destination);
+  /* A stored address that no longer parses says so at once. */
+  self->show_error = TRUE;
+  validate (self);
+
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
+  update_recent_menu (self);
+
+  g_signal_connect_object (application, "notify::receiving",
+                           G_CALLBACK (receiving_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (receiving_changed_cb), self, G_CONNECT_SWAPPED);
+  update_receive_panel (self);
+
+  return self;
+}
+
+const char *
+ph_panel_get_destination (PhPanel *self)
+{
+  g_return_val_if_fail (PH_IS_PANEL (self), NULL);
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
+}
+
+void
+ph_panel_set_destination (PhPanel    *self,
+                          const char *destination)
+{
+  g_return_if_fail (PH_IS_PANEL (self));
+  g_return_if_fail (destination != NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->destination_row), destination);
+}
+
+/* Returns: (nullable): the address to give the sender, or NULL. */
+const char *
+ph_panel_get_receive_address (PhPanel *self)
+{
+  g_return_val_if_fail (PH_IS_PANEL (self), NULL);
+
+  return self->address;
+}
+
+/* The empty state, or the heading of a list of transfers. */
+void
+ph_panel_set_empty (PhPanel  *self,
+                    gboolean  empty)
+{
+  g_return_if_fail (PH_IS_PANEL (self));
+
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
+}
+
+/* The box people pick a destination in (for computers found nearby). */
+GtkBox *
+ph_panel_get_send_box (PhPanel *self)
+{
+  g_return_val_if_fail (PH_IS_PANEL (self), NULL);
+
+  return self->send_box;
+}
+
+/* Test accessors */
+
+AdwEntryRow *
+ph_panel_get_destination_row (PhPanel *self)
+{
+  return self->destination_row;
+}
+
+AdwActionRow *
+ph_panel_get_folder_row (PhPanel *self)
+{
+  return self->folder_row;
+}
+
+const char *
+ph_panel_get_address_title (PhPanel *self)
+{
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->address_row));
+}
+
+const char *
+ph_panel_get_exposure_text (PhPanel *self)
+{
+  return gtk_label_get_label (self->exposure_label);
+}
+
+gboolean
+ph_panel_get_receive_visible (PhPanel *self)
+{
+  return gtk_revealer_get_reveal_child (self->receive_revealer);
+}
+
+const char *
+ph_panel_get_visible_page (PhPanel *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+ph_panel_get_hint (PhPanel *self)
+{
+  return gtk_label_get_label (self->destination_hint);
+}

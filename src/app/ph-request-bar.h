@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ph-batch.h"
+
+G_BEGIN_DECLS
+
+#define PH_TYPE_REQUEST_BAR (ph_request_bar_get_type ())
+
+G_DECLARE_FINAL_TYPE (PhRequestBar, ph_request_bar, PH, REQUEST_BAR, GtkWidget)
+
+void        ph_request_bar_set_requests (PhRequestBar *self,
+                                         GListModel   *requests);
+PhBatch    *ph_request_bar_get_batch    (PhRequestBar *self);
+gboolean    ph_request_bar_get_revealed (PhRequestBar *self);
+const char *ph_request_bar_get_title    (PhRequestBar *self);
+GtkButton  *ph_request_bar_get_button   (PhRequestBar *self,
+                                         const char   *name);
+
+G_END_DECLS

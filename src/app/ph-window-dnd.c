@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Files in: dropped anywhere on the window, pasted, chosen, or handed
+ * over by `posthouse FILE…`. What comes together is one batch. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "posthouse-core.h"
+
+#include "ph-window-private.h"
+
+void
+ph_window_update_drop_label (PhWindow *self)
+{
+  const char *text = ph_panel_get_destination (self->panel);
+  g_autofree char *label = NULL;
+
+  if (ph_panel_destination_is_valid (text, NULL))
+    label = g_strdup_printf (_("Drop to Send to %s"), text);
+  else
+    label = g_strdup (_("Drop to Send"));
+
+  gtk_label_set_label (self->drop_label, label);
+}
+
+/* Sending */
+
+static void
+send_files_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhBatch) batch = NULL;
+  guint n_folders = 0;
+
+  batch = ph_application_send_files_finish (PH_APPLICATION (object), result, &n_folders, &error);
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ph_window_show_toast (self, error->message);
+      return;
+    }
+
+  if (batch == NULL && n_folders > 0)
+    ph_window_show_toast (self, _("Nothing to send: the folder has no files"));
+}
+
+static void
+send_to (PhWindow    *self,
+         GFile      **files,
+         guint        n_files,
+         const char  *destination)
+{
+  /* A file chooser answered after the window was closed. */
+  if (ph_window_get_app (self) == NULL)
+    return;
+
+  ph_application_send_files_async (ph_window_get_app (self), files, n_files, destination,
+                                   self->cancellable, send_files_cb, g_object_ref (self));
+}
+
+static void
+ask_entry_changed_cb (GtkEditable      *entry,
+                      AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "send",
+                                           ph_panel_destination_is_valid (gtk_editable_get_text (entry), NULL));
+}
+
+static void
+ask_response_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 PhWindow         *self)
+{
+  GPtrArray *files = g_object_get_data (G_OBJECT (dialog), "files");
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  const char *text = gtk_editable_get_text (entry);
+
+  if (!g_str_equal (response, "send") || !ph_panel_destination_is_valid (text, NULL))
+    return;
+
+  ph_panel_set_destination (self->panel, text);
+  send_to (self, (GFile **) files->pdata, files->len, text);
+}
+
+/* Dropping with no destination asks for one instead of failing. */
+static void
+ask_destination (PhWindow  *self,
+                 GFile    **files,
+                 guint      n_files)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  AdwMessageDialog *dialog;
+  GtkEditable *entry;
+  GPtrArray *array = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *body = NULL;
+
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (array, g_object_ref (files[i]));
+
+  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ph-destination-dialog.ui");
+  dialog = ADW_MESSAGE_DIALOG (gtk_builder_get_object (builder, "dialog"));
+  entry = GTK_EDITABLE (gtk_builder_get_object (builder, "entry"));
+
+  body = g_strdup_printf (ngettext ("Enter the address shown by Posthouse on the receiving computer to send %u file.",
+                                    "Enter the address shown by Posthouse on the receiving computer to send %u files.",
+                                    n_files), n_files);
+  adw_message_dialog_set_body (dialog, body);
+  gtk_editable_set_text (entry, ph_panel_get_destination (self->panel));
+  ask_entry_changed_cb (entry, dialog);
+
+  g_object_set_data_full (G_OBJECT (dialog), "files", array, (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data (G_OBJECT (dialog), "entry", entry);
+  g_signal_connect_object (entry, "changed", G_CALLBACK (ask_entry_changed_cb), dialog, 0);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (ask_response_cb), self, 0);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
+  ph_window_track_dialog (self, GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Sends @files as one batch to the destination in the window, or asks
+ * for one first. */
+void
+ph_window_send_files (PhWindow  *self,
+                      GFile    **files,
+                      guint      n_files)
+{
+  const char *destination;
+
+  g_return_if_fail (PH_IS_WINDOW (self));
+
+  if (n_files == 0)
+    return;
+
+  destination = ph_panel_get_destination (self->panel);
+  if (!ph_panel_destination_is_valid (destination, NULL))
+    ask_destination (self, files, n_files);
+  else
+    send_to (self, files, n_files, destination);
+}
+
+static void
+send_file_slist (PhWindow *self,
+                 GSList   *list)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+
+  ph_window_send_files (self, (GFile **) files->pdata, files->len);
+}
+
+/* Drag and drop */
+
+static GdkDragAction
+drop_enter_cb (GtkDropTarget *target,
+               double         x,
+               double         y,
+               PhWindow      *self)
+{
+  gtk_revealer_set_reveal_child (self->drop_revealer, TRUE);
+  return GDK_ACTION_COPY;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               PhWindow      *self)
+{
+  gtk_revealer_set_reveal_child (self->drop_revealer, FALSE);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         PhWindow      *self)
+{
+  GdkFileList *list;
+  g_autoptr(GSList) files = NULL;
+
+  gtk_revealer_set_reveal_child (self->drop_revealer, FALSE);
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  list = g_value_get_boxed (value);
+  files = gdk_file_list_get_files (list);
+  if (files == NULL)
+    return FALSE;
+
+  send_file_slist (self, files);
+  return TRUE;
+}
+
+/* Choosing and pasting */
+
+static void
+choose_response_cb (GtkNativeDialog *native,
+                    int              response,
+                    PhWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) list = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (native));
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+        g_ptr_array_add (files, g_list_model_get_item (list, i));
+
+      ph_window_send_files (self, (GFile **) files->pdata, files->len);
+    }
+
+  g_object_unref (native);
+}
+
+static void
+choose_files_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  PhWindow *self = user_data;
+  GtkFileChooserNative *native;
+
+  /* A native chooser goes through the portal when sandboxed. */
+  native = gtk_file_chooser_native_new (_("Choose Files to Send"),
+                                        GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Send"),
+                                        _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
+  g_signal_connect_object (native, "response", G_CALLBACK (choose_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+paste_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value;
+
+  value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (object), result, &error);
+  if (value == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ph_window_show_toast (self, _("Nothing to send: copy files in a file manager first"));
+      return;
+    }
+
+  g_autoptr(GSList) files = gdk_file_list_get_files (g_value_get_boxed (value));
+  send_file_slist (self, files);
+}
+
+static void
+paste_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  PhWindow *self = user_data;
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+
+  gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                  self->cancellable, paste_cb, g_object_ref (self));
+}
+
+static const GActionEntry dnd_actions[] = {
+  { "choose-files", choose_files_activated },
+  { "paste", paste_activated },
+};
+
+void
+ph_window_dnd_init (PhWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), dnd_actions,
+                                   G_N_ELEMENTS (dnd_actions), self);
+
+  /* The whole window takes files, not just a small drop zone. */
+  self->drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (self->drop_target, "enter", G_CALLBACK (drop_enter_cb), self);
+  g_signal_connect (self->drop_target, "leave", G_CALLBACK (drop_leave_cb), self);
+  g_signal_connect (self->drop_target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What send and receive do about receivers nearby: finding one by
+ * name, announcing ourselves. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "posthouse-core.h"
+
+#include "ph-cli.h"
+
+/* Long enough for the first look around (Avahi says "all for now"
+ * after a second) and the answers of slow resolvers. */
+#define LOOKUP_TIMEOUT_MSEC 3000
+
+/* Sending by name ---------------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+/* What a person types as an address (an IP address, anything with a
+ * port or a colon) is used as typed, without looking around. */
+static gboolean
+looks_like_address (const char *text)
+{
+  return strchr (text, ':') != NULL || g_hostname_is_ip_address (text);
+}
+
+/**
+ * ph_cli_resolve_destination:
+ * @text: DESTINATION as given: HOST[:PORT] or the name of a receiver nearby
+ * @port: the --port option, -1 when not given
+ * @exit_code: (out): when %NULL is returned, the exit status
+ *
+ * Returns: (transfer full) (nullable): "HOST:PORT" to send to; %NULL
+ *   after an error message
+ */
+char *
+ph_cli_resolve_destination (const char *text,
+                            int         port,
+                            int        *exit_code)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  g_autofree char *host = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(PhBrowser) browser = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(PhPeer) peer = NULL;
+  Wait wait = { 0 };
+  guint16 parsed_port = 0;
+  gboolean is_address;
+
+  is_address = ph_address_parse (trimmed, PH_DEFAULT_PORT, &host, &parsed_port, &error);
+  if (looks_like_address (trimmed))
+    {
+      if (!is_address)
+        {
+          ph_cli_error ("%s", error->message);
+          *exit_code = PH_CLI_EXIT_USAGE;
+          return NULL;
+        }
+      return ph_address_format (host, port != -1 ? (guint16) port : parsed_port);
+    }
+
+  /* A name: a receiver nearby first, then a host name as before. */
+  loop = g_main_loop_new (NULL, FALSE);
+  browser = ph_browser_new ();
+  ph_browser_start (browser);
+  wait.loop = loop;
+  ph_browser_lookup_async (browser, trimmed, LOOKUP_TIMEOUT_MSEC, NULL, lookup_cb, &wait);
+  if (wait.result == NULL)
+    g_main_loop_run (loop);
+  peer = ph_browser_lookup_finish (browser, wait.result, &lookup_error);
+  g_clear_object (&wait.result);
+
+  if (peer != NULL)
+    {
+      g_autofree char *address = ph_address_format (ph_peer_get_host (peer),
+                                                    port != -1 ? (guint) port : ph_peer_get_port (peer));
+
+      g_printerr (_("“%s” is nearby at %s\n"), ph_peer_get_name (peer), address);
+      return g_steal_pointer (&address);
+    }
+
+  if (is_address && !g_error_matches (lookup_error, PH_ERROR, PH_ERROR_AMBIGUOUS))
+    return ph_address_format (host, port != -1 ? (guint16) port : parsed_port);
+
+  if (g_error_matches (lookup_error, PH_ERROR, PH_ERROR_NO_DISCOVERY))
+    /* TRANSLATORS: a receiver's name, then why nothing nearby can be found */
+    ph_cli_error (_("Cannot find “%s”: %s"), trimmed, lookup_error->message);
+  else
+    ph_cli_error ("%s", lookup_error->message);
+  *exit_code = PH_CLI_EXIT_FAILED;
+  return NULL;
+}
+
+/* Announcing while receiving ----------------------------------------- */
+
+struct _PhCliAnnounce
+{
+  PhAnnouncer  *announcer;
+  GCancellable *cancellable;
+  char         *printed_name;
+  gboolean      warned;
+};
+
+static void
+state_cb (PhAnnouncer   *announcer,
+          GParamSpec    *pspec,
+          PhCliAnnounce *self)
+{
+  const char *name = ph_announcer_get_announced_name (announcer);
+
+  switch (ph_announcer_get_state (announcer))
+    {
+    case PH_ANNOUNCER_ANNOUNCED:
+      if (g_strcmp0 (name, self->printed_name) != 0)
+        {
+          g_free (self->printed_name);
+          self->printed_name = g_strdup (name);
+          g_printerr (_("Announced nearby as “%s”\n"), name);
+        }
+      break;
+
+    case PH_ANNOUNCER_UNAVAILABLE:
+      /* Once: it announces by itself when the daemon starts. */
+      if (!self->warned)
+        ph_cli_error (_("Not announced nearby: the Avahi service isn’t running; "
+                        "senders can still use this computer’s address"));
+      self->warned = TRUE;
+      break;
+
+    case PH_ANNOUNCER_UNSUPPORTED:
+      if (!self->warned)
+        ph_cli_error (_("Not announced nearby: this posthouse-cli was built without Avahi"));
+      self->warned = TRUE;
+      break;
+
+    case PH_ANNOUNCER_FAILED:
+      ph_cli_error (_("Not announced nearby: %s"), ph_announcer_get_error_message (announcer));
+      break;
+
+    case PH_ANNOUNCER_STOPPED:
+    case PH_ANNOUNCER_REGISTERING:
+    default:
+      break;
+    }
+}
+
+static void
+device_name_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  PhCliAnnounce *self = user_data;
+  g_autofree char *name = ph_device_name_query_finish (result, NULL);
+
+  /* Cancelled: self is gone. */
+  if (name == NULL)
+    return;
+
+  ph_announcer_set_name (self->announcer, name);
+  ph_announcer_start (self->announcer);
+}
+
+/**
+ * ph_cli_announce_new:
+ * @port: the port the receiver listens on
+ * @bind: (nullable): the address it listens on, %NULL for all
+ * @accepts_paths: whether it keeps the folders of a path (paths=1)
+ *
+ * Announces the receiver under the device's name, saying on stderr
+ * what became of it.
+ *
+ * Returns: (transfer full) (nullable): %NULL when a receiver bound to
+ *   @bind cannot be reached from nearby (a message says so)
+ */
+PhCliAnnounce *
+ph_cli_announce_new (guint       port,
+                     const char *bind,
+                     gboolean    accepts_paths)
+{
+  g_autoptr(GError) error = NULL;
+  guint interface_index = 0;
+  GSocketFamily family = G_SOCKET_FAMILY_INVALID;
+  PhCliAnnounce *self;
+
+  if (bind != NULL && !ph_service_interface_for_address (bind, &interface_index, &family, &error))
+    {
+      ph_cli_error (_("Not announced nearby: %s"), error->message);
+      return NULL;
+    }
+
+  self = g_new0 (PhCliAnnounce, 1);
+  self->announcer = ph_announcer_new ();
+  self->cancellable = g_cancellable_new ();
+  ph_announcer_set_port (self->announcer, port);
+  ph_announcer_set_accepts_paths (self->announcer, accepts_paths);
+  ph_announcer_restrict (self->announcer, interface_index, family);
+  g_signal_connect (self->announcer, "notify::state", G_CALLBACK (state_cb), self);
+
+  ph_device_name_query_async (self->cancellable, device_name_cb, self);
+
+  return self;
+}
+
+/* Withdraws the announcement. */
+void
+ph_cli_announce_free (PhCliAnnounce *self)
+{
+  if (self == NULL)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_signal_handlers_disconnect_by_data (self->announcer, self);
+  ph_announcer_stop (self->announcer);
+  g_object_unref (self->announcer);
+  g_object_unref (self->cancellable);
+  g_free (self->printed_name);
+  g_free (self);
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ph-batch.h"
+
+G_BEGIN_DECLS
+
+/* PhBatch is split by concern:
+ *   ph-batch.c          the object: properties, the list, the getters;
+ *   ph-batch-entries.c  its transfers: adding, counting, deciding,
+ *                       retrying, and publishing the aggregate. */
+
+/* However many transfers run, a batch publishes its aggregate at most
+ * this often: a window redraws a batch, not each of its files. */
+#define FLUSH_MSEC   250
+#define SPEED_SAMPLES 5    /* about one second at FLUSH_MSEC */
+#define N_STATES     (PH_TRANSFER_CANCELLED + 1)
+
+typedef enum
+{
+  DECISION_NONE,
+  DECISION_ACCEPT,
+  DECISION_DECLINE,
+} Decision;
+
+/* One transfer of the batch, with what was last counted for it: the
+ * counters are kept up to date per event, never recounted. */
+typedef struct
+{
+  PhBatch         *batch;
+  PhTransfer      *transfer;
+  PhTransferState  state;
+  gint64           size;
+  gboolean         declined;
+  gboolean         active;
+} Entry;
+
+/* The values last notified, to notify only what changed. */
+typedef struct
+{
+  guint           n_files;
+  guint           n_done;
+  guint           n_failed;
+  guint           n_cancelled;
+  guint           n_waiting;
+  gint64          total_size;
+  gint64          bytes_done;
+  double          speed;
+  gint64          seconds_left;
+  PhTransferState state;
+  char           *title;
+} Published;
+
+struct _PhBatch
+{
+  GObject              parent_instance;
+
+  char                *id;
+  PhTransferDirection  direction;
+  char                *peer;
+  char                *title;
+  gboolean             flattened;
+  gint64               start_time;      /* wall clock, µs */
+  gint64               last_activity;   /* monotonic, µs */
+  gint64               data_start;      /* monotonic, µs; 0 until data moves */
+  gint64               finish_time;     /* monotonic, µs; when it last finished */
+  char                *error_message;
+  GFile               *first_file;      /* the first file saved */
+
+  GPtrArray           *entries;         /* Entry*, owned, in order */
+  GPtrArray           *active;          /* Entry*, those that may move bytes */
+  guint                counts[N_STATES];
+  guint                n_declined;
+  gint64               total_size;
+  gint64               finished_bytes;  /* bytes of DONE transfers */
+  double               speed;
+  gint64               seconds_left;
+
+  Published            published;
+  GMainContext        *context;
+  GSource             *flush_source;
+  gint64               last_flush;
+  struct { gint64 time, bytes; } samples[SPEED_SAMPLES];
+  guint                n_samples;
+  guint                next_sample;
+
+  GCancellable        *cancellable;
+  gulong               cancelled_id;
+  Decision             decision;
+  gboolean             cancelled;
+};
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_DIRECTION,
+  PROP_PEER,
+  PROP_TITLE,
+  PROP_N_FILES,
+  PROP_N_DONE,
+  PROP_N_FAILED,
+  PROP_N_CANCELLED,
+  PROP_N_WAITING,
+  PROP_TOTAL_SIZE,
+  PROP_BYTES_DONE,
+  PROP_SPEED,
+  PROP_SECONDS_LEFT,
+  PROP_STATE,
+  PROP_FLATTENED,
+  N_PROPS
+};
+
+extern GParamSpec *ph_batch_properties[N_PROPS];
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+extern guint ph_batch_signals[N_SIGNALS];
+
+static inline gboolean
+state_is_final (PhTransferState state)
+{
+  return state == PH_TRANSFER_DONE ||
+         state == PH_TRANSFER_FAILED ||
+         state == PH_TRANSFER_CANCELLED;
+}
+
+static inline gboolean
+state_is_active (PhTransferState state)
+{
+  return state == PH_TRANSFER_CONNECTING ||
+         state == PH_TRANSFER_SENDING ||
+         state == PH_TRANSFER_RECEIVING;
+}
+
+static inline guint
+n_finished (PhBatch *self)
+{
+  return self->counts[PH_TRANSFER_DONE] +
+         self->counts[PH_TRANSFER_FAILED] +
+         self->counts[PH_TRANSFER_CANCELLED];
+}
+
+void     ph_batch_schedule_flush   (PhBatch      *self);
+void     ph_batch_entry_free       (gpointer      entry);
+gint64   ph_batch_live_bytes       (PhBatch      *self);
+void     ph_batch_cancelled_cb     (GCancellable *cancellable,
+                                    PhBatch      *self);
+
+G_END_DECLS
