@@ -17,6 +17,7 @@
 typedef struct
 {
   GFile *file;
+  GFile *top;      /* the folder argument it was found in, or NULL */
   char  *label;    /* how messages name it: the argument, or below it */
 } Entry;
 
@@ -25,6 +26,7 @@ struct _PhCliFiles
   GObject         parent_instance;
 
   char           *destination;
+  gboolean        keep_folders;
   GArray         *entries;
   PhCliFilesFunc  func;
   gpointer        user_data;
@@ -47,13 +49,20 @@ ph_cli_files_get_item (GListModel *model,
                        guint       position)
 {
   PhCliFiles *self = PH_CLI_FILES (model);
+  g_autofree char *path = NULL;
   PhTransfer *transfer;
+  Entry *entry;
 
   if (position >= self->entries->len)
     return NULL;
 
-  transfer = ph_transfer_new_outgoing (g_array_index (self->entries, Entry, position).file,
-                                       self->destination);
+  /* To a receiver that keeps folders: "Holiday/Day 1/beach.jpg" for a
+   * file of the folder argument "Holiday" (its base name when the path
+   * does not fit the header). */
+  entry = &g_array_index (self->entries, Entry, position);
+  if (self->keep_folders && entry->top != NULL)
+    path = ph_naming_relative_path (entry->top, entry->file);
+  transfer = ph_transfer_new_outgoing_path (entry->file, self->destination, path);
   if (self->func != NULL)
     self->func (self, transfer, position, self->user_data);
 
@@ -78,6 +87,7 @@ entry_clear (gpointer data)
   Entry *entry = data;
 
   g_clear_object (&entry->file);
+  g_clear_object (&entry->top);
   g_clear_pointer (&entry->label, g_free);
 }
 
@@ -119,12 +129,31 @@ ph_cli_files_new (const char     *destination,
   return self;
 }
 
+/**
+ * ph_cli_files_set_keep_folders:
+ * @keep_folders: whether the receiver announced paths=1
+ *
+ * Sends the files of folder arguments with their folders, from the
+ * folder's own name down, as SPEC's Folder paths allow only to a
+ * receiver that announced it keeps them. Before the engine asks for
+ * the first transfer.
+ */
+void
+ph_cli_files_set_keep_folders (PhCliFiles *self,
+                               gboolean    keep_folders)
+{
+  g_return_if_fail (PH_IS_CLI_FILES (self));
+
+  self->keep_folders = !!keep_folders;
+}
+
 static void
 append (PhCliFiles *self,
         GFile      *file,
+        GFile      *top,
         char       *label)
 {
-  Entry entry = { g_object_ref (file), label };
+  Entry entry = { g_object_ref (file), top ? g_object_ref (top) : NULL, label };
 
   g_array_append_val (self->entries, entry);
 }
@@ -140,6 +169,7 @@ compare_entries (gconstpointer a,
  * are not followed (no loops, nothing from elsewhere), as the app does. */
 static void
 walk (PhCliFiles *self,
+      GFile      *top,
       GFile      *folder,
       const char *label,
       guint       depth,
@@ -173,12 +203,12 @@ walk (PhCliFiles *self,
       switch (g_file_info_get_file_type (info))
         {
         case G_FILE_TYPE_REGULAR:
-          append (self, child, g_steal_pointer (&child_label));
+          append (self, child, top, g_steal_pointer (&child_label));
           break;
 
         case G_FILE_TYPE_DIRECTORY:
           if (depth < MAX_DEPTH)
-            walk (self, child, child_label, depth + 1, errors);
+            walk (self, top, child, child_label, depth + 1, errors);
           break;
 
         default:
@@ -210,11 +240,11 @@ ph_cli_files_add (PhCliFiles *self,
   /* Anything but a folder goes to the engine, which says what is wrong with it. */
   if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
     {
-      append (self, file, g_steal_pointer (&label));
+      append (self, file, NULL, g_steal_pointer (&label));
       return 1;
     }
 
-  walk (self, file, label, 0, errors);
+  walk (self, file, file, label, 0, errors);
   /* Only this folder's files: the arguments keep their order. */
   if (self->entries->len > before)
     qsort (&g_array_index (self->entries, Entry, before), self->entries->len - before,

@@ -18,6 +18,8 @@ typedef void (*PhCliFilesFunc) (PhCliFiles *files,
 PhCliFiles *ph_cli_files_new       (const char      *destination,
                                     PhCliFilesFunc   func,
                                     gpointer         user_data);
+void        ph_cli_files_set_keep_folders (PhCliFiles *self,
+                                           gboolean    keep_folders);
 guint       ph_cli_files_add       (PhCliFiles      *self,
                                     const char      *arg,
                                     GPtrArray       *errors);

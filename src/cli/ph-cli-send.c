@@ -208,6 +208,7 @@ ph_cli_send (int    argc,
   g_autofree char *destination = NULL;
   g_autofree char *summary = NULL;
   PhCliDestination resolved = { 0 };
+  gboolean folders = FALSE;
   int exit_code = PH_CLI_EXIT_OK;
   PhCliSignals signals = { 0 };
   SendRun run = { 0 };
@@ -223,7 +224,9 @@ ph_cli_send (int    argc,
       "brackets: [::1]:6666."),
     "\n\n",
     _("DESTINATION is HOST[:PORT], or the name of a receiver nearby as “posthouse-cli list” "
-      "shows it."),
+      "shows it. A folder keeps its structure with a receiver nearby that says it keeps "
+      "folders (the “paths” flag of “posthouse-cli list”); anywhere else its files arrive "
+      "side by side."),
     NULL);
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context,
@@ -260,12 +263,21 @@ ph_cli_send (int    argc,
       return PH_CLI_EXIT_USAGE;
     }
 
+  /* Whether the receiver keeps folders matters when folders are sent. */
+  for (guint i = 1; args[i] != NULL && !folders; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (args[i]);
+
+      folders = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY;
+    }
+
   /* HOST[:PORT] as typed, or the name of a receiver nearby. */
-  if (!ph_cli_resolve_destination (args[0], port, FALSE, &resolved, &exit_code))
+  if (!ph_cli_resolve_destination (args[0], port, folders, &resolved, &exit_code))
     return exit_code;
   destination = g_steal_pointer (&resolved.address);
 
   files = ph_cli_files_new (destination, transfer_created, &run);
+  ph_cli_files_set_keep_folders (files, resolved.accepts_paths);
   errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   for (guint i = 1; args[i] != NULL; i++)
     {
