@@ -62,6 +62,7 @@ typedef struct
 static GQuark watch_quark;
 
 static void evaluate (Watch *watch);
+static void schedule (Watch *watch, gint64 when);
 
 /* The daemon runs in another process and cannot read our GResource.
  * Installed, it finds the icon by name; uninstalled (build-aux/dev run,
@@ -266,9 +267,15 @@ timer_cb (gpointer user_data)
     }
   else if (ph_batch_get_state (batch) != PH_TRANSFER_WAITING)
     {
-      if (!window_focused (watch->notifier))
-        send (watch, SHOWN_RUNNING);
-      evaluate (watch);
+      /* While the window has the focus the row is enough: look again
+       * later rather than at once, which would spin the main loop. */
+      if (window_focused (watch->notifier))
+        schedule (watch, g_get_monotonic_time () + RUNNING_DELAY_MSEC * 1000);
+      else
+        {
+          send (watch, SHOWN_RUNNING);
+          evaluate (watch);
+        }
     }
 
   return G_SOURCE_REMOVE;

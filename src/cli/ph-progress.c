@@ -15,9 +15,10 @@
 struct _PhProgress
 {
   int      fd;
-  gint64   started;
   gint64   last_draw;
   gboolean drawn;
+  guint    done;
+  guint    total;
 };
 
 PhProgress *
@@ -26,7 +27,6 @@ ph_progress_new (int fd)
   PhProgress *self = g_new0 (PhProgress, 1);
 
   self->fd = fd;
-  self->started = g_get_monotonic_time ();
   return self;
 }
 
@@ -150,12 +150,15 @@ draw (PhProgress *self,
   g_autoptr(GString) stats = g_string_new (NULL);
   g_autoptr(GString) line = g_string_new ("\r");
   g_autofree char *name = NULL;
+  /* In a batch, how far it got: "12/500". */
+  g_autofree char *count = self->total > 1 ? g_strdup_printf ("%u/%u  ", self->done, self->total)
+                                           : g_strdup ("");
   guint name_max, reserved, bar_width = 0;
 
   g_string_append_printf (stats, "%3u%%  ", percent);
   if (final)
     {
-      gint64 elapsed = (g_get_monotonic_time () - self->started) / G_USEC_PER_SEC;
+      gint64 elapsed = (g_get_real_time () - ph_transfer_get_start_time (transfer)) / G_USEC_PER_SEC;
       g_autofree char *duration = format_duration (MAX (elapsed, 0));
 
       g_string_append (stats, size_text);
@@ -183,10 +186,12 @@ draw (PhProgress *self,
    * share so that the bar does not jump when the speed appears. */
   name_max = MAX (columns / 3, 8);
   name = printable_name (ph_transfer_get_name (transfer), name_max);
-  reserved = display_width (name) + 2 + MAX (display_width (stats->str), STATS_WIDTH) + 4;
+  reserved = strlen (count) + display_width (name) + 2 +
+             MAX (display_width (stats->str), STATS_WIDTH) + 4;
   if (columns > reserved + MIN_BAR_WIDTH)
     bar_width = MIN (columns - reserved, MAX_BAR_WIDTH);
 
+  g_string_append (line, count);
   g_string_append (line, name);
   g_string_append (line, "  ");
   if (bar_width > 0)
@@ -205,6 +210,18 @@ draw (PhProgress *self,
 
   write_all (self, line->str);
   self->drawn = !final;
+}
+
+/* With @total above 1, lines begin with "@done/@total". */
+void
+ph_progress_set_count (PhProgress *self,
+                       guint       done,
+                       guint       total)
+{
+  g_return_if_fail (self != NULL);
+
+  self->done = done;
+  self->total = total;
 }
 
 void

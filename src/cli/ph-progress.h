@@ -5,12 +5,16 @@
 
 G_BEGIN_DECLS
 
-/* A one-line progress bar for a terminal, redrawn in place; one per
- * transfer (it times the transfer from its creation). */
+/* A one-line progress bar for a terminal, redrawn in place; it shows
+ * one transfer at a time (timed from the transfer's creation), and ends
+ * each with a final line. */
 typedef struct _PhProgress PhProgress;
 
 PhProgress *ph_progress_new    (int         fd);
 void        ph_progress_free   (PhProgress *self);
+void        ph_progress_set_count (PhProgress *self,
+                                   guint       done,
+                                   guint       total);
 void        ph_progress_update (PhProgress *self,
                                 PhTransfer *transfer,
                                 gboolean    force);

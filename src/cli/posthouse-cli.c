@@ -107,7 +107,7 @@ run_toplevel (int    argc,
     _("Send files to another computer over TCP, or receive them, compatible with the "
       "Python “struct.pack('128sq')” socket scripts."),
     "\n\n", _("Commands:"),
-    "\n  send [--port N] HOST[:PORT] FILE…\n      ",
+    "\n  send [--port N] [--parallel N] [--timeout S] HOST[:PORT] FILE…\n      ",
     _("Send each FILE on its own connection (default port 6666)"),
     "\n  send [--port N] NAME FILE…\n      ",
     _("Send to the receiver announced nearby under NAME"),

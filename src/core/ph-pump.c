@@ -32,15 +32,32 @@ ph_pump_init (PhPump       *pump,
   pump->progress = progress;
   pump->idle_msec = idle_msec;
   pump->cancel_fd = cancellable ? g_cancellable_get_fd (cancellable) : -1;
+  pump->own_fd = TRUE;
   pump->zerocopy = g_getenv ("POSTHOUSE_NO_ZEROCOPY") == NULL;
   pump->reserve = NULL;
   pump->reserve_data = NULL;
 }
 
+/* Like ph_pump_init(), but waits wake up on @wake_fd (the caller's,
+ * readable once @cancellable is cancelled): a thread that pumps one
+ * file after another then needs no descriptor per file. */
+void
+ph_pump_init_woken (PhPump       *pump,
+                    GCancellable *cancellable,
+                    int           wake_fd,
+                    PhTransfer   *progress,
+                    guint         idle_msec)
+{
+  ph_pump_init (pump, NULL, progress, idle_msec);
+  pump->cancellable = cancellable;
+  pump->cancel_fd = wake_fd;
+  pump->own_fd = FALSE;
+}
+
 void
 ph_pump_clear (PhPump *pump)
 {
-  if (pump->cancellable && pump->cancel_fd >= 0)
+  if (pump->own_fd && pump->cancellable && pump->cancel_fd >= 0)
     g_cancellable_release_fd (pump->cancellable);
   pump->cancel_fd = -1;
 }
@@ -105,6 +122,7 @@ ph_pump_write_all (PhPump      *pump,
                    int          sock,
                    const void  *buffer,
                    gsize        len,
+                   int          flags,
                    GError     **error)
 {
   const guint8 *p = buffer;
@@ -116,7 +134,7 @@ ph_pump_write_all (PhPump      *pump,
       if (g_cancellable_set_error_if_cancelled (pump->cancellable, error))
         return FALSE;
 
-      n = send (sock, p, len, MSG_NOSIGNAL);
+      n = send (sock, p, len, flags | MSG_NOSIGNAL);
       if (n > 0)
         {
           p += n;
@@ -226,7 +244,7 @@ send_blocks (PhPump   *pump,
             return file_changed (error);
         }
 
-      if (!ph_pump_write_all (pump, sock, buffer, got, error))
+      if (!ph_pump_write_all (pump, sock, buffer, got, 0, error))
         return FALSE;
 
       done += got;

@@ -29,6 +29,7 @@ typedef struct
   PhTransfer        *progress;    /* (nullable): gets set_bytes_done() */
   guint              idle_msec;   /* 0: wait as long as it takes */
   int                cancel_fd;
+  gboolean           own_fd;      /* the cancellable's, released by ph_pump_clear() */
   gboolean           zerocopy;    /* FALSE with POSTHOUSE_NO_ZEROCOPY set (tests) */
   PhPumpReserveFunc  reserve;     /* (nullable) */
   gpointer           reserve_data;
@@ -42,12 +43,19 @@ void     ph_pump_init        (PhPump        *pump,
                               GCancellable  *cancellable,
                               PhTransfer    *progress,
                               guint          idle_msec);
+void     ph_pump_init_woken  (PhPump        *pump,
+                              GCancellable  *cancellable,
+                              int            wake_fd,
+                              PhTransfer    *progress,
+                              guint          idle_msec);
 void     ph_pump_clear       (PhPump        *pump);
 
+/* @flags: for send(), such as MSG_MORE */
 gboolean ph_pump_write_all   (PhPump        *pump,
                               int            sock,
                               const void    *buffer,
                               gsize          len,
+                              int            flags,
                               GError       **error);
 gboolean ph_pump_send_fd     (PhPump        *pump,
                               int            sock,

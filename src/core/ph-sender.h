@@ -7,6 +7,12 @@ G_BEGIN_DECLS
 
 #define PH_TYPE_SENDER (ph_sender_get_type ())
 
+/* Files in flight at once when a batch does not say (measured on
+ * emulated links, bench/linkbench); a Posthouse receiver serves 8 files
+ * at once from one sender, so more would only wait there. */
+#define PH_SENDER_DEFAULT_PARALLEL 8
+#define PH_SENDER_MAX_PARALLEL     64
+
 G_DECLARE_FINAL_TYPE (PhSender, ph_sender, PH, SENDER, GObject)
 
 PhSender *ph_sender_new                 (void);
@@ -22,6 +28,15 @@ void      ph_sender_send_async          (PhSender            *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
 gboolean  ph_sender_send_finish         (PhSender            *self,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+void      ph_sender_send_all_async      (PhSender            *self,
+                                         GListModel          *transfers,
+                                         guint                parallel,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean  ph_sender_send_all_finish     (PhSender            *self,
                                          GAsyncResult        *result,
                                          GError             **error);
 

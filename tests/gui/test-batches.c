@@ -304,6 +304,82 @@ test_send_folder (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (receiver, received);
 }
 
+static void
+accepted_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GSocketConnection **connection = user_data;
+
+  *connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, NULL);
+}
+
+static gboolean
+window_active (gpointer data)
+{
+  return gtk_window_is_active (GTK_WINDOW (data));
+}
+
+static gboolean
+first_batch_running (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return gui_n_batches (fixture->app) > 0 &&
+         ph_batch_get_state (gui_batch_at (fixture->app, 0)) == PH_TRANSFER_SENDING;
+}
+
+/* A send that goes on for longer than the notification's delay, with
+ * the window focused (no banner then): the main loop sleeps between
+ * updates instead of spinning, which starved the window's drawing. */
+static void
+test_idle_while_running (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  guint16 port;
+  guint iterations = 0;
+  gint64 until;
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_accept_async (listener, NULL, accepted_cb, &connection);
+  destination = g_strdup_printf ("127.0.0.1:%u", port);
+  ph_panel_set_destination (ph_window_get_panel (fixture->window), destination);
+
+  /* Far more than loopback buffers: the peer never reads. */
+  path = gui_make_file (fixture->in_dir, "big.iso", 64 * 1024 * 1024);
+  file = g_file_new_for_path (path);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  gui_wait_until (window_active, fixture->window, "the window to have the focus");
+  gui_drop_files (fixture->window, &file, 1);
+  gui_wait_until (first_batch_running, fixture, "the send to start");
+
+  /* Past the moment a notification would have been due (3 s). */
+  gui_iterate (4000);
+  g_assert_true (first_batch_running (fixture));
+  g_assert_true (gtk_window_is_active (GTK_WINDOW (fixture->window)));
+
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      iterations++;
+    }
+  g_test_message ("%u main loop iterations in one second", iterations);
+  /* A few progress updates and frames; a spinning source makes tens of thousands. */
+  g_assert_cmpuint (iterations, <, 1000);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "cancel-all", NULL);
+  gui_wait_until (first_batch_finished, fixture, "the batch to be cancelled");
+  g_socket_listener_close (listener);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +390,8 @@ main (int   argc,
               fixture_set_up, test_receive_burst, fixture_tear_down);
   g_test_add ("/posthouse/gui/batches/send-folder", Fixture, NULL,
               fixture_set_up, test_send_folder, fixture_tear_down);
+  g_test_add ("/posthouse/gui/batches/idle-while-running", Fixture, NULL,
+              fixture_set_up, test_idle_while_running, fixture_tear_down);
 
   return g_test_run ();
 }

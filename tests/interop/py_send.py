@@ -4,8 +4,11 @@
 # A sender that behaves like the original Python client of the article:
 # one TCP connection, a struct.pack('128sq', name, size) header, the
 # file in 1024-byte writes, then close without waiting for anything.
+# Several paths are sent one after the other, each on its own
+# connection, as running the original once per file would (without
+# starting Python again each time).
 #
-#   py_send.py HOST PORT PATH
+#   py_send.py HOST PORT PATH...
 
 import os
 import socket
@@ -13,12 +16,7 @@ import struct
 import sys
 
 
-def main():
-    if len(sys.argv) != 4:
-        print('usage: py_send.py HOST PORT PATH', file=sys.stderr)
-        return 2
-    host, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-
+def send(host, port, path):
     family = socket.AF_INET6 if ':' in host else socket.AF_INET
     try:
         s = socket.socket(family, socket.SOCK_STREAM)
@@ -40,6 +38,17 @@ def main():
                 break
             s.sendall(data)
     s.close()
+    return 0
+
+
+def main():
+    if len(sys.argv) < 4:
+        print('usage: py_send.py HOST PORT PATH...', file=sys.stderr)
+        return 2
+    host, port = sys.argv[1], int(sys.argv[2])
+    for path in sys.argv[3:]:
+        if send(host, port, path) != 0:
+            return 1
     return 0
 
 

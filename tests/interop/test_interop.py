@@ -200,6 +200,17 @@ class InteropTestCase(unittest.TestCase):
     def saved_path(self, proc):
         return proc.wait_line('stdout', r'^saved (.*)$').group(1)
 
+    def saved_paths(self, proc, n):
+        """The first N "saved" paths, in the order they were printed."""
+        proc.wait_line('stdout', r'^saved ', timeout=TIMEOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            with proc.cond:
+                saved = [l[len('saved '):] for l in proc.lines['stdout'] if l.startswith('saved ')]
+            if len(saved) >= n or time.monotonic() > deadline:
+                return saved[:n]
+            time.sleep(0.05)
+
     def assertSameContent(self, a, b):
         self.assertEqual(os.path.getsize(a), os.path.getsize(b))
         self.assertTrue(read(a) == read(b), '{0} and {1} differ'.format(a, b))
@@ -384,6 +395,24 @@ class CliToPython(InteropTestCase):
         self.assertEqual(receiver.wait(), 0)
         self.assertSameContent(path, os.path.join(self.dst, 'new_a.txt'))
 
+    def test_several_files_to_the_one_shot_receiver(self):
+        # The original receiver takes one connection and exits: the first
+        # file arrives, every other one fails with a message.
+        paths = [make_file(self.src, n, 40000, seed=i)
+                 for i, n in enumerate(('first.bin', 'second.bin', 'third.bin', 'fourth.bin'))]
+        receiver, port = self.start_py_receive()
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), *paths)
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(receiver.wait(), 0, receiver.text('stderr'))
+        self.assertSameContent(paths[0], self.saved_path(receiver))
+        self.assertOnlyFiles(self.dst, ['new_first.bin'])
+        err = result.stderr.decode().splitlines()
+        self.assertEqual(len(err), 4, err)
+        for path in paths[1:]:
+            line = next(l for l in err if path in l)
+            self.assertTrue('refused' in line or 'closed the connection' in line, line)
+        self.assertIn('3 of 4 files were not sent', err[-1])
+
     def test_ipv6_literal(self):
         try:
             with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
@@ -500,7 +529,7 @@ class CliBehaviour(InteropTestCase):
         self.assertIn('127.0.0.1:{0}'.format(port), err)
         self.assertIn('receive mode', err)
 
-    def test_send_missing_file_and_folder(self):
+    def test_send_missing_file_and_empty_folder(self):
         proc, port = self.start_cli_receive()
         missing = os.path.join(self.src, 'missing.jpg')
         folder = self.tmpdir('folder')
@@ -530,13 +559,151 @@ class CliBehaviour(InteropTestCase):
 
     def test_one_failure_among_several(self):
         proc, port = self.start_cli_receive()
-        good = [make_file(self.src, 'a.txt', 10), make_file(self.src, 'b.txt', 20)]
+        good = [make_file(self.src, 'f{0:02}.txt'.format(i), 10 + i, seed=i) for i in range(20)]
         missing = os.path.join(self.src, 'nope.txt')
-        result = self.cli('send', '127.0.0.1:{0}'.format(port), good[0], missing, good[1])
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), *(good[:7] + [missing] + good[7:]))
         self.assertEqual(result.returncode, 1)
-        self.assertIn(b'nope.txt', result.stderr)
+        err = result.stderr.decode().splitlines()
+        self.assertEqual(len(err), 2, err)
+        self.assertIn('nope.txt', err[0])
+        self.assertIn('1 of 21 files was not sent', err[1])
         for path in good:
             self.assertSameContent(path, os.path.join(self.dst, os.path.basename(path)))
+
+    def test_many_files_all_arrive(self):
+        proc, port = self.start_cli_receive()
+        paths = [make_file(self.src, 'n{0:03}.bin'.format(i), (i * 997) % 50000, seed=i)
+                 for i in range(120)]
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), *paths)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr, b'')
+        # In whatever order they arrived.
+        self.assertEqual(sorted(self.saved_paths(proc, len(paths))),
+                         sorted(os.path.join(self.dst, os.path.basename(p)) for p in paths))
+        for path in paths:
+            self.assertSameContent(path, os.path.join(self.dst, os.path.basename(path)))
+
+    def test_parallel_one_keeps_order(self):
+        proc, port = self.start_cli_receive()
+        names = ['z.bin', 'a.bin', 'm.bin', 'b.bin', 'y.bin', 'c.bin']
+        paths = [make_file(self.src, n, 30000, seed=i) for i, n in enumerate(names)]
+        result = self.cli('send', '--parallel', '1', '127.0.0.1:{0}'.format(port), *paths)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        saved = [os.path.basename(p) for p in self.saved_paths(proc, len(paths))]
+        self.assertEqual(saved, names)
+
+    def test_parallel_bad_values(self):
+        path = make_file(self.src, 'a.txt', 10)
+        for value in ('0', '-2', '65', 'many'):
+            result = self.cli('send', '--parallel', value, '127.0.0.1:1', path)
+            self.assertEqual(result.returncode, 2, (value, result.stderr))
+            self.assertIn(b'parallel', result.stderr)
+
+    def counting_receiver(self, delay=0.02):
+        """A receiver in threads that counts the files it holds at once
+        (from the header to its close, which is the receipt)."""
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server.bind(('127.0.0.1', 0))
+        server.listen(64)
+        self.addCleanup(server.close)
+        state = {'now': 0, 'most': 0, 'files': 0, 'lock': threading.Lock()}
+
+        def serve(conn):
+            with conn:
+                header = b''
+                while len(header) < 136:
+                    chunk = conn.recv(136 - len(header))
+                    if not chunk:
+                        return
+                    header += chunk
+                size = struct.unpack('<q', header[128:])[0]
+                with state['lock']:
+                    state['now'] += 1
+                    state['most'] = max(state['most'], state['now'])
+                while size > 0:
+                    chunk = conn.recv(min(size, 65536))
+                    if not chunk:
+                        break
+                    size -= len(chunk)
+                time.sleep(delay)
+                with state['lock']:
+                    state['now'] -= 1
+                    state['files'] += 1
+
+        def accept():
+            while True:
+                try:
+                    conn, _ = server.accept()
+                except OSError:
+                    return
+                threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+        threading.Thread(target=accept, daemon=True).start()
+        return server.getsockname()[1], state
+
+    def test_at_most_parallel_files_at_once(self):
+        port, state = self.counting_receiver()
+        paths = [make_file(self.src, 'p{0:02}.bin'.format(i), 5000, seed=i) for i in range(24)]
+        for parallel, most in (('3', 3), (None, 8)):
+            state['most'] = state['files'] = 0
+            args = (['--parallel', parallel] if parallel else []) + ['127.0.0.1:{0}'.format(port)]
+            result = self.cli('send', *(args + paths))
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertEqual(state['files'], len(paths))
+            self.assertEqual(state['most'], most)
+
+    def test_folder_sent_recursively(self):
+        proc, port = self.start_cli_receive()
+        top = os.path.join(self.src, 'holiday')
+        os.makedirs(os.path.join(top, 'day 1', 'beach'))
+        os.makedirs(os.path.join(top, 'empty'))
+        paths = [make_file(top, 'notes.txt', 100),
+                 make_file(os.path.join(top, 'day 1'), 'a.jpg', 20000, seed=2),
+                 make_file(os.path.join(top, 'day 1', 'beach'), 'b.jpg', 30000, seed=3)]
+        # A link inside a folder is not followed: nothing from elsewhere.
+        os.symlink('/etc/hostname', os.path.join(top, 'link'))
+        result = self.cli('send', '127.0.0.1:{0}'.format(port), top)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(self.saved_paths(proc, len(paths))), len(paths))
+        self.assertOnlyFiles(self.dst, ['notes.txt', 'a.jpg', 'b.jpg'])
+        for path in paths:
+            self.assertSameContent(path, os.path.join(self.dst, os.path.basename(path)))
+
+    def test_sigint_stops_a_parallel_batch(self):
+        # A listener that never accepts: the kernel takes the connections
+        # and some data, then every sender blocks.
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as server:
+            server.bind(('127.0.0.1', 0))
+            server.listen(64)
+            port = server.getsockname()[1]
+            paths = [make_file(self.src, 'big{0}.bin'.format(i), 24 * 1024 * 1024, seed=i)
+                     for i in range(6)]
+            sender = self.start([CLI, 'send', '--parallel', '3', '127.0.0.1:{0}'.format(port)]
+                                + paths, env=cli_env())
+            deadline = time.monotonic() + TIMEOUT
+            while len(self.connections_to(port)) < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(len(self.connections_to(port)), 3)
+            time.sleep(0.2)
+            sender.proc.send_signal(signal.SIGINT)
+            self.assertEqual(sender.wait(), 128 + signal.SIGINT)
+            err = sender.text('stderr').splitlines()
+            # The three that had begun say so; the three that had not, nothing.
+            self.assertEqual(sorted(l.split(': ')[1] for l in err),
+                             sorted(p for p in paths[:3]), err)
+            for line in err:
+                self.assertIn('interrupted, not sent', line)
+
+    def connections_to(self, port):
+        """Established connections to PORT on 127.0.0.1, from /proc."""
+        found = []
+        with open('/proc/net/tcp') as fp:
+            next(fp)
+            for line in fp:
+                fields = line.split()
+                if fields[3] == '01' and int(fields[2].rsplit(':', 1)[1], 16) == port:
+                    found.append(fields[1])
+        return found
 
     def test_receive_busy_port(self):
         first, port = self.start_cli_receive()

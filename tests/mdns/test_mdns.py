@@ -300,6 +300,75 @@ class Timing(MdnsTest):
             self.a.processes.remove(receiver)
 
 
+class Folders(MdnsTest):
+    """A folder keeps its structure only with a receiver known to keep it."""
+
+    TREE = {'a.txt': b'top', 'Day 1/b.txt': b'one', 'Day 1/Beach/c.txt': b'sand', 'Day 2/d.txt': b'two'}
+
+    def make_tree(self, name='Trip', tree=None):
+        top = os.path.join(self.rig.tmp, 'outbox', name)
+        for relative, content in (tree or self.TREE).items():
+            path = os.path.join(top, relative)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, 'wb') as fp:
+                fp.write(content)
+        return top
+
+    def received(self, folder=None):
+        found = {}
+        base = folder or self.inbox
+        for root, dirs, files in os.walk(base):
+            for name in files:
+                path = os.path.join(root, name)
+                with open(path, 'rb') as fp:
+                    found[os.path.relpath(path, base)] = fp.read()
+        return found
+
+    def test_by_name_keeps_structure(self):
+        receiver = self.receive(self.a)
+        self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as “alpha”'))
+        top = self.make_tree()
+        sent = self.b.run([CLI, 'send', 'alpha', top], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assertEqual(self.received(), {'Trip/' + k: v for k, v in self.TREE.items()})
+
+        # Again: merged into the same folders, taken names numbered.
+        sent = self.b.run([CLI, 'send', 'alpha', top], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        got = self.received()
+        self.assertEqual(got['Trip/Day 1/Beach/c (2).txt'], b'sand')
+        self.assertEqual(len(got), 2 * len(self.TREE))
+
+    def test_typed_address_of_a_receiver_nearby(self):
+        receiver = self.receive(self.a)
+        self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as “alpha”'))
+        self.list_until(self.b, lambda lines: lines, APPEAR_DEADLINE)
+        top = self.make_tree()
+        sent = self.b.run([CLI, 'send', '10.13.0.1:{0}'.format(receiver.port), top], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assertIn('is “alpha”, nearby: folders keep their structure', sent.stderr.decode())
+        self.assertEqual(self.received(), {'Trip/' + k: v for k, v in self.TREE.items()})
+
+    def test_flattened_for_a_receiver_that_does_not_announce(self):
+        receiver = self.receive(self.a, '--no-announce')
+        top = self.make_tree()
+        sent = self.b.run([CLI, 'send', '10.13.0.1:{0}'.format(receiver.port), top], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assertEqual(self.received(), {os.path.basename(k): v for k, v in self.TREE.items()})
+
+    def test_flattened_for_the_original_receiver(self):
+        # The Python receiver of the article: one connection, "new_" + name.
+        peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'interop', 'py_receive.py')
+        original = self.a.spawn([sys.executable, peer, '0', self.inbox, '0.0.0.0'])
+        port = original.wait_line('stdout', r'^(\d+)$')
+        self.assertIsNotNone(port, original.text('stderr'))
+        top = self.make_tree('One', {'Sub/Deeper/only.txt': b'alone'})
+        sent = self.b.run([CLI, 'send', '10.13.0.1:{0}'.format(port.group(1)), top], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assertEqual(original.wait(), 0, original.text('stderr'))
+        self.assertEqual(self.received(), {'new_only.txt': b'alone'})
+
+
 class Ipv6Only(MdnsTest):
     rig_options = {'ipv4': False}
 
