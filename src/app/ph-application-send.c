@@ -10,8 +10,6 @@
 #include "ph-application-private.h"
 #include "ph-collect.h"
 
-/* A few sends at a time keep a long queue from starving every file. */
-#define MAX_PARALLEL_SENDS 2
 /* How long a folder waits at most for discovery to recognise its
  * receiver (its first look around takes about a second). */
 #define LOOKUP_TIMEOUT_MSEC 3000
@@ -28,24 +26,16 @@ send_queue_busy_cb (PhSendQueue   *queue,
     g_application_release (G_APPLICATION (self));
 }
 
-/* The one place that hands outgoing transfers to the engine. Once the
- * engine sends a whole list itself, this becomes
- *   ph_sender_send_all_async (sender, transfers, 0,
- *                             ph_batch_get_cancellable (batch), ...);
- * (a batch is a GListModel of its transfers, and cancelling the batch
- * cancels the ones not finished). */
+/* The one place that hands outgoing transfers to the engine: the whole
+ * batch at once, on several connections (cancelling the batch cancels
+ * the ones not finished). */
 static void
 send_transfers (PhApplication *self,
                 PhBatch       *batch,
                 GListModel    *transfers)
 {
-  guint n = g_list_model_get_n_items (transfers);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
-      ph_send_queue_push (self->send_queue, transfer);
-    }
+  ph_send_queue_push (self->send_queue, ph_batch_get_peer (batch), transfers,
+                      ph_batch_get_cancellable (batch));
 }
 
 typedef struct
@@ -247,6 +237,6 @@ ph_application_retry_batch (PhApplication *self,
 void
 ph_application_init_sending (PhApplication *self)
 {
-  self->send_queue = ph_send_queue_new (MAX_PARALLEL_SENDS);
+  self->send_queue = ph_send_queue_new ();
   g_signal_connect (self->send_queue, "notify::busy", G_CALLBACK (send_queue_busy_cb), self);
 }

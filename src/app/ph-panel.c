@@ -247,7 +247,8 @@ update_announce_row (PhPanel *self)
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
 
-  switch (ph_announcer_get_state (announcer))
+  /* The name goes before the state when the announcement ends. */
+  switch (name != NULL ? ph_announcer_get_state (announcer) : PH_ANNOUNCER_STOPPED)
     {
     case PH_ANNOUNCER_ANNOUNCED:
       /* Translators: the name this computer announced (Avahi may have made it "Name #2") */
