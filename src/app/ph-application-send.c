@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Sending: what is dropped, chosen or pasted together becomes one
- * outgoing batch, handed to the engine in send_transfers(). */
+ * outgoing batch, handed to the engine in send_transfers(). A folder
+ * keeps its structure when the receiver is known to keep it. */
 
 #include "config.h"
 
@@ -9,9 +10,9 @@
 #include "ph-application-private.h"
 #include "ph-collect.h"
 
-/* A few sends at a time keep a long queue from starving every file. */
-#define MAX_PARALLEL_SENDS 2
-#define MAX_RECENT_DESTINATIONS 5
+/* How long a folder waits at most for discovery to recognise its
+ * receiver (its first look around takes about a second). */
+#define LOOKUP_TIMEOUT_MSEC 3000
 
 static void
 send_queue_busy_cb (PhSendQueue   *queue,
@@ -25,56 +26,27 @@ send_queue_busy_cb (PhSendQueue   *queue,
     g_application_release (G_APPLICATION (self));
 }
 
-/* The one place that hands outgoing transfers to the engine. Once the
- * engine sends a whole list itself, this becomes
- *   ph_sender_send_all_async (sender, transfers, 0,
- *                             ph_batch_get_cancellable (batch), ...);
- * (a batch is a GListModel of its transfers, and cancelling the batch
- * cancels the ones not finished). */
+/* The one place that hands outgoing transfers to the engine: the whole
+ * batch at once, on several connections (cancelling the batch cancels
+ * the ones not finished). */
 static void
 send_transfers (PhApplication *self,
                 PhBatch       *batch,
                 GListModel    *transfers)
 {
-  guint n = g_list_model_get_n_items (transfers);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
-      ph_send_queue_push (self->send_queue, transfer);
-    }
-}
-
-static void
-remember_destination (PhApplication *self,
-                      const char    *destination)
-{
-  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-destinations");
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) updated = NULL;
-  guint n = 1;
-
-  g_strv_builder_add (builder, destination);
-  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT_DESTINATIONS; i++)
-    {
-      if (g_strcmp0 (recent[i], destination) != 0)
-        {
-          g_strv_builder_add (builder, recent[i]);
-          n++;
-        }
-    }
-
-  updated = g_strv_builder_end (builder);
-  if (!g_strv_equal ((const char * const *) updated, (const char * const *) recent))
-    g_settings_set_strv (self->settings, "recent-destinations", (const char * const *) updated);
+  ph_send_queue_push (self->send_queue, ph_batch_get_peer (batch), transfers,
+                      ph_batch_get_cancellable (batch));
 }
 
 typedef struct
 {
-  char    *destination;
-  char    *title;        /* the folder's name when one folder was given */
-  PhBatch *batch;
-  guint    n_folders;
+  char      *destination;
+  char      *title;         /* the folder's name when one folder was given */
+  GPtrArray *files;         /* PhCollected */
+  PhBatch   *batch;
+  guint      n_folders;
+  gboolean   keeps_folders; /* the receiver announced paths=1 */
+  char      *nearby_name;   /* the name it announced */
 } SendFilesData;
 
 static void
@@ -82,8 +54,62 @@ send_files_data_free (SendFilesData *data)
 {
   g_free (data->destination);
   g_free (data->title);
+  g_clear_pointer (&data->files, g_ptr_array_unref);
   g_clear_object (&data->batch);
+  g_free (data->nearby_name);
   g_free (data);
+}
+
+static void
+make_batch (GTask *task)
+{
+  PhApplication *self = g_task_get_source_object (task);
+  SendFilesData *data = g_task_get_task_data (task);
+  gboolean flattened = FALSE;
+
+  data->batch = ph_batch_new (PH_TRANSFER_SEND, data->destination,
+                              data->n_folders > 0 ? data->title : NULL);
+  for (guint i = 0; i < data->files->len; i++)
+    {
+      PhCollected *file = g_ptr_array_index (data->files, i);
+      const char *path = data->keeps_folders ? file->path : NULL;
+
+      /* A folder's file under its base name: its folders do not arrive. */
+      if (file->in_folder && path == NULL)
+        flattened = TRUE;
+      ph_batch_add_file_path (data->batch, file->file, path, file->size);
+    }
+  ph_batch_set_flattened (data->batch, flattened);
+
+  ph_application_track_batch (self, data->batch);
+  send_transfers (self, data->batch, G_LIST_MODEL (data->batch));
+  ph_application_remember_destination (self, data->destination, data->nearby_name);
+
+  g_task_return_pointer (task, g_object_ref (data->batch), g_object_unref);
+}
+
+static void
+lookup_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SendFilesData *data = g_task_get_task_data (task);
+  g_autoptr(PhPeer) peer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  peer = ph_browser_lookup_finish (PH_BROWSER (object), result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (peer != NULL)
+    {
+      data->keeps_folders = ph_peer_get_accepts_paths (peer);
+      data->nearby_name = g_strdup (ph_peer_get_name (peer));
+    }
+  else
+    g_debug ("Sending folders to %s as base names: %s", data->destination, error->message);
+
+  make_batch (task);
 }
 
 static void
@@ -94,37 +120,52 @@ collect_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   PhApplication *self = g_task_get_source_object (task);
   SendFilesData *data = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) files = NULL;
-  g_autoptr(GArray) sizes = NULL;
+  PhBrowser *browser = ph_application_get_browser (self);
   g_autoptr(GError) error = NULL;
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+  PhPeer *nearby;
 
-  files = ph_collect_files_finish (result, &sizes, &data->n_folders, &error);
-  if (files == NULL)
+  data->files = ph_collect_files_finish (result, &data->n_folders, &error);
+  if (data->files == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  if (files->len > 0)
+  if (data->files->len == 0)
     {
-      data->batch = ph_batch_new (PH_TRANSFER_SEND, data->destination,
-                                  data->n_folders > 0 ? data->title : NULL);
-      /* Sent as base names: a folder's structure does not arrive. */
-      ph_batch_set_flattened (data->batch, data->n_folders > 0);
-      for (guint i = 0; i < files->len; i++)
-        ph_batch_add_file (data->batch, g_ptr_array_index (files, i),
-                           g_array_index (sizes, gint64, i));
-
-      ph_application_track_batch (self, data->batch);
-      send_transfers (self, data->batch, G_LIST_MODEL (data->batch));
-      remember_destination (self, data->destination);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
     }
 
-  g_task_return_pointer (task, data->batch ? g_object_ref (data->batch) : NULL, g_object_unref);
+  /* Folders keep their structure only with a receiver known to announce
+   * paths=1 (SPEC): is the destination one seen nearby? */
+  nearby = ph_application_find_nearby (self, data->destination);
+  if (nearby != NULL)
+    {
+      data->keeps_folders = ph_peer_get_accepts_paths (nearby);
+      data->nearby_name = g_strdup (ph_peer_get_name (nearby));
+    }
+  /* Discovery may be a moment from the end of its first look around:
+   * wait for it (never ask the receiver). */
+  else if (data->n_folders > 0 &&
+           ph_browser_get_available (browser) && !ph_browser_get_settled (browser) &&
+           ph_address_parse (data->destination, PH_DEFAULT_PORT, &host, &port, NULL) &&
+           g_hostname_is_ip_address (host))
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      ph_browser_lookup_address_async (browser, host, port, LOOKUP_TIMEOUT_MSEC, cancellable,
+                                       lookup_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  make_batch (task);
 }
 
 /* Sends @files to @destination as one batch, every regular file of a
- * folder too. */
+ * folder too: with the folders' structure to a receiver nearby that
+ * keeps it, as base names to any other. */
 void
 ph_application_send_files_async (PhApplication        *self,
                                  GFile               **files,
@@ -196,6 +237,6 @@ ph_application_retry_batch (PhApplication *self,
 void
 ph_application_init_sending (PhApplication *self)
 {
-  self->send_queue = ph_send_queue_new (MAX_PARALLEL_SENDS);
+  self->send_queue = ph_send_queue_new ();
   g_signal_connect (self->send_queue, "notify::busy", G_CALLBACK (send_queue_busy_cb), self);
 }

@@ -33,6 +33,7 @@ enum {
   RECEIVE_FAILED,
   CONNECTION_FAILED,
   LAUNCH_FAILED,
+  NOTICE,
   N_SIGNALS
 };
 
@@ -216,6 +217,14 @@ ph_application_report_launch_failure (PhApplication *self,
   g_signal_emit (self, signals[LAUNCH_FAILED], 0, message);
 }
 
+/* Something a window says in passing (a toast). */
+void
+ph_application_report_notice (PhApplication *self,
+                              const char    *message)
+{
+  g_signal_emit (self, signals[NOTICE], 0, message);
+}
+
 /* Receiving */
 
 GFile *
@@ -319,6 +328,8 @@ apply_receive_settings (PhApplication *self)
                           g_settings_get_boolean (self->settings, "original-names") ? "new_" : "");
   ph_receiver_set_require_approval (self->receiver,
                                     g_settings_get_boolean (self->settings, "ask-before-accepting"));
+  ph_receiver_set_accepts_paths (self->receiver, TRUE);
+  ph_application_update_announcement (self);
 }
 
 static gboolean
@@ -375,6 +386,7 @@ start_receiving (PhApplication  *self,
   g_signal_connect_object (self->inbox, "batch-added", G_CALLBACK (batch_added_cb), self, 0);
   g_free (self->bind_address);
   self->bind_address = g_steal_pointer (&bind_address);
+  ph_application_start_announcing (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVING]);
   return TRUE;
@@ -389,6 +401,7 @@ stop_receiving (PhApplication *self)
     return;
 
   /* Transfers under way finish; only the listening stops. */
+  ph_application_stop_announcing (self);
   ph_receiver_stop (self->receiver);
   g_signal_handlers_disconnect_by_data (self->receiver, self);
   g_clear_object (&self->receiver);
@@ -512,6 +525,7 @@ ph_application_dispose (GObject *object)
   PhApplication *self = PH_APPLICATION (object);
 
   stop_receiving (self);
+  ph_application_dispose_nearby (self);
   if (self->send_queue != NULL)
     g_signal_handlers_disconnect_by_data (self->send_queue, self);
   if (self->settings != NULL)
@@ -614,6 +628,14 @@ ph_application_class_init (PhApplicationClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /* Something for a window to say in passing. */
+  signals[NOTICE] =
+    g_signal_new ("notice",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -624,6 +646,7 @@ ph_application_init (PhApplication *self)
   self->requests = g_list_store_new (PH_TYPE_BATCH);
   g_signal_connect (self->batches, "items-changed", G_CALLBACK (batches_changed_cb), self);
   ph_application_init_sending (self);
+  ph_application_init_nearby (self);
   self->notifier = ph_notifier_new (G_APPLICATION (self), self->settings);
 
   g_signal_connect (self->settings, "changed", G_CALLBACK (settings_changed_cb), self);

@@ -3,7 +3,9 @@
 
 #include <adwaita.h>
 
+#include "ph-announcer.h"
 #include "ph-batch.h"
+#include "ph-browser.h"
 
 G_BEGIN_DECLS
 
@@ -41,5 +43,12 @@ void           ph_application_remove_batch       (PhApplication        *self,
 void           ph_application_cancel_all         (PhApplication        *self);
 void           ph_application_clear_finished     (PhApplication        *self);
 guint          ph_application_count_running      (PhApplication        *self);
+PhAnnouncer   *ph_application_get_announcer      (PhApplication        *self);
+const char    *ph_application_get_announce_error (PhApplication        *self);
+PhBrowser     *ph_application_get_browser        (PhApplication        *self);
+void           ph_application_hold_browsing      (PhApplication        *self);
+void           ph_application_release_browsing   (PhApplication        *self);
+PhPeer        *ph_application_find_nearby        (PhApplication        *self,
+                                                  const char           *destination);
 
 G_END_DECLS

@@ -1,51 +1,68 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What a drop means: folders stand for every regular file inside them.
- * Walked in a thread, so the main loop does no file I/O. */
+/* What a drop means: folders stand for every regular file inside them,
+ * each with its path from the folder on (for a receiver that keeps
+ * folders). Walked in a thread, so the main loop does no file I/O. */
 
 #include "config.h"
+
+#include "posthouse-core.h"
 
 #include "ph-collect.h"
 
 typedef struct
 {
-  GPtrArray *files;     /* in: what was given; out: what to send */
-  GArray    *sizes;     /* out: gint64 per file, -1 when unknown */
+  GPtrArray *given;     /* GFile */
+  GPtrArray *files;     /* PhCollected: what to send */
   guint      n_folders;
 } CollectData;
 
 static void
+collected_free (PhCollected *collected)
+{
+  g_object_unref (collected->file);
+  g_free (collected->path);
+  g_free (collected);
+}
+
+static void
 collect_data_free (CollectData *data)
 {
+  g_clear_pointer (&data->given, g_ptr_array_unref);
   g_clear_pointer (&data->files, g_ptr_array_unref);
-  g_clear_pointer (&data->sizes, g_array_unref);
   g_free (data);
 }
 
-/* A file found, with the size the walk saw. */
+/* A file found, with the size the walk saw, and its local path to sort by. */
 typedef struct
 {
-  GFile *file;
-  char  *path;
-  gint64 size;
+  PhCollected *collected;
+  char        *local;
 } Found;
 
 static void
 found_free (Found *found)
 {
-  g_object_unref (found->file);
-  g_free (found->path);
+  g_clear_pointer (&found->collected, collected_free);
+  g_free (found->local);
   g_free (found);
 }
 
 static Found *
 found_new (GFile  *file,
+           GFile  *top,
            gint64  size)
 {
   Found *found = g_new0 (Found, 1);
 
-  found->file = g_object_ref (file);
-  found->path = g_file_get_path (file);
-  found->size = size;
+  found->collected = g_new0 (PhCollected, 1);
+  found->collected->file = g_object_ref (file);
+  found->collected->size = size;
+  if (top != NULL)
+    {
+      found->collected->in_folder = TRUE;
+      found->collected->path = ph_naming_relative_path (top, file);
+    }
+  found->local = g_file_get_path (file);
 
   return found;
 }
@@ -54,11 +71,12 @@ static int
 compare_found (gconstpointer a,
                gconstpointer b)
 {
-  return g_strcmp0 ((*(Found **) a)->path, (*(Found **) b)->path);
+  return g_strcmp0 ((*(Found **) a)->local, (*(Found **) b)->local);
 }
 
 static gboolean
-collect_folder (GFile         *folder,
+collect_folder (GFile         *top,
+                GFile         *folder,
                 GPtrArray     *out,
                 guint          depth,
                 GCancellable  *cancellable,
@@ -90,11 +108,11 @@ collect_folder (GFile         *folder,
       switch (g_file_info_get_file_type (info))
         {
         case G_FILE_TYPE_REGULAR:
-          g_ptr_array_add (found, found_new (child, g_file_info_get_size (info)));
+          g_ptr_array_add (found, found_new (child, top, g_file_info_get_size (info)));
           break;
 
         case G_FILE_TYPE_DIRECTORY:
-          if (depth < 32 && !collect_folder (child, found, depth + 1, cancellable, error))
+          if (depth < 32 && !collect_folder (top, child, found, depth + 1, cancellable, error))
             return FALSE;
           break;
 
@@ -118,9 +136,9 @@ collect_thread (GTask        *task,
   CollectData *data = task_data;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) found_free);
 
-  for (guint i = 0; i < data->files->len; i++)
+  for (guint i = 0; i < data->given->len; i++)
     {
-      GFile *file = g_ptr_array_index (data->files, i);
+      GFile *file = g_ptr_array_index (data->given, i);
       g_autoptr(GFileInfo) info = g_file_query_info (file,
                                                      G_FILE_ATTRIBUTE_STANDARD_TYPE ","
                                                      G_FILE_ATTRIBUTE_STANDARD_SIZE,
@@ -130,7 +148,7 @@ collect_thread (GTask        *task,
         {
           g_autoptr(GError) error = NULL;
 
-          if (!collect_folder (file, files, 0, cancellable, &error))
+          if (!collect_folder (file, file, files, 0, cancellable, &error))
             {
               g_task_return_error (task, g_steal_pointer (&error));
               return;
@@ -140,18 +158,16 @@ collect_thread (GTask        *task,
       else
         {
           /* Anything else goes to the engine, which says what is wrong with it. */
-          g_ptr_array_add (files, found_new (file, info != NULL ? g_file_info_get_size (info) : -1));
+          g_ptr_array_add (files, found_new (file, NULL, info != NULL ? g_file_info_get_size (info) : -1));
         }
     }
 
-  g_ptr_array_set_size (data->files, 0);
-  data->sizes = g_array_sized_new (FALSE, FALSE, sizeof (gint64), files->len);
+  data->files = g_ptr_array_new_full (files->len, (GDestroyNotify) collected_free);
   for (guint i = 0; i < files->len; i++)
     {
       Found *found = g_ptr_array_index (files, i);
 
-      g_ptr_array_add (data->files, g_object_ref (found->file));
-      g_array_append_val (data->sizes, found->size);
+      g_ptr_array_add (data->files, g_steal_pointer (&found->collected));
     }
 
   g_task_return_pointer (task, g_ptr_array_ref (data->files), (GDestroyNotify) g_ptr_array_unref);
@@ -170,9 +186,9 @@ ph_collect_files_async (GFile               **files,
   g_return_if_fail (files != NULL || n_files == 0);
 
   data = g_new0 (CollectData, 1);
-  data->files = g_ptr_array_new_with_free_func (g_object_unref);
+  data->given = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < n_files; i++)
-    g_ptr_array_add (data->files, g_object_ref (files[i]));
+    g_ptr_array_add (data->given, g_object_ref (files[i]));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, ph_collect_files_async);
@@ -180,11 +196,10 @@ ph_collect_files_async (GFile               **files,
   g_task_run_in_thread (task, collect_thread);
 }
 
-/* The files to send, folders replaced by their contents (sorted), and
- * in @sizes the size of each (-1 when unknown). */
+/* Returns: (transfer container): the files to send (PhCollected),
+ * folders replaced by their contents (sorted) */
 GPtrArray *
 ph_collect_files_finish (GAsyncResult  *result,
-                         GArray       **sizes,
                          guint         *n_folders,
                          GError       **error)
 {
@@ -196,8 +211,6 @@ ph_collect_files_finish (GAsyncResult  *result,
   data = g_task_get_task_data (G_TASK (result));
   if (n_folders != NULL)
     *n_folders = data->n_folders;
-  if (sizes != NULL)
-    *sizes = data->sizes ? g_array_ref (data->sizes) : NULL;
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The top of the window's list, scrolling with it: where files go (the
- * send area), how to reach this computer while receiving, and either
- * the empty state or the heading of the transfers below. */
+ * send area: an address, or a computer found nearby), how to reach this
+ * computer while receiving, and either the empty state or the heading
+ * of the transfers below. */
 
 #include "config.h"
 
@@ -11,6 +12,7 @@
 
 #include "ph-addresses.h"
 #include "ph-format.h"
+#include "ph-nearby-list.h"
 #include "ph-panel.h"
 
 struct _PhPanel
@@ -22,13 +24,14 @@ struct _PhPanel
   char           *address;          /* the receive address to copy */
   gboolean        show_error;       /* the person finished typing */
 
-  GtkBox         *send_box;
   AdwEntryRow    *destination_row;
   GtkMenuButton  *recent_button;
   GMenu          *recent_menu;
   GtkLabel       *destination_hint;
+  PhNearbyList   *nearby_list;
   GtkRevealer    *receive_revealer;
   AdwActionRow   *address_row;
+  AdwActionRow   *announce_row;
   AdwActionRow   *folder_row;
   GtkLabel       *exposure_label;
   GtkStack       *stack;
@@ -41,6 +44,7 @@ G_DEFINE_FINAL_TYPE (PhPanel, ph_panel, GTK_TYPE_WIDGET)
 
 enum {
   DESTINATION_CONFIRMED,
+  SEND_FILES,
   N_SIGNALS
 };
 
@@ -74,11 +78,19 @@ set_hint (PhPanel    *self,
 
   if (error == NULL)
     {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
+      PhPeer *nearby = self->application ? ph_application_find_nearby (self->application, text) : NULL;
+      g_autofree char *found = NULL;
+
+      if (nearby != NULL)
+        /* Translators: the name a receiver nearby announced */
+        found = g_strdup_printf (_("%s, found nearby"), ph_peer_get_name (nearby));
+
       gtk_widget_remove_css_class (row, "error");
       gtk_widget_remove_css_class (hint, "error");
       gtk_widget_add_css_class (hint, "dim-label");
       gtk_label_set_label (self->destination_hint,
-                           _("The address shown by Posthouse on the receiving computer, like 192.168.1.50"));
+                           found ? found : _("The address shown by Posthouse on the receiving computer, like 192.168.1.50"));
     }
   else
     {
@@ -117,6 +129,33 @@ destination_changed_cb (PhPanel *self)
 
   self->show_error = FALSE;
   validate (self);
+  ph_nearby_list_set_destination (self->nearby_list,
+                                  gtk_editable_get_text (GTK_EDITABLE (self->destination_row)));
+}
+
+/* Receivers come and go: the one typed may be one of them now. */
+static void
+nearby_changed_cb (PhPanel *self)
+{
+  validate (self);
+}
+
+static void
+peer_activated_cb (PhPanel *self,
+                   PhPeer  *peer)
+{
+  ph_panel_set_destination (self, ph_peer_get_address (peer));
+  self->show_error = TRUE;
+  validate (self);
+  g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0, ph_peer_get_name (peer));
+}
+
+static void
+files_dropped_cb (PhPanel     *self,
+                  PhPeer      *peer,
+                  GdkFileList *files)
+{
+  g_signal_emit (self, signals[SEND_FILES], 0, ph_peer_get_address (peer), files);
 }
 
 static void
@@ -142,16 +181,51 @@ destination_leave_cb (PhPanel *self)
   validate (self);
 }
 
+/**
+ * ph_panel_format_recent:
+ * @destination: a recent destination's `HOST:PORT`
+ * @names: (nullable): the "recent-names" setting
+ *
+ * Returns: (transfer full): "NAME (HOST:PORT)" for a destination that
+ *   had a name nearby, else @destination
+ */
+char *
+ph_panel_format_recent (const char *destination,
+                        GVariant   *names)
+{
+  const char *name = NULL;
+
+  g_return_val_if_fail (destination != NULL, NULL);
+
+  if (names != NULL && g_variant_lookup (names, destination, "&s", &name) && name[0] != '\0')
+    /* Translators: a recent destination: the name it announced nearby, then its address */
+    return g_strdup_printf (_("%s (%s)"), name, destination);
+
+  return g_strdup (destination);
+}
+
+/* A menu label shows every character: "_" is not a mnemonic. */
+static char *
+escape_underlines (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
 static void
 update_recent_menu (PhPanel *self)
 {
   g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-destinations");
+  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "recent-names");
   g_autoptr(GMenu) section = g_menu_new ();
 
   g_menu_remove_all (self->recent_menu);
   for (guint i = 0; recent[i] != NULL; i++)
     {
-      g_autoptr(GMenuItem) item = g_menu_item_new (recent[i], NULL);
+      g_autofree char *label = ph_panel_format_recent (recent[i], names);
+      g_autofree char *escaped = escape_underlines (label);
+      g_autoptr(GMenuItem) item = g_menu_item_new (escaped, NULL);
 
       g_menu_item_set_action_and_target (item, "win.use-destination", "s", recent[i]);
       g_menu_append_item (section, item);
@@ -162,6 +236,57 @@ update_recent_menu (PhPanel *self)
 }
 
 /* Receive panel */
+
+/* How computers nearby see this one while it receives. */
+static void
+update_announce_row (PhPanel *self)
+{
+  PhAnnouncer *announcer = ph_application_get_announcer (self->application);
+  const char *problem = ph_application_get_announce_error (self->application);
+  const char *name = ph_announcer_get_announced_name (announcer);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  /* The name goes before the state when the announcement ends. */
+  switch (name != NULL ? ph_announcer_get_state (announcer) : PH_ANNOUNCER_STOPPED)
+    {
+    case PH_ANNOUNCER_ANNOUNCED:
+      /* Translators: the name this computer announced (Avahi may have made it "Name #2") */
+      title = g_strdup_printf (_("Shown nearby as “%s”"), name);
+      subtitle = g_strdup (_("Other computers running Posthouse list it under Nearby"));
+      break;
+    case PH_ANNOUNCER_REGISTERING:
+      /* Translators: the name this computer announces */
+      title = g_strdup_printf (_("Announcing as “%s”…"), name);
+      break;
+    case PH_ANNOUNCER_UNAVAILABLE:
+      title = g_strdup (_("Not shown to computers nearby"));
+      subtitle = g_strdup (_("The Avahi service isn’t running: senders can still type this computer’s address"));
+      break;
+    case PH_ANNOUNCER_FAILED:
+      title = g_strdup (_("Not shown to computers nearby"));
+      subtitle = g_strdup (ph_announcer_get_error_message (announcer));
+      break;
+    case PH_ANNOUNCER_STOPPED:
+      /* Limited to an interface nobody nearby can reach, or not yet started. */
+      if (problem != NULL)
+        {
+          title = g_strdup (_("Not shown to computers nearby"));
+          subtitle = g_strdup (problem);
+        }
+      break;
+    case PH_ANNOUNCER_UNSUPPORTED:
+    default:
+      break;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->announce_row), title != NULL);
+  if (title == NULL)
+    return;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->announce_row), title);
+  adw_action_row_set_subtitle (self->announce_row, subtitle ? subtitle : "");
+}
+
 
 static void
 update_folder_row (PhPanel *self)
@@ -191,7 +316,7 @@ update_empty_state (PhPanel  *self,
       gtk_image_set_from_icon_name (self->empty_icon, "document-send-symbolic");
       gtk_label_set_label (self->empty_title, _("Drop Files Here"));
       gtk_label_set_label (self->empty_description,
-                           _("Files dropped on this window are sent to the address above. To get files from another computer, turn on Receive."));
+                           _("Files dropped on this window go to the address above, or to the computer nearby you drop them on. To get files from another computer, turn on Receive."));
     }
 }
 
@@ -256,6 +381,7 @@ update_receive_panel (PhPanel *self)
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->address_row), title);
   adw_action_row_set_subtitle (self->address_row, subtitle);
+  update_announce_row (self);
 
   interface = g_settings_get_string (self->settings, "receive-interface");
   if (interface[0] != '\0')
@@ -280,7 +406,7 @@ settings_changed_cb (GSettings  *settings,
                      const char *key,
                      PhPanel    *self)
 {
-  if (g_str_equal (key, "recent-destinations"))
+  if (g_str_equal (key, "recent-destinations") || g_str_equal (key, "recent-names"))
     update_recent_menu (self);
   else if (g_str_equal (key, "destination"))
     {
@@ -341,15 +467,25 @@ ph_panel_class_init (PhPanelClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /* Files dropped on a receiver nearby, for its address. */
+  signals[SEND_FILES] =
+    g_signal_new ("send-files",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, GDK_TYPE_FILE_LIST);
+
+  g_type_ensure (PH_TYPE_NEARBY_LIST);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-panel.ui");
-  gtk_widget_class_bind_template_child (widget_class, PhPanel, send_box);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, destination_row);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, recent_button);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, destination_hint);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, nearby_list);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, receive_revealer);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, address_row);
+  gtk_widget_class_bind_template_child (widget_class, PhPanel, announce_row);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, folder_row);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, exposure_label);
   gtk_widget_class_bind_template_child (widget_class, PhPanel, stack);
@@ -358,6 +494,8 @@ ph_panel_class_init (PhPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhPanel, empty_description);
   gtk_widget_class_bind_template_callback (widget_class, destination_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, destination_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, peer_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, files_dropped_cb);
 }
 
 static void
@@ -384,6 +522,10 @@ ph_panel_new (PhApplication *application)
   self->application = g_object_ref (application);
   self->settings = g_object_ref (ph_application_get_settings (application));
 
+  ph_nearby_list_set_browser (self->nearby_list, ph_application_get_browser (application));
+  g_signal_connect_object (ph_application_get_browser (application), "items-changed",
+                           G_CALLBACK (nearby_changed_cb), self, G_CONNECT_SWAPPED);
+
   destination = g_settings_get_string (self->settings, "destination");
   gtk_editable_set_text (GTK_EDITABLE (self->destination_row), destination);
   /* A stored address that no longer parses says so at once. */
@@ -397,6 +539,10 @@ ph_panel_new (PhApplication *application)
                            G_CALLBACK (receiving_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
                            G_CALLBACK (receiving_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ph_application_get_announcer (application), "notify::state",
+                           G_CALLBACK (update_announce_row), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ph_application_get_announcer (application), "notify::announced-name",
+                           G_CALLBACK (update_announce_row), self, G_CONNECT_SWAPPED);
   update_receive_panel (self);
 
   return self;
@@ -439,13 +585,12 @@ ph_panel_set_empty (PhPanel  *self,
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
 
-/* The box people pick a destination in (for computers found nearby). */
-GtkBox *
-ph_panel_get_send_box (PhPanel *self)
+PhNearbyList *
+ph_panel_get_nearby_list (PhPanel *self)
 {
   g_return_val_if_fail (PH_IS_PANEL (self), NULL);
 
-  return self->send_box;
+  return self->nearby_list;
 }
 
 /* Test accessors */
@@ -490,4 +635,16 @@ const char *
 ph_panel_get_hint (PhPanel *self)
 {
   return gtk_label_get_label (self->destination_hint);
+}
+
+AdwActionRow *
+ph_panel_get_announce_row (PhPanel *self)
+{
+  return self->announce_row;
+}
+
+GMenuModel *
+ph_panel_get_recent_menu (PhPanel *self)
+{
+  return G_MENU_MODEL (self->recent_menu);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "ph-application.h"
+#include "ph-nearby-list.h"
 
 G_BEGIN_DECLS
 
@@ -18,9 +19,11 @@ void          ph_panel_set_destination      (PhPanel       *self,
 const char   *ph_panel_get_receive_address  (PhPanel       *self);
 void          ph_panel_set_empty            (PhPanel       *self,
                                              gboolean       empty);
-GtkBox       *ph_panel_get_send_box         (PhPanel       *self);
+PhNearbyList *ph_panel_get_nearby_list      (PhPanel       *self);
 gboolean      ph_panel_destination_is_valid (const char    *text,
                                              GError       **error);
+char         *ph_panel_format_recent        (const char    *destination,
+                                             GVariant      *names);
 
 /* For tests */
 AdwEntryRow  *ph_panel_get_destination_row  (PhPanel       *self);
@@ -30,5 +33,7 @@ const char   *ph_panel_get_exposure_text    (PhPanel       *self);
 gboolean      ph_panel_get_receive_visible  (PhPanel       *self);
 const char   *ph_panel_get_visible_page     (PhPanel       *self);
 const char   *ph_panel_get_hint             (PhPanel       *self);
+AdwActionRow *ph_panel_get_announce_row     (PhPanel       *self);
+GMenuModel   *ph_panel_get_recent_menu      (PhPanel       *self);
 
 G_END_DECLS

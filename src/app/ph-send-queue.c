@@ -1,20 +1,23 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Outgoing transfers wait here for one of a few sending slots: a long
- * batch then goes through file by file instead of all at once. */
+/* Outgoing batches: each goes to the engine whole (several connections
+ * at once, ph_sender_send_all_async), one batch per destination at a
+ * time, so that two drops on the same receiver do not exceed what it
+ * serves one sender at once; batches to different receivers run side
+ * by side. */
 
 #include "config.h"
 
+#include "posthouse-core.h"
+
 #include "ph-send-queue.h"
-#include "ph-sender.h"
 
 struct _PhSendQueue
 {
-  GObject   parent_instance;
+  GObject     parent_instance;
 
-  PhSender *sender;
-  GQueue    waiting;     /* owned PhTransfer */
-  GPtrArray *sending;    /* owned PhTransfer */
-  guint     max_parallel;
+  PhSender   *sender;
+  GQueue      waiting;    /* Job *, in the order pushed */
+  GHashTable *sending;    /* destination → Job * */
 };
 
 G_DEFINE_FINAL_TYPE (PhSendQueue, ph_send_queue, G_TYPE_OBJECT)
@@ -29,93 +32,142 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
-  PhSendQueue *self;
-  PhTransfer  *transfer;
-} Slot;
+  PhSendQueue  *self;        /* owned while sending */
+  char         *destination;
+  GListModel   *transfers;
+  GCancellable *cancellable;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->destination);
+  g_clear_object (&job->transfers);
+  g_clear_object (&job->cancellable);
+  g_free (job);
+}
 
 static void pump (PhSendQueue *self);
 
 static void
-send_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+cancel_transfers (GListModel *transfers)
 {
-  Slot *slot = user_data;
-  g_autoptr(PhSendQueue) self = slot->self;
+  guint n = g_list_model_get_n_items (transfers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
+
+      ph_transfer_cancel (transfer);
+    }
+}
+
+static void
+send_all_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(PhSendQueue) self = g_steal_pointer (&job->self);
   g_autoptr(GError) error = NULL;
 
-  /* The row and the notification show the outcome from the transfer. */
-  if (!ph_sender_send_finish (PH_SENDER (object), result, &error))
-    g_debug ("Sending %s failed: %s", ph_transfer_get_name (slot->transfer), error->message);
+  /* The rows and the notification show each file's outcome. */
+  if (!ph_sender_send_all_finish (PH_SENDER (object), result, &error))
+    g_debug ("Sending to %s: %s", job->destination, error->message);
 
-  g_ptr_array_remove (self->sending, slot->transfer);
-  g_object_unref (slot->transfer);
-  g_free (slot);
-
+  /* Frees the job. */
+  g_hash_table_remove (self->sending, job->destination);
   pump (self);
-  if (self->sending->len == 0)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 static void
 pump (PhSendQueue *self)
 {
-  gboolean was_busy = self->sending->len > 0;
+  gboolean was_busy = ph_send_queue_get_busy (self);
 
-  while (self->sending->len < self->max_parallel)
+  for (GList *l = self->waiting.head; l != NULL;)
     {
-      g_autoptr(PhTransfer) transfer = g_queue_pop_head (&self->waiting);
+      Job *job = l->data;
+      GList *next = l->next;
 
-      if (transfer == NULL)
-        break;
-
-      /* Cancelled while it waited. */
-      if (ph_transfer_is_finished (transfer))
-        continue;
-
-      Slot *slot = g_new0 (Slot, 1);
-
-      slot->self = g_object_ref (self);
-      slot->transfer = g_object_ref (transfer);
-      g_ptr_array_add (self->sending, g_object_ref (transfer));
-      ph_sender_send_async (self->sender, transfer, NULL, send_cb, slot);
+      if (!g_hash_table_contains (self->sending, job->destination))
+        {
+          g_queue_delete_link (&self->waiting, l);
+          g_hash_table_insert (self->sending, job->destination, job);
+          job->self = g_object_ref (self);
+          ph_sender_send_all_async (self->sender, job->transfers, 0, job->cancellable,
+                                    send_all_cb, job);
+        }
+      l = next;
     }
 
-  if (!was_busy && self->sending->len > 0)
+  if (was_busy != ph_send_queue_get_busy (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/**
+ * ph_send_queue_push:
+ * @destination: where the transfers go, `HOST[:PORT]`
+ * @transfers: a model of queued outgoing #PhTransfer
+ * @cancellable: (nullable): cancels what is not finished
+ *
+ * Sends @transfers as soon as nothing else goes to @destination.
+ */
 void
-ph_send_queue_push (PhSendQueue *self,
-                    PhTransfer  *transfer)
+ph_send_queue_push (PhSendQueue  *self,
+                    const char   *destination,
+                    GListModel   *transfers,
+                    GCancellable *cancellable)
 {
-  g_return_if_fail (PH_IS_SEND_QUEUE (self));
-  g_return_if_fail (PH_IS_TRANSFER (transfer));
+  Job *job;
 
-  g_queue_push_tail (&self->waiting, g_object_ref (transfer));
+  g_return_if_fail (PH_IS_SEND_QUEUE (self));
+  g_return_if_fail (destination != NULL);
+  g_return_if_fail (G_IS_LIST_MODEL (transfers));
+
+  if (g_list_model_get_n_items (transfers) == 0)
+    return;
+
+  job = g_new0 (Job, 1);
+  job->destination = g_strdup (destination);
+  job->transfers = g_object_ref (transfers);
+  job->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  g_queue_push_tail (&self->waiting, job);
   pump (self);
 }
 
-/* Whether a transfer is on the wire right now. */
+/* Whether a batch is sending or waits to. */
 gboolean
 ph_send_queue_get_busy (PhSendQueue *self)
 {
   g_return_val_if_fail (PH_IS_SEND_QUEUE (self), FALSE);
 
-  return self->sending->len > 0;
+  return self->waiting.length > 0 || g_hash_table_size (self->sending) > 0;
 }
 
 void
 ph_send_queue_cancel_all (PhSendQueue *self)
 {
+  GHashTableIter iter;
+  gboolean was_busy;
+  Job *job;
+
   g_return_if_fail (PH_IS_SEND_QUEUE (self));
 
-  for (GList *l = self->waiting.head; l != NULL; l = l->next)
-    ph_transfer_cancel (l->data);
-  g_queue_clear_full (&self->waiting, g_object_unref);
+  was_busy = ph_send_queue_get_busy (self);
+  while ((job = g_queue_pop_head (&self->waiting)) != NULL)
+    {
+      cancel_transfers (job->transfers);
+      job_free (job);
+    }
 
-  for (guint i = 0; i < self->sending->len; i++)
-    ph_transfer_cancel (g_ptr_array_index (self->sending, i));
+  g_hash_table_iter_init (&iter, self->sending);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &job))
+    g_cancellable_cancel (job->cancellable);
+
+  /* Busy until the engine has let go of the ones sending. */
+  if (was_busy != ph_send_queue_get_busy (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
 static void
@@ -123,7 +175,8 @@ ph_send_queue_dispose (GObject *object)
 {
   PhSendQueue *self = PH_SEND_QUEUE (object);
 
-  g_queue_clear_full (&self->waiting, g_object_unref);
+  /* Sending jobs hold the queue: only waiting ones can be left. */
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) job_free);
 
   G_OBJECT_CLASS (ph_send_queue_parent_class)->dispose (object);
 }
@@ -134,7 +187,7 @@ ph_send_queue_finalize (GObject *object)
   PhSendQueue *self = PH_SEND_QUEUE (object);
 
   g_clear_object (&self->sender);
-  g_clear_pointer (&self->sending, g_ptr_array_unref);
+  g_clear_pointer (&self->sending, g_hash_table_unref);
 
   G_OBJECT_CLASS (ph_send_queue_parent_class)->finalize (object);
 }
@@ -178,19 +231,12 @@ static void
 ph_send_queue_init (PhSendQueue *self)
 {
   self->sender = ph_sender_new ();
-  self->sending = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) job_free);
   g_queue_init (&self->waiting);
 }
 
 PhSendQueue *
-ph_send_queue_new (guint max_parallel)
+ph_send_queue_new (void)
 {
-  PhSendQueue *self;
-
-  g_return_val_if_fail (max_parallel > 0, NULL);
-
-  self = g_object_new (PH_TYPE_SEND_QUEUE, NULL);
-  self->max_parallel = max_parallel;
-
-  return self;
+  return g_object_new (PH_TYPE_SEND_QUEUE, NULL);
 }

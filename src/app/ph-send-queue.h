@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "ph-transfer.h"
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -9,10 +9,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PhSendQueue, ph_send_queue, PH, SEND_QUEUE, GObject)
 
-PhSendQueue *ph_send_queue_new        (guint        max_parallel);
-void         ph_send_queue_push       (PhSendQueue *self,
-                                       PhTransfer  *transfer);
-gboolean     ph_send_queue_get_busy   (PhSendQueue *self);
-void         ph_send_queue_cancel_all (PhSendQueue *self);
+PhSendQueue *ph_send_queue_new        (void);
+void         ph_send_queue_push       (PhSendQueue  *self,
+                                       const char   *destination,
+                                       GListModel   *transfers,
+                                       GCancellable *cancellable);
+gboolean     ph_send_queue_get_busy   (PhSendQueue  *self);
+void         ph_send_queue_cancel_all (PhSendQueue  *self);
 
 G_END_DECLS

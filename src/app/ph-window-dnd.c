@@ -8,20 +8,42 @@
 
 #include "posthouse-core.h"
 
+#include "ph-nearby-list.h"
 #include "ph-window-private.h"
 
+/* What the highlight says while files are dragged over the window: where
+ * they will go. With computers nearby it lets their rows show through,
+ * so that files can be dropped on one of them. */
 void
 ph_window_update_drop_label (PhWindow *self)
 {
   const char *text = ph_panel_get_destination (self->panel);
+  PhNearbyList *list = ph_panel_get_nearby_list (self->panel);
+  PhPeer *hovered = ph_nearby_list_get_drop_peer (list);
+  PhPeer *nearby = self->app ? ph_application_find_nearby (self->app, text) : NULL;
+  PhBrowser *browser = ph_nearby_list_get_browser (list);
+  gboolean see_through = browser != NULL && g_list_model_get_n_items (G_LIST_MODEL (browser)) > 0;
   g_autofree char *label = NULL;
 
-  if (ph_panel_destination_is_valid (text, NULL))
+  /* A receiver found nearby by the name people know it by. */
+  if (hovered != NULL)
+    label = g_strdup_printf (_("Drop to Send to %s"), ph_peer_get_name (hovered));
+  else if (nearby != NULL)
+    label = g_strdup_printf (_("Drop to Send to %s"), ph_peer_get_name (nearby));
+  else if (ph_panel_destination_is_valid (text, NULL))
     label = g_strdup_printf (_("Drop to Send to %s"), text);
   else
     label = g_strdup (_("Drop to Send"));
 
   gtk_label_set_label (self->drop_label, label);
+
+  if (see_through)
+    gtk_widget_add_css_class (GTK_WIDGET (self->drop_box), "see-through");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->drop_box), "see-through");
+  gtk_widget_set_visible (GTK_WIDGET (self->drop_icon), !see_through);
+  gtk_widget_set_valign (GTK_WIDGET (self->drop_label), see_through ? GTK_ALIGN_END : GTK_ALIGN_START);
+  gtk_widget_set_halign (GTK_WIDGET (self->drop_label), see_through ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
 }
 
 /* Sending */
@@ -48,11 +70,13 @@ send_files_cb (GObject      *object,
     ph_window_show_toast (self, _("Nothing to send: the folder has no files"));
 }
 
-static void
-send_to (PhWindow    *self,
-         GFile      **files,
-         guint        n_files,
-         const char  *destination)
+/* Sends @files as one batch to @destination (a receiver nearby they
+ * were dropped on, or the destination field's). */
+void
+ph_window_send_files_to (PhWindow    *self,
+                         GFile      **files,
+                         guint        n_files,
+                         const char  *destination)
 {
   /* A file chooser answered after the window was closed. */
   if (ph_window_get_app (self) == NULL)
@@ -83,7 +107,7 @@ ask_response_cb (AdwMessageDialog *dialog,
     return;
 
   ph_panel_set_destination (self->panel, text);
-  send_to (self, (GFile **) files->pdata, files->len, text);
+  ph_window_send_files_to (self, (GFile **) files->pdata, files->len, text);
 }
 
 /* Dropping with no destination asks for one instead of failing. */
@@ -140,7 +164,7 @@ ph_window_send_files (PhWindow  *self,
   if (!ph_panel_destination_is_valid (destination, NULL))
     ask_destination (self, files, n_files);
   else
-    send_to (self, files, n_files, destination);
+    ph_window_send_files_to (self, files, n_files, destination);
 }
 
 static void

@@ -21,6 +21,8 @@ struct _PhWindow
   AdwButtonContent     *receive_content;
   PhRequestBar         *request_bar;
   GtkRevealer          *drop_revealer;
+  GtkBox               *drop_box;
+  GtkImage             *drop_icon;
   GtkLabel             *drop_label;
   GtkStack             *stack;
   GtkScrolledWindow    *main_scroller;
@@ -38,6 +40,7 @@ struct _PhWindow
   GBinding             *cancel_binding;
   GtkWindow            *message_dialog; /* weak */
   AdwToast             *refused_toast;  /* weak */
+  gboolean              browsing;       /* holds the application's browser */
 };
 
 PhApplication *ph_window_get_app            (PhWindow   *self);
@@ -54,6 +57,10 @@ void           ph_window_actions_unbind     (PhWindow   *self);
 /* ph-window-dnd.c */
 void           ph_window_dnd_init           (PhWindow   *self);
 void           ph_window_update_drop_label  (PhWindow   *self);
+void           ph_window_send_files_to      (PhWindow   *self,
+                                             GFile     **files,
+                                             guint       n_files,
+                                             const char *destination);
 
 /* For tests */
 GtkDropTarget *ph_window_get_drop_target    (PhWindow   *self);

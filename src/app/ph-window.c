@@ -249,6 +249,62 @@ destination_confirmed_cb (PhPanel    *panel,
 }
 
 static void
+notice_cb (PhApplication *app,
+           const char    *message,
+           PhWindow      *self)
+{
+  ph_window_show_toast (self, message);
+}
+
+static void
+panel_send_files_cb (PhPanel     *panel,
+                     const char  *destination,
+                     GdkFileList *list,
+                     PhWindow    *self)
+{
+  g_autoptr(GSList) files = gdk_file_list_get_files (list);
+  g_autoptr(GPtrArray) array = g_ptr_array_new ();
+
+  /* The row took the drop: the window's own target hears no more of it. */
+  gtk_revealer_set_reveal_child (self->drop_revealer, FALSE);
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    g_ptr_array_add (array, l->data);
+
+  ph_window_send_files_to (self, (GFile **) array->pdata, array->len, destination);
+}
+
+/* Receivers nearby are looked for while the window is on screen (not
+ * while it is hidden, receiving in the background). */
+static void
+set_browsing (PhWindow *self,
+              gboolean  browsing)
+{
+  if (self->browsing == browsing || self->app == NULL)
+    return;
+
+  self->browsing = browsing;
+  if (browsing)
+    ph_application_hold_browsing (self->app);
+  else
+    ph_application_release_browsing (self->app);
+}
+
+static void
+ph_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (ph_window_parent_class)->map (widget);
+  set_browsing (PH_WINDOW (widget), TRUE);
+}
+
+static void
+ph_window_unmap (GtkWidget *widget)
+{
+  set_browsing (PH_WINDOW (widget), FALSE);
+  GTK_WIDGET_CLASS (ph_window_parent_class)->unmap (widget);
+}
+
+static void
 receiving_changed_cb (PhWindow *self)
 {
   gboolean receiving = ph_application_get_receiving (self->app);
@@ -305,7 +361,13 @@ ph_window_setup (PhWindow *self)
   self->panel = g_object_ref_sink (ph_panel_new (app));
   g_signal_connect_object (self->panel, "destination-confirmed",
                            G_CALLBACK (destination_confirmed_cb), self, 0);
+  g_signal_connect_object (self->panel, "send-files",
+                           G_CALLBACK (panel_send_files_cb), self, 0);
   g_signal_connect_object (ph_panel_get_destination_row (self->panel), "changed",
+                           G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ph_application_get_browser (app), "items-changed",
+                           G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ph_panel_get_nearby_list (self->panel), "notify::drop-peer",
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
   ph_window_update_drop_label (self);
 
@@ -329,6 +391,7 @@ ph_window_setup (PhWindow *self)
   g_signal_connect_object (app, "receive-failed", G_CALLBACK (receive_failed_cb), self, 0);
   g_signal_connect_object (app, "connection-failed", G_CALLBACK (connection_failed_cb), self, 0);
   g_signal_connect_object (app, "launch-failed", G_CALLBACK (launch_failed_cb), self, 0);
+  g_signal_connect_object (app, "notice", G_CALLBACK (notice_cb), self, 0);
   receiving_changed_cb (self);
 }
 
@@ -339,10 +402,13 @@ ph_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   ph_window_actions_unbind (self);
+  set_browsing (self, FALSE);
   if (self->app != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->app, self);
       g_signal_handlers_disconnect_by_data (ph_application_get_batches (self->app), self);
+      if (ph_application_get_browser (self->app) != NULL)
+        g_signal_handlers_disconnect_by_data (ph_application_get_browser (self->app), self);
     }
   g_clear_object (&self->app);
   g_clear_weak_pointer (&self->message_dialog);
@@ -377,6 +443,8 @@ ph_window_class_init (PhWindowClass *klass)
   object_class->finalize = ph_window_finalize;
 
   window_class->close_request = ph_window_close_request;
+  widget_class->map = ph_window_map;
+  widget_class->unmap = ph_window_unmap;
 
   g_type_ensure (PH_TYPE_BATCH_VIEW);
   g_type_ensure (PH_TYPE_REQUEST_BAR);
@@ -388,6 +456,8 @@ ph_window_class_init (PhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhWindow, receive_content);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, request_bar);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_box);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_icon);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_label);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, main_scroller);

@@ -348,13 +348,35 @@ ph_batch_add_file (PhBatch *self,
                    GFile   *file,
                    gint64   size)
 {
+  return ph_batch_add_file_path (self, file, NULL, size);
+}
+
+/**
+ * ph_batch_add_file_path:
+ * @file: a file to send to the batch's peer
+ * @path: (nullable): its folder path for a receiver that announced
+ *   paths=1 (ph_naming_relative_path()), %NULL for its base name
+ * @size: its size if known, else -1
+ *
+ * As ph_batch_add_file(), with @path as the name on the wire
+ * (ph_transfer_new_outgoing_path()).
+ *
+ * Returns: (transfer none): the new transfer
+ */
+PhTransfer *
+ph_batch_add_file_path (PhBatch    *self,
+                        GFile      *file,
+                        const char *path,
+                        gint64      size)
+{
   g_autoptr(PhTransfer) transfer = NULL;
 
   g_return_val_if_fail (PH_IS_BATCH (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
   g_return_val_if_fail (self->direction == PH_TRANSFER_SEND, NULL);
 
-  transfer = ph_transfer_new_outgoing (file, self->peer);
+  transfer = ph_transfer_new_outgoing_path (file, self->peer, path);
+  g_return_val_if_fail (transfer != NULL, NULL);
   if (size >= 0)
     ph_transfer_set_size (transfer, size);
   ph_batch_add (self, transfer);
@@ -446,6 +468,8 @@ ph_batch_retry_failed (PhBatch *self)
         continue;
 
       transfer = ph_transfer_new_outgoing (source, ph_transfer_get_peer (old->transfer));
+      /* The same name on the wire: a folder path stays one. */
+      ph_transfer_set_name (transfer, ph_transfer_get_name (old->transfer));
       if (old->size > 0)
         ph_transfer_set_size (transfer, old->size);
       entry_uncount (old);

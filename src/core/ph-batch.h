@@ -57,6 +57,10 @@ void                 ph_batch_add              (PhBatch     *self,
 PhTransfer          *ph_batch_add_file         (PhBatch     *self,
                                                 GFile       *file,
                                                 gint64       size);
+PhTransfer          *ph_batch_add_file_path    (PhBatch     *self,
+                                                GFile       *file,
+                                                const char  *path,
+                                                gint64       size);
 void                 ph_batch_cancel           (PhBatch     *self);
 void                 ph_batch_accept           (PhBatch     *self);
 void                 ph_batch_decline          (PhBatch     *self);

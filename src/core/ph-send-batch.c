@@ -94,6 +94,15 @@ job_free (PhSendJob *job)
   g_free (job);
 }
 
+/* Thread-safe: the batch's cancellable is set before the lanes start
+ * and kept until the last job is finished. Cancelled before the handlers
+ * run, so before each transfer is. */
+gboolean
+ph_send_batch_is_cancelled (PhSendBatch *batch)
+{
+  return g_cancellable_is_cancelled (batch->cancellable);
+}
+
 /* Thread-safe. NULL when nothing is queued (@wait FALSE) or the batch
  * has ended for this lane (*@ended set). */
 PhSendJob *

@@ -309,6 +309,14 @@ job_connect (Lane      *lane,
   GError *error = NULL;
   gulong own_id = 0, waiting_id = 0;
 
+  /* Cancelling a batch cancels its transfers one by one: a lane that
+   * moved on must not connect for one not yet reached. */
+  if (ph_send_batch_is_cancelled (lane->batch))
+    {
+      job->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+      return FALSE;
+    }
+
   if (waiting != NULL)
     {
       cancellable = either = g_cancellable_new ();

@@ -59,6 +59,7 @@ void       ph_send_batch_start (GListModel   *model,
                                 GTask        *task);
 
 /* Lanes' side of the batch (thread-safe). */
+gboolean   ph_send_batch_is_cancelled (PhSendBatch *batch);
 PhSendJob *ph_send_batch_take  (PhSendBatch  *batch,
                                 gboolean      wait,
                                 gboolean     *ended);

@@ -305,79 +305,102 @@ test_send_folder (Fixture       *fixture,
 }
 
 static void
-accepted_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+hold_connection_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
-  GSocketConnection **connection = user_data;
+  GPtrArray *held = user_data;
+  GSocketConnection *connection;
 
-  *connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, NULL);
+  connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result, NULL, NULL);
+  if (connection == NULL)
+    return;
+  g_ptr_array_add (held, connection);
+  g_socket_listener_accept_async (G_SOCKET_LISTENER (source), NULL, hold_connection_cb, held);
 }
 
-static gboolean
-window_active (gpointer data)
+/* A receiver that takes every connection and never answers. */
+static GSocketListener *
+holding_listener (GPtrArray *held,
+                  char     **destination)
 {
-  return gtk_window_is_active (GTK_WINDOW (data));
-}
-
-static gboolean
-first_batch_running (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return gui_n_batches (fixture->app) > 0 &&
-         ph_batch_get_state (gui_batch_at (fixture->app, 0)) == PH_TRANSFER_SENDING;
-}
-
-/* A send that goes on for longer than the notification's delay, with
- * the window focused (no banner then): the main loop sleeps between
- * updates instead of spinning, which starved the window's drawing. */
-static void
-test_idle_while_running (Fixture       *fixture,
-                         gconstpointer  data)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
+  GSocketListener *listener = g_socket_listener_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *destination = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GFile) file = NULL;
   guint16 port;
-  guint iterations = 0;
-  gint64 until;
 
   port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
   g_assert_no_error (error);
-  g_socket_listener_accept_async (listener, NULL, accepted_cb, &connection);
-  destination = g_strdup_printf ("127.0.0.1:%u", port);
-  ph_panel_set_destination (ph_window_get_panel (fixture->window), destination);
+  g_socket_listener_accept_async (listener, NULL, hold_connection_cb, held);
+  *destination = g_strdup_printf ("127.0.0.1:%u", port);
 
-  /* Far more than loopback buffers: the peer never reads. */
-  path = gui_make_file (fixture->in_dir, "big.iso", 64 * 1024 * 1024);
-  file = g_file_new_for_path (path);
-  gtk_window_present (GTK_WINDOW (fixture->window));
-  gui_wait_until (window_active, fixture->window, "the window to have the focus");
-  gui_drop_files (fixture->window, &file, 1);
-  gui_wait_until (first_batch_running, fixture, "the send to start");
+  return listener;
+}
 
-  /* Past the moment a notification would have been due (3 s). */
-  gui_iterate (4000);
-  g_assert_true (first_batch_running (fixture));
-  g_assert_true (gtk_window_is_active (GTK_WINDOW (fixture->window)));
+static void
+drop_files (Fixture    *fixture,
+            const char *destination,
+            const char *prefix,
+            guint       n)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
 
-  until = g_get_monotonic_time () + G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < until)
+  for (guint i = 0; i < n; i++)
     {
-      g_main_context_iteration (NULL, TRUE);
-      iterations++;
+      g_autofree char *name = g_strdup_printf ("%s-%02u.jpg", prefix, i);
+      g_autofree char *path = gui_make_file (fixture->in_dir, name, 4096);
+
+      g_ptr_array_add (files, g_file_new_for_path (path));
     }
-  g_test_message ("%u main loop iterations in one second", iterations);
-  /* A few progress updates and frames; a spinning source makes tens of thousands. */
-  g_assert_cmpuint (iterations, <, 1000);
+  ph_panel_set_destination (ph_window_get_panel (fixture->window), destination);
+  gui_drop_files (fixture->window, (GFile **) files->pdata, n);
+}
+
+static gboolean
+all_batches_finished (gpointer data)
+{
+  Fixture *fixture = data;
+
+  for (guint i = 0; i < gui_n_batches (fixture->app); i++)
+    if (!ph_batch_is_finished (gui_batch_at (fixture->app, i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* A batch goes out on several connections at once (the engine's
+ * default), a second batch to the same receiver waits for the first
+ * rather than exceed what it serves one sender, and a batch to another
+ * receiver does not wait. */
+static void
+test_send_parallel (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) held_a = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) held_b = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autoptr(GSocketListener) listener_a = holding_listener (held_a, &a);
+  g_autoptr(GSocketListener) listener_b = holding_listener (held_b, &b);
+
+  drop_files (fixture, a, "first", 20);
+  gui_iterate (300);
+  drop_files (fixture, a, "second", 5);
+  drop_files (fixture, b, "other", 5);
+  gui_iterate (2000);
+
+  g_test_message ("connections: %u to the first receiver, %u to the other", held_a->len, held_b->len);
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 3);
+  g_assert_cmpuint (held_a->len, ==, PH_SENDER_DEFAULT_PARALLEL);
+  g_assert_cmpuint (held_b->len, ==, 5);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "cancel-all", NULL);
-  gui_wait_until (first_batch_finished, fixture, "the batch to be cancelled");
-  g_socket_listener_close (listener);
+  gui_wait_until (all_batches_finished, fixture, "every batch to be cancelled");
+  for (guint i = 0; i < gui_n_batches (fixture->app); i++)
+    g_assert_cmpint (ph_batch_get_state (gui_batch_at (fixture->app, i)), ==, PH_TRANSFER_CANCELLED);
+  /* The waiting batch never connected. */
+  g_assert_cmpuint (held_a->len, ==, PH_SENDER_DEFAULT_PARALLEL);
+
+  g_socket_listener_close (listener_a);
+  g_socket_listener_close (listener_b);
 }
 
 int
@@ -390,8 +413,8 @@ main (int   argc,
               fixture_set_up, test_receive_burst, fixture_tear_down);
   g_test_add ("/posthouse/gui/batches/send-folder", Fixture, NULL,
               fixture_set_up, test_send_folder, fixture_tear_down);
-  g_test_add ("/posthouse/gui/batches/idle-while-running", Fixture, NULL,
-              fixture_set_up, test_idle_while_running, fixture_tear_down);
+  g_test_add ("/posthouse/gui/batches/send-parallel", Fixture, NULL,
+              fixture_set_up, test_send_parallel, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -270,6 +270,39 @@ class Host:
         if self.avahi.wait_line('stderr', r'Server startup complete') is None:
             raise RuntimeError('avahi-daemon in {0} did not start: {1}'.format(self.label, self.avahi.text('stderr')))
 
+    def start_desktop(self):
+        """An X display, a session bus with nothing to activate and a
+        notification daemon recording what it shows, all of this host's
+        own, for the app. Returns the environment the app needs."""
+        xvfb = self.spawn(['Xvfb', '-displayfd', '1', '-screen', '0', '1024x900x24', '-nolisten', 'tcp'])
+        m = xvfb.wait_line('stdout', r'^(\d+)$')
+        if m is None:
+            raise RuntimeError('Xvfb in {0} did not start: {1}'.format(self.label, xvfb.text('stderr')))
+        env = {'DISPLAY': ':' + m.group(1), 'GDK_BACKEND': 'x11'}
+        bus = self.spawn(['dbus-daemon', '--config-file=' + os.environ['PH_SESSION_BUS_CONF'], '--nofork',
+                          '--nopidfile', '--print-address=1'])
+        m = bus.wait_line('stdout', r'^unix:.*')
+        if m is None:
+            raise RuntimeError('the session bus in {0} did not start: {1}'.format(self.label, bus.text('stderr')))
+        env['DBUS_SESSION_BUS_ADDRESS'] = m.group(0)
+        env['PH_NOTIFY_LOG'] = os.path.join(self.dir, 'notifications.log')
+        open(env['PH_NOTIFY_LOG'], 'w').close()
+        dunstrc = os.path.join(self.dir, 'dunstrc')
+        with open(os.environ['PH_DUNSTRC']) as src, open(dunstrc, 'w') as dst:
+            dst.write(src.read().replace('@LOG@', os.environ['PH_RECORD_NOTIFICATION']))
+        self.spawn(['dunst', '-config', dunstrc], **env)
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            owned = self.run(['gdbus', 'call', '--session', '--dest', 'org.freedesktop.DBus',
+                              '--object-path', '/org/freedesktop/DBus', '--method',
+                              'org.freedesktop.DBus.NameHasOwner', 'org.freedesktop.Notifications'],
+                             check=False, **env)
+            if b'true' in owned.stdout:
+                return env
+            if time.monotonic() > deadline:
+                raise RuntimeError('dunst in {0} did not start'.format(self.label))
+            time.sleep(0.05)
+
     def stop_avahi(self):
         """A goodbye on the network, as when the service is stopped."""
         self.avahi.signal(signal.SIGTERM)

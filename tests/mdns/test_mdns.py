@@ -21,6 +21,7 @@ import mdns_rig  # noqa: E402
 
 CLI = os.environ.get('POSTHOUSE_CLI', '')
 PEER = os.environ.get('PH_MDNS_PEER', '')
+APP = os.environ.get('PH_MDNS_APP', '')
 
 # What the issue asks for, with deadlines rather than sleeps.
 APPEAR_DEADLINE = 5.0
@@ -31,7 +32,12 @@ UNAVAILABLE = 'Nearby computers can’t be found: the Avahi service isn’t runn
 TIMES = {'appear (receive started → listed)': [],
          'appear (announced → listed)': [],
          'disappear (receive stopped → gone)': [],
-         'appear (avahi-daemon started → listed)': []}
+         'appear (avahi-daemon started → listed)': [],
+         'app: appear (receive started → row on screen)': [],
+         'app: appear (announced → row on screen)': [],
+         'app: disappear (receive stopped → row gone)': [],
+         'app: appear (avahi-daemon started → row on screen)': [],
+         'app: announce (receive mode on → listed in the other host)': []}
 
 
 def seconds(line_time_us):
@@ -450,6 +456,307 @@ class NoDaemon(MdnsTest):
         self.assertEqual(receiver.count('stderr', r'Not announced nearby'), 1, receiver.text('stderr'))
 
 
+class AppTest(MdnsTest):
+    """The desktop app (tests/mdns/ph-mdns-app.c drives its real window)
+    in a fake host, under the host's own Xvfb, session bus and dunst."""
+
+    def app(self, host, **env):
+        desktop = host.start_desktop()
+        desktop.update(GSETTINGS_BACKEND='memory', GSETTINGS_SCHEMA_DIR=os.environ['PH_SCHEMA_DIR'],
+                       GTK_A11Y='none', NO_AT_BRIDGE='1', GSK_RENDERER='cairo', GDK_DEBUG='gl-disable',
+                       GIO_USE_VFS='local', HOME=os.path.join(host.dir, 'home'),
+                       XDG_CACHE_HOME=os.path.join(host.dir, 'cache'),
+                       XDG_DATA_HOME=os.path.join(host.dir, 'data'),
+                       G_DEBUG='fatal-criticals')
+        desktop.update(env)
+        proc = host.spawn([APP], stdin=True, **desktop)
+        self.assertIsNotNone(proc.wait_line('stdout', r'^ready '), proc.text('stderr'))
+        proc.desktop = desktop
+        return proc
+
+    def quit_app(self, app):
+        app.send('quit')
+        self.assertEqual(app.wait(), 0, app.text('stderr'))
+        self.assertNotRegex(app.text('stderr'), r'CRITICAL|WARNING')
+
+    def expect(self, proc, pattern, deadline=mdns_rig.TIMEOUT, start=0, which='stdout'):
+        m = proc.wait_line(which, pattern, deadline, start=start)
+        self.assertIsNotNone(m, 'no “{0}” in:\n{1}\n{2}'.format(pattern, proc.text(which), proc.text('stderr')))
+        return m
+
+    def drag_onto(self, host, app, row, path):
+        """A real drag with the mouse (xdotool), from another program's
+        window (tests/e2e/ph-drag-source) onto the row called @row."""
+        env = app.desktop
+        source = host.spawn([os.environ['PH_DRAG_SOURCE'], '--title', 'Drag Source', path], **env)
+
+        def xdotool(*args):
+            return host.run(['xdotool'] + [str(a) for a in args], **env).stdout.decode()
+
+        def geometry(window):
+            fields = dict(line.split('=') for line in xdotool('getwindowgeometry', '--shell', window).split())
+            return int(fields['X']), int(fields['Y']), int(fields['WIDTH']), int(fields['HEIGHT'])
+
+        source_window = xdotool('search', '--sync', '--onlyvisible', '--name', '^Drag Source$').split()[0]
+        app_window = xdotool('search', '--sync', '--onlyvisible', '--name', '^Posthouse$').split()[0]
+        xdotool('windowmove', source_window, 700, 300)
+        mark = app.mark('stdout')
+        app.send('locate ' + row)
+        at = self.expect(app, r'^at \d+ (\d+) (\d+)$', start=mark)
+        wx, wy, _, _ = geometry(app_window)
+        x1, y1 = wx + int(at.group(1)), wy + int(at.group(2))
+        # Press on the picture, move past the drag threshold and across,
+        # linger over the row, release. A drag the source never began is
+        # the harness's miss, not the app's: one more try.
+        for attempt in range(2):
+            sx, sy, sw, sh = geometry(source_window)
+            x0, y0 = sx + sw // 2, sy + sh // 2 - 20
+            xdotool('mousemove', x0, y0)
+            time.sleep(0.2)
+            xdotool('mousedown', 1)
+            for i in range(1, 26):
+                xdotool('mousemove', x0 + (x1 - x0) * i // 25, y0 + (y1 - y0) * i // 25)
+                time.sleep(0.03)
+            xdotool('mousemove_relative', '--', 2, 2)
+            time.sleep(0.5)
+            xdotool('mouseup', 1)
+            if source.wait_line('stdout', r'^drag-begin', 3) is not None:
+                break
+        self.expect(source, r'^drag-end')
+        source.stop()
+        host.processes.remove(source)
+
+    def make_tree(self, top, names):
+        for name in names:
+            path = os.path.join(self.rig.tmp, top, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, 'wb') as fp:
+                fp.write(os.urandom(5000 + len(name)))
+        return os.path.join(self.rig.tmp, top)
+
+    def assert_tree(self, source, target, names):
+        for name in names:
+            with open(os.path.join(source, name), 'rb') as a, open(os.path.join(target, name), 'rb') as b:
+                self.assertEqual(a.read(), b.read(), name)
+
+
+class AppNearby(AppTest):
+    def test_lists_receiver_and_sends_to_it(self):
+        app = self.app(self.b)
+        self.expect(app, r'^status \d+ No computer nearby is receiving', APPEAR_DEADLINE)
+
+        start = time.monotonic()
+        receiver = self.receive(self.a)
+        seen = self.expect(app, r'^\+ (\d+) alpha\t', APPEAR_DEADLINE)
+        announced = receiver.wait_line('stderr', r'Announced nearby as “alpha”')
+        self.assertIsNotNone(announced, receiver.text('stderr'))
+        TIMES['app: appear (receive started → row on screen)'].append(seconds(seen.group(1)) - start)
+        TIMES['app: appear (announced → row on screen)'].append(
+            seconds(seen.group(1)) - receiver.line_time('stderr', r'Announced nearby as'))
+        # One row, at the IPv4 address, once both protocols resolved.
+        address = '10.13.0.1:{0}'.format(receiver.port)
+        self.expect(app, r'^\+ \d+ alpha\t' + re.escape(address) + '$', APPEAR_DEADLINE)
+
+        # A file dragged from another program onto the row goes there.
+        path = self.make_file('postcard.jpg')
+        mark = app.mark('stdout')
+        self.drag_onto(self.b, app, 'alpha', path)
+        self.expect(app, r'^batch \d+ done 1 1 0 ', start=mark)
+        self.assert_delivered(path)
+        self.assertIsNotNone(receiver.wait_line('stdout', r'^saved .*/postcard\.jpg$'))
+
+        # Choosing the row makes it the destination for what is dropped next.
+        app.send('choose alpha')
+        self.expect(app, r'^destination \d+ ' + re.escape(address) + '$', start=mark)
+        self.expect(app, r'^toast \d+ Files you drop or choose now go to alpha$', start=mark)
+        letter = self.make_file('letter.txt')
+        mark = app.mark('stdout')
+        app.send('drop ' + letter)
+        self.expect(app, r'^batch \d+ done 1 1 0 ', start=mark)
+        self.assert_delivered(letter)
+
+        # Withdrawn: the row goes, and the list says nobody receives.
+        stop = time.monotonic()
+        receiver.signal(signal.SIGTERM)
+        self.assertEqual(receiver.wait(), 128 + signal.SIGTERM)
+        gone = self.expect(app, r'^- (\d+) alpha$', DISAPPEAR_DEADLINE)
+        TIMES['app: disappear (receive stopped → row gone)'].append(seconds(gone.group(1)) - stop)
+        self.expect(app, r'^status \d+ No computer nearby is receiving', start=mark)
+        self.quit_app(app)
+
+
+    def test_timing(self):
+        # The window stays, a receiver comes and goes: how soon its row
+        # is on screen, and gone.
+        app = self.app(self.b)
+        for _ in range(Timing.ROUNDS):
+            mark = app.mark('stdout')
+            start = time.monotonic()
+            receiver = self.receive(self.a)
+            seen = self.expect(app, r'^\+ (\d+) alpha\t', APPEAR_DEADLINE, start=mark)
+            self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as'))
+            TIMES['app: appear (receive started → row on screen)'].append(seconds(seen.group(1)) - start)
+            TIMES['app: appear (announced → row on screen)'].append(
+                seconds(seen.group(1)) - receiver.line_time('stderr', r'Announced nearby as'))
+            stop = time.monotonic()
+            receiver.signal(signal.SIGTERM)
+            self.assertEqual(receiver.wait(), 128 + signal.SIGTERM)
+            gone = self.expect(app, r'^- (\d+) alpha$', DISAPPEAR_DEADLINE, start=mark)
+            TIMES['app: disappear (receive stopped → row gone)'].append(seconds(gone.group(1)) - stop)
+            self.a.processes.remove(receiver)
+        self.quit_app(app)
+
+
+class AppFolders(AppTest):
+    TREE = ['Day 1/beach.jpg', 'Day 1/harbour.jpg', 'Day 2/castle.jpg', 'map.png']
+
+    def test_structure_only_to_receivers_that_keep_it(self):
+        kept = self.receive(self.a)
+        flat_dir = os.path.join(self.rig.tmp, 'flat')
+        os.makedirs(flat_dir)
+        flat = self.receive(self.a, '--no-announce', folder=flat_dir)
+        app = self.app(self.b)
+        kept_address = '10.13.0.1:{0}'.format(kept.port)
+        self.expect(app, r'^\+ \d+ alpha\t' + re.escape(kept_address) + '$', APPEAR_DEADLINE)
+
+        # Dropped on the row of a receiver that announced paths=1.
+        holiday = self.make_tree('Holiday', self.TREE)
+        mark = app.mark('stdout')
+        app.send('drop-on alpha\t' + holiday)
+        self.expect(app, r'^batch \d+ done 4 4 0 Holiday$', start=mark)
+        self.assert_tree(holiday, os.path.join(self.inbox, 'Holiday'), self.TREE)
+
+        # Typed by hand, the address is recognised as that receiver.
+        letters = self.make_tree('Letters', ['2024/march.txt', '2025/april.txt'])
+        app.send("set destination '{0}'".format(kept_address))
+        self.expect(app, r'^destination \d+ ' + re.escape(kept_address) + '$', start=mark)
+        mark = app.mark('stdout')
+        app.send('drop ' + letters)
+        self.expect(app, r'^batch \d+ done 2 2 0 Letters$', start=mark)
+        self.assert_tree(letters, os.path.join(self.inbox, 'Letters'), ['2024/march.txt', '2025/april.txt'])
+
+        # A receiver that announced nothing gets base names, side by side,
+        # and the batch says that the folders did not arrive.
+        app.send("set destination '10.13.0.1:{0}'".format(flat.port))
+        mark = app.mark('stdout')
+        app.send('drop ' + holiday)
+        self.expect(app, r'^batch \d+ done 4 4 1 Holiday$', start=mark)
+        self.assertEqual(sorted(os.listdir(flat_dir)), sorted(os.path.basename(n) for n in self.TREE))
+        for name in self.TREE:
+            self.assert_delivered(os.path.join(holiday, name), flat_dir)
+        self.quit_app(app)
+
+
+class AppAnnounce(AppTest):
+    def test_receive_mode_announces(self):
+        watcher = self.watch(self.b)
+        app = self.app(self.a)
+        app.send("set receive-folder '{0}'".format(self.inbox))
+        start = time.monotonic()
+        app.send('receive on')
+        self.expect(app, r'^panel \d+ Shown nearby as “alpha”$', APPEAR_DEADLINE)
+        seen = self.expect(watcher, r'^\+ (\d+) alpha\t10\.13\.0\.1:6666\tpaths$', APPEAR_DEADLINE)
+        TIMES['app: announce (receive mode on → listed in the other host)'].append(seconds(seen.group(1)) - start)
+
+        # Ask before accepting and the port are announced as they change.
+        mark = watcher.mark('stdout')
+        app.send('set ask-before-accepting true')
+        self.expect(watcher, r'^[+~] \d+ alpha\t10\.13\.0\.1:6666\task,paths$', APPEAR_DEADLINE, start=mark)
+        app.send('set ask-before-accepting false')
+        app.send('set port 7001')
+        self.expect(watcher, r'^[+~] \d+ alpha\t10\.13\.0\.1:7001\tpaths$', APPEAR_DEADLINE, start=mark)
+
+        # Found by name.
+        path = self.make_file('by-name.txt')
+        sent = self.b.run([CLI, 'send', 'alpha', path], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assert_delivered(path)
+
+        # App to app: a folder dropped on its row in the other host's
+        # window arrives with its structure.
+        sender = self.app(self.b)
+        self.expect(sender, r'^\+ \d+ alpha\t10\.13\.0\.1:7001$', APPEAR_DEADLINE)
+        holiday = self.make_tree('Holiday', ['Day 1/beach.jpg', 'Day 2/castle.jpg', 'map.png'])
+        sender.send('drop-on alpha\t' + holiday)
+        self.expect(sender, r'^batch \d+ done 3 3 0 Holiday$')
+        self.assert_tree(holiday, os.path.join(self.inbox, 'Holiday'), ['Day 1/beach.jpg', 'Day 2/castle.jpg', 'map.png'])
+        self.quit_app(sender)
+
+        # It never lists itself.
+        self.assertEqual(app.count('stdout', r'^\+ '), 0, app.text('stdout'))
+
+        # Receive off withdraws it.
+        mark = watcher.mark('stdout')
+        app.send('receive off')
+        self.expect(watcher, r'^- \d+ alpha$', DISAPPEAR_DEADLINE, start=mark)
+        self.quit_app(app)
+
+    def test_final_name_and_one_interface(self):
+        other = self.receive(self.a, XDG_CONFIG_HOME=os.path.join(self.rig.tmp, 'other'))
+        self.assertIsNotNone(other.wait_line('stderr', r'Announced nearby as “alpha”'))
+        app = self.app(self.a)
+        # Limited to the veth (its IPv4 address): announced there, over IPv4 only.
+        app.send("set receive-interface '{0}'".format(self.a.interface))
+        app.send("set receive-folder '{0}'".format(self.inbox))
+        app.send('receive on')
+        # Avahi renamed it: the receive panel shows the name it got.
+        self.expect(app, r'^panel \d+ Shown nearby as “alpha #2”$', APPEAR_DEADLINE)
+        lines = self.list_until(self.b, lambda lines: len(lines) == 2, APPEAR_DEADLINE)
+        self.assertIn(['alpha #2', '10.13.0.1:6666', 'paths'], lines)
+        if mdns_rig.shutil.which('avahi-browse'):
+            browsed = self.b.run(['avahi-browse', '--resolve', '--parsable', '--terminate',
+                                  '_posthouse._tcp']).stdout.decode()
+            # avahi-browse writes a name's spaces and such as \DDD (decimal).
+            protocols = {line.split(';')[2] for line in browsed.splitlines()
+                         if line.startswith('=') and
+                         re.sub(r'\\(\d{3})', lambda m: chr(int(m.group(1))), line.split(';')[3]) == 'alpha #2'}
+            self.assertEqual(protocols, {'IPv4'}, browsed)
+        # The app sees the other receiver of its host, not itself.
+        self.expect(app, r'^\+ \d+ alpha\t10\.13\.0\.1:{0}$'.format(other.port), APPEAR_DEADLINE)
+        self.assertEqual(app.count('stdout', r'^\+ \d+ alpha #2\t'), 0, app.text('stdout'))
+        self.quit_app(app)
+
+
+class AppNoDaemon(AppTest):
+    rig_options = {'avahi': False}
+
+    def test_unavailable_then_found(self):
+        app_b = self.app(self.b)
+        self.expect(app_b, r'^status \d+ ' + UNAVAILABLE + '$')
+        app_a = self.app(self.a)
+        app_a.send("set receive-folder '{0}'".format(self.inbox))
+        app_a.send('receive on')
+        self.expect(app_a, r'^panel \d+ Not shown to computers nearby$')
+        self.expect(app_a, r'^toast \d+ Not shown to computers nearby: the Avahi service isn’t running')
+
+        # Receiving goes on, by address.
+        path = self.make_file('by-address.txt')
+        sent = self.b.run([CLI, 'send', '10.13.0.1:6666', path], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assert_delivered(path)
+
+        # The daemons start: B looks around, A is announced and found.
+        self.b.start_avahi()
+        started = time.monotonic()
+        self.a.start_avahi()
+        self.expect(app_a, r'^panel \d+ Shown nearby as “alpha”$', APPEAR_DEADLINE)
+        seen = self.expect(app_b, r'^\+ (\d+) alpha\t', APPEAR_DEADLINE)
+        TIMES['app: appear (avahi-daemon started → row on screen)'].append(seconds(seen.group(1)) - started)
+        self.expect(app_b, r'^\+ \d+ alpha\t10\.13\.0\.1:6666$', APPEAR_DEADLINE)
+
+        # The daemon restarts: said once, not again.
+        mark = app_a.mark('stdout')
+        self.a.stop_avahi()
+        self.expect(app_b, r'^- \d+ alpha$', DISAPPEAR_DEADLINE)
+        self.expect(app_a, r'^panel \d+ Not shown to computers nearby$', start=mark)
+        self.a.start_avahi()
+        self.expect(app_a, r'^panel \d+ Shown nearby as “alpha”$', APPEAR_DEADLINE, start=mark)
+        self.expect(app_b, r'^\+ \d+ alpha\t10\.13\.0\.1:6666$', APPEAR_DEADLINE)
+        self.assertEqual(app_a.count('stdout', r'^toast \d+ Not shown'), 1, app_a.text('stdout'))
+        self.quit_app(app_a)
+        self.quit_app(app_b)
+
+
 def main():
     if not CLI or not PEER:
         print('POSTHOUSE_CLI and PH_MDNS_PEER must be set', file=sys.stderr)
@@ -460,6 +767,15 @@ def main():
     if reason is not None:
         print('SKIP: ' + reason)
         return 77
+
+    if any(arg.startswith('App') for arg in sys.argv[1:]):
+        for tool in ('Xvfb', 'dunst', 'gdbus'):
+            if mdns_rig.shutil.which(tool) is None:
+                print('SKIP: {0} is not installed'.format(tool))
+                return 77
+        if not APP:
+            print('SKIP: built without the app')
+            return 77
 
     program = unittest.main(exit=False, verbosity=2)
     for what, values in TIMES.items():

@@ -124,6 +124,41 @@ test_sending_side (void)
   g_assert_false (ph_naming_path_is_valid (long_name));
 }
 
+/* A batch sends a folder's files under their paths, and a retry keeps
+ * them (the app's Retry Failed). */
+static void
+test_batch_keeps_paths (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path ("/nowhere/Holiday/Day 1/beach.jpg");
+  g_autoptr(GFile) flat = g_file_new_for_path ("/nowhere/map.png");
+  g_autoptr(PhBatch) batch = ph_batch_new (PH_TRANSFER_SEND, "127.0.0.1:9", "Holiday");
+  g_autoptr(GListModel) again = NULL;
+  PhTransfer *with_path, *without;
+
+  with_path = ph_batch_add_file_path (batch, file, "Holiday/Day 1/beach.jpg", 42);
+  without = ph_batch_add_file_path (batch, flat, NULL, -1);
+  g_assert_cmpstr (ph_transfer_get_name (with_path), ==, "Holiday/Day 1/beach.jpg");
+  g_assert_cmpstr (ph_transfer_get_name (without), ==, "map.png");
+  g_assert_cmpint (ph_transfer_get_size (with_path), ==, 42);
+  g_assert_cmpint (ph_batch_get_total_size (batch), ==, 42);
+
+  /* Cancelled while queued, then retried: the same names on the wire. */
+  ph_batch_cancel (batch);
+  g_assert_cmpint (ph_transfer_get_state (with_path), ==, PH_TRANSFER_CANCELLED);
+  again = ph_batch_retry_failed (batch);
+  g_assert_cmpuint (g_list_model_get_n_items (again), ==, 2);
+  {
+    g_autoptr(PhTransfer) first = g_list_model_get_item (again, 0);
+    g_autoptr(PhTransfer) second = g_list_model_get_item (again, 1);
+
+    g_assert_true (first != with_path);
+    g_assert_cmpint (ph_transfer_get_state (first), ==, PH_TRANSFER_QUEUED);
+    g_assert_cmpstr (ph_transfer_get_name (first), ==, "Holiday/Day 1/beach.jpg");
+    g_assert_cmpstr (ph_transfer_get_name (second), ==, "map.png");
+  }
+  ph_batch_cancel (batch);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -134,6 +169,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/naming/path/wire-quirks", test_wire_quirks);
   g_test_add_func ("/posthouse/naming/path/flat-agrees", test_flat_agrees);
   g_test_add_func ("/posthouse/naming/path/sending-side", test_sending_side);
+  g_test_add_func ("/posthouse/naming/path/batch", test_batch_keeps_paths);
 
   return g_test_run ();
 }

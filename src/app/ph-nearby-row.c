@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One receiver found nearby: its name, its address and whether it asks
+ * before accepting. Choosing it makes it the destination; files dropped
+ * on it go there. */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ph-nearby-row.h"
+
+struct _PhNearbyRow
+{
+  AdwActionRow   parent_instance;
+
+  PhPeer        *peer;
+  gboolean       chosen;
+  gboolean       drop_hover;
+  GtkDropTarget *drop_target;
+
+  GtkImage      *chosen_image;
+};
+
+G_DEFINE_FINAL_TYPE (PhNearbyRow, ph_nearby_row, ADW_TYPE_ACTION_ROW)
+
+enum {
+  PROP_0,
+  PROP_PEER,
+  PROP_CHOSEN,
+  PROP_DROP_HOVER,
+  N_PROPS
+};
+
+enum {
+  FILES_DROPPED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+update (PhNearbyRow *self)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (ph_peer_get_asks_before_accepting (self->peer))
+    /* Translators: an address, then a note: the receiver asks its user
+     * before it accepts files */
+    subtitle = g_strdup_printf (_("%s · Asks before accepting"), ph_peer_get_address (self->peer));
+  else
+    subtitle = g_strdup (ph_peer_get_address (self->peer));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_peer_get_name (self->peer));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+}
+
+static void
+peer_notify_cb (PhNearbyRow *self)
+{
+  update (self);
+}
+
+static void
+set_drop_hover (PhNearbyRow *self,
+                gboolean     hover)
+{
+  if (self->drop_hover == hover)
+    return;
+
+  self->drop_hover = hover;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DROP_HOVER]);
+}
+
+static GdkDragAction
+drop_enter_cb (GtkDropTarget *target,
+               double         x,
+               double         y,
+               PhNearbyRow   *self)
+{
+  set_drop_hover (self, TRUE);
+  return GDK_ACTION_COPY;
+}
+
+static void
+drop_leave_cb (GtkDropTarget *target,
+               PhNearbyRow   *self)
+{
+  set_drop_hover (self, FALSE);
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         PhNearbyRow   *self)
+{
+  set_drop_hover (self, FALSE);
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) || g_value_get_boxed (value) == NULL)
+    return FALSE;
+
+  g_signal_emit (self, signals[FILES_DROPPED], 0, g_value_get_boxed (value));
+  return TRUE;
+}
+
+static void
+ph_nearby_row_dispose (GObject *object)
+{
+  PhNearbyRow *self = PH_NEARBY_ROW (object);
+
+  if (self->peer != NULL)
+    g_signal_handlers_disconnect_by_data (self->peer, self);
+  g_clear_object (&self->peer);
+
+  G_OBJECT_CLASS (ph_nearby_row_parent_class)->dispose (object);
+}
+
+static void
+ph_nearby_row_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  PhNearbyRow *self = PH_NEARBY_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PEER:
+      g_value_set_object (value, self->peer);
+      break;
+    case PROP_CHOSEN:
+      g_value_set_boolean (value, self->chosen);
+      break;
+    case PROP_DROP_HOVER:
+      g_value_set_boolean (value, self->drop_hover);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_nearby_row_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  PhNearbyRow *self = PH_NEARBY_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PEER:
+      self->peer = g_value_dup_object (value);
+      break;
+    case PROP_CHOSEN:
+      ph_nearby_row_set_chosen (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_nearby_row_constructed (GObject *object)
+{
+  PhNearbyRow *self = PH_NEARBY_ROW (object);
+
+  G_OBJECT_CLASS (ph_nearby_row_parent_class)->constructed (object);
+
+  g_signal_connect_object (self->peer, "notify", G_CALLBACK (peer_notify_cb), self, G_CONNECT_SWAPPED);
+  update (self);
+}
+
+static void
+ph_nearby_row_class_init (PhNearbyRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ph_nearby_row_dispose;
+  object_class->get_property = ph_nearby_row_get_property;
+  object_class->set_property = ph_nearby_row_set_property;
+  object_class->constructed = ph_nearby_row_constructed;
+
+  properties[PROP_PEER] =
+    g_param_spec_object ("peer", NULL, NULL, PH_TYPE_PEER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* It is the destination. */
+  properties[PROP_CHOSEN] =
+    g_param_spec_boolean ("chosen", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Files are being dragged over it. */
+  properties[PROP_DROP_HOVER] =
+    g_param_spec_boolean ("drop-hover", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Files were dropped on the row: send them there. */
+  signals[FILES_DROPPED] =
+    g_signal_new ("files-dropped",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, GDK_TYPE_FILE_LIST);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-nearby-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, chosen_image);
+}
+
+static void
+ph_nearby_row_init (PhNearbyRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Files dropped here go to this receiver, not to the destination. */
+  self->drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (self->drop_target, "enter", G_CALLBACK (drop_enter_cb), self);
+  g_signal_connect (self->drop_target, "leave", G_CALLBACK (drop_leave_cb), self);
+  g_signal_connect (self->drop_target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drop_target));
+}
+
+PhNearbyRow *
+ph_nearby_row_new (PhPeer *peer)
+{
+  g_return_val_if_fail (PH_IS_PEER (peer), NULL);
+
+  return g_object_new (PH_TYPE_NEARBY_ROW, "peer", peer, NULL);
+}
+
+PhPeer *
+ph_nearby_row_get_peer (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), NULL);
+
+  return self->peer;
+}
+
+gboolean
+ph_nearby_row_get_chosen (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), FALSE);
+
+  return self->chosen;
+}
+
+void
+ph_nearby_row_set_chosen (PhNearbyRow *self,
+                          gboolean     chosen)
+{
+  g_return_if_fail (PH_IS_NEARBY_ROW (self));
+
+  chosen = !!chosen;
+  if (self->chosen == chosen)
+    return;
+
+  self->chosen = chosen;
+  gtk_widget_set_visible (GTK_WIDGET (self->chosen_image), chosen);
+  /* Screen readers hear which receiver files go to. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_SELECTED, chosen, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);
+}
+
+/* For tests: what a drop on the row goes through. */
+gboolean
+ph_nearby_row_get_drop_hover (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), FALSE);
+
+  return self->drop_hover;
+}
+
+GtkDropTarget *
+ph_nearby_row_get_drop_target (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), NULL);
+
+  return self->drop_target;
+}
