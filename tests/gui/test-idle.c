@@ -87,8 +87,12 @@ test_idle_while_running (void)
   /* A few progress updates and frames; a spinning source makes tens of thousands. */
   g_assert_cmpuint (iterations, <, 1000);
 
+  until = g_get_monotonic_time ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "cancel-all", NULL);
   gui_wait_until (first_batch_finished, app, "the batch to be cancelled");
+  g_test_message ("cancelled in %.1f ms, with the peer not reading",
+                  (g_get_monotonic_time () - until) / 1000.0);
+  g_assert_cmpint (ph_batch_get_state (gui_batch_at (app, 0)), ==, PH_TRANSFER_CANCELLED);
   g_socket_listener_close (listener);
   gui_app_free (app);
   ph_test_rm_rf (in_dir);
