@@ -17,7 +17,8 @@ srcroot = os.path.dirname(os.path.dirname(os.path.abspath(manifest_path)))
 
 # Network for the transfers, the display, and the Downloads folder as the
 # default receive folder; every other folder goes through the file chooser portal.
-# The system's Avahi daemon announces receivers and finds them nearby.
+# The system's Avahi daemon announces receivers and finds them nearby,
+# under the device's name from systemd-hostnamed (read only).
 # Running in the background needs none: the Background portal asks the person.
 INTENDED = [
     '--share=network',
@@ -27,6 +28,7 @@ INTENDED = [
     '--device=dri',
     '--filesystem=xdg-download',
     '--system-talk-name=org.freedesktop.Avahi',
+    '--system-talk-name=org.freedesktop.hostname1',
 ]
 
 errors = []
