@@ -49,6 +49,19 @@ job_free (Job *job)
 
 static void pump (PhSendQueue *self);
 
+/* "host" and "host:6666" are one receiver. */
+static char *
+receiver_key (const char *destination)
+{
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+
+  if (!ph_address_parse (destination, PH_DEFAULT_PORT, &host, &port, NULL))
+    return g_strdup (destination);
+
+  return ph_address_format (host, port);
+}
+
 static void
 cancel_transfers (GListModel *transfers)
 {
@@ -129,7 +142,7 @@ ph_send_queue_push (PhSendQueue  *self,
     return;
 
   job = g_new0 (Job, 1);
-  job->destination = g_strdup (destination);
+  job->destination = receiver_key (destination);
   job->transfers = g_object_ref (transfers);
   job->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   g_queue_push_tail (&self->waiting, job);
