@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A receiver is useful when it is always there. While receive mode is on
- * the application is held, closing the window only hides it, and the
+ * the application is held, closing the window lets it go (the list is
+ * the application's: launching again shows it in a new window), and the
  * notifications carry the work (their actions need no window). Inside
  * Flatpak the Background portal is asked first, and its refusal respected.
  * Receive mode is remembered, so a session that ends or a crash does not
@@ -113,11 +114,14 @@ show_notice (PhBackground *self)
   g_application_send_notification (G_APPLICATION (self->app), NOTICE_ID, notification);
 }
 
+/* The window goes rather than hides: nothing is drawn or kept for it in
+ * the background, and GTK 4.8's window would keep a stale drop across a
+ * hide (criticals on the next drag). */
 static void
 go_background (PhBackground *self,
                GtkWindow    *window)
 {
-  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  gtk_window_destroy (window);
   show_notice (self);
 }
 

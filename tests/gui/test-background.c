@@ -66,13 +66,6 @@ stored_boolean (const char *key)
   return g_settings_get_boolean (settings, key);
 }
 
-static gboolean
-in_app_windows (Fixture   *fixture,
-                GtkWindow *window)
-{
-  return g_list_find (gtk_application_get_windows (GTK_APPLICATION (fixture->app)), window) != NULL;
-}
-
 static guint
 count_in_log (const char *text)
 {
@@ -120,8 +113,9 @@ accept_newest (Fixture *fixture)
   gui_wait_until (gui_first_finished, fixture->app, "the accepted transfer to end");
 }
 
-/* Closed while receiving: hidden, held, still receiving; shown again
- * with what arrived meanwhile. The notice comes once. */
+/* Closed while receiving: the window goes, Posthouse stays held and
+ * receiving; launching again shows what arrived meanwhile in a new
+ * window. The notice comes once. */
 static void
 test_close_hides (Fixture       *fixture,
                   gconstpointer  data)
@@ -129,7 +123,7 @@ test_close_hides (Fixture       *fixture,
   g_autofree char *sent = gui_make_file (fixture->in_dir, "while-away.jpg", 64 * 1024);
   g_autofree char *saved = g_build_filename (fixture->out_dir, "while-away.jpg", NULL);
   guint notices = count_in_log ("Posthouse keeps receiving in the background");
-  PhWindow *window = fixture->window;
+  PhWindow *window;
   PhBatchRow *row;
   g_autofree char *title = NULL;
 
@@ -137,11 +131,10 @@ test_close_hides (Fixture       *fixture,
   g_assert_true (ph_background_get_held (background (fixture)));
   g_assert_true (stored_boolean ("receive-mode"));
 
-  gtk_window_close (GTK_WINDOW (window));
-  gui_iterate (50);
-  g_assert_nonnull (fixture->window);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
-  g_assert_true (in_app_windows (fixture, GTK_WINDOW (window)));
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  gui_wait_until (is_null, &fixture->window, "the window to be destroyed");
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (fixture->app)));
+  g_assert_true (ph_background_get_held (background (fixture)));
   g_assert_true (gui_receive_mode (fixture->app));
   g_assert_true (g_settings_get_boolean (fixture->settings, "background-notice-shown"));
   if (g_getenv ("PH_NOTIFY_LOG") != NULL)
@@ -150,12 +143,13 @@ test_close_hides (Fixture       *fixture,
   gui_py_send ("127.0.0.1", fixture->port, sent);
   gui_wait_until (gui_first_finished, fixture->app, "the transfer received with no window");
   ph_test_assert_same_file (sent, saved);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (fixture->app)));
 
-  /* Launching again (activate) shows the same window, list included. */
+  /* Launching again (activate) shows a window with the list. */
   g_application_activate (G_APPLICATION (fixture->app));
   gui_iterate (50);
-  g_assert_true (fixture->window == window);
+  window = PH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_nonnull (window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   title = ph_batch_dup_title (gui_batch_at (fixture->app, 0));
   g_assert_cmpstr (title, ==, "while-away.jpg");
@@ -164,14 +158,19 @@ test_close_hides (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (ph_batch_row_get_status_text (row), "Received"));
 
   /* A second close says nothing more. */
+  fixture->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &fixture->window);
   gtk_window_close (GTK_WINDOW (window));
+  gui_wait_until (is_null, &fixture->window, "the second window to be destroyed");
   gui_iterate (300);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   if (g_getenv ("PH_NOTIFY_LOG") != NULL)
     g_assert_cmpuint (count_in_log ("Posthouse keeps receiving in the background"), ==, notices + 1);
 
   g_application_activate (G_APPLICATION (fixture->app));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  fixture->window = PH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_nonnull (fixture->window);
+  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
 }
 
 /* Not receiving: closing closes, nothing holds the application. */
@@ -187,22 +186,21 @@ test_close_not_receiving (Fixture       *fixture,
   g_assert_false (g_settings_get_boolean (fixture->settings, "background-notice-shown"));
 }
 
-/* The notice's Stop Receiving, with the window hidden: receive mode off,
- * the hidden window destroyed, nothing left to keep Posthouse running. */
+/* The notice's Stop Receiving, with the window closed: receive mode off,
+ * nothing left to keep Posthouse running. */
 static void
 test_stop_from_notice (Fixture       *fixture,
                        gconstpointer  data)
 {
   gui_set_receive_mode (fixture->app, TRUE);
   gtk_window_close (GTK_WINDOW (fixture->window));
-  gui_iterate (50);
-  g_assert_nonnull (fixture->window);
+  gui_wait_until (is_null, &fixture->window, "the window to be destroyed");
+  g_assert_true (ph_background_get_held (background (fixture)));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "stop-receiving", NULL);
   g_assert_false (gui_receive_mode (fixture->app));
   g_assert_false (g_settings_get_has_unapplied (fixture->settings));
   g_assert_false (stored_boolean ("receive-mode"));
-  gui_wait_until (is_null, &fixture->window, "the hidden window to be destroyed");
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (fixture->app)));
   g_assert_false (ph_background_get_held (background (fixture)));
 }
@@ -263,7 +261,7 @@ dialog_gone (gpointer data)
 }
 
 /* Quit while a transfer runs asks; Cancel keeps everything, Quit stops
- * it, receive mode and the window. With the window hidden, asking shows it. */
+ * it, receive mode and the window. With the window closed, it asks in a new one. */
 static void
 test_quit_asks (Fixture       *fixture,
                 gconstpointer  data)
@@ -278,13 +276,16 @@ test_quit_asks (Fixture       *fixture,
   g_object_unref (transfer);
 
   gtk_window_close (GTK_WINDOW (fixture->window));
-  gui_iterate (50);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  gui_wait_until (is_null, &fixture->window, "the window to be destroyed");
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
   gui_iterate (50);
   dialog = ph_background_get_quit_dialog (background (fixture));
   g_assert_nonnull (dialog);
+  /* Asked over a new window. */
+  fixture->window = PH_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
+  g_assert_true (PH_IS_WINDOW (fixture->window));
+  g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 transfer"));
@@ -346,7 +347,7 @@ main (int   argc,
 {
   gui_init (&argc, &argv);
 
-  g_test_add ("/posthouse/gui/background/close-hides", Fixture, NULL,
+  g_test_add ("/posthouse/gui/background/close-keeps-receiving", Fixture, NULL,
               fixture_set_up, test_close_hides, fixture_tear_down);
   g_test_add ("/posthouse/gui/background/close-not-receiving", Fixture, NULL,
               fixture_set_up, test_close_not_receiving, fixture_tear_down);
