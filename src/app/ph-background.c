@@ -125,21 +125,6 @@ go_background (PhBackground *self,
   show_notice (self);
 }
 
-/* A hidden window would keep the application alive (GtkApplication
- * holds it for every window): once nothing is received, let it go. */
-static void
-drop_hidden_windows (PhBackground *self)
-{
-  g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self->app)); l != NULL; l = l->next)
-    if (PH_IS_WINDOW (l->data) && !gtk_widget_get_visible (l->data))
-      g_ptr_array_add (hidden, l->data);
-
-  for (guint i = 0; i < hidden->len; i++)
-    gtk_window_destroy (g_ptr_array_index (hidden, i));
-}
-
 /* Closing the window */
 
 static void
@@ -222,9 +207,6 @@ receive_mode_changed_cb (GActionGroup *group,
   /* Remembered for the next start, after a crash or a logout. */
   if (g_settings_get_boolean (self->settings, "receive-mode") != on)
     g_settings_set_boolean (self->settings, "receive-mode", on);
-
-  if (!on && !has_visible_window (self))
-    drop_hidden_windows (self);
 
   update_hold (self);
 }
