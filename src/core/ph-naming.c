@@ -498,6 +498,35 @@ commit_path_cb (gpointer    data,
   return commit_once (&commit->method, commit->from, dir_fd, to);
 }
 
+/* The commit of a finished file known by its path, by @method first. */
+static GFile *
+commit_path (GFile                *temporary,
+             int                   dir_fd,
+             GFile                *directory,
+             const char           *name,
+             PhNamingCommitMethod  method,
+             GError              **error)
+{
+  g_autofree char *from = NULL;
+  PathCommit commit = { method, NULL };
+
+  g_return_val_if_fail (G_IS_FILE (temporary), NULL);
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  from = g_file_get_path (temporary);
+  if (from == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Files can only be received into a local folder"));
+      return NULL;
+    }
+  commit.from = from;
+
+  return commit_loop (dir_fd, directory, name, commit_path_cb, &commit, error);
+}
+
 /**
  * ph_naming_commit_at:
  * @temporary: the finished file, on the file system of @directory
@@ -518,24 +547,7 @@ ph_naming_commit_at (GFile       *temporary,
                      const char  *name,
                      GError     **error)
 {
-  g_autofree char *from = NULL;
-  PathCommit commit = { PH_NAMING_COMMIT_RENAME, NULL };
-
-  g_return_val_if_fail (G_IS_FILE (temporary), NULL);
-  g_return_val_if_fail (G_IS_FILE (directory), NULL);
-  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  from = g_file_get_path (temporary);
-  if (from == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Files can only be received into a local folder"));
-      return NULL;
-    }
-  commit.from = from;
-
-  return commit_loop (dir_fd, directory, name, commit_path_cb, &commit, error);
+  return commit_path (temporary, dir_fd, directory, name, PH_NAMING_COMMIT_RENAME, error);
 }
 
 /**
@@ -558,24 +570,7 @@ ph_naming_commit_with (GFile                *temporary,
                        PhNamingCommitMethod  method,
                        GError              **error)
 {
-  g_autofree char *from = NULL;
-  PathCommit commit = { method, NULL };
-
-  g_return_val_if_fail (G_IS_FILE (temporary), NULL);
-  g_return_val_if_fail (G_IS_FILE (directory), NULL);
-  g_return_val_if_fail (name != NULL && *name != '\0' && strchr (name, '/') == NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  from = g_file_get_path (temporary);
-  if (from == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("Files can only be received into a local folder"));
-      return NULL;
-    }
-  commit.from = from;
-
-  return commit_loop (-1, directory, name, commit_path_cb, &commit, error);
+  return commit_path (temporary, -1, directory, name, method, error);
 }
 
 /* Whether linkat (AT_EMPTY_PATH) works here: it needs
