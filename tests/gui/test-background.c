@@ -117,8 +117,8 @@ accept_newest (Fixture *fixture)
  * receiving; launching again shows what arrived meanwhile in a new
  * window. The notice comes once. */
 static void
-test_close_hides (Fixture       *fixture,
-                  gconstpointer  data)
+test_close_keeps_receiving (Fixture       *fixture,
+                            gconstpointer  data)
 {
   g_autofree char *sent = gui_make_file (fixture->in_dir, "while-away.jpg", 64 * 1024);
   g_autofree char *saved = g_build_filename (fixture->out_dir, "while-away.jpg", NULL);
@@ -348,7 +348,7 @@ main (int   argc,
   gui_init (&argc, &argv);
 
   g_test_add ("/posthouse/gui/background/close-keeps-receiving", Fixture, NULL,
-              fixture_set_up, test_close_hides, fixture_tear_down);
+              fixture_set_up, test_close_keeps_receiving, fixture_tear_down);
   g_test_add ("/posthouse/gui/background/close-not-receiving", Fixture, NULL,
               fixture_set_up, test_close_not_receiving, fixture_tear_down);
   g_test_add ("/posthouse/gui/background/stop-from-notice", Fixture, NULL,
