@@ -14,6 +14,7 @@
 #include "posthouse-core.h"
 
 #include "ph-format.h"
+#include "ph-notification-text.h"
 #include "ph-notifier.h"
 
 /* A batch that runs this long gets a progress note, updated at most
@@ -140,7 +141,8 @@ build (Watch      *watch,
   g_autoptr(GIcon) icon = ph_notifier_app_icon ();
   g_autofree char *uri = NULL;
 
-  g_notification_set_body (notification, body);
+  /* The body holds what a sender chose (names): never markup. */
+  ph_notification_text_set_body (notification, body);
   g_notification_set_icon (notification, icon);
   g_notification_set_default_action_and_target (notification, "app.show-batch", "s", id);
 
@@ -395,6 +397,19 @@ ph_notifier_init (PhNotifier *self)
 {
 }
 
+/* Registered: how does the notification server read a body? */
+static void
+startup_cb (GApplication *application)
+{
+  ph_notification_text_probe (application);
+}
+
+static void
+shutdown_cb (GApplication *application)
+{
+  ph_notification_text_stop ();
+}
+
 PhNotifier *
 ph_notifier_new (GApplication *application,
                  GSettings    *settings)
@@ -407,6 +422,8 @@ ph_notifier_new (GApplication *application,
   self = g_object_new (PH_TYPE_NOTIFIER, NULL);
   g_set_weak_pointer (&self->application, application);
   self->settings = g_object_ref (settings);
+  g_signal_connect (application, "startup", G_CALLBACK (startup_cb), NULL);
+  g_signal_connect (application, "shutdown", G_CALLBACK (shutdown_cb), NULL);
 
   return self;
 }

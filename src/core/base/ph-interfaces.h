@@ -11,5 +11,6 @@ gboolean  ph_interface_for_address (const char     *address,
                                     guint          *interface_index,
                                     GSocketFamily  *family,
                                     GError        **error);
+gboolean  ph_interface_is_own_address (GInetAddress  *address);
 
 G_END_DECLS
