@@ -8,6 +8,8 @@
 #
 #   POSTHOUSE_CLI=… PH_MDNS_PEER=… test_mdns.py [TestClass ...]
 
+import html
+import json
 import os
 import re
 import shutil
@@ -793,6 +795,71 @@ class AppNearby(AppTest):
         self.expect(app, r'^status \d+ No computer nearby is receiving', start=mark)
         self.quit_app(app)
 
+
+    def test_rows_sharing_a_name(self):
+        receiver = self.receive(self.a)
+        address = '10.13.0.1:{0}'.format(receiver.port)
+        app = self.app(self.b)
+        self.expect(app, r'^[+~] \d+ alpha\t' + re.escape(address) + '$', APPEAR_DEADLINE)
+
+        # Someone else calls itself alpha (a zero-width space apart): both
+        # rows say so, with what tells them apart.
+        squatter = self.a.spawn([PEER, 'fake', 'alpha\u200b', '7777', 'mallory.local', '10.13.0.66'])
+        self.assertIsNotNone(squatter.wait_line('stdout', r'^published'), squatter.text('stderr'))
+        note = ' · Another receiver nearby has this name'
+        both = '{0} on alpha.local{1} | 10.13.0.66:7777 on mallory.local{1}'.format(address, note)
+        self.expect(app, r'^[+~] \d+ alpha\t' + re.escape(both) + '$', APPEAR_DEADLINE)
+
+        # A name in markup is shown as written, and said as written.
+        marked = self.a.spawn([PEER, 'fake', '<b>Bold</b> & <i>co</i>', '7778', 'marked.local', '10.13.0.67'])
+        self.assertIsNotNone(marked.wait_line('stdout', r'^published'), marked.text('stderr'))
+        self.expect(app, r'^[+~] \d+ <b>Bold</b> & <i>co</i>\t10\.13\.0\.67:7778$', APPEAR_DEADLINE)
+        mark = app.mark('stdout')
+        app.send('choose <b>Bold</b> & <i>co</i>')
+        self.expect(app, r'^toast \d+ Files you drop or choose now go to <b>Bold</b> & <i>co</i>$', start=mark)
+
+        # The squatter goes: alpha is alone again.
+        mark = app.mark('stdout')
+        squatter.stop()
+        self.expect(app, r'^[+~] \d+ alpha\t' + re.escape(address) + '$', APPEAR_DEADLINE, start=mark)
+        self.quit_app(app)
+
+    def test_markup_in_names_is_shown_as_written(self):
+        app = self.app(self.a)
+        app.send("set receive-folder '{0}'".format(self.inbox))
+        app.send('set ask-before-accepting true')
+        app.send('receive on')
+        self.expect(app, r'^panel \d+ Shown nearby as “alpha”$', APPEAR_DEADLINE)
+
+        # The question names the file: dunst reads bodies as markup. (A
+        # file name has no '/': no closing tags.)
+        name = '<big>Bold & <a href="https:example.org">co &lt;x.txt'
+        path = self.make_file(name, 2048)
+        sender = self.b.spawn([CLI, 'send', '10.13.0.1:6666', path])
+        log = app.desktop['PH_NOTIFY_LOG']
+        deadline = time.monotonic() + mdns_rig.TIMEOUT
+        asked = None
+        while asked is None and time.monotonic() < deadline:
+            with open(log, encoding='utf-8') as fp:
+                asked = next((line.rstrip('\n').split('\t') for line in fp if 'wants to send you files' in line), None)
+            time.sleep(0.1)
+        with open(log, encoding='utf-8') as fp:
+            self.assertIsNotNone(asked, fp.read())
+        body = asked[2]
+        self.assertNotIn('<', body)
+        self.assertTrue(html.unescape(body).startswith(name + ' ('), body)
+
+        # What dunst shows (its own <b> around the title aside).
+        self.a.run(['dunstctl', 'close-all'], **app.desktop)
+        history = json.loads(self.a.run(['dunstctl', 'history'], **app.desktop).stdout)
+        shown = [n['message']['data'] for n in history['data'][0] if 'wants to send' in n['summary']['data']]
+        self.assertTrue(shown, history)
+        title, _, text = shown[0].partition('\n')
+        self.assertNotIn('<', text)
+        self.assertTrue(html.unescape(text).startswith(name + ' ('), text)
+
+        sender.stop()
+        self.quit_app(app)
 
     def test_timing(self):
         # The window stays, a receiver comes and goes: how soon its row

@@ -43,6 +43,32 @@ void      ph_browser_get_avahi_objects (PhBrowser            *self,
                                         guint                *now,
                                         guint                *peak);
 
+/* For the browser's own files. */
+typedef struct _PhBrowserAvahi PhBrowserAvahi;
+
+struct _PhBrowser
+{
+  GObject               parent_instance;
+
+  char                 *own_id;
+  PhBrowserState        state;
+  gboolean              started;
+  gboolean              settled;
+
+  GPtrArray            *peers;         /* PhNearbyReceiver, sorted: the model */
+  GHashTable           *peers_by_key;  /* key -> PhNearbyReceiver, borrowed from peers */
+  GHashTable           *attached;      /* instance -> key of its peer */
+  GHashTable           *folded_of;     /* PhNearbyReceiver -> its folded name */
+  GHashTable           *by_folded;     /* folded name -> GPtrArray of PhNearbyReceiver (borrowed) */
+
+  PhBrowserAvahi       *avahi;
+};
+
+void      ph_browser_items_changed     (PhBrowser            *self,
+                                        guint                 position,
+                                        guint                 removed,
+                                        guint                 added);
+
 /* For ph-browser-avahi.c, the Avahi side. */
 void      ph_browser_set_state         (PhBrowser            *self,
                                         PhBrowserState        state);
@@ -50,8 +76,6 @@ void      ph_browser_set_settled       (PhBrowser            *self,
                                         gboolean              settled);
 void      ph_browser_clear             (PhBrowser            *self);
 void      ph_browser_answered          (PhBrowser            *self);
-
-typedef struct _PhBrowserAvahi PhBrowserAvahi;
 
 PhBrowserAvahi *ph_browser_avahi_new           (PhBrowser      *browser);
 void            ph_browser_avahi_free          (PhBrowserAvahi *self);
