@@ -14,7 +14,7 @@
  *       PrettyHostname, as systemd-hostnamed does; "ready T" once owned
  *   ph-mdns-peer flood COUNT PORT
  *       announces COUNT receivers "Flood NNNN" (random ids) on this
- *       host; "published T COUNT" once all are on the network
+ *       host, over IPv4; "published T COUNT" once all are on the network
  *   ph-mdns-peer fake NAME PORT HOST_NAME ADDRESS [ID]
  *       announces a receiver whose SRV record names HOST_NAME, and an
  *       address record HOST_NAME -> ADDRESS, as a host pretending to be
@@ -339,6 +339,7 @@ flood (guint count,
   g_autoptr(AvahiGLibPoll) poll = NULL;
   Publisher publisher = { 0 };
   AvahiEntryGroup *group = NULL;
+  GPtrArray *groups;
 
   poll = avahi_glib_poll_new (NULL, G_PRIORITY_DEFAULT);
   publisher.client = connect_avahi (poll);
@@ -347,6 +348,7 @@ flood (guint count,
 
   publisher.count = count;
   publisher.groups = (count + ENTRIES_PER_GROUP - 1) / ENTRIES_PER_GROUP;
+  groups = g_ptr_array_new ();
   for (guint i = 0; i < count; i++)
     {
       g_autofree char *name = g_strdup_printf ("Flood %04u", i + 1);
@@ -354,18 +356,25 @@ flood (guint count,
       int ret;
 
       if (i % ENTRIES_PER_GROUP == 0)
-        group = avahi_entry_group_new (publisher.client, group_cb, &publisher);
-      ret = group ? avahi_entry_group_add_service_strlst (group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
+        {
+          group = avahi_entry_group_new (publisher.client, group_cb, &publisher);
+          g_ptr_array_add (groups, group);
+        }
+      /* Over IPv4: as many announcements, half the records to publish. */
+      ret = group ? avahi_entry_group_add_service_strlst (group, AVAHI_IF_UNSPEC, AVAHI_PROTO_INET, 0,
                                                           name, PH_SERVICE_TYPE, NULL, NULL,
                                                           (guint16) port, txt)
                   : avahi_client_errno (publisher.client);
       avahi_string_list_free (txt);
       if (failed (ret))
         return 1;
-      if ((i + 1) % ENTRIES_PER_GROUP == 0 || i + 1 == count)
-        if (failed (avahi_entry_group_commit (group)))
-          return 1;
     }
+  /* All at once, once all are made: a daemon busy announcing the first
+   * ones would be slow to take the rest. */
+  for (guint i = 0; i < groups->len; i++)
+    if (failed (avahi_entry_group_commit (g_ptr_array_index (groups, i))))
+      return 1;
+  g_ptr_array_unref (groups);
 
   g_main_loop_run (loop);
   avahi_client_free (publisher.client);

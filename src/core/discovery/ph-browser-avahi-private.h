@@ -12,6 +12,8 @@
 #include "ph-browser-private.h"
 
 #define POOL_MAX              32
+/* ... of which, while a lookup waits, at most this many for others. */
+#define LOOKING_MAX           4
 #define WATCH_MAX             256
 #define WATCH_PER_HOST        16
 /* The daemon gives up after 5 s; this is for a daemon that says nothing. */
@@ -126,7 +128,8 @@ void      ph_browser_avahi_check_settled  (PhBrowserAvahi *self);
 void      ph_browser_avahi_enqueue        (Instance       *instance,
                                            Priority        priority);
 void      ph_browser_avahi_unqueue        (Instance       *instance);
-Instance *ph_browser_avahi_next_in_line   (PhBrowserAvahi *self);
+Instance *ph_browser_avahi_next_in_line   (PhBrowserAvahi *self,
+                                           Priority        up_to);
 void      ph_browser_avahi_move_to        (Instance       *instance,
                                            Stage           stage);
 void      ph_browser_avahi_instance_free  (gpointer        data);

@@ -77,9 +77,10 @@ ph_browser_avahi_unqueue (Instance *instance)
 }
 
 Instance *
-ph_browser_avahi_next_in_line (PhBrowserAvahi *self)
+ph_browser_avahi_next_in_line (PhBrowserAvahi *self,
+                               Priority        up_to)
 {
-  for (Priority p = 0; p < N_PRIORITIES; p++)
+  for (Priority p = 0; p <= up_to; p++)
     for (guint i = 0; i < self->lanes->len; i++)
       {
         guint index = (self->next_lane + i) % self->lanes->len;

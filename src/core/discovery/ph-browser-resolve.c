@@ -319,7 +319,15 @@ ph_browser_avahi_pump (PhBrowserAvahi *self)
 {
   Instance *instance;
 
-  while (self->browsing && self->n_resolving < POOL_MAX &&
-         (instance = ph_browser_avahi_next_in_line (self)) != NULL)
-    start_resolving (self, instance);
+  while (self->browsing && self->n_resolving < POOL_MAX)
+    {
+      /* While a name is looked for, the daemon (answering in turn) is
+       * given few others to do before it. */
+      gboolean looking = g_hash_table_size (self->wanted) > 0 && self->n_resolving >= LOOKING_MAX;
+
+      instance = ph_browser_avahi_next_in_line (self, looking ? PRIORITY_WANTED : N_PRIORITIES - 1);
+      if (instance == NULL)
+        break;
+      start_resolving (self, instance);
+    }
 }
