@@ -225,6 +225,22 @@ test_naming_spaces (void)
   CHECK ("version 1 . final notes", "version 1 . final notes");
   /* Invisible characters do not keep spaces apart. */
   CHECK ("a \u200B \u200B b.txt", "a b.txt");
+
+  /* Shortened, a name may end in another extension: no space before it
+   * either, nor two before a variant's number (found by fuzz-header). */
+  {
+    g_autoptr(GString) raw = g_string_new ("notes\u2007.tx");
+    g_autofree char *name = NULL;
+    g_autofree char *variant = NULL;
+
+    for (guint i = 0; i < 80; i++)
+      g_string_append_c (raw, '\xff');
+    name = ph_naming_sanitize ((const guint8 *) raw->str, raw->len);
+    assert_safe_name (name);
+    g_assert_true (g_str_has_prefix (name, "notes.tx\uFFFD"));
+    variant = ph_naming_variant (name, 2);
+    g_assert_null (strstr (variant, "  "));
+  }
 }
 
 /* One name is one file: NFC and NFD write the same name alike. */

@@ -1,29 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef _GNU_SOURCE
-# define _GNU_SOURCE /* renameat2 */
-#endif
-
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#ifdef __linux__
-# include <sys/syscall.h>
-#endif
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "ph-naming.h"
 #include "ph-naming-private.h"
 #include "ph-wire.h"
-
-#ifndef RENAME_NOREPLACE
-# define RENAME_NOREPLACE (1 << 0)
-#endif
 
 /* Longest extension (dot included) that shortening keeps and variants
  * put the number in front of. */
@@ -52,6 +36,24 @@ find_extension (const char *name)
   return offset;
 }
 
+/* No space between a name and its extension, which would push it out
+ * of sight ("report.pdf<40 spaces>.desktop" is "report.pdf.desktop"):
+ * the extension is what follows the last dot, when no space does. */
+static void
+tidy_extension (GString *name)
+{
+  const char *dot = strrchr (name->str, '.');
+  gsize stem, kept;
+
+  if (dot == NULL || dot == name->str || dot[1] == '\0' || strchr (dot, ' ') != NULL)
+    return;
+
+  stem = kept = dot - name->str;
+  while (kept > 0 && name->str[kept - 1] == ' ')
+    kept--;
+  g_string_erase (name, kept, stem - kept);
+}
+
 /**
  * ph_naming_truncate:
  * @name: valid UTF-8
@@ -66,6 +68,7 @@ char *
 ph_naming_truncate (const char *name,
                     gsize       max_bytes)
 {
+  GString *shortened;
   gsize len;
   gsize ext;
   gsize cut;
@@ -89,7 +92,11 @@ ph_naming_truncate (const char *name,
                                    g_str_has_prefix (name + cut - 3, "\u200D")))))
     cut -= name[cut - 1] == ' ' ? 1 : 3;
 
-  return g_strdup_printf ("%.*s%s", (int) cut, name, name + ext);
+  /* What is left may end in another extension. */
+  shortened = g_string_new_len (name, cut);
+  g_string_append (shortened, name + ext);
+  tidy_extension (shortened);
+  return g_string_free (shortened, FALSE);
 }
 
 /* Where a name cut at byte 128 by struct.pack() really ends: before an
@@ -155,24 +162,13 @@ clean_component (const char *p,
                  const char *end)
 {
   GString *name = ph_naming_clean_text (p, end, PH_NAMING_TEXT_FILE);
-  const char *dot;
   gsize skip = 0;
 
   while (skip < name->len && (name->str[skip] == '.' || name->str[skip] == ' '))
     skip++;
   g_string_erase (name, 0, skip);
 
-  dot = strrchr (name->str, '.');
-  if (dot != NULL && dot > name->str && dot[1] != '\0' && strchr (dot, ' ') == NULL)
-    {
-      gsize stem = dot - name->str;
-      gsize kept = stem;
-
-      while (kept > 0 && name->str[kept - 1] == ' ')
-        kept--;
-      g_string_erase (name, kept, stem - kept);
-    }
-
+  tidy_extension (name);
   return name;
 }
 
