@@ -8,6 +8,7 @@
 #include "ph-device-name.h"
 #include "ph-enums.h"
 #include "ph-error.h"
+#include "ph-history.h"
 #include "ph-inbox.h"
 #include "ph-installation-id.h"
 #include "ph-naming.h"
