@@ -211,7 +211,7 @@ set_aside (const char  *path,
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *aside = g_strdup_printf ("%s.damaged-%s", path, stamp);
 
-  g_warning ("History %s could not be read; kept as %s, starting anew", path, aside);
+  g_message ("History %s could not be read; kept as %s, starting anew", path, aside);
   if (g_rename (path, aside) != 0)
     {
       g_set_error (error, PH_ERROR, PH_ERROR_FAILED,

@@ -174,6 +174,7 @@ PhHistoryWorker *ph_history_worker_start (const char      *path);
 void             ph_history_worker_push  (PhHistoryWorker *worker,
                                           Job             *job);
 void             ph_history_worker_stop  (PhHistoryWorker *worker);
+guint            ph_history_worker_get_n_commits (PhHistoryWorker *worker);
 Job             *ph_history_job_new      (JobKind          kind,
                                           GTask           *task);
 void             ph_history_job_free     (Job             *job);
@@ -192,7 +193,8 @@ void              ph_history_tracker_set_peer  (PhHistoryTracker *tracker,
                                                 const char       *device_name,
                                                 const char       *fingerprint,
                                                 gboolean          encrypted);
-Job              *ph_history_tracker_take_job  (PhHistoryTracker *tracker);
+Job              *ph_history_tracker_take_job  (PhHistoryTracker *tracker,
+                                                PhBatch         **release);
 
 /* Back from a tracker to its history. */
 void              ph_history_schedule_flush    (PhHistory        *history,

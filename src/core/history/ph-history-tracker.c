@@ -3,7 +3,9 @@
  * plain rows as it happens (a file when it is added and when it ends,
  * not while its bytes move); the history sends the rows that piled up
  * to the worker at most once a second, and at once when the batch ends.
- * The batch is held weakly: it goes when the faces let it go. */
+ * A running batch is held (its last changes must be seen); a finished
+ * one only weakly: it goes when the faces let it go, and what it was is
+ * written by then. */
 #include "config.h"
 
 #include <string.h>
@@ -25,6 +27,7 @@ struct _PhHistoryTracker
 {
   PhHistory         *history;   /* owns the tracker */
   PhBatch           *batch;     /* weak */
+  PhBatch           *running;   /* strong while it runs */
   gconstpointer      batch_key; /* where it is or was, never followed */
   char              *uuid;
   char              *device_name;
@@ -127,6 +130,13 @@ watch_new (PhHistoryTracker *tracker,
 }
 
 static void
+hold_while_running (PhHistoryTracker *self)
+{
+  if (self->running == NULL && self->batch != NULL && !ph_batch_is_finished (self->batch))
+    self->running = g_object_ref (self->batch);
+}
+
+static void
 items_changed_cb (GListModel       *model,
                   guint             position,
                   guint             removed,
@@ -158,6 +168,7 @@ items_changed_cb (GListModel       *model,
         g_ptr_array_add (self->watches, watch_new (self, g_list_model_get_item (model, i), i));
     }
 
+  hold_while_running (self);
   self->dirty = TRUE;
   ph_history_schedule_flush (self->history, FALSE);
 }
@@ -168,6 +179,7 @@ batch_changed_cb (PhBatch          *batch,
 {
   gboolean finished = ph_batch_is_finished (batch);
 
+  hold_while_running (self);
   self->dirty = TRUE;
   /* The end of a batch is written at once; progress once a second. */
   ph_history_schedule_flush (self->history, finished && !self->finished);
@@ -277,6 +289,7 @@ ph_history_tracker_new (PhHistory *history,
   items_changed_cb (G_LIST_MODEL (batch), 0, 0, g_list_model_get_n_items (G_LIST_MODEL (batch)), self);
   snapshot_batch (self);
   self->dirty = TRUE;
+  hold_while_running (self);
 
   return self;
 }
@@ -289,6 +302,8 @@ ph_history_tracker_free (PhHistoryTracker *self)
       g_signal_handlers_disconnect_by_data (self->batch, self);
       g_object_weak_unref (G_OBJECT (self->batch), batch_gone_cb, self);
     }
+  /* Last: this may finalize the batch, no longer watched. */
+  g_clear_object (&self->running);
   g_ptr_array_unref (self->watches);
   g_hash_table_unref (self->pending);
   ph_history_batch_row_free (self->last);
@@ -348,9 +363,12 @@ by_position (gconstpointer a,
 }
 
 /* Returns: (nullable): what changed since the last job, in one write:
- * the batch as it is now, with the files that changed. */
+ * the batch as it is now, with the files that changed. A batch that
+ * ended is no longer held: @release gets the reference, for the caller
+ * to drop once it is done with the tracker (dropping it may end it). */
 Job *
-ph_history_tracker_take_job (PhHistoryTracker *self)
+ph_history_tracker_take_job (PhHistoryTracker  *self,
+                             PhBatch          **release)
 {
   Job *job;
   GHashTableIter iter;
@@ -362,6 +380,8 @@ ph_history_tracker_take_job (PhHistoryTracker *self)
   /* Once the batch is gone, as it was last seen. */
   if (self->batch != NULL)
     snapshot_batch (self);
+  if (self->running != NULL && self->last->outcome != PH_HISTORY_RUNNING)
+    *release = g_steal_pointer (&self->running);
 
   job = ph_history_job_new (JOB_WRITE, NULL);
   job->batch = ph_history_batch_row_copy (self->last);

@@ -24,6 +24,7 @@ struct _PhHistoryWorker
   GError         *open_error;
   Job            *held;
   gboolean        detached;
+  guint           n_commits;   /* atomic; for tests and the bench */
 };
 
 Job *
@@ -124,8 +125,8 @@ run_writes (PhHistoryWorker *self,
     {
       for (guint i = 0; i < jobs->len && error == NULL; i++)
         apply_write (self, g_ptr_array_index (jobs, i), &error);
-      if (error == NULL)
-        ph_history_db_commit (self->db, &error);
+      if (error == NULL && ph_history_db_commit (self->db, &error))
+        g_atomic_int_inc (&self->n_commits);
     }
 
   if (error != NULL && self->db != NULL)
@@ -287,6 +288,13 @@ ph_history_worker_start (const char *path)
   self->thread = g_thread_new ("posthouse-history", worker_main, self);
 
   return self;
+}
+
+/* Returns: how many write transactions were committed so far. */
+guint
+ph_history_worker_get_n_commits (PhHistoryWorker *self)
+{
+  return g_atomic_int_get (&self->n_commits);
 }
 
 void

@@ -22,19 +22,26 @@ G_DEFINE_FINAL_TYPE (PhHistory, ph_history, G_TYPE_OBJECT)
 
 /* Writing */
 
+/* Batches that ended are let go once the trackers are left alone:
+ * letting go may finalize one, and untrack it. */
 static void
 push_job (PhHistory        *self,
-          PhHistoryTracker *tracker)
+          PhHistoryTracker *tracker,
+          GPtrArray        *release)
 {
-  Job *job = ph_history_tracker_take_job (tracker);
+  PhBatch *batch = NULL;
+  Job *job = ph_history_tracker_take_job (tracker, &batch);
 
   if (job != NULL)
     ph_history_worker_push (self->worker, job);
+  if (batch != NULL)
+    g_ptr_array_add (release, batch);
 }
 
 static void
 flush_trackers (PhHistory *self)
 {
+  g_autoptr(GPtrArray) release = g_ptr_array_new_with_free_func (g_object_unref);
   GHashTableIter iter;
   gpointer tracker;
 
@@ -46,7 +53,7 @@ flush_trackers (PhHistory *self)
 
   g_hash_table_iter_init (&iter, self->trackers);
   while (g_hash_table_iter_next (&iter, NULL, &tracker))
-    push_job (self, tracker);
+    push_job (self, tracker, release);
 }
 
 static gboolean
@@ -88,8 +95,10 @@ untrack (PhHistory        *self,
          PhHistoryTracker *tracker,
          gboolean          write_pending)
 {
+  g_autoptr(GPtrArray) release = g_ptr_array_new_with_free_func (g_object_unref);
+
   if (write_pending)
-    push_job (self, tracker);
+    push_job (self, tracker, release);
 
   g_hash_table_remove (self->live, ph_history_tracker_get_uuid (tracker));
   g_hash_table_remove (self->trackers, ph_history_tracker_get_batch_key (tracker));
