@@ -15,6 +15,7 @@
 #include "ph-nearby-receiver.h"
 #include "ph-receiver.h"
 #include "ph-sender.h"
+#include "ph-text-file.h"
 #include "ph-dns-sd.h"
 #include "ph-interfaces.h"
 #include "ph-transfer.h"
