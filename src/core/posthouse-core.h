@@ -9,6 +9,7 @@
 #include "ph-enums.h"
 #include "ph-error.h"
 #include "ph-history.h"
+#include "ph-history-model.h"
 #include "ph-inbox.h"
 #include "ph-installation-id.h"
 #include "ph-naming.h"
