@@ -499,6 +499,16 @@ test_interrupted_on_close (Fixture       *f,
   history_add_incoming (batch, "two", 10);
   ph_history_track (other, elsewhere);
   history_flush (other);
+  /* Not ours to delete while the other program runs it. */
+  {
+    GAsyncResult *slot = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+
+    ph_history_delete_async (history, ph_history_get_batch_id (other, elsewhere), NULL,
+                             history_got_cb, &slot);
+    result = history_wait (&slot);
+    g_assert_true (ph_history_delete_finish (history, result, NULL));
+  }
   history_close (history);
   g_clear_object (&batch);
 

@@ -221,6 +221,8 @@ run_with_text (PhHistoryDb  *db,
       return -1;
     }
   bind_text (stmt, 1, text);
+  if (sqlite3_bind_parameter_count (stmt) >= 2)
+    bind_text (stmt, 2, db->owner);
   rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
@@ -232,13 +234,14 @@ run_with_text (PhHistoryDb  *db,
   return sqlite3_changes64 (db->handle);
 }
 
-/* Deletes the batch @uuid with its files (not one still running). */
+/* Deletes the batch @uuid with its files (not one still running in
+ * another program: it would only write it again). */
 gboolean
 ph_history_db_delete (PhHistoryDb  *db,
                       const char   *uuid,
                       GError      **error)
 {
-  return run_with_text (db, "DELETE FROM batches WHERE uuid = ?1", uuid, error) >= 0;
+  return run_with_text (db, "DELETE FROM batches WHERE uuid = ?1 AND (owner IS NULL OR owner = ?2)", uuid, error) >= 0;
 }
 
 /* Returns: how many finished batches that started before @before_time
