@@ -251,7 +251,7 @@ test_load_refuses (void)
   struct { const char *what; char *contents; gssize length; } cases[] = {
     { "too long", g_strnfill (PH_TEXT_FILE_MAX_BYTES + 1, 'a'), -1 },
     { "not UTF-8", g_strdup ("caf\xe9"), -1 },
-    { "a NUL byte", g_strdup ("a\0b"), 3 },
+    { "a NUL byte", g_memdup2 ("a\0b", 3), 3 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
