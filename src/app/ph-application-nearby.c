@@ -92,7 +92,7 @@ ph_application_start_announcing (PhApplication *self)
 
   g_clear_pointer (&self->announce_error, g_free);
   if (self->bind_address != NULL &&
-      !ph_service_interface_for_address (self->bind_address, &interface_index, &family, &error))
+      !ph_interface_for_address (self->bind_address, &interface_index, &family, &error))
     {
       self->announce_error = g_strdup (error->message);
       return;
@@ -179,7 +179,7 @@ ph_application_release_browsing (PhApplication *self)
  * Returns: (transfer none) (nullable): the receiver nearby announced at
  *   @destination
  */
-PhPeer *
+PhNearbyReceiver *
 ph_application_find_nearby (PhApplication *self,
                             const char    *destination)
 {

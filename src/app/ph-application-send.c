@@ -95,7 +95,7 @@ lookup_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   SendFilesData *data = g_task_get_task_data (task);
-  g_autoptr(PhPeer) peer = NULL;
+  g_autoptr(PhNearbyReceiver) peer = NULL;
   g_autoptr(GError) error = NULL;
 
   peer = ph_browser_lookup_finish (PH_BROWSER (object), result, &error);
@@ -103,8 +103,8 @@ lookup_cb (GObject      *object,
     return;
   if (peer != NULL)
     {
-      data->keeps_folders = ph_peer_get_accepts_paths (peer);
-      data->nearby_name = g_strdup (ph_peer_get_name (peer));
+      data->keeps_folders = ph_nearby_receiver_get_accepts_paths (peer);
+      data->nearby_name = g_strdup (ph_nearby_receiver_get_name (peer));
     }
   else
     g_debug ("Sending folders to %s as base names: %s", data->destination, error->message);
@@ -124,7 +124,7 @@ collect_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *host = NULL;
   guint16 port = 0;
-  PhPeer *nearby;
+  PhNearbyReceiver *nearby;
 
   data->files = ph_collect_files_finish (result, &data->n_folders, &error);
   if (data->files == NULL)
@@ -143,8 +143,8 @@ collect_cb (GObject      *object,
   nearby = ph_application_find_nearby (self, data->destination);
   if (nearby != NULL)
     {
-      data->keeps_folders = ph_peer_get_accepts_paths (nearby);
-      data->nearby_name = g_strdup (ph_peer_get_name (nearby));
+      data->keeps_folders = ph_nearby_receiver_get_accepts_paths (nearby);
+      data->nearby_name = g_strdup (ph_nearby_receiver_get_name (nearby));
     }
   /* Discovery may be a moment from the end of its first look around:
    * wait for it (never ask the receiver). */

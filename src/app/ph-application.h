@@ -48,7 +48,7 @@ const char    *ph_application_get_announce_error (PhApplication        *self);
 PhBrowser     *ph_application_get_browser        (PhApplication        *self);
 void           ph_application_hold_browsing      (PhApplication        *self);
 void           ph_application_release_browsing   (PhApplication        *self);
-PhPeer        *ph_application_find_nearby        (PhApplication        *self,
+PhNearbyReceiver        *ph_application_find_nearby        (PhApplication        *self,
                                                   const char           *destination);
 
 G_END_DECLS

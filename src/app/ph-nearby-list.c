@@ -16,7 +16,7 @@ struct _PhNearbyList
   GtkWidget    parent_instance;
 
   PhBrowser   *browser;
-  PhPeer      *drop_peer; /* files are dragged over its row */
+  PhNearbyReceiver      *drop_peer; /* files are dragged over its row */
   char        *host;     /* the destination, parsed */
   guint16      port;
 
@@ -46,9 +46,9 @@ static guint signals[N_SIGNALS];
 
 static gboolean
 is_destination (PhNearbyList *self,
-                PhPeer       *peer)
+                PhNearbyReceiver       *peer)
 {
-  return self->host != NULL && ph_peer_has_address (peer, self->host, self->port);
+  return self->host != NULL && ph_nearby_receiver_has_address (peer, self->host, self->port);
 }
 
 static void
@@ -80,7 +80,7 @@ update_status (PhNearbyList *self)
       gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
       return;
     case PH_BROWSER_UNAVAILABLE:
-      status = ph_service_unavailable_message ();
+      status = ph_dns_sd_unavailable_message ();
       break;
     case PH_BROWSER_RUNNING:
       if (settled)
@@ -119,7 +119,7 @@ row_files_dropped_cb (PhNearbyRow  *row,
 }
 
 static void
-peer_notify_cb (PhPeer      *peer,
+peer_notify_cb (PhNearbyReceiver      *peer,
                 GParamSpec  *pspec,
                 PhNearbyRow *row)
 {
@@ -134,7 +134,7 @@ row_drop_hover_cb (PhNearbyRow  *row,
                    GParamSpec   *pspec,
                    PhNearbyList *self)
 {
-  PhPeer *peer = ph_nearby_row_get_peer (row);
+  PhNearbyReceiver *peer = ph_nearby_row_get_peer (row);
 
   if (ph_nearby_row_get_drop_hover (row))
     {
@@ -153,9 +153,9 @@ create_row_cb (gpointer item,
                gpointer user_data)
 {
   PhNearbyList *self = user_data;
-  PhNearbyRow *row = ph_nearby_row_new (PH_PEER (item));
+  PhNearbyRow *row = ph_nearby_row_new (PH_NEARBY_RECEIVER (item));
 
-  ph_nearby_row_set_chosen (row, is_destination (self, PH_PEER (item)));
+  ph_nearby_row_set_chosen (row, is_destination (self, PH_NEARBY_RECEIVER (item)));
   g_signal_connect_object (row, "files-dropped", G_CALLBACK (row_files_dropped_cb), self, 0);
   g_signal_connect_object (row, "notify::drop-hover", G_CALLBACK (row_drop_hover_cb), self, 0);
   /* A receiver seen at one more address may turn out to be the destination. */
@@ -253,7 +253,7 @@ ph_nearby_list_class_init (PhNearbyListClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* The receiver whose row files are being dragged over, if any. */
   properties[PROP_DROP_PEER] =
-    g_param_spec_object ("drop-peer", NULL, NULL, PH_TYPE_PEER,
+    g_param_spec_object ("drop-peer", NULL, NULL, PH_TYPE_NEARBY_RECEIVER,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -263,7 +263,7 @@ ph_nearby_list_class_init (PhNearbyListClass *klass)
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, PH_TYPE_PEER);
+                  G_TYPE_NONE, 1, PH_TYPE_NEARBY_RECEIVER);
 
   /* Files were dropped on a receiver's row. */
   signals[FILES_DROPPED] =
@@ -271,7 +271,7 @@ ph_nearby_list_class_init (PhNearbyListClass *klass)
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, PH_TYPE_PEER, GDK_TYPE_FILE_LIST);
+                  G_TYPE_NONE, 2, PH_TYPE_NEARBY_RECEIVER, GDK_TYPE_FILE_LIST);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-nearby-list.ui");
@@ -365,7 +365,7 @@ ph_nearby_list_set_destination (PhNearbyList *self,
 
 /* Returns: (transfer none) (nullable): the receiver whose row files
  * are being dragged over */
-PhPeer *
+PhNearbyReceiver *
 ph_nearby_list_get_drop_peer (PhNearbyList *self)
 {
   g_return_val_if_fail (PH_IS_NEARBY_LIST (self), NULL);

@@ -17,7 +17,7 @@ void         ph_nearby_list_set_browser     (PhNearbyList *self,
                                              PhBrowser    *browser);
 void         ph_nearby_list_set_destination (PhNearbyList *self,
                                              const char   *destination);
-PhPeer      *ph_nearby_list_get_drop_peer   (PhNearbyList *self);
+PhNearbyReceiver      *ph_nearby_list_get_drop_peer   (PhNearbyList *self);
 
 /* For tests */
 PhNearbyRow *ph_nearby_list_get_row         (PhNearbyList *self,

@@ -13,7 +13,7 @@ struct _PhNearbyRow
 {
   AdwActionRow   parent_instance;
 
-  PhPeer        *peer;
+  PhNearbyReceiver        *peer;
   gboolean       chosen;
   gboolean       drop_hover;
   GtkDropTarget *drop_target;
@@ -44,14 +44,14 @@ update (PhNearbyRow *self)
 {
   g_autofree char *subtitle = NULL;
 
-  if (ph_peer_get_asks_before_accepting (self->peer))
+  if (ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then a note: the receiver asks its user
      * before it accepts files */
-    subtitle = g_strdup_printf (_("%s · Asks before accepting"), ph_peer_get_address (self->peer));
+    subtitle = g_strdup_printf (_("%s · Asks before accepting"), ph_nearby_receiver_get_address (self->peer));
   else
-    subtitle = g_strdup (ph_peer_get_address (self->peer));
+    subtitle = g_strdup (ph_nearby_receiver_get_address (self->peer));
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_peer_get_name (self->peer));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
 }
 
@@ -184,7 +184,7 @@ ph_nearby_row_class_init (PhNearbyRowClass *klass)
   object_class->constructed = ph_nearby_row_constructed;
 
   properties[PROP_PEER] =
-    g_param_spec_object ("peer", NULL, NULL, PH_TYPE_PEER,
+    g_param_spec_object ("peer", NULL, NULL, PH_TYPE_NEARBY_RECEIVER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* It is the destination. */
   properties[PROP_CHOSEN] =
@@ -222,14 +222,14 @@ ph_nearby_row_init (PhNearbyRow *self)
 }
 
 PhNearbyRow *
-ph_nearby_row_new (PhPeer *peer)
+ph_nearby_row_new (PhNearbyReceiver *peer)
 {
-  g_return_val_if_fail (PH_IS_PEER (peer), NULL);
+  g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (peer), NULL);
 
   return g_object_new (PH_TYPE_NEARBY_ROW, "peer", peer, NULL);
 }
 
-PhPeer *
+PhNearbyReceiver *
 ph_nearby_row_get_peer (PhNearbyRow *self)
 {
   g_return_val_if_fail (PH_IS_NEARBY_ROW (self), NULL);

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "ph-peer.h"
+#include "ph-nearby-receiver.h"
 
 G_BEGIN_DECLS
 
@@ -11,8 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PhNearbyRow, ph_nearby_row, PH, NEARBY_ROW, AdwActionRow)
 
-PhNearbyRow   *ph_nearby_row_new            (PhPeer      *peer);
-PhPeer        *ph_nearby_row_get_peer       (PhNearbyRow *self);
+PhNearbyRow   *ph_nearby_row_new            (PhNearbyReceiver      *peer);
+PhNearbyReceiver        *ph_nearby_row_get_peer       (PhNearbyRow *self);
 gboolean       ph_nearby_row_get_chosen     (PhNearbyRow *self);
 void           ph_nearby_row_set_chosen     (PhNearbyRow *self,
                                              gboolean     chosen);

@@ -79,12 +79,12 @@ set_hint (PhPanel    *self,
   if (error == NULL)
     {
       const char *text = gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
-      PhPeer *nearby = self->application ? ph_application_find_nearby (self->application, text) : NULL;
+      PhNearbyReceiver *nearby = self->application ? ph_application_find_nearby (self->application, text) : NULL;
       g_autofree char *found = NULL;
 
       if (nearby != NULL)
         /* Translators: the name a receiver nearby announced */
-        found = g_strdup_printf (_("%s, found nearby"), ph_peer_get_name (nearby));
+        found = g_strdup_printf (_("%s, found nearby"), ph_nearby_receiver_get_name (nearby));
 
       gtk_widget_remove_css_class (row, "error");
       gtk_widget_remove_css_class (hint, "error");
@@ -142,20 +142,20 @@ nearby_changed_cb (PhPanel *self)
 
 static void
 peer_activated_cb (PhPanel *self,
-                   PhPeer  *peer)
+                   PhNearbyReceiver  *peer)
 {
-  ph_panel_set_destination (self, ph_peer_get_address (peer));
+  ph_panel_set_destination (self, ph_nearby_receiver_get_address (peer));
   self->show_error = TRUE;
   validate (self);
-  g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0, ph_peer_get_name (peer));
+  g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0, ph_nearby_receiver_get_name (peer));
 }
 
 static void
 files_dropped_cb (PhPanel     *self,
-                  PhPeer      *peer,
+                  PhNearbyReceiver      *peer,
                   GdkFileList *files)
 {
-  g_signal_emit (self, signals[SEND_FILES], 0, ph_peer_get_address (peer), files);
+  g_signal_emit (self, signals[SEND_FILES], 0, ph_nearby_receiver_get_address (peer), files);
 }
 
 static void

@@ -19,17 +19,17 @@ ph_window_update_drop_label (PhWindow *self)
 {
   const char *text = ph_panel_get_destination (self->panel);
   PhNearbyList *list = ph_panel_get_nearby_list (self->panel);
-  PhPeer *hovered = ph_nearby_list_get_drop_peer (list);
-  PhPeer *nearby = self->app ? ph_application_find_nearby (self->app, text) : NULL;
+  PhNearbyReceiver *hovered = ph_nearby_list_get_drop_peer (list);
+  PhNearbyReceiver *nearby = self->app ? ph_application_find_nearby (self->app, text) : NULL;
   PhBrowser *browser = ph_nearby_list_get_browser (list);
   gboolean see_through = browser != NULL && g_list_model_get_n_items (G_LIST_MODEL (browser)) > 0;
   g_autofree char *label = NULL;
 
   /* A receiver found nearby by the name people know it by. */
   if (hovered != NULL)
-    label = g_strdup_printf (_("Drop to Send to %s"), ph_peer_get_name (hovered));
+    label = g_strdup_printf (_("Drop to Send to %s"), ph_nearby_receiver_get_name (hovered));
   else if (nearby != NULL)
-    label = g_strdup_printf (_("Drop to Send to %s"), ph_peer_get_name (nearby));
+    label = g_strdup_printf (_("Drop to Send to %s"), ph_nearby_receiver_get_name (nearby));
   else if (ph_panel_destination_is_valid (text, NULL))
     label = g_strdup_printf (_("Drop to Send to %s"), text);
   else

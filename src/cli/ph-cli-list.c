@@ -61,19 +61,19 @@ interrupt (int      signum,
 }
 
 static void
-print_peer (PhPeer *peer)
+print_peer (PhNearbyReceiver *peer)
 {
   GString *flags = g_string_new (NULL);
 
-  if (ph_peer_get_asks_before_accepting (peer))
+  if (ph_nearby_receiver_get_asks_before_accepting (peer))
     g_string_append (flags, "ask");
-  if (ph_peer_get_accepts_paths (peer))
+  if (ph_nearby_receiver_get_accepts_paths (peer))
     g_string_append (flags, flags->len ? ",paths" : "paths");
   if (flags->len == 0)
     g_string_append_c (flags, '-');
 
   /* Names never hold tabs or line breaks: the browser replaced them. */
-  fprintf (stdout, "%s\t%s\t%s\n", ph_peer_get_name (peer), ph_peer_get_address (peer), flags->str);
+  fprintf (stdout, "%s\t%s\t%s\n", ph_nearby_receiver_get_name (peer), ph_nearby_receiver_get_address (peer), flags->str);
   g_string_free (flags, TRUE);
 }
 
@@ -136,7 +136,7 @@ ph_cli_list (int    argc,
       ph_cli_error (_("This posthouse-cli was built without Avahi: it cannot find computers nearby"));
       return PH_CLI_EXIT_FAILED;
     case PH_BROWSER_UNAVAILABLE:
-      ph_cli_error ("%s", ph_service_unavailable_message ());
+      ph_cli_error ("%s", ph_dns_sd_unavailable_message ());
       return PH_CLI_EXIT_FAILED;
     case PH_BROWSER_STOPPED:
     case PH_BROWSER_RUNNING:
@@ -164,14 +164,14 @@ ph_cli_list (int    argc,
     return PH_CLI_EXIT_INTERRUPTED + run.signum;
   if (run.lost_daemon)
     {
-      ph_cli_error ("%s", ph_service_unavailable_message ());
+      ph_cli_error ("%s", ph_dns_sd_unavailable_message ());
       return PH_CLI_EXIT_FAILED;
     }
 
   n = g_list_model_get_n_items (G_LIST_MODEL (browser));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PhPeer) peer = g_list_model_get_item (G_LIST_MODEL (browser), i);
+      g_autoptr(PhNearbyReceiver) peer = g_list_model_get_item (G_LIST_MODEL (browser), i);
 
       print_peer (peer);
     }

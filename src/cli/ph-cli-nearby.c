@@ -42,7 +42,7 @@ looks_like_address (const char *text)
 }
 
 /* Runs a lookup of @browser to its end. */
-static PhPeer *
+static PhNearbyReceiver *
 wait_for_peer (PhBrowser    *browser,
                const char   *name,
                const char   *host,
@@ -96,7 +96,7 @@ ph_cli_resolve_destination (const char       *text,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) lookup_error = NULL;
   g_autoptr(PhBrowser) browser = NULL;
-  g_autoptr(PhPeer) peer = NULL;
+  g_autoptr(PhNearbyReceiver) peer = NULL;
   guint16 parsed_port = 0;
   gboolean is_address;
 
@@ -122,11 +122,11 @@ ph_cli_resolve_destination (const char       *text,
           browser = ph_browser_new ();
           ph_browser_start (browser);
           peer = wait_for_peer (browser, NULL, host, parsed_port, NULL);
-          if (peer != NULL && ph_peer_get_accepts_paths (peer))
+          if (peer != NULL && ph_nearby_receiver_get_accepts_paths (peer))
             {
               destination->accepts_paths = TRUE;
               g_printerr (_("%s is “%s”, nearby: folders keep their structure\n"),
-                          destination->address, ph_peer_get_name (peer));
+                          destination->address, ph_nearby_receiver_get_name (peer));
             }
         }
       return TRUE;
@@ -139,10 +139,10 @@ ph_cli_resolve_destination (const char       *text,
 
   if (peer != NULL)
     {
-      destination->address = ph_address_format (ph_peer_get_host (peer),
-                                                port != -1 ? (guint) port : ph_peer_get_port (peer));
-      destination->accepts_paths = ph_peer_get_accepts_paths (peer);
-      g_printerr (_("“%s” is nearby at %s\n"), ph_peer_get_name (peer), destination->address);
+      destination->address = ph_address_format (ph_nearby_receiver_get_host (peer),
+                                                port != -1 ? (guint) port : ph_nearby_receiver_get_port (peer));
+      destination->accepts_paths = ph_nearby_receiver_get_accepts_paths (peer);
+      g_printerr (_("“%s” is nearby at %s\n"), ph_nearby_receiver_get_name (peer), destination->address);
       return TRUE;
     }
 
@@ -252,7 +252,7 @@ ph_cli_announce_new (guint       port,
   GSocketFamily family = G_SOCKET_FAMILY_INVALID;
   PhCliAnnounce *self;
 
-  if (bind != NULL && !ph_service_interface_for_address (bind, &interface_index, &family, &error))
+  if (bind != NULL && !ph_interface_for_address (bind, &interface_index, &family, &error))
     {
       ph_cli_error (_("Not announced nearby: %s"), error->message);
       return NULL;

@@ -8,7 +8,7 @@
 
 #include <glib/gstdio.h>
 
-#include "ph-space-private.h"
+#include "ph-disk-space-private.h"
 
 #include "test-common.h"
 
@@ -456,12 +456,12 @@ static void
 test_space_tmpfs (void)
 {
   const gint64 margin = 64 * 1024 * 1024;
-  g_autoptr(PhSpace) space = ph_space_new ();
+  g_autoptr(PhDiskSpace) space = ph_disk_space_new ();
   g_autofree char *dir = g_strdup ("/dev/shm/posthouse-space-XXXXXX");
   g_autofree char *first_path = NULL;
   g_autofree char *second_path = NULL;
   g_autoptr(GError) error = NULL;
-  PhSpaceClaim *claim_first, *claim_second;
+  PhDiskSpaceClaim *claim_first, *claim_second;
   struct statfs fs;
   gint64 available;
   int first, second;
@@ -483,23 +483,23 @@ test_space_tmpfs (void)
 
   g_assert_cmpint (fstatfs (first, &fs), ==, 0);
   available = (gint64) fs.f_bavail * fs.f_bsize;
-  g_assert_null (ph_space_claim (space, first, available + margin));
-  claim_first = ph_space_claim (space, first, available - margin);
+  g_assert_null (ph_disk_space_claim (space, first, available + margin));
+  claim_first = ph_disk_space_claim (space, first, available - margin);
   g_assert_nonnull (claim_first);
-  g_assert_null (ph_space_claim (space, second, 2 * margin));
+  g_assert_null (ph_disk_space_claim (space, second, 2 * margin));
   /* Nothing was taken from the disk itself by claiming... */
   g_assert_cmpint (fstatfs (first, &fs), ==, 0);
   g_assert_cmpint ((gint64) fs.f_bavail * fs.f_bsize, >, available - margin);
   /* ...and the data phase holds only its look-ahead. */
-  g_assert_true (ph_space_claim_advance (claim_first, 0, &error));
+  g_assert_true (ph_disk_space_claim_advance (claim_first, 0, &error));
   g_assert_no_error (error);
   g_assert_cmpint (fstatfs (first, &fs), ==, 0);
-  g_assert_cmpint ((gint64) fs.f_bavail * fs.f_bsize, >=, available - PH_SPACE_LOOKAHEAD - margin / 8);
+  g_assert_cmpint ((gint64) fs.f_bavail * fs.f_bsize, >=, available - PH_DISK_SPACE_LOOKAHEAD - margin / 8);
 
-  ph_space_release (space, claim_first);
-  claim_second = ph_space_claim (space, second, 2 * margin);
+  ph_disk_space_release (space, claim_first);
+  claim_second = ph_disk_space_claim (space, second, 2 * margin);
   g_assert_nonnull (claim_second);
-  ph_space_release (space, claim_second);
+  ph_disk_space_release (space, claim_second);
 
   close (first);
   close (second);

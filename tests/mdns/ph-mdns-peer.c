@@ -56,19 +56,19 @@ nick (GType       type,
 }
 
 static char *
-describe (PhPeer *peer)
+describe (PhNearbyReceiver *peer)
 {
-  const char *flags = ph_peer_get_asks_before_accepting (peer)
-                      ? (ph_peer_get_accepts_paths (peer) ? "ask,paths" : "ask")
-                      : (ph_peer_get_accepts_paths (peer) ? "paths" : "-");
+  const char *flags = ph_nearby_receiver_get_asks_before_accepting (peer)
+                      ? (ph_nearby_receiver_get_accepts_paths (peer) ? "ask,paths" : "ask")
+                      : (ph_nearby_receiver_get_accepts_paths (peer) ? "paths" : "-");
 
-  return g_strdup_printf ("%s\t%s\t%s", ph_peer_get_name (peer), ph_peer_get_address (peer), flags);
+  return g_strdup_printf ("%s\t%s\t%s", ph_nearby_receiver_get_name (peer), ph_nearby_receiver_get_address (peer), flags);
 }
 
 /* watch -------------------------------------------------------------- */
 
 static void
-peer_notify_cb (PhPeer     *peer,
+peer_notify_cb (PhNearbyReceiver     *peer,
                 GParamSpec *pspec,
                 gpointer    user_data)
 {
@@ -88,16 +88,16 @@ items_changed_cb (GListModel *model,
 
   for (guint i = 0; i < removed; i++)
     {
-      PhPeer *peer = g_ptr_array_index (shown, position);
+      PhNearbyReceiver *peer = g_ptr_array_index (shown, position);
 
       g_signal_handlers_disconnect_by_func (peer, peer_notify_cb, NULL);
-      say ("- %" G_GINT64_FORMAT " %s", now, ph_peer_get_name (peer));
+      say ("- %" G_GINT64_FORMAT " %s", now, ph_nearby_receiver_get_name (peer));
       g_ptr_array_remove_index (shown, position);
     }
 
   for (guint i = 0; i < added; i++)
     {
-      PhPeer *peer = g_list_model_get_item (model, position + i);
+      PhNearbyReceiver *peer = g_list_model_get_item (model, position + i);
       g_autofree char *text = describe (peer);
 
       g_ptr_array_insert (shown, position + i, peer);

@@ -82,11 +82,11 @@ announce (Fixture    *fx,
   ph_browser_resolved (fx->browser, instance, name, txt, NULL, host, port);
 }
 
-static PhPeer *
+static PhNearbyReceiver *
 item (Fixture *fx,
       guint    position)
 {
-  PhPeer *peer = g_list_model_get_item (G_LIST_MODEL (fx->browser), position);
+  PhNearbyReceiver *peer = g_list_model_get_item (G_LIST_MODEL (fx->browser), position);
 
   /* The model keeps its own reference. */
   g_object_unref (peer);
@@ -100,7 +100,7 @@ names (Fixture *fx)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (fx->browser));
 
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (text, "%s%s", i ? "," : "", ph_peer_get_name (item (fx, i)));
+    g_string_append_printf (text, "%s%s", i ? "," : "", ph_nearby_receiver_get_name (item (fx, i)));
 
   return g_string_free (text, FALSE);
 }
@@ -110,7 +110,7 @@ test_model_type (Fixture       *fx,
                  gconstpointer  data)
 {
   g_assert_true (G_IS_LIST_MODEL (fx->browser));
-  g_assert_cmpint (g_list_model_get_item_type (G_LIST_MODEL (fx->browser)), ==, PH_TYPE_PEER);
+  g_assert_cmpint (g_list_model_get_item_type (G_LIST_MODEL (fx->browser)), ==, PH_TYPE_NEARBY_RECEIVER);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fx->browser)), ==, 0);
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (fx->browser), 0));
   g_assert_cmpint (ph_browser_get_state (fx->browser), ==, PH_BROWSER_STOPPED);
@@ -151,7 +151,7 @@ static void
 test_one_item_per_id (Fixture       *fx,
                       gconstpointer  data)
 {
-  g_autoptr(PhPeer) alice = NULL;
+  g_autoptr(PhNearbyReceiver) alice = NULL;
   g_autofree char *seen = NULL;
   g_auto(GStrv) addresses = NULL;
   guint notified = 0;
@@ -159,7 +159,7 @@ test_one_item_per_id (Fixture       *fx,
   /* Seen over IPv6 first, then IPv4, then on a second interface. */
   announce (fx, "2/6/Alice", "Alice", ALICE, FALSE, FALSE, "fe80::1%lo", 6666);
   alice = g_object_ref (item (fx, 0));
-  g_assert_cmpstr (ph_peer_get_address (alice), ==, "[fe80::1%lo]:6666");
+  g_assert_cmpstr (ph_nearby_receiver_get_address (alice), ==, "[fe80::1%lo]:6666");
   g_signal_connect_swapped (alice, "notify::address", G_CALLBACK (count_cb), &notified);
 
   announce (fx, "2/4/Alice", "Alice", ALICE, FALSE, FALSE, "192.168.1.10", 6666);
@@ -169,29 +169,29 @@ test_one_item_per_id (Fixture       *fx,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fx->browser)), ==, 1);
 
   /* IPv4 first; the first seen among equals, so that rows stay put. */
-  g_assert_cmpstr (ph_peer_get_address (alice), ==, "192.168.1.10:6666");
-  g_assert_cmpstr (ph_peer_get_host (alice), ==, "192.168.1.10");
-  g_assert_cmpuint (ph_peer_get_port (alice), ==, 6666);
-  g_assert_cmpstr (ph_peer_get_id (alice), ==, ALICE);
+  g_assert_cmpstr (ph_nearby_receiver_get_address (alice), ==, "192.168.1.10:6666");
+  g_assert_cmpstr (ph_nearby_receiver_get_host (alice), ==, "192.168.1.10");
+  g_assert_cmpuint (ph_nearby_receiver_get_port (alice), ==, 6666);
+  g_assert_cmpstr (ph_nearby_receiver_get_id (alice), ==, ALICE);
   g_assert_cmpuint (notified, ==, 1);
-  addresses = ph_peer_dup_addresses (alice);
+  addresses = ph_nearby_receiver_dup_addresses (alice);
   g_assert_cmpuint (g_strv_length (addresses), ==, 3);
   g_assert_cmpstr (addresses[0], ==, "192.168.1.10:6666");
   g_assert_cmpstr (addresses[1], ==, "10.1.1.10:6666");
   g_assert_cmpstr (addresses[2], ==, "[fe80::1%lo]:6666");
-  g_assert_true (ph_peer_has_address (alice, "192.168.1.10", 6666));
-  g_assert_true (ph_peer_has_address (alice, "fe80::1", 6666));
-  g_assert_true (ph_peer_has_address (alice, "FE80:0::1%eth7", 6666));
-  g_assert_false (ph_peer_has_address (alice, "192.168.1.10", 6667));
-  g_assert_false (ph_peer_has_address (alice, "192.168.1.11", 6666));
+  g_assert_true (ph_nearby_receiver_has_address (alice, "192.168.1.10", 6666));
+  g_assert_true (ph_nearby_receiver_has_address (alice, "fe80::1", 6666));
+  g_assert_true (ph_nearby_receiver_has_address (alice, "FE80:0::1%eth7", 6666));
+  g_assert_false (ph_nearby_receiver_has_address (alice, "192.168.1.10", 6667));
+  g_assert_false (ph_nearby_receiver_has_address (alice, "192.168.1.11", 6666));
   g_assert_true (ph_browser_find_by_address (fx->browser, "10.1.1.10", 6666) == alice);
   g_assert_null (ph_browser_find_by_address (fx->browser, "10.1.1.11", 6666));
 
   /* It goes only with its last address. */
   ph_browser_lost (fx->browser, "2/4/Alice");
-  g_assert_cmpstr (ph_peer_get_address (alice), ==, "10.1.1.10:6666");
+  g_assert_cmpstr (ph_nearby_receiver_get_address (alice), ==, "10.1.1.10:6666");
   ph_browser_lost (fx->browser, "3/4/Alice");
-  g_assert_cmpstr (ph_peer_get_address (alice), ==, "[fe80::1%lo]:6666");
+  g_assert_cmpstr (ph_nearby_receiver_get_address (alice), ==, "[fe80::1%lo]:6666");
   g_free (seen);
   seen = changes (fx);
   g_assert_cmpstr (seen, ==, "");
@@ -234,8 +234,8 @@ test_without_id_by_name (Fixture       *fx,
   announce (fx, "1/4/Other", "Other", "not-an-id", FALSE, FALSE, "10.0.0.6", 6666);
   seen = changes (fx);
   g_assert_cmpstr (seen, ==, "0-0+1 1-0+1");
-  g_assert_null (ph_peer_get_id (item (fx, 0)));
-  g_assert_cmpstr (ph_peer_get_address (item (fx, 0)), ==, "10.0.0.5:6666");
+  g_assert_null (ph_nearby_receiver_get_id (item (fx, 0)));
+  g_assert_cmpstr (ph_nearby_receiver_get_address (item (fx, 0)), ==, "10.0.0.5:6666");
 }
 
 static void
@@ -244,7 +244,7 @@ test_changes_follow (Fixture       *fx,
 {
   g_autofree char *seen = NULL;
   g_autofree char *order = NULL;
-  g_autoptr(PhPeer) bob = NULL;
+  g_autoptr(PhNearbyReceiver) bob = NULL;
   guint asks_notified = 0;
 
   announce (fx, "1/4/Alice", "Alice", ALICE, FALSE, FALSE, "10.0.0.1", 6666);
@@ -257,9 +257,9 @@ test_changes_follow (Fixture       *fx,
   g_signal_connect_swapped (bob, "notify::asks-before-accepting", G_CALLBACK (count_cb), &asks_notified);
   announce (fx, "1/4/Bob", "Bob", BOB, TRUE, TRUE, "10.0.0.2", 7000);
   g_assert_true (item (fx, 1) == bob);
-  g_assert_true (ph_peer_get_asks_before_accepting (bob));
-  g_assert_true (ph_peer_get_accepts_paths (bob));
-  g_assert_cmpstr (ph_peer_get_address (bob), ==, "10.0.0.2:7000");
+  g_assert_true (ph_nearby_receiver_get_asks_before_accepting (bob));
+  g_assert_true (ph_nearby_receiver_get_accepts_paths (bob));
+  g_assert_cmpstr (ph_nearby_receiver_get_address (bob), ==, "10.0.0.2:7000");
   g_assert_cmpuint (asks_notified, ==, 1);
   seen = changes (fx);
   g_assert_cmpstr (seen, ==, "");
@@ -300,7 +300,7 @@ test_hostile_names (Fixture       *fx,
 
   for (guint i = 0; i < 3; i++)
     {
-      const char *name = ph_peer_get_name (item (fx, i));
+      const char *name = ph_nearby_receiver_get_name (item (fx, i));
 
       g_assert_true (g_utf8_validate (name, -1, NULL));
       g_assert_null (strpbrk (name, "\t\n"));
@@ -329,7 +329,7 @@ test_browser_without_daemon (void)
   g_assert_false (ph_browser_get_settled (browser));
   g_assert_cmpuint (available_notified, ==, 1);
   /* Its own id is this installation's. */
-  g_assert_true (ph_service_id_is_valid (ph_browser_get_own_id (browser)));
+  g_assert_true (ph_dns_sd_id_is_valid (ph_browser_get_own_id (browser)));
 
   ph_browser_stop (browser);
   g_assert_cmpint (ph_browser_get_state (browser), ==, PH_BROWSER_STOPPED);
@@ -343,7 +343,7 @@ lookup_cb (GObject      *object,
            gpointer      user_data)
 {
   GError **error = user_data;
-  g_autoptr(PhPeer) peer = ph_browser_lookup_finish (PH_BROWSER (object), result, error);
+  g_autoptr(PhNearbyReceiver) peer = ph_browser_lookup_finish (PH_BROWSER (object), result, error);
 
   g_assert_null (peer);
   g_assert_nonnull (*error);
@@ -389,7 +389,7 @@ test_announcer_without_daemon (void)
 #endif
   /* Without a name of its own, the host name. */
   g_assert_cmpstr (ph_announcer_get_announced_name (announcer), ==, default_name);
-  g_assert_true (ph_service_id_is_valid (ph_announcer_get_id (announcer)));
+  g_assert_true (ph_dns_sd_id_is_valid (ph_announcer_get_id (announcer)));
 
   /* A name is clipped to what DNS-SD takes. */
   ph_announcer_set_name (announcer, "  Desk\tTop  ");

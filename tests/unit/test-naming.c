@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "posthouse-core.h"
+#include "ph-commit.h"
 
 #define D PH_NAMING_DEFAULT_NAME
 
@@ -310,7 +311,7 @@ static void
 test_naming_commit (Fixture       *fixture,
                     gconstpointer  data)
 {
-  PhNamingCommitMethod method = GPOINTER_TO_INT (data);
+  PhCommitMethod method = GPOINTER_TO_INT (data);
   g_autoptr(GFile) original = write_file (fixture, "photo.jpg", "original");
   g_autoptr(GError) error = NULL;
 
@@ -321,7 +322,7 @@ test_naming_commit (Fixture       *fixture,
       g_autofree char *basename = NULL;
       g_autofree char *expected = g_strdup_printf ("photo (%u).jpg", n);
 
-      final = ph_naming_commit_with (temporary, fixture->dir, "photo.jpg", method, &error);
+      final = ph_commit_with (temporary, fixture->dir, "photo.jpg", method, &error);
       g_assert_no_error (error);
       basename = g_file_get_basename (final);
       g_assert_cmpstr (basename, ==, expected);
@@ -342,7 +343,7 @@ test_naming_commit_free (Fixture       *fixture,
   g_autoptr(GFile) final = NULL;
   g_autofree char *basename = NULL;
 
-  final = ph_naming_commit (temporary, fixture->dir, "照片.png", &error);
+  final = ph_commit (temporary, fixture->dir, "照片.png", &error);
   g_assert_no_error (error);
   basename = g_file_get_basename (final);
   g_assert_cmpstr (basename, ==, "照片.png");
@@ -360,13 +361,13 @@ test_naming_commit_errors (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GFile *final;
 
-  final = ph_naming_commit (missing, fixture->dir, "x.txt", &error);
+  final = ph_commit (missing, fixture->dir, "x.txt", &error);
   g_assert_null (final);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "x.txt"));
   g_clear_error (&error);
 
-  final = ph_naming_commit (temporary, no_dir, "x.txt", &error);
+  final = ph_commit (temporary, no_dir, "x.txt", &error);
   g_assert_null (final);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "no-such-folder"));
@@ -382,7 +383,7 @@ test_naming_commit_errors (Fixture       *fixture,
 typedef struct
 {
   Fixture *fixture;
-  PhNamingCommitMethod method;
+  PhCommitMethod method;
   guint index;
   GFile *temporary;
   GFile *final;
@@ -399,7 +400,7 @@ race_thread (gpointer data)
   while (!g_atomic_int_get (&start_line))
     g_thread_yield ();
 
-  racer->final = ph_naming_commit_with (racer->temporary, racer->fixture->dir,
+  racer->final = ph_commit_with (racer->temporary, racer->fixture->dir,
                                         "same.bin", racer->method, &error);
   g_assert_no_error (error);
 
@@ -448,10 +449,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct { const char *name; PhNamingCommitMethod method; } methods[] = {
-    { "rename", PH_NAMING_COMMIT_RENAME },
-    { "link", PH_NAMING_COMMIT_LINK },
-    { "exclusive", PH_NAMING_COMMIT_EXCLUSIVE },
+  static const struct { const char *name; PhCommitMethod method; } methods[] = {
+    { "rename", PH_COMMIT_RENAME },
+    { "link", PH_COMMIT_LINK },
+    { "exclusive", PH_COMMIT_EXCLUSIVE },
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -18,8 +18,8 @@
 static void
 test_txt_build (void)
 {
-  g_auto(GStrv) plain = ph_service_txt_build (ID, FALSE, FALSE);
-  g_auto(GStrv) both = ph_service_txt_build (ID, TRUE, TRUE);
+  g_auto(GStrv) plain = ph_dns_sd_txt_build (ID, FALSE, FALSE);
+  g_auto(GStrv) both = ph_dns_sd_txt_build (ID, TRUE, TRUE);
   const char * const expected_plain[] = { "txtvers=1", "id=" ID, "ask=0", "paths=0", NULL };
   const char * const expected_both[] = { "txtvers=1", "id=" ID, "ask=1", "paths=1", NULL };
 
@@ -53,14 +53,14 @@ test_txt_parse (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      PhServiceTxt txt;
+      PhDnsSdTxt txt;
 
       g_test_message ("case %u", i);
-      ph_service_txt_parse (cases[i].pairs, NULL, &txt);
+      ph_dns_sd_txt_parse (cases[i].pairs, NULL, &txt);
       g_assert_cmpstr (txt.id, ==, cases[i].id);
       g_assert_cmpint (txt.asks, ==, cases[i].asks);
       g_assert_cmpint (txt.accepts_paths, ==, cases[i].paths);
-      ph_service_txt_clear (&txt);
+      ph_dns_sd_txt_clear (&txt);
       g_assert_null (txt.id);
     }
 }
@@ -73,28 +73,28 @@ test_txt_parse_binary (void)
   const char ask_with_nul[] = "ask=1\0";
   const char * const pairs[] = { id_with_nul, ask_with_nul, "paths=1", NULL };
   const gssize lengths[] = { sizeof id_with_nul - 1, sizeof ask_with_nul - 1, -1 };
-  PhServiceTxt txt;
+  PhDnsSdTxt txt;
 
-  ph_service_txt_parse (pairs, lengths, &txt);
+  ph_dns_sd_txt_parse (pairs, lengths, &txt);
   g_assert_null (txt.id);
   g_assert_false (txt.asks);
   g_assert_true (txt.accepts_paths);
-  ph_service_txt_clear (&txt);
+  ph_dns_sd_txt_clear (&txt);
 
-  ph_service_txt_parse (NULL, NULL, &txt);
+  ph_dns_sd_txt_parse (NULL, NULL, &txt);
   g_assert_null (txt.id);
 }
 
 static void
 test_id_valid (void)
 {
-  g_assert_true (ph_service_id_is_valid (ID));
-  g_assert_true (ph_service_id_is_valid ("0123456789ABCDEF0123456789ABCDEF"));
-  g_assert_false (ph_service_id_is_valid (NULL));
-  g_assert_false (ph_service_id_is_valid (""));
-  g_assert_false (ph_service_id_is_valid ("0123456789abcdef0123456789abcde"));
-  g_assert_false (ph_service_id_is_valid ("0123456789abcdef0123456789abcdef0"));
-  g_assert_false (ph_service_id_is_valid ("0123456789abcdef 123456789abcdef"));
+  g_assert_true (ph_dns_sd_id_is_valid (ID));
+  g_assert_true (ph_dns_sd_id_is_valid ("0123456789ABCDEF0123456789ABCDEF"));
+  g_assert_false (ph_dns_sd_id_is_valid (NULL));
+  g_assert_false (ph_dns_sd_id_is_valid (""));
+  g_assert_false (ph_dns_sd_id_is_valid ("0123456789abcdef0123456789abcde"));
+  g_assert_false (ph_dns_sd_id_is_valid ("0123456789abcdef0123456789abcdef0"));
+  g_assert_false (ph_dns_sd_id_is_valid ("0123456789abcdef 123456789abcdef"));
 }
 
 static void
@@ -117,7 +117,7 @@ test_clip_name (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *clipped = ph_service_clip_name (cases[i].in);
+      g_autofree char *clipped = ph_dns_sd_clip_name (cases[i].in);
 
       g_test_message ("case %u", i);
       g_assert_cmpstr (clipped, ==, cases[i].out);
@@ -130,11 +130,11 @@ static void
 test_format_host (void)
 {
   unsigned lo = if_nametoindex ("lo");
-  g_autofree char *v4 = ph_service_format_host ("192.168.1.7", lo);
-  g_autofree char *global = ph_service_format_host ("2001:db8::7", lo);
-  g_autofree char *no_index = ph_service_format_host ("fe80::7", 0);
-  g_autofree char *scoped = ph_service_format_host ("fe80::7", lo);
-  g_autofree char *unknown = ph_service_format_host ("fe80::7", 999999);
+  g_autofree char *v4 = ph_interface_format_host ("192.168.1.7", lo);
+  g_autofree char *global = ph_interface_format_host ("2001:db8::7", lo);
+  g_autofree char *no_index = ph_interface_format_host ("fe80::7", 0);
+  g_autofree char *scoped = ph_interface_format_host ("fe80::7", lo);
+  g_autofree char *unknown = ph_interface_format_host ("fe80::7", 999999);
   g_autofree char *address = NULL;
   g_autofree char *host = NULL;
   guint16 port = 0;
@@ -161,10 +161,10 @@ test_interface_for_address (void)
   guint index = 99;
   GSocketFamily family = G_SOCKET_FAMILY_UNIX;
 
-  g_assert_true (ph_service_interface_for_address ("0.0.0.0", &index, &family, NULL));
+  g_assert_true (ph_interface_for_address ("0.0.0.0", &index, &family, NULL));
   g_assert_cmpuint (index, ==, 0);
   g_assert_cmpint (family, ==, G_SOCKET_FAMILY_INVALID);
-  g_assert_true (ph_service_interface_for_address ("::", &index, &family, NULL));
+  g_assert_true (ph_interface_for_address ("::", &index, &family, NULL));
   g_assert_cmpuint (index, ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
@@ -172,7 +172,7 @@ test_interface_for_address (void)
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s", refused[i]);
-      g_assert_false (ph_service_interface_for_address (refused[i], &index, &family, &error));
+      g_assert_false (ph_interface_for_address (refused[i], &index, &family, &error));
       g_assert_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS);
     }
 }
@@ -201,7 +201,7 @@ test_installation_id (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   first = ph_installation_id_get ();
-  g_assert_true (ph_service_id_is_valid (first));
+  g_assert_true (ph_dns_sd_id_is_valid (first));
   for (const char *p = first; *p; p++)
     g_assert_true (g_ascii_isdigit (*p) || (*p >= 'a' && *p <= 'f'));
 
@@ -221,7 +221,7 @@ test_installation_id (void)
   /* A damaged file gets a new id, which then stays. */
   g_assert_true (g_file_set_contents (path, "garbage", -1, NULL));
   replaced = ph_installation_id_get ();
-  g_assert_true (ph_service_id_is_valid (replaced));
+  g_assert_true (ph_dns_sd_id_is_valid (replaced));
   g_assert_cmpstr (replaced, !=, ID);
   g_free (second);
   second = ph_installation_id_get ();
@@ -247,8 +247,8 @@ test_installation_id_unstorable (void)
   g_assert_cmpint (g_rename (moved, folder), ==, 0);
 
   /* Usable, if only for this run. */
-  g_assert_true (ph_service_id_is_valid (a));
-  g_assert_true (ph_service_id_is_valid (b));
+  g_assert_true (ph_dns_sd_id_is_valid (a));
+  g_assert_true (ph_dns_sd_id_is_valid (b));
   g_assert_cmpstr (a, !=, b);
 }
 

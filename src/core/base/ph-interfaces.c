@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* This computer's network interfaces, as discovery and receiving need
+ * them: which interface holds an address, and scoped link-local hosts. */
+#include "config.h"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <glib/gi18n.h>
+
+#include "ph-error.h"
+#include "ph-interfaces.h"
+
+/**
+ * ph_interface_format_host:
+ * @address: an IP address as text, as the resolver gave it
+ * @interface_index: the interface it was found on, 0 when unknown
+ *
+ * A link-local IPv6 address means nothing without its interface: the
+ * resolver leaves the scope out, so add it ("fe80::1%eth0"), else the
+ * connection fails.
+ *
+ * Returns: (transfer full): the host to connect to
+ */
+char *
+ph_interface_format_host (const char *address,
+                        guint       interface_index)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  char name[IF_NAMESIZE];
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL || interface_index == 0 ||
+      g_inet_address_get_family (inet) != G_SOCKET_FAMILY_IPV6 ||
+      !g_inet_address_get_is_link_local (inet))
+    return g_strdup (address);
+
+  if (if_indextoname (interface_index, name) != NULL)
+    return g_strdup_printf ("%s%%%s", address, name);
+
+  return g_strdup_printf ("%s%%%u", address, interface_index);
+}
+
+static gboolean
+sockaddr_matches (const struct sockaddr *sa,
+                  GInetAddress          *inet)
+{
+  const guint8 *bytes = g_inet_address_to_bytes (inet);
+
+  if (sa == NULL)
+    return FALSE;
+  if (sa->sa_family == AF_INET && g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4)
+    return memcmp (&((const struct sockaddr_in *) sa)->sin_addr, bytes, 4) == 0;
+  if (sa->sa_family == AF_INET6 && g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6)
+    return memcmp (&((const struct sockaddr_in6 *) sa)->sin6_addr, bytes, 16) == 0;
+
+  return FALSE;
+}
+
+/**
+ * ph_interface_for_address:
+ * @address: the local address a receiver listens on (`--bind`)
+ * @interface_index: (out): the interface that holds it, 0 for a
+ *   wildcard address (every interface)
+ * @family: (out): the address family to announce on
+ *   (%G_SOCKET_FAMILY_INVALID: both)
+ *
+ * A receiver bound to one address must be announced only where that
+ * address is reachable: on its interface, over its family.
+ *
+ * Returns: %FALSE with @error when @address is a loopback address
+ *   (nobody nearby could reach it) or belongs to no interface
+ */
+gboolean
+ph_interface_for_address (const char     *address,
+                                  guint          *interface_index,
+                                  GSocketFamily  *family,
+                                  GError        **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autofree char *plain = NULL;
+  struct ifaddrs *list = NULL;
+  guint found = 0;
+
+  g_return_val_if_fail (address != NULL, FALSE);
+  g_return_val_if_fail (interface_index != NULL && family != NULL, FALSE);
+
+  /* A scope ("fe80::1%eth0") names the interface already; compare without it. */
+  plain = g_strndup (address, strcspn (address, "%"));
+  inet = g_inet_address_new_from_string (plain);
+  if (inet == NULL)
+    {
+      g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                   _("“%s” is not an IP address"), address);
+      return FALSE;
+    }
+
+  if (g_inet_address_get_is_any (inet))
+    {
+      *interface_index = 0;
+      *family = G_SOCKET_FAMILY_INVALID;
+      return TRUE;
+    }
+
+  if (g_inet_address_get_is_loopback (inet))
+    {
+      g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                   _("%s is only reachable from this computer"), address);
+      return FALSE;
+    }
+
+  if (getifaddrs (&list) == 0)
+    {
+      for (struct ifaddrs *ifa = list; ifa != NULL && found == 0; ifa = ifa->ifa_next)
+        if (sockaddr_matches (ifa->ifa_addr, inet))
+          found = if_nametoindex (ifa->ifa_name);
+      freeifaddrs (list);
+    }
+
+  if (found == 0)
+    {
+      g_set_error (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                   _("%s is not an address of this computer"), address);
+      return FALSE;
+    }
+
+  *interface_index = found;
+  *family = g_inet_address_get_family (inet);
+  return TRUE;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+char     *ph_interface_format_host (const char     *address,
+                                    guint           interface_index);
+gboolean  ph_interface_for_address (const char     *address,
+                                    guint          *interface_index,
+                                    GSocketFamily  *family,
+                                    GError        **error);
+
+G_END_DECLS

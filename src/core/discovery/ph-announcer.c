@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#ifdef HAVE_AVAHI
+#include <avahi-client/publish.h>
+#include <avahi-common/alternative.h>
+#include <avahi-common/error.h>
+#include <avahi-common/strlst.h>
+
+#include "ph-avahi-private.h"
+#endif
+
+#include "ph-announcer.h"
+#include "ph-device-name.h"
+#include "ph-enums.h"
+#include "ph-installation-id.h"
+#include "ph-dns-sd.h"
+#include "ph-interfaces.h"
+#include "ph-gsource-private.h"
+
+/* A name every alternative of which is taken is a bug somewhere. */
+#define MAX_ALTERNATIVES 100
+
+struct _PhAnnouncer
+{
+  GObject           parent_instance;
+
+  char             *name;
+  char             *id;
+  guint             port;
+  gboolean          asks;
+  gboolean          accepts_paths;
+  guint             interface_index;
+  GSocketFamily     family;
+
+  gboolean          started;
+  PhAnnouncerState  state;
+  char             *announced_name;
+  char             *error_message;
+  GSource          *republish;
+
+#ifdef HAVE_AVAHI
+  PhAvahi          *avahi;
+  AvahiEntryGroup  *group;
+#endif
+};
+
+G_DEFINE_FINAL_TYPE (PhAnnouncer, ph_announcer, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_ID,
+  PROP_PORT,
+  PROP_ASKS_BEFORE_ACCEPTING,
+  PROP_ACCEPTS_PATHS,
+  PROP_STATE,
+  PROP_ANNOUNCED_NAME,
+  PROP_ERROR_MESSAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* g_set_str() is GLib 2.76. */
+static gboolean
+replace_str (char       **pointer,
+             const char  *value)
+{
+  if (g_strcmp0 (*pointer, value) == 0)
+    return FALSE;
+
+  g_free (*pointer);
+  *pointer = g_strdup (value);
+  return TRUE;
+}
+
+static void
+set_state (PhAnnouncer      *self,
+           PhAnnouncerState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_announced_name (PhAnnouncer *self,
+                    const char  *name)
+{
+  if (replace_str (&self->announced_name, name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOUNCED_NAME]);
+}
+
+#ifdef HAVE_AVAHI
+
+static void
+fail (PhAnnouncer *self,
+      const char  *message)
+{
+  if (replace_str (&self->error_message, message))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+  set_state (self, PH_ANNOUNCER_FAILED);
+}
+
+static void
+fail_with_avahi_error (PhAnnouncer *self,
+                       int          error)
+{
+  /* TRANSLATORS: %s is Avahi's own (English) explanation */
+  g_autofree char *message = g_strdup_printf (_("The Avahi service refused the announcement: %s"),
+                                              avahi_strerror (error));
+
+  g_debug ("Announcing “%s”: %s", self->announced_name, avahi_strerror (error));
+  fail (self, message);
+}
+
+static AvahiProtocol
+avahi_protocol (GSocketFamily family)
+{
+  switch (family)
+    {
+    case G_SOCKET_FAMILY_IPV4:
+      return AVAHI_PROTO_INET;
+    case G_SOCKET_FAMILY_IPV6:
+      return AVAHI_PROTO_INET6;
+    case G_SOCKET_FAMILY_INVALID:
+    case G_SOCKET_FAMILY_UNIX:
+    default:
+      return AVAHI_PROTO_UNSPEC;
+    }
+}
+
+static void group_cb (AvahiEntryGroup      *group,
+                      AvahiEntryGroupState  state,
+                      void                 *user_data);
+
+/* (Re)fills the entry group with the service under the current
+ * announced name, taking the next alternative while Avahi says a
+ * service on this machine already has it. */
+static void
+publish (PhAnnouncer *self,
+         AvahiClient *client)
+{
+  g_auto(GStrv) pairs = NULL;
+  AvahiStringList *txt;
+  int ret = AVAHI_OK;
+
+  if (client == NULL || avahi_client_get_state (client) != AVAHI_CLIENT_S_RUNNING)
+    return;
+
+  if (self->group == NULL)
+    {
+      self->group = avahi_entry_group_new (client, group_cb, self);
+      if (self->group == NULL)
+        {
+          fail_with_avahi_error (self, avahi_client_errno (client));
+          return;
+        }
+    }
+  else
+    avahi_entry_group_reset (self->group);
+
+  pairs = ph_dns_sd_txt_build (self->id, self->asks, self->accepts_paths);
+  txt = avahi_string_list_new_from_array ((const char **) pairs, -1);
+
+  for (guint attempt = 0; attempt < MAX_ALTERNATIVES; attempt++)
+    {
+      ret = avahi_entry_group_add_service_strlst (self->group,
+                                                  self->interface_index ? (AvahiIfIndex) self->interface_index
+                                                                        : AVAHI_IF_UNSPEC,
+                                                  avahi_protocol (self->family), 0,
+                                                  self->announced_name, PH_SERVICE_TYPE,
+                                                  NULL, NULL, (guint16) self->port, txt);
+      if (ret != AVAHI_ERR_COLLISION)
+        break;
+
+      {
+        g_autofree char *alternative = avahi_alternative_service_name (self->announced_name);
+
+        set_announced_name (self, alternative);
+      }
+    }
+  avahi_string_list_free (txt);
+
+  if (ret >= 0)
+    ret = avahi_entry_group_commit (self->group);
+  if (ret < 0)
+    {
+      fail_with_avahi_error (self, ret);
+      return;
+    }
+
+  set_state (self, PH_ANNOUNCER_REGISTERING);
+}
+
+static void
+group_cb (AvahiEntryGroup      *group,
+          AvahiEntryGroupState  state,
+          void                 *user_data)
+{
+  PhAnnouncer *self = user_data;
+
+  /* Called from inside avahi_entry_group_new() already. */
+  if (self->group == NULL)
+    self->group = group;
+  if (group != self->group)
+    return;
+
+  switch (state)
+    {
+    case AVAHI_ENTRY_GROUP_ESTABLISHED:
+      set_state (self, PH_ANNOUNCER_ANNOUNCED);
+      break;
+
+    case AVAHI_ENTRY_GROUP_COLLISION:
+      {
+        /* Another machine has the name: take the next one. */
+        g_autofree char *alternative = avahi_alternative_service_name (self->announced_name);
+
+        g_debug ("“%s” is taken, announcing as “%s”", self->announced_name, alternative);
+        set_announced_name (self, alternative);
+        publish (self, avahi_entry_group_get_client (group));
+      }
+      break;
+
+    case AVAHI_ENTRY_GROUP_FAILURE:
+      fail_with_avahi_error (self, avahi_client_errno (avahi_entry_group_get_client (group)));
+      break;
+
+    case AVAHI_ENTRY_GROUP_UNCOMMITED:
+    case AVAHI_ENTRY_GROUP_REGISTERING:
+    default:
+      break;
+    }
+}
+
+static void
+avahi_state_cb (AvahiClient      *client,
+                AvahiClientState  state,
+                gpointer          user_data)
+{
+  PhAnnouncer *self = user_data;
+
+  switch (state)
+    {
+    case AVAHI_CLIENT_S_RUNNING:
+      publish (self, client);
+      break;
+
+    case AVAHI_CLIENT_S_COLLISION:
+    case AVAHI_CLIENT_S_REGISTERING:
+      /* The daemon renames the host: announce again once it is done. */
+      if (self->group != NULL)
+        avahi_entry_group_reset (self->group);
+      set_state (self, PH_ANNOUNCER_REGISTERING);
+      break;
+
+    case AVAHI_CLIENT_FAILURE:
+      /* Freed with the client. */
+      self->group = NULL;
+      set_state (self, PH_ANNOUNCER_UNAVAILABLE);
+      break;
+
+    case AVAHI_CLIENT_CONNECTING:
+    default:
+      set_state (self, PH_ANNOUNCER_UNAVAILABLE);
+      break;
+    }
+}
+
+#endif /* HAVE_AVAHI */
+
+static gboolean
+republish_cb (gpointer user_data)
+{
+  PhAnnouncer *self = user_data;
+
+  ph_gsource_clear (&self->republish);
+#ifdef HAVE_AVAHI
+  if (self->started)
+    publish (self, ph_avahi_get_client (self->avahi));
+#endif
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Several settings often change together: announce once for all. */
+static void
+queue_republish (PhAnnouncer *self)
+{
+  if (!self->started || self->republish != NULL)
+    return;
+
+  self->republish = ph_gsource_attach (g_idle_source_new (), "[posthouse] announce again",
+                                      republish_cb, self, g_main_context_get_thread_default ());
+}
+
+static void
+ph_announcer_dispose (GObject *object)
+{
+  PhAnnouncer *self = PH_ANNOUNCER (object);
+
+  ph_announcer_stop (self);
+
+  G_OBJECT_CLASS (ph_announcer_parent_class)->dispose (object);
+}
+
+static void
+ph_announcer_finalize (GObject *object)
+{
+  PhAnnouncer *self = PH_ANNOUNCER (object);
+
+  g_free (self->name);
+  g_free (self->id);
+  g_free (self->announced_name);
+  g_free (self->error_message);
+
+  G_OBJECT_CLASS (ph_announcer_parent_class)->finalize (object);
+}
+
+static void
+ph_announcer_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  PhAnnouncer *self = PH_ANNOUNCER (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PROP_ASKS_BEFORE_ACCEPTING:
+      g_value_set_boolean (value, self->asks);
+      break;
+    case PROP_ACCEPTS_PATHS:
+      g_value_set_boolean (value, self->accepts_paths);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_ANNOUNCED_NAME:
+      g_value_set_string (value, self->announced_name);
+      break;
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, self->error_message);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_announcer_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  PhAnnouncer *self = PH_ANNOUNCER (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      ph_announcer_set_name (self, g_value_get_string (value));
+      break;
+    case PROP_ID:
+      ph_announcer_set_id (self, g_value_get_string (value));
+      break;
+    case PROP_PORT:
+      ph_announcer_set_port (self, g_value_get_uint (value));
+      break;
+    case PROP_ASKS_BEFORE_ACCEPTING:
+      ph_announcer_set_asks_before_accepting (self, g_value_get_boolean (value));
+      break;
+    case PROP_ACCEPTS_PATHS:
+      ph_announcer_set_accepts_paths (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_announcer_class_init (PhAnnouncerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = ph_announcer_dispose;
+  object_class->finalize = ph_announcer_finalize;
+  object_class->get_property = ph_announcer_get_property;
+  object_class->set_property = ph_announcer_set_property;
+
+  /* NULL: the host name, until the device name is known. */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL, NULL, rw);
+  /* NULL: this installation's id. */
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL, rw);
+  properties[PROP_PORT] =
+    g_param_spec_uint ("port", NULL, NULL, 1, G_MAXUINT16, PH_DEFAULT_PORT, rw);
+  properties[PROP_ASKS_BEFORE_ACCEPTING] =
+    g_param_spec_boolean ("asks-before-accepting", NULL, NULL, FALSE, rw);
+  properties[PROP_ACCEPTS_PATHS] =
+    g_param_spec_boolean ("accepts-paths", NULL, NULL, FALSE, rw);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, PH_TYPE_ANNOUNCER_STATE, PH_ANNOUNCER_STOPPED, ro);
+  /* The name on the network, after Avahi resolved collisions. */
+  properties[PROP_ANNOUNCED_NAME] =
+    g_param_spec_string ("announced-name", NULL, NULL, NULL, ro);
+  properties[PROP_ERROR_MESSAGE] =
+    g_param_spec_string ("error-message", NULL, NULL, NULL, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ph_announcer_init (PhAnnouncer *self)
+{
+  self->port = PH_DEFAULT_PORT;
+  self->family = G_SOCKET_FAMILY_INVALID;
+}
+
+PhAnnouncer *
+ph_announcer_new (void)
+{
+  return g_object_new (PH_TYPE_ANNOUNCER, NULL);
+}
+
+const char *
+ph_announcer_get_name (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), NULL);
+
+  return self->name;
+}
+
+/**
+ * ph_announcer_set_name:
+ * @name: (nullable): the device's name (ph_device_name_query_async())
+ */
+void
+ph_announcer_set_name (PhAnnouncer *self,
+                       const char  *name)
+{
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+
+  if (!replace_str (&self->name, name))
+    return;
+
+  if (self->started)
+    {
+      g_autofree char *clipped = name ? ph_dns_sd_clip_name (name)
+                                      : ph_device_name_from_host_name (NULL);
+
+      set_announced_name (self, clipped);
+      queue_republish (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+const char *
+ph_announcer_get_id (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), NULL);
+
+  return self->id;
+}
+
+/**
+ * ph_announcer_set_id:
+ * @id: (nullable): 32 hex digits; %NULL for ph_installation_id_get()
+ */
+void
+ph_announcer_set_id (PhAnnouncer *self,
+                     const char  *id)
+{
+  g_autofree char *lower = NULL;
+
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+  g_return_if_fail (id == NULL || ph_dns_sd_id_is_valid (id));
+
+  lower = id ? g_ascii_strdown (id, -1) : ph_installation_id_get ();
+  if (!replace_str (&self->id, lower))
+    return;
+
+  queue_republish (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+}
+
+guint
+ph_announcer_get_port (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), 0);
+
+  return self->port;
+}
+
+void
+ph_announcer_set_port (PhAnnouncer *self,
+                       guint        port)
+{
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+  g_return_if_fail (port > 0 && port <= G_MAXUINT16);
+
+  if (self->port == port)
+    return;
+
+  self->port = port;
+  queue_republish (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
+}
+
+gboolean
+ph_announcer_get_asks_before_accepting (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), FALSE);
+
+  return self->asks;
+}
+
+void
+ph_announcer_set_asks_before_accepting (PhAnnouncer *self,
+                                        gboolean     asks)
+{
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+
+  asks = !!asks;
+  if (self->asks == asks)
+    return;
+
+  self->asks = asks;
+  queue_republish (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ASKS_BEFORE_ACCEPTING]);
+}
+
+gboolean
+ph_announcer_get_accepts_paths (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), FALSE);
+
+  return self->accepts_paths;
+}
+
+void
+ph_announcer_set_accepts_paths (PhAnnouncer *self,
+                                gboolean     accepts_paths)
+{
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+
+  accepts_paths = !!accepts_paths;
+  if (self->accepts_paths == accepts_paths)
+    return;
+
+  self->accepts_paths = accepts_paths;
+  queue_republish (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPTS_PATHS]);
+}
+
+/**
+ * ph_announcer_restrict:
+ * @interface_index: announce on this interface only, 0 for all
+ * @family: announce over this family only, %G_SOCKET_FAMILY_INVALID
+ *   for IPv4 and IPv6
+ *
+ * For a receiver listening on one address (see
+ * ph_interface_for_address()).
+ */
+void
+ph_announcer_restrict (PhAnnouncer   *self,
+                       guint          interface_index,
+                       GSocketFamily  family)
+{
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+  g_return_if_fail (family == G_SOCKET_FAMILY_INVALID || family == G_SOCKET_FAMILY_IPV4 ||
+                    family == G_SOCKET_FAMILY_IPV6);
+
+  if (self->interface_index == interface_index && self->family == family)
+    return;
+
+  self->interface_index = interface_index;
+  self->family = family;
+  queue_republish (self);
+}
+
+PhAnnouncerState
+ph_announcer_get_state (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), PH_ANNOUNCER_STOPPED);
+
+  return self->state;
+}
+
+/* Returns: (nullable): the name announced (or being announced), NULL when stopped */
+const char *
+ph_announcer_get_announced_name (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), NULL);
+
+  return self->announced_name;
+}
+
+/* Returns: (nullable): why the state is PH_ANNOUNCER_FAILED */
+const char *
+ph_announcer_get_error_message (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), NULL);
+
+  return self->error_message;
+}
+
+/**
+ * ph_announcer_start:
+ *
+ * Announces the receiver, now if the Avahi daemon runs, else as soon
+ * as it does ("state" is %PH_ANNOUNCER_UNAVAILABLE meanwhile). Does
+ * nothing when already started.
+ */
+void
+ph_announcer_start (PhAnnouncer *self)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+
+  if (self->started)
+    return;
+
+  if (self->id == NULL)
+    ph_announcer_set_id (self, NULL);
+  self->started = TRUE;
+  name = self->name ? ph_dns_sd_clip_name (self->name) : ph_device_name_from_host_name (NULL);
+  set_announced_name (self, name);
+  if (self->error_message != NULL)
+    {
+      g_clear_pointer (&self->error_message, g_free);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+    }
+
+#ifdef HAVE_AVAHI
+  self->avahi = ph_avahi_new (NULL, avahi_state_cb, self);
+#else
+  set_state (self, PH_ANNOUNCER_UNSUPPORTED);
+#endif
+}
+
+/**
+ * ph_announcer_stop:
+ *
+ * Withdraws the announcement (the daemon says goodbye on the network).
+ */
+void
+ph_announcer_stop (PhAnnouncer *self)
+{
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+
+  if (!self->started)
+    return;
+
+  self->started = FALSE;
+  ph_gsource_clear (&self->republish);
+#ifdef HAVE_AVAHI
+  /* Frees the group with the client. */
+  self->group = NULL;
+  g_clear_pointer (&self->avahi, ph_avahi_free);
+#endif
+  set_announced_name (self, NULL);
+  set_state (self, PH_ANNOUNCER_STOPPED);
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <glib/gi18n.h>
+
+#include "ph-error.h"
+#include "ph-dns-sd.h"
+
+/**
+ * ph_dns_sd_txt_build:
+ * @id: the installation id (32 hex digits)
+ *
+ * The TXT strings of SPEC's Discovery section, in the order they are
+ * announced; nothing else is ever published.
+ *
+ * Returns: (transfer full): a %NULL-terminated array of "key=value"
+ */
+char **
+ph_dns_sd_txt_build (const char *id,
+                      gboolean    asks,
+                      gboolean    accepts_paths)
+{
+  g_autofree char *id_pair = NULL;
+  GStrvBuilder *builder;
+  char **pairs;
+
+  g_return_val_if_fail (ph_dns_sd_id_is_valid (id), NULL);
+
+  builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, "txtvers=1");
+  id_pair = g_strconcat ("id=", id, NULL);
+  g_strv_builder_add (builder, id_pair);
+  g_strv_builder_add (builder, asks ? "ask=1" : "ask=0");
+  g_strv_builder_add (builder, accepts_paths ? "paths=1" : "paths=0");
+  pairs = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+
+  return pairs;
+}
+
+gboolean
+ph_dns_sd_id_is_valid (const char *id)
+{
+  if (id == NULL || strlen (id) != 32)
+    return FALSE;
+
+  for (const char *p = id; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+value_is_one (const char *value,
+              gsize       length)
+{
+  return length == 1 && value[0] == '1';
+}
+
+/**
+ * ph_dns_sd_txt_parse:
+ * @pairs: the TXT strings in the order they arrived, %NULL-terminated
+ * @lengths: (nullable): the byte length of each string (they may hold
+ *   NUL bytes), or %NULL when they are NUL-terminated
+ * @txt: (out caller-allocates): what they say
+ *
+ * Reads what anyone on the network may announce: keys are
+ * case-insensitive, only the first occurrence of a key counts
+ * (RFC 6763, 6.4), and anything unexpected reads as "no".
+ */
+void
+ph_dns_sd_txt_parse (const char * const *pairs,
+                      const gssize       *lengths,
+                      PhDnsSdTxt       *txt)
+{
+  gboolean seen_id = FALSE, seen_ask = FALSE, seen_paths = FALSE;
+
+  g_return_if_fail (txt != NULL);
+
+  memset (txt, 0, sizeof *txt);
+  if (pairs == NULL)
+    return;
+
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      const char *pair = pairs[i];
+      gsize length = (lengths == NULL || lengths[i] < 0) ? strlen (pair) : (gsize) lengths[i];
+      const char *equals = memchr (pair, '=', length);
+      gsize key_length = equals ? (gsize) (equals - pair) : length;
+      const char *value = equals ? equals + 1 : NULL;
+      gsize value_length = equals ? length - key_length - 1 : 0;
+
+      if (key_length == 2 && g_ascii_strncasecmp (pair, "id", 2) == 0 && !seen_id)
+        {
+          seen_id = TRUE;
+          if (value != NULL && value_length == 32)
+            {
+              g_autofree char *id = g_ascii_strdown (value, 32);
+
+              if (ph_dns_sd_id_is_valid (id))
+                txt->id = g_steal_pointer (&id);
+            }
+        }
+      else if (key_length == 3 && g_ascii_strncasecmp (pair, "ask", 3) == 0 && !seen_ask)
+        {
+          seen_ask = TRUE;
+          txt->asks = value != NULL && value_is_one (value, value_length);
+        }
+      else if (key_length == 5 && g_ascii_strncasecmp (pair, "paths", 5) == 0 && !seen_paths)
+        {
+          seen_paths = TRUE;
+          txt->accepts_paths = value != NULL && value_is_one (value, value_length);
+        }
+    }
+}
+
+void
+ph_dns_sd_txt_clear (PhDnsSdTxt *txt)
+{
+  g_return_if_fail (txt != NULL);
+
+  g_clear_pointer (&txt->id, g_free);
+}
+
+/**
+ * ph_dns_sd_clip_name:
+ * @name: (nullable): a device name, from anywhere
+ *
+ * Turns @name into an instance name Avahi accepts and a list can show
+ * on one line: valid UTF-8, no control characters, no surrounding
+ * space, at most %PH_SERVICE_NAME_MAX bytes cut between characters.
+ *
+ * Returns: (transfer full): the name, "Posthouse" when nothing is left
+ */
+char *
+ph_dns_sd_clip_name (const char *name)
+{
+  g_autofree char *valid = g_utf8_make_valid (name ? name : "", -1);
+  GString *clipped = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      char buffer[6];
+      int width;
+
+      if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_LINE_SEPARATOR ||
+          g_unichar_type (c) == G_UNICODE_PARAGRAPH_SEPARATOR)
+        c = ' ';
+      width = g_unichar_to_utf8 (c, buffer);
+      if (clipped->len + width > PH_SERVICE_NAME_MAX)
+        break;
+      g_string_append_len (clipped, buffer, width);
+    }
+
+  g_strstrip (clipped->str);
+  clipped->len = strlen (clipped->str);
+  if (clipped->len == 0)
+    g_string_assign (clipped, "Posthouse");
+
+  return g_string_free (clipped, FALSE);
+}
+
+/* The one sentence the CLI and the window use when there is no
+ * mDNS responder to ask. */
+const char *
+ph_dns_sd_unavailable_message (void)
+{
+  return _("Nearby computers can’t be found: the Avahi service isn’t running");
+}

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A send batch hands a model's transfers out in order to up to
+ * `parallel` lanes (worker threads, ph-send-lane.c), one file per
+ * connection, and applies what the lanes report to each transfer on the
+ * caller's context, where its state must change. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ph-address.h"
+#include "ph-error.h"
+#include "ph-send-private.h"
+#include "ph-transfer-private.h"
+
+struct _PhSendRun
+{
+  gatomicrefcount  ref_count;
+
+  /* Shared with the lanes. */
+  GAsyncQueue     *ready;          /* PhSendJob *, or &end_mark */
+  GAsyncQueue     *events;         /* Event * */
+  gint             dispatching;    /* atomic: a dispatch source is attached */
+  GMainContext    *context;
+
+  /* The caller's context only. */
+  GTask           *task;           /* until the result is returned */
+  GListModel      *model;
+  GCancellable    *cancellable;
+  gulong           cancel_id;
+  guint            parallel;
+  guint            connect_timeout;
+  guint            idle_timeout;
+  gboolean         single;         /* ph_sender_send_async(): the transfer's own error */
+
+  guint            next;           /* the model position handed out next */
+  gboolean         exhausted;      /* every item handed out, or cancelled */
+  gboolean         reached;        /* a connection to a receiver was tried */
+  guint            lanes;          /* started */
+  guint            ends;           /* end marks queued */
+  GHashTable      *in_play;        /* PhSendJob * handed out, not finished */
+
+  guint            n_failed;
+  GError          *first_error;    /* the lowest position's, real failures first */
+  guint            first_position;
+  char            *first_name;
+};
+
+typedef struct
+{
+  PhSendJob   *job;
+  PhSendEvent  kind;
+} Event;
+
+/* Queued once per lane after the last job: that lane is done. */
+static PhSendJob end_mark;
+
+static void refill (PhSendRun *batch);
+
+PhSendRun *
+ph_send_run_ref (PhSendRun *batch)
+{
+  g_atomic_ref_count_inc (&batch->ref_count);
+  return batch;
+}
+
+/* The last reference may go on a lane's thread: by then the batch
+ * holds no object of the caller's (complete() dropped them). */
+void
+ph_send_run_unref (PhSendRun *batch)
+{
+  if (!g_atomic_ref_count_dec (&batch->ref_count))
+    return;
+
+  g_assert (batch->task == NULL && batch->model == NULL);
+  g_async_queue_unref (batch->ready);
+  g_async_queue_unref (batch->events);
+  g_hash_table_unref (batch->in_play);
+  g_main_context_unref (batch->context);
+  g_clear_error (&batch->first_error);
+  g_free (batch->first_name);
+  g_free (batch);
+}
+
+static void
+job_free (PhSendJob *job)
+{
+  g_assert (job->fd < 0 && job->stream == NULL && job->connection == NULL);
+
+  g_object_unref (job->transfer);
+  g_clear_error (&job->error);
+  g_free (job->name);
+  g_free (job->host);
+  g_free (job->peer);
+  g_free (job);
+}
+
+/* Thread-safe: the batch's cancellable is set before the lanes start
+ * and kept until the last job is finished. Cancelled before the handlers
+ * run, so before each transfer is. */
+gboolean
+ph_send_run_is_cancelled (PhSendRun *batch)
+{
+  return g_cancellable_is_cancelled (batch->cancellable);
+}
+
+/* Thread-safe. NULL when nothing is queued (@wait FALSE) or the batch
+ * has ended for this lane (*@ended set). */
+PhSendJob *
+ph_send_run_take (PhSendRun *batch,
+                    gboolean     wait,
+                    gboolean    *ended)
+{
+  PhSendJob *job = wait ? g_async_queue_pop (batch->ready) : g_async_queue_try_pop (batch->ready);
+
+  if (job == &end_mark)
+    {
+      *ended = TRUE;
+      return NULL;
+    }
+
+  return job;
+}
+
+static void
+record_failure (PhSendRun  *batch,
+                guint         position,
+                const char   *name,
+                const GError *error)
+{
+  gboolean cancel = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  gboolean first_cancel = batch->first_error != NULL &&
+                          g_error_matches (batch->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  batch->n_failed++;
+
+  /* The summary names a real failure rather than a cancellation. */
+  if (batch->first_error == NULL ||
+      (first_cancel && !cancel) ||
+      (first_cancel == cancel && position < batch->first_position))
+    {
+      g_clear_error (&batch->first_error);
+      g_free (batch->first_name);
+      batch->first_error = g_error_copy (error);
+      batch->first_position = position;
+      batch->first_name = g_strdup (name);
+    }
+}
+
+/* Applies a job's end to its transfer; the transfer's final state is
+ * the truth (a cancel may have come first). */
+static void
+job_finished (PhSendRun *batch,
+              PhSendJob   *job)
+{
+  PhTransfer *transfer = job->transfer;
+
+  if (job->error == NULL)
+    {
+      ph_transfer_set_bytes_done (transfer, job->size);
+      ph_transfer_set_state (transfer, PH_TRANSFER_DONE);
+    }
+  else
+    ph_transfer_fail (transfer, job->error);
+
+  if (ph_transfer_get_state (transfer) != PH_TRANSFER_DONE)
+    record_failure (batch, job->position, job->name,
+                    ph_transfer_get_error (transfer) ? ph_transfer_get_error (transfer) : job->error);
+
+  g_hash_table_remove (batch->in_play, job);
+  job_free (job);
+}
+
+static void
+handle_event (PhSendRun *batch,
+              PhSendJob   *job,
+              PhSendEvent  kind)
+{
+  switch (kind)
+    {
+    case PH_SEND_OPENED:
+      ph_transfer_set_size (job->transfer, job->size);
+      ph_transfer_set_state (job->transfer, PH_TRANSFER_CONNECTING);
+      break;
+
+    case PH_SEND_SENDING:
+      ph_transfer_set_state (job->transfer, PH_TRANSFER_SENDING);
+      batch->reached = TRUE;
+      break;
+
+    case PH_SEND_FINISHED:
+      batch->reached |= job->tried_connect;
+      job_finished (batch, job);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+dispatch_cb (gpointer user_data)
+{
+  PhSendRun *batch = user_data;
+  Event *event;
+
+  /* Cleared first: a lane posting from now on attaches a new source. */
+  g_atomic_int_set (&batch->dispatching, FALSE);
+
+  while ((event = g_async_queue_try_pop (batch->events)) != NULL)
+    {
+      handle_event (batch, event->job, event->kind);
+      g_free (event);
+    }
+
+  refill (batch);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Thread-safe. Events are applied in order on the batch's context; one
+ * dispatch takes all that arrived meanwhile. */
+void
+ph_send_run_post (PhSendRun *batch,
+                    PhSendJob   *job,
+                    PhSendEvent  kind)
+{
+  Event *event = g_new (Event, 1);
+
+  event->job = job;
+  event->kind = kind;
+  g_async_queue_push (batch->events, event);
+
+  if (g_atomic_int_compare_and_exchange (&batch->dispatching, FALSE, TRUE))
+    {
+      GSource *source = g_idle_source_new ();
+
+      /* As urgent as the I/O it reports: not after every redraw. */
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_static_name (source, "[posthouse] send events");
+      g_source_set_callback (source, dispatch_cb, ph_send_run_ref (batch),
+                             (GDestroyNotify) ph_send_run_unref);
+      g_source_attach (source, batch->context);
+      g_source_unref (source);
+    }
+}
+
+/* What stops an item from being sent by this batch, before it is
+ * handed out; NULL when it can go. */
+static GError *
+unavailable (gpointer item)
+{
+  PhTransfer *transfer = item;
+
+  if (!PH_IS_TRANSFER (item) || ph_transfer_get_direction (transfer) != PH_TRANSFER_SEND)
+    {
+      g_critical ("A send batch holds an item that is not an outgoing PhTransfer");
+      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                  "Not an outgoing PhTransfer");
+    }
+
+  /* Cancelled before its turn, typically. */
+  if (ph_transfer_get_error (transfer) != NULL)
+    return g_error_copy (ph_transfer_get_error (transfer));
+
+  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED)
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
+                                _("This transfer was already started"));
+
+  return NULL;
+}
+
+static const char *
+item_name (gpointer item)
+{
+  return PH_IS_TRANSFER (item) ? ph_transfer_get_name (item) : "";
+}
+
+static void
+hand_out (PhSendRun *batch,
+          gpointer     item,
+          guint        position)
+{
+  PhTransfer *transfer = item;
+  g_autoptr(GError) error = unavailable (item);
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+  PhSendJob *job;
+
+  if (error == NULL &&
+      !ph_address_parse (ph_transfer_get_peer (transfer), PH_DEFAULT_PORT, &host, &port, &error))
+    ph_transfer_fail (transfer, error);
+
+  if (error != NULL)
+    {
+      record_failure (batch, position, item_name (item), error);
+      return;
+    }
+
+  job = g_new0 (PhSendJob, 1);
+  job->transfer = g_object_ref (transfer);
+  job->cancellable = ph_transfer_get_cancellable (transfer);
+  job->position = position;
+  job->name = g_strdup (ph_transfer_get_name (transfer));
+  job->host = g_steal_pointer (&host);
+  job->port = port;
+  job->peer = ph_address_format (job->host, port);
+  job->connect_timeout = batch->connect_timeout;
+  job->idle_timeout = batch->idle_timeout;
+  job->size = -1;
+  job->fd = -1;
+
+  ph_transfer_set_peer (transfer, job->peer);
+  g_hash_table_add (batch->in_play, job);
+  g_async_queue_push (batch->ready, job);
+}
+
+/* Until a first connection was tried, one lane: a receiver that takes
+ * one connection and exits (the original script) then gets the first
+ * file, not whichever connection the kernel queued first. */
+static guint
+wanted_lanes (PhSendRun *batch)
+{
+  guint left = g_hash_table_size (batch->in_play) +
+               (batch->exhausted ? 0 : g_list_model_get_n_items (batch->model) - batch->next);
+
+  return MIN (batch->reached ? batch->parallel : 1, left);
+}
+
+static void
+complete (PhSendRun *batch)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&batch->task);
+  guint others = batch->n_failed - 1;
+
+  g_cancellable_disconnect (batch->cancellable, batch->cancel_id);
+  batch->cancel_id = 0;
+  g_clear_object (&batch->cancellable);
+  g_clear_object (&batch->model);
+
+  if (batch->n_failed == 0)
+    g_task_return_boolean (task, TRUE);
+  else if (batch->single)
+    g_task_return_error (task, g_steal_pointer (&batch->first_error));
+  else if (others == 0)
+    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
+                             _("“%s” was not sent: %s"),
+                             batch->first_name, batch->first_error->message);
+  else
+    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "“%s” and %u other file were not sent: %s",
+                                          "“%s” and %u other files were not sent: %s",
+                                          others),
+                             batch->first_name, others, batch->first_error->message);
+}
+
+/* Ends every item not handed out yet with @error, without a lane. */
+static void
+end_the_rest (PhSendRun  *batch,
+              const GError *error)
+{
+  while (!batch->exhausted)
+    {
+      g_autoptr(GObject) item = NULL;
+      g_autoptr(GError) why = NULL;
+
+      if (batch->next >= g_list_model_get_n_items (batch->model))
+        {
+          batch->exhausted = TRUE;
+          break;
+        }
+
+      item = g_list_model_get_item (batch->model, batch->next);
+      why = unavailable (item);
+      if (why == NULL)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            ph_transfer_cancel (PH_TRANSFER (item));
+          else
+            ph_transfer_fail (PH_TRANSFER (item), error);
+        }
+      record_failure (batch, batch->next++, item_name (item), why ? why : error);
+    }
+}
+
+static void
+start_lanes (PhSendRun *batch)
+{
+  guint wanted = wanted_lanes (batch);
+
+  while (batch->lanes < wanted)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (ph_send_lane_start (batch, &error))
+        batch->lanes++;
+      else
+        {
+          g_warning ("Could not start sending: %s", error->message);
+          batch->parallel = batch->lanes;
+          /* Nobody to send the rest: it fails here. */
+          if (batch->lanes == 0)
+            end_the_rest (batch, error);
+          break;
+        }
+    }
+}
+
+/* Keeps two jobs queued for every lane (its next file, and the one it
+ * may connect ahead while that one waits for its receipt), ends the
+ * lanes once the model is exhausted, and returns the result once every
+ * transfer ended. */
+static void
+refill (PhSendRun *batch)
+{
+  if (batch->task == NULL)
+    return;
+
+  start_lanes (batch);
+
+  for (;;)
+    {
+      g_autoptr(GObject) item = NULL;
+
+      if (batch->next >= g_list_model_get_n_items (batch->model))
+        batch->exhausted = TRUE;
+      if (batch->exhausted || g_async_queue_length (batch->ready) >= 2 * (gint) batch->lanes)
+        break;
+
+      item = g_list_model_get_item (batch->model, batch->next);
+      hand_out (batch, item, batch->next++);
+    }
+
+  if (batch->exhausted)
+    for (; batch->ends < batch->lanes; batch->ends++)
+      g_async_queue_push (batch->ready, &end_mark);
+
+  if (batch->exhausted && g_hash_table_size (batch->in_play) == 0)
+    complete (batch);
+}
+
+static gboolean
+cancel_all_cb (gpointer user_data)
+{
+  PhSendRun *batch = user_data;
+  g_autoptr(GError) cancelled = NULL;
+  GHashTableIter iter;
+  gpointer job;
+
+  if (batch->task == NULL)
+    return G_SOURCE_REMOVE;
+
+  cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+  end_the_rest (batch, cancelled);
+
+  /* Lanes notice through each transfer's cancellable. */
+  g_hash_table_iter_init (&iter, batch->in_play);
+  while (g_hash_table_iter_next (&iter, &job, NULL))
+    ph_transfer_cancel (((PhSendJob *) job)->transfer);
+
+  refill (batch);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Any thread: the batch's cancellable may be cancelled from anywhere. */
+static void
+batch_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  PhSendRun *batch = user_data;
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[posthouse] cancel batch");
+  g_source_set_callback (source, cancel_all_cb, ph_send_run_ref (batch),
+                         (GDestroyNotify) ph_send_run_unref);
+  g_source_attach (source, batch->context);
+  g_source_unref (source);
+}
+
+/* Starts sending @model's transfers; @task returns the result (with
+ * @single, the one transfer's own error). */
+void
+ph_send_run_start (GListModel   *model,
+                     guint         parallel,
+                     gboolean      single,
+                     guint         connect_timeout,
+                     guint         idle_timeout,
+                     GCancellable *cancellable,
+                     GTask        *task)
+{
+  PhSendRun *batch = g_new0 (PhSendRun, 1);
+
+  g_atomic_ref_count_init (&batch->ref_count);
+  batch->ready = g_async_queue_new ();
+  batch->events = g_async_queue_new ();
+  batch->context = g_main_context_ref_thread_default ();
+  batch->in_play = g_hash_table_new (NULL, NULL);
+  batch->model = g_object_ref (model);
+  batch->parallel = parallel;
+  batch->single = single;
+  batch->connect_timeout = connect_timeout;
+  batch->idle_timeout = idle_timeout;
+
+  /* The task keeps the batch until it returns; lanes and dispatches
+   * hold their own references. */
+  batch->task = g_object_ref (task);
+  g_task_set_task_data (task, batch, (GDestroyNotify) ph_send_run_unref);
+
+  if (cancellable != NULL)
+    {
+      batch->cancellable = g_object_ref (cancellable);
+      batch->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (batch_cancelled_cb),
+                                                ph_send_run_ref (batch),
+                                                (GDestroyNotify) ph_send_run_unref);
+    }
+
+  refill (batch);
+}
