@@ -144,6 +144,10 @@ test_round_trip (Fixture       *f,
 
     g_object_get (stored, "title", &title, "n-files", &n_files, "state", &state, NULL);
     g_assert_cmpstr (title, ==, "3 files");
+    g_free (title);
+    /* Stored as no title: said in the reader's language. */
+    title = history_query (f->path, "SELECT quote(title) FROM batches WHERE direction = 1");
+    g_assert_cmpstr (title, ==, "NULL");
     g_assert_cmpuint (n_files, ==, 3);
     g_assert_cmpint (state, ==, PH_TRANSFER_FAILED);
   }

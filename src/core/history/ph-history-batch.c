@@ -11,6 +11,7 @@ struct _PhHistoryBatch
   GObject            parent_instance;
 
   PhHistoryBatchRow *row;
+  char              *title;   /* "3 files", said when first asked */
 };
 
 G_DEFINE_FINAL_TYPE (PhHistoryBatch, ph_history_batch, G_TYPE_OBJECT)
@@ -84,6 +85,7 @@ ph_history_batch_finalize (GObject *object)
   PhHistoryBatch *self = PH_HISTORY_BATCH (object);
 
   g_clear_pointer (&self->row, ph_history_batch_row_free);
+  g_free (self->title);
 
   G_OBJECT_CLASS (ph_history_batch_parent_class)->finalize (object);
 }
@@ -235,13 +237,25 @@ ph_history_batch_get_encrypted (PhHistoryBatch *self)
   return self->row->encrypted;
 }
 
-/* Returns: what PhBatch:title said when it was stored. */
+/* Returns: what PhBatch:title says: the batch's own title, the single
+ * file's name, or "3 files" (in today's language). */
 const char *
 ph_history_batch_get_title (PhHistoryBatch *self)
 {
+  guint n;
+
   g_return_val_if_fail (PH_IS_HISTORY_BATCH (self), NULL);
 
-  return self->row->title != NULL ? self->row->title : "";
+  if (self->row->title != NULL)
+    return self->row->title;
+
+  if (self->title == NULL)
+    {
+      n = self->row->n_files;
+      /* Translators: the name of a group of files sent or received together */
+      self->title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file", "%'u files", n), n);
+    }
+  return self->title;
 }
 
 /* Returns: when the batch began, µs of g_get_real_time(). */

@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "ph-error.h"
 #include "ph-history-private.h"
 
@@ -221,6 +223,19 @@ first_location (PhBatch *batch)
   return first != NULL ? ph_transfer_get_source (first) : NULL;
 }
 
+/* The batch's own title ("Holiday", a single file's name); not "3
+ * files", which the reader says in its own language. */
+static char *
+dup_own_title (PhBatch *batch)
+{
+  g_autofree char *title = ph_batch_dup_title (batch);
+  guint n = ph_batch_get_n_files (batch);
+  g_autofree char *counted =
+    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file", "%'u files", n), n);
+
+  return g_strcmp0 (title, counted) != 0 ? g_steal_pointer (&title) : NULL;
+}
+
 static void
 snapshot_batch (PhHistoryTracker *self)
 {
@@ -234,7 +249,7 @@ snapshot_batch (PhHistoryTracker *self)
   row->device_name = g_strdup (self->device_name);
   row->fingerprint = g_strdup (self->fingerprint);
   row->encrypted = self->encrypted;
-  row->title = ph_batch_dup_title (batch);
+  row->title = dup_own_title (batch);
   row->started_at = ph_batch_get_start_time (batch);
   row->updated_at = g_get_real_time ();
   row->outcome = batch_outcome (batch);
