@@ -170,21 +170,28 @@ ph_browser_avahi_priority_for (PhBrowserAvahi *self,
   if (instance->local)
     return PRIORITY_LOCAL;
 
+  /* Each name once, over IPv4 where it is announced over IPv4: its
+   * address is the one shown (an IPv6 one only when there is no other). */
   for (guint i = 0; i < namesakes->len; i++)
     {
       Instance *other = g_ptr_array_index (namesakes, i);
 
       if (other == instance || !g_str_equal (other->name, instance->name))
         continue;
-      /* Over IPv4 first: its address is the one shown. */
-      if (instance->protocol == AVAHI_PROTO_INET && other->protocol == AVAHI_PROTO_INET6 &&
+      if (instance->protocol != AVAHI_PROTO_INET || other->protocol == AVAHI_PROTO_INET)
+        return PRIORITY_MORE;
+    }
+
+  for (guint i = 0; i < namesakes->len; i++)
+    {
+      Instance *other = g_ptr_array_index (namesakes, i);
+
+      if (other != instance && g_str_equal (other->name, instance->name) &&
           other->stage == STAGE_QUEUED && other->priority == PRIORITY_FIRST)
         {
           ph_browser_avahi_unqueue (other);
           ph_browser_avahi_enqueue (other, PRIORITY_MORE);
-          return PRIORITY_FIRST;
         }
-      return PRIORITY_MORE;
     }
 
   return PRIORITY_FIRST;
