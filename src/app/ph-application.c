@@ -10,7 +10,6 @@
 
 #include "posthouse-core.h"
 
-#include "ph-addresses.h"
 #include "ph-application-private.h"
 #include "ph-notifier.h"
 #include "ph-send-queue.h"

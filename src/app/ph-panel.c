@@ -10,7 +10,6 @@
 
 #include "posthouse-core.h"
 
-#include "ph-addresses.h"
 #include "ph-format.h"
 #include "ph-nearby-list.h"
 #include "ph-panel.h"
@@ -347,7 +346,7 @@ update_receive_panel (PhPanel *self)
       g_ptr_array_add (addresses, g_strdup (bound));
     }
   else
-    addresses = ph_local_addresses ();
+    addresses = ph_interface_list_addresses ();
 
   if (addresses->len > 0)
     {

@@ -4,7 +4,8 @@
 
 #include <glib/gi18n.h>
 
-#include "ph-addresses.h"
+#include "posthouse-core.h"
+
 #include "ph-format.h"
 #include "ph-preferences.h"
 
@@ -96,7 +97,7 @@ static void
 fill_interfaces (PhPreferences *self)
 {
   g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) pairs = ph_local_interfaces ();
+  g_autoptr(GPtrArray) pairs = ph_interface_list ();
   g_autofree char *current = g_settings_get_string (self->settings, "receive-interface");
   guint selected = 0;
 
