@@ -12,6 +12,7 @@
 #include "ph-installation-id.h"
 #include "ph-naming.h"
 #include "ph-nearby-receiver.h"
+#include "ph-receive-session.h"
 #include "ph-receiver.h"
 #include "ph-sender.h"
 #include "ph-dns-sd.h"
