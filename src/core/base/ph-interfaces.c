@@ -135,10 +135,10 @@ ph_interface_for_address (const char     *address,
   return TRUE;
 }
 
-/* An address of @ifa people can reach and type: not loopback, not
- * link-local (it needs a scope people cannot type), or NULL. */
+/* An address of @ifa people can type: not link-local (it needs a scope
+ * people cannot type), or NULL. */
 static GInetAddress *
-reachable_address (const struct ifaddrs *ifa)
+typeable_address (const struct ifaddrs *ifa)
 {
   g_autoptr(GInetAddress) address = NULL;
 
@@ -152,9 +152,7 @@ reachable_address (const struct ifaddrs *ifa)
     address = g_inet_address_new_from_bytes ((const guint8 *) &((const struct sockaddr_in6 *) ifa->ifa_addr)->sin6_addr,
                                              G_SOCKET_FAMILY_IPV6);
 
-  if (address == NULL ||
-      g_inet_address_get_is_loopback (address) ||
-      g_inet_address_get_is_link_local (address))
+  if (address == NULL || g_inet_address_get_is_link_local (address))
     return NULL;
 
   return g_steal_pointer (&address);
@@ -192,7 +190,8 @@ ph_interface_list_addresses (void)
     {
       g_autoptr(GInetAddress) address = NULL;
 
-      if (ifa->ifa_flags & IFF_LOOPBACK || (address = reachable_address (ifa)) == NULL)
+      if (ifa->ifa_flags & IFF_LOOPBACK || (address = typeable_address (ifa)) == NULL ||
+          g_inet_address_get_is_loopback (address))
         continue;
 
       add_unique (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? v4 : v6,
@@ -227,7 +226,7 @@ ph_interface_address (const char *name)
     {
       g_autoptr(GInetAddress) address = NULL;
 
-      if (g_strcmp0 (ifa->ifa_name, name) != 0 || (address = reachable_address (ifa)) == NULL)
+      if (g_strcmp0 (ifa->ifa_name, name) != 0 || (address = typeable_address (ifa)) == NULL)
         continue;
 
       if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 && v4 == NULL)
