@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ph-batch.h"
+#include "ph-rate.h"
 
 G_BEGIN_DECLS
 
@@ -80,9 +81,7 @@ struct _PhBatch
   GMainContext        *context;
   GSource             *flush_source;
   gint64               last_flush;
-  struct { gint64 time, bytes; } samples[SPEED_SAMPLES];
-  guint                n_samples;
-  guint                next_sample;
+  PhRate               rate;
 
   GCancellable        *cancellable;
   gulong               cancelled_id;

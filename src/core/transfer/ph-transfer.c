@@ -8,6 +8,7 @@
 #include "ph-enums.h"
 #include "ph-error.h"
 #include "ph-naming.h"
+#include "ph-rate.h"
 #include "ph-transfer-private.h"
 
 /* Progress is sampled, never pushed: workers store bytes-done
@@ -39,9 +40,7 @@ struct _PhTransfer
   GCancellable        *cancellable;
   GSource             *tick_source;
 
-  struct { gint64 time, bytes; } samples[SPEED_SAMPLES];
-  guint                n_samples;
-  guint                next_sample;
+  PhRate               rate;
 
   PhTransferDecisionFunc decision_func;
   gpointer               decision_data;
@@ -91,24 +90,14 @@ update_estimates (PhTransfer *self,
 
   if (state_is_final (self->state))
     {
-      gint64 elapsed = self->data_start ? g_get_monotonic_time () - self->data_start : 0;
-
       /* Once finished, the speed is the average of the whole run. */
-      if (elapsed > 0)
-        speed = bytes * (double) G_USEC_PER_SEC / elapsed;
+      speed = ph_rate_average (bytes, self->data_start ? g_get_monotonic_time () - self->data_start : 0);
       seconds_left = self->state == PH_TRANSFER_DONE ? 0 : -1;
     }
-  else if (self->n_samples > 1)
+  else
     {
-      guint newest = (self->next_sample + SPEED_SAMPLES - 1) % SPEED_SAMPLES;
-      guint oldest = self->n_samples < SPEED_SAMPLES ? 0 : self->next_sample;
-      gint64 dt = self->samples[newest].time - self->samples[oldest].time;
-      gint64 db = self->samples[newest].bytes - self->samples[oldest].bytes;
-
-      if (dt > 0)
-        speed = db * (double) G_USEC_PER_SEC / dt;
-      if (speed > 0 && self->size >= bytes)
-        seconds_left = (gint64) ((self->size - bytes) / speed + 0.999);
+      speed = ph_rate_get_speed (&self->rate);
+      seconds_left = ph_rate_get_seconds_left (&self->rate, self->size, bytes);
     }
 
   if (speed != self->speed)
@@ -129,12 +118,7 @@ flush_progress (PhTransfer *self)
   gint64 bytes = ph_transfer_get_bytes_done (self);
 
   if (state_moves_data (self->state))
-    {
-      self->samples[self->next_sample].time = g_get_monotonic_time ();
-      self->samples[self->next_sample].bytes = bytes;
-      self->next_sample = (self->next_sample + 1) % SPEED_SAMPLES;
-      self->n_samples = MIN (self->n_samples + 1, SPEED_SAMPLES);
-    }
+    ph_rate_add_sample (&self->rate, g_get_monotonic_time (), bytes);
 
   g_object_freeze_notify (G_OBJECT (self));
   if (bytes != self->notified_bytes)
@@ -322,6 +306,7 @@ ph_transfer_init (PhTransfer *self)
   self->state = PH_TRANSFER_QUEUED;
   self->size = -1;
   self->seconds_left = -1;
+  ph_rate_init (&self->rate, SPEED_SAMPLES);
   self->start_time = g_get_real_time ();
   self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();
