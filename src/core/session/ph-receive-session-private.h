@@ -61,6 +61,12 @@ enum {
 
 extern GParamSpec *ph_receive_session_properties[PH_RECEIVE_SESSION_N_PROPS];
 
+/* ph-receive-session.c */
+GFile    *ph_receive_session_dup_folder_to_use  (PhReceiveSession *self);
+void      ph_receive_session_apply_policy       (PhReceiveSession *self);
+void      ph_receive_session_schedule_restart   (PhReceiveSession *self);
+void      ph_receive_session_start_or_fail      (PhReceiveSession *self);
+
 /* ph-receive-session-announce.c */
 void      ph_receive_session_init_announcer     (PhReceiveSession *self);
 gboolean  ph_receive_session_can_announce       (PhReceiveSession *self,
