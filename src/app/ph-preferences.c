@@ -7,7 +7,7 @@
 #include "posthouse-core.h"
 
 #include "ph-format.h"
-#include "ph-preferences.h"
+#include "ph-preferences-private.h"
 #include "ph-settings.h"
 
 struct _PhPreferences

@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (PhPreferences, ph_preferences, PH, PREFERENCES, AdwPrefere
 
 PhPreferences *ph_preferences_new       (PhSettings       *settings,
                                          PhReceiveSession *session);
-AdwComboRow   *ph_preferences_get_interface_row (PhPreferences *self);
 void           ph_choose_receive_folder (GtkWindow        *parent,
                                          PhSettings       *settings);
 

@@ -9,8 +9,13 @@
 #include "ph-application-private.h"
 #include "ph-background-private.h"
 #include "ph-batch-row-private.h"
+#include "ph-batch-view-private.h"
+#include "ph-file-row-private.h"
+#include "ph-nearby-list-private.h"
+#include "ph-nearby-row-private.h"
 #include "ph-panel-private.h"
-#include "ph-file-row.h"
+#include "ph-preferences-private.h"
+#include "ph-request-bar-private.h"
 #include "ph-window-private.h"
 
 G_BEGIN_DECLS

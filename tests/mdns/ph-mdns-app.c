@@ -29,7 +29,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "gui-common.h"
-#include "ph-nearby-list.h"
+#include "ph-nearby-list-private.h"
 
 static PhApplication *app;
 static PhWindow      *window;
