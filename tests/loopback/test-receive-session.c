@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "test-common.h"
+#include "ph-inbox-private.h"
 #include "ph-receive-session-private.h"
 
 typedef struct
