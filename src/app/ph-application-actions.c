@@ -144,7 +144,7 @@ show_in_folder_activated (GSimpleAction *action,
 {
   PhApplication *self = user_data;
 
-  ph_show_in_folder_async (g_application_get_dbus_connection (G_APPLICATION (self)),
+  ph_show_in_folder_async (gtk_application_get_active_window (GTK_APPLICATION (self)),
                            g_variant_get_string (parameter, NULL), NULL,
                            shown_cb, g_object_ref (self));
 }
