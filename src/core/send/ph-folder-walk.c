@@ -390,6 +390,7 @@ ph_folder_walk_dup_folder_name (PhFolderWalk *self)
 }
 
 #define ENTRY(self, position) (&g_array_index ((self)->entries, Entry, (position)))
+#define GIVEN(self, entry) ((Given *) g_ptr_array_index ((self)->given, (entry)->given))
 
 GFile *
 ph_folder_walk_get_file (PhFolderWalk *self,
@@ -417,13 +418,11 @@ gboolean
 ph_folder_walk_get_in_folder (PhFolderWalk *self,
                               guint         position)
 {
-  Given *given;
 
   g_return_val_if_fail (PH_IS_FOLDER_WALK (self), FALSE);
   g_return_val_if_fail (position < self->entries->len, FALSE);
 
-  given = g_ptr_array_index (self->given, ENTRY (self, position)->given);
-  return given->folder;
+  return GIVEN (self, ENTRY (self, position))->folder;
 }
 
 /* Returns: (nullable): why it cannot be sent, NULL when it can */
@@ -450,17 +449,15 @@ ph_folder_walk_dup_path (PhFolderWalk *self,
                          guint         position)
 {
   Entry *entry;
-  Given *given;
 
   g_return_val_if_fail (PH_IS_FOLDER_WALK (self), NULL);
   g_return_val_if_fail (position < self->entries->len, NULL);
 
   entry = ENTRY (self, position);
-  given = g_ptr_array_index (self->given, entry->given);
-  if (!given->folder)
+  if (!GIVEN (self, entry)->folder)
     return NULL;
 
-  return ph_naming_relative_path (given->file, entry->file);
+  return ph_naming_relative_path (GIVEN (self, entry)->file, entry->file);
 }
 
 /* Returns: (transfer full): how messages name it: the label it was
@@ -471,15 +468,13 @@ ph_folder_walk_dup_label (PhFolderWalk *self,
 {
   g_autofree char *below = NULL;
   g_autofree char *display = NULL;
-  Entry *entry;
   Given *given;
 
   g_return_val_if_fail (PH_IS_FOLDER_WALK (self), NULL);
   g_return_val_if_fail (position < self->entries->len, NULL);
 
-  entry = ENTRY (self, position);
-  given = g_ptr_array_index (self->given, entry->given);
-  if (!given->folder || (below = g_file_get_relative_path (given->file, entry->file)) == NULL)
+  given = GIVEN (self, ENTRY (self, position));
+  if (!given->folder || (below = g_file_get_relative_path (given->file, ENTRY (self, position)->file)) == NULL)
     return g_strdup (given->label);
 
   display = g_filename_display_name (below);

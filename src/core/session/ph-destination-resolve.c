@@ -79,6 +79,20 @@ looking_browser (Resolve *resolve)
   return resolve->browser;
 }
 
+/* Returns: the receiver found, NULL when none (@error says why); FALSE
+ * when @task already returned (cancelled). */
+static gboolean
+lookup_finish (GTask             *task,
+               GObject           *browser,
+               GAsyncResult      *result,
+               PhNearbyReceiver **nearby,
+               GError           **error)
+{
+  *nearby = ph_browser_lookup_finish (PH_BROWSER (browser), result, error);
+
+  return !g_task_return_error_if_cancelled (task);
+}
+
 static void
 address_found_cb (GObject      *object,
                   GAsyncResult *result,
@@ -90,8 +104,7 @@ address_found_cb (GObject      *object,
   g_autoptr(PhDestination) destination = NULL;
   g_autoptr(GError) error = NULL;
 
-  nearby = ph_browser_lookup_finish (PH_BROWSER (object), result, &error);
-  if (g_task_return_error_if_cancelled (task))
+  if (!lookup_finish (task, object, result, &nearby, &error))
     return;
 
   destination = ph_destination_new (resolve->host, resolve->port);
@@ -114,8 +127,7 @@ name_found_cb (GObject      *object,
   g_autoptr(PhDestination) destination = NULL;
   g_autoptr(GError) error = NULL;
 
-  nearby = ph_browser_lookup_finish (PH_BROWSER (object), result, &error);
-  if (g_task_return_error_if_cancelled (task))
+  if (!lookup_finish (task, object, result, &nearby, &error))
     return;
 
   if (nearby != NULL)

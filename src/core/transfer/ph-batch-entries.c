@@ -128,8 +128,8 @@ entry_count (Entry           *entry,
 {
   PhBatch *self = entry->batch;
   PhTransfer *transfer = entry->transfer;
-  gboolean was_final = state_is_final (entry->state);
-  gboolean active = state_is_active (state);
+  gboolean was_final = ph_transfer_state_is_final (entry->state);
+  gboolean active = ph_transfer_state_is_active (state);
 
   self->counts[entry->state]--;
   self->counts[state]++;
@@ -147,7 +147,7 @@ entry_count (Entry           *entry,
   if ((state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING) && self->data_start == 0)
     self->data_start = g_get_monotonic_time ();
 
-  if (state_is_final (state) && !was_final)
+  if (ph_transfer_state_is_final (state) && !was_final)
     {
       const GError *error = ph_transfer_get_error (transfer);
 
@@ -251,7 +251,7 @@ apply_decision (PhBatch    *self,
       else if (self->decision == DECISION_DECLINE)
         ph_transfer_decline (transfer);
     }
-  else if (self->cancelled && !state_is_final (state))
+  else if (self->cancelled && !ph_transfer_state_is_final (state))
     ph_transfer_cancel (transfer);
 }
 
@@ -265,7 +265,7 @@ dup_transfers (PhBatch *self)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
 
-      if (!state_is_final (entry->state))
+      if (!ph_transfer_state_is_final (entry->state))
         g_ptr_array_add (transfers, g_object_ref (entry->transfer));
     }
 

@@ -3,6 +3,7 @@
 
 #include "ph-batch.h"
 #include "ph-rate.h"
+#include "ph-transfer-private.h"
 
 G_BEGIN_DECLS
 
@@ -117,22 +118,6 @@ enum {
 };
 
 extern guint ph_batch_signals[N_SIGNALS];
-
-static inline gboolean
-state_is_final (PhTransferState state)
-{
-  return state == PH_TRANSFER_DONE ||
-         state == PH_TRANSFER_FAILED ||
-         state == PH_TRANSFER_CANCELLED;
-}
-
-static inline gboolean
-state_is_active (PhTransferState state)
-{
-  return state == PH_TRANSFER_CONNECTING ||
-         state == PH_TRANSFER_SENDING ||
-         state == PH_TRANSFER_RECEIVING;
-}
 
 static inline guint
 n_finished (PhBatch *self)

@@ -66,20 +66,6 @@ enum {
 
 extern GParamSpec *ph_transfer_properties[N_PROPS];
 
-static inline gboolean
-state_is_final (PhTransferState state)
-{
-  return state == PH_TRANSFER_DONE ||
-         state == PH_TRANSFER_FAILED ||
-         state == PH_TRANSFER_CANCELLED;
-}
-
-static inline gboolean
-state_moves_data (PhTransferState state)
-{
-  return state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING;
-}
-
 void ph_transfer_stop_ticking (PhTransfer *self);
 
 G_END_DECLS

@@ -15,7 +15,7 @@ update_estimates (PhTransfer *self,
   double speed = 0;
   gint64 seconds_left = -1;
 
-  if (state_is_final (self->state))
+  if (ph_transfer_state_is_final (self->state))
     {
       /* Once finished, the speed is the average of the whole run. */
       speed = ph_rate_average (bytes, self->data_start ? g_get_monotonic_time () - self->data_start : 0);
@@ -44,7 +44,7 @@ flush_progress (PhTransfer *self)
 {
   gint64 bytes = ph_transfer_get_bytes_done (self);
 
-  if (state_moves_data (self->state))
+  if (ph_transfer_state_moves_data (self->state))
     ph_rate_add_sample (&self->rate, g_get_monotonic_time (), bytes);
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -103,13 +103,13 @@ ph_transfer_set_state (PhTransfer      *self,
 {
   g_return_if_fail (PH_IS_TRANSFER (self));
 
-  if (self->state == state || state_is_final (self->state))
+  if (self->state == state || ph_transfer_state_is_final (self->state))
     return;
 
   g_object_freeze_notify (G_OBJECT (self));
 
   self->state = state;
-  if (state_moves_data (state))
+  if (ph_transfer_state_moves_data (state))
     {
       if (self->data_start == 0)
         self->data_start = g_get_monotonic_time ();
@@ -118,7 +118,7 @@ ph_transfer_set_state (PhTransfer      *self,
   else
     ph_transfer_stop_ticking (self);
 
-  if (state_is_final (state))
+  if (ph_transfer_state_is_final (state))
     {
       self->decision_func = NULL;
       self->decision_data = NULL;
@@ -197,7 +197,7 @@ ph_transfer_fail (PhTransfer   *self,
   g_return_if_fail (PH_IS_TRANSFER (self));
   g_return_if_fail (error != NULL);
 
-  if (state_is_final (self->state))
+  if (ph_transfer_state_is_final (self->state))
     return;
 
   g_object_freeze_notify (G_OBJECT (self));

@@ -369,7 +369,7 @@ ph_transfer_is_finished (PhTransfer *self)
 {
   g_return_val_if_fail (PH_IS_TRANSFER (self), TRUE);
 
-  return state_is_final (self->state);
+  return ph_transfer_state_is_final (self->state);
 }
 
 GCancellable *
@@ -387,7 +387,7 @@ ph_transfer_cancel (PhTransfer *self)
 {
   g_return_if_fail (PH_IS_TRANSFER (self));
 
-  if (state_is_final (self->state))
+  if (ph_transfer_state_is_final (self->state))
     return;
 
   g_cancellable_cancel (self->cancellable);
