@@ -27,6 +27,7 @@ typedef struct
   char      *host;          /* when it parses as HOST[:PORT] */
   guint16    port;
   int        port_option;   /* -1, or the port to use whatever was found */
+  gboolean   by_name;       /* looked for as a name, not an address */
 } Resolve;
 
 static gboolean
@@ -79,56 +80,14 @@ looking_browser (Resolve *resolve)
   return resolve->browser;
 }
 
-/* Returns: the receiver found, NULL when none (@error says why); FALSE
- * when @task already returned (cancelled). */
-static gboolean
-lookup_finish (GTask             *task,
-               GObject           *browser,
-               GAsyncResult      *result,
-               PhNearbyReceiver **nearby,
-               GError           **error)
+/* A name looked for nearby: the receiver, or a host name as before
+ * discovery, or why neither. */
+static PhDestination *
+name_found (Resolve           *resolve,
+            PhNearbyReceiver  *nearby,
+            GError           **error)
 {
-  *nearby = ph_browser_lookup_finish (PH_BROWSER (browser), result, error);
-
-  return !g_task_return_error_if_cancelled (task);
-}
-
-static void
-address_found_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Resolve *resolve = g_task_get_task_data (task);
-  g_autoptr(PhNearbyReceiver) nearby = NULL;
-  g_autoptr(PhDestination) destination = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!lookup_finish (task, object, result, &nearby, &error))
-    return;
-
-  destination = ph_destination_new (resolve->host, resolve->port);
-  if (nearby != NULL)
-    take_nearby (destination, nearby);
-  else
-    g_debug ("%s is not a receiver nearby: %s", resolve->text, error->message);
-
-  g_task_return_pointer (task, g_steal_pointer (&destination), g_object_unref);
-}
-
-static void
-name_found_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Resolve *resolve = g_task_get_task_data (task);
-  g_autoptr(PhNearbyReceiver) nearby = NULL;
-  g_autoptr(PhDestination) destination = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!lookup_finish (task, object, result, &nearby, &error))
-    return;
+  PhDestination *destination;
 
   if (nearby != NULL)
     {
@@ -137,24 +96,58 @@ name_found_cb (GObject      *object,
                                                                    : ph_nearby_receiver_get_port (nearby));
       take_nearby (destination, nearby);
       ph_destination_set_found_by_name (destination, TRUE);
-    }
-  /* No receiver of that name: a host name, as before discovery. */
-  else if (resolve->host != NULL && !g_error_matches (error, PH_ERROR, PH_ERROR_AMBIGUOUS))
-    destination = ph_destination_new (resolve->host, resolve->port);
-  else if (g_error_matches (error, PH_ERROR, PH_ERROR_NO_DISCOVERY))
-    {
-      /* Translators: a receiver's name, then why nothing nearby can be found */
-      g_task_return_new_error (task, PH_ERROR, PH_ERROR_NO_DISCOVERY, _("Cannot find “%s”: %s"),
-                               resolve->text, error->message);
-      return;
-    }
-  else
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      return destination;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&destination), g_object_unref);
+  if (resolve->host != NULL && !g_error_matches (*error, PH_ERROR, PH_ERROR_AMBIGUOUS))
+    {
+      g_clear_error (error);
+      return ph_destination_new (resolve->host, resolve->port);
+    }
+
+  if (g_error_matches (*error, PH_ERROR, PH_ERROR_NO_DISCOVERY))
+    {
+      g_autoptr(GError) why = g_steal_pointer (error);
+
+      /* Translators: a receiver's name, then why nothing nearby can be found */
+      g_set_error (error, PH_ERROR, PH_ERROR_NO_DISCOVERY, _("Cannot find “%s”: %s"),
+                   resolve->text, why->message);
+    }
+
+  return NULL;
+}
+
+static void
+found_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Resolve *resolve = g_task_get_task_data (task);
+  g_autoptr(PhNearbyReceiver) nearby = NULL;
+  g_autoptr(PhDestination) destination = NULL;
+  g_autoptr(GError) error = NULL;
+
+  nearby = ph_browser_lookup_finish (PH_BROWSER (object), result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (resolve->by_name)
+    destination = name_found (resolve, nearby, &error);
+  else
+    {
+      /* An address: a receiver nearby or not, it is where files go. */
+      destination = ph_destination_new (resolve->host, resolve->port);
+      if (nearby != NULL)
+        take_nearby (destination, nearby);
+      else
+        g_debug ("%s is not a receiver nearby: %s", resolve->text, error->message);
+    }
+
+  if (destination == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&destination), g_object_unref);
 }
 
 /**
@@ -206,8 +199,9 @@ ph_destination_resolve_async (PhBrowser           *browser,
 
   if (!looks_like_address (resolve->text))
     {
+      resolve->by_name = TRUE;
       ph_browser_lookup_async (looking_browser (resolve), resolve->text, LOOKUP_TIMEOUT_MSEC,
-                               cancellable, name_found_cb, g_steal_pointer (&task));
+                               cancellable, found_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -224,7 +218,7 @@ ph_destination_resolve_async (PhBrowser           *browser,
   if (nearby == NULL && wants_paths && g_hostname_is_ip_address (resolve->host))
     {
       ph_browser_lookup_address_async (looking_browser (resolve), resolve->host, resolve->port,
-                                       LOOKUP_TIMEOUT_MSEC, cancellable, address_found_cb,
+                                       LOOKUP_TIMEOUT_MSEC, cancellable, found_cb,
                                        g_steal_pointer (&task));
       return;
     }
