@@ -152,7 +152,8 @@ ph_message_encode (const PhMessage *message)
   frame = g_malloc (PH_FRAME_WORD_SIZE + size);
   word = GUINT32_TO_BE ((guint32) size);
   memcpy (frame, &word, sizeof word);
-  g_variant_store (dict, frame + PH_FRAME_WORD_SIZE);
+  /* Copied: g_variant_store() wants its target aligned. */
+  memcpy (frame + PH_FRAME_WORD_SIZE, g_variant_get_data (dict), size);
 
   return g_bytes_new_take (frame, PH_FRAME_WORD_SIZE + size);
 }

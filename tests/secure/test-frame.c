@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The frames of the secure channel and the receiving side's rules
+ * (PhIntake), without TLS: what a hostile sender can put in a frame
+ * and in what order. */
+#include "config.h"
+
+#include <string.h>
+
+#include "ph-frame.h"
+#include "ph-intake.h"
+#include "posthouse-core.h"
+
+static GBytes *
+encode (const PhMessage *message)
+{
+  GBytes *frame = ph_message_encode (message);
+
+  g_assert_nonnull (frame);
+  return frame;
+}
+
+/* Feeds @stream to a reader @step bytes at a time; returns the units. */
+static GPtrArray *
+read_all (GBytes  *stream,
+          gsize    step,
+          GError **error)
+{
+  GPtrArray *units = g_ptr_array_new_with_free_func (g_free);
+  PhFrameReader reader;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (stream, &len);
+  gsize at = 0;
+
+  ph_frame_reader_init (&reader, 100);
+  while (at < len)
+    {
+      gsize want, n;
+      guint8 *space = ph_frame_reader_space (&reader, &want);
+      PhMessage message = { 0 };
+      const guint8 *out;
+      gsize out_len;
+      PhUnitKind kind;
+
+      n = MIN (MIN (want, step), len - at);
+      memcpy (space, data + at, n);
+      at += n;
+      kind = ph_frame_reader_commit (&reader, n, &message, &out, &out_len, error);
+      if (error && *error)
+        break;
+      if (kind == PH_UNIT_MESSAGE)
+        g_ptr_array_add (units, g_strdup_printf ("%s", ph_message_type_name (message.type)));
+      else if (kind == PH_UNIT_CHUNK)
+        g_ptr_array_add (units, g_strdup_printf ("chunk %" G_GSIZE_FORMAT, out_len));
+      else if (kind == PH_UNIT_DATA)
+        g_ptr_array_add (units, g_strdup_printf ("data %.*s", (int) out_len, out));
+      ph_message_clear (&message);
+    }
+  ph_frame_reader_clear (&reader);
+
+  return units;
+}
+
+static void
+test_round_trip (void)
+{
+  PhMessage messages[] = {
+    { .type = PH_MESSAGE_HELLO, .version = 1, .name = "Study Laptop", .has_summary = TRUE,
+      .files = 3, .bytes = G_GUINT64_CONSTANT (5368709120) },
+    { .type = PH_MESSAGE_HELLO, .version = 7, .name = "", .paths = TRUE },
+    { .type = PH_MESSAGE_DECISION, .decision = PH_DECISION_ASKING },
+    { .type = PH_MESSAGE_DECISION, .decision = PH_DECISION_DECLINED, .reason = "busy" },
+    { .type = PH_MESSAGE_FILE, .id = 42 },
+    { .type = PH_MESSAGE_CANCEL, .id = 9 },
+    { .type = PH_MESSAGE_RECEIPT, .id = 3, .saved = TRUE, .name = "Holiday/beach (2).jpg" },
+    { .type = PH_MESSAGE_RECEIPT, .id = 4, .saved = FALSE, .reason = "no-space" },
+    { .type = PH_MESSAGE_END },
+    { .type = PH_MESSAGE_ERROR, .reason = "bye" },
+  };
+
+  ph_wire_encode_header ("Holiday/Day 1/beach.jpg", 123456789, messages[4].header);
+
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      g_autoptr(GBytes) frame = encode (&messages[i]);
+      g_autoptr(GError) error = NULL;
+      gsize len;
+      const guint8 *data = g_bytes_get_data (frame, &len);
+      PhMessage out = { 0 };
+      guint32 word;
+
+      memcpy (&word, data, 4);
+      g_assert_cmpuint (GUINT32_FROM_BE (word), ==, len - 4);
+      g_assert_true (ph_message_decode (data + 4, len - 4, &out, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (out.type, ==, messages[i].type);
+      g_assert_cmpuint (out.version, ==, messages[i].version);
+      g_assert_cmpstr (out.name, ==, messages[i].name);
+      g_assert_cmpint (out.has_summary, ==, messages[i].has_summary);
+      g_assert_cmpuint (out.files, ==, messages[i].files);
+      g_assert_cmpuint (out.bytes, ==, messages[i].bytes);
+      g_assert_cmpint (out.paths, ==, messages[i].paths);
+      g_assert_cmpint (out.decision, ==, messages[i].decision);
+      g_assert_cmpstr (out.reason, ==, messages[i].reason);
+      g_assert_cmpuint (out.id, ==, messages[i].id);
+      g_assert_cmpint (out.saved, ==, messages[i].saved);
+      g_assert_cmpmem (out.header, sizeof out.header, messages[i].header, sizeof messages[i].header);
+      ph_message_clear (&out);
+    }
+}
+
+/* Frames and file bytes, however the stream is cut. */
+static void
+test_reader (void)
+{
+  PhMessage hello = { .type = PH_MESSAGE_HELLO, .version = 1, .name = "x" };
+  PhMessage end = { .type = PH_MESSAGE_END };
+  g_autoptr(GBytes) a = encode (&hello);
+  g_autoptr(GBytes) b = encode (&end);
+  g_autoptr(GByteArray) stream = g_byte_array_new ();
+  guint8 word[4];
+
+  g_byte_array_append (stream, g_bytes_get_data (a, NULL), g_bytes_get_size (a));
+  ph_frame_data_word (5, word);
+  g_byte_array_append (stream, word, 4);
+  g_byte_array_append (stream, (const guint8 *) "hello", 5);
+  g_byte_array_append (stream, g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+
+  for (gsize step = 1; step <= stream->len; step++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (stream->data, stream->len);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) units = read_all (bytes, step, &error);
+      g_autofree char *joined = NULL;
+      GString *all = g_string_new (NULL);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < units->len; i++)
+        g_string_append_printf (all, "%s;", (char *) g_ptr_array_index (units, i));
+      joined = g_string_free (all, FALSE);
+
+      /* Data comes in the pieces it arrived in. */
+      if (step >= 9)
+        g_assert_cmpstr (joined, ==, "hello;chunk 5;data hello;end;");
+      else
+        {
+          g_assert_true (g_str_has_prefix (joined, "hello;chunk 5;data "));
+          g_assert_true (g_str_has_suffix (joined, "end;"));
+        }
+    }
+}
+
+static void
+assert_stream_fails (const guint8 *data,
+                     gsize         len,
+                     const char   *message)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (data, len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) units = read_all (bytes, len, &error);
+
+  g_assert_error (error, PH_ERROR, PH_ERROR_PROTOCOL);
+  if (message != NULL)
+    g_assert_nonnull (strstr (error->message, message));
+}
+
+static void
+test_sizes (void)
+{
+  /* 64 KiB + 1, zero, a chunk of zero bytes, a chunk over 16 MiB. */
+  assert_stream_fails ((const guint8 *) "\x00\x01\x00\x01", 4, "65537");
+  assert_stream_fails ((const guint8 *) "\x00\x00\x00\x00", 4, NULL);
+  assert_stream_fails ((const guint8 *) "\x80\x00\x00\x00", 4, NULL);
+  assert_stream_fails ((const guint8 *) "\x81\x00\x00\x01", 4, NULL);
+  assert_stream_fails ((const guint8 *) "\x7f\xff\xff\xff", 4, NULL);
+}
+
+static void
+assert_decode_fails (GVariant   *dict,
+                     const char *message)
+{
+  g_autoptr(GVariant) owned = g_variant_ref_sink (dict);
+  g_autoptr(GError) error = NULL;
+  PhMessage out = { 0 };
+
+  g_assert_false (ph_message_decode (g_variant_get_data (owned), g_variant_get_size (owned),
+                                     &out, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_PROTOCOL);
+  if (message != NULL && strstr (error->message, message) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, message);
+  ph_message_clear (&out);
+}
+
+static void
+test_malformed (void)
+{
+  g_autofree char *long_name = g_strnfill (2000, 'x');
+  g_autoptr(GError) error = NULL;
+  PhMessage out = { 0 };
+
+  assert_decode_fails (g_variant_new_parsed ("@a{sv} {}"), "0 bytes");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <42>}"), "without a type");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'hello'>, 'name': <'x'>}"), "version");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'hello'>, 'version': <uint32 0>, 'name': <'x'>}"),
+                       "version");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'hello'>, 'version': <'1'>, 'name': <'x'>}"),
+                       "version");
+  assert_decode_fails (g_variant_new ("{sv}", "type", g_variant_new_string ("x")), NULL);
+  {
+    GVariantBuilder builder;
+
+    g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string ("hello"));
+    g_variant_builder_add (&builder, "{sv}", "version", g_variant_new_uint32 (1));
+    g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string (long_name));
+    assert_decode_fails (g_variant_builder_end (&builder), "name");
+  }
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'file'>, 'id': <uint32 0>, 'header': <b'short'>}"),
+                       "header");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'file'>, 'header': <b'x'>}"), "id");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'decision'>, 'answer': <'maybe'>}"), "answer");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'receipt'>, 'id': <uint32 1>, 'saved': <true>}"),
+                       "name");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'receipt'>, 'id': <uint32 1>, 'saved': <false>}"),
+                       "reason");
+
+  /* Not a dictionary at all. */
+  g_assert_false (ph_message_decode ((const guint8 *) "garbage!", 8, &out, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_PROTOCOL);
+  ph_message_clear (&out);
+}
+
+/* The receiver faces anyone: only the normal form is taken. */
+static void
+test_normal_form (void)
+{
+  PhMessage hello = { .type = PH_MESSAGE_HELLO, .version = 1, .name = "x", .paths = TRUE };
+  g_autoptr(GBytes) frame = encode (&hello);
+  gsize len = g_bytes_get_size (frame);
+  guint8 *data = g_memdup2 (g_bytes_get_data (frame, NULL), len);
+  g_autoptr(GError) error = NULL;
+  PhMessage out = { 0 };
+  gboolean patched = FALSE;
+
+  /* A boolean is 0 or 1: make it 2 ("\x01\0b" is the variant <true>). */
+  for (gsize i = 4; i + 2 < len; i++)
+    if (data[i] == 1 && data[i + 1] == 0 && data[i + 2] == 'b')
+      {
+        data[i] = 2;
+        patched = TRUE;
+      }
+  g_assert_true (patched);
+
+  g_assert_false (ph_message_decode (data + 4, len - 4, &out, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "normal form"));
+  ph_message_clear (&out);
+  g_free (data);
+}
+
+/* Later versions may add keys and frames: this one ignores them. */
+static void
+test_unknown (void)
+{
+  g_autoptr(GVariant) dict = g_variant_ref_sink (
+    g_variant_new_parsed ("{'type': <'hello'>, 'version': <uint32 2>, 'name': <'x'>, "
+                          "'colour': <'blue'>, 'files': <uint64 1>, 'bytes': <uint64 2>}"));
+  g_autoptr(GVariant) other = g_variant_ref_sink (
+    g_variant_new_parsed ("{'type': <'thumbnail'>, 'id': <uint32 1>}"));
+  g_autoptr(GError) error = NULL;
+  PhMessage out = { 0 };
+
+  g_assert_true (ph_message_decode (g_variant_get_data (dict), g_variant_get_size (dict), &out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (out.type, ==, PH_MESSAGE_HELLO);
+  g_assert_cmpuint (out.version, ==, 2);
+  g_assert_true (out.has_summary);
+  ph_message_clear (&out);
+
+  g_assert_true (ph_message_decode (g_variant_get_data (other), g_variant_get_size (other), &out, &error));
+  g_assert_cmpint (out.type, ==, PH_MESSAGE_UNKNOWN);
+  ph_message_clear (&out);
+}
+
+/* A sink in memory: what the intake asked for, as text. */
+typedef struct
+{
+  GString *log;
+  gboolean refuse;
+} Sink;
+
+static gpointer
+sink_open (gpointer data, guint32 id, const char *name, gint64 size, GError **error)
+{
+  Sink *sink = data;
+
+  g_string_append_printf (sink->log, "open %u %s %" G_GINT64_FORMAT ";", id, name, size);
+  if (size < 0 || sink->refuse)
+    {
+      g_set_error_literal (error, PH_ERROR, size < 0 ? PH_ERROR_NEGATIVE_SIZE : PH_ERROR_NO_SPACE, "no");
+      return NULL;
+    }
+  return GUINT_TO_POINTER (id + 1);
+}
+
+static gboolean
+sink_write (gpointer data, gpointer file, const guint8 *bytes, gsize len, GError **error)
+{
+  g_string_append_printf (((Sink *) data)->log, "write %.*s;", (int) len, bytes);
+  return TRUE;
+}
+
+static char *
+sink_commit (gpointer data, gpointer file, GError **error)
+{
+  g_string_append (((Sink *) data)->log, "commit;");
+  return g_strdup ("saved-name");
+}
+
+static void
+sink_close (gpointer data, gpointer file, const GError *why)
+{
+  g_string_append_printf (((Sink *) data)->log, "close%s;", why ? " (dropped)" : "");
+}
+
+static void
+sink_receipt (gpointer data, const PhMessage *receipt)
+{
+  g_string_append_printf (((Sink *) data)->log, "receipt %u %s;", receipt->id,
+                          receipt->saved ? receipt->name : receipt->reason);
+}
+
+static const PhIntakeSink memory_sink = { sink_open, sink_write, sink_commit, sink_close, sink_receipt };
+
+static PhMessage
+file_message (guint32     id,
+              const char *name,
+              gint64      size)
+{
+  PhMessage message = { .type = PH_MESSAGE_FILE, .id = id };
+
+  ph_wire_encode_header (name, size, message.header);
+  return message;
+}
+
+/* Runs a script of units ("F0:a.txt:5" a file, "C5" a chunk, "Dhello"
+ * bytes, "X0" a cancel, "E" the end, "H" a hello, "R0" a receipt)
+ * through an intake for a batch of @files files and @bytes bytes. */
+static char *
+run_intake (const char  *script,
+            guint64      files,
+            guint64      bytes,
+            gboolean     refuse,
+            GError     **error)
+{
+  PhMessage hello = { .type = PH_MESSAGE_HELLO, .version = 1, .has_summary = TRUE,
+                      .files = files, .bytes = bytes };
+  Sink sink = { g_string_new (NULL), refuse };
+  g_auto(GStrv) units = g_strsplit (script, " ", -1);
+  PhIntake *intake = ph_intake_new (&memory_sink, &sink, &hello, TRUE);
+  gboolean ok = TRUE;
+
+  for (guint i = 0; ok && units[i] != NULL; i++)
+    {
+      const char *u = units[i];
+      PhMessage message = { 0 };
+
+      switch (u[0])
+        {
+        case 'F':
+          {
+            g_auto(GStrv) parts = g_strsplit (u + 1, ":", 3);
+
+            message = file_message (atoi (parts[0]), parts[1], g_ascii_strtoll (parts[2], NULL, 10));
+            ok = ph_intake_message (intake, &message, error);
+          }
+          break;
+        case 'C':
+          ok = ph_intake_chunk (intake, atoi (u + 1), error);
+          break;
+        case 'D':
+          ok = ph_intake_data (intake, (const guint8 *) u + 1, strlen (u + 1), error);
+          break;
+        case 'X':
+          message.type = PH_MESSAGE_CANCEL;
+          message.id = atoi (u + 1);
+          ok = ph_intake_message (intake, &message, error);
+          break;
+        case 'E':
+          message.type = PH_MESSAGE_END;
+          ok = ph_intake_message (intake, &message, error);
+          break;
+        case 'H':
+          message.type = PH_MESSAGE_HELLO;
+          ok = ph_intake_message (intake, &message, error);
+          break;
+        case 'R':
+          message.type = PH_MESSAGE_RECEIPT;
+          ok = ph_intake_message (intake, &message, error);
+          break;
+        case 'K':
+          ph_intake_cancel_file (intake, atoi (u + 1));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  if (ok && !ph_intake_is_ended (intake))
+    g_string_append (sink.log, "not ended;");
+  ph_intake_free (intake);
+  return g_string_free (sink.log, FALSE);
+}
+
+static void
+check_intake (const char *script,
+              guint64     files,
+              guint64     bytes,
+              const char *expected_log,
+              const char *expected_error)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = run_intake (script, files, bytes, FALSE, &error);
+
+  if (expected_error == NULL)
+    g_assert_no_error (error);
+  else
+    {
+      g_assert_error (error, PH_ERROR, PH_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, expected_error));
+    }
+  g_assert_cmpstr (log, ==, expected_log);
+}
+
+static void
+test_intake (void)
+{
+  /* Saved, then its receipt: never the other way round. */
+  check_intake ("F0:a.txt:5 C5 Dhel Dlo E", 1, 5,
+                "open 0 a.txt 5;write hel;write lo;commit;close;receipt 0 saved-name;", NULL);
+  check_intake ("F0:empty:0 F1:b:2 C2 Dhi E", 2, 2,
+                "open 0 empty 0;commit;close;receipt 0 saved-name;open 1 b 2;write hi;commit;close;"
+                "receipt 1 saved-name;", NULL);
+  /* Fewer files than announced is fine; paths are kept, cleaned. */
+  check_intake ("F0:../Holiday/./x.jpg:1 C1 Dx E", 5, 100,
+                "open 0 Holiday/x.jpg 1;write x;commit;close;receipt 0 saved-name;", NULL);
+  /* A negative size is refused, nothing follows it. */
+  check_intake ("F0:neg:-5 E", 1, 0, "open 0 neg -5;receipt 0 refused;", NULL);
+  /* A cancel in the middle: thrown away, the receipt says so. */
+  check_intake ("F0:a:10 C3 Dabc X0 F1:b:1 C1 Db E", 2, 11,
+                "open 0 a 10;write abc;close (dropped);receipt 0 cancelled;open 1 b 1;write b;commit;"
+                "close;receipt 1 saved-name;", NULL);
+  /* Cancelled on the receiving side: the rest of its bytes skipped. */
+  check_intake ("F0:a:6 C3 Dabc K0 C3 Ddef E", 1, 6,
+                "open 0 a 6;write abc;close (dropped);receipt 0 cancelled;", NULL);
+  /* A cancel for a file that has its receipt changes nothing. */
+  check_intake ("F0:a:1 C1 Da X0 E", 1, 1, "open 0 a 1;write a;commit;close;receipt 0 saved-name;", NULL);
+
+  /* Out of order, or more than announced, or outside a file. */
+  check_intake ("F1:a:1", 2, 2, "", "out of order");
+  check_intake ("F0:a:1 C1 Da F0:b:1", 2, 2,
+                "open 0 a 1;write a;commit;close;receipt 0 saved-name;", "out of order");
+  check_intake ("F0:a:1 C1 Da F1:b:1", 1, 2,
+                "open 0 a 1;write a;commit;close;receipt 0 saved-name;", "more files");
+  check_intake ("F0:a:10", 1, 9, "", "more bytes than the batch");
+  check_intake ("C1", 1, 1, "", "outside a file");
+  check_intake ("F0:a:2 C3", 1, 2, "open 0 a 2;close (dropped);", "more bytes than the file");
+  check_intake ("F0:a:2 F1:b:0", 2, 2, "open 0 a 2;close (dropped);", "before the previous one ended");
+  check_intake ("X0", 1, 1, "", "not sent");
+  check_intake ("F0:a:2 C1 Da E", 1, 2, "open 0 a 2;write a;close (dropped);", "inside a file");
+  check_intake ("E F0:a:1", 1, 1, "", "after the end");
+  check_intake ("H", 1, 1, "", "may not send");
+  check_intake ("R", 1, 1, "", "may not send");
+}
+
+/* A sink that refuses: the receipt says why, the bytes are skipped. */
+static void
+test_intake_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = run_intake ("F0:a:3 C3 Dabc F1:b:0 E", 2, 3, TRUE, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (log, ==, "open 0 a 3;receipt 0 no-space;open 1 b 0;receipt 1 no-space;");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/posthouse/frame/round-trip", test_round_trip);
+  g_test_add_func ("/posthouse/frame/reader", test_reader);
+  g_test_add_func ("/posthouse/frame/sizes", test_sizes);
+  g_test_add_func ("/posthouse/frame/malformed", test_malformed);
+  g_test_add_func ("/posthouse/frame/normal-form", test_normal_form);
+  g_test_add_func ("/posthouse/frame/unknown", test_unknown);
+  g_test_add_func ("/posthouse/frame/intake", test_intake);
+  g_test_add_func ("/posthouse/frame/intake-refused", test_intake_refused);
+
+  return g_test_run ();
+}
