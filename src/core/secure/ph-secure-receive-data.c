@@ -201,7 +201,6 @@ receive_units (Worker    *worker,
                GError   **error)
 {
   PhChannel *channel = &worker->channel;
-  GPollableInputStream *in = G_POLLABLE_INPUT_STREAM (channel->in);
 
   for (;;)
     {
@@ -211,13 +210,22 @@ receive_units (Worker    *worker,
       gboolean eof, ok = TRUE;
       PhUnitKind kind;
 
-      /* Before waiting for the sender, give it what it waits for. */
-      if (worker->receipts->len >= RECEIPTS_FLUSH ||
-          (worker->receipts->len > 0 && !g_pollable_input_stream_is_readable (in)))
-        if (!flush_receipts (worker, error))
-          return FALSE;
+      if (worker->receipts->len >= RECEIPTS_FLUSH && !flush_receipts (worker, error))
+        return FALSE;
 
-      kind = ph_channel_read (channel, TRUE, &message, &data, &len, &eof, error);
+      /* Before waiting for the sender, give it what it waits for; a
+       * frame that is there already comes first (a thousand small files
+       * then cost a few receipts' records, not a thousand). */
+      kind = PH_UNIT_NONE;
+      eof = FALSE;
+      if (worker->receipts->len > 0 && ph_frame_reader_at_boundary (&channel->reader))
+        kind = ph_channel_read (channel, FALSE, &message, &data, &len, &eof, error);
+      if (kind == PH_UNIT_NONE && !eof && (error == NULL || *error == NULL))
+        {
+          if (!flush_receipts (worker, error))
+            return FALSE;
+          kind = ph_channel_read (channel, TRUE, &message, &data, &len, &eof, error);
+        }
       switch (kind)
         {
         case PH_UNIT_MESSAGE:

@@ -119,49 +119,61 @@ queue_decision (PhSecureReceive *self,
   queue_frame (self, &message);
 }
 
-/* While the person decides, the sender may only wait or give up. */
+/* While the person decides, the sender may only wait or give up.
+ * Returns: FALSE once the run ended */
+static gboolean
+check_sender (PhSecureReceive *self)
+{
+  GPollableInputStream *in =
+    G_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (G_IO_STREAM (self->tls)));
+
+  /* Until it would block: what TLS decrypted already is not on the socket. */
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      PhMessage message = { 0 };
+      const guint8 *data;
+      gsize data_len;
+      gsize want = 0;
+      guint8 *space = ph_frame_reader_space (&self->reader, &want);
+      gssize got;
+      PhUnitKind kind;
+
+      got = g_pollable_input_stream_read_nonblocking (in, space, want, NULL, &error);
+      if (got < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return TRUE;
+
+      if (got <= 0)
+        {
+          ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                                                       _("%s gave up before its files were accepted"),
+                                                       self->peer));
+          return FALSE;
+        }
+
+      kind = ph_frame_reader_commit (&self->reader, got, &message, &data, &data_len, &error);
+      if (error == NULL && (kind == PH_UNIT_NONE ||
+                            (kind == PH_UNIT_MESSAGE && message.type == PH_MESSAGE_UNKNOWN)))
+        {
+          ph_message_clear (&message);
+          continue;
+        }
+
+      ph_message_clear (&message);
+      ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_PROTOCOL,
+                                                   _("%s broke the secure channel’s protocol: %s"),
+                                                   self->peer,
+                                                   error ? error->message
+                                                         : _("it sent before its files were accepted")));
+      return FALSE;
+    }
+}
+
 static gboolean
 watch_cb (GObject  *stream,
           gpointer  user_data)
 {
-  PhSecureReceive *self = user_data;
-  g_autoptr(GError) error = NULL;
-  PhMessage message = { 0 };
-  const guint8 *data;
-  gsize data_len;
-  gsize want = 0;
-  guint8 *space = ph_frame_reader_space (&self->reader, &want);
-  gssize got;
-  PhUnitKind kind;
-
-  got = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream), space, want,
-                                                  NULL, &error);
-  if (got < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    return G_SOURCE_CONTINUE;
-
-  if (got <= 0)
-    {
-      ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                                                   _("%s gave up before its files were accepted"),
-                                                   self->peer));
-      return G_SOURCE_REMOVE;
-    }
-
-  kind = ph_frame_reader_commit (&self->reader, got, &message, &data, &data_len, &error);
-  if (error == NULL && (kind == PH_UNIT_NONE ||
-                        (kind == PH_UNIT_MESSAGE && message.type == PH_MESSAGE_UNKNOWN)))
-    {
-      ph_message_clear (&message);
-      return G_SOURCE_CONTINUE;
-    }
-
-  ph_message_clear (&message);
-  ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_PROTOCOL,
-                                               _("%s broke the secure channel’s protocol: %s"),
-                                               self->peer,
-                                               error ? error->message
-                                                     : _("it sent before its files were accepted")));
-  return G_SOURCE_REMOVE;
+  return check_sender (user_data) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
@@ -190,6 +202,10 @@ decide (PhSecureReceive *self)
   /* Nobody answered at once: someone is being asked. */
   if (self->phase == PH_SECURE_RECEIVE_DECIDING)
     ph_secure_receive_ask (self);
+
+  /* What came with the hello is not on the socket any more. */
+  if (self->phase == PH_SECURE_RECEIVE_ASKING)
+    check_sender (self);
 }
 
 static GError *
