@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "ph-frame.h"
 #include "ph-intake.h"
 #include "posthouse-core.h"
@@ -483,10 +485,143 @@ test_intake_refused (void)
   g_assert_cmpstr (log, ==, "open 0 a 3;receipt 0 no-space;open 1 b 0;receipt 1 no-space;");
 }
 
+/* The seed corpus of tests/fuzz/fuzz-frame: streams a sender could
+ * send, well-formed and not, each after one byte that says how the
+ * fuzz target cuts it (bits 0-5: piece size - 1) and whether paths are
+ * kept (bit 6). */
+static void
+append_frame (GByteArray      *stream,
+              const PhMessage *message)
+{
+  g_autoptr(GBytes) frame = encode (message);
+
+  g_byte_array_append (stream, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+}
+
+static void
+append_file (GByteArray *stream,
+             guint32     id,
+             const char *name,
+             const char *content,
+             gsize       pieces)
+{
+  PhMessage file = file_message (id, name, strlen (content));
+  gsize len = strlen (content), at = 0;
+
+  append_frame (stream, &file);
+  while (at < len)
+    {
+      gsize n = MIN (len - at, MAX (1, len / pieces));
+      guint8 word[4];
+
+      ph_frame_data_word (n, word);
+      g_byte_array_append (stream, word, 4);
+      g_byte_array_append (stream, (const guint8 *) content + at, n);
+      at += n;
+    }
+}
+
+static void
+write_seed (const char *dir,
+            const char *name,
+            guint8      first,
+            GByteArray *stream)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GByteArray) all = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_byte_array_append (all, &first, 1);
+  g_byte_array_append (all, stream->data, stream->len);
+  g_file_set_contents (path, (const char *) all->data, all->len, &error);
+  g_assert_no_error (error);
+}
+
+static int
+write_corpus (const char *dir)
+{
+  PhMessage hello = { .type = PH_MESSAGE_HELLO, .version = 1, .name = "Seed",
+                      .has_summary = TRUE, .files = 3, .bytes = 15 };
+  PhMessage end = { .type = PH_MESSAGE_END };
+  PhMessage cancel = { .type = PH_MESSAGE_CANCEL, .id = 0 };
+  PhMessage negative = file_message (0, "negative", -1);
+  PhMessage big = file_message (0, "big", 1000);
+  PhMessage receipt = { .type = PH_MESSAGE_RECEIPT, .id = 0, .saved = TRUE, .name = "x" };
+  g_autoptr(GVariant) unknown = g_variant_ref_sink (
+    g_variant_new_parsed ("{'type': <'thumbnail'>, 'id': <uint32 0>, 'png': <b'x'>}"));
+  GByteArray *s;
+
+  g_mkdir_with_parents (dir, 0755);
+
+  s = g_byte_array_new ();
+  append_frame (s, &hello);
+  append_file (s, 0, "a.txt", "hello", 1);
+  append_file (s, 1, "Holiday/Day 1/b.jpg", "0123456789", 3);
+  append_file (s, 2, "empty", "", 1);
+  append_frame (s, &end);
+  write_seed (dir, "batch", 0x7f, s);
+  write_seed (dir, "batch-bytewise", 0x00, s);
+  write_seed (dir, "batch-no-paths", 0x3f, s);
+  g_byte_array_unref (s);
+
+  s = g_byte_array_new ();
+  append_frame (s, &hello);
+  {
+    /* Three of its five bytes, then the cancel. */
+    PhMessage partial = file_message (0, "a.txt", 5);
+    guint8 word[4];
+
+    append_frame (s, &partial);
+    ph_frame_data_word (3, word);
+    g_byte_array_append (s, word, 4);
+    g_byte_array_append (s, (const guint8 *) "hel", 3);
+  }
+  append_frame (s, &cancel);
+  append_file (s, 1, "../../etc/passwd", "x", 1);
+  append_frame (s, &end);
+  write_seed (dir, "cancel-and-escape", 0x47, s);
+  g_byte_array_unref (s);
+
+  s = g_byte_array_new ();
+  append_frame (s, &hello);
+  append_frame (s, &negative);
+  append_frame (s, &big);
+  write_seed (dir, "negative-then-too-big", 0x4f, s);
+  g_byte_array_unref (s);
+
+  s = g_byte_array_new ();
+  append_frame (s, &hello);
+  append_file (s, 1, "out-of-order", "x", 1);
+  write_seed (dir, "out-of-order", 0x4f, s);
+  g_byte_array_unref (s);
+
+  s = g_byte_array_new ();
+  append_frame (s, &hello);
+  {
+    guint32 word = GUINT32_TO_BE (g_variant_get_size (unknown));
+
+    g_byte_array_append (s, (const guint8 *) &word, 4);
+    g_byte_array_append (s, g_variant_get_data (unknown), g_variant_get_size (unknown));
+  }
+  append_frame (s, &receipt);
+  write_seed (dir, "unknown-then-receipt", 0x5f, s);
+  g_byte_array_unref (s);
+
+  s = g_byte_array_new ();
+  g_byte_array_append (s, (const guint8 *) "\x00\x01\x00\x01", 4);
+  write_seed (dir, "oversized", 0x03, s);
+  g_byte_array_unref (s);
+
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  if (argc == 3 && strcmp (argv[1], "--write-corpus") == 0)
+    return write_corpus (argv[2]);
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/posthouse/frame/round-trip", test_round_trip);
