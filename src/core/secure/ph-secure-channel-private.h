@@ -48,7 +48,10 @@ gboolean    ph_channel_wait     (PhChannel       *channel,
                                  int              wake_fd,
                                  gint             timeout_msec);
 
-/* Events from a worker thread, handled in order on a main context. */
+/* Events from a worker thread, handled in order on a main context;
+ * those that are not urgent wait this long for company. */
+#define PH_SECURE_EVENTS_DELAY_MS 5
+
 typedef struct _PhSecureEvents PhSecureEvents;
 typedef void (*PhSecureEventFunc) (GObject  *owner,
                                    gpointer  event);
@@ -56,7 +59,8 @@ typedef void (*PhSecureEventFunc) (GObject  *owner,
 PhSecureEvents *ph_secure_events_new   (GObject           *owner,
                                         PhSecureEventFunc  func);
 void            ph_secure_events_post  (PhSecureEvents    *events,
-                                        gpointer           event);
+                                        gpointer           event,
+                                        gboolean           urgent);
 void            ph_secure_events_flush (PhSecureEvents    *events);
 void            ph_secure_events_free  (PhSecureEvents    *events);
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "ph-error.h"
+#include "ph-readahead-private.h"
 #include "ph-secure-channel-private.h"
 
 void
@@ -15,7 +16,7 @@ ph_channel_init (PhChannel      *channel,
                  GTlsConnection *tls,
                  GCancellable   *cancellable)
 {
-  GIOStream *base = NULL;
+  GSocket *socket;
 
   g_return_if_fail (channel != NULL && G_IS_TLS_CONNECTION (tls));
 
@@ -24,10 +25,8 @@ ph_channel_init (PhChannel      *channel,
   channel->in = g_io_stream_get_input_stream (G_IO_STREAM (tls));
   channel->out = g_io_stream_get_output_stream (G_IO_STREAM (tls));
   channel->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  g_object_get (tls, "base-io-stream", &base, NULL);
-  if (G_IS_SOCKET_CONNECTION (base))
-    channel->socket = g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)));
-  g_clear_object (&base);
+  socket = ph_readahead_find_socket (G_IO_STREAM (tls));
+  channel->socket = socket ? g_object_ref (socket) : NULL;
   ph_frame_reader_init (&channel->reader, PH_SECURE_CHUNK);
 }
 
@@ -225,25 +224,47 @@ ph_secure_events_new (GObject           *owner,
   return events;
 }
 
-/* Thread-safe. One dispatch takes every event that arrived meanwhile. */
+static gboolean
+source_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+/* Ready at its ready time only. */
+static GSourceFuncs source_funcs = { NULL, NULL, source_dispatch, NULL, NULL, NULL };
+
+/**
+ * ph_secure_events_post:
+ * @urgent: handle it at once; otherwise within PH_SECURE_EVENTS_DELAY_MS,
+ *   with whatever else came meanwhile
+ *
+ * Thread-safe. Events of a thousand small files wake the owner's
+ * context a few times, not thousands.
+ */
 void
 ph_secure_events_post (PhSecureEvents *events,
-                       gpointer        event)
+                       gpointer        event,
+                       gboolean        urgent)
 {
   g_async_queue_push (events->queue, event);
 
   g_mutex_lock (&events->lock);
   if (events->source == NULL)
     {
-      events->source = g_idle_source_new ();
-      /* As urgent as the I/O it reports. */
+      events->source = g_source_new (&source_funcs, sizeof (GSource));
       g_source_set_priority (events->source, G_PRIORITY_DEFAULT);
       g_source_set_static_name (events->source, "[posthouse] secure channel events");
+      g_source_set_ready_time (events->source,
+                               urgent ? 0 : g_get_monotonic_time () + PH_SECURE_EVENTS_DELAY_MS * 1000);
       /* The owner (who frees the queue) stays until it ran. */
       g_object_ref (events->owner);
       g_source_set_callback (events->source, dispatch_cb, events, release_owner);
       g_source_attach (events->source, events->context);
     }
+  else if (urgent)
+    g_source_set_ready_time (events->source, 0);
   g_mutex_unlock (&events->lock);
 }
 

@@ -80,7 +80,7 @@ post (Worker    *worker,
   event->kind = kind;
   event->incoming = in;
   event->error = error;
-  ph_secure_events_post (worker->self->events, event);
+  ph_secure_events_post (worker->self->events, event, kind == EVENT_FINISHED);
 }
 
 static gpointer

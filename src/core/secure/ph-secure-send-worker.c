@@ -11,7 +11,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 
@@ -68,31 +71,162 @@ end_job (PhSecureRun *run,
   post (run, PH_SECURE_EVENT_ENDED, job, NULL);
 }
 
-/* The size each file has now, for the hello: what the batch may hold. */
+static GError *
+read_error (PhSecureJob *job,
+            int          errsv)
+{
+  return g_error_new (G_IO_ERROR, g_io_error_from_errno (errsv), _("Could not read “%s”: %s"),
+                      job->name, g_strerror (errsv));
+}
+
+static GError *
+not_regular (PhSecureJob *job,
+             gboolean     is_folder)
+{
+  return g_error_new (PH_ERROR, PH_ERROR_NOT_REGULAR,
+                      is_folder ? _("“%s” is a folder; only files can be sent")
+                                : _("“%s” is not a regular file"),
+                      job->name);
+}
+
+/* The size each file has now, for the hello: what the batch may hold.
+ * A local file costs a stat(), not a GFileInfo: a batch of 100,000
+ * files is measured before its first byte goes out. */
 static void
 measure (PhSecureRun *run,
          PhSecureJob *job)
 {
+  g_autofree char *path = g_file_get_path (job->source);
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
-  info = g_file_query_info (job->source,
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                            G_FILE_QUERY_INFO_NONE, run->cancellable, &error);
-  if (info == NULL)
-    end_job (run, job, g_error_new (G_IO_ERROR, error->code, _("Could not read “%s”: %s"),
-                                    job->name, error->message));
-  else if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    end_job (run, job, g_error_new (PH_ERROR, PH_ERROR_NOT_REGULAR,
-                                    g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY
-                                    ? _("“%s” is a folder; only files can be sent")
-                                    : _("“%s” is not a regular file"),
-                                    job->name));
+  if (path != NULL)
+    {
+      struct stat st;
+
+      if (stat (path, &st) != 0)
+        end_job (run, job, read_error (job, errno));
+      else if (!S_ISREG (st.st_mode))
+        end_job (run, job, not_regular (job, S_ISDIR (st.st_mode)));
+      else
+        job->size = st.st_size;
+    }
   else
     {
-      job->size = g_file_info_get_size (info);
-      post (run, PH_SECURE_EVENT_SIZE, job, NULL);
+      info = g_file_query_info (job->source,
+                                G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                G_FILE_QUERY_INFO_NONE, run->cancellable, &error);
+      if (info == NULL)
+        end_job (run, job, g_error_new (G_IO_ERROR, error->code, _("Could not read “%s”: %s"),
+                                        job->name, error->message));
+      else if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+        end_job (run, job, not_regular (job, g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY));
+      else
+        job->size = g_file_info_get_size (info);
     }
+
+  if (!job->ended)
+    post (run, PH_SECURE_EVENT_SIZE, job, NULL);
+}
+
+/* A file being sent: a descriptor where it is local, a stream of a
+ * GVfs backend otherwise. */
+typedef struct
+{
+  int           fd;
+  GInputStream *stream;
+} Source;
+
+static void
+source_close (Source *source)
+{
+  if (source->fd >= 0)
+    close (source->fd);
+  source->fd = -1;
+  g_clear_object (&source->stream);
+}
+
+/* Opens @job's file and says how big it is now. */
+static gboolean
+source_open (PhSecureJob  *job,
+             Source       *source,
+             gint64       *size,
+             GError      **error)
+{
+  g_autofree char *path = g_file_get_path (job->source);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GFileInputStream *stream;
+  struct stat st;
+
+  source->fd = -1;
+  source->stream = NULL;
+
+  if (path != NULL)
+    {
+      /* O_NONBLOCK: a FIFO put in its place must not hang the batch. */
+      source->fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+      if (source->fd < 0 || fstat (source->fd, &st) != 0)
+        {
+          g_propagate_error (error, read_error (job, errno));
+          source_close (source);
+          return FALSE;
+        }
+      if (!S_ISREG (st.st_mode))
+        {
+          g_propagate_error (error, not_regular (job, S_ISDIR (st.st_mode)));
+          source_close (source);
+          return FALSE;
+        }
+      *size = st.st_size;
+      return TRUE;
+    }
+
+  stream = g_file_read (job->source, job->cancellable, &local_error);
+  if (stream == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, local_error->code, _("Could not read “%s”: %s"),
+                   job->name, local_error->message);
+      return FALSE;
+    }
+  source->stream = G_INPUT_STREAM (stream);
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, job->cancellable,
+                                         NULL);
+  *size = info && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
+          ? g_file_info_get_size (info) : job->size;
+  return TRUE;
+}
+
+/* Reads @len bytes, fewer only at the end of the file. */
+static gboolean
+source_read (PhSecureJob  *job,
+             Source       *source,
+             guint8       *buffer,
+             gsize         len,
+             gsize        *got,
+             GError      **error)
+{
+  *got = 0;
+  if (source->stream != NULL)
+    return g_input_stream_read_all (source->stream, buffer, len, got, job->cancellable, error);
+
+  while (*got < len)
+    {
+      gssize n = read (source->fd, buffer + *got, len - *got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_propagate_error (error, read_error (job, errno));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      *got += n;
+    }
+
+  return !g_cancellable_set_error_if_cancelled (job->cancellable, error);
 }
 
 static GError *
@@ -231,41 +365,30 @@ send_file (PhSecureRun  *run,
            PhSecureJob  *job,
            GError      **error)
 {
-  g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) frame = NULL;
   g_autofree char *base = NULL;
   const char *name = job->name;
   PhMessage file = { .type = PH_MESSAGE_FILE };
+  Source source;
   gint64 size, left;
   gsize frame_len;
   const guint8 *frame_data;
+  gboolean ok = TRUE;
 
   if (job->ended)
     return TRUE;
-  if (g_cancellable_set_error_if_cancelled (job->cancellable, &local_error))
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &local_error) ||
+      !source_open (job, &source, &size, &local_error))
     {
       end_job (run, job, g_steal_pointer (&local_error));
       return TRUE;
     }
 
-  stream = g_file_read (job->source, job->cancellable, &local_error);
-  if (stream != NULL)
-    info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                           job->cancellable, NULL);
-  if (stream == NULL)
-    {
-      end_job (run, job, g_error_new (G_IO_ERROR, local_error->code, _("Could not read “%s”: %s"),
-                                      job->name, local_error->message));
-      return TRUE;
-    }
-
-  size = info && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
-         ? g_file_info_get_size (info) : job->size;
   /* Announced in the hello: the batch may not grow. */
   if (size > job->size)
     {
+      source_close (&source);
       end_job (run, job, g_error_new (PH_ERROR, PH_ERROR_FILE_CHANGED,
                                       _("“%s” changed while it was being sent, so it was not delivered"),
                                       job->name));
@@ -288,6 +411,7 @@ send_file (PhSecureRun  *run,
   frame_data = g_bytes_get_data (frame, &frame_len);
   memcpy (run->buffer, frame_data, frame_len);
 
+  /* The frame and the first bytes in one write, then the rest. */
   left = size;
   do
     {
@@ -295,9 +419,8 @@ send_file (PhSecureRun  *run,
       gsize n = (gsize) MIN (left, PH_SECURE_CHUNK);
       gsize got = 0;
 
-      if (n > 0 &&
-          (!g_input_stream_read_all (G_INPUT_STREAM (stream), run->buffer + pos + PH_FRAME_WORD_SIZE,
-                                     n, &got, job->cancellable, &local_error) || got < n))
+      if (n > 0 && (!source_read (job, &source, run->buffer + pos + PH_FRAME_WORD_SIZE, n, &got,
+                                  &local_error) || got < n))
         {
           /* Shrunk, unreadable or cancelled: the receiver throws it away. */
           if (local_error == NULL)
@@ -305,14 +428,18 @@ send_file (PhSecureRun  *run,
                                        _("“%s” changed while it was being sent, so it was not delivered"),
                                        job->name);
           job->error = g_steal_pointer (&local_error);
-          return (pos == 0 || ph_channel_write (&run->channel, run->buffer, pos, error)) &&
-                 send_cancel (run, job, error);
+          ok = (pos == 0 || ph_channel_write (&run->channel, run->buffer, pos, error)) &&
+               send_cancel (run, job, error);
+          break;
         }
 
       if (n > 0)
         ph_frame_data_word (n, run->buffer + pos);
       if (!ph_channel_write (&run->channel, run->buffer, pos + (n ? PH_FRAME_WORD_SIZE + n : 0), error))
-        return FALSE;
+        {
+          ok = FALSE;
+          break;
+        }
 
       g_clear_pointer (&frame, g_bytes_unref);
       left -= n;
@@ -321,15 +448,22 @@ send_file (PhSecureRun  *run,
       if (left > 0)
         {
           if (!read_frames (run, FALSE, error))
-            return FALSE;
+            {
+              ok = FALSE;
+              break;
+            }
           /* Refused or cancelled on the way: no more of its bytes. */
           if (job->ended || g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
-            return send_cancel (run, job, error);
+            {
+              ok = send_cancel (run, job, error);
+              break;
+            }
         }
     }
   while (left > 0);
 
-  return TRUE;
+  source_close (&source);
+  return ok;
 }
 
 static gboolean

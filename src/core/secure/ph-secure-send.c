@@ -210,7 +210,10 @@ void
 ph_secure_send_post (PhSecureRun   *run,
                      PhSecureEvent *event)
 {
-  ph_secure_events_post (run->self->events, event);
+  /* What a person waits to see, at once; a file's progress may wait a little. */
+  ph_secure_events_post (run->self->events, event,
+                         event->kind == PH_SECURE_EVENT_PHASE || event->kind == PH_SECURE_EVENT_PEER ||
+                         event->kind == PH_SECURE_EVENT_FINISHED);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include "ph-error.h"
 #include "ph-fingerprint.h"
 #include "ph-frame.h"
+#include "ph-readahead-private.h"
 #include "ph-secure-tls-private.h"
 
 /* What the peer's certificate said during the handshake, for the
@@ -41,26 +42,57 @@ server_accept_cb (GTlsConnection       *tls,
   return TRUE;
 }
 
-static void
-configure (GTlsConnection *tls,
-           PhIdentity     *identity)
+/* Made with no database from the start: g_tls_client_connection_new()
+ * would load the system's certificate authorities first (100 ms and
+ * megabytes, for nothing: no authority is asked about anything here). */
+static GTlsConnection *
+connection_new (GType         type,
+                GIOStream    *base,
+                PhIdentity   *identity,
+                GError      **error)
 {
-  g_tls_connection_set_certificate (tls, ph_identity_get_certificate (identity));
-  /* No authority is asked about anything. */
-  g_tls_connection_set_database (tls, NULL);
+  GError *local_error = NULL;
+  g_autoptr(GIOStream) readahead = NULL;
+  GInitable *tls;
+
+  if (G_IS_SOCKET_CONNECTION (base))
+    base = readahead = G_IO_STREAM (ph_readahead_new (G_SOCKET_CONNECTION (base)));
+
+  tls = g_initable_new (type, NULL, &local_error,
+                        "base-io-stream", base,
+                        "certificate", ph_identity_get_certificate (identity),
+                        "database", NULL,
+                        NULL);
+  if (tls == NULL)
+    {
+      g_set_error (error, PH_ERROR, PH_ERROR_HANDSHAKE,
+                   _("The secure channel is not available: %s (is glib-networking installed?)"),
+                   local_error->message);
+      g_error_free (local_error);
+      return NULL;
+    }
+
+  return G_TLS_CONNECTION (tls);
+}
+
+static void
+configure (GTlsConnection *tls)
+{
   g_tls_connection_set_advertised_protocols (tls, alpn);
   /* A reset is how a Posthouse peer gives up; it is not an attack. */
   g_tls_connection_set_require_close_notify (tls, FALSE);
 }
 
-static void
-no_tls (GError     **error,
-        GError      *cause)
+static gboolean
+backend_available (GError **error)
 {
-  g_set_error (error, PH_ERROR, PH_ERROR_HANDSHAKE,
-               _("The secure channel is not available: %s (is glib-networking installed?)"),
-               cause->message);
-  g_error_free (cause);
+  if (g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    return TRUE;
+
+  g_set_error_literal (error, PH_ERROR, PH_ERROR_HANDSHAKE,
+                       _("The secure channel is not available: TLS is not supported here "
+                         "(is glib-networking installed?)"));
+  return FALSE;
 }
 
 /**
@@ -78,24 +110,23 @@ ph_secure_tls_client_new (GIOStream   *base,
                           const char  *expected,
                           GError     **error)
 {
-  GError *local_error = NULL;
-  GIOStream *tls;
+  GTlsConnection *tls;
 
   g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
   g_return_val_if_fail (PH_IS_IDENTITY (identity), NULL);
 
-  tls = g_tls_client_connection_new (base, NULL, &local_error);
+  if (!backend_available (error))
+    return NULL;
+  tls = connection_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()),
+                        base, identity, error);
   if (tls == NULL)
-    {
-      no_tls (error, local_error);
-      return NULL;
-    }
+    return NULL;
 
-  configure (G_TLS_CONNECTION (tls), identity);
+  configure (tls);
   g_signal_connect_data (tls, "accept-certificate", G_CALLBACK (client_accept_cb),
                          g_strdup (expected), (GClosureNotify) G_CALLBACK (g_free), 0);
 
-  return G_TLS_CONNECTION (tls);
+  return tls;
 }
 
 /**
@@ -110,24 +141,23 @@ ph_secure_tls_server_new (GIOStream   *base,
                           PhIdentity  *identity,
                           GError     **error)
 {
-  GError *local_error = NULL;
-  GIOStream *tls;
+  GTlsConnection *tls;
 
   g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
   g_return_val_if_fail (PH_IS_IDENTITY (identity), NULL);
 
-  tls = g_tls_server_connection_new (base, ph_identity_get_certificate (identity), &local_error);
+  if (!backend_available (error))
+    return NULL;
+  tls = connection_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()),
+                        base, identity, error);
   if (tls == NULL)
-    {
-      no_tls (error, local_error);
-      return NULL;
-    }
+    return NULL;
 
-  configure (G_TLS_CONNECTION (tls), identity);
+  configure (tls);
   g_object_set (tls, "authentication-mode", G_TLS_AUTHENTICATION_REQUIRED, NULL);
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (server_accept_cb), NULL);
 
-  return G_TLS_CONNECTION (tls);
+  return tls;
 }
 
 /**
@@ -241,22 +271,15 @@ ph_secure_tls_explain (GTlsConnection *tls,
 void
 ph_secure_reset (GIOStream *connection)
 {
-  GIOStream *base = connection;
   struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+  GSocket *socket;
 
   g_return_if_fail (G_IS_IO_STREAM (connection));
 
-  if (G_IS_TLS_CONNECTION (connection))
-    g_object_get (connection, "base-io-stream", &base, NULL);
-  else
-    g_object_ref (base);
-
-  if (G_IS_SOCKET_CONNECTION (base))
+  socket = ph_readahead_find_socket (connection);
+  if (socket != NULL)
     {
-      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
-
       setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
       g_socket_close (socket, NULL);
     }
-  g_object_unref (base);
 }
