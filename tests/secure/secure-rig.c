@@ -378,3 +378,56 @@ secure_rig_count_files (const char *dir)
 
   return n;
 }
+
+gboolean
+secure_rig_accept_any_cb (GTlsConnection       *tls,
+                       GTlsCertificate      *peer,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  return TRUE;
+}
+
+void
+secure_rig_write_bytes (GIOStream *stream,
+                        GBytes    *bytes)
+{
+  if (bytes != NULL)
+    g_output_stream_write_all (g_io_stream_get_output_stream (stream), g_bytes_get_data (bytes, NULL),
+                               g_bytes_get_size (bytes), NULL, NULL, NULL);
+}
+
+/* The frames of @first and the messages after it, up to NULL. */
+GBytes *
+secure_rig_frames (const PhMessage *first,
+                   ...)
+{
+  g_autoptr(GByteArray) all = g_byte_array_new ();
+  const PhMessage *message = first;
+  va_list args;
+
+  va_start (args, first);
+  for (; message != NULL; message = va_arg (args, const PhMessage *))
+    {
+      g_autoptr(GBytes) frame = ph_message_encode (message);
+
+      g_byte_array_append (all, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+    }
+  va_end (args);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&all));
+}
+
+/* @a (consumed), then @len bytes of @raw. */
+GBytes *
+secure_rig_concat (GBytes     *a,
+                   const void *raw,
+                   gsize       len)
+{
+  g_autoptr(GByteArray) all = g_byte_array_new ();
+
+  g_byte_array_append (all, g_bytes_get_data (a, NULL), g_bytes_get_size (a));
+  g_byte_array_append (all, raw, len);
+  g_bytes_unref (a);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&all));
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ph-frame.h"
 #include "posthouse-core.h"
 
 G_BEGIN_DECLS
@@ -77,5 +78,18 @@ void        secure_rig_iterate_until  (gboolean   *flag,
 guint       secure_rig_count_files    (const char *dir);
 PhIdentity *secure_rig_identity       (const char *tmp,
                                        const char *name);
+
+/* For peers that break the rules. */
+gboolean    secure_rig_accept_any_cb  (GTlsConnection       *tls,
+                                       GTlsCertificate      *peer,
+                                       GTlsCertificateFlags  errors,
+                                       gpointer              user_data);
+void        secure_rig_write_bytes    (GIOStream  *stream,
+                                       GBytes     *bytes);
+GBytes     *secure_rig_frames         (const PhMessage *first,
+                                       ...) G_GNUC_NULL_TERMINATED;
+GBytes     *secure_rig_concat         (GBytes     *a,
+                                       const void *raw,
+                                       gsize       len);
 
 G_END_DECLS

@@ -414,6 +414,90 @@ test_unreadable (Fixture       *fixture,
   g_assert_cmpuint (ph_secure_receive_get_announced_files (rig->session), ==, 1);
 }
 
+static void
+waiting_cancel_cb (PhSecureSend *sender,
+                   GParamSpec   *pspec,
+                   GCancellable *cancellable)
+{
+  if (ph_secure_send_get_phase (sender) == PH_SECURE_SEND_WAITING)
+    g_cancellable_cancel (cancellable);
+}
+
+static gboolean
+cancel_session_cb (gpointer user_data)
+{
+  SecureRig *rig = user_data;
+
+  g_cancellable_cancel (rig->session_cancel);
+  return G_SOURCE_REMOVE;
+}
+
+/* Either side gives up while the receiver's person is asked. */
+static void
+test_cancel_while_asked (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  SecureRig *rig = fixture->rig;
+  gboolean receiver_side = GPOINTER_TO_INT (data);
+  const char *files[] = { "a.txt", NULL };
+  g_autoptr(GListStore) transfers = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(PhTransfer) transfer = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  rig->policy = RIG_ASK_THEN_ACCEPT;
+  rig->ask_delay_ms = 20000;
+  g_free (secure_rig_write_file (rig, files[0], 10, 16));
+  transfers = secure_rig_transfers (rig, files);
+  transfer = g_list_model_get_item (G_LIST_MODEL (transfers), 0);
+
+  connection = secure_rig_connect (rig);
+  rig->sender = ph_secure_send_new (rig->sender_id, NULL);
+  if (!receiver_side)
+    g_signal_connect (rig->sender, "notify::phase", G_CALLBACK (waiting_cancel_cb), cancellable);
+  else
+    g_timeout_add (300, cancel_session_cb, rig);
+  ph_secure_send_run_async (rig->sender, connection, G_LIST_MODEL (transfers), cancellable, NULL, NULL);
+
+  secure_rig_wait_receiver (rig);
+  while (!ph_transfer_is_finished (transfer))
+    g_main_context_iteration (NULL, TRUE);
+  while (ph_secure_send_get_phase (rig->sender) != PH_SECURE_SEND_FINISHED)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_assert_cmpuint (rig->n_decide, ==, 1);
+  if (receiver_side)
+    {
+      g_assert_error (rig->receive_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_FAILED);
+    }
+  else
+    {
+      g_assert_error (rig->receive_error, PH_ERROR, PH_ERROR_CONNECTION);
+      g_assert_nonnull (strstr (rig->receive_error->message, "before its files were accepted"));
+      g_assert_cmpint (ph_transfer_get_state (transfer), ==, PH_TRANSFER_CANCELLED);
+    }
+  g_assert_cmpuint (secure_rig_count_files (rig->recv_dir), ==, 0);
+}
+
+/* Nothing that can be sent: no handshake at all. */
+static void
+test_nothing_to_send (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  SecureRig *rig = fixture->rig;
+  const char *files[] = { "missing.txt", NULL };
+  g_autoptr(GListStore) transfers = secure_rig_transfers (rig, files);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (secure_rig_send (rig, G_LIST_MODEL (transfers), NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpuint (rig->n_decide, ==, 0);
+  g_assert_null (rig->session);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -436,6 +520,9 @@ main (int    argc,
   ADD ("cancel-one/receiver", test_cancel_one, GINT_TO_POINTER (TRUE));
   ADD ("receiver-stops", test_receiver_stops, NULL);
   ADD ("unreadable", test_unreadable, NULL);
+  ADD ("cancel-while-asked/sender", test_cancel_while_asked, GINT_TO_POINTER (FALSE));
+  ADD ("cancel-while-asked/receiver", test_cancel_while_asked, GINT_TO_POINTER (TRUE));
+  ADD ("nothing-to-send", test_nothing_to_send, NULL);
 
   return g_test_run ();
 }

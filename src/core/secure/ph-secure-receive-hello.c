@@ -139,10 +139,15 @@ check_sender (PhSecureReceive *self)
       gssize got;
       PhUnitKind kind;
 
-      got = g_pollable_input_stream_read_nonblocking (in, space, want, NULL, &error);
+      got = g_pollable_input_stream_read_nonblocking (in, space, want, self->abort, &error);
       if (got < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return TRUE;
 
+      if (got < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          ph_secure_receive_finish (self, g_steal_pointer (&error));
+          return FALSE;
+        }
       if (got <= 0)
         {
           ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
@@ -185,7 +190,8 @@ watch_sender (PhSecureReceive *self)
   if (self->watch_source != NULL)
     return;
 
-  source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (in), NULL);
+  /* Cancelling the run wakes it too. */
+  source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (in), self->abort);
   self->watch_source = ph_gsource_attach (source, "[posthouse] secure sender waiting",
                                           (GSourceFunc) G_CALLBACK (watch_cb), self, self->context);
 }

@@ -7,10 +7,11 @@
 
 G_BEGIN_DECLS
 
-/* PhSecureSend is split in two:
+/* PhSecureSend is split in three:
  *   ph-secure-send.c         the object; a run's start, its events and
  *                            its result on the caller's context;
- *   ph-secure-send-worker.c  the connection, on a worker thread. */
+ *   ph-secure-send-worker.c  the connection, on a worker thread;
+ *   ph-secure-source.c       the files it reads. */
 
 /* One file of the batch. Set up on the caller's context, then the
  * worker's until it posts EVENT_ENDED for it. */
@@ -74,6 +75,29 @@ typedef struct
   guint              in_flight;
   guint8            *buffer;
 } PhSecureRun;
+
+/* A file being read (ph-secure-source.c). */
+typedef struct
+{
+  int           fd;
+  GInputStream *stream;
+} PhSecureSource;
+
+gboolean ph_secure_source_measure (PhSecureJob     *job,
+                                   GCancellable    *cancellable,
+                                   gint64          *size,
+                                   GError         **error);
+gboolean ph_secure_source_open    (PhSecureJob     *job,
+                                   PhSecureSource  *source,
+                                   gint64          *size,
+                                   GError         **error);
+gboolean ph_secure_source_read    (PhSecureJob     *job,
+                                   PhSecureSource  *source,
+                                   guint8          *buffer,
+                                   gsize            len,
+                                   gsize           *got,
+                                   GError         **error);
+void     ph_secure_source_close   (PhSecureSource  *source);
 
 /* ph-secure-send.c */
 void ph_secure_send_post   (PhSecureRun       *run,

@@ -71,162 +71,17 @@ end_job (PhSecureRun *run,
   post (run, PH_SECURE_EVENT_ENDED, job, NULL);
 }
 
-static GError *
-read_error (PhSecureJob *job,
-            int          errsv)
-{
-  return g_error_new (G_IO_ERROR, g_io_error_from_errno (errsv), _("Could not read “%s”: %s"),
-                      job->name, g_strerror (errsv));
-}
-
-static GError *
-not_regular (PhSecureJob *job,
-             gboolean     is_folder)
-{
-  return g_error_new (PH_ERROR, PH_ERROR_NOT_REGULAR,
-                      is_folder ? _("“%s” is a folder; only files can be sent")
-                                : _("“%s” is not a regular file"),
-                      job->name);
-}
-
-/* The size each file has now, for the hello: what the batch may hold.
- * A local file costs a stat(), not a GFileInfo: a batch of 100,000
- * files is measured before its first byte goes out. */
+/* The size each file has now, for the hello. */
 static void
 measure (PhSecureRun *run,
          PhSecureJob *job)
 {
-  g_autofree char *path = g_file_get_path (job->source);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
-  if (path != NULL)
-    {
-      struct stat st;
-
-      if (stat (path, &st) != 0)
-        end_job (run, job, read_error (job, errno));
-      else if (!S_ISREG (st.st_mode))
-        end_job (run, job, not_regular (job, S_ISDIR (st.st_mode)));
-      else
-        job->size = st.st_size;
-    }
-  else
-    {
-      info = g_file_query_info (job->source,
-                                G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                G_FILE_QUERY_INFO_NONE, run->cancellable, &error);
-      if (info == NULL)
-        end_job (run, job, g_error_new (G_IO_ERROR, error->code, _("Could not read “%s”: %s"),
-                                        job->name, error->message));
-      else if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-        end_job (run, job, not_regular (job, g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY));
-      else
-        job->size = g_file_info_get_size (info);
-    }
-
-  if (!job->ended)
+  if (ph_secure_source_measure (job, run->cancellable, &job->size, &error))
     post (run, PH_SECURE_EVENT_SIZE, job, NULL);
-}
-
-/* A file being sent: a descriptor where it is local, a stream of a
- * GVfs backend otherwise. */
-typedef struct
-{
-  int           fd;
-  GInputStream *stream;
-} Source;
-
-static void
-source_close (Source *source)
-{
-  if (source->fd >= 0)
-    close (source->fd);
-  source->fd = -1;
-  g_clear_object (&source->stream);
-}
-
-/* Opens @job's file and says how big it is now. */
-static gboolean
-source_open (PhSecureJob  *job,
-             Source       *source,
-             gint64       *size,
-             GError      **error)
-{
-  g_autofree char *path = g_file_get_path (job->source);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
-  GFileInputStream *stream;
-  struct stat st;
-
-  source->fd = -1;
-  source->stream = NULL;
-
-  if (path != NULL)
-    {
-      /* O_NONBLOCK: a FIFO put in its place must not hang the batch. */
-      source->fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-      if (source->fd < 0 || fstat (source->fd, &st) != 0)
-        {
-          g_propagate_error (error, read_error (job, errno));
-          source_close (source);
-          return FALSE;
-        }
-      if (!S_ISREG (st.st_mode))
-        {
-          g_propagate_error (error, not_regular (job, S_ISDIR (st.st_mode)));
-          source_close (source);
-          return FALSE;
-        }
-      *size = st.st_size;
-      return TRUE;
-    }
-
-  stream = g_file_read (job->source, job->cancellable, &local_error);
-  if (stream == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, local_error->code, _("Could not read “%s”: %s"),
-                   job->name, local_error->message);
-      return FALSE;
-    }
-  source->stream = G_INPUT_STREAM (stream);
-  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, job->cancellable,
-                                         NULL);
-  *size = info && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
-          ? g_file_info_get_size (info) : job->size;
-  return TRUE;
-}
-
-/* Reads @len bytes, fewer only at the end of the file. */
-static gboolean
-source_read (PhSecureJob  *job,
-             Source       *source,
-             guint8       *buffer,
-             gsize         len,
-             gsize        *got,
-             GError      **error)
-{
-  *got = 0;
-  if (source->stream != NULL)
-    return g_input_stream_read_all (source->stream, buffer, len, got, job->cancellable, error);
-
-  while (*got < len)
-    {
-      gssize n = read (source->fd, buffer + *got, len - *got);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          g_propagate_error (error, read_error (job, errno));
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      *got += n;
-    }
-
-  return !g_cancellable_set_error_if_cancelled (job->cancellable, error);
+  else
+    end_job (run, job, error);
 }
 
 static GError *
@@ -370,7 +225,7 @@ send_file (PhSecureRun  *run,
   g_autofree char *base = NULL;
   const char *name = job->name;
   PhMessage file = { .type = PH_MESSAGE_FILE };
-  Source source;
+  PhSecureSource source;
   gint64 size, left;
   gsize frame_len;
   const guint8 *frame_data;
@@ -379,7 +234,7 @@ send_file (PhSecureRun  *run,
   if (job->ended)
     return TRUE;
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &local_error) ||
-      !source_open (job, &source, &size, &local_error))
+      !ph_secure_source_open (job, &source, &size, &local_error))
     {
       end_job (run, job, g_steal_pointer (&local_error));
       return TRUE;
@@ -388,7 +243,7 @@ send_file (PhSecureRun  *run,
   /* Announced in the hello: the batch may not grow. */
   if (size > job->size)
     {
-      source_close (&source);
+      ph_secure_source_close (&source);
       end_job (run, job, g_error_new (PH_ERROR, PH_ERROR_FILE_CHANGED,
                                       _("“%s” changed while it was being sent, so it was not delivered"),
                                       job->name));
@@ -419,8 +274,8 @@ send_file (PhSecureRun  *run,
       gsize n = (gsize) MIN (left, PH_SECURE_CHUNK);
       gsize got = 0;
 
-      if (n > 0 && (!source_read (job, &source, run->buffer + pos + PH_FRAME_WORD_SIZE, n, &got,
-                                  &local_error) || got < n))
+      if (n > 0 && (!ph_secure_source_read (job, &source, run->buffer + pos + PH_FRAME_WORD_SIZE, n,
+                                            &got, &local_error) || got < n))
         {
           /* Shrunk, unreadable or cancelled: the receiver throws it away. */
           if (local_error == NULL)
@@ -462,7 +317,7 @@ send_file (PhSecureRun  *run,
     }
   while (left > 0);
 
-  source_close (&source);
+  ph_secure_source_close (&source);
   return ok;
 }
 
@@ -673,11 +528,23 @@ explain (PhSecureRun *run,
                       _("The connection to %s failed: %s"), run->peer, error->message);
 }
 
+/* Whether any file can go at all. */
+static gboolean
+anything_to_send (PhSecureRun *run)
+{
+  for (guint i = 0; i < run->jobs->len; i++)
+    if (!((PhSecureJob *) g_ptr_array_index (run->jobs, i))->ended)
+      return TRUE;
+
+  return FALSE;
+}
+
 void
 ph_secure_send_thread (gpointer data,
                        gpointer unused)
 {
   PhSecureRun *run = data;
+  PhSecureSend *self = run->self;
   GError *error = NULL;
 
   for (guint i = 0; i < run->jobs->len; i++)
@@ -688,7 +555,10 @@ ph_secure_send_thread (gpointer data,
   run->buffer = g_malloc (PH_FRAME_MAX_SIZE + PH_FRAME_WORD_SIZE + PH_SECURE_CHUNK);
 
   post_phase (run, PH_SECURE_SEND_HANDSHAKE);
-  if (!open_channel (run, &error) || !send_files (run, &error))
+  /* Nothing that can be sent: no handshake for nothing. */
+  if (!anything_to_send (run))
+    g_io_stream_close (G_IO_STREAM (run->connection), NULL, NULL);
+  else if (!open_channel (run, &error) || !send_files (run, &error))
     {
       error = explain (run, error);
       ph_secure_reset (run->tls ? G_IO_STREAM (run->tls) : G_IO_STREAM (run->connection));
@@ -710,5 +580,7 @@ ph_secure_send_thread (gpointer data,
   if (run->tls != NULL)
     ph_channel_clear (&run->channel);
   g_clear_object (&run->tls);
+  /* The caller's context may free the run from now on. */
   post (run, PH_SECURE_EVENT_FINISHED, NULL, error);
+  g_object_unref (self);
 }

@@ -316,7 +316,8 @@ ph_secure_send_run_async (PhSecureSend        *self,
   g_clear_pointer (&self->first_name, g_free);
 
   run = g_new0 (PhSecureRun, 1);
-  run->self = self;
+  /* The worker's, until its very last event is posted. */
+  run->self = g_object_ref (self);
   run->connection = g_object_ref (connection);
   run->identity = g_object_ref (self->identity);
   run->expected = g_strdup (self->expected);
@@ -351,6 +352,7 @@ ph_secure_send_run_async (PhSecureSend        *self,
 
   if (!ph_secure_run_in_thread (ph_secure_send_thread, run, &error))
     {
+      g_object_unref (self);
       for (guint i = 0; i < run->jobs->len; i++)
         {
           PhSecureJob *job = g_ptr_array_index (run->jobs, i);
