@@ -64,6 +64,14 @@ void            ph_secure_events_post  (PhSecureEvents    *events,
 void            ph_secure_events_flush (PhSecureEvents    *events);
 void            ph_secure_events_free  (PhSecureEvents    *events);
 
+char           *ph_secure_describe_peer   (GSocketConnection *connection);
+void            ph_secure_cancel_other_cb (GCancellable      *cancellable,
+                                           gpointer           other);
+GError         *ph_secure_explain         (GError            *error,
+                                           const char        *peer,
+                                           guint              idle_msec,
+                                           gboolean           receiving);
+
 gboolean        ph_secure_run_in_thread (GFunc              func,
                                          gpointer           data,
                                          GError           **error);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ph-address.h"
 #include "ph-error.h"
 #include "ph-readahead-private.h"
 #include "ph-secure-channel-private.h"
@@ -341,4 +342,73 @@ ph_secure_run_in_thread (GFunc     func,
     }
 
   return TRUE;
+}
+
+/* Returns: (transfer full) (nullable): the peer's "address:port" */
+char *
+ph_secure_describe_peer (GSocketConnection *connection)
+{
+  g_autoptr(GSocketAddress) address = g_socket_connection_get_remote_address (connection, NULL);
+  g_autofree char *host = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  return ph_address_format (host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
+/* For g_cancellable_connect(): cancels @other too. */
+void
+ph_secure_cancel_other_cb (GCancellable *cancellable,
+                           gpointer      other)
+{
+  g_cancellable_cancel (G_CANCELLABLE (other));
+}
+
+/**
+ * ph_secure_explain:
+ * @error: (transfer full): how the connection failed once its files moved
+ * @peer: the other end, for the sentence
+ * @idle_msec: the time limit that ran out, for a timeout
+ * @receiving: which end says it
+ *
+ * Returns: (transfer full): a sentence about @peer for @error
+ */
+GError *
+ph_secure_explain (GError     *error,
+                   const char *peer,
+                   guint       idle_msec,
+                   gboolean    receiving)
+{
+  g_autoptr(GError) owned = error;
+  guint seconds = (idle_msec + 999) / 1000;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_steal_pointer (&owned);
+  if (g_error_matches (error, PH_ERROR, PH_ERROR_PROTOCOL))
+    return g_error_new (PH_ERROR, PH_ERROR_PROTOCOL,
+                        _("%s broke the secure channel’s protocol: %s"), peer, error->message);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) && receiving)
+    return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "%s sent nothing for %u second",
+                                     "%s sent nothing for %u seconds",
+                                     seconds),
+                        peer, seconds);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "The receiver at %s stopped reading for %u second",
+                                     "The receiver at %s stopped reading for %u seconds",
+                                     seconds),
+                        peer, seconds);
+  /* Said already, and well enough: declined, wrong key, a file's reason. */
+  if (error->domain == PH_ERROR && error->code != PH_ERROR_SHORT && error->code != PH_ERROR_CONNECTION)
+    return g_steal_pointer (&owned);
+
+  return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                      receiving ? _("The connection from %s failed: %s")
+                                : _("The connection to %s failed: %s"),
+                      peer, error->message);
 }

@@ -260,36 +260,6 @@ receive_units (Worker    *worker,
     }
 }
 
-static GError *
-explain (PhSecureReceive *self,
-         GError          *error)
-{
-  g_autoptr(GError) owned = error;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_steal_pointer (&owned);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_PROTOCOL))
-    return g_error_new (PH_ERROR, PH_ERROR_PROTOCOL,
-                        _("%s broke the secure channel’s protocol: %s"), self->peer, error->message);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      guint seconds = (self->idle_timeout + 999) / 1000;
-
-      return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       "%s sent nothing for %u second",
-                                       "%s sent nothing for %u seconds",
-                                       seconds),
-                          self->peer, seconds);
-    }
-  if (error->domain == PH_ERROR)
-    return g_error_new (error->domain, error->code, _("The connection from %s failed: %s"),
-                        self->peer, error->message);
-
-  return g_error_new (PH_ERROR, PH_ERROR_CONNECTION, _("The connection from %s failed: %s"),
-                      self->peer, error->message);
-}
-
 static void
 data_thread (gpointer data,
              gpointer unused)
@@ -310,7 +280,7 @@ data_thread (gpointer data,
     {
       ph_intake_abort (intake, error);
       ph_secure_reset (G_IO_STREAM (self->tls));
-      error = explain (self, error);
+      error = ph_secure_explain (error, self->peer, self->idle_timeout, TRUE);
     }
   self->n_saved = ph_intake_get_n_saved (intake);
   g_clear_pointer (&intake, ph_intake_free);

@@ -10,6 +10,7 @@
 #include "ph-address.h"
 #include "ph-error.h"
 #include "ph-gsource-private.h"
+#include "ph-secure-channel-private.h"
 #include "ph-secure-receive-private.h"
 #include "ph-secure-tls-private.h"
 
@@ -348,27 +349,6 @@ handshake_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-cancel_abort_cb (GCancellable *cancellable,
-                 gpointer      abort)
-{
-  g_cancellable_cancel (G_CANCELLABLE (abort));
-}
-
-/* "address:port" of the sender, for messages and the transfers. */
-static char *
-describe_peer (GSocketConnection *connection)
-{
-  g_autoptr(GSocketAddress) address = g_socket_connection_get_remote_address (connection, NULL);
-  g_autofree char *host = NULL;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return g_strdup (_("unknown peer"));
-
-  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-  return ph_address_format (host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
-}
-
 /**
  * ph_secure_receive_run_async:
  * @cancellable: (nullable): ends the connection whatever it is doing
@@ -393,11 +373,13 @@ ph_secure_receive_run_async (PhSecureReceive     *self,
   g_task_set_check_cancellable (self->task, FALSE);
 
   self->context = g_main_context_ref_thread_default ();
-  self->peer = describe_peer (self->connection);
+  self->peer = ph_secure_describe_peer (self->connection);
+  if (self->peer == NULL)
+    self->peer = g_strdup (_("unknown peer"));
   if (cancellable != NULL)
     {
       self->caller_cancellable = g_object_ref (cancellable);
-      self->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_abort_cb),
+      self->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (ph_secure_cancel_other_cb),
                                                g_object_ref (self->abort), g_object_unref);
     }
 

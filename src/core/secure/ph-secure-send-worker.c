@@ -108,6 +108,14 @@ violation (GError    **error,
   return FALSE;
 }
 
+/* An end without "end": it broke off, it did not break the rules. */
+static gboolean
+hung_up (GError **error)
+{
+  g_set_error_literal (error, PH_ERROR, PH_ERROR_CONNECTION, _("the receiver hung up"));
+  return FALSE;
+}
+
 static gboolean
 handle_receipt (PhSecureRun      *run,
                 const PhMessage  *receipt,
@@ -184,7 +192,7 @@ read_frames (PhSecureRun  *run,
       if (kind != PH_UNIT_NONE)
         return violation (error, _("file bytes from the receiver"));
       if (eof)
-        return violation (error, _("the receiver hung up"));
+        return hung_up (error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -362,7 +370,7 @@ send_files (PhSecureRun  *run,
         continue;
       if (kind == PH_UNIT_NONE && !eof)
         return FALSE;
-      return violation (error, eof ? _("the receiver hung up") : _("a frame after the last receipt"));
+      return eof ? hung_up (error) : violation (error, _("a frame after the last receipt"));
     }
 
   return g_io_stream_close (G_IO_STREAM (run->tls), run->cancellable, error);
@@ -401,7 +409,7 @@ expect (PhSecureRun    *run,
                        ph_message_type_name (type));
         }
       else if (eof)
-        g_set_error_literal (error, PH_ERROR, PH_ERROR_CONNECTION, _("the receiver hung up"));
+        hung_up (error);
       ph_message_clear (message);
       return FALSE;
     }
@@ -499,35 +507,6 @@ open_channel (PhSecureRun  *run,
     }
 }
 
-static GError *
-explain (PhSecureRun *run,
-         GError      *error)
-{
-  g_autoptr(GError) owned = error;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_steal_pointer (&owned);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_PROTOCOL))
-    return g_error_new (PH_ERROR, PH_ERROR_PROTOCOL,
-                        _("%s broke the secure channel’s protocol: %s"), run->peer, error->message);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      guint seconds = (run->idle_timeout + 999) / 1000;
-
-      return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       "The receiver at %s stopped reading for %u second",
-                                       "The receiver at %s stopped reading for %u seconds",
-                                       seconds),
-                          run->peer, seconds);
-    }
-  if (error->domain == PH_ERROR && error->code != PH_ERROR_SHORT)
-    return g_steal_pointer (&owned);
-
-  return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                      _("The connection to %s failed: %s"), run->peer, error->message);
-}
-
 /* Whether any file can go at all. */
 static gboolean
 anything_to_send (PhSecureRun *run)
@@ -560,7 +539,7 @@ ph_secure_send_thread (gpointer data,
     g_io_stream_close (G_IO_STREAM (run->connection), NULL, NULL);
   else if (!open_channel (run, &error) || !send_files (run, &error))
     {
-      error = explain (run, error);
+      error = ph_secure_explain (error, run->peer, run->idle_timeout, FALSE);
       ph_secure_reset (run->tls ? G_IO_STREAM (run->tls) : G_IO_STREAM (run->connection));
     }
 

@@ -216,27 +216,6 @@ ph_secure_send_post (PhSecureRun   *run,
                          event->kind == PH_SECURE_EVENT_FINISHED);
 }
 
-static void
-cancel_run_cb (GCancellable *cancellable,
-               gpointer      run_cancellable)
-{
-  g_cancellable_cancel (G_CANCELLABLE (run_cancellable));
-}
-
-/* "address:port" of the receiver, for messages. */
-static char *
-describe_peer (GSocketConnection *connection)
-{
-  g_autoptr(GSocketAddress) address = g_socket_connection_get_remote_address (connection, NULL);
-  g_autofree char *host = NULL;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return g_strdup (_("the receiver"));
-
-  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-  return ph_address_format (host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
-}
-
 /* A job for @item, or NULL (the failure recorded) when it cannot go. */
 static PhSecureJob *
 job_new (PhSecureSend *self,
@@ -322,7 +301,9 @@ ph_secure_send_run_async (PhSecureSend        *self,
   run->identity = g_object_ref (self->identity);
   run->expected = g_strdup (self->expected);
   run->device_name = g_strdup (self->device_name ? self->device_name : g_get_host_name ());
-  run->peer = describe_peer (connection);
+  run->peer = ph_secure_describe_peer (connection);
+  if (run->peer == NULL)
+    run->peer = g_strdup (_("the receiver"));
   run->handshake_timeout = self->handshake_timeout;
   run->idle_timeout = self->idle_timeout;
   run->window = &self->window;
@@ -333,7 +314,7 @@ ph_secure_send_run_async (PhSecureSend        *self,
   if (cancellable != NULL)
     {
       self->caller_cancellable = g_object_ref (cancellable);
-      self->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_run_cb),
+      self->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (ph_secure_cancel_other_cb),
                                                g_object_ref (run->cancellable), g_object_unref);
     }
 

@@ -75,12 +75,31 @@ connection_new (GType         type,
   return G_TLS_CONNECTION (tls);
 }
 
-static void
-configure (GTlsConnection *tls)
+static gboolean backend_available (GError **error);
+
+/* A connection of @type (the backend's client or server one), set up
+ * the way both ends want it. */
+static GTlsConnection *
+tls_new (GType        type,
+         GIOStream   *base,
+         PhIdentity  *identity,
+         GError     **error)
 {
+  GTlsConnection *tls;
+
+  g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
+  g_return_val_if_fail (PH_IS_IDENTITY (identity), NULL);
+
+  if (!backend_available (error))
+    return NULL;
+  tls = connection_new (type, base, identity, error);
+  if (tls == NULL)
+    return NULL;
+
   g_tls_connection_set_advertised_protocols (tls, alpn);
   /* A reset is how a Posthouse peer gives up; it is not an attack. */
   g_tls_connection_set_require_close_notify (tls, FALSE);
+  return tls;
 }
 
 static gboolean
@@ -110,19 +129,13 @@ ph_secure_tls_client_new (GIOStream   *base,
                           const char  *expected,
                           GError     **error)
 {
-  GTlsConnection *tls;
+  GTlsConnection *tls =
+    tls_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()), base,
+             identity, error);
 
-  g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
-  g_return_val_if_fail (PH_IS_IDENTITY (identity), NULL);
-
-  if (!backend_available (error))
-    return NULL;
-  tls = connection_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()),
-                        base, identity, error);
   if (tls == NULL)
     return NULL;
 
-  configure (tls);
   g_signal_connect_data (tls, "accept-certificate", G_CALLBACK (client_accept_cb),
                          g_strdup (expected), (GClosureNotify) G_CALLBACK (g_free), 0);
 
@@ -141,19 +154,13 @@ ph_secure_tls_server_new (GIOStream   *base,
                           PhIdentity  *identity,
                           GError     **error)
 {
-  GTlsConnection *tls;
+  GTlsConnection *tls =
+    tls_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()), base,
+             identity, error);
 
-  g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
-  g_return_val_if_fail (PH_IS_IDENTITY (identity), NULL);
-
-  if (!backend_available (error))
-    return NULL;
-  tls = connection_new (g_tls_backend_get_server_connection_type (g_tls_backend_get_default ()),
-                        base, identity, error);
   if (tls == NULL)
     return NULL;
 
-  configure (tls);
   g_object_set (tls, "authentication-mode", G_TLS_AUTHENTICATION_REQUIRED, NULL);
   g_signal_connect (tls, "accept-certificate", G_CALLBACK (server_accept_cb), NULL);
 
