@@ -20,6 +20,7 @@ typedef struct
   GInputStream   *in;
   GOutputStream  *out;
   GSocket        *socket;
+  struct _PhReadahead *readahead;  /* (nullable) */
   GCancellable   *cancellable;
   PhFrameReader   reader;
 } PhChannel;
@@ -30,6 +31,7 @@ void        ph_channel_init     (PhChannel       *channel,
 void        ph_channel_clear    (PhChannel       *channel);
 void        ph_channel_set_idle (PhChannel       *channel,
                                  guint            msec);
+void        ph_channel_buffer_writes (PhChannel  *channel);
 gboolean    ph_channel_send     (PhChannel       *channel,
                                  const PhMessage *message,
                                  GError         **error);

@@ -28,6 +28,7 @@ ph_channel_init (PhChannel      *channel,
   channel->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   socket = ph_readahead_find_socket (G_IO_STREAM (tls));
   channel->socket = socket ? g_object_ref (socket) : NULL;
+  channel->readahead = ph_readahead_find (G_IO_STREAM (tls));
   ph_frame_reader_init (&channel->reader, PH_SECURE_CHUNK);
 }
 
@@ -53,13 +54,24 @@ ph_channel_set_idle (PhChannel *channel,
     g_socket_set_timeout (channel->socket, (msec + 999) / 1000);
 }
 
+/* The handshake done: what TLS writes for one call of ours leaves in
+ * one system call, not one per record. */
+void
+ph_channel_buffer_writes (PhChannel *channel)
+{
+  if (channel->readahead != NULL)
+    ph_readahead_set_buffering (channel->readahead, TRUE);
+}
+
 gboolean
 ph_channel_write (PhChannel     *channel,
                   const void    *data,
                   gsize          len,
                   GError       **error)
 {
-  return g_output_stream_write_all (channel->out, data, len, NULL, channel->cancellable, error);
+  return g_output_stream_write_all (channel->out, data, len, NULL, channel->cancellable, error) &&
+         (channel->readahead == NULL ||
+          ph_readahead_flush (channel->readahead, channel->cancellable, error));
 }
 
 gboolean

@@ -270,6 +270,7 @@ data_thread (gpointer data,
   GError *error = NULL;
 
   ph_channel_init (&worker->channel, self->tls, self->abort);
+  ph_channel_buffer_writes (&worker->channel);
   ph_channel_set_idle (&worker->channel, self->idle_timeout);
   worker->receipts = g_byte_array_new ();
   worker->folder = ph_secure_folder_new (self->directory, self->prefix, self->space,

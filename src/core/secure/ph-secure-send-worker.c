@@ -448,6 +448,7 @@ open_channel (PhSecureRun  *run,
   fingerprint = ph_secure_tls_verify (run->tls, run->expected, run->peer, error);
   if (fingerprint == NULL)
     return FALSE;
+  ph_channel_buffer_writes (&run->channel);
 
   for (guint i = 0; i < run->jobs->len; i++)
     {
