@@ -17,8 +17,10 @@
 #include "ph-secure-tls-private.h"
 #include "ph-transfer-private.h"
 
-/* Receipts are sent at once when this many bytes of them wait. */
-#define RECEIPTS_FLUSH 16384
+/* Receipts go out at once when this many wait: a sender whose window
+ * is full must not wait for the whole window to be saved, or the two
+ * ends take turns instead of working together. */
+#define RECEIPTS_FLUSH 8
 
 typedef enum
 {
@@ -56,6 +58,7 @@ typedef struct
   PhSecureFolder  *folder;
   GError          *folder_error;
   GByteArray      *receipts;
+  guint            n_receipts;
 } Worker;
 
 static void
@@ -171,6 +174,7 @@ sink_receipt (gpointer         data,
   const guint8 *bytes = g_bytes_get_data (frame, &len);
 
   g_byte_array_append (worker->receipts, bytes, len);
+  worker->n_receipts++;
 }
 
 static const PhIntakeSink sink = {
@@ -192,6 +196,7 @@ flush_receipts (Worker  *worker,
 
   ok = ph_channel_write (&worker->channel, worker->receipts->data, worker->receipts->len, error);
   g_byte_array_set_size (worker->receipts, 0);
+  worker->n_receipts = 0;
   return ok;
 }
 
@@ -210,7 +215,7 @@ receive_units (Worker    *worker,
       gboolean eof, ok = TRUE;
       PhUnitKind kind;
 
-      if (worker->receipts->len >= RECEIPTS_FLUSH && !flush_receipts (worker, error))
+      if (worker->n_receipts >= RECEIPTS_FLUSH && !flush_receipts (worker, error))
         return FALSE;
 
       /* Before waiting for the sender, give it what it waits for; a

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <glib/gi18n.h>
@@ -56,7 +58,15 @@ connection_new (GType         type,
   GInitable *tls;
 
   if (G_IS_SOCKET_CONNECTION (base))
-    base = readahead = G_IO_STREAM (ph_readahead_new (G_SOCKET_CONNECTION (base)));
+    {
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
+
+      /* Frames are small and answered: Nagle's wait for an ACK the peer
+       * delays (40 ms) would stall every hello, decision and receipt.
+       * Bulk data is written in large pieces anyway (ph-readahead). */
+      g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+      base = readahead = G_IO_STREAM (ph_readahead_new (G_SOCKET_CONNECTION (base)));
+    }
 
   tls = g_initable_new (type, NULL, &local_error,
                         "base-io-stream", base,
