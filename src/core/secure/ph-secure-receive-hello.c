@@ -207,7 +207,7 @@ decide (PhSecureReceive *self)
   ph_secure_receive_emit_decide (self);
 
   /* Nobody answered at once: someone is being asked. */
-  if (self->phase == PH_SECURE_RECEIVE_DECIDING)
+  if (self->phase == PH_SECURE_RECEIVE_DECIDING && !self->declined)
     ph_secure_receive_ask (self);
 
   /* What came with the hello is not on the socket any more. */
@@ -403,7 +403,7 @@ ph_secure_receive_ask (PhSecureReceive *self)
 {
   g_return_if_fail (PH_IS_SECURE_RECEIVE (self));
 
-  if (self->phase != PH_SECURE_RECEIVE_DECIDING)
+  if (self->phase != PH_SECURE_RECEIVE_DECIDING || self->declined)
     return;
 
   queue_decision (self, PH_DECISION_ASKING);
@@ -416,7 +416,8 @@ ph_secure_receive_accept (PhSecureReceive *self)
 {
   g_return_if_fail (PH_IS_SECURE_RECEIVE (self));
 
-  if (self->phase != PH_SECURE_RECEIVE_DECIDING && self->phase != PH_SECURE_RECEIVE_ASKING)
+  if ((self->phase != PH_SECURE_RECEIVE_DECIDING && self->phase != PH_SECURE_RECEIVE_ASKING) ||
+      self->declined)
     return;
 
   ph_gsource_clear (&self->watch_source);
@@ -431,10 +432,12 @@ ph_secure_receive_decline (PhSecureReceive *self)
 {
   g_return_if_fail (PH_IS_SECURE_RECEIVE (self));
 
-  if (self->phase != PH_SECURE_RECEIVE_DECIDING && self->phase != PH_SECURE_RECEIVE_ASKING)
+  if ((self->phase != PH_SECURE_RECEIVE_DECIDING && self->phase != PH_SECURE_RECEIVE_ASKING) ||
+      self->declined)
     return;
 
   ph_gsource_clear (&self->watch_source);
+  self->declined = TRUE;
   queue_decision (self, PH_DECISION_DECLINED);
   self->after_write = AFTER_CLOSE;
 }
@@ -448,6 +451,7 @@ ph_secure_receive_refuse (PhSecureReceive *self)
   if (self->phase != PH_SECURE_RECEIVE_DECIDING && self->phase != PH_SECURE_RECEIVE_ASKING)
     return;
 
+  /* Even after a decline: a blocked sender gets nothing more. */
   ph_secure_reset (G_IO_STREAM (self->tls));
   ph_secure_receive_finish (self, NULL);
 }

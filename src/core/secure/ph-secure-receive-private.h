@@ -42,6 +42,7 @@ struct _PhSecureReceive
   PhMessage             hello;          /* the sender's */
   PhFrameReader         reader;         /* until the worker starts */
   gboolean              hello_read;
+  gboolean              declined;       /* the answer is out; only the close is left */
 
   /* Frames queued for the main context's writer. */
   GByteArray           *out;

@@ -541,7 +541,11 @@ ph_secure_send_thread (gpointer data,
   else if (!open_channel (run, &error) || !send_files (run, &error))
     {
       error = ph_secure_explain (error, run->peer, run->idle_timeout, FALSE);
-      ph_secure_reset (run->tls ? G_IO_STREAM (run->tls) : G_IO_STREAM (run->connection));
+      /* A "no" ends the conversation, not the connection in anger. */
+      if (g_error_matches (error, PH_ERROR, PH_ERROR_DECLINED))
+        g_io_stream_close (G_IO_STREAM (run->tls), NULL, NULL);
+      else
+        ph_secure_reset (run->tls ? G_IO_STREAM (run->tls) : G_IO_STREAM (run->connection));
     }
 
   /* Whatever did not end, ends with the run. */
