@@ -17,6 +17,7 @@
 #include "ph-installation-id.h"
 #include "ph-naming.h"
 #include "ph-nearby-receiver.h"
+#include "ph-pairing.h"
 #include "ph-receiver.h"
 #include "ph-secure-receive.h"
 #include "ph-secure-send.h"

@@ -10,11 +10,12 @@
 #include "ph-address.h"
 #include "ph-error.h"
 #include "ph-gsource-private.h"
+#include "ph-pairing-private.h"
 #include "ph-secure-channel-private.h"
 #include "ph-secure-receive-private.h"
 #include "ph-secure-tls-private.h"
 
-enum { AFTER_NOTHING, AFTER_START_DATA, AFTER_CLOSE };
+enum { AFTER_NOTHING, AFTER_START_DATA, AFTER_CLOSE, AFTER_PAIR };
 
 typedef struct
 {
@@ -23,6 +24,7 @@ typedef struct
 } Write;
 
 static void write_more (PhSecureReceive *self);
+static void start_pairing (PhSecureReceive *self);
 
 static void
 closed_cb (GObject      *object,
@@ -69,6 +71,10 @@ written_cb (GObject      *object,
     case AFTER_START_DATA:
       self->after_write = AFTER_NOTHING;
       ph_secure_receive_start_data (self);
+      break;
+    case AFTER_PAIR:
+      self->after_write = AFTER_NOTHING;
+      start_pairing (self);
       break;
     case AFTER_CLOSE:
       self->after_write = AFTER_NOTHING;
@@ -215,6 +221,61 @@ decide (PhSecureReceive *self)
     check_sender (self);
 }
 
+static void
+paired_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PhSecureReceive) self = user_data;
+  GError *error = NULL;
+
+  if (ph_pairing_run_finish (PH_PAIRING (object), result, &error))
+    ph_secure_receive_finish (self, NULL);
+  else
+    ph_secure_receive_finish (self, error);
+}
+
+/* Our hello is out: the pairing takes the connection over. */
+static void
+start_pairing (PhSecureReceive *self)
+{
+  g_autoptr(PhPairing) pairing = NULL;
+
+  pairing = ph_pairing_new_responder (self->identity, self->devices, self->tls, self->connection,
+                                      self->peer_fingerprint, self->hello.name, self->peer);
+  ph_secure_receive_emit_pairing (self, pairing);
+  ph_pairing_respond_async (pairing, self->abort, paired_cb, g_object_ref (self));
+}
+
+/* The sender asked to pair instead of sending files (docs/secure-channel.md). */
+static void
+ask_to_pair (PhSecureReceive *self)
+{
+  ph_gsource_clear (&self->timeout_source);
+
+  /* Nowhere to remember it, or nobody to ask: say so. */
+  if (self->devices == NULL ||
+      !g_signal_has_handler_pending (self, g_signal_lookup ("pairing", PH_TYPE_SECURE_RECEIVE), 0, FALSE))
+    {
+      PhMessage no = {
+        .type = PH_MESSAGE_DECISION,
+        .decision = PH_DECISION_DECLINED,
+        .reason = (char *) PH_PAIRING_REASON_UNSUPPORTED,
+      };
+
+      self->declined = TRUE;
+      queue_frame (self, &no);
+      self->after_write = AFTER_CLOSE;
+      return;
+    }
+
+  ph_secure_receive_set_phase (self, PH_SECURE_RECEIVE_PAIRING);
+  if (self->writing)
+    self->after_write = AFTER_PAIR;
+  else
+    start_pairing (self);
+}
+
 static GError *
 hello_error (PhSecureReceive *self,
              GError          *error)
@@ -272,7 +333,7 @@ hello_cb (GObject      *object,
       return;
     }
   if (error == NULL && (kind != PH_UNIT_MESSAGE || message.type != PH_MESSAGE_HELLO ||
-                        !message.has_summary))
+                        (!message.has_summary && !message.pair)))
     g_set_error_literal (&error, PH_ERROR, PH_ERROR_PROTOCOL, _("it did not begin with its hello"));
 
   if (error != NULL)
@@ -284,7 +345,10 @@ hello_cb (GObject      *object,
 
   self->hello = message;
   self->hello_read = TRUE;
-  decide (self);
+  if (message.pair)
+    ask_to_pair (self);
+  else
+    decide (self);
 }
 
 static void
@@ -305,6 +369,7 @@ handshake_cb (GObject      *object,
 {
   g_autoptr(PhSecureReceive) self = user_data;
   g_autoptr(GError) error = NULL;
+  PhDevice *device;
   PhMessage hello = {
     .type = PH_MESSAGE_HELLO,
     .version = PH_SECURE_VERSION,
@@ -330,6 +395,16 @@ handshake_cb (GObject      *object,
   if (self->peer_fingerprint == NULL)
     {
       ph_secure_receive_finish (self, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Blocked: not a byte more, not even its hello. */
+  if (self->devices != NULL && (device = ph_devices_lookup (self->devices, self->peer_fingerprint)) != NULL &&
+      ph_device_get_state (device) == PH_DEVICE_BLOCKED)
+    {
+      ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_BLOCKED,
+                                                   _("%s is blocked (%s); refused"), self->peer,
+                                                   ph_device_get_short_fingerprint (device)));
       return;
     }
 

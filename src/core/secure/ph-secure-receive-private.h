@@ -3,6 +3,7 @@
 
 #include "ph-disk-space-private.h"
 #include "ph-frame.h"
+#include "ph-pairing.h"
 #include "ph-secure-receive.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,7 @@ struct _PhSecureReceive
   guint                 handshake_timeout;
   guint                 idle_timeout;
   PhDiskSpace          *space;          /* (nullable): the receiver's */
+  PhDevices            *devices;        /* (nullable) */
 
   PhSecureReceivePhase  phase;
   GMainContext         *context;
@@ -60,6 +62,8 @@ void ph_secure_receive_finish              (PhSecureReceive      *self,
 void ph_secure_receive_set_phase           (PhSecureReceive      *self,
                                             PhSecureReceivePhase  phase);
 void ph_secure_receive_emit_decide         (PhSecureReceive      *self);
+gboolean ph_secure_receive_emit_pairing    (PhSecureReceive      *self,
+                                            PhPairing            *pairing);
 void ph_secure_receive_emit_transfer_added (PhSecureReceive      *self,
                                             PhTransfer           *transfer);
 
