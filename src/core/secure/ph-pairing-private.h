@@ -9,9 +9,10 @@ G_BEGIN_DECLS
 /* PhPairing is split in two:
  *   ph-pairing.c      the object: its properties, the people's answers
  *                     and the outcome;
+ *   ph-pairing-exchange.c  what the peer's frames mean, step by step;
  *   ph-pairing-run.c  the connection, on the main context: the TLS
  *                     handshake (initiator), frames in and out, the
- *                     exchange, the timers and the close. */
+ *                     timers and the close. */
 
 /* What comes next from the peer. */
 typedef enum
@@ -94,6 +95,12 @@ void      ph_pairing_fail           (PhPairing        *self,
                                      GError           *error,
                                      gboolean          graceful);
 char     *ph_pairing_describe_peer  (PhPairing        *self);
+
+/* ph-pairing-exchange.c */
+void      ph_pairing_handle_message (PhPairing        *self,
+                                     const PhMessage  *message);
+void      ph_pairing_violation      (PhPairing        *self,
+                                     const char       *what);
 
 /* ph-pairing-run.c */
 void      ph_pairing_start          (PhPairing        *self,
