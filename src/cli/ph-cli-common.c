@@ -1,10 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What every command shares: how it complains, and how it is interrupted. */
 #include "config.h"
 
 #include <glib-unix.h>
 #include <signal.h>
 
 #include "ph-cli.h"
+
+void
+ph_cli_error (const char *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s: %s\n", PH_CLI_NAME, message);
+}
 
 static gboolean
 sigint_cb (gpointer user_data)

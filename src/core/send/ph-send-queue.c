@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Outgoing batches: each goes to the engine whole (several connections
- * at once, ph_sender_send_all_async), one batch per destination at a
- * time, so that two drops on the same receiver do not exceed what it
- * serves one sender at once; batches to different receivers run side
- * by side. */
+/* PhSendQueue: outgoing batches, one per receiver at a time (see the
+ * header), each handed whole to ph_sender_send_all_async(). */
 
 #include "config.h"
 
-#include "posthouse-core.h"
+#include <glib/gi18n.h>
 
 #include "ph-send-queue.h"
+#include "ph-transfer.h"
 
 struct _PhSendQueue
 {
@@ -32,10 +30,12 @@ static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
-  PhSendQueue  *self;        /* owned while sending */
-  char         *destination;
-  GListModel   *transfers;
-  GCancellable *cancellable;
+  PhSendQueue   *self;        /* owned while sending */
+  char          *destination; /* HOST:PORT: the receiver it waits for */
+  GListModel    *transfers;
+  guint          parallel;
+  GCancellable  *cancellable;
+  GTask         *task;        /* NULL when nobody asked for the end */
 } Job;
 
 static void
@@ -44,23 +44,29 @@ job_free (Job *job)
   g_free (job->destination);
   g_clear_object (&job->transfers);
   g_clear_object (&job->cancellable);
+  g_clear_object (&job->task);
   g_free (job);
 }
 
-static void pump (PhSendQueue *self);
-
-/* "host" and "host:6666" are one receiver. */
-static char *
-receiver_key (const char *destination)
+/* Says how @job ended, if anyone asked; frees it. */
+static void
+job_end (Job    *job,
+         GError *error)
 {
-  g_autofree char *host = NULL;
-  guint16 port = 0;
+  if (job->task != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (job->task, error);
+      else
+        g_task_return_boolean (job->task, TRUE);
+    }
+  else
+    g_clear_error (&error);
 
-  if (!ph_address_parse (destination, PH_DEFAULT_PORT, &host, &port, NULL))
-    return g_strdup (destination);
-
-  return ph_address_format (host, port);
+  job_free (job);
 }
+
+static void pump (PhSendQueue *self);
 
 static void
 cancel_transfers (GListModel *transfers)
@@ -82,14 +88,14 @@ send_all_cb (GObject      *object,
 {
   Job *job = user_data;
   g_autoptr(PhSendQueue) self = g_steal_pointer (&job->self);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
-  /* The rows and the notification show each file's outcome. */
+  /* The transfers show each file's outcome. */
   if (!ph_sender_send_all_finish (PH_SENDER (object), result, &error))
     g_debug ("Sending to %s: %s", job->destination, error->message);
 
-  /* Frees the job. */
-  g_hash_table_remove (self->sending, job->destination);
+  g_hash_table_steal (self->sending, job->destination);
+  job_end (job, error);
   pump (self);
 }
 
@@ -108,7 +114,7 @@ pump (PhSendQueue *self)
           g_queue_delete_link (&self->waiting, l);
           g_hash_table_insert (self->sending, job->destination, job);
           job->self = g_object_ref (self);
-          ph_sender_send_all_async (self->sender, job->transfers, 0, job->cancellable,
+          ph_sender_send_all_async (self->sender, job->transfers, job->parallel, job->cancellable,
                                     send_all_cb, job);
         }
       l = next;
@@ -119,34 +125,71 @@ pump (PhSendQueue *self)
 }
 
 /**
- * ph_send_queue_push:
- * @destination: where the transfers go, `HOST[:PORT]`
- * @transfers: a model of queued outgoing #PhTransfer
+ * ph_send_queue_send_async:
+ * @destination: where the transfers go
+ * @transfers: a model of queued outgoing #PhTransfer to @destination
+ * @parallel: files in flight at once, 0 for the sender's default
  * @cancellable: (nullable): cancels what is not finished
+ * @callback: (nullable): called when every transfer has ended
  *
- * Sends @transfers as soon as nothing else goes to @destination.
+ * Sends @transfers as soon as nothing else goes to @destination's
+ * receiver. Finish with ph_send_queue_send_finish(), which fails when a
+ * transfer did not arrive.
  */
 void
-ph_send_queue_push (PhSendQueue  *self,
-                    const char   *destination,
-                    GListModel   *transfers,
-                    GCancellable *cancellable)
+ph_send_queue_send_async (PhSendQueue         *self,
+                          PhDestination       *destination,
+                          GListModel          *transfers,
+                          guint                parallel,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
 {
   Job *job;
 
   g_return_if_fail (PH_IS_SEND_QUEUE (self));
-  g_return_if_fail (destination != NULL);
+  g_return_if_fail (PH_IS_DESTINATION (destination));
   g_return_if_fail (G_IS_LIST_MODEL (transfers));
 
-  if (g_list_model_get_n_items (transfers) == 0)
-    return;
-
   job = g_new0 (Job, 1);
-  job->destination = receiver_key (destination);
+  if (callback != NULL)
+    {
+      job->task = g_task_new (self, cancellable, callback, user_data);
+      g_task_set_source_tag (job->task, ph_send_queue_send_async);
+    }
+
+  if (g_list_model_get_n_items (transfers) == 0)
+    {
+      job_end (job, NULL);
+      return;
+    }
+
+  job->destination = g_strdup (ph_destination_get_address (destination));
   job->transfers = g_object_ref (transfers);
+  job->parallel = parallel;
   job->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
   g_queue_push_tail (&self->waiting, job);
   pump (self);
+}
+
+gboolean
+ph_send_queue_send_finish (PhSendQueue   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (PH_IS_SEND_QUEUE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Returns: (transfer none): the sender, to set its timeouts */
+PhSender *
+ph_send_queue_get_sender (PhSendQueue *self)
+{
+  g_return_val_if_fail (PH_IS_SEND_QUEUE (self), NULL);
+
+  return self->sender;
 }
 
 /* Whether a batch is sending or waits to. */
@@ -171,7 +214,7 @@ ph_send_queue_cancel_all (PhSendQueue *self)
   while ((job = g_queue_pop_head (&self->waiting)) != NULL)
     {
       cancel_transfers (job->transfers);
-      job_free (job);
+      job_end (job, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled")));
     }
 
   g_hash_table_iter_init (&iter, self->sending);
@@ -189,7 +232,9 @@ ph_send_queue_dispose (GObject *object)
   PhSendQueue *self = PH_SEND_QUEUE (object);
 
   /* Sending jobs hold the queue: only waiting ones can be left. */
-  g_queue_clear_full (&self->waiting, (GDestroyNotify) job_free);
+  while (self->waiting.length > 0)
+    job_end (g_queue_pop_head (&self->waiting),
+             g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled")));
 
   G_OBJECT_CLASS (ph_send_queue_parent_class)->dispose (object);
 }
