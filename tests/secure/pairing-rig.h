@@ -42,7 +42,7 @@ typedef struct
   guint16          port;
   GCancellable    *stop;
   gboolean         handles_pairing;   /* the receiver connects to "pairing" */
-  gboolean         through_middle;    /* someone else's keys on the way */
+  gboolean         foreign_initiator; /* not the rig's initiator (a stranger, the CLI) */
   guint            people_timeout;    /* 0: the default */
   PhSecureReceive *session;
   guint            n_sessions;

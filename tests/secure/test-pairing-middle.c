@@ -208,7 +208,7 @@ test_codes_differ (void)
   guint paired = 0;
 
   pairing_rig_listen (rig);
-  rig->through_middle = TRUE;
+  rig->foreign_initiator = TRUE;
   middle = middle_new (rig->port);
   rig->initiator.person = PERSON_MANUAL;
   rig->responder.person = PERSON_MANUAL;
@@ -258,7 +258,7 @@ test_one_confirms (void)
   Middle *middle = NULL;
 
   pairing_rig_listen (rig);
-  rig->through_middle = TRUE;
+  rig->foreign_initiator = TRUE;
   middle = middle_new (rig->port);
   rig->initiator.person = PERSON_MANUAL;
   rig->responder.person = PERSON_MANUAL;
@@ -288,7 +288,7 @@ test_both_confirm_anyway (void)
   Middle *middle = NULL;
 
   pairing_rig_listen (rig);
-  rig->through_middle = TRUE;
+  rig->foreign_initiator = TRUE;
   middle = middle_new (rig->port);
   rig->initiator.person = PERSON_MANUAL;
   rig->responder.person = PERSON_MANUAL;
