@@ -165,7 +165,7 @@ ph_cli_devices (int    argc,
   const GOptionEntry entries[] = {
     { "full", 0, 0, G_OPTION_ARG_NONE, &full,
       N_("Show whole fingerprints, not their short form"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, N_("[forget|block|unblock DEVICE]") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
