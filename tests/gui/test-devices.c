@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Trust in the window: Preferences › Devices (the list the CLI shares,
+ * Block, Forget, the two switches), and the six-digit dialog on either
+ * side of a pairing with a Posthouse on loopback that has its own
+ * identity and list. Screenshots of each go to $PH_SCREENSHOT_DIR
+ * (default: screenshots/ in the build folder of this test). */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "gui-common.h"
+#include "ph-device-row.h"
+#include "ph-devices-page.h"
+#include "ph-pairing-dialog.h"
+
+typedef struct
+{
+  PhApplication   *app;
+  PhWindow        *window;
+  char            *tmp;
+
+  /* The other Posthouse: a receiver that pairs, on loopback. */
+  PhIdentity      *peer_id;
+  PhDevices       *peer_devices;
+  GSocketListener *listener;
+  guint16          port;
+  GCancellable    *stop;
+  PhPairing       *peer_pairing;
+  gboolean         peer_confirms;
+  gboolean         peer_done;
+  gboolean         peer_ok;
+} Fixture;
+
+static char *
+key (const char *seed)
+{
+  return ph_fingerprint_from_spki ((const guint8 *) seed, strlen (seed));
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  const char *dir = g_getenv ("PH_SCREENSHOT_DIR");
+  g_autofree char *default_dir = g_test_build_filename (G_TEST_BUILT, "screenshots", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gui_iterate (300);
+  dir = dir ? dir : default_dir;
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+peer_paired_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->peer_ok = ph_secure_receive_run_finish (PH_SECURE_RECEIVE (object), result, NULL);
+  fixture->peer_done = TRUE;
+}
+
+static gboolean
+peer_answer_cb (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  if (fixture->peer_pairing == NULL)
+    return G_SOURCE_REMOVE;
+  if (fixture->peer_confirms)
+    ph_pairing_confirm (fixture->peer_pairing);
+  else
+    ph_pairing_reject (fixture->peer_pairing);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+peer_state_cb (PhPairing  *pairing,
+               GParamSpec *pspec,
+               Fixture    *fixture)
+{
+  if (ph_pairing_get_state (pairing) == PH_PAIRING_COMPARING)
+    g_timeout_add (200, peer_answer_cb, fixture);
+}
+
+static void
+peer_pairing_cb (PhSecureReceive *session,
+                 PhPairing       *pairing,
+                 Fixture         *fixture)
+{
+  g_set_object (&fixture->peer_pairing, pairing);
+  g_signal_connect (pairing, "notify::state", G_CALLBACK (peer_state_cb), fixture);
+}
+
+static void
+peer_peeked_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+  g_autoptr(GSocketConnection) connection = G_SOCKET_CONNECTION (object);
+  g_autoptr(GFile) dir = g_file_new_for_path (fixture->tmp);
+  g_autoptr(PhSecureReceive) session = NULL;
+  gboolean tls = FALSE;
+
+  if (!ph_first_byte_peek_finish (connection, result, &tls, NULL) || !tls)
+    return;
+
+  session = ph_secure_receive_new (connection, fixture->peer_id, dir);
+  ph_secure_receive_set_device_name (session, "Study Laptop");
+  ph_secure_receive_set_devices (session, fixture->peer_devices);
+  g_signal_connect (session, "pairing", G_CALLBACK (peer_pairing_cb), fixture);
+  ph_secure_receive_run_async (session, fixture->stop, peer_paired_cb, fixture);
+}
+
+static void
+peer_accepted_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+  GSocketConnection *connection =
+    g_socket_listener_accept_finish (G_SOCKET_LISTENER (object), result, NULL, NULL);
+
+  if (connection == NULL)
+    return;
+  ph_first_byte_peek_async (connection, NULL, peer_peeked_cb, fixture);
+  g_socket_listener_accept_async (fixture->listener, fixture->stop, peer_accepted_cb, fixture);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *peer_dir = NULL;
+  g_autofree char *peer_list = NULL;
+
+  /* This app's identity and list, in a tree of their own. */
+  fixture->tmp = ph_test_make_tmp_dir ("posthouse-gui-devices-XXXXXX");
+  data_home = g_build_filename (fixture->tmp, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  peer_dir = g_build_filename (fixture->tmp, "peer", "identity", NULL);
+  peer_list = g_build_filename (fixture->tmp, "peer", "devices.ini", NULL);
+  fixture->peer_id = ph_identity_load (peer_dir, &error);
+  g_assert_no_error (error);
+  fixture->peer_devices = ph_devices_new (peer_list);
+  ph_devices_load (fixture->peer_devices, &error);
+  g_assert_no_error (error);
+  fixture->peer_confirms = TRUE;
+
+  fixture->stop = g_cancellable_new ();
+  fixture->listener = g_socket_listener_new ();
+  g_socket_listener_add_address (fixture->listener, address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  fixture->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_socket_listener_accept_async (fixture->listener, fixture->stop, peer_accepted_cb, fixture);
+
+  fixture->app = gui_app_new ();
+  fixture->window = gui_app_window (fixture->app);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_cancellable_cancel (fixture->stop);
+  g_socket_listener_close (fixture->listener);
+  gui_app_free (fixture->app);
+  if (fixture->peer_pairing != NULL)
+    g_signal_handlers_disconnect_by_data (fixture->peer_pairing, fixture);
+  g_clear_object (&fixture->peer_pairing);
+  ph_devices_flush (fixture->peer_devices, NULL);
+  g_clear_object (&fixture->peer_devices);
+  g_clear_object (&fixture->peer_id);
+  g_clear_object (&fixture->listener);
+  g_clear_object (&fixture->stop);
+  ph_test_rm_rf (fixture->tmp);
+  g_free (fixture->tmp);
+}
+
+static PhDevices *
+app_devices (Fixture *fixture)
+{
+  return ph_application_get_devices (fixture->app);
+}
+
+/* The one window of @type the application shows, or NULL. */
+static GtkWindow *
+find_window (Fixture *fixture,
+             GType    type)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fixture->app)); l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_window (data, PH_TYPE_PAIRING_DIALOG) != NULL;
+}
+
+static GtkWidget *
+find_child (GtkWidget *root,
+            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_child (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static PhDeviceRow *
+row_at (GtkListBox *list,
+        int         index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
+
+  return row ? PH_DEVICE_ROW (row) : NULL;
+}
+
+static void
+test_page (Fixture       *fixture,
+           gconstpointer  data)
+{
+  PhDevices *devices = app_devices (fixture);
+  g_autofree char *study = key ("study");
+  g_autofree char *desk = key ("desk");
+  g_autofree char *pest = key ("pest");
+  g_autofree char *impostor = key ("impostor");
+  g_autoptr(GSettings) settings = gui_settings ();
+  GtkWindow *preferences;
+  PhDevicesPage *page;
+  GtkListBox *list;
+
+  ph_devices_record_seen (devices, desk, "Desk", "192.168.7.3", NULL, NULL);
+  ph_devices_pair (devices, study, "Study Laptop");
+  ph_devices_block (devices, pest, "Pest");
+  ph_devices_record_seen (devices, impostor, "Study Laptop", "192.168.7.66", NULL, NULL);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  gui_iterate (200);
+  preferences = find_window (fixture, PH_TYPE_PREFERENCES);
+  g_assert_nonnull (preferences);
+  gtk_window_set_default_size (preferences, 560, 720);
+  page = PH_DEVICES_PAGE (find_child (GTK_WIDGET (preferences), PH_TYPE_DEVICES_PAGE));
+  g_assert_nonnull (page);
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences), ADW_PREFERENCES_PAGE (page));
+  list = ph_devices_page_get_list (page);
+  gui_iterate (200);
+
+  /* Paired first, blocked last; the new key under a paired name is flagged. */
+  g_assert_cmpstr (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, 0))), ==, study);
+  g_assert_cmpstr (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, 3))), ==, pest);
+  for (int i = 1; i <= 2; i++)
+    {
+      PhDeviceRow *row = row_at (list, i);
+      gboolean is_impostor = g_str_equal (ph_device_get_fingerprint (ph_device_row_get_device (row)), impostor);
+
+      g_assert_cmpint (ph_device_row_get_key_changed (row), ==, is_impostor);
+    }
+  screenshot (GTK_WIDGET (preferences), "devices-page.png");
+
+  /* Block from the row's menu; then forget. */
+  for (int i = 0; row_at (list, i) != NULL; i++)
+    if (g_str_equal (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, i))), desk))
+      gtk_widget_activate_action (GTK_WIDGET (row_at (list, i)), "device.block", NULL);
+  g_assert_cmpint (ph_device_get_state (ph_devices_lookup (devices, desk)), ==, PH_DEVICE_BLOCKED);
+  gui_iterate (100);
+  g_assert_cmpstr (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, 3))), !=, study);
+
+  gtk_widget_activate_action (GTK_WIDGET (row_at (list, 0)), "device.forget", NULL);
+  g_assert_null (ph_devices_lookup (devices, study));
+  gui_iterate (100);
+  g_assert_null (row_at (list, 3));
+
+  /* The switches are the settings. */
+  g_assert_false (g_settings_get_boolean (settings, "only-paired"));
+  g_assert_true (g_settings_get_boolean (settings, "accept-unencrypted"));
+  g_object_set (ph_application_get_settings (fixture->app), "only-paired", TRUE, NULL);
+  g_assert_true (g_settings_get_boolean (settings, "only-paired"));
+  g_settings_reset (settings, "only-paired");
+
+  gtk_window_destroy (preferences);
+}
+
+/* What the CLI (another program) changes shows on the page. */
+static gboolean
+has_rows (gpointer data)
+{
+  return gtk_list_box_get_row_at_index (data, 0) != NULL;
+}
+
+static void
+test_page_follows_file (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *desk = key ("desk");
+  GtkWindow *preferences;
+  GtkListBox *list;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  gui_iterate (200);
+  preferences = find_window (fixture, PH_TYPE_PREFERENCES);
+  list = ph_devices_page_get_list (PH_DEVICES_PAGE (find_child (GTK_WIDGET (preferences), PH_TYPE_DEVICES_PAGE)));
+  g_assert_null (gtk_list_box_get_row_at_index (list, 0));
+
+  {
+    g_autoptr(PhDevices) other = ph_devices_new (ph_devices_get_path (app_devices (fixture)));
+
+    ph_devices_load (other, NULL);
+    ph_devices_pair (other, desk, "Desk");
+    ph_devices_flush (other, NULL);
+  }
+  gui_wait_until (has_rows, list, "the device another program paired");
+  gtk_window_destroy (preferences);
+}
+
+static PhPairingDialog *
+wait_dialog (Fixture *fixture)
+{
+  gui_wait_until (dialog_shown, fixture, "the pairing dialog");
+  return PH_PAIRING_DIALOG (find_window (fixture, PH_TYPE_PAIRING_DIALOG));
+}
+
+static gboolean
+code_shown (gpointer data)
+{
+  return ph_pairing_dialog_get_code (data) != NULL;
+}
+
+static gboolean
+pairing_over (gpointer data)
+{
+  PhPairingState state = ph_pairing_get_state (ph_pairing_dialog_get_pairing (data));
+
+  return state == PH_PAIRING_PAIRED || state == PH_PAIRING_FAILED;
+}
+
+static void
+test_pair (Fixture       *fixture,
+           gconstpointer  data)
+{
+  gboolean match = GPOINTER_TO_INT (data);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", fixture->port);
+  g_autofree char *shown = NULL;
+  const char *peer_key = ph_identity_get_fingerprint (fixture->peer_id);
+  PhPairingDialog *dialog;
+  PhDevice *device;
+
+  fixture->peer_confirms = match;
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "pair", g_variant_new_string (address));
+  dialog = wait_dialog (fixture);
+  gui_wait_until (code_shown, dialog, "the six digits");
+
+  /* The very number the other screen shows. */
+  g_assert_nonnull (fixture->peer_pairing);
+  shown = ph_pairing_format_code (ph_pairing_get_code (fixture->peer_pairing));
+  g_assert_cmpstr (ph_pairing_dialog_get_code (dialog), ==, shown);
+  g_assert_cmpstr (ph_pairing_dialog_get_heading (dialog), ==, "Pair With “Study Laptop”?");
+  if (match)
+    screenshot (GTK_WIDGET (dialog), "pairing-dialog.png");
+
+  g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, match ? "same" : "differ"), "clicked");
+  gui_wait_until (pairing_over, dialog, "the outcome");
+  gui_wait_flag (&fixture->peer_done, "the other side's end");
+
+  device = ph_devices_lookup (app_devices (fixture), peer_key);
+  g_assert_nonnull (device);
+  g_assert_cmpint (ph_device_is_paired (device), ==, match);
+  g_assert_cmpint (fixture->peer_ok, ==, match);
+  if (match)
+    {
+      g_assert_cmpstr (ph_pairing_dialog_get_heading (dialog), ==, "Paired With “Study Laptop”");
+      screenshot (GTK_WIDGET (dialog), "pairing-paired.png");
+    }
+  else
+    {
+      g_assert_cmpstr (ph_pairing_dialog_get_heading (dialog), ==, "Not Paired");
+      g_assert_cmpuint (ph_device_get_pairing_failures (device), ==, 1);
+      screenshot (GTK_WIDGET (dialog), "pairing-failed.png");
+    }
+
+  g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, "close"), "clicked");
+  gui_iterate (100);
+  g_assert_null (find_window (fixture, PH_TYPE_PAIRING_DIALOG));
+}
+
+/* The app as the responder: someone asks it to pair, with the window on
+ * screen (a dialog at once) or not (a notification that opens it). */
+static void
+initiated_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  ph_pairing_run_finish (PH_PAIRING (object), result, NULL);
+  *done = TRUE;
+}
+
+static void
+app_pairing_cb (PhSecureReceive *session,
+                PhPairing       *pairing,
+                PhApplication   *app)
+{
+  ph_application_ask_pairing (app, pairing);
+}
+
+static void
+app_peeked_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  PhApplication *app = user_data;
+  g_autoptr(GSocketConnection) connection = G_SOCKET_CONNECTION (object);
+  g_autoptr(GFile) dir = g_file_new_for_path (g_get_tmp_dir ());
+  g_autoptr(PhSecureReceive) session = NULL;
+  gboolean tls = FALSE;
+
+  ph_first_byte_peek_finish (connection, result, &tls, NULL);
+  session = ph_secure_receive_new (connection, ph_application_get_identity (app, NULL), dir);
+  ph_secure_receive_set_devices (session, ph_application_get_devices (app));
+  g_signal_connect (session, "pairing", G_CALLBACK (app_pairing_cb), app);
+  ph_secure_receive_run_async (session, NULL, NULL, NULL);
+}
+
+static void
+test_asked (Fixture       *fixture,
+            gconstpointer  data)
+{
+  gboolean hidden = GPOINTER_TO_INT (data);
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) outgoing = NULL;
+  g_autoptr(GSocketConnection) incoming = NULL;
+  g_autoptr(PhPairing) asking = NULL;
+  g_autoptr(GError) error = NULL;
+  PhPairingDialog *dialog;
+  gboolean done = FALSE;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  if (hidden)
+    gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
+
+  /* The other computer (the peer's identity) asks this app to pair. */
+  outgoing = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  incoming = g_socket_listener_accept (listener, NULL, NULL, &error);
+  g_assert_no_error (error);
+  ph_first_byte_peek_async (g_object_ref (incoming), NULL, app_peeked_cb, fixture->app);
+  asking = ph_pairing_new (fixture->peer_id, fixture->peer_devices);
+  ph_pairing_set_device_name (asking, "Study Laptop");
+  g_signal_connect (asking, "notify::state", G_CALLBACK (peer_state_cb), fixture);
+  g_set_object (&fixture->peer_pairing, asking);
+  ph_pairing_run_async (asking, outgoing, NULL, initiated_cb, &done);
+
+  if (hidden)
+    {
+      gui_iterate (1000);
+      g_assert_null (find_window (fixture, PH_TYPE_PAIRING_DIALOG));
+      g_assert_true (gui_notification_logged ("“Study Laptop” Wants to Pair"));
+      g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "show-pairing", NULL);
+    }
+  dialog = wait_dialog (fixture);
+  gui_wait_until (code_shown, dialog, "the six digits");
+  g_assert_cmpstr (ph_pairing_dialog_get_heading (dialog), ==, "“Study Laptop” Wants to Pair");
+  if (!hidden)
+    screenshot (GTK_WIDGET (dialog), "pairing-asked.png");
+
+  g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, "same"), "clicked");
+  gui_wait_flag (&done, "the pairing's end");
+  g_assert_true (ph_device_is_paired (ph_devices_lookup (app_devices (fixture),
+                                                         ph_identity_get_fingerprint (fixture->peer_id))));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A new key under a paired name is warned about in the dialog. */
+static void
+test_key_change_warned (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", fixture->port);
+  g_autofree char *old_key = key ("study laptop, before it was reinstalled");
+  PhPairingDialog *dialog;
+
+  ph_devices_pair (app_devices (fixture), old_key, "Study Laptop");
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "pair", g_variant_new_string (address));
+  dialog = wait_dialog (fixture);
+  gui_wait_until (code_shown, dialog, "the six digits");
+  g_assert_true (ph_pairing_dialog_get_warning_shown (dialog));
+  screenshot (GTK_WIDGET (dialog), "pairing-new-key.png");
+  /* Closed unanswered: cancelled, no failed comparison. */
+  gtk_window_close (GTK_WINDOW (dialog));
+  gui_wait_flag (&fixture->peer_done, "the other side's end");
+  g_assert_false (fixture->peer_ok);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gui_init (&argc, &argv);
+
+#define ADD(path, func, data) \
+  g_test_add ("/posthouse/gui/devices/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("page", test_page, NULL);
+  ADD ("page-follows-file", test_page_follows_file, NULL);
+  ADD ("pair", test_pair, GINT_TO_POINTER (TRUE));
+  ADD ("pair-differ", test_pair, GINT_TO_POINTER (FALSE));
+  ADD ("asked", test_asked, GINT_TO_POINTER (FALSE));
+  ADD ("asked-no-window", test_asked, GINT_TO_POINTER (TRUE));
+  ADD ("key-change-warned", test_key_change_warned, NULL);
+
+  return g_test_run ();
+}
