@@ -153,14 +153,10 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) effective = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *data_home = NULL;
   g_autofree char *peer_dir = NULL;
   g_autofree char *peer_list = NULL;
 
-  /* This app's identity and list, in a tree of their own. */
   fixture->tmp = ph_test_make_tmp_dir ("posthouse-gui-devices-XXXXXX");
-  data_home = g_build_filename (fixture->tmp, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   peer_dir = g_build_filename (fixture->tmp, "peer", "identity", NULL);
   peer_list = g_build_filename (fixture->tmp, "peer", "devices.ini", NULL);
@@ -187,9 +183,13 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
+
   g_cancellable_cancel (fixture->stop);
   g_socket_listener_close (fixture->listener);
   gui_app_free (fixture->app);
+  /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
+  ph_test_rm_rf (list_dir);
   if (fixture->peer_pairing != NULL)
     g_signal_handlers_disconnect_by_data (fixture->peer_pairing, fixture);
   g_clear_object (&fixture->peer_pairing);
@@ -529,10 +529,53 @@ test_key_change_warned (Fixture       *fixture,
   g_assert_false (fixture->peer_ok);
 }
 
+static gboolean
+bar_hidden (gpointer data)
+{
+  return !ph_accept_all_bar_get_shown (data);
+}
+
+/* "Accept everything from this device": said above the window with the
+ * time left, gone when the time is up or on Stop. */
+static void
+test_accept_all_bar (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  PhAcceptAllBar *bar = ph_window_get_accept_all_bar (fixture->window);
+  g_autofree char *study = key ("study");
+  g_autoptr(PhAcceptAll) grant = NULL;
+
+  g_assert_false (ph_accept_all_bar_get_shown (bar));
+  grant = g_object_ref (ph_devices_accept_all (app_devices (fixture), study, "Study Laptop", 3));
+  gui_iterate (100);
+  g_assert_true (ph_accept_all_bar_get_shown (bar));
+  g_assert_cmpstr (ph_accept_all_bar_get_text (bar), ==, "Accepting everything from “Study Laptop” · 3 s left");
+  screenshot (GTK_WIDGET (fixture->window), "accept-all-bar.png");
+  g_assert_false (ph_accept_all_get_active (grant) && ph_accept_all_get_remaining (grant) > 3);
+
+  gui_wait_until (bar_hidden, bar, "the end of the three seconds");
+  g_assert_false (ph_accept_all_get_active (grant));
+
+  g_clear_object (&grant);
+  grant = g_object_ref (ph_devices_accept_all (app_devices (fixture), study, "Study Laptop", PH_ACCEPT_ALL_SECONDS));
+  gui_iterate (100);
+  g_assert_true (ph_accept_all_bar_get_shown (bar));
+  g_assert_cmpstr (ph_accept_all_bar_get_text (bar), ==, "Accepting everything from “Study Laptop” · 10 min left");
+  ph_accept_all_bar_stop (bar);
+  g_assert_false (ph_accept_all_get_active (grant));
+  gui_iterate (100);
+  g_assert_false (ph_accept_all_bar_get_shown (bar));
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *data_home = ph_test_make_tmp_dir ("posthouse-gui-data-XXXXXX");
+  int ret;
+
+  /* This app's identity and list, in a tree of their own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gui_init (&argc, &argv);
 
 #define ADD(path, func, data) \
@@ -545,6 +588,9 @@ main (int    argc,
   ADD ("asked", test_asked, GINT_TO_POINTER (FALSE));
   ADD ("asked-no-window", test_asked, GINT_TO_POINTER (TRUE));
   ADD ("key-change-warned", test_key_change_warned, NULL);
+  ADD ("accept-all-bar", test_accept_all_bar, NULL);
 
-  return g_test_run ();
+  ret = g_test_run ();
+  ph_test_rm_rf (data_home);
+  return ret;
 }
