@@ -246,6 +246,23 @@ ph_application_ask_pairing (PhApplication *self,
 
   g_return_if_fail (PH_IS_PAIRING (pairing));
 
+  /* Refused already (pairing with it is paused): nothing to ask. */
+  if (ph_pairing_get_state (pairing) == PH_PAIRING_FAILED)
+    return;
+
+  /* One question at a time: a device cannot bury the window in dialogs. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (PH_IS_PAIRING_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      {
+        PhPairingState state = ph_pairing_get_state (ph_pairing_dialog_get_pairing (l->data));
+
+        if (state != PH_PAIRING_PAIRED && state != PH_PAIRING_FAILED)
+          {
+            ph_pairing_cancel (pairing);
+            return;
+          }
+      }
+
   if (self->n_shown > 0)
     {
       show_pairing (self, pairing);

@@ -420,17 +420,6 @@ test_pair (Fixture       *fixture,
 /* The app as the responder: someone asks it to pair, with the window on
  * screen (a dialog at once) or not (a notification that opens it). */
 static void
-initiated_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  ph_pairing_run_finish (PH_PAIRING (object), result, NULL);
-  *done = TRUE;
-}
-
-static void
 app_pairing_cb (PhSecureReceive *session,
                 PhPairing       *pairing,
                 PhApplication   *app)
@@ -456,37 +445,78 @@ app_peeked_cb (GObject      *object,
   ph_secure_receive_run_async (session, NULL, NULL, NULL);
 }
 
+typedef struct
+{
+  GSocketListener   *listener;
+  GSocketConnection *outgoing;
+  GSocketConnection *incoming;
+  PhPairing         *asking;
+  gboolean           done;
+  gboolean           ok;
+  GError            *error;
+} Ask;
+
+static void
+asked_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Ask *ask = user_data;
+
+  ask->ok = ph_pairing_run_finish (PH_PAIRING (object), result, &ask->error);
+  ask->done = TRUE;
+}
+
+/* The other computer (the peer's identity) asks this app to pair. */
+static Ask *
+ask_app (Fixture *fixture)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  Ask *ask = g_new0 (Ask, 1);
+  guint16 port;
+
+  ask->listener = g_socket_listener_new ();
+  port = g_socket_listener_add_any_inet_port (ask->listener, NULL, &error);
+  g_assert_no_error (error);
+  ask->outgoing = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  ask->incoming = g_socket_listener_accept (ask->listener, NULL, NULL, &error);
+  g_assert_no_error (error);
+  ph_first_byte_peek_async (g_object_ref (ask->incoming), NULL, app_peeked_cb, fixture->app);
+
+  ask->asking = ph_pairing_new (fixture->peer_id, fixture->peer_devices);
+  ph_pairing_set_device_name (ask->asking, "Study Laptop");
+  ph_pairing_run_async (ask->asking, ask->outgoing, NULL, asked_cb, ask);
+  return ask;
+}
+
+static void
+ask_free (Ask *ask)
+{
+  g_socket_listener_close (ask->listener);
+  g_clear_object (&ask->listener);
+  g_clear_object (&ask->outgoing);
+  g_clear_object (&ask->incoming);
+  g_clear_object (&ask->asking);
+  g_clear_error (&ask->error);
+  g_free (ask);
+}
+
 static void
 test_asked (Fixture       *fixture,
             gconstpointer  data)
 {
   gboolean hidden = GPOINTER_TO_INT (data);
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) outgoing = NULL;
-  g_autoptr(GSocketConnection) incoming = NULL;
-  g_autoptr(PhPairing) asking = NULL;
-  g_autoptr(GError) error = NULL;
+  Ask *ask = NULL;
   PhPairingDialog *dialog;
-  gboolean done = FALSE;
-  guint16 port;
 
-  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-  g_assert_no_error (error);
   if (hidden)
     gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
 
-  /* The other computer (the peer's identity) asks this app to pair. */
-  outgoing = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
-  g_assert_no_error (error);
-  incoming = g_socket_listener_accept (listener, NULL, NULL, &error);
-  g_assert_no_error (error);
-  ph_first_byte_peek_async (g_object_ref (incoming), NULL, app_peeked_cb, fixture->app);
-  asking = ph_pairing_new (fixture->peer_id, fixture->peer_devices);
-  ph_pairing_set_device_name (asking, "Study Laptop");
-  g_signal_connect (asking, "notify::state", G_CALLBACK (peer_state_cb), fixture);
-  g_set_object (&fixture->peer_pairing, asking);
-  ph_pairing_run_async (asking, outgoing, NULL, initiated_cb, &done);
+  ask = ask_app (fixture);
+  g_signal_connect (ask->asking, "notify::state", G_CALLBACK (peer_state_cb), fixture);
+  g_set_object (&fixture->peer_pairing, ask->asking);
 
   if (hidden)
     {
@@ -498,14 +528,26 @@ test_asked (Fixture       *fixture,
   dialog = wait_dialog (fixture);
   gui_wait_until (code_shown, dialog, "the six digits");
   g_assert_cmpstr (ph_pairing_dialog_get_heading (dialog), ==, "“Study Laptop” Wants to Pair");
+
   if (!hidden)
-    screenshot (GTK_WIDGET (dialog), "pairing-asked.png");
+    {
+      /* A second question while the first is on screen is turned away. */
+      Ask *again = ask_app (fixture);
+
+      gui_wait_flag (&again->done, "the second request's end");
+      g_assert_false (again->ok);
+      g_assert_error (again->error, PH_ERROR, PH_ERROR_DECLINED);
+      ask_free (again);
+      screenshot (GTK_WIDGET (dialog), "pairing-asked.png");
+    }
 
   g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, "same"), "clicked");
-  gui_wait_flag (&done, "the pairing's end");
+  gui_wait_flag (&ask->done, "the pairing's end");
+  g_assert_true (ask->ok);
   g_assert_true (ph_device_is_paired (ph_devices_lookup (app_devices (fixture),
                                                          ph_identity_get_fingerprint (fixture->peer_id))));
   gtk_window_destroy (GTK_WINDOW (dialog));
+  ask_free (ask);
 }
 
 /* A new key under a paired name is warned about in the dialog. */

@@ -384,16 +384,20 @@ void
 ph_pairing_cancel (PhPairing *self)
 {
   PhMessage stop = { .type = PH_MESSAGE_ERROR, .reason = (char *) PH_PAIRING_REASON_CANCELLED };
+  gboolean can_say;
 
   g_return_if_fail (PH_IS_PAIRING (self));
 
   if (self->task == NULL || self->state == PH_PAIRING_PAIRED || self->state == PH_PAIRING_FAILED)
     return;
 
-  if (self->tls != NULL && self->state != PH_PAIRING_STARTING)
+  /* A responder can always say so (the hellos are done); an initiator
+   * once its handshake is over. */
+  can_say = self->tls != NULL && (self->role == PH_PAIRING_RESPONDER || self->state != PH_PAIRING_STARTING);
+  if (can_say)
     ph_pairing_send (self, &stop);
   ph_pairing_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Pairing was cancelled")),
-                   self->state != PH_PAIRING_STARTING);
+                   can_say);
 }
 
 PhPairingRole

@@ -243,8 +243,9 @@ start_pairing (PhSecureReceive *self)
 
   pairing = ph_pairing_new_responder (self->identity, self->devices, self->tls, self->connection,
                                       self->peer_fingerprint, self->hello.name, self->peer);
-  ph_secure_receive_emit_pairing (self, pairing);
+  /* Running before it is shown: whoever shows it may cancel it at once. */
   ph_pairing_respond_async (pairing, self->abort, paired_cb, g_object_ref (self));
+  ph_secure_receive_emit_pairing (self, pairing);
 }
 
 /* The sender asked to pair instead of sending files (docs/secure-channel.md). */
