@@ -229,16 +229,7 @@ accept_next (PairingRig *rig)
 void
 pairing_rig_listen (PairingRig *rig)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GError) error = NULL;
-
-  rig->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (rig->listener, address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
-  g_assert_no_error (error);
-  rig->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  rig->listener = secure_rig_loopback_listener (&rig->port);
   accept_next (rig);
 }
 

@@ -138,10 +138,6 @@ middle_new_keys (Middle *middle,
 static Middle *
 middle_new (guint16 target)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GError) error = NULL;
   Middle *middle = g_new0 (Middle, 1);
 
   middle->tmp = ph_test_make_tmp_dir ("posthouse-middle-XXXXXX");
@@ -150,11 +146,7 @@ middle_new (guint16 target)
   g_mutex_init (&middle->lock);
   middle_new_keys (middle, 0);
 
-  middle->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (middle->listener, address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
-  g_assert_no_error (error);
-  middle->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  middle->listener = secure_rig_loopback_listener (&middle->port);
   middle->thread = g_thread_new ("middle", middle_thread, middle);
   return middle;
 }

@@ -69,8 +69,7 @@ struct _PhPairing
   GTlsConnection  *tls;
   PhFrameReader    reader;
   PhPairingExpect  expect;
-  GByteArray      *out;
-  gboolean         writing;
+  struct _PhFrameQueue *frames;     /* (nullable): made with the first frame */
   gboolean         closing;          /* the outcome is known; closing in order */
   gboolean         output_closed;
   gboolean         eof_seen;         /* the peer closed its direction */

@@ -15,19 +15,13 @@
 #include <glib/gi18n.h>
 
 #include "ph-error.h"
+#include "ph-frame-queue-private.h"
 #include "ph-gsource-private.h"
 #include "ph-pairing-private.h"
 #include "ph-secure-channel-private.h"
 #include "ph-secure-tls-private.h"
 
-typedef struct
-{
-  PhPairing *self;
-  GBytes    *bytes;
-} Write;
-
 static void read_next (PhPairing *self);
-static void write_more (PhPairing *self);
 static void close_output (PhPairing *self);
 
 /* Returns the run's result: paired, or why not. */
@@ -142,7 +136,7 @@ output_closed_cb (GObject      *object,
 static void
 close_output (PhPairing *self)
 {
-  if (self->output_closed || self->writing || self->task == NULL)
+  if (self->output_closed || ph_frame_queue_is_busy (self->frames) || self->task == NULL)
     return;
 
   g_output_stream_close_async (g_io_stream_get_output_stream (G_IO_STREAM (self->tls)),
@@ -167,20 +161,17 @@ ph_pairing_close (PhPairing *self)
   close_output (self);
 }
 
+/* What was queued is out (or could not go). */
 static void
-written_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+drained_cb (GObject      *owner,
+            const GError *error)
 {
-  Write *write = user_data;
-  g_autoptr(PhPairing) self = write->self;
-  g_autoptr(GError) error = NULL;
+  PhPairing *self = PH_PAIRING (owner);
 
-  g_bytes_unref (write->bytes);
-  g_free (write);
+  if (self->task == NULL)
+    return;
 
-  self->writing = FALSE;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+  if (error != NULL)
     {
       g_autofree char *peer = ph_pairing_describe_peer (self);
 
@@ -193,29 +184,8 @@ written_cb (GObject      *object,
       return;
     }
 
-  if (self->task == NULL)
-    return;
-  if (self->out->len > 0)
-    write_more (self);
-  else if (self->closing)
+  if (self->closing)
     close_output (self);
-}
-
-static void
-write_more (PhPairing *self)
-{
-  Write *write = g_new (Write, 1);
-  gconstpointer data;
-  gsize len;
-
-  write->self = g_object_ref (self);
-  write->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->out));
-  self->out = g_byte_array_new ();
-  data = g_bytes_get_data (write->bytes, &len);
-
-  self->writing = TRUE;
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->tls)),
-                                   data, len, G_PRIORITY_DEFAULT, self->abort, written_cb, write);
 }
 
 /* Frames go out in order, one write at a time. */
@@ -223,18 +193,12 @@ void
 ph_pairing_send (PhPairing       *self,
                  const PhMessage *message)
 {
-  g_autoptr(GBytes) frame = NULL;
-  gconstpointer data;
-  gsize len;
-
   if (self->task == NULL || self->tls == NULL || self->output_closed)
     return;
 
-  frame = ph_message_encode (message);
-  data = g_bytes_get_data (frame, &len);
-  g_byte_array_append (self->out, data, len);
-  if (!self->writing)
-    write_more (self);
+  if (self->frames == NULL)
+    self->frames = ph_frame_queue_new (G_OBJECT (self), G_IO_STREAM (self->tls), self->abort, drained_cb);
+  ph_frame_queue_push (self->frames, message);
 }
 
 static void

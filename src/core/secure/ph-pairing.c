@@ -9,6 +9,7 @@
 #include "ph-enums.h"
 #include "ph-error.h"
 #include "ph-fingerprint.h"
+#include "ph-frame-queue-private.h"
 #include "ph-pairing-code.h"
 #include "ph-pairing-private.h"
 
@@ -73,7 +74,7 @@ ph_pairing_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->tls);
   g_clear_pointer (&self->context, g_main_context_unref);
-  g_clear_pointer (&self->out, g_byte_array_unref);
+  g_clear_pointer (&self->frames, ph_frame_queue_free);
   g_clear_error (&self->error);
   ph_frame_reader_clear (&self->reader);
   g_free (self->device_name);
@@ -110,7 +111,6 @@ static void
 ph_pairing_init (PhPairing *self)
 {
   self->timeout = PH_PAIRING_DEFAULT_TIMEOUT;
-  self->out = g_byte_array_new ();
   ph_frame_reader_init (&self->reader, 0);
 }
 

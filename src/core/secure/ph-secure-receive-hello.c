@@ -9,6 +9,7 @@
 
 #include "ph-address.h"
 #include "ph-error.h"
+#include "ph-frame-queue-private.h"
 #include "ph-gsource-private.h"
 #include "ph-pairing-private.h"
 #include "ph-secure-channel-private.h"
@@ -17,13 +18,6 @@
 
 enum { AFTER_NOTHING, AFTER_START_DATA, AFTER_CLOSE, AFTER_PAIR };
 
-typedef struct
-{
-  PhSecureReceive *self;
-  GBytes          *bytes;
-} Write;
-
-static void write_more (PhSecureReceive *self);
 static void start_pairing (PhSecureReceive *self);
 
 static void
@@ -37,20 +31,14 @@ closed_cb (GObject      *object,
   ph_secure_receive_finish (self, NULL);
 }
 
+/* What was queued is out (or could not go): what comes next. */
 static void
-written_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+drained_cb (GObject      *owner,
+            const GError *error)
 {
-  Write *write = user_data;
-  g_autoptr(PhSecureReceive) self = write->self;
-  g_autoptr(GError) error = NULL;
+  PhSecureReceive *self = PH_SECURE_RECEIVE (owner);
 
-  g_bytes_unref (write->bytes);
-  g_free (write);
-
-  self->writing = FALSE;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+  if (error != NULL)
     {
       ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                                                    _("The connection from %s failed: %s"),
@@ -60,11 +48,6 @@ written_cb (GObject      *object,
 
   if (self->task == NULL)
     return;
-  if (self->out->len > 0)
-    {
-      write_more (self);
-      return;
-    }
 
   switch (self->after_write)
     {
@@ -86,35 +69,12 @@ written_cb (GObject      *object,
     }
 }
 
-static void
-write_more (PhSecureReceive *self)
-{
-  Write *write = g_new (Write, 1);
-  gsize len;
-  gconstpointer data;
-
-  write->self = g_object_ref (self);
-  write->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->out));
-  self->out = g_byte_array_new ();
-  data = g_bytes_get_data (write->bytes, &len);
-
-  self->writing = TRUE;
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->tls)),
-                                   data, len, G_PRIORITY_DEFAULT, self->abort, written_cb, write);
-}
-
 /* Frames go out in order, one write at a time. */
 static void
 queue_frame (PhSecureReceive *self,
              const PhMessage *message)
 {
-  g_autoptr(GBytes) frame = ph_message_encode (message);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (frame, &len);
-
-  g_byte_array_append (self->out, data, len);
-  if (!self->writing)
-    write_more (self);
+  ph_frame_queue_push (self->frames, message);
 }
 
 static void
@@ -271,7 +231,7 @@ ask_to_pair (PhSecureReceive *self)
     }
 
   ph_secure_receive_set_phase (self, PH_SECURE_RECEIVE_PAIRING);
-  if (self->writing)
+  if (ph_frame_queue_is_busy (self->frames))
     self->after_write = AFTER_PAIR;
   else
     start_pairing (self);
@@ -465,6 +425,7 @@ ph_secure_receive_run_async (PhSecureReceive     *self,
       ph_secure_receive_finish (self, g_steal_pointer (&error));
       return;
     }
+  self->frames = ph_frame_queue_new (G_OBJECT (self), G_IO_STREAM (self->tls), self->abort, drained_cb);
 
   self->timeout_source = ph_gsource_attach (g_timeout_source_new (self->handshake_timeout),
                                             "[posthouse] secure handshake timeout",

@@ -46,9 +46,8 @@ struct _PhSecureReceive
   gboolean              hello_read;
   gboolean              declined;       /* the answer is out; only the close is left */
 
-  /* Frames queued for the main context's writer. */
-  GByteArray           *out;
-  gboolean              writing;
+  /* Frames written on the main context, then what follows. */
+  struct _PhFrameQueue *frames;
   int                   after_write;
 
   /* The data phase. */

@@ -7,6 +7,7 @@
 #include "ph-address.h"
 #include "ph-enums.h"
 #include "ph-error.h"
+#include "ph-frame-queue-private.h"
 #include "ph-gsource-private.h"
 #include "ph-pairing.h"
 #include "ph-secure-receive-private.h"
@@ -146,7 +147,7 @@ ph_secure_receive_finalize (GObject *object)
   g_clear_object (&self->tls);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->space, ph_disk_space_unref);
-  g_clear_pointer (&self->out, g_byte_array_unref);
+  g_clear_pointer (&self->frames, ph_frame_queue_free);
   ph_frame_reader_clear (&self->reader);
   ph_message_clear (&self->hello);
   g_free (self->device_name);
@@ -186,7 +187,6 @@ static void
 ph_secure_receive_init (PhSecureReceive *self)
 {
   self->abort = g_cancellable_new ();
-  self->out = g_byte_array_new ();
   self->handshake_timeout = DEFAULT_HANDSHAKE_TIMEOUT;
   self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
   ph_frame_reader_init (&self->reader, 0);
