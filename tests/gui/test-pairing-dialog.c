@@ -198,6 +198,14 @@ pairing_over (gpointer data)
   return state == PH_PAIRING_PAIRED || state == PH_PAIRING_FAILED;
 }
 
+static gboolean
+peer_code_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->peer_pairing != NULL && ph_pairing_get_code (fixture->peer_pairing) != NULL;
+}
+
 static void
 test_pair (Fixture       *fixture,
            gconstpointer  data)
@@ -214,8 +222,9 @@ test_pair (Fixture       *fixture,
   dialog = wait_dialog (fixture);
   gui_wait_until (code_shown, dialog, "the six digits");
 
-  /* The very number the other screen shows. */
-  g_assert_nonnull (fixture->peer_pairing);
+  /* The very number the other screen shows (it knows it a moment later:
+   * the initiator reveals its nonce after it has both). */
+  gui_wait_until (peer_code_shown, fixture, "the other screen's six digits");
   shown = ph_pairing_format_code (ph_pairing_get_code (fixture->peer_pairing));
   g_assert_cmpstr (ph_pairing_dialog_get_code (dialog), ==, shown);
   g_assert_cmpstr (ph_pairing_dialog_get_heading (dialog), ==, "Pair With “Study Laptop”?");
