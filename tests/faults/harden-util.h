@@ -2,6 +2,7 @@
 #pragma once
 
 #include "posthouse-core.h"
+#include "ph-receiver-private.h"
 #include "ph-test-util.h"
 
 G_BEGIN_DECLS

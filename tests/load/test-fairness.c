@@ -355,7 +355,7 @@ test_per_peer_cap (Fixture       *fx,
   Dripper *same;
   guint8 rest[999] = { 0 };
 
-  g_assert_cmpuint (ph_receiver_get_max_transfers_per_peer (fx->rx->receiver), ==, 8);
+  g_assert_cmpuint (ph_receiver_get_max_transfers_per_sender (fx->rx->receiver), ==, 8);
 
   /* Nine from 127.0.0.2, announcing 1000 bytes and sending one. */
   ph_receiver_set_stall_window (fx->rx->receiver, 0);

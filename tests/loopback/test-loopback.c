@@ -10,6 +10,8 @@
 
 #include <glib/gstdio.h>
 
+#include "ph-receiver-private.h"
+
 #include "test-common.h"
 
 /* Sends @path, waits for both sides, checks the saved copy. */

@@ -4,8 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
+#include <sys/statvfs.h>
 
 #include <gio/gio.h>
 
@@ -14,27 +13,20 @@
 struct _PhDiskSpaceClaim
 {
   int      fd;
-  dev_t    dev;
   gint64   size;
   gint64   reserved;       /* bytes from offset 0 that fallocate() holds */
-  gboolean cannot_reserve; /* the file system has no fallocate() */
+  gboolean cannot_reserve; /* the file system has no fallocate(): writing will tell */
 };
 
 struct _PhDiskSpace
 {
-  GMutex     lock;
-  GPtrArray *claims;   /* PhDiskSpaceClaim */
+  int unused;
 };
 
 PhDiskSpace *
 ph_disk_space_new (void)
 {
-  PhDiskSpace *self = g_atomic_rc_box_new0 (PhDiskSpace);
-
-  g_mutex_init (&self->lock);
-  self->claims = g_ptr_array_new_with_free_func (g_free);
-
-  return self;
+  return g_atomic_rc_box_new0 (PhDiskSpace);
 }
 
 PhDiskSpace *
@@ -43,48 +35,63 @@ ph_disk_space_ref (PhDiskSpace *self)
   return g_atomic_rc_box_acquire (self);
 }
 
-static void
-ph_disk_space_clear (PhDiskSpace *self)
-{
-  g_mutex_clear (&self->lock);
-  g_ptr_array_unref (self->claims);
-}
-
 void
 ph_disk_space_unref (PhDiskSpace *self)
 {
-  g_atomic_rc_box_release_full (self, (GDestroyNotify) ph_disk_space_clear);
+  g_atomic_rc_box_release (self);
 }
 
-/* What a claimed file still needs: its size minus what it holds (data
- * and look-ahead, both already off the free space). */
-static gint64
-still_needed (const PhDiskSpaceClaim *claim)
+/**
+ * ph_disk_space_query:
+ * @path: a folder
+ * @facts: (out): what its file system has free
+ * @errsv: (out) (optional): errno when it cannot be asked
+ *
+ * Returns: whether @facts was filled in
+ */
+gboolean
+ph_disk_space_query (PhDiskSpace *self,
+                     const char  *path,
+                     PhDiskFacts *facts,
+                     int         *errsv)
 {
-  struct stat st;
+  struct statvfs st;
 
-  if (fstat (claim->fd, &st) != 0)
-    return claim->size;
+  g_return_val_if_fail (self != NULL && path != NULL && facts != NULL, FALSE);
 
-  return MAX (0, claim->size - (gint64) st.st_blocks * 512);
+  if (statvfs (path, &st) != 0)
+    {
+      if (errsv)
+        *errsv = errno;
+      return FALSE;
+    }
+
+  /* A tmpfs without a size limit reports no blocks at all, and one
+   * without an inode limit (or a file system that makes inodes on
+   * demand, as btrfs does) no inodes. */
+  facts->free_bytes = st.f_blocks > 0
+                      ? (gint64) MIN ((guint64) st.f_bavail * st.f_frsize, (guint64) G_MAXINT64)
+                      : -1;
+  facts->free_files = st.f_files > 0 ? (gint64) MIN (st.f_favail, (guint64) G_MAXINT64) : -1;
+
+  return TRUE;
 }
 
 /**
  * ph_disk_space_claim:
  * @fd: the empty file that will hold @size bytes
  *
- * Returns: (nullable): the claim, or %NULL when @size does not fit
- *   beside what the other claims still need
+ * Holds nothing yet: ph_disk_space_claim_advance() reserves as the data
+ * arrives.
+ *
+ * Returns: (transfer full): the claim, for ph_disk_space_release()
  */
 PhDiskSpaceClaim *
 ph_disk_space_claim (PhDiskSpace *self,
-                int      fd,
-                gint64   size)
+                     int          fd,
+                     gint64       size)
 {
   PhDiskSpaceClaim *claim;
-  struct statfs fs;
-  struct stat st;
-  gint64 available = G_MAXINT64;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (fd >= 0 && size >= 0, NULL);
@@ -92,27 +99,6 @@ ph_disk_space_claim (PhDiskSpace *self,
   claim = g_new0 (PhDiskSpaceClaim, 1);
   claim->fd = fd;
   claim->size = size;
-
-  if (fstat (fd, &st) == 0)
-    claim->dev = st.st_dev;
-  /* A tmpfs without a size limit reports no blocks at all. */
-  if (fstatfs (fd, &fs) == 0 && fs.f_blocks > 0)
-    available = (gint64) MIN ((guint64) fs.f_bavail * fs.f_bsize, (guint64) G_MAXINT64);
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->claims->len; i++)
-    {
-      const PhDiskSpaceClaim *other = g_ptr_array_index (self->claims, i);
-
-      if (other->dev == claim->dev)
-        available -= still_needed (other);
-    }
-  if (available >= size)
-    g_ptr_array_add (self->claims, claim);
-  g_mutex_unlock (&self->lock);
-
-  if (available < size)
-    g_clear_pointer (&claim, g_free);
 
   return claim;
 }
@@ -128,8 +114,8 @@ ph_disk_space_claim (PhDiskSpace *self,
  */
 gboolean
 ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
-                        gint64         done,
-                        GError       **error)
+                             gint64             done,
+                             GError           **error)
 {
   gint64 target;
 
@@ -160,18 +146,22 @@ ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
   return TRUE;
 }
 
-/* Gives @claim back; call it before closing its file. */
+/* Returns: bytes from the start of the file reserved so far */
+gint64
+ph_disk_space_claim_get_reserved (PhDiskSpaceClaim *claim)
+{
+  g_return_val_if_fail (claim != NULL, 0);
+
+  return claim->reserved;
+}
+
+/* Gives @claim back; call it before closing its file (closing an
+ * uncommitted part file frees what it held). */
 void
 ph_disk_space_release (PhDiskSpace      *self,
-                  PhDiskSpaceClaim *claim)
+                       PhDiskSpaceClaim *claim)
 {
   g_return_if_fail (self != NULL);
 
-  if (claim == NULL)
-    return;
-
-  g_mutex_lock (&self->lock);
-  if (!g_ptr_array_remove_fast (self->claims, claim))
-    g_free (claim);
-  g_mutex_unlock (&self->lock);
+  g_free (claim);
 }

@@ -13,6 +13,12 @@
 #include "ph-error.h"
 #include "ph-folders-private.h"
 
+struct _PhFolderUsers
+{
+  GMutex      lock;
+  GHashTable *counts;   /* "A/B" → transfers using it */
+};
+
 /* A folder of ours, "@name" or its @n-th variant, in @dir_fd: made
  * when missing, merged into when it exists. A file, a symbolic link or
  * anything else under that name is left alone.
@@ -20,8 +26,10 @@
  * holds the name) */
 static int
 open_or_make (int         dir_fd,
-              const char *name)
+              const char *name,
+              gboolean   *created)
 {
+  *created = FALSE;
   for (guint attempt = 0; attempt < 2; attempt++)
     {
       /* O_NOFOLLOW: a symbolic link is never a way out of the folder. */
@@ -35,7 +43,9 @@ open_or_make (int         dir_fd,
         return -1;
 
       /* Another transfer may make it at the same moment: then merge. */
-      if (mkdirat (dir_fd, name, 0777) != 0 && errno != EEXIST)
+      if (mkdirat (dir_fd, name, 0777) == 0)
+        *created = TRUE;
+      else if (errno != EEXIST)
         return -1;
     }
 
@@ -43,13 +53,88 @@ open_or_make (int         dir_fd,
   return -1;
 }
 
+/* How many folders "A/B/C" names. */
+guint
+ph_folders_count (const char *folders)
+{
+  guint n = 1;
+
+  g_return_val_if_fail (folders != NULL, 0);
+
+  for (const char *p = folders; *p; p++)
+    n += *p == '/';
+  return n;
+}
+
 /**
- * ph_folders_open:
+ * ph_folders_existing:
+ * @root_fd: the receive folder
+ * @folders: the relative folders of a sanitised path ("Holiday/Day 1")
+ *
+ * Walks @folders below @root_fd as far as they exist as plain folders
+ * (O_NOFOLLOW), making nothing.
+ *
+ * Returns: the descriptor of the deepest one (a copy of @root_fd when
+ *   none exists), or -1 with errno set
+ */
+int
+ph_folders_existing (int         root_fd,
+                     const char *folders)
+{
+  g_auto(GStrv) components = NULL;
+  int fd;
+
+  g_return_val_if_fail (root_fd >= 0 && folders != NULL, -1);
+
+  fd = fcntl (root_fd, F_DUPFD_CLOEXEC, 0);
+  components = g_strsplit (folders, "/", -1);
+  for (guint i = 0; fd >= 0 && components[i] != NULL; i++)
+    {
+      int next = openat (fd, components[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+      if (next < 0)
+        break;
+      close (fd);
+      fd = next;
+    }
+
+  return fd;
+}
+
+void
+ph_folders_made_clear (PhFoldersMade *made)
+{
+  g_clear_pointer (&made->paths, g_ptr_array_unref);
+  g_clear_pointer (&made->levels, g_array_unref);
+}
+
+static void
+record_made (PhFoldersMade *made,
+             const char    *parent,
+             const char    *name,
+             guint          level)
+{
+  if (made == NULL)
+    return;
+
+  if (made->paths == NULL)
+    {
+      made->paths = g_ptr_array_new_with_free_func (g_free);
+      made->levels = g_array_new (FALSE, FALSE, sizeof (guint));
+    }
+  g_ptr_array_add (made->paths, *parent ? g_strconcat (parent, "/", name, NULL) : g_strdup (name));
+  g_array_append_val (made->levels, level);
+}
+
+/**
+ * ph_folders_make:
  * @root_fd: the receive folder
  * @root: the same, for the locations and messages
  * @folders: the relative folders of a sanitised path ("Holiday/Day 1"),
  *   components separated by '/', none empty, "." or ".."
  * @folder: (out) (transfer full): where the file goes
+ * @made: (out caller-allocates) (optional): the folders made here, for
+ *   ph_folders_unmake(); clear it with ph_folders_made_clear()
  *
  * Walks @folders below @root_fd with openat (O_NOFOLLOW | O_DIRECTORY),
  * making what is missing: an existing folder is merged into; a name
@@ -58,17 +143,20 @@ open_or_make (int         dir_fd,
  * or over a file.
  *
  * Returns: the descriptor of the last folder (the caller closes it),
- *   or -1 with @error
+ *   or -1 with @error (PH_ERROR_NO_SPACE when the file system has no
+ *   room for another folder)
  */
 int
-ph_folders_open (int          root_fd,
-                 GFile       *root,
-                 const char  *folders,
-                 GFile      **folder,
-                 GError     **error)
+ph_folders_make (int             root_fd,
+                 GFile          *root,
+                 const char     *folders,
+                 GFile         **folder,
+                 PhFoldersMade  *made,
+                 GError        **error)
 {
   g_auto(GStrv) components = NULL;
   g_autoptr(GFile) location = NULL;
+  g_autoptr(GString) relative = g_string_new (NULL);
   int fd = root_fd;
 
   g_return_val_if_fail (root_fd >= 0, -1);
@@ -82,6 +170,7 @@ ph_folders_open (int          root_fd,
     {
       int next = -1;
       int saved_errno = 0;
+      gboolean created = FALSE;
       g_autofree char *name = NULL;
 
       g_return_val_if_fail (*components[i] != '\0' && strcmp (components[i], "..") != 0 &&
@@ -91,7 +180,7 @@ ph_folders_open (int          root_fd,
         {
           g_free (name);
           name = n == 1 ? g_strdup (components[i]) : g_strdup_printf ("%s (%u)", components[i], n);
-          next = open_or_make (fd, name);
+          next = open_or_make (fd, name, &created);
           saved_errno = errno;
           if (next < 0 && saved_errno != ENOTDIR)
             break;
@@ -108,12 +197,22 @@ ph_folders_open (int          root_fd,
             g_set_error (error, PH_ERROR, PH_ERROR_FOLDER,
                          _("Could not make the folder “%s” in “%s”: %u files of that name are in the way"),
                          components[i], where, PH_FOLDERS_MAX_VARIANTS);
+          else if (saved_errno == ENOSPC || saved_errno == EDQUOT)
+            g_set_error (error, PH_ERROR, PH_ERROR_NO_SPACE,
+                         _("Could not make the folder “%s” in “%s”: the disk has no room for "
+                           "another folder"), name, where);
           else
             g_set_error (error, PH_ERROR, PH_ERROR_FOLDER,
                          _("Could not make the folder “%s” in “%s”: %s"),
                          name, where, g_strerror (saved_errno));
           return -1;
         }
+
+      if (created)
+        record_made (made, relative->str, name, i);
+      if (relative->len > 0)
+        g_string_append_c (relative, '/');
+      g_string_append (relative, name);
 
       fd = next;
       {
@@ -126,4 +225,123 @@ ph_folders_open (int          root_fd,
 
   *folder = g_steal_pointer (&location);
   return fd == root_fd ? fcntl (root_fd, F_DUPFD_CLOEXEC, 0) : fd;
+}
+
+/* The first @level + 1 components of @folders. */
+static char *
+folders_prefix (const char *folders,
+                guint       level)
+{
+  const char *end = folders;
+
+  for (guint i = 0; end != NULL && i <= level; i++)
+    {
+      end = strchr (end, '/');
+      if (end != NULL && i < level)
+        end++;
+    }
+
+  return end ? g_strndup (folders, end - folders) : g_strdup (folders);
+}
+
+/**
+ * ph_folders_unmake:
+ * @folders: what ph_folders_make() was asked for
+ * @made: what it made
+ * @users: who else may be using them
+ *
+ * Removes the folders a failed commit made, deepest first, while they
+ * are empty and no other transfer counts itself a user of them.
+ */
+void
+ph_folders_unmake (int             root_fd,
+                   const char     *folders,
+                   PhFoldersMade  *made,
+                   PhFolderUsers  *users)
+{
+  g_return_if_fail (root_fd >= 0 && folders != NULL && made != NULL && users != NULL);
+
+  for (guint i = made->paths ? made->paths->len : 0; i-- > 0;)
+    {
+      g_autofree char *key = folders_prefix (folders, g_array_index (made->levels, guint, i));
+      gboolean removed = FALSE;
+
+      g_mutex_lock (&users->lock);
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (users->counts, key)) <= 1)
+        removed = unlinkat (root_fd, made->paths->pdata[i], AT_REMOVEDIR) == 0;
+      g_mutex_unlock (&users->lock);
+
+      /* Not empty, or in use: so are the folders above it. */
+      if (!removed)
+        break;
+    }
+}
+
+/* Users of folders */
+
+PhFolderUsers *
+ph_folder_users_new (void)
+{
+  PhFolderUsers *self = g_atomic_rc_box_new0 (PhFolderUsers);
+
+  g_mutex_init (&self->lock);
+  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return self;
+}
+
+PhFolderUsers *
+ph_folder_users_ref (PhFolderUsers *self)
+{
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+folder_users_clear (PhFolderUsers *self)
+{
+  g_mutex_clear (&self->lock);
+  g_hash_table_unref (self->counts);
+}
+
+void
+ph_folder_users_unref (PhFolderUsers *self)
+{
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) folder_users_clear);
+}
+
+/* Counts the caller a user of "A", "A/B", ... of @folders "A/B/C". */
+void
+ph_folder_users_enter (PhFolderUsers *self,
+                       const char    *folders)
+{
+  guint n = ph_folders_count (folders);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < n; i++)
+    {
+      char *key = folders_prefix (folders, i);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, key));
+
+      g_hash_table_replace (self->counts, key, GUINT_TO_POINTER (count + 1));
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+void
+ph_folder_users_leave (PhFolderUsers *self,
+                       const char    *folders)
+{
+  guint n = ph_folders_count (folders);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = folders_prefix (folders, i);
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, key));
+
+      if (count <= 1)
+        g_hash_table_remove (self->counts, key);
+      else
+        g_hash_table_insert (self->counts, g_steal_pointer (&key), GUINT_TO_POINTER (count - 1));
+    }
+  g_mutex_unlock (&self->lock);
 }

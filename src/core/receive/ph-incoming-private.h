@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ph-disk-space-private.h"
+#include "ph-folders-private.h"
 #include "ph-transfer.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,9 @@ G_BEGIN_DECLS
  * the data, the sender's end of stream and the commit under a final
  * name. The receiver decides when it may start; it tells the receiver
  * when it is over.
+ *
+ *   ph-incoming.c       the connection's life: waiting, asking, ending;
+ *   ph-incoming-save.c  the file: checks, part file, data, commit.
  *
  * The receipt: the connection is closed in order only once the file is
  * in place under its final name; every failure, at any moment, resets
@@ -31,32 +35,87 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PhIncoming, ph_incoming, PH, INCOMING, GObject)
 
-PhIncoming *ph_incoming_new            (GSocketConnection *connection,
-                                        const char        *host,
-                                        const char        *peer,
-                                        const char        *name,
-                                        const char        *prefix,
-                                        gint64             size,
-                                        GFile             *directory,
-                                        guint              idle_timeout,
-                                        PhDiskSpace           *space);
-PhTransfer *ph_incoming_get_transfer   (PhIncoming        *self);
-const char *ph_incoming_get_host       (PhIncoming        *self);
-const char *ph_incoming_get_peer       (PhIncoming        *self);
-const char *ph_incoming_get_name       (PhIncoming        *self);
-gboolean    ph_incoming_get_receiving  (PhIncoming        *self);
-GError     *ph_incoming_check          (PhIncoming        *self);
-void        ph_incoming_ask            (PhIncoming        *self);
-void        ph_incoming_wait           (PhIncoming        *self);
-void        ph_incoming_receive        (PhIncoming        *self);
-void        ph_incoming_end            (PhIncoming        *self,
-                                        GError            *error);
-void        ph_incoming_finish         (PhIncoming        *self,
-                                        GError            *error);
+/* What a receiver gives each of its transfers. */
+typedef struct
+{
+  GFile         *directory;
+  const char    *prefix;        /* (nullable) */
+  guint          idle_timeout;  /* msec; 0: none */
+  PhDiskSpace   *space;
+  PhFolderUsers *folder_users;
+} PhIncomingSetup;
 
-gboolean    ph_incoming_name_budget    (GFile             *directory,
-                                        const char        *prefix,
-                                        gsize             *budget,
-                                        GError           **error);
+/* Where a transfer waits in its receiver; the receiver's to use. */
+typedef struct
+{
+  gpointer  sender;       /* PhSender */
+  GList     queue_link;   /* in its sender's queue */
+  GList     silent_link;  /* in the receiver's list of headers without data */
+  GList     asking_link;  /* in the receiver's list of questions */
+  gint64    since;        /* monotonic µs: the header was in */
+  gint64    asked;        /* monotonic µs: the person was asked */
+} PhIncomingPlace;
+
+struct _PhIncoming
+{
+  GObject            parent_instance;
+
+  GSocketConnection *connection;
+  GMainContext      *context;
+  PhTransfer        *transfer;
+  GCancellable      *abort;        /* the transfer's cancellable, or ph_incoming_end() */
+  gulong             abort_id;
+  GError            *end_error;    /* why ph_incoming_end() stopped the data phase */
+  GFile             *directory;
+  GFile             *file;
+  PhDiskSpace       *space;
+  PhFolderUsers     *folder_users;
+  char              *sender_key;
+  char              *peer;
+  char              *name;         /* as the sender named it, cleaned: "Folder/name" with paths */
+  char              *folders;      /* NULL, or the folders of name ("Holiday/Day 1") */
+  char              *prefix;
+  char              *save_name;    /* prefix + name, within the folder's name limit */
+  gint64             size;
+  guint              idle_timeout;
+  GSource           *hangup_source;
+  GSource           *cancel_source;
+  gboolean           receiving;
+  gboolean           finished;
+  PhIncomingPlace    place;
+};
+
+PhIncoming      *ph_incoming_new            (GSocketConnection     *connection,
+                                             const char            *sender_key,
+                                             const char            *peer,
+                                             const char            *name,
+                                             gint64                 size,
+                                             const PhIncomingSetup *setup);
+PhTransfer      *ph_incoming_get_transfer   (PhIncoming        *self);
+const char      *ph_incoming_get_sender_key (PhIncoming        *self);
+const char      *ph_incoming_get_peer       (PhIncoming        *self);
+const char      *ph_incoming_get_name       (PhIncoming        *self);
+gint64           ph_incoming_get_size       (PhIncoming        *self);
+gboolean         ph_incoming_get_receiving  (PhIncoming        *self);
+PhIncomingPlace *ph_incoming_get_place      (PhIncoming        *self);
+gboolean         ph_incoming_has_data       (PhIncoming        *self);
+GError          *ph_incoming_check          (PhIncoming        *self);
+void             ph_incoming_ask            (PhIncoming        *self);
+void             ph_incoming_wait           (PhIncoming        *self);
+void             ph_incoming_receive        (PhIncoming        *self);
+void             ph_incoming_end            (PhIncoming        *self,
+                                             GError            *error);
+void             ph_incoming_finish         (PhIncoming        *self,
+                                             GError            *error);
+
+gboolean         ph_incoming_name_budget    (GFile             *directory,
+                                             const char        *prefix,
+                                             gsize             *budget,
+                                             GError           **error);
+
+/* ph-incoming-save.c */
+gboolean         ph_incoming_save           (gpointer           task_data,
+                                             GCancellable      *cancellable,
+                                             GError           **error);
 
 G_END_DECLS
