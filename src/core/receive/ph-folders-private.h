@@ -12,13 +12,14 @@ G_BEGIN_DECLS
  * Nothing is left behind (SPEC, Admission): the folders are made only
  * when the file is committed, after all its data arrived; until then
  * its unnamed part file waits in the deepest folder of the path that
- * exists already (on the file system the file will be on). A commit
- * that fails after making folders removes those it made, deepest
- * first, unless another transfer of this receiver uses them: each
+ * exists already (on the file system the file will be on). Each
  * transfer with a path counts itself a user of every folder of it
- * (PhFolderUsers) from the start of its data phase to its end. A
- * folder another program filled meanwhile stays (rmdir only removes
- * empty ones). */
+ * (PhFolderUsers) from the start of its data phase to its end; a
+ * folder the receiver made goes again with its last user unless a
+ * file was committed under it, deepest first — never while a parallel
+ * transfer may still put its file there (its unnamed part file may
+ * wait in it). rmdir only removes empty folders: one another program
+ * filled meanwhile stays. */
 
 /* Numbered variants tried for a folder name that a file or a symbolic
  * link holds already ("Holiday (2)"). */
@@ -32,7 +33,8 @@ void           ph_folder_users_unref (PhFolderUsers *self);
 void           ph_folder_users_enter (PhFolderUsers *self,
                                       const char    *folders);
 void           ph_folder_users_leave (PhFolderUsers *self,
-                                      const char    *folders);
+                                      const char    *folders,
+                                      const char    *root_path);
 
 /* The folders one commit made: which levels, under which names. */
 typedef struct
@@ -52,10 +54,12 @@ int   ph_folders_make     (int             root_fd,
                            GFile         **folder,
                            PhFoldersMade  *made,
                            GError        **error);
-void  ph_folders_unmake   (int             root_fd,
-                           const char     *folders,
-                           PhFoldersMade  *made,
-                           PhFolderUsers  *users);
+
+void  ph_folder_users_made      (PhFolderUsers  *self,
+                                 const char     *folders,
+                                 PhFoldersMade  *made);
+void  ph_folder_users_committed (PhFolderUsers  *self,
+                                 const char     *folders);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhFolderUsers, ph_folder_users_unref)
 

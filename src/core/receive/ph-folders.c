@@ -16,7 +16,7 @@
 struct _PhFolderUsers
 {
   GMutex      lock;
-  GHashTable *counts;   /* "A/B" → transfers using it */
+  GHashTable *folders;   /* "A/B" as asked for → Folder */
 };
 
 /* A folder of ours, "@name" or its @n-th variant, in @dir_fd: made
@@ -244,40 +244,22 @@ folders_prefix (const char *folders,
   return end ? g_strndup (folders, end - folders) : g_strdup (folders);
 }
 
-/**
- * ph_folders_unmake:
- * @folders: what ph_folders_make() was asked for
- * @made: what it made
- * @users: who else may be using them
- *
- * Removes the folders a failed commit made, deepest first, while they
- * are empty and no other transfer counts itself a user of them.
- */
-void
-ph_folders_unmake (int             root_fd,
-                   const char     *folders,
-                   PhFoldersMade  *made,
-                   PhFolderUsers  *users)
-{
-  g_return_if_fail (root_fd >= 0 && folders != NULL && made != NULL && users != NULL);
-
-  for (guint i = made->paths ? made->paths->len : 0; i-- > 0;)
-    {
-      g_autofree char *key = folders_prefix (folders, g_array_index (made->levels, guint, i));
-      gboolean removed = FALSE;
-
-      g_mutex_lock (&users->lock);
-      if (GPOINTER_TO_UINT (g_hash_table_lookup (users->counts, key)) <= 1)
-        removed = unlinkat (root_fd, made->paths->pdata[i], AT_REMOVEDIR) == 0;
-      g_mutex_unlock (&users->lock);
-
-      /* Not empty, or in use: so are the folders above it. */
-      if (!removed)
-        break;
-    }
-}
-
 /* Users of folders */
+
+typedef struct
+{
+  guint  users;
+  char  *made;   /* the folder this receiver made for the path, while nothing is committed under it */
+} Folder;
+
+static void
+folder_free (gpointer data)
+{
+  Folder *folder = data;
+
+  g_free (folder->made);
+  g_free (folder);
+}
 
 PhFolderUsers *
 ph_folder_users_new (void)
@@ -285,7 +267,7 @@ ph_folder_users_new (void)
   PhFolderUsers *self = g_atomic_rc_box_new0 (PhFolderUsers);
 
   g_mutex_init (&self->lock);
-  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, folder_free);
   return self;
 }
 
@@ -299,7 +281,7 @@ static void
 folder_users_clear (PhFolderUsers *self)
 {
   g_mutex_clear (&self->lock);
-  g_hash_table_unref (self->counts);
+  g_hash_table_unref (self->folders);
 }
 
 void
@@ -308,7 +290,8 @@ ph_folder_users_unref (PhFolderUsers *self)
   g_atomic_rc_box_release_full (self, (GDestroyNotify) folder_users_clear);
 }
 
-/* Counts the caller a user of "A", "A/B", ... of @folders "A/B/C". */
+/* Counts the caller a user of "A", "A/B" and "A/B/C" of @folders
+ * "A/B/C", from the start of its data phase. */
 void
 ph_folder_users_enter (PhFolderUsers *self,
                        const char    *folders)
@@ -319,16 +302,46 @@ ph_folder_users_enter (PhFolderUsers *self,
   for (guint i = 0; i < n; i++)
     {
       char *key = folders_prefix (folders, i);
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, key));
+      Folder *folder = g_hash_table_lookup (self->folders, key);
 
-      g_hash_table_replace (self->counts, key, GUINT_TO_POINTER (count + 1));
+      if (folder == NULL)
+        {
+          folder = g_new0 (Folder, 1);
+          g_hash_table_insert (self->folders, key, folder);
+        }
+      else
+        g_free (key);
+      folder->users++;
     }
   g_mutex_unlock (&self->lock);
 }
 
+/* The caller made @made for @folders: they go again with their last
+ * user unless a file is committed under them first. */
 void
-ph_folder_users_leave (PhFolderUsers *self,
-                       const char    *folders)
+ph_folder_users_made (PhFolderUsers *self,
+                      const char    *folders,
+                      PhFoldersMade *made)
+{
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; made->paths != NULL && i < made->paths->len; i++)
+    {
+      g_autofree char *key = folders_prefix (folders, g_array_index (made->levels, guint, i));
+      Folder *folder = g_hash_table_lookup (self->folders, key);
+
+      if (folder != NULL)
+        {
+          g_free (folder->made);
+          folder->made = g_strdup (made->paths->pdata[i]);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/* A file is in place under @folders: they stay. */
+void
+ph_folder_users_committed (PhFolderUsers *self,
+                           const char    *folders)
 {
   guint n = ph_folders_count (folders);
 
@@ -336,12 +349,45 @@ ph_folder_users_leave (PhFolderUsers *self,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *key = folders_prefix (folders, i);
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, key));
+      Folder *folder = g_hash_table_lookup (self->folders, key);
 
-      if (count <= 1)
-        g_hash_table_remove (self->counts, key);
-      else
-        g_hash_table_insert (self->counts, g_steal_pointer (&key), GUINT_TO_POINTER (count - 1));
+      if (folder != NULL)
+        g_clear_pointer (&folder->made, g_free);
     }
   g_mutex_unlock (&self->lock);
+}
+
+/* The caller is done with @folders. The last user of a folder this
+ * receiver made, with nothing committed under it, removes it (deepest
+ * first, and only while empty: rmdir). */
+void
+ph_folder_users_leave (PhFolderUsers *self,
+                       const char    *folders,
+                       const char    *root_path)
+{
+  guint n = ph_folders_count (folders);
+  int root_fd = -1;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = n; i-- > 0;)
+    {
+      g_autofree char *key = folders_prefix (folders, i);
+      Folder *folder = g_hash_table_lookup (self->folders, key);
+
+      if (folder == NULL || --folder->users > 0)
+        continue;
+
+      if (folder->made != NULL)
+        {
+          if (root_fd < 0)
+            root_fd = open (root_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          if (root_fd >= 0 && unlinkat (root_fd, folder->made, AT_REMOVEDIR) != 0)
+            g_debug ("Left the folder %s: %s", folder->made, g_strerror (errno));
+        }
+      g_hash_table_remove (self->folders, key);
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (root_fd >= 0)
+    close (root_fd);
 }

@@ -215,7 +215,8 @@ reserve_cb (gpointer   data,
 }
 
 /* Puts the complete part file in place: the folders of the path made
- * (or merged) now, and taken away again if the file cannot follow. */
+ * (or merged) now; if the file cannot follow, they go again with their
+ * last user (ph_folder_users_leave()). */
 static GFile *
 commit (PhIncoming  *self,
         PhPartFile  *part,
@@ -257,13 +258,14 @@ commit (PhIncoming  *self,
           close (folder_fd);
           if (file != NULL)
             {
+              ph_folder_users_committed (self->folder_users, self->folders);
               ph_folders_made_clear (&made);
               return file;
             }
         }
 
-      /* Nothing half-made stays: no folder for a file that is not there. */
-      ph_folders_unmake (root_fd, self->folders, &made, self->folder_users);
+      /* Taken away again with the last user, unless a file gets in. */
+      ph_folder_users_made (self->folder_users, self->folders, &made);
       ph_folders_made_clear (&made);
 
       if (attempt == COMMIT_ATTEMPTS ||
@@ -388,7 +390,7 @@ ph_incoming_save (gpointer       task_data,
     ph_folder_users_enter (self->folder_users, self->folders);
   ok = save (self, dir, cancellable, error);
   if (self->folders != NULL)
-    ph_folder_users_leave (self->folder_users, self->folders);
+    ph_folder_users_leave (self->folder_users, self->folders, dir);
 
   return ok;
 }

@@ -24,6 +24,30 @@ ph_batch_live_bytes (PhBatch *self)
   return bytes;
 }
 
+/* A clock that runs only while a transfer of the batch moves bytes:
+ * time spent waiting (for an answer, a slot, a turn) is no part of the
+ * speed or of the time left. */
+static gint64
+moving_clock (PhBatch *self,
+              gint64   now)
+{
+  return self->moving_time + (self->moving_since ? now - self->moving_since : 0);
+}
+
+static void
+update_moving (PhBatch *self)
+{
+  gboolean moving = self->counts[PH_TRANSFER_SENDING] + self->counts[PH_TRANSFER_RECEIVING] > 0;
+
+  if (moving && self->moving_since == 0)
+    self->moving_since = g_get_monotonic_time ();
+  else if (!moving && self->moving_since != 0)
+    {
+      self->moving_time += g_get_monotonic_time () - self->moving_since;
+      self->moving_since = 0;
+    }
+}
+
 static void
 update_estimates (PhBatch *self,
                   gint64   bytes)
@@ -32,7 +56,7 @@ update_estimates (PhBatch *self,
 
   if (ph_batch_is_finished (self))
     {
-      gint64 elapsed = self->data_start ? self->finish_time - self->data_start : 0;
+      gint64 elapsed = moving_clock (self, now);
 
       /* Once finished, the speed is the average of the whole batch. */
       self->speed = elapsed > 0 ? bytes * (double) G_USEC_PER_SEC / elapsed : 0;
@@ -41,7 +65,11 @@ update_estimates (PhBatch *self,
       return;
     }
 
-  self->samples[self->next_sample].time = now;
+  /* Nothing moves: the last estimate stands until something does. */
+  if (self->moving_since == 0)
+    return;
+
+  self->samples[self->next_sample].time = moving_clock (self, now);
   self->samples[self->next_sample].bytes = bytes;
   self->next_sample = (self->next_sample + 1) % SPEED_SAMPLES;
   self->n_samples = MIN (self->n_samples + 1, SPEED_SAMPLES);
@@ -166,6 +194,7 @@ entry_count (Entry           *entry,
 
   if ((state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING) && self->data_start == 0)
     self->data_start = g_get_monotonic_time ();
+  update_moving (self);
 
   if (state_is_final (state) && !was_final)
     {
