@@ -141,4 +141,26 @@ HuReceipt hu_peer_join_receipt (HuPeer       *self);
 GBytes   *hu_header            (const char   *name,
                                 gint64        size);
 
+/* tests/interop/py_tight_send.py: the original sender in a tight loop,
+ * @count files of @size bytes named @prefix00000.bin ..., from @source
+ * (NULL: 127.0.0.1), never reading an answer. @extra: more arguments,
+ * NULL-terminated. */
+GSubprocess *hu_tight_send_start (guint16       port,
+                                  guint         count,
+                                  gsize         size,
+                                  const char   *source,
+                                  const char   *prefix,
+                                  ...) G_GNUC_NULL_TERMINATED;
+gboolean     hu_tight_send_wait  (GSubprocess  *process,
+                                  guint         timeout_ms);
+/* What file @index of a tight sender with @prefix holds. */
+GBytes      *hu_tight_content    (const char   *prefix,
+                                  guint         index,
+                                  gsize         size);
+/* Checks that the files @prefix00000.bin ... arrived in @dir, whole. */
+void         hu_assert_tight_files (const char *dir,
+                                    const char *prefix,
+                                    guint       count,
+                                    gsize       size);
+
 G_END_DECLS

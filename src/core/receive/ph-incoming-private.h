@@ -24,6 +24,8 @@ G_BEGIN_DECLS
  *
  * Signals:
  *   "accepted" (): the person accepted a WAITING transfer.
+ *   "ready" (): data arrived behind the header of a transfer that
+ *     waited for it (ph_incoming_wait_for_data()).
  *   "finished" (): the transfer ended (done, failed or cancelled) and
  *     the connection is closed; emitted once. */
 
@@ -54,6 +56,7 @@ typedef struct
   GList     asking_link;  /* in the receiver's list of questions */
   gint64    since;        /* monotonic µs: the header was in */
   gint64    asked;        /* monotonic µs: the person was asked */
+  gboolean  ready;        /* data behind the header: it may take a slot */
 } PhIncomingPlace;
 
 struct _PhIncoming
@@ -82,6 +85,7 @@ struct _PhIncoming
   GSource           *cancel_source;
   gboolean           receiving;
   gboolean           finished;
+  gboolean           wants_data;
   PhIncomingPlace    place;
 };
 
@@ -102,6 +106,7 @@ gboolean         ph_incoming_has_data       (PhIncoming        *self);
 GError          *ph_incoming_check          (PhIncoming        *self);
 void             ph_incoming_ask            (PhIncoming        *self);
 void             ph_incoming_wait           (PhIncoming        *self);
+void             ph_incoming_wait_for_data  (PhIncoming        *self);
 void             ph_incoming_receive        (PhIncoming        *self);
 void             ph_incoming_end            (PhIncoming        *self,
                                              GError            *error);

@@ -27,6 +27,7 @@ G_DEFINE_FINAL_TYPE (PhIncoming, ph_incoming, G_TYPE_OBJECT)
 
 enum {
   ACCEPTED,
+  READY,
   FINISHED,
   N_SIGNALS
 };
@@ -121,14 +122,38 @@ hangup_cb (int          fd,
 
   g_clear_pointer (&self->hangup_source, g_source_unref);
 
-  /* A sender that sent everything and ended its stream (as Posthouse
-   * and the original do) is not gone: it waits for us. Keep watching,
-   * for a reset only: that is how it gives up. */
-  if (!(condition & (G_IO_HUP | G_IO_ERR)) &&
-      ioctl (fd, FIONREAD, &available) == 0 && available >= self->size)
+  if (!(condition & G_IO_ERR) && ioctl (fd, FIONREAD, &available) == 0)
     {
-      watch_hangup (self, G_IO_HUP | G_IO_ERR);
-      return G_SOURCE_REMOVE;
+      /* Data behind the header at last: it may have a slot now. */
+      if (self->wants_data && available > 0)
+        {
+          self->wants_data = FALSE;
+          watch_hangup (self, (GIOCondition) (POLLRDHUP | G_IO_HUP | G_IO_ERR));
+          g_signal_emit (self, signals[READY], 0);
+          return G_SOURCE_REMOVE;
+        }
+
+      /* The header and then the end: as short as a stream gets. */
+      if (self->wants_data && available == 0)
+        {
+          g_autofree char *none = g_format_size (0);
+          g_autofree char *size = g_format_size (self->size);
+
+          ph_incoming_finish (self, g_error_new (PH_ERROR, PH_ERROR_SHORT,
+                                                 _("The connection from %s ended after %s of %s; "
+                                                   "nothing was saved"),
+                                                 self->peer, none, size));
+          return G_SOURCE_REMOVE;
+        }
+
+      /* A sender that sent everything and ended its stream (as
+       * Posthouse and the original do) is not gone: it waits for us.
+       * Keep watching, for a reset only: that is how it gives up. */
+      if (!(condition & G_IO_HUP) && available >= self->size)
+        {
+          watch_hangup (self, G_IO_HUP | G_IO_ERR);
+          return G_SOURCE_REMOVE;
+        }
     }
 
   if (condition & G_IO_ERR)
@@ -178,6 +203,19 @@ ph_incoming_wait (PhIncoming *self)
       ph_gsource_attach (g_cancellable_source_new (ph_transfer_get_cancellable (self->transfer)),
                         "[posthouse] waiting transfer cancelled",
                         G_SOURCE_FUNC (waiting_cancelled_cb), self, self->context);
+}
+
+/* Like ph_incoming_wait(), for a transfer with nothing behind its
+ * header yet: "ready" says when data arrives. */
+void
+ph_incoming_wait_for_data (PhIncoming *self)
+{
+  g_return_if_fail (PH_IS_INCOMING (self));
+
+  ph_gsource_clear (&self->hangup_source);
+  self->wants_data = TRUE;
+  watch_hangup (self, (GIOCondition) (G_IO_IN | POLLRDHUP | G_IO_HUP | G_IO_ERR));
+  ph_incoming_wait (self);
 }
 
 static void
@@ -293,6 +331,9 @@ ph_incoming_class_init (PhIncomingClass *klass)
 
   signals[ACCEPTED] =
     g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[READY] =
+    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

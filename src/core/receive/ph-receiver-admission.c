@@ -136,13 +136,23 @@ ph_receiver_run_queue (PhReceiver *self)
     start (self, sender->queued.head->data);
 }
 
-/* Starts the data phase now, or puts the transfer in its sender's queue. */
+/* Starts the data phase now, or puts the transfer in its sender's
+ * queue. One with nothing behind its header yet takes no slot and no
+ * place in the queue: it waits for its data ("ready"), for the data
+ * time limit at most. */
 static void
 admit (PhReceiver *self,
        PhIncoming *in)
 {
   PhIncomingPlace *place = ph_incoming_get_place (in);
   PhSender *sender = place->sender;
+
+  if (!place->ready)
+    {
+      ph_transfer_set_state (ph_incoming_get_transfer (in), PH_TRANSFER_QUEUED);
+      ph_incoming_wait_for_data (in);
+      return;
+    }
 
   if (ph_receiver_slot_free (self, sender))
     {
@@ -155,6 +165,16 @@ admit (PhReceiver *self,
   if (!linked (&self->waiting, &sender->waiting_link))
     g_queue_push_tail_link (&self->waiting, &sender->waiting_link);
   ph_incoming_wait (in);
+}
+
+static void
+ready_cb (PhIncoming *in,
+          PhReceiver *self)
+{
+  ph_incoming_get_place (in)->ready = TRUE;
+  unlink_from (&self->silent, &ph_incoming_get_place (in)->silent_link);
+  if (!linked (&self->asking, &ph_incoming_get_place (in)->asking_link))
+    admit (self, in);
 }
 
 static void
@@ -209,6 +229,7 @@ ph_receiver_take_in (PhReceiver *self,
   place->since = g_get_monotonic_time ();
   g_ptr_array_add (self->incoming, g_object_ref (in));
   g_signal_connect (in, "accepted", G_CALLBACK (accepted_cb), self);
+  g_signal_connect (in, "ready", G_CALLBACK (ready_cb), self);
   g_signal_connect (in, "finished", G_CALLBACK (finished_cb), g_object_ref (self));
 
   error = ph_incoming_check (in);
@@ -220,7 +241,8 @@ ph_receiver_take_in (PhReceiver *self,
     }
 
   /* Both waits are bounded: watch it until data shows behind the header. */
-  if (ph_incoming_get_size (in) > 0)
+  place->ready = ph_incoming_has_data (in);
+  if (!place->ready)
     {
       g_queue_push_tail_link (&self->silent, &place->silent_link);
       ph_receiver_deadline_at (self, place->since + (gint64) self->data_timeout * 1000);
@@ -236,7 +258,7 @@ ph_receiver_take_in (PhReceiver *self,
       return;
     }
 
-  if (ph_receiver_slot_free (self, sender))
+  if (place->ready && ph_receiver_slot_free (self, sender))
     ph_transfer_set_state (transfer, PH_TRANSFER_RECEIVING);
 
   ph_receiver_emit_transfer_added (self, transfer);

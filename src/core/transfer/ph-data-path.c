@@ -657,6 +657,10 @@ run_thread (gpointer user_data)
   /* Hand the task back whole: this thread must hold no reference once
    * the callback can run, or the last unref could happen here. */
   source = g_idle_source_new ();
+  /* At the priority of everything else: an idle one would starve
+   * while connections keep arriving, and a finished transfer holds its
+   * slot until this runs. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_static_name (source, "[posthouse] pump done");
   g_source_set_callback (source, run_done_cb, run, NULL);
   g_source_attach (source, g_task_get_context (run->task));
