@@ -32,6 +32,12 @@ typedef struct
   gint64 free_files;
 } PhDiskFacts;
 
+/* The facts a receiver checks each header against are cached this
+ * long (and counted down meanwhile by what its own transfers reserve
+ * and create); a file that would take more than half of what is left
+ * is checked against fresh ones. */
+#define PH_DISK_SPACE_MAX_AGE (100 * G_TIME_SPAN_MILLISECOND)
+
 PhDiskSpace      *ph_disk_space_new           (void);
 PhDiskSpace      *ph_disk_space_ref           (PhDiskSpace       *self);
 void              ph_disk_space_unref         (PhDiskSpace       *self);
@@ -39,6 +45,13 @@ gboolean          ph_disk_space_query         (PhDiskSpace       *self,
                                                const char        *path,
                                                PhDiskFacts       *facts,
                                                int               *errsv);
+gboolean          ph_disk_space_check         (PhDiskSpace       *self,
+                                               const char        *path,
+                                               gint64             bytes,
+                                               gint64             files,
+                                               PhDiskFacts       *facts,
+                                               int               *errsv);
+void              ph_disk_space_note_file     (PhDiskSpace       *self);
 PhDiskSpaceClaim *ph_disk_space_claim         (PhDiskSpace       *self,
                                                int                fd,
                                                gint64             size);

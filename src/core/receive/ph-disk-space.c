@@ -12,6 +12,7 @@
 
 struct _PhDiskSpaceClaim
 {
+  PhDiskSpace *space;
   int      fd;
   gint64   size;
   gint64   reserved;       /* bytes from offset 0 that fallocate() holds */
@@ -20,13 +21,21 @@ struct _PhDiskSpaceClaim
 
 struct _PhDiskSpace
 {
-  int unused;
+  GMutex      lock;
+  char       *path;      /* what the cache is about */
+  gint64      at;        /* monotonic µs; 0: nothing cached */
+  PhDiskFacts facts;     /* as the file system said then */
+  gint64      reserved;  /* bytes our claims reserved since */
+  gint64      files;     /* files our transfers made since */
 };
 
 PhDiskSpace *
 ph_disk_space_new (void)
 {
-  return g_atomic_rc_box_new0 (PhDiskSpace);
+  PhDiskSpace *self = g_atomic_rc_box_new0 (PhDiskSpace);
+
+  g_mutex_init (&self->lock);
+  return self;
 }
 
 PhDiskSpace *
@@ -35,10 +44,17 @@ ph_disk_space_ref (PhDiskSpace *self)
   return g_atomic_rc_box_acquire (self);
 }
 
+static void
+disk_space_clear (PhDiskSpace *self)
+{
+  g_mutex_clear (&self->lock);
+  g_free (self->path);
+}
+
 void
 ph_disk_space_unref (PhDiskSpace *self)
 {
-  g_atomic_rc_box_release (self);
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) disk_space_clear);
 }
 
 /**
@@ -77,6 +93,90 @@ ph_disk_space_query (PhDiskSpace *self,
   return TRUE;
 }
 
+/* The cached facts, less what our own transfers took since. */
+static PhDiskFacts
+effective (PhDiskSpace *self)
+{
+  PhDiskFacts facts = self->facts;
+
+  if (facts.free_bytes >= 0)
+    facts.free_bytes = MAX (0, facts.free_bytes - self->reserved);
+  if (facts.free_files >= 0)
+    facts.free_files = MAX (0, facts.free_files - self->files);
+  return facts;
+}
+
+/**
+ * ph_disk_space_check:
+ * @path: the receive folder
+ * @bytes: the size of a file about to come
+ * @files: the inodes it needs
+ * @facts: (out): what is free, for @bytes and @files to be held against
+ * @errsv: (out) (optional): errno when the folder cannot be asked
+ *
+ * Like ph_disk_space_query(), from facts at most PH_DISK_SPACE_MAX_AGE
+ * old (counted down by what this receiver reserved and made since),
+ * fresh ones when @bytes or @files would take more than half of what
+ * is left: a refusal is always decided on fresh facts.
+ *
+ * Returns: whether @facts was filled in
+ */
+gboolean
+ph_disk_space_check (PhDiskSpace *self,
+                     const char  *path,
+                     gint64       bytes,
+                     gint64       files,
+                     PhDiskFacts *facts,
+                     int         *errsv)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean fresh;
+
+  g_return_val_if_fail (self != NULL && path != NULL && facts != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  fresh = self->at == 0 || now - self->at > PH_DISK_SPACE_MAX_AGE ||
+          g_strcmp0 (self->path, path) != 0;
+  if (!fresh)
+    {
+      *facts = effective (self);
+      fresh = (facts->free_bytes >= 0 && bytes > facts->free_bytes / 2) ||
+              (facts->free_files >= 0 && files > facts->free_files / 2);
+    }
+  if (fresh)
+    {
+      PhDiskFacts asked;
+
+      if (!ph_disk_space_query (self, path, &asked, errsv))
+        {
+          self->at = 0;
+          g_mutex_unlock (&self->lock);
+          return FALSE;
+        }
+      self->facts = asked;
+      self->at = now;
+      self->reserved = self->files = 0;
+      if (g_strcmp0 (self->path, path) != 0)
+        {
+          g_free (self->path);
+          self->path = g_strdup (path);
+        }
+      *facts = asked;
+    }
+  g_mutex_unlock (&self->lock);
+
+  return TRUE;
+}
+
+/* A transfer made a file (an inode) in the cached folder. */
+void
+ph_disk_space_note_file (PhDiskSpace *self)
+{
+  g_mutex_lock (&self->lock);
+  self->files++;
+  g_mutex_unlock (&self->lock);
+}
+
 /**
  * ph_disk_space_claim:
  * @fd: the empty file that will hold @size bytes
@@ -97,6 +197,7 @@ ph_disk_space_claim (PhDiskSpace *self,
   g_return_val_if_fail (fd >= 0 && size >= 0, NULL);
 
   claim = g_new0 (PhDiskSpaceClaim, 1);
+  claim->space = self;
   claim->fd = fd;
   claim->size = size;
 
@@ -141,6 +242,9 @@ ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
       claim->cannot_reserve = TRUE;
       return TRUE;
     }
+  g_mutex_lock (&claim->space->lock);
+  claim->space->reserved += target - claim->reserved;
+  g_mutex_unlock (&claim->space->lock);
   claim->reserved = target;
 
   return TRUE;

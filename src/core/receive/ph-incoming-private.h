@@ -6,6 +6,7 @@
 #include "ph-disk-space-private.h"
 #include "ph-folders-private.h"
 #include "ph-transfer.h"
+#include "ph-workers.h"
 
 G_BEGIN_DECLS
 
@@ -37,14 +38,33 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PhIncoming, ph_incoming, PH, INCOMING, GObject)
 
+/* The receive folder as its transfers use it, learnt once (not for
+ * each file): its path, and how long a sender's name may be beside the
+ * prefix. A receiver makes a new one when its folder or prefix
+ * changes; transfers keep the one they started with. (Not a descriptor
+ * held open: the folder at the path, as it is at each commit, is where
+ * a file goes; one removed or made read-only meanwhile fails it.) */
+typedef struct
+{
+  GFile *directory;
+  char  *path;          /* NULL: not a local folder */
+  gsize  name_budget;   /* 0: the prefix leaves no room */
+} PhIncomingFolder;
+
+PhIncomingFolder *ph_incoming_folder_new   (GFile            *directory,
+                                            const char       *prefix);
+PhIncomingFolder *ph_incoming_folder_ref   (PhIncomingFolder *folder);
+void              ph_incoming_folder_unref (PhIncomingFolder *folder);
+
 /* What a receiver gives each of its transfers. */
 typedef struct
 {
-  GFile         *directory;
-  const char    *prefix;        /* (nullable) */
-  guint          idle_timeout;  /* msec; 0: none */
-  PhDiskSpace   *space;
-  PhFolderUsers *folder_users;
+  PhIncomingFolder *folder;       /* (nullable): no folder */
+  const char       *prefix;       /* (nullable) */
+  guint             idle_timeout; /* msec; 0: none */
+  PhDiskSpace      *space;
+  PhFolderUsers    *folder_users;
+  PhWorkers        *workers;      /* where data phases run */
 } PhIncomingSetup;
 
 /* Where a transfer waits in its receiver; the receiver's to use. */
@@ -70,6 +90,8 @@ struct _PhIncoming
   gulong             abort_id;
   GError            *end_error;    /* why ph_incoming_end() stopped the data phase */
   GFile             *directory;
+  PhIncomingFolder  *folder;
+  PhWorkers         *workers;
   GFile             *file;
   PhDiskSpace       *space;
   PhFolderUsers     *folder_users;

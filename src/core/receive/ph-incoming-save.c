@@ -83,6 +83,49 @@ close_fd (int *fd)
     close (*fd);
 }
 
+/**
+ * ph_incoming_folder_new:
+ * @directory: (nullable): the receive folder
+ * @prefix: (nullable): what goes before every name
+ *
+ * Returns: (transfer full) (nullable): %NULL without a folder
+ */
+PhIncomingFolder *
+ph_incoming_folder_new (GFile      *directory,
+                        const char *prefix)
+{
+  PhIncomingFolder *folder;
+
+  if (directory == NULL)
+    return NULL;
+
+  folder = g_atomic_rc_box_new0 (PhIncomingFolder);
+  folder->directory = g_object_ref (directory);
+  folder->path = g_file_get_path (directory);
+  ph_incoming_name_budget (directory, prefix, &folder->name_budget, NULL);
+
+  return folder;
+}
+
+PhIncomingFolder *
+ph_incoming_folder_ref (PhIncomingFolder *folder)
+{
+  return g_atomic_rc_box_acquire (folder);
+}
+
+static void
+folder_clear (PhIncomingFolder *folder)
+{
+  g_object_unref (folder->directory);
+  g_free (folder->path);
+}
+
+void
+ph_incoming_folder_unref (PhIncomingFolder *folder)
+{
+  g_atomic_rc_box_release_full (folder, (GDestroyNotify) folder_clear);
+}
+
 /* Whether the file and its folders fit: its size within the free
  * space, and an inode for it and for each folder it may need, where
  * the file system counts them. */
@@ -95,7 +138,7 @@ check_space (PhIncoming *self,
   gint64 files = 1 + (self->folders ? ph_folders_count (self->folders) : 0);
   int errsv = 0;
 
-  if (!ph_disk_space_query (self->space, dir, &facts, &errsv))
+  if (!ph_disk_space_check (self->space, dir, self->size, files, &facts, &errsv))
     return g_error_new (PH_ERROR, PH_ERROR_FOLDER, _("Cannot use the folder “%s”: %s"),
                         dir_display, g_strerror (errsv));
 
@@ -127,8 +170,6 @@ ph_incoming_check (PhIncoming *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *short_name = NULL;
-  g_autofree char *dir = NULL;
-  gsize budget;
 
   g_return_val_if_fail (PH_IS_INCOMING (self), NULL);
 
@@ -136,25 +177,25 @@ ph_incoming_check (PhIncoming *self)
     return g_error_new (PH_ERROR, PH_ERROR_NEGATIVE_SIZE,
                         _("%s announced “%s” with a negative size; refused"), self->peer, self->name);
 
-  if (self->directory == NULL)
+  if (self->folder == NULL)
     return g_error_new_literal (PH_ERROR, PH_ERROR_FOLDER, _("No folder to save received files in"));
 
   /* The final name is known to fit before a byte is read. */
-  if (!ph_incoming_name_budget (self->directory, self->prefix, &budget, &error))
+  if (self->folder->name_budget == 0 &&
+      !ph_incoming_name_budget (self->directory, self->prefix, NULL, &error))
     return g_steal_pointer (&error);
-  short_name = ph_naming_truncate (file_name (self), budget);
+  short_name = ph_naming_truncate (file_name (self), self->folder->name_budget);
   g_free (self->save_name);
   self->save_name = g_strconcat (self->prefix ? self->prefix : "", short_name, NULL);
 
-  dir = g_file_get_path (self->directory);
-  if (dir == NULL)
+  if (self->folder->path == NULL)
     {
       g_autofree char *display = g_file_get_parse_name (self->directory);
 
       return g_error_new (PH_ERROR, PH_ERROR_FOLDER, _("“%s” is not a local folder"), display);
     }
 
-  return check_space (self, dir);
+  return check_space (self, self->folder->path);
 }
 
 static GError *
@@ -328,6 +369,7 @@ save (PhIncoming    *self,
       return FALSE;
     }
 
+  ph_disk_space_note_file (self->space);
   claim = ph_disk_space_claim (self->space, ph_part_file_get_fd (part), self->size);
   ph_data_path_init (&pump, cancellable, self->transfer, self->idle_timeout);
   pump.reserve = reserve_cb;
@@ -336,14 +378,10 @@ save (PhIncoming    *self,
        ph_data_path_receive_end (&pump, sock, PH_INCOMING_EOF_GRACE_MS, &local_error);
   ph_data_path_clear (&pump);
 
-  /* As late as possible: a sender that gave up must not find its file
-   * saved. (One that gives up after this moment is told it failed, and
-   * the file stays: the harmless way round.) */
-  if (ok && ph_data_path_peer_reset (sock))
-    {
-      g_set_error_literal (&local_error, PH_ERROR, PH_ERROR_CONNECTION, g_strerror (ECONNRESET));
-      ok = FALSE;
-    }
+  /* ph_data_path_receive_end() looked for a reset behind the end of
+   * stream just now, as late as it can be: a sender that gave up does
+   * not find its file saved. (One that gives up after this moment is
+   * told it failed, and the file stays: the harmless way round.) */
 
   if (ok)
     {
@@ -374,16 +412,8 @@ ph_incoming_save (gpointer       task_data,
                   GError       **error)
 {
   PhIncoming *self = task_data;
-  g_autofree char *dir = g_file_get_path (self->directory);
+  const char *dir = self->folder->path;
   gboolean ok;
-
-  if (dir == NULL)
-    {
-      g_autofree char *display = g_file_get_parse_name (self->directory);
-
-      g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("“%s” is not a local folder"), display);
-      return FALSE;
-    }
 
   /* From now on its folders are in use: a failing neighbour leaves them. */
   if (self->folders != NULL)

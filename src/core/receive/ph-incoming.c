@@ -262,7 +262,8 @@ receive_done_cb (GObject      *object,
   ph_incoming_finish (self, error);
 }
 
-/* The data phase, on a thread of its own: the receiver gave it a slot. */
+/* The data phase, on one of the receiver's worker threads: the
+ * receiver gave it a slot. */
 void
 ph_incoming_receive (PhIncoming *self)
 {
@@ -280,7 +281,7 @@ ph_incoming_receive (PhIncoming *self)
   /* A file committed just before a cancel stays saved. */
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_object_ref (self), g_object_unref);
-  ph_data_path_run_in_thread (task, ph_incoming_save);
+  ph_workers_run (self->workers, task, ph_incoming_save);
 }
 
 static void
@@ -307,6 +308,8 @@ ph_incoming_finalize (GObject *object)
   g_object_unref (self->abort);
   g_clear_error (&self->end_error);
   g_clear_object (&self->directory);
+  g_clear_pointer (&self->folder, ph_incoming_folder_unref);
+  g_clear_pointer (&self->workers, ph_workers_unref);
   g_clear_object (&self->file);
   ph_disk_space_unref (self->space);
   ph_folder_users_unref (self->folder_users);
@@ -371,7 +374,8 @@ ph_incoming_new (GSocketConnection     *connection,
 
   g_return_val_if_fail (G_IS_SOCKET_CONNECTION (connection), NULL);
   g_return_val_if_fail (sender_key != NULL && peer != NULL && name != NULL, NULL);
-  g_return_val_if_fail (setup != NULL && setup->space != NULL && setup->folder_users != NULL, NULL);
+  g_return_val_if_fail (setup != NULL && setup->space != NULL && setup->folder_users != NULL &&
+                        setup->workers != NULL, NULL);
 
   self = g_object_new (PH_TYPE_INCOMING, NULL);
   self->connection = g_object_ref (connection);
@@ -384,7 +388,12 @@ ph_incoming_new (GSocketConnection     *connection,
   self->prefix = g_strdup (setup->prefix);
   self->save_name = g_strconcat (self->prefix ? self->prefix : "", slash ? slash + 1 : name, NULL);
   self->size = size;
-  self->directory = setup->directory ? g_object_ref (setup->directory) : NULL;
+  if (setup->folder != NULL)
+    {
+      self->folder = ph_incoming_folder_ref (setup->folder);
+      self->directory = g_object_ref (setup->folder->directory);
+    }
+  self->workers = ph_workers_ref (setup->workers);
   self->idle_timeout = setup->idle_timeout;
   self->space = ph_disk_space_ref (setup->space);
   self->folder_users = ph_folder_users_ref (setup->folder_users);

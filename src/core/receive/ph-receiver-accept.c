@@ -102,11 +102,12 @@ header_received (Pending *p)
   g_autoptr(PhIncoming) in = NULL;
   PhSender *sender = p->sender;
   PhIncomingSetup setup = {
-    .directory = self->directory,
+    .folder = ph_receiver_folder (self),
     .prefix = self->prefix,
     .idle_timeout = self->idle_timeout,
     .space = self->space,
     .folder_users = self->folder_users,
+    .workers = self->workers,
   };
   gint64 size;
 

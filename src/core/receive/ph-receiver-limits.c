@@ -154,6 +154,7 @@ ph_receiver_set_max_transfers (PhReceiver *self,
   g_return_if_fail (max_transfers > 0);
 
   self->max_transfers = max_transfers;
+  ph_workers_set_max_threads (self->workers, max_transfers);
   ph_receiver_run_queue (self);
 }
 

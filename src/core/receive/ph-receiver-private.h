@@ -53,6 +53,8 @@ struct _PhReceiver
 
   GMainContext   *context;
   GSocketService *service;
+  PhWorkers      *workers;          /* the data phases' threads, one per slot */
+  PhIncomingFolder *folder;         /* (nullable): made when first needed */
   gboolean        paused;           /* not accepting: max_held reached */
   PhDiskSpace    *space;
   PhFolderUsers  *folder_users;
@@ -84,6 +86,7 @@ struct _PhSender
 };
 
 /* ph-receiver.c */
+PhIncomingFolder *ph_receiver_folder         (PhReceiver        *self);
 void      ph_receiver_emit_transfer_added    (PhReceiver        *self,
                                               PhTransfer        *transfer);
 void      ph_receiver_emit_connection_failed (PhReceiver        *self,

@@ -90,6 +90,8 @@ ph_receiver_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->space, ph_disk_space_unref);
   g_clear_pointer (&self->folder_users, ph_folder_users_unref);
+  g_clear_pointer (&self->folder, ph_incoming_folder_unref);
+  g_clear_pointer (&self->workers, ph_workers_unref);
 
   G_OBJECT_CLASS (ph_receiver_parent_class)->finalize (object);
 }
@@ -238,6 +240,7 @@ ph_receiver_init (PhReceiver *self)
   self->context = g_main_context_ref_thread_default ();
   self->space = ph_disk_space_new ();
   self->folder_users = ph_folder_users_new ();
+  self->workers = ph_workers_new ("ph-receive", self->max_transfers);
 }
 
 PhReceiver *
@@ -265,7 +268,10 @@ ph_receiver_set_directory (PhReceiver *self,
   g_return_if_fail (!directory || G_IS_FILE (directory));
 
   if (g_set_object (&self->directory, directory))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTORY]);
+    {
+      g_clear_pointer (&self->folder, ph_incoming_folder_unref);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTORY]);
+    }
 }
 
 const char *
@@ -293,6 +299,7 @@ ph_receiver_set_prefix (PhReceiver *self,
 
   g_free (self->prefix);
   self->prefix = g_steal_pointer (&safe);
+  g_clear_pointer (&self->folder, ph_incoming_folder_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREFIX]);
 }
 
@@ -395,6 +402,16 @@ ph_receiver_set_accepts_paths (PhReceiver *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPTS_PATHS]);
 }
 
+/* The folder transfers save into, as they use it: learnt once. */
+PhIncomingFolder *
+ph_receiver_folder (PhReceiver *self)
+{
+  if (self->folder == NULL && self->directory != NULL)
+    self->folder = ph_incoming_folder_new (self->directory, self->prefix);
+
+  return self->folder;
+}
+
 gboolean
 ph_receiver_get_listening (PhReceiver *self)
 {
@@ -449,6 +466,8 @@ ph_receiver_start (PhReceiver  *self,
   if (self->service)
     return TRUE;
 
+  /* Learnt again: the person may have just made or fixed it. */
+  g_clear_pointer (&self->folder, ph_incoming_folder_unref);
   if (!check_directory (self, error) ||
       !ph_incoming_name_budget (self->directory, self->prefix, NULL, error))
     return FALSE;
