@@ -83,7 +83,7 @@ struct _PhIncoming
 {
   GObject            parent_instance;
 
-  GSocketConnection *connection;
+  int                fd;           /* the connection; -1 once closed */
   GMainContext      *context;
   PhTransfer        *transfer;
   GCancellable      *abort;        /* the transfer's cancellable, or ph_incoming_end() */
@@ -111,7 +111,7 @@ struct _PhIncoming
   PhIncomingPlace    place;
 };
 
-PhIncoming      *ph_incoming_new            (GSocketConnection     *connection,
+PhIncoming      *ph_incoming_new            (int                    fd,
                                              const char            *sender_key,
                                              const char            *peer,
                                              const char            *name,

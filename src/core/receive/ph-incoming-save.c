@@ -331,7 +331,7 @@ save (PhIncoming    *self,
   g_autoptr(PhPartFile) part = NULL;
   g_autoptr(GError) local_error = NULL;
   int part_dir_fd __attribute__ ((cleanup (close_fd))) = -1;
-  int sock = g_socket_get_fd (g_socket_connection_get_socket (self->connection));
+  int sock = self->fd;
   PhDiskSpaceClaim *claim;
   PhDataPath pump;
   gboolean ok;

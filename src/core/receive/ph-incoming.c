@@ -63,8 +63,7 @@ ph_incoming_finish (PhIncoming *self,
     {
       struct linger reset = { .l_onoff = 1, .l_linger = 0 };
 
-      setsockopt (g_socket_get_fd (g_socket_connection_get_socket (self->connection)),
-                  SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      setsockopt (self->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
       ph_transfer_fail (self->transfer, error);
     }
   else
@@ -82,7 +81,8 @@ ph_incoming_finish (PhIncoming *self,
     }
   g_clear_error (&error);
 
-  g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
+  close (self->fd);
+  self->fd = -1;
   g_signal_emit (self, signals[FINISHED], 0);
   g_object_unref (self);
 }
@@ -170,10 +170,8 @@ static void
 watch_hangup (PhIncoming   *self,
               GIOCondition  condition)
 {
-  GSocket *socket = g_socket_connection_get_socket (self->connection);
-
   self->hangup_source =
-    ph_gsource_attach (g_unix_fd_source_new (g_socket_get_fd (socket), condition),
+    ph_gsource_attach (g_unix_fd_source_new (self->fd, condition),
                       "[posthouse] sender hang-up", G_SOURCE_FUNC (hangup_cb), self, self->context);
 }
 
@@ -302,8 +300,8 @@ ph_incoming_finalize (GObject *object)
 {
   PhIncoming *self = PH_INCOMING (object);
 
-  g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
-  g_object_unref (self->connection);
+  if (self->fd >= 0)
+    close (self->fd);
   g_object_unref (self->transfer);
   g_object_unref (self->abort);
   g_clear_error (&self->end_error);
@@ -346,6 +344,7 @@ ph_incoming_class_init (PhIncomingClass *klass)
 static void
 ph_incoming_init (PhIncoming *self)
 {
+  self->fd = -1;
   self->context = g_main_context_ref_thread_default ();
   self->abort = g_cancellable_new ();
 }
@@ -357,12 +356,13 @@ cancel_abort_cb (GCancellable *cancellable,
   g_cancellable_cancel (G_CANCELLABLE (abort));
 }
 
-/* @sender_key: who sends, for fair shares (the peer's address, or a
+/* @fd: the connection, which it takes (closing it is the receipt);
+ * @sender_key: who sends, for fair shares (the peer's address, or a
  * fingerprint); @peer: "address:port" for messages; @name: the
  * sanitised name the sender gave ("Folder/name" where the receiver
  * accepts paths) */
 PhIncoming *
-ph_incoming_new (GSocketConnection     *connection,
+ph_incoming_new (int                    fd,
                  const char            *sender_key,
                  const char            *peer,
                  const char            *name,
@@ -372,13 +372,13 @@ ph_incoming_new (GSocketConnection     *connection,
   PhIncoming *self;
   const char *slash;
 
-  g_return_val_if_fail (G_IS_SOCKET_CONNECTION (connection), NULL);
+  g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (sender_key != NULL && peer != NULL && name != NULL, NULL);
   g_return_val_if_fail (setup != NULL && setup->space != NULL && setup->folder_users != NULL &&
                         setup->workers != NULL, NULL);
 
   self = g_object_new (PH_TYPE_INCOMING, NULL);
-  self->connection = g_object_ref (connection);
+  self->fd = fd;
   self->sender_key = g_strdup (sender_key);
   self->peer = g_strdup (peer);
   self->name = g_strdup (name);
@@ -447,7 +447,6 @@ ph_incoming_get_place (PhIncoming *self)
 gboolean
 ph_incoming_has_data (PhIncoming *self)
 {
-  GSocket *socket;
   int available = 0;
 
   g_return_val_if_fail (PH_IS_INCOMING (self), FALSE);
@@ -455,8 +454,7 @@ ph_incoming_has_data (PhIncoming *self)
   if (self->size == 0 || self->receiving)
     return TRUE;
 
-  socket = g_socket_connection_get_socket (self->connection);
-  return ioctl (g_socket_get_fd (socket), FIONREAD, &available) == 0 && available > 0;
+  return ioctl (self->fd, FIONREAD, &available) == 0 && available > 0;
 }
 
 const char *

@@ -3,11 +3,20 @@
  * connection until its 136 header bytes are in, read as they arrive
  * (usually with the connection itself) within the header time limit.
  * Then it becomes a PhIncoming, which ph-receiver-admission.c
- * schedules. */
+ * schedules.
+ *
+ * GIO's GSocketListener binds and listens; the receiver accepts on its
+ * sockets itself, every connection ready in one go, and keeps each as
+ * a plain descriptor: a GSocket and a GSocketConnection for each file
+ * cost nine system calls and a dozen objects that the original format
+ * has no use for. (The secure channel will make them for its
+ * connections, which carry whole batches.) */
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -23,6 +32,11 @@
 #include "ph-transfer-private.h"
 #include "ph-wire.h"
 
+/* Connections taken from the kernel in one go, at most. */
+#define ACCEPT_BATCH    64
+/* Out of descriptors: look again after this long. */
+#define ACCEPT_RETRY_MS 100
+
 /* A connection that has not yet delivered its 136 header bytes. */
 typedef struct
 {
@@ -30,7 +44,7 @@ typedef struct
   GList              sender_link;  /* in its PhSender's pending */
   PhReceiver        *self;
   PhSender          *sender;
-  GSocketConnection *connection;
+  int                fd;           /* -1 once handed on */
   char              *peer;
   GSource           *read_source;
   gint64             accepted;     /* monotonic µs */
@@ -39,16 +53,15 @@ typedef struct
 } Pending;
 
 static void
-reset (GSocketConnection *connection)
+reset (int fd)
 {
   /* Not handed on: every end here is a failure, so a reset (a sender
    * that got its file into our buffers must not read our close as a
    * receipt). */
   struct linger linger = { .l_onoff = 1, .l_linger = 0 };
 
-  setsockopt (g_socket_get_fd (g_socket_connection_get_socket (connection)),
-              SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
-  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  setsockopt (fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+  close (fd);
 }
 
 /* Takes @p out of the header phase, and out of the receiver's hold
@@ -62,11 +75,8 @@ pending_free (Pending  *p,
   g_queue_unlink (&self->pending, &p->link);
   g_queue_unlink (&p->sender->pending, &p->sender_link);
   ph_gsource_clear (&p->read_source);
-  if (p->connection)
-    {
-      reset (p->connection);
-      g_object_unref (p->connection);
-    }
+  if (p->fd >= 0)
+    reset (p->fd);
   if (!handed_on)
     ph_receiver_release (self, p->sender);
   g_free (p->peer);
@@ -116,8 +126,8 @@ header_received (Pending *p)
           ? ph_naming_sanitize_path (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name))
           : ph_naming_sanitize (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name));
 
-  in = ph_incoming_new (p->connection, sender->key, p->peer, clean, size, &setup);
-  g_clear_object (&p->connection);
+  in = ph_incoming_new (p->fd, sender->key, p->peer, clean, size, &setup);
+  p->fd = -1;
   pending_free (p, TRUE);
 
   ph_receiver_take_in (self, in, sender);
@@ -128,11 +138,9 @@ header_received (Pending *p)
 static gboolean
 pending_read (Pending *p)
 {
-  int fd = g_socket_get_fd (g_socket_connection_get_socket (p->connection));
-
   for (;;)
     {
-      ssize_t n = recv (fd, p->header + p->got, sizeof p->header - p->got, 0);
+      ssize_t n = recv (p->fd, p->header + p->got, sizeof p->header - p->got, 0);
 
       if (n > 0)
         {
@@ -178,38 +186,44 @@ readable_cb (int          fd,
 }
 
 /* The peer's address alone in @host (the sender key of a connection in
- * the original format), and "address:port" in @peer (for messages). */
+ * the original format), and "address:port" in @peer (for messages),
+ * from what accept() said. */
 static void
-describe_peer (GSocketConnection  *connection,
-               char              **host,
-               char              **peer)
+describe_peer (const struct sockaddr_storage  *address,
+               char                          **host,
+               char                          **peer)
 {
-  g_autoptr(GSocketAddress) address = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr(GInetAddress) inet = NULL;
-  const guint8 *bytes;
+  char text[INET6_ADDRSTRLEN] = "";
+  guint16 port = 0;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
+  if (address->ss_family == AF_INET)
+    {
+      const struct sockaddr_in *in4 = (const struct sockaddr_in *) address;
+
+      inet_ntop (AF_INET, &in4->sin_addr, text, sizeof text);
+      port = ntohs (in4->sin_port);
+    }
+  else if (address->ss_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) address;
+
+      /* A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d. */
+      if (IN6_IS_ADDR_V4MAPPED (&in6->sin6_addr))
+        inet_ntop (AF_INET, &in6->sin6_addr.s6_addr[12], text, sizeof text);
+      else
+        inet_ntop (AF_INET6, &in6->sin6_addr, text, sizeof text);
+      port = ntohs (in6->sin6_port);
+    }
+
+  if (*text == '\0')
     {
       *host = g_strdup (_("unknown peer"));
       *peer = g_strdup (*host);
       return;
     }
 
-  inet = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-  bytes = g_inet_address_to_bytes (inet);
-
-  /* A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d. */
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 &&
-      memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-    {
-      GInetAddress *v4 = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
-
-      g_object_unref (inet);
-      inet = v4;
-    }
-
-  *host = g_inet_address_to_string (inet);
-  *peer = ph_address_format (*host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+  *host = g_strdup (text);
+  *peer = ph_address_format (text, port);
 }
 
 /**
@@ -294,13 +308,12 @@ ph_receiver_expire_pending (PhReceiver *self,
     }
 }
 
-gboolean
-ph_receiver_accept_cb (GSocketService    *service,
-                       GSocketConnection *connection,
-                       GObject           *source_object,
-                       gpointer           user_data)
+/* A connection accept() gave: its header phase starts. */
+static void
+take_connection (PhReceiver                    *self,
+                 int                            fd,
+                 const struct sockaddr_storage *address)
 {
-  PhReceiver *self = user_data;
   g_autofree char *host = NULL;
   Pending *p;
 
@@ -308,9 +321,9 @@ ph_receiver_accept_cb (GSocketService    *service,
   p->link.data = p;
   p->sender_link.data = p;
   p->self = self;
-  p->connection = g_object_ref (connection);
+  p->fd = fd;
   p->accepted = g_get_monotonic_time ();
-  describe_peer (connection, &host, &p->peer);
+  describe_peer (address, &host, &p->peer);
   p->sender = ph_receiver_hold (self, host);
 
   g_queue_push_tail_link (&self->pending, &p->link);
@@ -319,10 +332,7 @@ ph_receiver_accept_cb (GSocketService    *service,
   /* The header usually came with the connection: no wait at all. */
   if (pending_read (p))
     {
-      GSocket *socket = g_socket_connection_get_socket (connection);
-
-      p->read_source = ph_gsource_attach (g_unix_fd_source_new (g_socket_get_fd (socket),
-                                                                G_IO_IN | G_IO_HUP | G_IO_ERR),
+      p->read_source = ph_gsource_attach (g_unix_fd_source_new (fd, G_IO_IN | G_IO_HUP | G_IO_ERR),
                                           "[posthouse] header", G_SOURCE_FUNC (readable_cb), p,
                                           self->context);
       ph_receiver_deadline_at (self, p->accepted + (gint64) self->header_timeout * 1000);
@@ -332,9 +342,100 @@ ph_receiver_accept_cb (GSocketService    *service,
       while (p->sender->pending.length > self->max_pending_per_sender)
         ph_receiver_evict_pending (self, p->sender, G_MAXINT64);
     }
+}
 
-  ph_receiver_update_accepting (self);
-  return TRUE;
+static gboolean
+accept_retry_cb (gpointer user_data)
+{
+  PhReceiver *self = user_data;
+
+  g_clear_pointer (&self->accept_retry, g_source_unref);
+  if (!self->paused)
+    ph_receiver_accept_start (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes every connection the kernel has ready (a burst costs one
+ * wake-up), as long as the receiver may hold more. */
+static gboolean
+accept_ready_cb (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  PhReceiver *self = user_data;
+  int listen_fd = g_socket_get_fd (socket);
+
+  g_object_ref (self);
+  for (guint n = 0; n < ACCEPT_BATCH && self->listener != NULL && !self->paused; n++)
+    {
+      struct sockaddr_storage address;
+      socklen_t len = sizeof address;
+      int fd = accept4 (listen_fd, (struct sockaddr *) &address, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+      if (fd >= 0)
+        {
+          take_connection (self, fd, &address);
+          ph_receiver_update_accepting (self);
+          continue;
+        }
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        {
+          /* Out of descriptors: the kernel's queue holds the rest until
+           * some come back. */
+          g_debug ("Could not accept a connection: %s", g_strerror (errno));
+          ph_receiver_accept_stop (self);
+          self->accept_retry = ph_gsource_attach (g_timeout_source_new (ACCEPT_RETRY_MS),
+                                                  "[posthouse] accept again", accept_retry_cb,
+                                                  self, self->context);
+        }
+      else if (errno != EAGAIN && errno != EWOULDBLOCK)
+        g_debug ("Could not accept a connection: %s", g_strerror (errno));
+      break;
+    }
+  g_object_unref (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Collects the sockets the listener listens on, to accept on them. */
+void
+ph_receiver_listener_event_cb (GSocketListener      *listener,
+                               GSocketListenerEvent  event,
+                               GSocket              *socket,
+                               PhReceiver           *self)
+{
+  if (event == G_SOCKET_LISTENER_LISTENED)
+    g_ptr_array_add (self->listen_sockets, g_object_ref (socket));
+}
+
+/* Accepts connections as they come (again). */
+void
+ph_receiver_accept_start (PhReceiver *self)
+{
+  if (self->accept_sources->len > 0 || self->accept_retry != NULL)
+    return;
+
+  for (guint i = 0; i < self->listen_sockets->len; i++)
+    {
+      GSource *source = g_socket_create_source (self->listen_sockets->pdata[i], G_IO_IN, NULL);
+
+      g_source_set_static_name (source, "[posthouse] accept");
+      g_source_set_callback (source, G_SOURCE_FUNC (accept_ready_cb), self, NULL);
+      g_source_attach (source, self->context);
+      g_ptr_array_add (self->accept_sources, source);
+    }
+}
+
+/* Stops accepting: what arrives waits in the kernel's listen queue. */
+void
+ph_receiver_accept_stop (PhReceiver *self)
+{
+  for (guint i = 0; i < self->accept_sources->len; i++)
+    g_source_destroy (self->accept_sources->pdata[i]);
+  g_ptr_array_set_size (self->accept_sources, 0);
+  ph_gsource_clear (&self->accept_retry);
 }
 
 /* Closes the connections still without a header, quietly. */

@@ -282,7 +282,7 @@ ph_receiver_update_accepting (PhReceiver *self)
 {
   guint margin = MAX (1, self->max_held / 16);
 
-  if (self->service == NULL)
+  if (self->listener == NULL)
     return;
 
   if (!self->paused && self->n_held >= self->max_held)
@@ -297,13 +297,13 @@ ph_receiver_update_accepting (PhReceiver *self)
         {
           g_debug ("Holding %u connections: not accepting more for now", self->n_held);
           self->paused = TRUE;
-          g_socket_service_stop (self->service);
+          ph_receiver_accept_stop (self);
         }
     }
   else if (self->paused && self->n_held + margin <= self->max_held)
     {
       self->paused = FALSE;
-      g_socket_service_start (self->service);
+      ph_receiver_accept_start (self);
     }
 }
 

@@ -203,7 +203,7 @@ ph_receiver_set_max_held (PhReceiver *self,
   g_return_if_fail (PH_IS_RECEIVER (self));
 
   self->max_held = max_held;
-  if (self->service != NULL && max_held == 0)
+  if (self->listener != NULL && max_held == 0)
     self->max_held = ph_receiver_default_max_held ();
   ph_receiver_update_accepting (self);
 }

@@ -52,7 +52,10 @@ struct _PhReceiver
   guint64         stall_bytes;
 
   GMainContext   *context;
-  GSocketService *service;
+  GSocketListener *listener;        /* NULL: not listening */
+  GPtrArray      *listen_sockets;   /* GSocket: the listener's, accepted on here */
+  GPtrArray      *accept_sources;   /* GSource: one per socket while accepting */
+  GSource        *accept_retry;     /* after running out of descriptors */
   PhWorkers      *workers;          /* the data phases' threads, one per slot */
   PhIncomingFolder *folder;         /* (nullable): made when first needed */
   gboolean        paused;           /* not accepting: max_held reached */
@@ -101,10 +104,12 @@ int       ph_receiver_listen_backlog         (void);
 gboolean  ph_receiver_listen                 (PhReceiver        *self,
                                               GSocketListener   *listener,
                                               GError           **error);
-gboolean  ph_receiver_accept_cb              (GSocketService    *service,
-                                              GSocketConnection *connection,
-                                              GObject           *source_object,
-                                              gpointer           user_data);
+void      ph_receiver_listener_event_cb      (GSocketListener      *listener,
+                                              GSocketListenerEvent  event,
+                                              GSocket              *socket,
+                                              PhReceiver           *self);
+void      ph_receiver_accept_start           (PhReceiver        *self);
+void      ph_receiver_accept_stop            (PhReceiver        *self);
 void      ph_receiver_close_pending          (PhReceiver        *self);
 gboolean  ph_receiver_evict_pending          (PhReceiver        *self,
                                               PhSender          *sender,

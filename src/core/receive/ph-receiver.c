@@ -92,6 +92,8 @@ ph_receiver_finalize (GObject *object)
   g_clear_pointer (&self->folder_users, ph_folder_users_unref);
   g_clear_pointer (&self->folder, ph_incoming_folder_unref);
   g_clear_pointer (&self->workers, ph_workers_unref);
+  g_clear_pointer (&self->listen_sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->accept_sources, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ph_receiver_parent_class)->finalize (object);
 }
@@ -125,7 +127,7 @@ ph_receiver_get_property (GObject    *object,
       g_value_set_boolean (value, self->accepts_paths);
       break;
     case PROP_LISTENING:
-      g_value_set_boolean (value, self->service != NULL);
+      g_value_set_boolean (value, self->listener != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -241,6 +243,8 @@ ph_receiver_init (PhReceiver *self)
   self->space = ph_disk_space_new ();
   self->folder_users = ph_folder_users_new ();
   self->workers = ph_workers_new ("ph-receive", self->max_transfers);
+  self->listen_sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->accept_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
 }
 
 PhReceiver *
@@ -334,7 +338,7 @@ ph_receiver_get_port (PhReceiver *self)
 {
   g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
 
-  return self->service ? self->bound_port : self->port;
+  return self->listener ? self->bound_port : self->port;
 }
 
 /* Takes effect at the next ph_receiver_start(). */
@@ -417,7 +421,7 @@ ph_receiver_get_listening (PhReceiver *self)
 {
   g_return_val_if_fail (PH_IS_RECEIVER (self), FALSE);
 
-  return self->service != NULL;
+  return self->listener != NULL;
 }
 
 static gboolean
@@ -458,12 +462,12 @@ gboolean
 ph_receiver_start (PhReceiver  *self,
                    GError     **error)
 {
-  g_autoptr(GSocketService) service = NULL;
+  g_autoptr(GSocketListener) listener = NULL;
 
   g_return_val_if_fail (PH_IS_RECEIVER (self), FALSE);
   g_return_val_if_fail (!error || !*error, FALSE);
 
-  if (self->service)
+  if (self->listener)
     return TRUE;
 
   /* Learnt again: the person may have just made or fixed it. */
@@ -472,21 +476,27 @@ ph_receiver_start (PhReceiver  *self,
       !ph_incoming_name_budget (self->directory, self->prefix, NULL, error))
     return FALSE;
 
-  service = g_socket_service_new ();
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), ph_receiver_listen_backlog ());
+  /* GIO binds and listens (IPv6 and IPv4, the errors); the receiver
+   * accepts on the sockets itself (ph-receiver-accept.c). */
+  listener = g_socket_listener_new ();
+  g_socket_listener_set_backlog (listener, ph_receiver_listen_backlog ());
   if (self->max_held == 0)
     self->max_held = ph_receiver_default_max_held ();
+  g_ptr_array_set_size (self->listen_sockets, 0);
+  g_signal_connect (listener, "event", G_CALLBACK (ph_receiver_listener_event_cb), self);
 
-  if (!ph_receiver_listen (self, G_SOCKET_LISTENER (service), error))
+  if (!ph_receiver_listen (self, listener, error))
     {
-      g_socket_listener_close (G_SOCKET_LISTENER (service));
+      g_signal_handlers_disconnect_by_data (listener, self);
+      g_socket_listener_close (listener);
+      g_ptr_array_set_size (self->listen_sockets, 0);
       return FALSE;
     }
+  g_signal_handlers_disconnect_by_data (listener, self);
 
-  g_signal_connect_object (service, "incoming", G_CALLBACK (ph_receiver_accept_cb), self, 0);
-  g_socket_service_start (service);
-  self->service = g_steal_pointer (&service);
+  self->listener = g_steal_pointer (&listener);
   self->paused = FALSE;
+  ph_receiver_accept_start (self);
   ph_receiver_update_accepting (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
@@ -503,13 +513,13 @@ ph_receiver_stop (PhReceiver *self)
 {
   g_return_if_fail (PH_IS_RECEIVER (self));
 
-  if (self->service == NULL)
+  if (self->listener == NULL)
     return;
 
-  g_signal_handlers_disconnect_by_func (self->service, ph_receiver_accept_cb, self);
-  g_socket_service_stop (self->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
-  g_clear_object (&self->service);
+  ph_receiver_accept_stop (self);
+  g_socket_listener_close (self->listener);
+  g_clear_object (&self->listener);
+  g_ptr_array_set_size (self->listen_sockets, 0);
   self->paused = FALSE;
 
   ph_receiver_close_pending (self);

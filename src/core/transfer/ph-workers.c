@@ -10,7 +10,9 @@
 #include "ph-workers.h"
 
 /* An idle thread of a pool waits this long for more work. */
-#define IDLE_USEC (10 * G_USEC_PER_SEC)
+#define IDLE_USEC       (10 * G_USEC_PER_SEC)
+/* The last owner waits at most this long for the idle threads to end. */
+#define CLOSE_WAIT_USEC (G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -116,6 +118,9 @@ struct _PhWorkers
   guint         n_threads;
   guint         n_idle;
   gboolean      closing;
+  gboolean      dispatching;  /* handing back: a callback may drop the last ref */
+  gboolean      closing_waits; /* the last owner waits for the threads: it frees */
+  gboolean      freeing;
 };
 
 static GPrivate current_worker;
@@ -160,11 +165,17 @@ workers_free (PhWorkers *self)
   g_free (self);
 }
 
-/* With the lock held: whether nothing uses the pool any more. */
+/* With the lock held: whether nothing uses the pool any more, to the
+ * first caller who asks once that is so (who then frees it). */
 static gboolean
 unused (PhWorkers *self)
 {
-  return self->refs == 0 && self->n_threads == 0 && self->done.length == 0;
+  if (self->freeing || self->dispatching || self->closing_waits || self->refs > 0 ||
+      self->n_threads > 0 || self->done.length > 0)
+    return FALSE;
+
+  self->freeing = TRUE;
+  return TRUE;
 }
 
 /* Finished jobs go back through one source: a burst of them wakes the
@@ -185,12 +196,14 @@ done_dispatch (GSource     *source,
   g_mutex_lock (&self->lock);
   done = self->done;
   g_queue_init (&self->done);
+  self->dispatching = TRUE;
   g_mutex_unlock (&self->lock);
 
   while ((run = g_queue_pop_head (&done)) != NULL)
     run_done_cb (run);
 
   g_mutex_lock (&self->lock);
+  self->dispatching = FALSE;
   free_now = unused (self);
   g_mutex_unlock (&self->lock);
   if (free_now)
@@ -256,14 +269,19 @@ worker_thread (gpointer data)
       job_done (self, run);
       g_mutex_lock (&self->lock);
     }
-  self->n_threads--;
-  last = unused (self);
   g_mutex_unlock (&self->lock);
 
+  /* Everything of this thread's is gone before it counts as ended. */
   g_private_set (&current_worker, NULL);
   ph_data_path_worker_drop_pipe (&worker);
   g_cancellable_release_fd (worker.wake);
   g_object_unref (worker.wake);
+
+  g_mutex_lock (&self->lock);
+  self->n_threads--;
+  last = unused (self);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
   if (last)
     workers_free (self);
 
@@ -313,7 +331,7 @@ ph_workers_ref (PhWorkers *self)
 }
 
 /* The last owner's unref lets the threads go once the jobs queued
- * already are done. */
+ * already are done, and waits (a moment at most) for the idle ones. */
 void
 ph_workers_unref (PhWorkers *self)
 {
@@ -325,8 +343,18 @@ ph_workers_unref (PhWorkers *self)
   g_mutex_lock (&self->lock);
   if (--self->refs == 0)
     {
+      gint64 until = g_get_monotonic_time () + CLOSE_WAIT_USEC;
+
       self->closing = TRUE;
       g_cond_broadcast (&self->cond);
+      /* Idle threads end at once; wait for them, so that what they hold
+       * (a pipe, a descriptor) is gone when this returns. One still
+       * busy with a job goes when it is done. */
+      self->closing_waits = TRUE;
+      while (self->n_threads > 0 && self->jobs.length == 0 &&
+             g_cond_wait_until (&self->cond, &self->lock, until))
+        ;
+      self->closing_waits = FALSE;
     }
   free_now = unused (self);
   g_mutex_unlock (&self->lock);
