@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  * its neighbours, which hold theirs already. Thread-safe. */
 
 #define PH_DISK_SPACE_LOOKAHEAD ((gint64) 32 * 1024 * 1024)
+/* Files up to this size are not reserved ahead: they are written at once. */
+#define PH_DISK_SPACE_SMALL     ((gint64) 64 * 1024)
 
 typedef struct _PhDiskSpace PhDiskSpace;
 typedef struct _PhDiskSpaceClaim PhDiskSpaceClaim;

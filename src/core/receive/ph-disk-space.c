@@ -222,7 +222,11 @@ ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
 
   g_return_val_if_fail (claim != NULL, FALSE);
 
-  if (claim->cannot_reserve || claim->reserved >= claim->size ||
+  /* A small file goes to the disk in one or two writes: reserving it
+   * first would be a system call for nothing (a full disk fails the
+   * write just as well). */
+  if (claim->size <= PH_DISK_SPACE_SMALL ||
+      claim->cannot_reserve || claim->reserved >= claim->size ||
       claim->reserved - done >= PH_DISK_SPACE_LOOKAHEAD / 2)
     return TRUE;
 

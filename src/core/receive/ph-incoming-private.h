@@ -23,12 +23,12 @@ G_BEGIN_DECLS
  * in place under its final name; every failure, at any moment, resets
  * it (SO_LINGER 0), so that a Posthouse sender reports the failure.
  *
- * Signals:
- *   "accepted" (): the person accepted a WAITING transfer.
- *   "ready" (): data arrived behind the header of a transfer that
- *     waited for it (ph_incoming_wait_for_data()).
- *   "finished" (): the transfer ended (done, failed or cancelled) and
- *     the connection is closed; emitted once. */
+ * Its owner (PhIncomingOwner) hears:
+ *   accepted: the person accepted a WAITING transfer;
+ *   ready: data arrived behind the header of a transfer that waited
+ *     for it (ph_incoming_wait_for_data());
+ *   finished: the transfer ended (done, failed or cancelled) and the
+ *     connection is closed; once. */
 
 /* How long the data phase waits for the sender's end of stream after
  * the last announced byte before it commits anyway. */
@@ -55,6 +55,16 @@ PhIncomingFolder *ph_incoming_folder_new   (GFile            *directory,
                                             const char       *prefix);
 PhIncomingFolder *ph_incoming_folder_ref   (PhIncomingFolder *folder);
 void              ph_incoming_folder_unref (PhIncomingFolder *folder);
+
+typedef struct
+{
+  void (*accepted) (PhIncoming *in,
+                    gpointer    data);
+  void (*ready)    (PhIncoming *in,
+                    gpointer    data);
+  void (*finished) (PhIncoming *in,
+                    gpointer    data);
+} PhIncomingOwner;
 
 /* What a receiver gives each of its transfers. */
 typedef struct
@@ -108,6 +118,8 @@ struct _PhIncoming
   gboolean           receiving;
   gboolean           finished;
   gboolean           wants_data;
+  const PhIncomingOwner *owner;
+  gpointer           owner_data;
   PhIncomingPlace    place;
 };
 
@@ -117,6 +129,9 @@ PhIncoming      *ph_incoming_new            (int                    fd,
                                              const char            *name,
                                              gint64                 size,
                                              const PhIncomingSetup *setup);
+void             ph_incoming_set_owner      (PhIncoming            *self,
+                                             const PhIncomingOwner *owner,
+                                             gpointer               data);
 PhTransfer      *ph_incoming_get_transfer   (PhIncoming        *self);
 const char      *ph_incoming_get_sender_key (PhIncoming        *self);
 const char      *ph_incoming_get_peer       (PhIncoming        *self);

@@ -25,14 +25,6 @@
 
 G_DEFINE_FINAL_TYPE (PhIncoming, ph_incoming, G_TYPE_OBJECT)
 
-enum {
-  ACCEPTED,
-  READY,
-  FINISHED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 static void
 unwatch (PhIncoming *self)
@@ -83,7 +75,8 @@ ph_incoming_finish (PhIncoming *self,
 
   close (self->fd);
   self->fd = -1;
-  g_signal_emit (self, signals[FINISHED], 0);
+  if (self->owner != NULL)
+    self->owner->finished (self, self->owner_data);
   g_object_unref (self);
 }
 
@@ -129,7 +122,8 @@ hangup_cb (int          fd,
         {
           self->wants_data = FALSE;
           watch_hangup (self, (GIOCondition) (POLLRDHUP | G_IO_HUP | G_IO_ERR));
-          g_signal_emit (self, signals[READY], 0);
+          if (self->owner != NULL)
+            self->owner->ready (self, self->owner_data);
           return G_SOURCE_REMOVE;
         }
 
@@ -226,7 +220,8 @@ decision_cb (PhTransfer *transfer,
   if (accepted)
     {
       unwatch (self);
-      g_signal_emit (self, signals[ACCEPTED], 0);
+      if (self->owner != NULL)
+        self->owner->accepted (self, self->owner_data);
     }
   else
     ph_incoming_finish (self, g_error_new_literal (PH_ERROR, PH_ERROR_DECLINED, _("Declined")));
@@ -329,16 +324,6 @@ ph_incoming_class_init (PhIncomingClass *klass)
 
   object_class->dispose = ph_incoming_dispose;
   object_class->finalize = ph_incoming_finalize;
-
-  signals[ACCEPTED] =
-    g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[READY] =
-    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[FINISHED] =
-    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -415,6 +400,19 @@ ph_incoming_get_transfer (PhIncoming *self)
   g_return_val_if_fail (PH_IS_INCOMING (self), NULL);
 
   return self->transfer;
+}
+
+/* Whom @self tells that it was accepted, is ready or finished (the
+ * receiver): plain calls, not signals, a file costs enough already. */
+void
+ph_incoming_set_owner (PhIncoming            *self,
+                       const PhIncomingOwner *owner,
+                       gpointer               data)
+{
+  g_return_if_fail (PH_IS_INCOMING (self));
+
+  self->owner = owner;
+  self->owner_data = data;
 }
 
 /* Returns: who sends: the key the receiver shares its queue by */

@@ -169,8 +169,10 @@ admit (PhReceiver *self,
 
 static void
 ready_cb (PhIncoming *in,
-          PhReceiver *self)
+          gpointer    data)
 {
+  PhReceiver *self = data;
+
   ph_incoming_get_place (in)->ready = TRUE;
   unlink_from (&self->silent, &ph_incoming_get_place (in)->silent_link);
   if (!linked (&self->asking, &ph_incoming_get_place (in)->asking_link))
@@ -179,20 +181,23 @@ ready_cb (PhIncoming *in,
 
 static void
 accepted_cb (PhIncoming *in,
-             PhReceiver *self)
+             gpointer    data)
 {
+  PhReceiver *self = data;
+
   unlink_from (&self->asking, &ph_incoming_get_place (in)->asking_link);
   admit (self, in);
 }
 
 static void
 finished_cb (PhIncoming *in,
-             PhReceiver *self)
+             gpointer    data)
 {
+  PhReceiver *self = data;
   PhIncomingPlace *place = ph_incoming_get_place (in);
   PhSender *sender = place->sender;
 
-  g_signal_handlers_disconnect_by_data (in, self);
+  ph_incoming_set_owner (in, NULL, NULL);
   if (ph_incoming_get_receiving (in))
     {
       ph_receiver_end_slot (self, in);
@@ -214,6 +219,8 @@ finished_cb (PhIncoming *in,
   g_object_unref (self);
 }
 
+static const PhIncomingOwner owner = { accepted_cb, ready_cb, finished_cb };
+
 /* Takes @in, a connection of @sender with a complete header, in: the
  * receiver follows it until it is finished. */
 void
@@ -228,9 +235,7 @@ ph_receiver_take_in (PhReceiver *self,
   place->sender = sender;
   place->since = g_get_monotonic_time ();
   g_ptr_array_add (self->incoming, g_object_ref (in));
-  g_signal_connect (in, "accepted", G_CALLBACK (accepted_cb), self);
-  g_signal_connect (in, "ready", G_CALLBACK (ready_cb), self);
-  g_signal_connect (in, "finished", G_CALLBACK (finished_cb), g_object_ref (self));
+  ph_incoming_set_owner (in, &owner, g_object_ref (self));
 
   error = ph_incoming_check (in);
   if (error)
