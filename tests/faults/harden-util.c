@@ -469,6 +469,20 @@ hu_receiver_describe (HuReceiver *self)
   return g_string_free (text, FALSE);
 }
 
+/* Transfers announced that are in @state now. */
+guint
+hu_receiver_count_state (HuReceiver      *self,
+                         PhTransferState  state)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->transfers->len; i++)
+    if (ph_transfer_get_state (self->transfers->pdata[i]) == state)
+      n++;
+
+  return n;
+}
+
 /* Transfers that ended, plus connections refused before a transfer. */
 guint
 hu_receiver_finished (HuReceiver *self)

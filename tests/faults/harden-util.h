@@ -97,6 +97,8 @@ char       *hu_receiver_describe (HuReceiver  *self);
 gboolean    hu_receiver_wait_finished (HuReceiver *self,
                                        guint       n,
                                        guint       timeout_ms);
+guint       hu_receiver_count_state (HuReceiver      *self,
+                                     PhTransferState  state);
 gboolean    hu_receiver_wait_receiving (HuReceiver *self,
                                         gsize       bytes,
                                         guint       timeout_ms);

@@ -41,19 +41,6 @@ fixture_tear_down (Fixture       *fx,
   g_free (fx->tmp);
 }
 
-static guint
-count_state (Fixture         *fx,
-             PhTransferState  state)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < fx->rx->transfers->len; i++)
-    if (ph_transfer_get_state (fx->rx->transfers->pdata[i]) == state)
-      n++;
-
-  return n;
-}
-
 static gboolean
 keep_cb (gpointer data)
 {
@@ -89,7 +76,7 @@ all_done_cb (gpointer data)
 {
   DoneWait *wait = data;
 
-  return count_state (wait->fx, PH_TRANSFER_DONE) >= wait->n;
+  return hu_receiver_count_state (wait->fx->rx, PH_TRANSFER_DONE) >= wait->n;
 }
 
 static void
@@ -104,7 +91,7 @@ wait_all_done (Fixture *fx,
       g_autofree char *state = hu_receiver_describe (fx->rx);
 
       g_error ("%u of %u saved, %u failed, %u refused before a header, %u held: %.2000s",
-               count_state (fx, PH_TRANSFER_DONE), n, count_state (fx, PH_TRANSFER_FAILED),
+               hu_receiver_count_state (fx->rx, PH_TRANSFER_DONE), n, hu_receiver_count_state (fx->rx, PH_TRANSFER_FAILED),
                fx->rx->failures->len, ph_receiver_get_n_held (fx->rx->receiver), state);
     }
 }
@@ -160,7 +147,7 @@ test_tight_held (Fixture       *fx,
                   (g_get_monotonic_time () - start) / 1e6, watch.most_held, watch.paused);
 
   g_assert_cmpuint (fx->rx->transfers->len, ==, 2000);
-  g_assert_cmpuint (count_state (fx, PH_TRANSFER_FAILED), ==, 0);
+  g_assert_cmpuint (hu_receiver_count_state (fx->rx, PH_TRANSFER_FAILED), ==, 0);
   g_assert_cmpuint (fx->rx->failures->len, ==, 0);
   g_assert_cmpuint (watch.most_held, <=, 32);
   g_assert_cmpuint (watch.paused, >, 0);
