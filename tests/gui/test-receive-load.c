@@ -253,8 +253,9 @@ sample (Seen *seen)
       /* Answered: nothing is said to wait for the answer any more. */
       g_assert_cmpuint (n_waiting, ==, 0);
       /* "X of Y files · A of B · speed", as published: X and Y no more
-       * than there are, B the size of Y files. */
-      if (g_ascii_isdigit (*status) && strstr (status, " received") == NULL)
+       * than there are, B the size of Y files. (While the batch showed
+       * one file, its row is that file's: "2.0 kB of 2.0 kB".) */
+      if (g_ascii_isdigit (*status) && strstr (status, " files · ") != NULL)
         {
           const char *rest;
           guint shown_done = leading_count (status, &rest);
