@@ -240,24 +240,78 @@ ph_destination_resolve_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static char *
+fold (const char *name)
+{
+  g_autofree char *normal = g_utf8_normalize (name, -1, G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (normal ? normal : name, -1);
+}
+
+/* The one receiver nearby called @name now: written the same way, else
+ * the same but for case; none when two are. */
+static PhNearbyReceiver *
+find_by_name (PhBrowser  *browser,
+              const char *name)
+{
+  GListModel *model = G_LIST_MODEL (browser);
+  guint n = g_list_model_get_n_items (model);
+  g_autofree char *folded = fold (name);
+  PhNearbyReceiver *exact = NULL, *loose = NULL;
+  guint n_exact = 0, n_loose = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhNearbyReceiver) peer = g_list_model_get_item (model, i);
+      const char *peer_name = ph_nearby_receiver_get_name (peer);
+      g_autofree char *peer_folded = NULL;
+
+      if (peer_name == NULL)
+        continue;
+      if (g_str_equal (peer_name, name))
+        exact = peer, n_exact++;
+      else if (g_str_equal ((peer_folded = fold (peer_name)), folded))
+        loose = peer, n_loose++;
+    }
+
+  /* The browser keeps them alive. */
+  if (n_exact > 0)
+    return n_exact == 1 ? exact : NULL;
+  return n_loose == 1 ? loose : NULL;
+}
+
 /**
  * ph_destination_find_nearby:
  * @browser: (nullable): the receivers nearby
- * @text: (nullable): `HOST[:PORT]`, as typed
+ * @text: (nullable): `HOST[:PORT]` or a receiver's name, as typed
  *
- * Returns: (transfer none) (nullable): the receiver nearby announced at
- *   @text now
+ * What ph_destination_resolve_async() would find nearby for @text now,
+ * without waiting: the receiver announced at that address, or the one
+ * receiver called that (ignoring case when no name is written the same
+ * way; none when two are).
+ *
+ * Returns: (transfer none) (nullable): the receiver nearby
  */
 PhNearbyReceiver *
 ph_destination_find_nearby (PhBrowser  *browser,
                             const char *text)
 {
+  g_autofree char *trimmed = NULL;
   g_autofree char *host = NULL;
+  PhNearbyReceiver *found = NULL;
   guint16 port;
 
-  if (browser == NULL || text == NULL ||
-      !ph_address_parse (text, PH_DEFAULT_PORT, &host, &port, NULL))
+  if (browser == NULL || text == NULL)
     return NULL;
 
-  return ph_browser_find_by_address (browser, host, port);
+  trimmed = g_strstrip (g_strdup (text));
+  if (trimmed[0] == '\0')
+    return NULL;
+
+  if (ph_address_parse (trimmed, PH_DEFAULT_PORT, &host, &port, NULL))
+    found = ph_browser_find_by_address (browser, host, port);
+  if (found == NULL && !looks_like_address (trimmed))
+    found = find_by_name (browser, trimmed);
+
+  return found;
 }
