@@ -28,7 +28,8 @@ struct _PhApplication
   PhNotifier       *notifier;
   PhBackground     *background;
   guint             n_shown;     /* windows on screen */
-  gboolean          announce_noticed;
+  char             *history_path;  /* NULL: the user's own */
+  GCancellable     *cancellable;
 };
 
 PhWindow         *ph_application_get_window     (PhApplication *self);
@@ -44,5 +45,7 @@ PhReceiveSession *ph_application_get_session    (PhApplication *self);
 PhBrowser        *ph_application_get_browser    (PhApplication *self);
 PhBatchList      *ph_application_get_batches    (PhApplication *self);
 PhBackground     *ph_application_get_background (PhApplication *self);
+void              ph_application_set_history_path (PhApplication *self,
+                                                   const char    *path);
 
 G_END_DECLS
