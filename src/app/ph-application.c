@@ -143,6 +143,8 @@ ph_application_startup (GApplication *application)
   static const char *choose_accels[] = { "<Control>o", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *back_accels[] = { "<Alt>Left", "Escape", NULL };
+  static const char *focus_accels[] = { "<Control>l", NULL };
+  static const char *text_accels[] = { "<Control>t", NULL };
 
   G_APPLICATION_CLASS (ph_application_parent_class)->startup (application);
 
@@ -154,6 +156,8 @@ ph_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.choose-files", choose_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.back", back_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.focus-destination", focus_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.send-text", text_accels);
 
   self->settings = ph_settings_new ();
   self->session = ph_receive_session_new ();

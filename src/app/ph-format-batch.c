@@ -237,6 +237,9 @@ ph_format_facts_status (const PhBatchFacts *facts)
                               n_done, n_files, progress);
 
     case PH_TRANSFER_DONE:
+      /* A stored batch of one file reads as the file did. */
+      if (n_files == 1)
+        return g_strdup_printf (incoming ? _("Received · %s") : _("Sent · %s"), total);
       if (incoming)
         /* Translators: "2,000 files received · 20 MB" */
         return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file received · %s",

@@ -53,6 +53,7 @@ struct _PhWindow
   guint                 reveal_id;      /* scrolling the receive panel into view */
   guint                 reveal_tries;
   guint                 focus_id;       /* Ctrl+L, once the panel is laid out */
+  PhBatch              *last_request;   /* the request on show */
 };
 
 void           ph_window_track_dialog       (PhWindow   *self,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the window does about receiving: the Receive button (its words,
  * and Alt+R however narrow the window), "Ready to receive on …" scrolled
- * into view when Receive is turned on, and what receiving says when it
- * cannot start or refuses a connection. */
+ * into view when Receive is turned on, where the focus goes once a
+ * request is answered, and what receiving says when it cannot start or
+ * refuses a connection. */
 
 #include "config.h"
 
@@ -10,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ph-batch-row.h"
 #include "ph-format.h"
 #include "ph-preferences.h"
 #include "ph-window-private.h"
@@ -182,6 +184,57 @@ receiving_changed_cb (PhWindow *self)
   ph_window_update_actions (self);
 }
 
+/* The row on screen that shows @item, if any. */
+static PhBatchRow *
+find_row (GtkWidget *widget,
+          gpointer   item)
+{
+  if (PH_IS_BATCH_ROW (widget))
+    return ph_batch_row_get_item (PH_BATCH_ROW (widget)) == item ? PH_BATCH_ROW (widget) : NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      PhBatchRow *row = find_row (child, item);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
+/* The last request answered from the bar: the focus goes to its row,
+ * not to the next thing in the window (Send to, its text selected, to
+ * be erased by the next key press). */
+static void
+requests_changed_cb (PhWindow *self)
+{
+  GListModel *requests = ph_batch_list_get_requests (self->batches);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  g_autoptr(PhBatch) answered = g_steal_pointer (&self->last_request);
+  PhBatchRow *row;
+
+  if (g_list_model_get_n_items (requests) > 0)
+    {
+      self->last_request = g_list_model_get_item (requests, 0);
+      return;
+    }
+
+  if (focus == NULL ||
+      (!gtk_widget_is_ancestor (focus, GTK_WIDGET (self->request_bar)) &&
+       !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->batch_request_bar))))
+    return;
+
+  if (answered != NULL && (row = find_row (GTK_WIDGET (self->batch_list), answered)) != NULL &&
+      gtk_widget_get_parent (GTK_WIDGET (row)) != NULL &&
+      gtk_widget_grab_focus (gtk_widget_get_parent (GTK_WIDGET (row))))
+    return;
+
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+}
+
 /* The Receive button's mnemonic */
 
 static gboolean
@@ -231,6 +284,9 @@ ph_window_receive_init (PhWindow *self)
   g_signal_connect_object (self->session, "connection-failed", G_CALLBACK (connection_failed_cb), self, 0);
   g_signal_connect_object (ph_panel_get_receive_area (self->panel), "notify::child-revealed",
                            G_CALLBACK (receive_area_revealed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (ph_batch_list_get_requests (self->batches), "items-changed",
+                           G_CALLBACK (requests_changed_cb), self, G_CONNECT_SWAPPED);
+  requests_changed_cb (self);
   receiving_changed_cb (self);
   add_icon_mnemonic (self);
 }

@@ -120,7 +120,8 @@ ask_flatten (Pending    *pending,
   g_autofree char *example = NULL;
   g_autofree char *body = NULL;
   guint n_files = ph_folder_walk_get_n_files (walk);
-  guint colliding = ph_send_list_count_collisions (ph_send_plan_get_transfers (plan), &example);
+  guint n_names = 0;
+  guint colliding = ph_send_list_count_collisions (ph_send_plan_get_transfers (plan), &n_names, &example);
   GString *text = g_string_new (NULL);
   AdwMessageDialog *dialog;
 
@@ -130,15 +131,26 @@ ask_flatten (Pending    *pending,
                                              "%s does not keep folders: the %'u files arrive side by side in one folder.",
                                              n_files),
                           device, n_files);
-  if (colliding > 0)
+  if (n_names == 1)
+    {
+      g_autofree char *second = ph_naming_variant (example, 2);
+
+      g_string_append (text, "\n\n");
+      /* Translators: how many files have the one name that is taken
+       * more than once, then that name; one keeps it */
+      g_string_append_printf (text, _("%'u files are called “%s”: one keeps the name, the others arrive numbered, as “%s”."),
+                              colliding, example, second);
+    }
+  else if (n_names > 1)
     {
       g_string_append (text, "\n\n");
-      /* Translators: how many files share a name, then one of those names */
+      /* Translators: how many files share a name with another, how many
+       * names that is, then one of them */
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%'u file has the same name as another (“%s”): all but one arrive under numbered names.",
-                                                 "%'u files have the same name as others (like “%s”): all but one of each name arrive under numbered names.",
-                                                 colliding),
-                              colliding, example);
+                                                 "%'u files share %'u name (like “%s”): one of each keeps it, the others arrive numbered.",
+                                                 "%'u files share %'u names (like “%s”): one of each keeps it, the others arrive numbered.",
+                                                 n_names),
+                              colliding, n_names, example);
     }
   body = g_string_free (text, FALSE);
 

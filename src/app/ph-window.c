@@ -334,6 +334,7 @@ ph_window_setup (PhWindow *self)
   ph_request_bar_set_requests (self->request_bar, ph_batch_list_get_requests (self->batches));
   ph_request_bar_set_requests (self->batch_request_bar, ph_batch_list_get_requests (self->batches));
 
+
   g_signal_connect_object (self->batches, "notify::can-clear", G_CALLBACK (ph_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->batches, "notify::can-cancel", G_CALLBACK (ph_window_update_actions),
@@ -365,6 +366,8 @@ ph_window_dispose (GObject *object)
     gtk_list_view_set_model (self->batch_list, NULL);
   g_clear_object (&self->parts);
   g_clear_object (&self->panel);
+  g_clear_object (&self->last_request);
+  g_clear_handle_id (&self->focus_id, g_source_remove);
 
   G_OBJECT_CLASS (ph_window_parent_class)->dispose (object);
 }

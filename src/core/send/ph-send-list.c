@@ -127,6 +127,7 @@ wire_name (PhSendList *self,
 
 /**
  * ph_send_list_count_collisions:
+ * @n_names: (out) (optional): how many names are taken more than once
  * @example: (out) (optional) (transfer full): one of the names taken
  *   more than once, or %NULL
  *
@@ -139,10 +140,11 @@ wire_name (PhSendList *self,
  */
 guint
 ph_send_list_count_collisions (PhSendList  *self,
+                               guint       *n_names,
                                char       **example)
 {
   g_autoptr(GHashTable) seen = NULL;
-  guint n, colliding = 0;
+  guint n, colliding = 0, names = 0;
 
   g_return_val_if_fail (PH_IS_SEND_LIST (self), 0);
 
@@ -163,11 +165,14 @@ ph_send_list_count_collisions (PhSendList  *self,
       count = GPOINTER_TO_UINT (g_hash_table_lookup (seen, name)) + 1;
       /* The first file of a name counts once a second one comes. */
       colliding += count == 2 ? 2 : count > 2 ? 1 : 0;
+      names += count == 2 ? 1 : 0;
       if (count == 2 && example != NULL && *example == NULL)
         *example = g_strdup (name);
       g_hash_table_replace (seen, name, GUINT_TO_POINTER (count));
     }
 
+  if (n_names != NULL)
+    *n_names = names;
   return colliding;
 }
 

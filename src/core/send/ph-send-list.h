@@ -24,6 +24,7 @@ PhSendList *ph_send_list_new           (PhFolderWalk *walk,
                                         gboolean      keeps_folders);
 gboolean    ph_send_list_get_flattened (PhSendList   *self);
 guint       ph_send_list_count_collisions (PhSendList *self,
+                                           guint      *n_names,
                                            char      **example);
 
 G_END_DECLS
