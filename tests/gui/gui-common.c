@@ -136,6 +136,20 @@ gui_app_free (PhApplication *app)
   gui_wait_until (no_windows, app, "windows closed");
   gui_iterate (50);
 
+  /* As when the program ends: the history written and closed (the app
+   * itself may live on, below). */
+  if (ph_application_get_batches (app) != NULL)
+    {
+      PhHistory *history = ph_batch_list_get_history (ph_application_get_batches (app));
+      GObject *weak = history ? G_OBJECT (history) : NULL;
+
+      if (weak != NULL)
+        g_object_add_weak_pointer (weak, (gpointer *) &weak);
+      ph_batch_list_set_history (ph_application_get_batches (app), NULL);
+      while (weak != NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
+
   /* A registered GtkApplication that never ran keeps references of
    * its own; the window must be gone though. */
   g_object_unref (app);

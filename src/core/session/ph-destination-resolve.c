@@ -13,6 +13,7 @@
 
 #include "ph-address.h"
 #include "ph-destination-resolve.h"
+#include "ph-dns-sd.h"
 #include "ph-error.h"
 
 /* Long enough for the first look around (Avahi says "all for now"
@@ -370,8 +371,13 @@ ph_destination_text_is_usable (PhBrowser   *browser,
     /* Translators: a name two receivers nearby announce */
     g_set_error (error, PH_ERROR, PH_ERROR_AMBIGUOUS,
                  _("More than one computer nearby is called “%s”: choose one under Nearby"), trimmed);
-  else if (!ph_browser_get_available (browser))
+  else if (ph_browser_get_state (browser) == PH_BROWSER_UNSUPPORTED)
     g_propagate_error (error, g_steal_pointer (&parse_error));
+  else if (!ph_browser_get_available (browser) && g_list_model_get_n_items (G_LIST_MODEL (browser)) == 0)
+    /* Translators: a name typed as the destination, then why nothing
+     * nearby can be found */
+    g_set_error (error, PH_ERROR, PH_ERROR_NO_DISCOVERY, _("Cannot find “%s”: %s"),
+                 trimmed, ph_dns_sd_unavailable_message ());
   else
     /* Translators: a name typed as the destination */
     g_set_error (error, PH_ERROR, PH_ERROR_NOT_FOUND,
