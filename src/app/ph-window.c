@@ -261,6 +261,36 @@ panel_send_files_cb (PhPanel     *panel,
   ph_window_send_files_to (self, (GFile **) array->pdata, array->len, destination);
 }
 
+/* GtkWidget */
+
+static gboolean
+is_in (GtkWidget *widget,
+       gpointer   ancestor)
+{
+  return widget != NULL && (widget == ancestor || gtk_widget_is_ancestor (widget, ancestor));
+}
+
+/* Tab from the header bar (or a request above the list) goes to where
+ * files go first: Send to, then Nearby, then the transfers. The list
+ * would otherwise give it back to the transfer it last had. */
+static gboolean
+ph_window_focus (GtkWidget        *widget,
+                 GtkDirectionType  direction)
+{
+  PhWindow *self = PH_WINDOW (widget);
+  GtkWidget *before = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *after;
+  gboolean moved = GTK_WIDGET_CLASS (ph_window_parent_class)->focus (widget, direction);
+
+  after = gtk_root_get_focus (GTK_ROOT (self));
+  if (moved && direction == GTK_DIR_TAB_FORWARD && self->panel != NULL &&
+      (is_in (before, self->main_header) || is_in (before, self->request_bar)) &&
+      is_in (after, self->batch_list) && !is_in (after, self->panel))
+    gtk_widget_grab_focus (GTK_WIDGET (self->panel));
+
+  return moved;
+}
+
 /* GtkWindow */
 
 static gboolean
@@ -393,6 +423,7 @@ ph_window_class_init (PhWindowClass *klass)
   object_class->dispose = ph_window_dispose;
   object_class->finalize = ph_window_finalize;
 
+  widget_class->focus = ph_window_focus;
   window_class->close_request = ph_window_close_request;
 
   g_type_ensure (PH_TYPE_BATCH_VIEW);
