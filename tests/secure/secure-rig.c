@@ -94,6 +94,47 @@ secure_rig_iterate_until (gboolean *flag,
     }
 }
 
+/* A valid fingerprint of its own for each @seed. */
+char *
+secure_rig_key (const char *seed)
+{
+  return ph_fingerprint_from_spki ((const guint8 *) seed, strlen (seed));
+}
+
+PhDevices *
+secure_rig_open_devices (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  PhDevices *devices = ph_devices_new (path);
+
+  g_assert_true (ph_devices_load (devices, &error));
+  g_assert_no_error (error);
+  return devices;
+}
+
+void
+secure_rig_flush_devices (PhDevices *devices)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ph_devices_flush (devices, &error));
+  g_assert_no_error (error);
+}
+
+void
+secure_rig_iterate_until_true (gboolean (*done) (gpointer),
+                               gpointer   data,
+                               guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+    }
+}
+
 static gboolean
 accept_later_cb (gpointer user_data)
 {

@@ -79,6 +79,14 @@ guint       secure_rig_count_files    (const char *dir);
 PhIdentity *secure_rig_identity       (const char *tmp,
                                        const char *name);
 
+/* For the list of devices. */
+char       *secure_rig_key            (const char *seed);
+PhDevices  *secure_rig_open_devices   (const char *path);
+void        secure_rig_flush_devices  (PhDevices  *devices);
+void        secure_rig_iterate_until_true (gboolean (*done) (gpointer),
+                                       gpointer    data,
+                                       guint       timeout_ms);
+
 /* For peers that break the rules. */
 gboolean    secure_rig_accept_any_cb  (GTlsConnection       *tls,
                                        GTlsCertificate      *peer,
