@@ -32,7 +32,8 @@ static void
 apply (PhPanel       *self,
        GtkListBoxRow *row)
 {
-  const char *text = g_object_get_data (G_OBJECT (row), "ph-text");
+  /* A copy: setting the text updates the suggestions, this row too. */
+  g_autofree char *text = g_strdup (g_object_get_data (G_OBJECT (row), "ph-text"));
 
   ph_panel_hide_completion (self);
   gtk_editable_set_text (GTK_EDITABLE (self->destination_row), text);
@@ -57,6 +58,8 @@ suggestion_new (PhPanel          *self,
 
   /* Names come from the network: plain text, never markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ph_nearby_receiver_get_name (peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), ph_nearby_receiver_get_address (peer));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -103,7 +106,12 @@ ph_panel_update_completion (PhPanel *self)
   if (shown == 0 || (whole && shown == 1))
     ph_panel_hide_completion (self);
   else
-    gtk_popover_popup (self->completion);
+    {
+      /* As wide as the field it completes. */
+      gtk_widget_set_size_request (gtk_popover_get_child (self->completion),
+                                   gtk_widget_get_width (GTK_WIDGET (self->destination_row)), -1);
+      gtk_popover_popup (self->completion);
+    }
 }
 
 void

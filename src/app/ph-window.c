@@ -288,6 +288,18 @@ ph_window_focus (GtkWidget        *widget,
       is_in (after, self->batch_list) && !is_in (after, self->panel))
     gtk_widget_grab_focus (GTK_WIDGET (self->panel));
 
+  /* Shift+Tab stays in an AdwEntryRow (libadwaita 1.2: the row hands
+   * the focus back to its text): out of Send to, it goes back up, to a
+   * request if one is asked, else to the header bar. */
+  if (direction == GTK_DIR_TAB_BACKWARD && self->panel != NULL && before != NULL && before == after &&
+      is_in (before, ph_panel_get_destination_entry (self->panel)))
+    {
+      /* A hidden request bar takes no focus. */
+      if (gtk_widget_child_focus (GTK_WIDGET (self->request_bar), direction))
+        return TRUE;
+      return gtk_widget_child_focus (GTK_WIDGET (self->main_header), direction);
+    }
+
   return moved;
 }
 

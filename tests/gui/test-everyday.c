@@ -413,6 +413,10 @@ test_keyboard (Fixture       *fixture,
   g_assert_true (gtk_widget_child_focus (GTK_WIDGET (fixture->window), GTK_DIR_TAB_FORWARD));
   g_assert_true (in_send_to (fixture));
 
+  /* Shift+Tab from Send to: back to the header bar. */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (fixture->window), GTK_DIR_TAB_BACKWARD));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), menu_button));
+
   /* Ctrl+L from anywhere, the batch page too. */
   gtk_widget_grab_focus (menu_button);
   g_assert_false (in_send_to (fixture));
