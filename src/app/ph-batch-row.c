@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "posthouse-core.h"
@@ -28,6 +30,7 @@ struct _PhBatchRow
   char           *text;          /* a text received, its start */
   char           *link;          /* a single link in it */
   char           *menu_key;      /* what the menu holds now */
+  GMenu          *menu;          /* its model; a popover only once opened */
 
   GtkImage       *direction_icon;
   GtkLabel       *title_label;
@@ -83,6 +86,45 @@ item_id (PhBatchRow *self)
                                   : ph_history_batch_get_id (PH_HISTORY_BATCH (self->item));
 }
 
+/* A text's file name without what only a file needs: "Text from Study
+ * Laptop, 2024-05-01 14.03.27 (2).txt" reads "Text from Study Laptop"
+ * (the time is on the line below). */
+static char *
+text_title (const char *name)
+{
+  g_autofree char *title = g_strdup (name);
+  char *end;
+
+  if (g_str_has_suffix (title, ".txt"))
+    title[strlen (title) - 4] = '\0';
+  /* A numbered variant, " (2)". */
+  end = strrchr (title, ' ');
+  if (end != NULL && end[1] == '(' && g_str_has_suffix (end, ")"))
+    *end = '\0';
+  /* The date and time, "2024-05-01 14.03.27", then what parted it. */
+  if (strlen (title) > 19)
+    title[strlen (title) - 19] = '\0';
+  g_strchomp (title);
+  while (g_str_has_suffix (title, ",") || g_str_has_suffix (title, "，"))
+    {
+      title[strlen (title) - (g_str_has_suffix (title, ",") ? 1 : strlen ("，"))] = '\0';
+      g_strchomp (title);
+    }
+
+  return title[0] != '\0' ? g_steal_pointer (&title) : g_strdup (name);
+}
+
+/* The popover is made when the menu opens, not for every row: a list
+ * of stored batches has many rows and few opened menus. */
+static void
+create_popup_cb (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  PhBatchRow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (self->menu));
+}
+
 /* The menu: only what can be done now, rebuilt only when that changes. */
 static void
 update_menu (PhBatchRow         *self,
@@ -129,7 +171,9 @@ update_menu (PhBatchRow         *self,
       g_menu_append_section (menu, NULL, G_MENU_MODEL (last));
     }
 
-  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+  /* A popover made for what the menu was goes. */
+  gtk_menu_button_set_menu_model (self->menu_button, NULL);
+  g_set_object (&self->menu, menu);
   gtk_widget_set_visible (GTK_WIDGET (self->menu_button), g_menu_model_get_n_items (G_MENU_MODEL (menu)) > 0);
 }
 
@@ -162,7 +206,18 @@ update (PhBatchRow *self)
   gtk_image_set_from_icon_name (self->direction_icon,
                                 text ? "text-x-generic-symbolic" :
                                 incoming ? "folder-download-symbolic" : "document-send-symbolic");
-  gtk_label_set_label (self->title_label, facts.title);
+  if (text)
+    {
+      g_autofree char *short_title = text_title (facts.title);
+
+      gtk_label_set_label (self->title_label, short_title);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), facts.title);
+    }
+  else
+    {
+      gtk_label_set_label (self->title_label, facts.title);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), NULL);
+    }
   gtk_label_set_label (self->peer_label, peer);
   gtk_label_set_label (self->status_label, status);
 
@@ -322,6 +377,9 @@ forget_looks (PhBatchRow *self)
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->link, g_free);
   g_clear_pointer (&self->menu_key, g_free);
+  g_clear_object (&self->menu);
+  if (self->menu_button != NULL)
+    gtk_menu_button_set_menu_model (self->menu_button, NULL);
 }
 
 static void
@@ -370,6 +428,7 @@ static void
 ph_batch_row_init (PhBatchRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, self, NULL);
 }
 
 PhBatchRow *
@@ -473,8 +532,7 @@ ph_batch_row_get_text (PhBatchRow *self)
 GMenuModel *
 ph_batch_row_get_menu (PhBatchRow *self)
 {
-  return gtk_widget_get_visible (GTK_WIDGET (self->menu_button)) ?
-         gtk_menu_button_get_menu_model (self->menu_button) : NULL;
+  return gtk_widget_get_visible (GTK_WIDGET (self->menu_button)) ? G_MENU_MODEL (self->menu) : NULL;
 }
 
 GtkButton *

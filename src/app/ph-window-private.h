@@ -54,6 +54,7 @@ struct _PhWindow
   guint                 reveal_tries;
   guint                 focus_id;       /* Ctrl+L, once the panel is laid out */
   PhBatch              *last_request;   /* the request on show */
+  gboolean              first_page_seen;
 };
 
 void           ph_window_track_dialog       (PhWindow   *self,
@@ -75,6 +76,9 @@ void           ph_window_send_text          (PhWindow   *self,
                                              const char *destination);
 gboolean       ph_window_destination_is_valid (PhWindow *self,
                                                const char *text);
+
+/* ph-window-list.c */
+void           ph_window_list_init          (PhWindow   *self);
 
 /* ph-window-receive.c */
 void           ph_window_receive_init       (PhWindow   *self);

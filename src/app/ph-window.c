@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The window: one recycled list under the panel (both scroll together)
- * of this session's batches, then those the history kept, loaded as
- * the list nears its end; a batch's files on a page of its own, with
- * its own header bar; requests above it all. Actions are in
+ * of this session's batches, then those the history kept
+ * (ph-window-list.c); a batch's files on a page of its own, with its
+ * own header bar; requests above it all. Actions are in
  * ph-window-actions.c, dropping and pasting in ph-window-dnd.c, sending
  * text and the questions before sending in ph-window-send.c, what
  * receiving says in ph-window-receive.c. */
@@ -19,9 +19,6 @@
 #include "ph-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
-
-/* Older batches are asked for while this many screens remain below. */
-#define LOAD_AHEAD_SCREENS 2
 
 /* Says @title in passing. */
 void
@@ -46,116 +43,6 @@ ph_window_track_dialog (PhWindow  *self,
 {
   g_clear_weak_pointer (&self->message_dialog);
   g_set_weak_pointer (&self->message_dialog, dialog);
-}
-
-/* The list: the panel first, then the batches, this session's and the
- * stored ones alike. Rows are made for what is on screen and rebound as
- * it scrolls. */
-
-static void
-bind_cb (GtkSignalListItemFactory *factory,
-         GtkListItem              *item,
-         PhWindow                 *self)
-{
-  gpointer object = gtk_list_item_get_item (item);
-  GtkWidget *child = gtk_list_item_get_child (item);
-
-  if (PH_IS_PANEL (object))
-    {
-      /* A heading, not a row to activate or select. */
-      gtk_list_item_set_activatable (item, FALSE);
-      gtk_list_item_set_selectable (item, FALSE);
-      gtk_list_item_set_child (item, GTK_WIDGET (object));
-      if (gtk_widget_get_parent (GTK_WIDGET (object)) != NULL)
-        gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (object)), FALSE);
-      return;
-    }
-
-  gtk_list_item_set_activatable (item, TRUE);
-  if (!PH_IS_BATCH_ROW (child))
-    {
-      child = GTK_WIDGET (ph_batch_row_new ());
-      gtk_list_item_set_child (item, child);
-    }
-  if (gtk_widget_get_parent (child) != NULL)
-    gtk_widget_set_focusable (gtk_widget_get_parent (child), TRUE);
-  ph_batch_row_set_item (PH_BATCH_ROW (child), object);
-}
-
-static void
-unbind_cb (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           PhWindow                 *self)
-{
-  GtkWidget *child = gtk_list_item_get_child (item);
-
-  if (PH_IS_PANEL (child))
-    gtk_list_item_set_child (item, NULL);
-  else if (PH_IS_BATCH_ROW (child))
-    ph_batch_row_set_item (PH_BATCH_ROW (child), NULL);
-}
-
-static guint
-n_listed (PhWindow *self)
-{
-  GListModel *stored = ph_batch_list_get_stored (self->batches);
-
-  return g_list_model_get_n_items (G_LIST_MODEL (self->batches)) +
-         (stored != NULL ? g_list_model_get_n_items (stored) : 0);
-}
-
-/* Whether @item is still listed (or is no batch at all). */
-static gboolean
-still_listed (PhWindow *self,
-              gpointer  item)
-{
-  if (PH_IS_BATCH (item))
-    return ph_batch_list_contains (self->batches, item);
-  if (PH_IS_HISTORY_BATCH (item))
-    return ph_batch_list_find_stored (self->batches, ph_history_batch_get_id (item)) == item;
-  return TRUE;
-}
-
-static void
-batches_changed_cb (PhWindow *self)
-{
-  gpointer shown = ph_batch_view_get_item (self->batch_view);
-
-  ph_panel_set_empty (self->panel, n_listed (self) == 0);
-
-  /* The batch on show was removed: back to the list. */
-  if (shown != NULL && !still_listed (self, shown))
-    ph_window_show_main (self);
-}
-
-/* Near the end of the list, older batches are loaded. */
-static void
-scrolled_cb (PhWindow *self)
-{
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->main_scroller);
-  double below = gtk_adjustment_get_upper (adjustment) -
-                 (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment));
-
-  if (self->batches != NULL && below < LOAD_AHEAD_SCREENS * gtk_adjustment_get_page_size (adjustment))
-    ph_batch_list_load_more (self->batches);
-}
-
-/* The stored part comes (the history opened) or goes (not kept). */
-static void
-stored_changed_cb (PhWindow *self)
-{
-  GListModel *stored = ph_batch_list_get_stored (self->batches);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->parts));
-
-  if (n > 2)
-    g_list_store_remove (self->parts, 2);
-  if (stored != NULL)
-    {
-      g_signal_connect_object (stored, "items-changed", G_CALLBACK (batches_changed_cb),
-                               self, G_CONNECT_SWAPPED);
-      g_list_store_append (self->parts, stored);
-    }
-  batches_changed_cb (self);
 }
 
 static void
@@ -319,35 +206,6 @@ ph_window_close_request (GtkWindow *window)
 }
 
 static void
-setup_list (PhWindow *self)
-{
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GListStore) head = g_list_store_new (PH_TYPE_PANEL);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->main_scroller);
-  GtkNoSelection *selection;
-
-  self->parts = g_list_store_new (G_TYPE_LIST_MODEL);
-  g_list_store_append (head, self->panel);
-  g_list_store_append (self->parts, head);
-  g_list_store_append (self->parts, self->batches);
-  selection = gtk_no_selection_new (G_LIST_MODEL (gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->parts)))));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
-  gtk_list_view_set_factory (self->batch_list, factory);
-  gtk_list_view_set_model (self->batch_list, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
-
-  g_signal_connect_object (self->batches, "items-changed", G_CALLBACK (batches_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->batches, "notify::stored", G_CALLBACK (stored_changed_cb),
-                           self, G_CONNECT_SWAPPED);
-  stored_changed_cb (self);
-
-  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (adjustment, "changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
-}
-
-static void
 ph_window_setup (PhWindow *self)
 {
   int width, height;
@@ -371,7 +229,7 @@ ph_window_setup (PhWindow *self)
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
   ph_window_update_drop_label (self);
 
-  setup_list (self);
+  ph_window_list_init (self);
 
   ph_request_bar_set_requests (self->request_bar, ph_batch_list_get_requests (self->batches));
   ph_request_bar_set_requests (self->batch_request_bar, ph_batch_list_get_requests (self->batches));

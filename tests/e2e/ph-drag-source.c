@@ -13,6 +13,8 @@
  * It prints "drag-begin", "drag-end" or "drag-cancel REASON" on stdout, so
  * a harness can tell a drag that never started from a drop that failed. */
 
+#include <locale.h>
+
 #include <gtk/gtk.h>
 
 static char *title = NULL;
@@ -153,6 +155,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  /* Arguments in the locale's charset: UTF-8 ones are read as such. */
+  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
