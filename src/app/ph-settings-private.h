@@ -23,6 +23,8 @@ struct _PhSettings
   gboolean   notifications;
   gboolean   original_names;
   gboolean   ask_before_accepting;
+  gboolean   only_paired;
+  gboolean   accept_unencrypted;
   gboolean   receive_mode;
   gboolean   receive_at_login;
   gboolean   background_notice_shown;

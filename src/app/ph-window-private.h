@@ -4,6 +4,7 @@
 /* What ph-window*.c share, and accessors for tests: what a person would
  * reach with the mouse. */
 
+#include "ph-accept-all-bar.h"
 #include "ph-batch-view.h"
 #include "ph-panel.h"
 #include "ph-request-bar.h"
@@ -24,6 +25,7 @@ struct _PhWindow
   AdwButtonContent     *receive_content;
   GtkImage             *receive_icon;
   PhRequestBar         *request_bar;
+  PhAcceptAllBar       *accept_all_bar;
   GtkRevealer          *drop_revealer;
   GtkBox               *drop_box;
   GtkImage             *drop_icon;
