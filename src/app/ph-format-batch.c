@@ -37,7 +37,6 @@ ph_batch_facts_init (PhBatchFacts *facts,
       facts->peer = ph_batch_get_peer (batch);
       facts->device_name = ph_batch_get_device_name (batch);
       facts->title = ph_batch_dup_title (batch);
-      facts->error_message = ph_batch_get_error_message (batch);
       facts->n_files = ph_batch_get_n_files (batch);
       facts->n_done = ph_batch_get_n_done (batch);
       facts->n_failed = ph_batch_get_n_failed (batch);
@@ -50,6 +49,11 @@ ph_batch_facts_init (PhBatchFacts *facts,
       facts->flattened = ph_batch_get_flattened (batch);
       if (facts->n_files == 1)
         facts->single = g_list_model_get_item (G_LIST_MODEL (batch), 0);
+      if (facts->single != NULL && ph_transfer_get_error (facts->single) != NULL)
+        facts->reason = ph_format_transfer_reason (facts->single, facts->device_name);
+      else
+        facts->reason = ph_format_reason (ph_batch_get_error_message (batch), facts->peer,
+                                          facts->device_name, facts->direction == PH_TRANSFER_RECEIVE);
       return;
     }
 
@@ -64,7 +68,6 @@ ph_batch_facts_init (PhBatchFacts *facts,
     facts->peer = ph_history_batch_get_peer (stored);
     facts->device_name = ph_history_batch_get_device_name (stored);
     facts->title = g_strdup (ph_history_batch_get_title (stored));
-    facts->error_message = ph_history_batch_get_error_message (stored);
     facts->n_files = ph_history_batch_get_n_files (stored);
     facts->n_done = ph_history_batch_get_n_done (stored);
     facts->n_failed = ph_history_batch_get_n_failed (stored);
@@ -73,6 +76,8 @@ ph_batch_facts_init (PhBatchFacts *facts,
     facts->bytes_done = ph_history_batch_get_bytes_done (stored);
     facts->start_time = ph_history_batch_get_start_time (stored);
     facts->flattened = ph_history_batch_get_flattened (stored);
+    facts->reason = ph_format_reason (ph_history_batch_get_error_message (stored), facts->peer,
+                                      facts->device_name, facts->direction == PH_TRANSFER_RECEIVE);
   }
 }
 
@@ -80,6 +85,7 @@ void
 ph_batch_facts_clear (PhBatchFacts *facts)
 {
   g_clear_pointer (&facts->title, g_free);
+  g_clear_pointer (&facts->reason, g_free);
   g_clear_object (&facts->single);
 }
 
@@ -136,9 +142,7 @@ ph_format_transfer_status (PhTransfer *transfer)
     case PH_TRANSFER_FAILED:
       if (error != NULL && g_error_matches (error, PH_ERROR, PH_ERROR_DECLINED))
         return g_strdup (_("Declined"));
-      if (ph_transfer_get_error_message (transfer) != NULL)
-        return g_strdup (ph_transfer_get_error_message (transfer));
-      return g_strdup (_("Failed"));
+      return ph_format_transfer_reason (transfer, NULL);
 
     case PH_TRANSFER_CANCELLED:
     default:
@@ -205,7 +209,7 @@ ph_format_facts_status (const PhBatchFacts *facts)
   guint n_failed = facts->n_failed;
   g_autofree char *total = ph_format_size (facts->total_size);
   g_autofree char *progress = NULL;
-  const char *reason = facts->error_message;
+  const char *reason = facts->reason;
 
   if (facts->single != NULL)
     return ph_format_transfer_status (facts->single);
@@ -326,7 +330,7 @@ ph_format_batch_notification (PhBatch  *batch,
   peer = ph_format_device (facts.device_name, facts.peer, !incoming);
   total = ph_format_size (facts.total_size);
   name = facts.title;
-  reason = facts.error_message != NULL ? facts.error_message : _("Failed");
+  reason = facts.reason != NULL ? facts.reason : _("Failed");
 
   *title = NULL;
   *body = NULL;

@@ -39,7 +39,7 @@ typedef struct
   const char          *peer;           /* HOST[:PORT] */
   const char          *device_name;    /* nullable */
   char                *title;
-  const char          *error_message;  /* nullable */
+  char                *reason;         /* nullable: why it failed, ph_format_reason() */
   guint                n_files;
   guint                n_done;
   guint                n_failed;
@@ -59,6 +59,12 @@ void     ph_batch_facts_clear         (PhBatchFacts       *facts);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PhBatchFacts, ph_batch_facts_clear)
 
+char    *ph_format_reason             (const char         *message,
+                                       const char         *peer,
+                                       const char         *device_name,
+                                       gboolean            incoming);
+char    *ph_format_transfer_reason    (PhTransfer         *transfer,
+                                       const char         *device_name);
 char    *ph_format_transfer_status    (PhTransfer         *transfer);
 char    *ph_format_stored_file_status (PhHistoryFile      *file,
                                        gboolean            incoming);
