@@ -95,7 +95,9 @@ connection_failed_cb (PhReceiveSession *session,
                       PhWindow         *self)
 {
   g_autofree char *host = ph_format_peer (peer, FALSE);
-  g_autofree char *title = g_strdup_printf (_("Refused a connection from %s: %s"), host, error->message);
+  g_autofree char *text = g_strdup_printf (_("Refused a connection from %s: %s"), host, error->message);
+  /* The reason may quote what the sender sent: markup, never. */
+  g_autofree char *title = g_markup_escape_text (text, -1);
 
   /* A scan or a flood must not queue a toast per connection: the one
    * on screen shows the latest. */
