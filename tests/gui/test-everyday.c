@@ -58,8 +58,13 @@ announce (Fixture    *fixture,
   g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
   const char *txt[] = { "txtvers=1", id_pair, "ask=0", paths ? "paths=1" : "paths=0", NULL };
 
-  ph_browser_resolved (ph_application_get_browser (fixture->app), id, name, txt, NULL, "127.0.0.1",
-                       (guint16) ph_receiver_get_port (receiver));
+  /* Real receivers of this computer, as its own daemon announces them. */
+  PhAnnouncement announcement = {
+    .instance = id, .name = name, .host_name = "localhost.local", .txt = txt,
+    .host = "127.0.0.1", .port = (guint16) ph_receiver_get_port (receiver), .local = TRUE,
+  };
+
+  ph_browser_resolved (ph_application_get_browser (fixture->app), &announcement);
 }
 
 static void

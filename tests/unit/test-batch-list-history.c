@@ -268,7 +268,16 @@ test_names (void)
   g_autoptr(GError) error = NULL;
   PhNearbyReceiver *found;
 
-  ph_browser_resolved (browser, "study", "Study Laptop", txt, NULL, "192.0.2.9", 7000);
+  PhAnnouncement study = {
+    .instance = "study", .name = "Study Laptop", .host_name = "study.local", .txt = txt,
+    .host = "192.0.2.9", .port = 7000,
+  };
+  PhAnnouncement other = {
+    .instance = "study-2", .name = "Study Laptop", .host_name = "other.local", .txt = twin,
+    .host = "192.0.2.11", .port = 7000,
+  };
+
+  ph_browser_resolved (browser, &study);
   found = ph_destination_find_nearby (browser, "Study Laptop");
   g_assert_nonnull (found);
   g_assert_cmpstr (ph_nearby_receiver_get_address (found), ==, "192.0.2.9:7000");
@@ -284,7 +293,7 @@ test_names (void)
   g_clear_error (&error);
 
   /* Two of a name: not one of them by chance. */
-  ph_browser_resolved (browser, "study-2", "Study Laptop", twin, NULL, "192.0.2.11", 7000);
+  ph_browser_resolved (browser, &other);
   g_assert_null (ph_destination_find_nearby (browser, "Study Laptop"));
   g_assert_false (ph_destination_text_is_usable (browser, "Study Laptop", &error));
   g_assert_error (error, PH_ERROR, PH_ERROR_AMBIGUOUS);
