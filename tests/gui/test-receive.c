@@ -69,6 +69,12 @@ first_finished (gpointer data)
 }
 
 static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
 first_waiting (gpointer data)
 {
   PhApplication *app = data;
@@ -289,7 +295,8 @@ test_decline (Fixture       *fixture,
   /* Nothing in it makes the window grow past its smallest size. */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 360);
   g_assert_true (ph_request_bar_get_batch (bar) == batch);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept"))));
+  /* Revealed as it slides in (slow under a sanitizer). */
+  gui_wait_until (widget_mapped, ph_request_bar_get_button (bar, "accept"), "Accept on screen");
   g_assert_cmpstr (ph_request_bar_get_title (bar), ==, "127.0.0.1 wants to send you files");
   row = gui_row_for (fixture->window, batch);
   g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Wants to send you 4.0\xc2\xa0kB");

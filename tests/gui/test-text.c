@@ -102,6 +102,7 @@ test_paste (Fixture       *fixture,
   g_autofree char *saved = NULL;
   g_autofree char *source = NULL;
   gboolean exited = FALSE;
+  g_autofree char *title = NULL;
   PhBatch *batch;
   guint port;
 
@@ -117,7 +118,8 @@ test_paste (Fixture       *fixture,
 
   batch = gui_batch_at (fixture->app, 0);
   g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_DONE);
-  g_assert_cmpstr (ph_batch_dup_title (batch), ==, "“Meet at five…”");
+  title = ph_batch_dup_title (batch);
+  g_assert_cmpstr (title, ==, "“Meet at five…”");
   name = only_file (fixture->dir, &saved);
   g_assert_true (g_str_has_prefix (name, "new_Text from "));
   g_assert_true (g_str_has_suffix (name, ".txt"));
