@@ -278,7 +278,11 @@ test_files_gone (Fixture       *fixture,
   row = row_showing (GTK_WIDGET (ph_window_get_batch_list (gui_app_window (app))), stored_at (app, 0));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "open"))));
   g_assert_null (gui_menu_target (ph_batch_row_get_menu (row), "app.show-in-folder"));
-  g_assert_nonnull (gui_menu_target (ph_batch_row_get_menu (row), "app.remove-batch"));
+  {
+    g_autofree char *id = gui_menu_target (ph_batch_row_get_menu (row), "app.remove-batch");
+
+    g_assert_nonnull (id);
+  }
   row = row_showing (GTK_WIDGET (ph_window_get_batch_list (gui_app_window (app))), stored_at (app, 1));
   g_assert_null (gui_menu_target (ph_batch_row_get_menu (row), "app.send-again"));
   gui_app_free (app);
