@@ -168,9 +168,14 @@ ph_window_focus (GtkWidget        *widget,
                  GtkDirectionType  direction)
 {
   PhWindow *self = PH_WINDOW (widget);
-  GtkWidget *before = gtk_root_get_focus (GTK_ROOT (self));
+  /* Held: GTK moves the focus on when the focused widget goes (a row
+   * nearby withdrawn), and that widget may be gone by the time we look. */
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  g_autoptr(GtkWidget) before = focus != NULL ? g_object_ref (focus) : NULL;
   GtkWidget *after;
-  gboolean moved = GTK_WIDGET_CLASS (ph_window_parent_class)->focus (widget, direction);
+  gboolean moved;
+
+  moved = GTK_WIDGET_CLASS (ph_window_parent_class)->focus (widget, direction);
 
   after = gtk_root_get_focus (GTK_ROOT (self));
   if (moved && direction == GTK_DIR_TAB_FORWARD && self->panel != NULL &&
