@@ -204,6 +204,8 @@ ph_cli_send (int    argc,
   /* Long enough for a person to answer "Ask before accepting", short
    * enough that a peer that took the connection and went away ends. */
   int timeout = 300;
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) text_file = NULL;
   g_auto(GStrv) args = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
@@ -214,6 +216,9 @@ ph_cli_send (int    argc,
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("Give up when the receiver takes nothing for SECONDS (default 300; 0 waits forever)"),
       N_("SECONDS") },
+    { "text", 0, 0, G_OPTION_ARG_STRING, &text,
+      N_("Send STRING as a text (a file “Text from THIS COMPUTER, DATE.txt” any receiver saves)"),
+      N_("STRING") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
@@ -232,7 +237,7 @@ ph_cli_send (int    argc,
   SendRun run = { 0 };
 
   g_set_prgname (PH_CLI_NAME " send");
-  context = g_option_context_new (_("DESTINATION FILE…"));
+  context = g_option_context_new (_("DESTINATION [FILE…]"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   summary = g_strconcat (
@@ -257,7 +262,7 @@ ph_cli_send (int    argc,
       return PH_CLI_EXIT_USAGE;
     }
 
-  if (args == NULL || args[0] == NULL || args[1] == NULL)
+  if (args == NULL || args[0] == NULL || (args[1] == NULL && text == NULL))
     {
       ph_cli_error (_("Missing HOST[:PORT] or FILE (see “posthouse-cli send --help”)"));
       return PH_CLI_EXIT_USAGE;
@@ -296,6 +301,16 @@ ph_cli_send (int    argc,
 
       ph_folder_walk_add (walk, file, label);
     }
+  if (text != NULL)
+    {
+      text_file = ph_cli_text_file_new (text, &error);
+      if (text_file == NULL)
+        {
+          ph_cli_error ("%s", error->message);
+          return PH_CLI_EXIT_FAILED;
+        }
+      ph_folder_walk_add (walk, text_file, _("the text"));
+    }
   run.walk = walk;
 
   ph_cli_signals_watch (&signals, interrupt, &run);
@@ -305,6 +320,8 @@ ph_cli_send (int    argc,
   if (run.planned == NULL)
     {
       ph_cli_signals_unwatch (&signals);
+      if (text_file != NULL)
+        ph_cli_text_file_delete (text_file);
       return PH_CLI_EXIT_INTERRUPTED + run.signum;
     }
   plan = ph_send_plan_new_finish (run.planned, &error);
@@ -312,6 +329,8 @@ ph_cli_send (int    argc,
   if (plan == NULL)
     {
       ph_cli_signals_unwatch (&signals);
+      if (text_file != NULL)
+        ph_cli_text_file_delete (text_file);
       if (run.signum != 0)
         return PH_CLI_EXIT_INTERRUPTED + run.signum;
       ph_cli_error ("%s", error->message);
@@ -346,6 +365,8 @@ ph_cli_send (int    argc,
   g_main_loop_run (loop);
 
   ph_cli_signals_unwatch (&signals);
+  if (text_file != NULL)
+    ph_cli_text_file_delete (text_file);
 
   /* Quit by a second signal while the first cancellation was on its way:
    * what is still running dies with the process. */

@@ -26,6 +26,7 @@ struct _PhTransfer
   PhTransferState      state;
   char                *peer;
   char                *name;
+  char                *folder;          /* where it was in what was sent */
   GFile               *source;
   GFile               *file;
   GError              *error;

@@ -48,6 +48,8 @@ void        ph_transfer_set_name       (PhTransfer     *self,
                                         const char     *name);
 void        ph_transfer_set_peer       (PhTransfer     *self,
                                         const char     *peer);
+void        ph_transfer_set_folder     (PhTransfer     *self,
+                                        const char     *folder);
 void        ph_transfer_set_bytes_done (PhTransfer     *self,
                                         gint64          bytes_done);
 void        ph_transfer_set_file       (PhTransfer     *self,
