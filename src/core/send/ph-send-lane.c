@@ -380,6 +380,7 @@ job_start (Lane      *lane,
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
     return FALSE;
 
+  job->sent_at = g_get_monotonic_time ();
   ph_send_run_post (lane->batch, job, PH_SEND_SENDING);
   return TRUE;
 }
@@ -494,7 +495,8 @@ job_wait_receipt (Lane      *lane,
   else
     ok = ph_data_path_wait_eof (pump, connection_fd (job), &error);
 
-  lane->ahead = ok && g_get_monotonic_time () - started <= AHEAD_RECEIPT_USEC;
+  job->receipt_at = g_get_monotonic_time ();
+  lane->ahead = ok && job->receipt_at - started <= AHEAD_RECEIPT_USEC;
   if (!ok)
     job->error = explain_send_error (job, error);
 }

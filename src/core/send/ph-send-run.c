@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A send batch hands a model's transfers out in order to up to
- * `parallel` lanes (worker threads, ph-send-lane.c), one file per
- * connection, and applies what the lanes report to each transfer on the
- * caller's context, where its state must change. */
+/* A send batch hands a model's transfers out in order to lanes (worker
+ * threads, ph-send-lane.c), one file per connection, as many lanes as
+ * its window (ph-send-window.c) allows files in flight, and applies what
+ * the lanes report to each transfer, and to the window, on the caller's
+ * context, where their state must change. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -27,7 +28,8 @@ struct _PhSendRun
   GListModel      *model;
   GCancellable    *cancellable;
   gulong           cancel_id;
-  guint            parallel;
+  PhSendWindow    *window;
+  gulong           settled_id;
   guint            connect_timeout;
   guint            idle_timeout;
   gboolean         single;         /* ph_sender_send_async(): the transfer's own error */
@@ -35,8 +37,8 @@ struct _PhSendRun
   guint            next;           /* the model position handed out next */
   gboolean         exhausted;      /* every item handed out, or cancelled */
   gboolean         reached;        /* a connection to a receiver was tried */
-  guint            lanes;          /* started */
-  guint            ends;           /* end marks queued */
+  gboolean         closed;         /* every lane was told to end */
+  guint            lanes;          /* started and not told to end */
   GHashTable      *in_play;        /* PhSendJob * handed out, not finished */
 
   guint            n_failed;
@@ -51,7 +53,8 @@ typedef struct
   PhSendEvent  kind;
 } Event;
 
-/* Queued once per lane after the last job: that lane is done. */
+/* Queued once per lane after the last job, or ahead of the jobs when
+ * the window shrinks: the lane that takes it ends after its file. */
 static PhSendJob end_mark;
 
 static void refill (PhSendRun *batch);
@@ -71,7 +74,7 @@ ph_send_run_unref (PhSendRun *batch)
   if (!g_atomic_ref_count_dec (&batch->ref_count))
     return;
 
-  g_assert (batch->task == NULL && batch->model == NULL);
+  g_assert (batch->task == NULL && batch->model == NULL && batch->window == NULL);
   g_async_queue_unref (batch->ready);
   g_async_queue_unref (batch->events);
   g_hash_table_unref (batch->in_play);
@@ -148,11 +151,32 @@ record_failure (PhSendRun  *batch,
 
 /* Applies a job's end to its transfer; the transfer's final state is
  * the truth (a cancel may have come first). */
+/* What a file's end says about the path: delivered, not saved by the
+ * receiver (it reset, closed early or stopped reading), or ended for a
+ * reason of this side's. */
+static void
+tell_window (PhSendRun *batch,
+             PhSendJob *job)
+{
+  if (!job->marked)
+    return;
+
+  if (job->error == NULL)
+    ph_send_window_delivered (batch->window, &job->mark, job->size, job->receipt_at);
+  else if (g_error_matches (job->error, PH_ERROR, PH_ERROR_CONNECTION) ||
+           g_error_matches (job->error, PH_ERROR, PH_ERROR_TIMED_OUT))
+    ph_send_window_refused (batch->window, &job->mark);
+  else
+    ph_send_window_abandoned (batch->window, &job->mark);
+}
+
 static void
 job_finished (PhSendRun *batch,
               PhSendJob   *job)
 {
   PhTransfer *transfer = job->transfer;
+
+  tell_window (batch, job);
 
   if (job->error == NULL)
     {
@@ -185,6 +209,8 @@ handle_event (PhSendRun *batch,
     case PH_SEND_SENDING:
       ph_transfer_set_state (job->transfer, PH_TRANSFER_SENDING);
       batch->reached = TRUE;
+      ph_send_window_sent (batch->window, &job->mark, job->sent_at);
+      job->marked = TRUE;
       break;
 
     case PH_SEND_FINISHED:
@@ -318,12 +344,18 @@ hand_out (PhSendRun *batch,
  * one connection and exits (the original script) then gets the first
  * file, not whichever connection the kernel queued first. */
 static guint
+window_lanes (PhSendRun *batch)
+{
+  return batch->reached ? ph_send_window_get_size (batch->window) : 1;
+}
+
+static guint
 wanted_lanes (PhSendRun *batch)
 {
   guint left = g_hash_table_size (batch->in_play) +
                (batch->exhausted ? 0 : g_list_model_get_n_items (batch->model) - batch->next);
 
-  return MIN (batch->reached ? batch->parallel : 1, left);
+  return MIN (window_lanes (batch), left);
 }
 
 static void
@@ -336,6 +368,8 @@ complete (PhSendRun *batch)
   batch->cancel_id = 0;
   g_clear_object (&batch->cancellable);
   g_clear_object (&batch->model);
+  g_clear_signal_handler (&batch->settled_id, batch->window);
+  g_clear_object (&batch->window);
 
   if (batch->n_failed == 0)
     g_task_return_boolean (task, TRUE);
@@ -383,10 +417,23 @@ end_the_rest (PhSendRun  *batch,
     }
 }
 
+/* As many lanes as the window allows; a lane too many ends after its
+ * file. Once every lane was told to end (the model is exhausted), the
+ * few files still queued go with the lanes there are. */
 static void
-start_lanes (PhSendRun *batch)
+adjust_lanes (PhSendRun *batch)
 {
   guint wanted = wanted_lanes (batch);
+  guint most = window_lanes (batch);
+
+  if (batch->closed)
+    return;
+
+  while (batch->lanes > most)
+    {
+      g_async_queue_push_front (batch->ready, &end_mark);
+      batch->lanes--;
+    }
 
   while (batch->lanes < wanted)
     {
@@ -397,7 +444,6 @@ start_lanes (PhSendRun *batch)
       else
         {
           g_warning ("Could not start sending: %s", error->message);
-          batch->parallel = batch->lanes;
           /* Nobody to send the rest: it fails here. */
           if (batch->lanes == 0)
             end_the_rest (batch, error);
@@ -416,7 +462,7 @@ refill (PhSendRun *batch)
   if (batch->task == NULL)
     return;
 
-  start_lanes (batch);
+  adjust_lanes (batch);
 
   for (;;)
     {
@@ -431,9 +477,12 @@ refill (PhSendRun *batch)
       hand_out (batch, item, batch->next++);
     }
 
-  if (batch->exhausted)
-    for (; batch->ends < batch->lanes; batch->ends++)
-      g_async_queue_push (batch->ready, &end_mark);
+  if (batch->exhausted && !batch->closed)
+    {
+      for (; batch->lanes > 0; batch->lanes--)
+        g_async_queue_push (batch->ready, &end_mark);
+      batch->closed = TRUE;
+    }
 
   if (batch->exhausted && g_hash_table_size (batch->in_play) == 0)
     complete (batch);
@@ -479,11 +528,22 @@ batch_cancelled_cb (GCancellable *cancellable,
   g_source_unref (source);
 }
 
-/* Starts sending @model's transfers; @task returns the result (with
- * @single, the one transfer's own error). */
+static void
+settled_cb (PhSendWindow *window,
+            GParamSpec   *pspec,
+            PhSendRun    *batch)
+{
+  if (batch->task != NULL && !batch->single)
+    ph_sender_emit_window_changed (g_task_get_source_object (batch->task), batch->model,
+                                   ph_send_window_get_size (window),
+                                   ph_send_window_get_reason (window));
+}
+
+/* Starts sending @model's transfers, as many at once as @window says;
+ * @task returns the result (with @single, the one transfer's own error). */
 void
 ph_send_run_start (GListModel   *model,
-                     guint         parallel,
+                     PhSendWindow *window,
                      gboolean      single,
                      guint         connect_timeout,
                      guint         idle_timeout,
@@ -498,7 +558,7 @@ ph_send_run_start (GListModel   *model,
   batch->context = g_main_context_ref_thread_default ();
   batch->in_play = g_hash_table_new (NULL, NULL);
   batch->model = g_object_ref (model);
-  batch->parallel = parallel;
+  batch->window = g_object_ref (window);
   batch->single = single;
   batch->connect_timeout = connect_timeout;
   batch->idle_timeout = idle_timeout;
@@ -515,6 +575,10 @@ ph_send_run_start (GListModel   *model,
                                                 ph_send_run_ref (batch),
                                                 (GDestroyNotify) ph_send_run_unref);
     }
+
+  batch->settled_id = g_signal_connect (window, "notify::settled-size",
+                                        G_CALLBACK (settled_cb), batch);
+  settled_cb (window, NULL, batch);
 
   refill (batch);
 }
