@@ -565,6 +565,7 @@ lane_run (gpointer data,
   give_back_client (g_steal_pointer (&lane->client));
   g_clear_object (&lane->address);
   g_free (lane->address_host);
+  ph_send_run_post (lane->batch, NULL, PH_SEND_LANE_ENDED);
   ph_send_run_unref (lane->batch);
   g_free (lane);
 }

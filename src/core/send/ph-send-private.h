@@ -26,6 +26,7 @@ typedef enum
   PH_SEND_OPENED,    /* the file is open and its size known */
   PH_SEND_SENDING,   /* connected: the header and data go out */
   PH_SEND_FINISHED,  /* delivered (error NULL) or failed; the job goes back */
+  PH_SEND_LANE_ENDED, /* no job: a lane ended */
 } PhSendEvent;
 
 typedef struct

@@ -39,6 +39,8 @@ struct _PhSendRun
   gboolean         reached;        /* a connection to a receiver was tried */
   gboolean         closed;         /* every lane was told to end */
   guint            lanes;          /* started and not told to end */
+  guint            running;        /* started and not ended */
+  guint            retiring;       /* told to end ahead of the jobs */
   GHashTable      *in_play;        /* PhSendJob * handed out, not finished */
 
   guint            n_failed;
@@ -216,6 +218,10 @@ handle_event (PhSendRun *batch,
     case PH_SEND_FINISHED:
       batch->reached |= job->tried_connect;
       job_finished (batch, job);
+      break;
+
+    case PH_SEND_LANE_ENDED:
+      batch->running--;
       break;
 
     default:
@@ -418,8 +424,10 @@ end_the_rest (PhSendRun  *batch,
 }
 
 /* As many lanes as the window allows; a lane too many ends after its
- * file. Once every lane was told to end (the model is exhausted), the
- * few files still queued go with the lanes there are. */
+ * file. A new lane starts only once as many have ended, so that never
+ * more files are in flight than the window allowed. Once every lane was
+ * told to end (the model is exhausted), the few files still queued go
+ * with the lanes there are. */
 static void
 adjust_lanes (PhSendRun *batch)
 {
@@ -433,14 +441,30 @@ adjust_lanes (PhSendRun *batch)
     {
       g_async_queue_push_front (batch->ready, &end_mark);
       batch->lanes--;
+      batch->retiring++;
     }
 
-  while (batch->lanes < wanted)
+  /* Lanes told to end that did not see it yet keep going. */
+  while (batch->lanes < wanted && batch->retiring > 0)
+    {
+      if (!g_async_queue_remove (batch->ready, &end_mark))
+        {
+          batch->retiring = 0;
+          break;
+        }
+      batch->retiring--;
+      batch->lanes++;
+    }
+
+  while (batch->lanes < wanted && batch->running < most)
     {
       g_autoptr(GError) error = NULL;
 
       if (ph_send_lane_start (batch, &error))
-        batch->lanes++;
+        {
+          batch->lanes++;
+          batch->running++;
+        }
       else
         {
           g_warning ("Could not start sending: %s", error->message);
