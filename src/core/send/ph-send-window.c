@@ -52,6 +52,11 @@
 #define UNIT_BYTES          65536
 #define STARTUP_RISE        1.25
 #define STARTUP_SLOWER      1.5
+/* Growing pays while fewer files are in flight than twice what the path
+ * holds: receipts take much longer than the per-file work. */
+#define PIPES_MOST          2.0
+/* Files per second at best, forgotten by this share each steady round. */
+#define MOST_FILES_DECAY    0.97
 #define STARTUP_FLAT_ROUNDS 2
 #define HOLD_ROUNDS         3
 #define HOLD_ROUNDS_MOST    48
@@ -79,6 +84,7 @@ struct _PhSendWindow
   guint              size;       /* in effect now (a probe included) */
   guint              settled;    /* outside probes; what faces show */
   guint              min;
+  guint              initial;
   guint              max;
   Phase              phase;
   char              *reason;
@@ -95,6 +101,7 @@ struct _PhSendWindow
 
   double             base_receipt;   /* usec: the least round's average, 0: none */
   gint64             base_at;
+  double             most_files;     /* files per second at best, lately */
 
   /* Startup: the rate that last rose enough, and the best one with the
    * files in flight that made it. */
@@ -210,7 +217,7 @@ ph_send_window_new (guint initial,
   self = g_object_new (PH_TYPE_SEND_WINDOW, NULL);
   self->max = max;
   self->min = MIN (MIN_ADAPTIVE, max);
-  self->size = self->settled = CLAMP (initial, self->min, max);
+  self->size = self->settled = self->initial = CLAMP (initial, self->min, max);
   self->phase = PHASE_STARTUP;
   self->reason = g_strdup (_("to start with"));
 
@@ -355,16 +362,32 @@ start_hold (PhSendWindow *self)
     self->hold_rounds = HOLD_ROUNDS;
 }
 
-/* Where startup ends: what the path holds by Little's law (files per
- * second at best times the receipt time when nothing waited), with half
- * as much again for jitter; at least the files in flight of the last
- * doubling that paid, at most the present size. Trials trim from there. */
+/* What the path holds by Little's law: files per second at best times
+ * the receipt time when nothing waited (the receipt over the per-file
+ * work). */
+static double
+pipe_files (PhSendWindow *self)
+{
+  return self->most_files * self->base_receipt / G_USEC_PER_SEC;
+}
+
+static gboolean
+worth_growing (PhSendWindow *self)
+{
+  return self->size < self->max && self->size < PIPES_MOST * pipe_files (self);
+}
+
+/* Where startup ends: what the path holds, with half as much again for
+ * jitter; at least the files in flight of the last doubling that paid
+ * and where it started, at most the present size. Trials trim from
+ * there. */
 static void
 end_startup (PhSendWindow *self)
 {
-  double pipe = self->best_files * self->base_receipt / G_USEC_PER_SEC;
-  guint size = MIN (MAX (whole_files (STARTUP_SLOWER * pipe),
-                         whole_files (self->rising_in_flight - 0.5)),
+  double pipe = pipe_files (self);
+  guint size = MIN (MAX (MAX (whole_files (STARTUP_SLOWER * pipe),
+                              whole_files (self->rising_in_flight - 0.5)),
+                         self->initial),
                     self->size);
 
   start_hold (self);
@@ -394,7 +417,7 @@ startup_round (PhSendWindow *self,
       self->rising_in_flight = in_flight;
     }
 
-  if (rising || receipt <= self->base_receipt * STARTUP_SLOWER)
+  if ((rising || receipt <= self->base_receipt * STARTUP_SLOWER) && worth_growing (self))
     {
       self->flat_rounds = 0;
       if (self->size < self->max)
@@ -404,13 +427,17 @@ startup_round (PhSendWindow *self,
                                    files, receipt / 1000.0));
           return;
         }
-      /* At the most, and the last doubling is in flight. */
-      if (!rising && in_flight >= self->max / STARTUP_SLOWER)
-        end_startup (self);
       return;
     }
 
-  /* Slower receipts with no more files in flight: the files sent since
+  /* At the most, and the last doubling is in flight. */
+  if (self->size >= self->max && !rising && in_flight >= self->max / STARTUP_SLOWER)
+    {
+      end_startup (self);
+      return;
+    }
+
+  /* No faster, and no more files in flight yet: the files sent since
    * the window grew are not back yet. */
   if (in_flight < self->rising_in_flight * STARTUP_RISE)
     return;
@@ -428,11 +455,11 @@ probe_step (guint size)
 static void
 start_probe (PhSendWindow *self)
 {
-  if (self->probe_up && self->size >= self->max)
+  if (self->probe_up && !worth_growing (self))
     self->probe_up = FALSE;
   else if (!self->probe_up && self->size <= self->min)
     self->probe_up = TRUE;
-  if (self->probe_up ? self->size >= self->max : self->size <= self->min)
+  if (self->probe_up ? !worth_growing (self) : self->size <= self->min)
     {
       self->rounds = 0;
       return;
@@ -520,6 +547,9 @@ end_round (PhSendWindow *self,
       self->base_receipt = receipt;
       self->base_at = now;
     }
+  if (self->phase != PHASE_STARTUP)
+    self->most_files *= MOST_FILES_DECAY;
+  self->most_files = MAX (self->most_files, files);
 
   self->round++;
   self->round_start = now;

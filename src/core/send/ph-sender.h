@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 /* Files in flight a batch starts with when it does not fix how many; it
  * then adapts (ph-send-window.c, measured with bench/linkbench). */
-#define PH_SENDER_DEFAULT_PARALLEL 4
+#define PH_SENDER_DEFAULT_PARALLEL 8
 /* The most a caller may fix. */
 #define PH_SENDER_MAX_PARALLEL     64
 
