@@ -39,6 +39,7 @@ typedef struct
   GSocketClient      *client;
   GCancellable       *wake;      /* cancelled with the current file */
   int                 wake_fd;
+  GCancellable       *connecting; /* cancelled with the file(s) a connect is for */
   GSocketConnectable *address;
   char               *address_host;
   guint16             address_port;
@@ -298,16 +299,17 @@ cancel_other_cb (GCancellable *cancellable,
 
 /* Connects @job. With @waiting (a file waiting for its receipt, whose
  * cancellation must not wait for this connect), either one cancels; if
- * it was @waiting, @job is left unconnected without an error. */
+ * it was @waiting, @job is left unconnected without an error. The
+ * lane's own cancellable stands for them: it keeps its descriptor from
+ * file to file, where each file's own would make one per connect. */
 static gboolean
 job_connect (Lane      *lane,
              PhSendJob *job,
              PhSendJob *waiting)
 {
-  g_autoptr(GCancellable) either = NULL;
-  GCancellable *cancellable = job->cancellable;
+  GCancellable *cancellable = lane->connecting;
   GError *error = NULL;
-  gulong own_id = 0, waiting_id = 0;
+  gulong own_id, waiting_id = 0;
 
   /* Cancelling a batch cancels its transfers one by one: a lane that
    * moved on must not connect for one not yet reached. */
@@ -317,24 +319,21 @@ job_connect (Lane      *lane,
       return FALSE;
     }
 
+  own_id = g_cancellable_connect (job->cancellable, G_CALLBACK (cancel_other_cb), cancellable, NULL);
   if (waiting != NULL)
-    {
-      cancellable = either = g_cancellable_new ();
-      own_id = g_cancellable_connect (job->cancellable, G_CALLBACK (cancel_other_cb), either, NULL);
-      waiting_id = g_cancellable_connect (waiting->cancellable, G_CALLBACK (cancel_other_cb),
-                                          either, NULL);
-    }
+    waiting_id = g_cancellable_connect (waiting->cancellable, G_CALLBACK (cancel_other_cb),
+                                        cancellable, NULL);
 
   job->tried_connect = TRUE;
   g_socket_client_set_timeout (lane->client, job->connect_timeout);
   job->connection = g_socket_client_connect (lane->client, lane_address (lane, job),
                                              cancellable, &error);
 
+  g_cancellable_disconnect (job->cancellable, own_id);
   if (waiting != NULL)
-    {
-      g_cancellable_disconnect (job->cancellable, own_id);
-      g_cancellable_disconnect (waiting->cancellable, waiting_id);
-    }
+    g_cancellable_disconnect (waiting->cancellable, waiting_id);
+  if (g_cancellable_is_cancelled (cancellable))
+    g_cancellable_reset (cancellable);
 
   if (job->connection == NULL)
     {
@@ -532,6 +531,9 @@ lane_run (gpointer data,
 
   lane->wake = g_cancellable_new ();
   lane->wake_fd = g_cancellable_get_fd (lane->wake);
+  lane->connecting = g_cancellable_new ();
+  /* Held, so that GSocket's waits reuse it rather than make one each. */
+  g_cancellable_get_fd (lane->connecting);
 
   while ((job = ahead ? g_steal_pointer (&ahead) : lane_take (lane, TRUE)) != NULL)
     {
@@ -562,6 +564,8 @@ lane_run (gpointer data,
 
   g_cancellable_release_fd (lane->wake);
   g_clear_object (&lane->wake);
+  g_cancellable_release_fd (lane->connecting);
+  g_clear_object (&lane->connecting);
   give_back_client (g_steal_pointer (&lane->client));
   g_clear_object (&lane->address);
   g_free (lane->address_host);
