@@ -6,7 +6,7 @@
  * link with latency idles; with too many, where the CPU (the sender's,
  * the receiver's) is the limit, files only wait behind each other and
  * hold connections at the receiver. So the window measures, in rounds (a
- * round ends when a file sent during it has its receipt, and lasts 5 ms
+ * round ends when a file sent during it has its receipt, and lasts 10 ms
  * at least, so that a busy machine's jitter averages out):
  *
  *   - files per second delivered in the round (plus one file's worth per
@@ -31,9 +31,9 @@
  *     before; a trial kept is tried again the same way, and trials that
  *     change nothing come less and less often;
  *   - halves when the receiver did not save a file it had;
- *   - stays between two (the sender and the receiver then work side by
- *     side) and its maximum (what the receiver takes without queueing in
- *     the kernel, PH_SEND_WINDOW_PLAIN_MAX).
+ *   - stays between half where it started (fewer leave the sender and
+ *     the receiver idle in turns) and its maximum (what the receiver
+ *     takes without queueing in the kernel, PH_SEND_WINDOW_PLAIN_MAX).
  *
  * It knows nothing of connections or threads: it is told when a file
  * went out and when its receipt came back, and reads an injected clock,
@@ -45,10 +45,11 @@
 
 #include "ph-send-window-private.h"
 
-/* An adaptive window keeps a second file in flight: one alone leaves
- * the receiver idle while the sender works, and the other way round. */
-#define MIN_ADAPTIVE        2
-#define MIN_ROUND_USEC      5000
+/* An adaptive window keeps at least half of where it started: fewer
+ * leave the sender and the receiver idle in turns, and on a busy machine
+ * a trial of fewer files can look as fast by chance. */
+#define MIN_ADAPTIVE_SHARE  2
+#define MIN_ROUND_USEC      10000
 #define UNIT_BYTES          65536
 #define STARTUP_RISE        1.25
 #define STARTUP_SLOWER      1.5
@@ -216,7 +217,7 @@ ph_send_window_new (guint initial,
 
   self = g_object_new (PH_TYPE_SEND_WINDOW, NULL);
   self->max = max;
-  self->min = MIN (MIN_ADAPTIVE, max);
+  self->min = MIN (MAX (initial / MIN_ADAPTIVE_SHARE, 2), max);
   self->size = self->settled = self->initial = CLAMP (initial, self->min, max);
   self->phase = PHASE_STARTUP;
   self->reason = g_strdup (_("to start with"));
@@ -484,7 +485,8 @@ end_probe (PhSendWindow *self,
 
   start_hold (self);
 
-  /* A trial kept is tried again the same way at once. */
+  /* A trial of more kept is tried again at once; one of fewer is
+   * checked by one of more. */
   if (self->probe_up && self->probe_rate >= baseline * UP_KEEP)
     {
       self->lost_probes = 0;
@@ -497,6 +499,7 @@ end_probe (PhSendWindow *self,
     {
       self->lost_probes = 0;
       self->hold_rounds = HOLD_ROUNDS;
+      self->probe_up = TRUE;
       settle (self, self->probe_size,
               g_strdup_printf (_("fewer files in flight went as fast (%.0f a second): the "
                                  "computer or the link is the limit"), files));
@@ -675,5 +678,7 @@ ph_send_window_refused (PhSendWindow           *self,
     return;
 
   start_hold (self);
+  /* Below where trials stop, if need be: the receiver says so. */
+  self->min = MAX (1, MIN (self->min, self->settled / 2));
   settle (self, self->settled / 2, g_strdup (_("the receiver did not save a file")));
 }
