@@ -31,7 +31,7 @@
 /* ...and holds an unused connection no longer than this: a Posthouse
  * receiver drops a connection that sent no header for 10 s. */
 #define AHEAD_HOLD_MSEC    4000
-#define MAX_IDLE_CLIENTS   16
+#define MAX_IDLE_CLIENTS   PH_SEND_WINDOW_PLAIN_MAX
 
 typedef struct
 {
@@ -298,10 +298,10 @@ cancel_other_cb (GCancellable *cancellable,
 }
 
 /* Connects @job. With @waiting (a file waiting for its receipt, whose
- * cancellation must not wait for this connect), either one cancels; if
- * it was @waiting, @job is left unconnected without an error. The
- * lane's own cancellable stands for them: it keeps its descriptor from
- * file to file, where each file's own would make one per connect. */
+ * cancellation must not wait for this connect), either one cancels (the
+ * lane's cancellable stands for them: it keeps its descriptor, where
+ * theirs would make one per connect); if it was @waiting, @job is left
+ * unconnected without an error. */
 static gboolean
 job_connect (Lane      *lane,
              PhSendJob *job,
@@ -321,20 +321,16 @@ job_connect (Lane      *lane,
 
   own_id = g_cancellable_connect (job->cancellable, G_CALLBACK (cancel_other_cb), cancellable, NULL);
   if (waiting != NULL)
-    waiting_id = g_cancellable_connect (waiting->cancellable, G_CALLBACK (cancel_other_cb),
-                                        cancellable, NULL);
-
+    waiting_id = g_cancellable_connect (waiting->cancellable, G_CALLBACK (cancel_other_cb), cancellable, NULL);
   job->tried_connect = TRUE;
   g_socket_client_set_timeout (lane->client, job->connect_timeout);
   job->connection = g_socket_client_connect (lane->client, lane_address (lane, job),
                                              cancellable, &error);
-
   g_cancellable_disconnect (job->cancellable, own_id);
   if (waiting != NULL)
     g_cancellable_disconnect (waiting->cancellable, waiting_id);
   if (g_cancellable_is_cancelled (cancellable))
     g_cancellable_reset (cancellable);
-
   if (job->connection == NULL)
     {
       if (waiting != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
@@ -532,8 +528,7 @@ lane_run (gpointer data,
   lane->wake = g_cancellable_new ();
   lane->wake_fd = g_cancellable_get_fd (lane->wake);
   lane->connecting = g_cancellable_new ();
-  /* Held, so that GSocket's waits reuse it rather than make one each. */
-  g_cancellable_get_fd (lane->connecting);
+  g_cancellable_get_fd (lane->connecting);   /* held: GSocket's waits reuse it */
 
   while ((job = ahead ? g_steal_pointer (&ahead) : lane_take (lane, TRUE)) != NULL)
     {
@@ -569,6 +564,7 @@ lane_run (gpointer data,
   give_back_client (g_steal_pointer (&lane->client));
   g_clear_object (&lane->address);
   g_free (lane->address_host);
+  /* The batch may start another lane. */
   ph_send_run_post (lane->batch, NULL, PH_SEND_LANE_ENDED);
   ph_send_run_unref (lane->batch);
   g_free (lane);
@@ -595,12 +591,10 @@ ph_send_lane_start (PhSendRun  *batch,
   Lane *lane = g_new0 (Lane, 1);
 
   lane->batch = ph_send_run_ref (batch);
-  if (!g_thread_pool_push (lane_pool (), lane, error))
-    {
-      ph_send_run_unref (lane->batch);
-      g_free (lane);
-      return FALSE;
-    }
+  if (g_thread_pool_push (lane_pool (), lane, error))
+    return TRUE;
 
-  return TRUE;
+  ph_send_run_unref (lane->batch);
+  g_free (lane);
+  return FALSE;
 }

@@ -151,8 +151,6 @@ record_failure (PhSendRun  *batch,
     }
 }
 
-/* Applies a job's end to its transfer; the transfer's final state is
- * the truth (a cancel may have come first). */
 /* What a file's end says about the path: delivered, not saved by the
  * receiver (it reset, closed early or stopped reading), or ended for a
  * reason of this side's. */
@@ -162,7 +160,6 @@ tell_window (PhSendRun *batch,
 {
   if (!job->marked)
     return;
-
   if (job->error == NULL)
     ph_send_window_delivered (batch->window, &job->mark, job->size, job->receipt_at);
   else if (g_error_matches (job->error, PH_ERROR, PH_ERROR_CONNECTION) ||
@@ -172,6 +169,8 @@ tell_window (PhSendRun *batch,
     ph_send_window_abandoned (batch->window, &job->mark);
 }
 
+/* Applies a job's end to its transfer; the transfer's final state is
+ * the truth (a cancel may have come first). */
 static void
 job_finished (PhSendRun *batch,
               PhSendJob   *job)
@@ -355,15 +354,6 @@ window_lanes (PhSendRun *batch)
   return batch->reached ? ph_send_window_get_size (batch->window) : 1;
 }
 
-static guint
-wanted_lanes (PhSendRun *batch)
-{
-  guint left = g_hash_table_size (batch->in_play) +
-               (batch->exhausted ? 0 : g_list_model_get_n_items (batch->model) - batch->next);
-
-  return MIN (window_lanes (batch), left);
-}
-
 static void
 complete (PhSendRun *batch)
 {
@@ -431,8 +421,10 @@ end_the_rest (PhSendRun  *batch,
 static void
 adjust_lanes (PhSendRun *batch)
 {
-  guint wanted = wanted_lanes (batch);
   guint most = window_lanes (batch);
+  guint left = g_hash_table_size (batch->in_play) +
+               (batch->exhausted ? 0 : g_list_model_get_n_items (batch->model) - batch->next);
+  guint wanted = MIN (most, left);
 
   if (batch->closed)
     return;
