@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Flatpak manifest parses, asks for exactly the intended permissions,
-builds what the runtime lacks (libportal), builds without the tests and copies no build or
-state folder."""
+"""The Flatpak manifest as a Flathub reviewer reads it: the intended
+permissions and no more, each with a comment saying why; the modules GNOME's
+runtime lacks (avahi's libavahi-glib, libportal) built from their upstream
+releases, pinned by sha256 and watched by x-checker-data, installed into
+/app/lib; a cleanup that leaves what runs; the app built without its tests
+and without copying build or state folders. (build-aux/flatpak-test builds
+it and checks the result.)"""
 import glob
 import json
 import os
@@ -11,6 +15,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from urllib.parse import urlparse
+
+import yaml
 
 manifest_path, app_id = sys.argv[1], sys.argv[2]
 srcroot = os.path.dirname(os.path.dirname(os.path.abspath(manifest_path)))
@@ -31,9 +38,25 @@ INTENDED = [
     '--system-talk-name=org.freedesktop.hostname1',
 ]
 
+# What Flathub's reviewers refuse for an application like this one.
+FORBIDDEN = [
+    (r'--filesystem=(home|host|host-os|host-etc|~|/)(:.*)?', 'broad file system access'),
+    (r'--socket=(session-bus|system-bus)', 'the whole bus'),
+    (r'--socket=x11', 'X11 even under Wayland (fallback-x11 is enough)'),
+    (r'--device=all', 'every device'),
+    (r'--talk-name=org\.freedesktop\.Flatpak', 'a way out of the sandbox'),
+]
+
+# Modules GNOME's runtime (50) lacks, which the manifest builds.
+UPSTREAM = {
+    'avahi': 'https://github.com/lathiat/avahi/releases/download/',
+    'libportal': 'https://github.com/flatpak/libportal/releases/download/',
+}
+
 errors = []
 with open(manifest_path, encoding='utf-8') as f:
-    manifest = json.load(f)
+    text = f.read()
+manifest = yaml.safe_load(text)
 
 
 def expect(key, value):
@@ -52,24 +75,105 @@ if sorted(finish_args) != sorted(INTENDED) or len(finish_args) != len(set(finish
     extra = sorted(set(finish_args) - set(INTENDED))
     missing = sorted(set(INTENDED) - set(finish_args))
     errors.append(f'finish-args differ from the intended set: extra {extra}, missing {missing}')
+for arg in finish_args:
+    for pattern, why in FORBIDDEN:
+        if re.fullmatch(pattern, arg):
+            errors.append(f'finish-arg {arg}: {why}')
 
-if not manifest.get('cleanup'):
-    errors.append('no cleanup list')
+# Each permission has a comment saying why, right above it.
+block = re.search(r'^finish-args:\n((?:[ \t]+.*\n|\n)*)', text, re.M)
+if not block:
+    errors.append('no finish-args block at the top level')
+else:
+    previous = None
+    for line in block.group(1).splitlines():
+        stripped = line.strip()
+        if stripped.startswith('- '):
+            if previous is None or not previous.startswith('#'):
+                errors.append(f'finish-arg {stripped[2:]} has no comment above it saying why')
+        previous = stripped or previous
+
+cleanup = manifest.get('cleanup', [])
+for needed in ('/include', '/lib/pkgconfig', '/share/pkgconfig', '/lib/*.so', '*.la', '*.a'):
+    if needed not in cleanup:
+        errors.append(f'the cleanup does not remove {needed} (only needed to build)')
 
 modules = manifest.get('modules', [])
+names = [m.get('name') if isinstance(m, dict) else m for m in modules]
+for module in modules:
+    if not isinstance(module, dict):
+        errors.append(f'module {module!r} is in another file: keep them here')
+        continue
+    # meson's default libdir depends on the Sdk (lib64, lib/x86_64-linux-gnu):
+    # the app and its pkg-config look in /app/lib.
+    if module.get('buildsystem') == 'meson' and '--libdir=lib' not in module.get('config-opts', []):
+        errors.append(f"module {module['name']} is built with meson without --libdir=lib")
+    for source in module.get('sources', []):
+        if source.get('type') not in ('archive', 'file'):
+            continue
+        url = source.get('url', '')
+        where = f"module {module['name']}: {url}"
+        if urlparse(url).scheme != 'https':
+            errors.append(f'{where} is not https')
+        if '/pool/' in urlparse(url).path:
+            errors.append(f'{where} is a distribution\'s copy, not the upstream release')
+        if not re.fullmatch(r'[0-9a-f]{64}', source.get('sha256', '')):
+            errors.append(f'{where} is not pinned by a sha256')
+        checker = source.get('x-checker-data')
+        if not isinstance(checker, dict) or not checker.get('type'):
+            errors.append(f'{where} has no x-checker-data: a new release would go unnoticed')
+        elif checker['type'] == 'json' and not all(checker.get(k) for k in ('url', 'version-query', 'url-query')):
+            errors.append(f'{where}: a json checker needs url, version-query and url-query')
+
+for name, prefix in UPSTREAM.items():
+    if name not in names:
+        errors.append(f'no {name} module (GNOME\'s runtime has no ' +
+                      ('libavahi-glib' if name == 'avahi' else 'libportal') + ')')
+        continue
+    module = modules[names.index(name)]
+    if 'posthouse' in names and names.index(name) > names.index('posthouse'):
+        errors.append(f'{name} is built after posthouse')
+    archives = [s for s in module.get('sources', []) if s.get('type') == 'archive']
+    if len(archives) != 1 or not archives[0].get('url', '').startswith(prefix):
+        errors.append(f'{name} is not one archive of its upstream release ({prefix}…)')
+
+if 'avahi' in names:
+    avahi = modules[names.index('avahi')]
+    opts = avahi.get('config-opts', [])
+    if any(opt in opts for opt in ('--disable-glib', '--disable-dbus')):
+        errors.append('the avahi module must build libavahi-glib and libavahi-client')
+    if any(opt.startswith('--libdir=') and opt != '--libdir=/app/lib' for opt in opts):
+        errors.append('the avahi module installs its libraries outside /app/lib')
+    for leftover in ('/bin', '/sbin', '/etc', '/share', '/lib/avahi', '/lib/libavahi-core*'):
+        if leftover not in avahi.get('cleanup', []):
+            errors.append(f'the avahi module leaves {leftover} (only its client libraries are used)')
+
+if 'libportal' in names:
+    opts = modules[names.index('libportal')].get('config-opts', [])
+    if modules[names.index('libportal')].get('buildsystem') != 'meson':
+        errors.append('libportal is not built with meson')
+    for opt in ['-Dbackend-gtk4=enabled', '-Dbackend-gtk3=disabled', '-Dbackend-qt5=disabled',
+                '-Dbackend-qt6=disabled', '-Dintrospection=false', '-Dvapi=false',
+                '-Ddocs=false', '-Dtests=false']:
+        if opt not in opts:
+            errors.append(f'libportal is not built with {opt}')
+
 ours = [m for m in modules if isinstance(m, dict) and m.get('name') == 'posthouse']
 if len(ours) != 1:
     errors.append('expected exactly one module named posthouse')
 else:
     module = ours[0]
+    opts = module.get('config-opts', [])
     if module.get('buildsystem') != 'meson':
         errors.append('the posthouse module is not built with meson')
-    if '-Dbuildtype=release' not in module.get('config-opts', []):
+    if '-Dbuildtype=release' not in opts:
         errors.append('the posthouse module is not a release build')
-    if '-Dtests=false' not in module.get('config-opts', []):
+    if '-Dtests=false' not in opts:
         errors.append('the posthouse module builds the tests and benchmarks (-Dtests=false)')
-    sources = module.get('sources', [])
-    tree = [s for s in sources if s.get('type') == 'dir' and s.get('path') == '..']
+    # Discovery must not vanish silently from the Flatpak (the option is "auto").
+    if '-Davahi=enabled' not in opts:
+        errors.append('the posthouse module does not build with -Davahi=enabled')
+    tree = [s for s in module.get('sources', []) if s.get('type') == 'dir' and s.get('path') == '..']
     if not tree:
         errors.append('the posthouse module does not build the local tree (type dir, path ..)')
     else:
@@ -91,48 +195,11 @@ else:
         missing = sorted(wanted - set(tree[0].get('skip', [])))
         if missing:
             errors.append(f'the source skip list misses build or state folders: {missing}')
-    # Discovery must not vanish silently from the Flatpak (the option is "auto").
-    if '-Davahi=enabled' not in module.get('config-opts', []):
-        errors.append('the posthouse module does not build with -Davahi=enabled')
-    # The GNOME runtime has libavahi-client but not libavahi-glib: a module
-    # builds it, before ours.
-    names = [m.get('name') for m in modules if isinstance(m, dict)]
-    avahi = [m for m in modules if isinstance(m, dict) and m.get('name') == 'avahi']
-    if not avahi or names.index('avahi') > names.index('posthouse'):
-        errors.append('no avahi module built before posthouse (libavahi-glib)')
-    elif any(opt in avahi[0].get('config-opts', []) for opt in ('--disable-glib', '--disable-dbus')):
-        errors.append('the avahi module must build libavahi-glib and libavahi-client')
-    elif not all(s.get('sha256') for s in avahi[0].get('sources', []) if s.get('type') == 'archive'):
-        errors.append('the avahi archive has no sha256')
-
-# The GNOME 50 runtime has no libportal (GNOME moved it into the runtimes
-# after 50): the manifest builds it, GTK 4 backend only, before Posthouse.
-names = [m.get('name') if isinstance(m, dict) else m for m in modules]
-if 'libportal' not in names:
-    errors.append('no libportal module (the Background portal needs libportal and libportal-gtk4)')
-else:
-    portal = modules[names.index('libportal')]
-    if 'posthouse' in names and names.index('libportal') > names.index('posthouse'):
-        errors.append('libportal is built after posthouse')
-    if portal.get('buildsystem') != 'meson':
-        errors.append('libportal is not built with meson')
-    opts = portal.get('config-opts', [])
-    for opt in ['-Dbackend-gtk4=enabled', '-Dbackend-gtk3=disabled', '-Dbackend-qt5=disabled',
-                '-Dbackend-qt6=disabled', '-Dintrospection=false', '-Dvapi=false',
-                '-Ddocs=false', '-Dtests=false']:
-        if opt not in opts:
-            errors.append(f'libportal is not built with {opt}')
-    # Its release tarball, pinned by its sha256 (Debian's mirror serves it
-    # byte for byte as upstream released it, and CI can reach that mirror).
-    archives = [src for src in portal.get('sources', []) if src.get('type') == 'archive']
-    if len(archives) != 1 or not archives[0].get('url', '').endswith('.tar.xz') or \
-       not re.fullmatch(r'[0-9a-f]{64}', archives[0].get('sha256', '')):
-        errors.append('libportal is not one release archive pinned by its sha256')
 
 # flatpak-builder's own parser: it must accept the file and keep what we wrote.
 builder = shutil.which('flatpak-builder')
 if builder is None:
-    print('flatpak-builder not installed: only the JSON was checked')
+    print('flatpak-builder not installed: only the YAML was checked')
 else:
     with tempfile.TemporaryDirectory() as home:
         # It leaves a .flatpak-builder folder in its working directory: keep it in the temp dir.
@@ -145,6 +212,8 @@ else:
         shown = json.loads(res.stdout)
         if shown.get('finish-args') != finish_args or shown.get('id') != app_id:
             errors.append('flatpak-builder read a different id or finish-args')
+        if [m.get('name') for m in shown.get('modules', [])] != names:
+            errors.append('flatpak-builder read different modules')
         print('flatpak-builder --show-manifest: OK')
 
 for e in errors:

@@ -27,6 +27,7 @@ typedef enum
   PH_ERROR_NOT_FOUND,       /* no receiver of that name nearby */
   PH_ERROR_AMBIGUOUS,       /* several receivers of that name nearby */
   PH_ERROR_NO_DISCOVERY,    /* no mDNS responder (Avahi) to ask */
+  PH_ERROR_NEWER_VERSION,   /* data kept by a newer Posthouse (history) */
 } PhError;
 
 GQuark ph_error_quark (void);
