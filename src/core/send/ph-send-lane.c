@@ -492,6 +492,7 @@ job_wait_receipt (Lane      *lane,
 
   job->receipt_at = g_get_monotonic_time ();
   lane->ahead = ok && job->receipt_at - started <= AHEAD_RECEIPT_USEC;
+  ph_send_run_set_quick_receipts (lane->batch, lane->ahead);
   if (!ok)
     job->error = explain_send_error (job, error);
 }
@@ -524,7 +525,7 @@ lane_run (gpointer data,
   PhSendJob *ahead = NULL;
 
   lane->client = borrow_client ();
-
+  lane->ahead = ph_send_run_get_quick_receipts (lane->batch);   /* as the lanes before */
   lane->wake = g_cancellable_new ();
   lane->wake_fd = g_cancellable_get_fd (lane->wake);
   lane->connecting = g_cancellable_new ();
@@ -564,7 +565,6 @@ lane_run (gpointer data,
   give_back_client (g_steal_pointer (&lane->client));
   g_clear_object (&lane->address);
   g_free (lane->address_host);
-  /* The batch may start another lane. */
   ph_send_run_post (lane->batch, NULL, PH_SEND_LANE_ENDED);
   ph_send_run_unref (lane->batch);
   g_free (lane);

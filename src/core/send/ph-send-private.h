@@ -71,6 +71,11 @@ void       ph_send_run_start (GListModel   *model,
 
 /* Lanes' side of the batch (thread-safe). */
 gboolean   ph_send_run_is_cancelled (PhSendRun *batch);
+/* Whether the last receipt a lane waited for came quickly: a lane that
+ * starts then connects its next file ahead at once. */
+gboolean   ph_send_run_get_quick_receipts (PhSendRun *batch);
+void       ph_send_run_set_quick_receipts (PhSendRun *batch,
+                                           gboolean   quick);
 PhSendJob *ph_send_run_take  (PhSendRun  *batch,
                                 gboolean      wait,
                                 gboolean     *ended);

@@ -3,51 +3,16 @@
  * threads, ph-send-lane.c), one file per connection, as many lanes as
  * its window (ph-send-window.c) allows files in flight, and applies what
  * the lanes report to each transfer, and to the window, on the caller's
- * context, where their state must change. */
+ * context, where their state must change (ph-send-run-end.c: how files
+ * end and what the run returns). */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "ph-address.h"
 #include "ph-error.h"
-#include "ph-send-private.h"
+#include "ph-send-run-private.h"
 #include "ph-transfer-private.h"
-
-struct _PhSendRun
-{
-  gatomicrefcount  ref_count;
-
-  /* Shared with the lanes. */
-  GAsyncQueue     *ready;          /* PhSendJob *, or &end_mark */
-  GAsyncQueue     *events;         /* Event * */
-  gint             dispatching;    /* atomic: a dispatch source is attached */
-  GMainContext    *context;
-
-  /* The caller's context only. */
-  GTask           *task;           /* until the result is returned */
-  GListModel      *model;
-  GCancellable    *cancellable;
-  gulong           cancel_id;
-  PhSendWindow    *window;
-  gulong           settled_id;
-  guint            connect_timeout;
-  guint            idle_timeout;
-  gboolean         single;         /* ph_sender_send_async(): the transfer's own error */
-
-  guint            next;           /* the model position handed out next */
-  gboolean         exhausted;      /* every item handed out, or cancelled */
-  gboolean         reached;        /* a connection to a receiver was tried */
-  gboolean         closed;         /* every lane was told to end */
-  guint            lanes;          /* started and not told to end */
-  guint            running;        /* started and not ended */
-  guint            retiring;       /* told to end ahead of the jobs */
-  GHashTable      *in_play;        /* PhSendJob * handed out, not finished */
-
-  guint            n_failed;
-  GError          *first_error;    /* the lowest position's, real failures first */
-  guint            first_position;
-  char            *first_name;
-};
 
 typedef struct
 {
@@ -86,19 +51,6 @@ ph_send_run_unref (PhSendRun *batch)
   g_free (batch);
 }
 
-static void
-job_free (PhSendJob *job)
-{
-  g_assert (job->fd < 0 && job->stream == NULL && job->connection == NULL);
-
-  g_object_unref (job->transfer);
-  g_clear_error (&job->error);
-  g_free (job->name);
-  g_free (job->host);
-  g_free (job->peer);
-  g_free (job);
-}
-
 /* Thread-safe: the batch's cancellable is set before the lanes start
  * and kept until the last job is finished. Cancelled before the handlers
  * run, so before each transfer is. */
@@ -106,6 +58,19 @@ gboolean
 ph_send_run_is_cancelled (PhSendRun *batch)
 {
   return g_cancellable_is_cancelled (batch->cancellable);
+}
+
+/* Thread-safe. */
+gboolean
+ph_send_run_get_quick_receipts (PhSendRun *batch)
+{
+  return g_atomic_int_get (&batch->quick_receipts);
+}
+
+void
+ph_send_run_set_quick_receipts (PhSendRun *batch, gboolean quick)
+{
+  g_atomic_int_set (&batch->quick_receipts, quick);
 }
 
 /* Thread-safe. NULL when nothing is queued (@wait FALSE) or the batch
@@ -124,75 +89,6 @@ ph_send_run_take (PhSendRun *batch,
     }
 
   return job;
-}
-
-static void
-record_failure (PhSendRun  *batch,
-                guint         position,
-                const char   *name,
-                const GError *error)
-{
-  gboolean cancel = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  gboolean first_cancel = batch->first_error != NULL &&
-                          g_error_matches (batch->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  batch->n_failed++;
-
-  /* The summary names a real failure rather than a cancellation. */
-  if (batch->first_error == NULL ||
-      (first_cancel && !cancel) ||
-      (first_cancel == cancel && position < batch->first_position))
-    {
-      g_clear_error (&batch->first_error);
-      g_free (batch->first_name);
-      batch->first_error = g_error_copy (error);
-      batch->first_position = position;
-      batch->first_name = g_strdup (name);
-    }
-}
-
-/* What a file's end says about the path: delivered, not saved by the
- * receiver (it reset, closed early or stopped reading), or ended for a
- * reason of this side's. */
-static void
-tell_window (PhSendRun *batch,
-             PhSendJob *job)
-{
-  if (!job->marked)
-    return;
-  if (job->error == NULL)
-    ph_send_window_delivered (batch->window, &job->mark, job->size, job->receipt_at);
-  else if (g_error_matches (job->error, PH_ERROR, PH_ERROR_CONNECTION) ||
-           g_error_matches (job->error, PH_ERROR, PH_ERROR_TIMED_OUT))
-    ph_send_window_refused (batch->window, &job->mark);
-  else
-    ph_send_window_abandoned (batch->window, &job->mark);
-}
-
-/* Applies a job's end to its transfer; the transfer's final state is
- * the truth (a cancel may have come first). */
-static void
-job_finished (PhSendRun *batch,
-              PhSendJob   *job)
-{
-  PhTransfer *transfer = job->transfer;
-
-  tell_window (batch, job);
-
-  if (job->error == NULL)
-    {
-      ph_transfer_set_bytes_done (transfer, job->size);
-      ph_transfer_set_state (transfer, PH_TRANSFER_DONE);
-    }
-  else
-    ph_transfer_fail (transfer, job->error);
-
-  if (ph_transfer_get_state (transfer) != PH_TRANSFER_DONE)
-    record_failure (batch, job->position, job->name,
-                    ph_transfer_get_error (transfer) ? ph_transfer_get_error (transfer) : job->error);
-
-  g_hash_table_remove (batch->in_play, job);
-  job_free (job);
 }
 
 static void
@@ -216,7 +112,7 @@ handle_event (PhSendRun *batch,
 
     case PH_SEND_FINISHED:
       batch->reached |= job->tried_connect;
-      job_finished (batch, job);
+      ph_send_run_job_finished (batch, job);
       break;
 
     case PH_SEND_LANE_ENDED:
@@ -248,6 +144,22 @@ dispatch_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Any thread: @func on the batch's context, as urgent as the I/O it
+ * reports (not after every redraw). */
+static void
+run_soon (PhSendRun   *batch,
+          const char  *name,
+          GSourceFunc  func)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, name);
+  g_source_set_callback (source, func, ph_send_run_ref (batch), (GDestroyNotify) ph_send_run_unref);
+  g_source_attach (source, batch->context);
+  g_source_unref (source);
+}
+
 /* Thread-safe. Events are applied in order on the batch's context; one
  * dispatch takes all that arrived meanwhile. */
 void
@@ -262,48 +174,7 @@ ph_send_run_post (PhSendRun *batch,
   g_async_queue_push (batch->events, event);
 
   if (g_atomic_int_compare_and_exchange (&batch->dispatching, FALSE, TRUE))
-    {
-      GSource *source = g_idle_source_new ();
-
-      /* As urgent as the I/O it reports: not after every redraw. */
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_static_name (source, "[posthouse] send events");
-      g_source_set_callback (source, dispatch_cb, ph_send_run_ref (batch),
-                             (GDestroyNotify) ph_send_run_unref);
-      g_source_attach (source, batch->context);
-      g_source_unref (source);
-    }
-}
-
-/* What stops an item from being sent by this batch, before it is
- * handed out; NULL when it can go. */
-static GError *
-unavailable (gpointer item)
-{
-  PhTransfer *transfer = item;
-
-  if (!PH_IS_TRANSFER (item) || ph_transfer_get_direction (transfer) != PH_TRANSFER_SEND)
-    {
-      g_critical ("A send batch holds an item that is not an outgoing PhTransfer");
-      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                  "Not an outgoing PhTransfer");
-    }
-
-  /* Cancelled before its turn, typically. */
-  if (ph_transfer_get_error (transfer) != NULL)
-    return g_error_copy (ph_transfer_get_error (transfer));
-
-  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED)
-    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
-                                _("This transfer was already started"));
-
-  return NULL;
-}
-
-static const char *
-item_name (gpointer item)
-{
-  return PH_IS_TRANSFER (item) ? ph_transfer_get_name (item) : "";
+    run_soon (batch, "[posthouse] send events", dispatch_cb);
 }
 
 static void
@@ -312,7 +183,7 @@ hand_out (PhSendRun *batch,
           guint        position)
 {
   PhTransfer *transfer = item;
-  g_autoptr(GError) error = unavailable (item);
+  g_autoptr(GError) error = ph_send_run_unavailable (item);
   g_autofree char *host = NULL;
   guint16 port = 0;
   PhSendJob *job;
@@ -323,7 +194,7 @@ hand_out (PhSendRun *batch,
 
   if (error != NULL)
     {
-      record_failure (batch, position, item_name (item), error);
+      ph_send_run_record_failure (batch, position, ph_send_run_item_name (item), error);
       return;
     }
 
@@ -352,65 +223,6 @@ static guint
 window_lanes (PhSendRun *batch)
 {
   return batch->reached ? ph_send_window_get_size (batch->window) : 1;
-}
-
-static void
-complete (PhSendRun *batch)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&batch->task);
-  guint others = batch->n_failed - 1;
-
-  g_cancellable_disconnect (batch->cancellable, batch->cancel_id);
-  batch->cancel_id = 0;
-  g_clear_object (&batch->cancellable);
-  g_clear_object (&batch->model);
-  g_clear_signal_handler (&batch->settled_id, batch->window);
-  g_clear_object (&batch->window);
-
-  if (batch->n_failed == 0)
-    g_task_return_boolean (task, TRUE);
-  else if (batch->single)
-    g_task_return_error (task, g_steal_pointer (&batch->first_error));
-  else if (others == 0)
-    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
-                             _("“%s” was not sent: %s"),
-                             batch->first_name, batch->first_error->message);
-  else
-    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
-                             g_dngettext (GETTEXT_PACKAGE,
-                                          "“%s” and %u other file were not sent: %s",
-                                          "“%s” and %u other files were not sent: %s",
-                                          others),
-                             batch->first_name, others, batch->first_error->message);
-}
-
-/* Ends every item not handed out yet with @error, without a lane. */
-static void
-end_the_rest (PhSendRun  *batch,
-              const GError *error)
-{
-  while (!batch->exhausted)
-    {
-      g_autoptr(GObject) item = NULL;
-      g_autoptr(GError) why = NULL;
-
-      if (batch->next >= g_list_model_get_n_items (batch->model))
-        {
-          batch->exhausted = TRUE;
-          break;
-        }
-
-      item = g_list_model_get_item (batch->model, batch->next);
-      why = unavailable (item);
-      if (why == NULL)
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            ph_transfer_cancel (PH_TRANSFER (item));
-          else
-            ph_transfer_fail (PH_TRANSFER (item), error);
-        }
-      record_failure (batch, batch->next++, item_name (item), why ? why : error);
-    }
 }
 
 /* As many lanes as the window allows; a lane too many ends after its
@@ -462,7 +274,7 @@ adjust_lanes (PhSendRun *batch)
           g_warning ("Could not start sending: %s", error->message);
           /* Nobody to send the rest: it fails here. */
           if (batch->lanes == 0)
-            end_the_rest (batch, error);
+            ph_send_run_end_the_rest (batch, error);
           break;
         }
     }
@@ -501,7 +313,7 @@ refill (PhSendRun *batch)
     }
 
   if (batch->exhausted && g_hash_table_size (batch->in_play) == 0)
-    complete (batch);
+    ph_send_run_complete (batch);
 }
 
 static gboolean
@@ -516,7 +328,7 @@ cancel_all_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-  end_the_rest (batch, cancelled);
+  ph_send_run_end_the_rest (batch, cancelled);
 
   /* Lanes notice through each transfer's cancellable. */
   g_hash_table_iter_init (&iter, batch->in_play);
@@ -533,15 +345,7 @@ static void
 batch_cancelled_cb (GCancellable *cancellable,
                     gpointer      user_data)
 {
-  PhSendRun *batch = user_data;
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[posthouse] cancel batch");
-  g_source_set_callback (source, cancel_all_cb, ph_send_run_ref (batch),
-                         (GDestroyNotify) ph_send_run_unref);
-  g_source_attach (source, batch->context);
-  g_source_unref (source);
+  run_soon (user_data, "[posthouse] cancel batch", cancel_all_cb);
 }
 
 static void
