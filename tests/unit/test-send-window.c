@@ -238,8 +238,8 @@ test_maximum (void)
 
 /* The CPU is the limit (loopback): two cores serve files, each taking a
  * very variable time, and each file in flight makes the work a little
- * slower. The window finds the few files in flight that keep both cores
- * busy, and the batch is about as quick as with the best fixed window. */
+ * slower. The window stays near where it starts (it never goes below),
+ * and the batch is about as quick as with the best fixed window. */
 static void
 test_cpu_bound (void)
 {
@@ -270,7 +270,7 @@ test_cpu_bound (void)
 static void
 test_cpu_becomes_busy (void)
 {
-  Sim sim = { .latency_ms = 4.0, .service_ms = 0.25, .contention = 0.01, .jitter = 0.1,
+  Sim sim = { .latency_ms = 8.0, .service_ms = 0.25, .contention = 0.005, .jitter = 0.1,
               .bytes = 16384 };
   g_autoptr(PhSendWindow) window = ph_send_window_new (PH_SEND_WINDOW_INITIAL,
                                                        PH_SEND_WINDOW_PLAIN_MAX);
@@ -287,9 +287,9 @@ test_cpu_becomes_busy (void)
 
   g_test_message ("window %u before, %u once the CPU was busy (at most %u meanwhile)",
                   before, after, sim.max_size);
-  g_assert_cmpuint (before, >=, 12);
+  g_assert_cmpuint (before, >=, 24);
   g_assert_cmpuint (after, <=, before / 2);
-  g_assert_cmpuint (after, >=, 2);
+  g_assert_cmpuint (after, >=, PH_SEND_WINDOW_INITIAL);
   sim_clear (&sim);
 }
 

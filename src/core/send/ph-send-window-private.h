@@ -11,9 +11,10 @@ G_BEGIN_DECLS
 
 #define PH_TYPE_SEND_WINDOW (ph_send_window_get_type ())
 
-/* Where an adaptive window starts: what a Posthouse receiver serves one
- * sender at once, so that nothing waits there before measurements say
- * that more files in flight go faster. */
+/* Where an adaptive window starts, and the least it keeps (but for
+ * refusals): what a Posthouse receiver serves one sender at once, so
+ * that nothing waits there before measurements say that more files in
+ * flight go faster. */
 #define PH_SEND_WINDOW_INITIAL   8
 /* The most connections' worth a plain-format sender keeps in flight to
  * one receiver. A Posthouse receiver serves 8 files at once per sender
