@@ -12,29 +12,6 @@
 #include "ph-application-private.h"
 #include "ph-launch.h"
 #include "ph-preferences.h"
-#include "ph-send-queue.h"
-#include "ph-window.h"
-
-/* The window, made when there is none (an action of a notification
- * may come with no window shown). */
-PhWindow *
-ph_application_get_window (PhApplication *self)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (ph_window_new (self));
-
-  return PH_WINDOW (window);
-}
-
-static void
-receive_mode_change_state (GSimpleAction *action,
-                           GVariant      *value,
-                           gpointer       user_data)
-{
-  ph_application_set_receive_mode (PH_APPLICATION (user_data), g_variant_get_boolean (value));
-}
 
 static void
 preferences_activated (GSimpleAction *action,
@@ -43,7 +20,7 @@ preferences_activated (GSimpleAction *action,
 {
   PhApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  PhPreferences *preferences = ph_preferences_new (self->settings);
+  PhPreferences *preferences = ph_preferences_new (self->settings, self->session);
 
   gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
@@ -80,7 +57,7 @@ quit_now (PhApplication *self)
   GList *windows;
 
   /* Quitting ends receive mode: the next start does not receive. */
-  ph_application_set_receive_mode (self, FALSE);
+  ph_receive_session_stop (self->session);
 
   /* Closing saves the window size; transfers in progress are cancelled. */
   windows = gtk_application_get_windows (GTK_APPLICATION (self));
@@ -91,8 +68,8 @@ quit_now (PhApplication *self)
       gtk_window_close (window);
     }
 
-  ph_send_queue_cancel_all (self->send_queue);
-  ph_application_cancel_all (self);
+  ph_outbox_cancel_all (self->outbox);
+  ph_batch_list_cancel_all (self->batches);
 
   g_application_quit (G_APPLICATION (self));
 }
@@ -123,7 +100,7 @@ report (PhApplication *self,
         char          *message)
 {
   g_message ("%s", message);
-  ph_application_report_launch_failure (self, message);
+  ph_application_report (self, message);
   g_free (message);
 }
 
@@ -167,7 +144,7 @@ show_in_folder_activated (GSimpleAction *action,
 {
   PhApplication *self = user_data;
 
-  ph_show_in_folder_async (g_application_get_dbus_connection (G_APPLICATION (self)),
+  ph_show_in_folder_async (gtk_application_get_active_window (GTK_APPLICATION (self)),
                            g_variant_get_string (parameter, NULL), NULL,
                            shown_cb, g_object_ref (self));
 }
@@ -176,7 +153,9 @@ static PhBatch *
 batch_for (gpointer  user_data,
            GVariant *parameter)
 {
-  return ph_application_find_batch (user_data, g_variant_get_string (parameter, NULL));
+  PhApplication *self = user_data;
+
+  return ph_batch_list_find (self->batches, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -212,7 +191,7 @@ accept_all_batch_activated (GSimpleAction *action,
   PhBatch *batch = batch_for (user_data, parameter);
 
   if (batch != NULL && ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE)
-    ph_application_accept_all (user_data, batch);
+    ph_receive_session_accept_all (PH_APPLICATION (user_data)->session, batch);
 }
 
 static void
@@ -234,7 +213,7 @@ retry_batch_activated (GSimpleAction *action,
   PhBatch *batch = batch_for (user_data, parameter);
 
   if (batch != NULL)
-    ph_application_retry_batch (user_data, batch);
+    ph_outbox_retry (PH_APPLICATION (user_data)->outbox, batch);
 }
 
 static void
@@ -256,12 +235,20 @@ remove_batch_activated (GSimpleAction *action,
   PhBatch *batch = batch_for (user_data, parameter);
 
   if (batch != NULL)
-    ph_application_remove_batch (user_data, batch);
+    ph_batch_list_remove (PH_APPLICATION (user_data)->batches, batch);
+}
+
+static void
+stop_receiving_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  ph_receive_session_stop (PH_APPLICATION (user_data)->session);
 }
 
 /* Notification buttons and rows use these, with a batch's id. */
 static const GActionEntry app_actions[] = {
-  { "receive-mode", NULL, NULL, "false", receive_mode_change_state },
+  { "stop-receiving", stop_receiving_activated },
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "quit", quit_activated },
@@ -279,6 +266,12 @@ static const GActionEntry app_actions[] = {
 void
 ph_application_add_actions (PhApplication *self)
 {
+  g_autoptr(GPropertyAction) receive_mode = NULL;
+
+  /* Stateful: its state is whether the session receives. */
+  receive_mode = g_property_action_new ("receive-mode", self->session, "receiving");
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (receive_mode));
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
 }

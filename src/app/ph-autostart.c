@@ -13,8 +13,8 @@
 #include <libportal-gtk4/portal-gtk4.h>
 
 #include "ph-autostart.h"
+#include "ph-settings.h"
 
-#define AUTOSTART_KEY "receive-at-login"
 #define COMMAND "posthouse"
 #define BACKGROUND_OPTION "--background"
 
@@ -22,7 +22,7 @@ struct _PhAutostart
 {
   GObject       parent_instance;
 
-  GSettings    *settings;
+  PhSettings   *settings;
   XdpPortal    *portal;       /* inside Flatpak only */
   GCancellable *cancellable;
   gboolean      applying;     /* an entry written or removed, or a portal request */
@@ -59,8 +59,7 @@ static void
 give_up (PhAutostart  *self,
          const GError *error)
 {
-  if (g_settings_get_boolean (self->settings, AUTOSTART_KEY))
-    g_settings_set_boolean (self->settings, AUTOSTART_KEY, FALSE);
+  ph_settings_set_receive_at_login (self->settings, FALSE);
   g_signal_emit (self, signals[FAILED], 0, error);
 }
 
@@ -142,7 +141,7 @@ ph_autostart_request_background_async (PhAutostart         *self,
       return;
     }
 
-  autostart = g_settings_get_boolean (self->settings, AUTOSTART_KEY);
+  autostart = ph_settings_get_receive_at_login (self->settings);
   g_task_set_task_data (task, GINT_TO_POINTER (autostart), NULL);
 
   if (parent != NULL && gtk_widget_get_realized (GTK_WIDGET (parent)))
@@ -283,7 +282,7 @@ portal_applied_cb (GObject      *object,
 static void
 apply (PhAutostart *self)
 {
-  gboolean enable = g_settings_get_boolean (self->settings, AUTOSTART_KEY);
+  gboolean enable = ph_settings_get_receive_at_login (self->settings);
 
   if (self->applying)
     {
@@ -317,9 +316,7 @@ apply (PhAutostart *self)
 }
 
 static void
-settings_changed_cb (GSettings   *settings,
-                     const char  *key,
-                     PhAutostart *self)
+preference_changed_cb (PhAutostart *self)
 {
   apply (self);
 }
@@ -371,11 +368,11 @@ ph_autostart_init (PhAutostart *self)
 }
 
 PhAutostart *
-ph_autostart_new (GSettings *settings)
+ph_autostart_new (PhSettings *settings)
 {
   PhAutostart *self;
 
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (PH_IS_SETTINGS (settings), NULL);
 
   self = g_object_new (PH_TYPE_AUTOSTART, NULL);
   self->settings = g_object_ref (settings);
@@ -385,15 +382,15 @@ ph_autostart_new (GSettings *settings)
 
   /* An entry removed by hand (GNOME Tweaks, rm) turned the preference
    * off; the portal's entry is out of the sandbox's sight. */
-  if (self->portal == NULL && g_settings_get_boolean (settings, AUTOSTART_KEY))
+  if (self->portal == NULL && ph_settings_get_receive_at_login (settings))
     {
       g_autofree char *path = ph_autostart_dup_entry_path ();
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        g_settings_set_boolean (settings, AUTOSTART_KEY, FALSE);
+        ph_settings_set_receive_at_login (settings, FALSE);
     }
 
-  g_signal_connect (settings, "changed::" AUTOSTART_KEY, G_CALLBACK (settings_changed_cb), self);
+  g_signal_connect_swapped (settings, "notify::receive-at-login", G_CALLBACK (preference_changed_cb), self);
 
   return self;
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ph-settings.h"
+
 G_BEGIN_DECLS
 
 #define PH_TYPE_AUTOSTART (ph_autostart_get_type ())
@@ -18,7 +20,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PhAutostart, ph_autostart, PH, AUTOSTART, GObject)
 
-PhAutostart *ph_autostart_new                       (GSettings            *settings);
+PhAutostart *ph_autostart_new                       (PhSettings           *settings);
 gboolean     ph_autostart_get_sandboxed             (PhAutostart          *self);
 char        *ph_autostart_dup_entry_path            (void);
 void         ph_autostart_request_background_async  (PhAutostart          *self,

@@ -15,7 +15,7 @@
 #include "posthouse-core.h"
 
 #include "ph-autostart.h"
-#include "ph-background.h"
+#include "ph-background-private.h"
 #include "ph-notifier.h"
 #include "ph-window.h"
 
@@ -26,8 +26,10 @@ struct _PhBackground
 {
   GObject           parent_instance;
 
-  PhApplication    *app;           /* owns us */
-  GSettings        *settings;
+  GtkApplication   *app;           /* owns us */
+  PhSettings       *settings;      /* from startup on */
+  PhReceiveSession *session;
+  PhBatchList      *batches;
   PhAutostart      *autostart;     /* from startup on, in the primary instance */
   GCancellable     *cancellable;
   GtkWindow        *asking;        /* weak: closed, waiting for the portal's answer */
@@ -41,17 +43,15 @@ G_DEFINE_FINAL_TYPE (PhBackground, ph_background, G_TYPE_OBJECT)
 static gboolean
 receive_mode_on (PhBackground *self)
 {
-  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self->app), "receive-mode");
-
-  return state != NULL && g_variant_get_boolean (state);
+  return self->session != NULL && ph_receive_session_get_receiving (self->session);
 }
 
 static void
 set_receive_mode (PhBackground *self,
                   gboolean      on)
 {
-  g_action_group_change_action_state (G_ACTION_GROUP (self->app), "receive-mode",
-                                      g_variant_new_boolean (on));
+  if (self->session != NULL)
+    ph_receive_session_set_receiving (self->session, on);
 }
 
 static gboolean
@@ -101,9 +101,9 @@ show_notice (PhBackground *self)
   g_autoptr(GNotification) notification = NULL;
   g_autoptr(GIcon) icon = NULL;
 
-  if (g_settings_get_boolean (self->settings, "background-notice-shown"))
+  if (ph_settings_get_background_notice_shown (self->settings))
     return;
-  g_settings_set_boolean (self->settings, "background-notice-shown", TRUE);
+  ph_settings_set_background_notice_shown (self->settings, TRUE);
 
   notification = g_notification_new (_("Posthouse keeps receiving in the background"));
   g_notification_set_body (notification,
@@ -184,37 +184,33 @@ close_request_cb (GtkWindow    *window,
   return TRUE;
 }
 
-static void
-window_added_cb (GtkApplication *app,
-                 GtkWindow      *window,
-                 PhBackground   *self)
+/* Closing @window while receiving lets it go, and receiving goes on. */
+void
+ph_background_watch_window (PhBackground *self,
+                            GtkWindow    *window)
 {
-  if (PH_IS_WINDOW (window))
-    g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb),
-                             self, G_CONNECT_AFTER);
+  g_return_if_fail (PH_IS_BACKGROUND (self));
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+  g_signal_connect_object (window, "close-request", G_CALLBACK (close_request_cb),
+                           self, G_CONNECT_AFTER);
 }
 
 /* Receive mode */
 
 static void
-receive_mode_changed_cb (GActionGroup *group,
-                         const char   *name,
-                         GVariant     *state,
-                         PhBackground *self)
+receiving_changed_cb (PhBackground *self)
 {
-  gboolean on = g_variant_get_boolean (state);
-
   /* Remembered for the next start, after a crash or a logout. */
-  if (g_settings_get_boolean (self->settings, "receive-mode") != on)
-    g_settings_set_boolean (self->settings, "receive-mode", on);
+  ph_settings_set_receive_mode (self->settings, receive_mode_on (self));
 
   update_hold (self);
 }
 
 static void
-receive_failed_cb (PhApplication *app,
-                   const GError  *error,
-                   PhBackground  *self)
+receive_failed_cb (PhReceiveSession *session,
+                   const GError     *error,
+                   PhBackground     *self)
 {
   /* The window explains it with a dialog; without one, a notification. */
   if (!has_visible_window (self))
@@ -235,13 +231,11 @@ incoming_state_cb (PhTransfer   *transfer,
 }
 
 /* Incoming transfers finish even after receive mode went off. */
-void
-ph_background_track_transfer (PhBackground *self,
-                              PhTransfer   *transfer)
+static void
+transfer_added_cb (PhReceiveSession *session,
+                   PhTransfer       *transfer,
+                   PhBackground     *self)
 {
-  g_return_if_fail (PH_IS_BACKGROUND (self));
-  g_return_if_fail (PH_IS_TRANSFER (transfer));
-
   if (ph_transfer_is_finished (transfer))
     return;
 
@@ -249,18 +243,6 @@ ph_background_track_transfer (PhBackground *self,
   g_signal_connect_object (transfer, "notify::state", G_CALLBACK (incoming_state_cb), self, 0);
   update_hold (self);
 }
-
-static void
-stop_receiving_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
-{
-  set_receive_mode (user_data, FALSE);
-}
-
-static const GActionEntry actions[] = {
-  { "stop-receiving", stop_receiving_activated },
-};
 
 /* Starting: --background, and receive mode as it was */
 
@@ -283,26 +265,53 @@ autostart_failed_cb (PhAutostart  *autostart,
   notify_problem (self, _("Posthouse can't start when you log in"), error->message);
 }
 
-static void
-startup_cb (GApplication *app,
-            PhBackground *self)
+/**
+ * ph_background_startup:
+ *
+ * From the application's startup: receive mode comes back on if it
+ * was on when Posthouse last ended without quitting, and the
+ * "receive-at-login" preference is kept real from now on.
+ */
+void
+ph_background_startup (PhBackground     *self,
+                       PhSettings       *settings,
+                       PhReceiveSession *session,
+                       PhBatchList      *batches)
 {
-  self->autostart = ph_autostart_new (self->settings);
+  g_return_if_fail (PH_IS_BACKGROUND (self));
+  g_return_if_fail (PH_IS_SETTINGS (settings));
+  g_return_if_fail (PH_IS_RECEIVE_SESSION (session));
+  g_return_if_fail (PH_IS_BATCH_LIST (batches));
+
+  self->settings = g_object_ref (settings);
+  self->session = g_object_ref (session);
+  self->batches = g_object_ref (batches);
+
+  self->autostart = ph_autostart_new (settings);
   g_signal_connect (self->autostart, "failed", G_CALLBACK (autostart_failed_cb), self);
 
-  if (g_settings_get_boolean (self->settings, "receive-mode"))
+  g_signal_connect_swapped (session, "notify::receiving", G_CALLBACK (receiving_changed_cb), self);
+  g_signal_connect (session, "failed", G_CALLBACK (receive_failed_cb), self);
+  g_signal_connect (session, "transfer-added", G_CALLBACK (transfer_added_cb), self);
+
+  if (ph_settings_get_receive_mode (settings))
     set_receive_mode (self, TRUE);
 }
 
-static void
-shutdown_cb (GApplication *app,
-             PhBackground *self)
+/* From the application's shutdown, before receiving stops: receive
+ * mode stays remembered as it was (a logout, not a Quit). */
+void
+ph_background_shutdown (PhBackground *self)
 {
+  g_return_if_fail (PH_IS_BACKGROUND (self));
+
   g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->held)
     {
       self->held = FALSE;
-      g_application_release (app);
+      g_application_release (G_APPLICATION (self->app));
     }
 }
 
@@ -325,15 +334,21 @@ start_allowed_cb (GObject      *object,
   g_application_release (G_APPLICATION (self->app));
 }
 
-static int
-handle_local_options_cb (GApplication *app,
-                         GVariantDict *options,
-                         PhBackground *self)
+/**
+ * ph_background_start_hidden:
+ *
+ * `posthouse --background` (the login entry): receiving with no
+ * window, in the running instance if there is one.
+ *
+ * Returns: the exit status of this process
+ */
+int
+ph_background_start_hidden (PhBackground *self)
 {
+  GApplication *app = G_APPLICATION (self->app);
   g_autoptr(GError) error = NULL;
 
-  if (!g_variant_dict_contains (options, "background"))
-    return -1;
+  g_return_val_if_fail (PH_IS_BACKGROUND (self), 1);
 
   if (!g_application_register (app, NULL, &error))
     {
@@ -344,7 +359,8 @@ handle_local_options_cb (GApplication *app,
   /* Already running: it receives, and its window stays as it is. */
   if (g_application_get_is_remote (app))
     {
-      set_receive_mode (self, TRUE);
+      g_action_group_change_action_state (G_ACTION_GROUP (app), "receive-mode",
+                                          g_variant_new_boolean (TRUE));
       return 0;
     }
 
@@ -362,7 +378,7 @@ handle_local_options_cb (GApplication *app,
 static guint
 count_running (PhBackground *self)
 {
-  return ph_application_count_running (self->app);
+  return self->batches != NULL ? ph_batch_list_count_running (self->batches) : 0;
 }
 
 typedef struct
@@ -512,8 +528,8 @@ ph_background_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_weak_pointer (&self->asking);
   g_clear_weak_pointer (&self->quit_dialog);
-  if (self->app != NULL)
-    g_signal_handlers_disconnect_by_data (self->app, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->autostart != NULL)
     g_signal_handlers_disconnect_by_data (self->autostart, self);
   g_clear_object (&self->autostart);
@@ -527,6 +543,8 @@ ph_background_finalize (GObject *object)
   PhBackground *self = PH_BACKGROUND (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
+  g_clear_object (&self->batches);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ph_background_parent_class)->finalize (object);
@@ -547,32 +565,16 @@ ph_background_init (PhBackground *self)
   self->cancellable = g_cancellable_new ();
 }
 
+/* @application: the application, which owns the new object */
 PhBackground *
-ph_background_new (PhApplication *application)
+ph_background_new (GtkApplication *application)
 {
-  static const GOptionEntry options[] = {
-    { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
-      N_("Start without a window and receive files"), NULL },
-    { NULL }
-  };
   PhBackground *self;
 
-  g_return_val_if_fail (PH_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
 
   self = g_object_new (PH_TYPE_BACKGROUND, NULL);
   self->app = application;
-  self->settings = g_object_ref (ph_application_get_settings (application));
-
-  g_application_add_main_option_entries (G_APPLICATION (application), options);
-  g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions), self);
-
-  g_signal_connect (application, "handle-local-options", G_CALLBACK (handle_local_options_cb), self);
-  g_signal_connect (application, "startup", G_CALLBACK (startup_cb), self);
-  g_signal_connect (application, "shutdown", G_CALLBACK (shutdown_cb), self);
-  g_signal_connect (application, "window-added", G_CALLBACK (window_added_cb), self);
-  g_signal_connect (application, "action-state-changed::receive-mode",
-                    G_CALLBACK (receive_mode_changed_cb), self);
-  g_signal_connect (application, "receive-failed", G_CALLBACK (receive_failed_cb), self);
 
   return self;
 }

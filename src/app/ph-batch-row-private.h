@@ -12,5 +12,6 @@ const char *ph_batch_row_get_status_text  (PhBatchRow *self);
 gboolean    ph_batch_row_get_note_visible (PhBatchRow *self);
 GtkButton  *ph_batch_row_get_button       (PhBatchRow *self,
                                            const char *name);
+PhBatch    *ph_batch_row_get_batch (PhBatchRow *self);
 
 G_END_DECLS

@@ -14,7 +14,6 @@ G_DECLARE_FINAL_TYPE (PhBatchRow, ph_batch_row, PH, BATCH_ROW, GtkWidget)
 PhBatchRow *ph_batch_row_new       (void);
 void        ph_batch_row_set_batch (PhBatchRow *self,
                                     PhBatch    *batch);
-PhBatch    *ph_batch_row_get_batch (PhBatchRow *self);
 void        ph_batch_row_set_show_arrow (PhBatchRow *self,
                                          gboolean    show_arrow);
 

@@ -7,7 +7,7 @@
 #include "posthouse-core.h"
 
 #include "ph-batch-row-private.h"
-#include "ph-batch-view.h"
+#include "ph-batch-view-private.h"
 #include "ph-file-row.h"
 
 struct _PhBatchView

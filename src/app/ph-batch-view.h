@@ -15,7 +15,5 @@ PhBatchView *ph_batch_view_new           (void);
 void         ph_batch_view_set_batch     (PhBatchView *self,
                                           PhBatch     *batch);
 PhBatch     *ph_batch_view_get_batch     (PhBatchView *self);
-GtkListView *ph_batch_view_get_file_list (PhBatchView *self);
-const char  *ph_batch_view_get_status_text (PhBatchView *self);
 
 G_END_DECLS

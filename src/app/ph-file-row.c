@@ -5,7 +5,7 @@
 
 #include "posthouse-core.h"
 
-#include "ph-file-row.h"
+#include "ph-file-row-private.h"
 #include "ph-format.h"
 
 struct _PhFileRow

@@ -14,9 +14,5 @@ G_DECLARE_FINAL_TYPE (PhFileRow, ph_file_row, PH, FILE_ROW, GtkWidget)
 PhFileRow  *ph_file_row_new             (void);
 void        ph_file_row_set_transfer    (PhFileRow  *self,
                                          PhTransfer *transfer);
-PhTransfer *ph_file_row_get_transfer    (PhFileRow  *self);
-const char *ph_file_row_get_status_text (PhFileRow  *self);
-GtkButton  *ph_file_row_get_button      (PhFileRow  *self,
-                                         const char *name);
 
 G_END_DECLS

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Opening a received file, and showing it in its folder. Failures come
- * back to the caller, who tells the person (a toast), not only a log. */
+/* Opening a received file, and showing it in its folder (through the
+ * OpenURI portal, as libportal asks it). Failures come back to the
+ * caller, who tells the person (a toast), not only a log. */
 
 #include "config.h"
 
 #include <gtk/gtk.h>
+#include <libportal-gtk4/portal-gtk4.h>
 
 #include "ph-launch.h"
 
@@ -71,63 +73,69 @@ open_parent (const char *uri,
 }
 
 static void
-show_items_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+directory_opened_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GVariant) ret = NULL;
   g_autoptr(GError) error = NULL;
 
-  ret = g_dbus_connection_call_finish (G_DBUS_CONNECTION (object), result, &error);
-  if (ret != NULL)
+  if (xdp_portal_open_directory_finish (XDP_PORTAL (object), result, &error))
     {
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
 
-  /* No FileManager1 here: open the folder at least. */
-  g_debug ("FileManager1.ShowItems failed: %s", error->message);
-  open_parent (g_task_get_task_data (task), task);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  /* No portal to ask (no session bus, none running): open the folder
+   * at least, with its default application. */
+  g_debug ("OpenURI.OpenDirectory failed: %s", error->message);
+  open_parent (g_object_get_data (G_OBJECT (task), "uri"), task);
 }
 
-/* The file selected in its folder where the file manager supports
- * org.freedesktop.FileManager1, else just the folder; an error when
- * neither works (no file manager at all). */
+/**
+ * ph_show_in_folder_async:
+ * @parent: (nullable): the window asking, for the portal's dialogs
+ * @uri: a local file's URI
+ *
+ * Shows the file in its folder through the OpenURI portal: the file
+ * manager selects it where it can (org.freedesktop.FileManager1),
+ * else the folder opens. Without the portal, the folder opens with its
+ * default application; an error when nothing can show it.
+ */
 void
-ph_show_in_folder_async (GDBusConnection     *bus,
+ph_show_in_folder_async (GtkWindow           *parent,
                          const char          *uri,
                          GCancellable        *cancellable,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  const char *uris[] = { uri, NULL };
+  g_autoptr(XdpPortal) portal = NULL;
+  XdpParent *xdp_parent = NULL;
   GTask *task;
 
-  g_return_if_fail (bus == NULL || G_IS_DBUS_CONNECTION (bus));
+  g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
   g_return_if_fail (uri != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, ph_show_in_folder_async);
-  g_task_set_task_data (task, g_strdup (uri), g_free);
+  g_object_set_data_full (G_OBJECT (task), "uri", g_strdup (uri), g_free);
 
-  if (bus == NULL)
-    {
-      open_parent (uri, task);
-      return;
-    }
-
-  g_dbus_connection_call (bus,
-                          "org.freedesktop.FileManager1",
-                          "/org/freedesktop/FileManager1",
-                          "org.freedesktop.FileManager1",
-                          "ShowItems",
-                          g_variant_new ("(^ass)", uris, ""),
-                          NULL,
-                          G_DBUS_CALL_FLAGS_NONE,
-                          5000, cancellable,
-                          show_items_cb, task);
+  /* Held by the task until the portal answers. */
+  portal = xdp_portal_new ();
+  g_task_set_task_data (task, g_object_ref (portal), g_object_unref);
+  if (parent != NULL)
+    xdp_parent = xdp_parent_new_gtk (parent);
+  xdp_portal_open_directory (portal, xdp_parent, uri, XDP_OPEN_URI_FLAG_NONE, cancellable,
+                             directory_opened_cb, task);
+  g_clear_pointer (&xdp_parent, xdp_parent_free);
 }
 
 gboolean

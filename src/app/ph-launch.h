@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -11,7 +11,7 @@ void     ph_launch_uri_async        (const char           *uri,
                                      gpointer              user_data);
 gboolean ph_launch_uri_finish       (GAsyncResult         *result,
                                      GError              **error);
-void     ph_show_in_folder_async    (GDBusConnection      *bus,
+void     ph_show_in_folder_async    (GtkWindow            *parent,
                                      const char           *uri,
                                      GCancellable         *cancellable,
                                      GAsyncReadyCallback   callback,

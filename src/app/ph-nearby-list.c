@@ -9,7 +9,7 @@
 
 #include "posthouse-core.h"
 
-#include "ph-nearby-list.h"
+#include "ph-nearby-list-private.h"
 
 struct _PhNearbyList
 {

@@ -19,9 +19,5 @@ void         ph_nearby_list_set_destination (PhNearbyList *self,
                                              const char   *destination);
 PhNearbyReceiver      *ph_nearby_list_get_drop_peer   (PhNearbyList *self);
 
-/* For tests */
-PhNearbyRow *ph_nearby_list_get_row         (PhNearbyList *self,
-                                             guint         position);
-const char  *ph_nearby_list_get_status      (PhNearbyList *self);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "ph-nearby-row.h"
+#include "ph-nearby-row-private.h"
 
 struct _PhNearbyRow
 {

@@ -13,10 +13,8 @@ G_DECLARE_FINAL_TYPE (PhNearbyRow, ph_nearby_row, PH, NEARBY_ROW, AdwActionRow)
 
 PhNearbyRow   *ph_nearby_row_new            (PhNearbyReceiver      *peer);
 PhNearbyReceiver        *ph_nearby_row_get_peer       (PhNearbyRow *self);
-gboolean       ph_nearby_row_get_chosen     (PhNearbyRow *self);
 void           ph_nearby_row_set_chosen     (PhNearbyRow *self,
                                              gboolean     chosen);
 gboolean       ph_nearby_row_get_drop_hover (PhNearbyRow *self);
-GtkDropTarget *ph_nearby_row_get_drop_target (PhNearbyRow *self);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 
 #include "ph-format.h"
 #include "ph-notifier.h"
+#include "ph-settings.h"
 
 /* A batch that runs this long gets a progress note, updated at most
  * this often; its outcome waits for it to stay finished a moment (the
@@ -41,7 +42,8 @@ struct _PhNotifier
   GObject       parent_instance;
 
   GApplication *application;   /* weak */
-  GSettings    *settings;
+  PhSettings   *settings;
+  PhBatchList  *batches;
 };
 
 G_DEFINE_FINAL_TYPE (PhNotifier, ph_notifier, G_TYPE_OBJECT)
@@ -255,7 +257,7 @@ timer_cb (gpointer user_data)
 
   watch->timer = 0;
 
-  if (!g_settings_get_boolean (watch->notifier->settings, "notifications"))
+  if (!ph_settings_get_notifications (watch->notifier->settings))
     return G_SOURCE_REMOVE;
 
   if (ph_batch_is_finished (batch))
@@ -300,7 +302,7 @@ evaluate (Watch *watch)
   PhTransferState state = ph_batch_get_state (batch);
   gint64 now = g_get_monotonic_time ();
 
-  if (!g_settings_get_boolean (watch->notifier->settings, "notifications"))
+  if (!ph_settings_get_notifications (watch->notifier->settings))
     return;
 
   if (state == PH_TRANSFER_WAITING)
@@ -312,9 +314,15 @@ evaluate (Watch *watch)
       return;
     }
 
-  /* Answered, here or there: the question must not linger. */
-  if (watch->shown == SHOWN_ASK)
-    withdraw (watch);
+  /* Answered, here or there, or sent again (Retry): the question or the
+   * outcome must not linger. */
+  if (watch->shown == SHOWN_ASK ||
+      (watch->shown == SHOWN_FINAL && !ph_batch_is_finished (batch) &&
+       ph_batch_get_direction (batch) == PH_TRANSFER_SEND))
+    {
+      g_clear_handle_id (&watch->timer, g_source_remove);
+      withdraw (watch);
+    }
 
   if (ph_batch_is_finished (batch))
     {
@@ -364,6 +372,9 @@ ph_notifier_dispose (GObject *object)
 {
   PhNotifier *self = PH_NOTIFIER (object);
 
+  if (self->batches != NULL)
+    g_signal_handlers_disconnect_by_data (self->batches, self);
+  g_clear_object (&self->batches);
   g_clear_weak_pointer (&self->application);
 
   G_OBJECT_CLASS (ph_notifier_parent_class)->dispose (object);
@@ -395,31 +406,12 @@ ph_notifier_init (PhNotifier *self)
 {
 }
 
-PhNotifier *
-ph_notifier_new (GApplication *application,
-                 GSettings    *settings)
-{
-  PhNotifier *self;
-
-  g_return_val_if_fail (G_IS_APPLICATION (application), NULL);
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
-
-  self = g_object_new (PH_TYPE_NOTIFIER, NULL);
-  g_set_weak_pointer (&self->application, application);
-  self->settings = g_object_ref (settings);
-
-  return self;
-}
-
 /* Announces @batch from now on, for as long as it lives. */
-void
-ph_notifier_watch (PhNotifier *self,
-                   PhBatch    *batch)
+static void
+watch_batch (PhNotifier *self,
+             PhBatch    *batch)
 {
   Watch *watch;
-
-  g_return_if_fail (PH_IS_NOTIFIER (self));
-  g_return_if_fail (PH_IS_BATCH (batch));
 
   if (g_object_get_qdata (G_OBJECT (batch), watch_quark) != NULL)
     return;
@@ -432,20 +424,42 @@ ph_notifier_watch (PhNotifier *self,
   evaluate (watch);
 }
 
-/* Takes @batch's notification away (it is being retried or removed). */
-void
-ph_notifier_withdraw (PhNotifier *self,
-                      PhBatch    *batch)
+static void
+batches_changed_cb (GListModel *model,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    PhNotifier *self)
 {
-  Watch *watch;
-
-  g_return_if_fail (PH_IS_NOTIFIER (self));
-  g_return_if_fail (PH_IS_BATCH (batch));
-
-  watch = g_object_get_qdata (G_OBJECT (batch), watch_quark);
-  if (watch != NULL)
+  for (guint i = position; i < position + added; i++)
     {
-      g_clear_handle_id (&watch->timer, g_source_remove);
-      withdraw (watch);
+      g_autoptr(PhBatch) batch = g_list_model_get_item (model, i);
+
+      watch_batch (self, batch);
     }
+}
+
+/**
+ * ph_notifier_new:
+ * @batches: the batches to announce: each one the list shows, from
+ *   the moment it is added
+ */
+PhNotifier *
+ph_notifier_new (GApplication *application,
+                 PhSettings   *settings,
+                 PhBatchList  *batches)
+{
+  PhNotifier *self;
+
+  g_return_val_if_fail (G_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (PH_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (PH_IS_BATCH_LIST (batches), NULL);
+
+  self = g_object_new (PH_TYPE_NOTIFIER, NULL);
+  g_set_weak_pointer (&self->application, application);
+  self->settings = g_object_ref (settings);
+  self->batches = g_object_ref (batches);
+  g_signal_connect (batches, "items-changed", G_CALLBACK (batches_changed_cb), self);
+
+  return self;
 }

@@ -3,7 +3,8 @@
 
 #include <gio/gio.h>
 
-#include "ph-batch.h"
+#include "posthouse-core.h"
+#include "ph-settings.h"
 
 G_BEGIN_DECLS
 
@@ -12,11 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhNotifier, ph_notifier, PH, NOTIFIER, GObject)
 
 PhNotifier *ph_notifier_new      (GApplication *application,
-                                  GSettings    *settings);
-void        ph_notifier_watch    (PhNotifier   *self,
-                                  PhBatch      *batch);
-void        ph_notifier_withdraw (PhNotifier   *self,
-                                  PhBatch      *batch);
+                                  PhSettings   *settings,
+                                  PhBatchList  *batches);
 GIcon      *ph_notifier_app_icon (void);
 
 G_END_DECLS

@@ -10,35 +10,9 @@
 
 #include "posthouse-core.h"
 
-#include "ph-addresses.h"
 #include "ph-format.h"
 #include "ph-nearby-list.h"
-#include "ph-panel.h"
-
-struct _PhPanel
-{
-  GtkWidget       parent_instance;
-
-  PhApplication  *application;
-  GSettings      *settings;
-  char           *address;          /* the receive address to copy */
-  gboolean        show_error;       /* the person finished typing */
-
-  AdwEntryRow    *destination_row;
-  GtkMenuButton  *recent_button;
-  GMenu          *recent_menu;
-  GtkLabel       *destination_hint;
-  PhNearbyList   *nearby_list;
-  GtkRevealer    *receive_revealer;
-  AdwActionRow   *address_row;
-  AdwActionRow   *announce_row;
-  AdwActionRow   *folder_row;
-  GtkLabel       *exposure_label;
-  GtkStack       *stack;
-  GtkImage       *empty_icon;
-  GtkLabel       *empty_title;
-  GtkLabel       *empty_description;
-};
+#include "ph-panel-private.h"
 
 G_DEFINE_FINAL_TYPE (PhPanel, ph_panel, GTK_TYPE_WIDGET)
 
@@ -52,23 +26,6 @@ static guint signals[N_SIGNALS];
 
 /* Destination */
 
-gboolean
-ph_panel_destination_is_valid (const char  *text,
-                               GError     **error)
-{
-  g_autofree char *host = NULL;
-  guint16 port;
-
-  if (text == NULL || text[0] == '\0')
-    {
-      g_set_error_literal (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
-                           _("Enter the address of the receiving computer"));
-      return FALSE;
-    }
-
-  return ph_address_parse (text, PH_DEFAULT_PORT, &host, &port, error);
-}
-
 static void
 set_hint (PhPanel    *self,
           const char *error)
@@ -79,7 +36,7 @@ set_hint (PhPanel    *self,
   if (error == NULL)
     {
       const char *text = gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
-      PhNearbyReceiver *nearby = self->application ? ph_application_find_nearby (self->application, text) : NULL;
+      PhNearbyReceiver *nearby = ph_destination_find_nearby (self->browser, text);
       g_autofree char *found = NULL;
 
       if (nearby != NULL)
@@ -109,13 +66,10 @@ validate (PhPanel *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
   g_autoptr(GError) error = NULL;
 
-  if (text[0] == '\0' || ph_panel_destination_is_valid (text, &error))
+  if (text[0] == '\0' || ph_destination_text_is_valid (text, &error))
     {
-      g_autofree char *stored = g_settings_get_string (self->settings, "destination");
-
       set_hint (self, NULL);
-      if (g_strcmp0 (stored, text) != 0)
-        g_settings_set_string (self->settings, "destination", text);
+      ph_settings_set_destination (self->settings, text);
     }
   else
     set_hint (self, self->show_error ? error->message : NULL);
@@ -165,7 +119,7 @@ destination_activated_cb (PhPanel *self)
 
   self->show_error = TRUE;
   validate (self);
-  if (ph_panel_destination_is_valid (text, NULL))
+  if (ph_destination_text_is_valid (text, NULL))
     g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0, text);
   else
     gtk_widget_error_bell (GTK_WIDGET (self));
@@ -216,8 +170,8 @@ escape_underlines (const char *text)
 static void
 update_recent_menu (PhPanel *self)
 {
-  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-destinations");
-  g_autoptr(GVariant) names = g_settings_get_value (self->settings, "recent-names");
+  const char * const *recent = ph_settings_get_recent_destinations (self->settings);
+  GVariant *names = ph_settings_get_recent_names (self->settings);
   g_autoptr(GMenu) section = g_menu_new ();
 
   g_menu_remove_all (self->recent_menu);
@@ -235,191 +189,16 @@ update_recent_menu (PhPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->recent_button), recent[0] != NULL);
 }
 
-/* Receive panel */
-
-/* How computers nearby see this one while it receives. */
+/* Set from elsewhere (gsettings, a second window): follow it. */
 static void
-update_announce_row (PhPanel *self)
+destination_setting_cb (PhPanel *self)
 {
-  PhAnnouncer *announcer = ph_application_get_announcer (self->application);
-  const char *problem = ph_application_get_announce_error (self->application);
-  const char *name = ph_announcer_get_announced_name (announcer);
-  g_autofree char *title = NULL;
-  g_autofree char *subtitle = NULL;
+  /* A copy: setting the text empties the field first, which is stored. */
+  g_autofree char *destination = g_strdup (ph_settings_get_destination (self->settings));
 
-  /* The name goes before the state when the announcement ends. */
-  switch (name != NULL ? ph_announcer_get_state (announcer) : PH_ANNOUNCER_STOPPED)
-    {
-    case PH_ANNOUNCER_ANNOUNCED:
-      /* Translators: the name this computer announced (Avahi may have made it "Name #2") */
-      title = g_strdup_printf (_("Shown nearby as “%s”"), name);
-      subtitle = g_strdup (_("Other computers running Posthouse list it under Nearby"));
-      break;
-    case PH_ANNOUNCER_REGISTERING:
-      /* Translators: the name this computer announces */
-      title = g_strdup_printf (_("Announcing as “%s”…"), name);
-      break;
-    case PH_ANNOUNCER_UNAVAILABLE:
-      title = g_strdup (_("Not shown to computers nearby"));
-      subtitle = g_strdup (_("The Avahi service isn’t running: senders can still type this computer’s address"));
-      break;
-    case PH_ANNOUNCER_FAILED:
-      title = g_strdup (_("Not shown to computers nearby"));
-      subtitle = g_strdup (ph_announcer_get_error_message (announcer));
-      break;
-    case PH_ANNOUNCER_STOPPED:
-      /* Limited to an interface nobody nearby can reach, or not yet started. */
-      if (problem != NULL)
-        {
-          title = g_strdup (_("Not shown to computers nearby"));
-          subtitle = g_strdup (problem);
-        }
-      break;
-    case PH_ANNOUNCER_UNSUPPORTED:
-    default:
-      break;
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->announce_row), title != NULL);
-  if (title == NULL)
-    return;
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->announce_row), title);
-  adw_action_row_set_subtitle (self->announce_row, subtitle ? subtitle : "");
-}
-
-
-static void
-update_folder_row (PhPanel *self)
-{
-  g_autoptr(GFile) folder = ph_application_dup_receive_folder (self->application);
-  g_autofree char *path = g_file_get_path (folder);
-  g_autofree char *display = ph_format_folder (path);
-  g_autofree char *full = g_filename_display_name (path);
-
-  adw_action_row_set_subtitle (self->folder_row, display);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->folder_row), full);
-}
-
-static void
-update_empty_state (PhPanel  *self,
-                    gboolean  receiving)
-{
-  if (receiving)
-    {
-      gtk_image_set_from_icon_name (self->empty_icon, "folder-download-symbolic");
-      gtk_label_set_label (self->empty_title, _("Ready to Receive"));
-      gtk_label_set_label (self->empty_description,
-                           _("Files sent to this computer appear here. You can still drop files to send them."));
-    }
-  else
-    {
-      gtk_image_set_from_icon_name (self->empty_icon, "document-send-symbolic");
-      gtk_label_set_label (self->empty_title, _("Drop Files Here"));
-      gtk_label_set_label (self->empty_description,
-                           _("Files dropped on this window go to the address above, or to the computer nearby you drop them on. To get files from another computer, turn on Receive."));
-    }
-}
-
-static void
-update_receive_panel (PhPanel *self)
-{
-  PhApplication *app = self->application;
-  gboolean receiving = ph_application_get_receiving (app);
-  guint port = ph_application_get_receive_port (app);
-  const char *bound = ph_application_get_bind_address (app);
-  g_autoptr(GPtrArray) addresses = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *subtitle = NULL;
-  g_autofree char *interface = NULL;
-  g_autofree char *exposure = NULL;
-
-  gtk_revealer_set_reveal_child (self->receive_revealer, receiving);
-  update_empty_state (self, receiving);
-  g_clear_pointer (&self->address, g_free);
-
-  if (!receiving)
-    return;
-
-  if (bound != NULL)
-    {
-      /* Limited to one interface (Preferences): only its address. */
-      addresses = g_ptr_array_new_with_free_func (g_free);
-      g_ptr_array_add (addresses, g_strdup (bound));
-    }
-  else
-    addresses = ph_local_addresses ();
-
-  if (addresses->len > 0)
-    {
-      g_autoptr(GStrvBuilder) others = g_strv_builder_new ();
-      g_auto(GStrv) strv = NULL;
-
-      self->address = ph_address_format (g_ptr_array_index (addresses, 0), port);
-      title = g_strdup_printf (_("Ready to receive on %s"), self->address);
-
-      for (guint i = 1; i < addresses->len; i++)
-        {
-          g_autofree char *other = ph_address_format (g_ptr_array_index (addresses, i), port);
-          g_strv_builder_add (others, other);
-        }
-      strv = g_strv_builder_end (others);
-
-      if (strv[0] != NULL)
-        {
-          g_autofree char *joined = g_strjoinv (", ", strv);
-          /* Translators: other addresses of this computer */
-          subtitle = g_strdup_printf (_("Also %s"), joined);
-        }
-      else
-        subtitle = g_strdup (_("Enter this address on the sending computer"));
-    }
-  else
-    {
-      title = g_strdup_printf (_("Ready to receive on port %u"), port);
-      subtitle = g_strdup (_("This computer has no network address right now"));
-    }
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->address_row), title);
-  adw_action_row_set_subtitle (self->address_row, subtitle);
-  update_announce_row (self);
-
-  interface = g_settings_get_string (self->settings, "receive-interface");
-  if (interface[0] != '\0')
-    /* Translators: %s is a network interface, such as eth0 */
-    exposure = g_strdup_printf (_("While Receive is on, anyone who can reach this computer through %s can send it files. Turn Receive off when you are done."),
-                                interface);
-  else
-    exposure = g_strdup (_("While Receive is on, anyone on this network can send this computer files. Turn Receive off when you are done, or limit it to one network in Preferences."));
-  gtk_label_set_label (self->exposure_label, exposure);
-
-  update_folder_row (self);
-}
-
-static void
-receiving_changed_cb (PhPanel *self)
-{
-  update_receive_panel (self);
-}
-
-static void
-settings_changed_cb (GSettings  *settings,
-                     const char *key,
-                     PhPanel    *self)
-{
-  if (g_str_equal (key, "recent-destinations") || g_str_equal (key, "recent-names"))
-    update_recent_menu (self);
-  else if (g_str_equal (key, "destination"))
-    {
-      g_autofree char *destination = g_settings_get_string (settings, key);
-
-      /* Set from elsewhere (gsettings, a second window): follow it. */
-      if (!g_str_equal (destination, gtk_editable_get_text (GTK_EDITABLE (self->destination_row))))
-        gtk_editable_set_text (GTK_EDITABLE (self->destination_row), destination);
-    }
-  else if (g_str_equal (key, "receive-folder"))
-    update_folder_row (self);
-  else if (g_str_equal (key, "receive-interface"))
-    update_receive_panel (self);
+  if (destination != NULL &&
+      !g_str_equal (destination, gtk_editable_get_text (GTK_EDITABLE (self->destination_row))))
+    gtk_editable_set_text (GTK_EDITABLE (self->destination_row), destination);
 }
 
 /* GObject */
@@ -435,7 +214,8 @@ ph_panel_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->settings);
-  g_clear_object (&self->application);
+  g_clear_object (&self->session);
+  g_clear_object (&self->browser);
 
   G_OBJECT_CLASS (ph_panel_parent_class)->dispose (object);
 }
@@ -510,40 +290,59 @@ ph_panel_init (PhPanel *self)
   gtk_widget_add_controller (GTK_WIDGET (self->destination_row), focus);
 }
 
+/**
+ * ph_panel_new:
+ * @settings: where the destination and recent destinations are kept
+ * @session: the receiving it shows
+ * @browser: the receivers nearby, to send to
+ */
 PhPanel *
-ph_panel_new (PhApplication *application)
+ph_panel_new (PhSettings       *settings,
+              PhReceiveSession *session,
+              PhBrowser        *browser)
 {
+  static const char * const receive_props[] = {
+    "notify::receiving", "notify::addresses", "notify::interface", NULL
+  };
+  static const char * const announce_props[] = {
+    "notify::announce-state", "notify::announced-name", "notify::announce-error", NULL
+  };
   PhPanel *self;
-  g_autofree char *destination = NULL;
 
-  g_return_val_if_fail (PH_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (PH_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (PH_IS_RECEIVE_SESSION (session), NULL);
+  g_return_val_if_fail (PH_IS_BROWSER (browser), NULL);
 
   self = g_object_new (PH_TYPE_PANEL, NULL);
-  self->application = g_object_ref (application);
-  self->settings = g_object_ref (ph_application_get_settings (application));
+  self->settings = g_object_ref (settings);
+  self->session = g_object_ref (session);
+  self->browser = g_object_ref (browser);
 
-  ph_nearby_list_set_browser (self->nearby_list, ph_application_get_browser (application));
-  g_signal_connect_object (ph_application_get_browser (application), "items-changed",
-                           G_CALLBACK (nearby_changed_cb), self, G_CONNECT_SWAPPED);
+  ph_nearby_list_set_browser (self->nearby_list, browser);
+  g_signal_connect_object (browser, "items-changed", G_CALLBACK (nearby_changed_cb), self, G_CONNECT_SWAPPED);
 
-  destination = g_settings_get_string (self->settings, "destination");
-  gtk_editable_set_text (GTK_EDITABLE (self->destination_row), destination);
+  gtk_editable_set_text (GTK_EDITABLE (self->destination_row), ph_settings_get_destination (settings));
   /* A stored address that no longer parses says so at once. */
   self->show_error = TRUE;
   validate (self);
 
-  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
+  g_signal_connect_object (settings, "notify::destination", G_CALLBACK (destination_setting_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "notify::recent-destinations", G_CALLBACK (update_recent_menu),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "notify::recent-names", G_CALLBACK (update_recent_menu),
+                           self, G_CONNECT_SWAPPED);
   update_recent_menu (self);
 
-  g_signal_connect_object (application, "notify::receiving",
-                           G_CALLBACK (receiving_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
-                           G_CALLBACK (receiving_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (ph_application_get_announcer (application), "notify::state",
-                           G_CALLBACK (update_announce_row), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (ph_application_get_announcer (application), "notify::announced-name",
-                           G_CALLBACK (update_announce_row), self, G_CONNECT_SWAPPED);
-  update_receive_panel (self);
+  for (guint i = 0; receive_props[i] != NULL; i++)
+    g_signal_connect_object (session, receive_props[i], G_CALLBACK (ph_panel_update_receive_panel),
+                             self, G_CONNECT_SWAPPED);
+  for (guint i = 0; announce_props[i] != NULL; i++)
+    g_signal_connect_object (session, announce_props[i], G_CALLBACK (ph_panel_update_announce_row),
+                             self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "notify::folder", G_CALLBACK (ph_panel_update_folder_row),
+                           self, G_CONNECT_SWAPPED);
+  ph_panel_update_receive_panel (self);
 
   return self;
 }
@@ -591,6 +390,15 @@ ph_panel_get_nearby_list (PhPanel *self)
   g_return_val_if_fail (PH_IS_PANEL (self), NULL);
 
   return self->nearby_list;
+}
+
+/* The "Send to" field, which the window follows. */
+GtkEditable *
+ph_panel_get_destination_entry (PhPanel *self)
+{
+  g_return_val_if_fail (PH_IS_PANEL (self), NULL);
+
+  return GTK_EDITABLE (self->destination_row);
 }
 
 /* Test accessors */

@@ -4,15 +4,18 @@
 
 #include <glib/gi18n.h>
 
-#include "ph-addresses.h"
+#include "posthouse-core.h"
+
 #include "ph-format.h"
-#include "ph-preferences.h"
+#include "ph-preferences-private.h"
+#include "ph-settings.h"
 
 struct _PhPreferences
 {
   AdwPreferencesWindow  parent_instance;
 
-  GSettings            *settings;
+  PhSettings           *settings;
+  PhReceiveSession     *session;
 
   AdwActionRow         *folder_row;
   AdwComboRow          *interface_row;
@@ -29,7 +32,7 @@ G_DEFINE_FINAL_TYPE (PhPreferences, ph_preferences, ADW_TYPE_PREFERENCES_WINDOW)
 static void
 folder_response_cb (GtkNativeDialog *native,
                     int              response,
-                    GSettings       *settings)
+                    PhSettings      *settings)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
@@ -37,20 +40,20 @@ folder_response_cb (GtkNativeDialog *native,
       g_autofree char *path = folder ? g_file_get_path (folder) : NULL;
 
       if (path != NULL)
-        g_settings_set_string (settings, "receive-folder", path);
+        ph_settings_set_receive_folder (settings, path);
     }
 
   g_object_unref (native);
 }
 
 void
-ph_choose_receive_folder (GtkWindow *parent,
-                          GSettings *settings)
+ph_choose_receive_folder (GtkWindow  *parent,
+                          PhSettings *settings)
 {
   GtkFileChooserNative *native;
-  g_autofree char *current = NULL;
+  const char *current;
 
-  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (PH_IS_SETTINGS (settings));
 
   native = gtk_file_chooser_native_new (_("Choose Receive Folder"),
                                         parent,
@@ -59,8 +62,8 @@ ph_choose_receive_folder (GtkWindow *parent,
                                         _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
 
-  current = g_settings_get_string (settings, "receive-folder");
-  if (current[0] != '\0')
+  current = ph_settings_get_receive_folder (settings);
+  if (current != NULL && current[0] != '\0')
     {
       g_autoptr(GFile) file = g_file_new_for_path (current);
       gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), file, NULL);
@@ -70,19 +73,13 @@ ph_choose_receive_folder (GtkWindow *parent,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
+/* The folder receiving uses: the one chosen, or the default one. */
 static void
 update_folder_row (PhPreferences *self)
 {
-  g_autofree char *path = g_settings_get_string (self->settings, "receive-folder");
+  g_autofree char *path = g_file_get_path (ph_receive_session_get_folder (self->session));
   g_autofree char *display = NULL;
   g_autofree char *full = NULL;
-
-  if (path[0] == '\0')
-    {
-      const char *downloads = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-      g_free (path);
-      path = g_strdup (downloads != NULL ? downloads : g_get_home_dir ());
-    }
 
   display = ph_format_folder (path);
   full = g_filename_display_name (path);
@@ -96,8 +93,8 @@ static void
 fill_interfaces (PhPreferences *self)
 {
   g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
-  g_autoptr(GPtrArray) pairs = ph_local_interfaces ();
-  g_autofree char *current = g_settings_get_string (self->settings, "receive-interface");
+  g_autoptr(GPtrArray) pairs = ph_interface_list ();
+  g_autofree char *current = g_strdup (ph_settings_get_receive_interface (self->settings));
   guint selected = 0;
 
   g_ptr_array_set_size (self->interfaces, 0);
@@ -133,13 +130,11 @@ interface_selected_cb (PhPreferences *self)
 {
   guint selected = adw_combo_row_get_selected (self->interface_row);
   const char *name = "";
-  g_autofree char *current = g_settings_get_string (self->settings, "receive-interface");
 
   if (selected != GTK_INVALID_LIST_POSITION && selected > 0 && selected <= self->interfaces->len)
     name = g_ptr_array_index (self->interfaces, selected - 1);
 
-  if (!g_str_equal (name, current))
-    g_settings_set_string (self->settings, "receive-interface", name);
+  ph_settings_set_receive_interface (self->settings, name);
 }
 
 static void
@@ -153,9 +148,10 @@ ph_preferences_dispose (GObject *object)
 {
   PhPreferences *self = PH_PREFERENCES (object);
 
-  if (self->settings != NULL)
-    g_signal_handlers_disconnect_by_data (self->settings, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
   g_clear_pointer (&self->interfaces, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ph_preferences_parent_class)->dispose (object);
@@ -188,22 +184,26 @@ ph_preferences_init (PhPreferences *self)
 }
 
 PhPreferences *
-ph_preferences_new (GSettings *settings)
+ph_preferences_new (PhSettings       *settings,
+                    PhReceiveSession *session)
 {
+  GBindingFlags both = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
   PhPreferences *self;
 
-  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (PH_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (PH_IS_RECEIVE_SESSION (session), NULL);
 
   self = g_object_new (PH_TYPE_PREFERENCES, NULL);
   self->settings = g_object_ref (settings);
+  self->session = g_object_ref (session);
 
-  g_settings_bind (settings, "port", self->port_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "ask-before-accepting", self->ask_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "original-names", self->original_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "receive-at-login", self->login_switch, "active", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (settings, "notifications", self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_object_bind_property (settings, "port", self->port_spin, "value", both);
+  g_object_bind_property (settings, "ask-before-accepting", self->ask_switch, "active", both);
+  g_object_bind_property (settings, "original-names", self->original_switch, "active", both);
+  g_object_bind_property (settings, "receive-at-login", self->login_switch, "active", both);
+  g_object_bind_property (settings, "notifications", self->notifications_switch, "active", both);
 
-  g_signal_connect_swapped (settings, "changed::receive-folder", G_CALLBACK (update_folder_row), self);
+  g_signal_connect_object (session, "notify::folder", G_CALLBACK (update_folder_row), self, G_CONNECT_SWAPPED);
   update_folder_row (self);
 
   fill_interfaces (self);

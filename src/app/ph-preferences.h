@@ -3,15 +3,18 @@
 
 #include <adwaita.h>
 
+#include "posthouse-core.h"
+#include "ph-settings.h"
+
 G_BEGIN_DECLS
 
 #define PH_TYPE_PREFERENCES (ph_preferences_get_type ())
 
 G_DECLARE_FINAL_TYPE (PhPreferences, ph_preferences, PH, PREFERENCES, AdwPreferencesWindow)
 
-PhPreferences *ph_preferences_new       (GSettings *settings);
-AdwComboRow   *ph_preferences_get_interface_row (PhPreferences *self);
-void           ph_choose_receive_folder (GtkWindow *parent,
-                                         GSettings *settings);
+PhPreferences *ph_preferences_new       (PhSettings       *settings,
+                                         PhReceiveSession *session);
+void           ph_choose_receive_folder (GtkWindow        *parent,
+                                         PhSettings       *settings);
 
 G_END_DECLS

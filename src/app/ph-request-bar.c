@@ -10,7 +10,7 @@
 #include "posthouse-core.h"
 
 #include "ph-format.h"
-#include "ph-request-bar.h"
+#include "ph-request-bar-private.h"
 
 struct _PhRequestBar
 {

@@ -13,10 +13,5 @@ G_DECLARE_FINAL_TYPE (PhRequestBar, ph_request_bar, PH, REQUEST_BAR, GtkWidget)
 
 void        ph_request_bar_set_requests (PhRequestBar *self,
                                          GListModel   *requests);
-PhBatch    *ph_request_bar_get_batch    (PhRequestBar *self);
-gboolean    ph_request_bar_get_revealed (PhRequestBar *self);
-const char *ph_request_bar_get_title    (PhRequestBar *self);
-GtkButton  *ph_request_bar_get_button   (PhRequestBar *self,
-                                         const char   *name);
 
 G_END_DECLS

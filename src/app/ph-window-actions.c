@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The window's actions (win.*), enabled as the application's state
- * allows. The ones a notification needs are app.* actions instead. */
+/* The window's actions (win.*), from one table, enabled from one place
+ * (ph_window_update_actions()) as what they act on allows. They stay a
+ * GActionMap of the window, not actions of its class, as scripts and
+ * tests reach them over D-Bus (org.gtk.Actions on the window's path),
+ * which class actions are not. The ones a notification needs are app.*
+ * actions instead. */
 
 #include "config.h"
 
@@ -14,10 +18,10 @@ clear_finished_activated (GSimpleAction *action,
                           GVariant      *parameter,
                           gpointer       user_data)
 {
-  PhApplication *app = ph_window_get_app (user_data);
+  PhWindow *self = user_data;
 
-  if (app != NULL)
-    ph_application_clear_finished (app);
+  if (self->batches != NULL)
+    ph_batch_list_clear_finished (self->batches);
 }
 
 static void
@@ -25,10 +29,10 @@ cancel_all_activated (GSimpleAction *action,
                       GVariant      *parameter,
                       gpointer       user_data)
 {
-  PhApplication *app = ph_window_get_app (user_data);
+  PhWindow *self = user_data;
 
-  if (app != NULL)
-    ph_application_cancel_all (app);
+  if (self->batches != NULL)
+    ph_batch_list_cancel_all (self->batches);
 }
 
 static void
@@ -53,7 +57,8 @@ change_folder_activated (GSimpleAction *action,
 {
   PhWindow *self = user_data;
 
-  ph_choose_receive_folder (GTK_WINDOW (self), self->settings);
+  if (self->settings != NULL)
+    ph_choose_receive_folder (GTK_WINDOW (self), self->settings);
 }
 
 static void
@@ -91,30 +96,24 @@ ph_window_actions_init (PhWindow *self)
                                    G_N_ELEMENTS (win_actions), self);
 }
 
-/* Clear Finished and Cancel All only when there is something to do. */
-void
-ph_window_actions_bind (PhWindow *self)
+static void
+set_enabled (PhWindow   *self,
+             const char *name,
+             gboolean    enabled)
 {
-  PhApplication *app = ph_window_get_app (self);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
-  /* Held, to undo when the window goes (the application stays). */
-  self->clear_binding =
-    g_object_ref (g_object_bind_property (app, "can-clear",
-                                          g_action_map_lookup_action (G_ACTION_MAP (self), "clear-finished"),
-                                          "enabled", G_BINDING_SYNC_CREATE));
-  self->cancel_binding =
-    g_object_ref (g_object_bind_property (app, "can-cancel",
-                                          g_action_map_lookup_action (G_ACTION_MAP (self), "cancel-all"),
-                                          "enabled", G_BINDING_SYNC_CREATE));
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* Each action only when there is something for it to do. */
 void
-ph_window_actions_unbind (PhWindow *self)
+ph_window_update_actions (PhWindow *self)
 {
-  if (self->clear_binding != NULL)
-    g_binding_unbind (self->clear_binding);
-  if (self->cancel_binding != NULL)
-    g_binding_unbind (self->cancel_binding);
-  g_clear_object (&self->clear_binding);
-  g_clear_object (&self->cancel_binding);
+  gboolean alive = self->batches != NULL;
+
+  set_enabled (self, "clear-finished", alive && ph_batch_list_get_can_clear (self->batches));
+  set_enabled (self, "cancel-all", alive && ph_batch_list_get_can_cancel (self->batches));
+  set_enabled (self, "copy-address", self->panel != NULL && ph_panel_get_receive_address (self->panel) != NULL);
+  set_enabled (self, "back", g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "batch") == 0);
 }

@@ -20,7 +20,7 @@ ph_window_update_drop_label (PhWindow *self)
   const char *text = ph_panel_get_destination (self->panel);
   PhNearbyList *list = ph_panel_get_nearby_list (self->panel);
   PhNearbyReceiver *hovered = ph_nearby_list_get_drop_peer (list);
-  PhNearbyReceiver *nearby = self->app ? ph_application_find_nearby (self->app, text) : NULL;
+  PhNearbyReceiver *nearby = ph_destination_find_nearby (self->browser, text);
   PhBrowser *browser = ph_nearby_list_get_browser (list);
   gboolean see_through = browser != NULL && g_list_model_get_n_items (G_LIST_MODEL (browser)) > 0;
   g_autofree char *label = NULL;
@@ -30,7 +30,7 @@ ph_window_update_drop_label (PhWindow *self)
     label = g_strdup_printf (_("Drop to Send to %s"), ph_nearby_receiver_get_name (hovered));
   else if (nearby != NULL)
     label = g_strdup_printf (_("Drop to Send to %s"), ph_nearby_receiver_get_name (nearby));
-  else if (ph_panel_destination_is_valid (text, NULL))
+  else if (ph_destination_text_is_valid (text, NULL))
     label = g_strdup_printf (_("Drop to Send to %s"), text);
   else
     label = g_strdup (_("Drop to Send"));
@@ -58,7 +58,7 @@ send_files_cb (GObject      *object,
   g_autoptr(PhBatch) batch = NULL;
   guint n_folders = 0;
 
-  batch = ph_application_send_files_finish (PH_APPLICATION (object), result, &n_folders, &error);
+  batch = ph_outbox_send_files_finish (PH_OUTBOX (object), result, &n_folders, &error);
   if (error != NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -79,11 +79,11 @@ ph_window_send_files_to (PhWindow    *self,
                          const char  *destination)
 {
   /* A file chooser answered after the window was closed. */
-  if (ph_window_get_app (self) == NULL)
+  if (self->outbox == NULL)
     return;
 
-  ph_application_send_files_async (ph_window_get_app (self), files, n_files, destination,
-                                   self->cancellable, send_files_cb, g_object_ref (self));
+  ph_outbox_send_files_async (self->outbox, files, n_files, destination,
+                              self->cancellable, send_files_cb, g_object_ref (self));
 }
 
 static void
@@ -91,7 +91,7 @@ ask_entry_changed_cb (GtkEditable      *entry,
                       AdwMessageDialog *dialog)
 {
   adw_message_dialog_set_response_enabled (dialog, "send",
-                                           ph_panel_destination_is_valid (gtk_editable_get_text (entry), NULL));
+                                           ph_destination_text_is_valid (gtk_editable_get_text (entry), NULL));
 }
 
 static void
@@ -103,7 +103,7 @@ ask_response_cb (AdwMessageDialog *dialog,
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
   const char *text = gtk_editable_get_text (entry);
 
-  if (!g_str_equal (response, "send") || !ph_panel_destination_is_valid (text, NULL))
+  if (!g_str_equal (response, "send") || !ph_destination_text_is_valid (text, NULL))
     return;
 
   ph_panel_set_destination (self->panel, text);
@@ -161,7 +161,7 @@ ph_window_send_files (PhWindow  *self,
     return;
 
   destination = ph_panel_get_destination (self->panel);
-  if (!ph_panel_destination_is_valid (destination, NULL))
+  if (!ph_destination_text_is_valid (destination, NULL))
     ask_destination (self, files, n_files);
   else
     ph_window_send_files_to (self, files, n_files, destination);

@@ -29,30 +29,28 @@ struct _PhWindow
   GtkListView          *batch_list;
   PhBatchView          *batch_view;
 
-  PhApplication        *app;            /* until disposed: a window closed
-                                         * leaves its application first */
+  /* What it shows and acts on; NULL once disposed (a file chooser
+   * may keep a closed window alive). */
+  PhSettings           *settings;
+  PhReceiveSession     *session;
+  PhBrowser            *browser;
+  PhBatchList          *batches;
+  PhOutbox             *outbox;
+
   PhPanel              *panel;          /* the batch list's first item */
   char                 *last_toast;     /* for tests */
   GtkDropTarget        *drop_target;
-  GSettings            *settings;
   GCancellable         *cancellable;
-  GBinding             *clear_binding;
-  GBinding             *cancel_binding;
   GtkWindow            *message_dialog; /* weak */
   AdwToast             *refused_toast;  /* weak */
-  gboolean              browsing;       /* holds the application's browser */
 };
 
-PhApplication *ph_window_get_app            (PhWindow   *self);
-void           ph_window_show_toast         (PhWindow   *self,
-                                             const char *title);
 void           ph_window_track_dialog       (PhWindow   *self,
                                              GtkWindow  *dialog);
 
 /* ph-window-actions.c */
 void           ph_window_actions_init       (PhWindow   *self);
-void           ph_window_actions_bind       (PhWindow   *self);
-void           ph_window_actions_unbind     (PhWindow   *self);
+void           ph_window_update_actions     (PhWindow   *self);
 
 /* ph-window-dnd.c */
 void           ph_window_dnd_init           (PhWindow   *self);

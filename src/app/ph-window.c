@@ -18,19 +18,16 @@
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* Returns: (nullable): the application, or NULL once the window is
- * being disposed (a file chooser may keep a closed window alive). */
-PhApplication *
-ph_window_get_app (PhWindow *self)
-{
-  return self->app;
-}
-
+/* Says @title in passing. */
 void
 ph_window_show_toast (PhWindow   *self,
                       const char *title)
 {
-  AdwToast *toast = adw_toast_new (title);
+  AdwToast *toast;
+
+  g_return_if_fail (PH_IS_WINDOW (self));
+
+  toast = adw_toast_new (title);
 
   g_free (self->last_toast);
   self->last_toast = g_strdup (title);
@@ -104,7 +101,7 @@ batches_changed_cb (GListModel *model,
   ph_panel_set_empty (self->panel, g_list_model_get_n_items (model) == 0);
 
   /* The batch on show was removed: back to the list. */
-  if (shown != NULL && removed > 0 && !g_list_store_find (G_LIST_STORE (model), shown, NULL))
+  if (shown != NULL && removed > 0 && !ph_batch_list_contains (self->batches, shown))
     ph_window_show_main (self);
 }
 
@@ -129,6 +126,7 @@ ph_window_show_batch (PhWindow *self,
 
   ph_batch_view_set_batch (self->batch_view, batch);
   gtk_stack_set_visible_child_name (self->stack, "batch");
+  ph_window_update_actions (self);
 }
 
 /* Back to the list; the batch page lets go of its batch. */
@@ -139,28 +137,31 @@ ph_window_show_main (PhWindow *self)
 
   gtk_stack_set_visible_child_name (self->stack, "main");
   ph_batch_view_set_batch (self->batch_view, NULL);
+  ph_window_update_actions (self);
 }
 
-/* Messages from the application */
+/* Messages from receiving */
 
 static void
 receive_failed_response_cb (AdwMessageDialog *dialog,
                             const char       *response,
                             PhWindow         *self)
 {
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
   if (g_str_equal (response, "preferences"))
     {
-      if (ph_window_get_app (self) != NULL)
-        g_action_group_activate_action (G_ACTION_GROUP (ph_window_get_app (self)), "preferences", NULL);
+      if (application != NULL)
+        g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
     }
-  else if (g_str_equal (response, "folder"))
+  else if (g_str_equal (response, "folder") && self->settings != NULL)
     ph_choose_receive_folder (GTK_WINDOW (self), self->settings);
 }
 
 static void
-receive_failed_cb (PhApplication *app,
-                   const GError  *error,
-                   PhWindow      *self)
+receive_failed_cb (PhReceiveSession *session,
+                   const GError     *error,
+                   PhWindow         *self)
 {
   g_autoptr(GtkBuilder) builder = NULL;
   AdwMessageDialog *dialog;
@@ -205,10 +206,10 @@ refused_toast_dismissed_cb (PhWindow *self)
 }
 
 static void
-connection_failed_cb (PhApplication *app,
-                      const char    *peer,
-                      const GError  *error,
-                      PhWindow      *self)
+connection_failed_cb (PhReceiveSession *session,
+                      const char       *peer,
+                      const GError     *error,
+                      PhWindow         *self)
 {
   g_autofree char *host = ph_format_peer (peer, FALSE);
   g_autofree char *title = g_strdup_printf (_("Refused a connection from %s: %s"), host, error->message);
@@ -230,14 +231,6 @@ connection_failed_cb (PhApplication *app,
 }
 
 static void
-launch_failed_cb (PhApplication *app,
-                  const char    *message,
-                  PhWindow      *self)
-{
-  ph_window_show_toast (self, message);
-}
-
-static void
 destination_confirmed_cb (PhPanel    *panel,
                           const char *destination,
                           PhWindow   *self)
@@ -246,14 +239,6 @@ destination_confirmed_cb (PhPanel    *panel,
 
   ph_window_update_drop_label (self);
   ph_window_show_toast (self, title);
-}
-
-static void
-notice_cb (PhApplication *app,
-           const char    *message,
-           PhWindow      *self)
-{
-  ph_window_show_toast (self, message);
 }
 
 static void
@@ -274,44 +259,15 @@ panel_send_files_cb (PhPanel     *panel,
   ph_window_send_files_to (self, (GFile **) array->pdata, array->len, destination);
 }
 
-/* Receivers nearby are looked for while the window is on screen (not
- * while it is hidden, receiving in the background). */
-static void
-set_browsing (PhWindow *self,
-              gboolean  browsing)
-{
-  if (self->browsing == browsing || self->app == NULL)
-    return;
-
-  self->browsing = browsing;
-  if (browsing)
-    ph_application_hold_browsing (self->app);
-  else
-    ph_application_release_browsing (self->app);
-}
-
-static void
-ph_window_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (ph_window_parent_class)->map (widget);
-  set_browsing (PH_WINDOW (widget), TRUE);
-}
-
-static void
-ph_window_unmap (GtkWidget *widget)
-{
-  set_browsing (PH_WINDOW (widget), FALSE);
-  GTK_WIDGET_CLASS (ph_window_parent_class)->unmap (widget);
-}
-
 static void
 receiving_changed_cb (PhWindow *self)
 {
-  gboolean receiving = ph_application_get_receiving (self->app);
+  gboolean receiving = ph_receive_session_get_receiving (self->session);
 
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->receive_button),
                                receiving ? _("Receiving: Other Computers Can Send Files Here")
                                          : _("Let Other Computers Send Files Here"));
+  ph_window_update_actions (self);
 }
 
 /* GtkWindow */
@@ -319,53 +275,40 @@ receiving_changed_cb (PhWindow *self)
 static gboolean
 ph_window_close_request (GtkWindow *window)
 {
-  /* An object of its own: delay-apply mode, once on, stays on, and the
-   * application's settings must keep reaching the disk after this (it
-   * may go on receiving with the window closed). */
-  g_autoptr(GSettings) state = g_settings_new (APPLICATION_ID);
+  PhWindow *self = PH_WINDOW (window);
   int width, height;
 
   gtk_window_get_default_size (window, &width, &height);
-  g_settings_delay (state);
-  g_settings_set_boolean (state, "window-maximized", gtk_window_is_maximized (window));
-  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
-    {
-      g_settings_set_int (state, "window-width", width);
-      g_settings_set_int (state, "window-height", height);
-    }
-  g_settings_apply (state);
+  if (self->settings != NULL)
+    ph_settings_save_window_state (self->settings, width, height, gtk_window_is_maximized (window));
 
   return GTK_WINDOW_CLASS (ph_window_parent_class)->close_request (window);
 }
 
-/* After construction: GtkWindow:application is not a construct property. */
 static void
 ph_window_setup (PhWindow *self)
 {
-  PhApplication *app = PH_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  GListModel *batches = ph_application_get_batches (app);
+  GListModel *batches = G_LIST_MODEL (self->batches);
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GListStore) head = g_list_store_new (PH_TYPE_PANEL);
   g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
   GtkNoSelection *selection;
+  int width, height;
+  gboolean maximized;
 
-  self->app = g_object_ref (app);
-  self->settings = g_object_ref (ph_application_get_settings (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               g_settings_get_int (self->settings, "window-width"),
-                               g_settings_get_int (self->settings, "window-height"));
-  if (g_settings_get_boolean (self->settings, "window-maximized"))
+  ph_settings_get_window_state (self->settings, &width, &height, &maximized);
+  gtk_window_set_default_size (GTK_WINDOW (self), width, height);
+  if (maximized)
     gtk_window_maximize (GTK_WINDOW (self));
 
-  self->panel = g_object_ref_sink (ph_panel_new (app));
+  self->panel = g_object_ref_sink (ph_panel_new (self->settings, self->session, self->browser));
   g_signal_connect_object (self->panel, "destination-confirmed",
                            G_CALLBACK (destination_confirmed_cb), self, 0);
   g_signal_connect_object (self->panel, "send-files",
                            G_CALLBACK (panel_send_files_cb), self, 0);
-  g_signal_connect_object (ph_panel_get_destination_row (self->panel), "changed",
+  g_signal_connect_object (ph_panel_get_destination_entry (self->panel), "changed",
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (ph_application_get_browser (app), "items-changed",
+  g_signal_connect_object (self->browser, "items-changed",
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (ph_panel_get_nearby_list (self->panel), "notify::drop-peer",
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
@@ -384,14 +327,18 @@ ph_window_setup (PhWindow *self)
   g_signal_connect_object (batches, "items-changed", G_CALLBACK (batches_changed_cb), self, 0);
   batches_changed_cb (batches, 0, 0, 0, self);
 
-  ph_request_bar_set_requests (self->request_bar, ph_application_get_requests (app));
-  ph_window_actions_bind (self);
+  ph_request_bar_set_requests (self->request_bar, ph_batch_list_get_requests (self->batches));
 
-  g_signal_connect_object (app, "notify::receiving", G_CALLBACK (receiving_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (app, "receive-failed", G_CALLBACK (receive_failed_cb), self, 0);
-  g_signal_connect_object (app, "connection-failed", G_CALLBACK (connection_failed_cb), self, 0);
-  g_signal_connect_object (app, "launch-failed", G_CALLBACK (launch_failed_cb), self, 0);
-  g_signal_connect_object (app, "notice", G_CALLBACK (notice_cb), self, 0);
+  g_signal_connect_object (self->batches, "notify::can-clear", G_CALLBACK (ph_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->batches, "notify::can-cancel", G_CALLBACK (ph_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::receiving", G_CALLBACK (receiving_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "notify::addresses", G_CALLBACK (ph_window_update_actions),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "failed", G_CALLBACK (receive_failed_cb), self, 0);
+  g_signal_connect_object (self->session, "connection-failed", G_CALLBACK (connection_failed_cb), self, 0);
   receiving_changed_cb (self);
 }
 
@@ -401,16 +348,17 @@ ph_window_dispose (GObject *object)
   PhWindow *self = PH_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  ph_window_actions_unbind (self);
-  set_browsing (self, FALSE);
-  if (self->app != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->app, self);
-      g_signal_handlers_disconnect_by_data (ph_application_get_batches (self->app), self);
-      if (ph_application_get_browser (self->app) != NULL)
-        g_signal_handlers_disconnect_by_data (ph_application_get_browser (self->app), self);
-    }
-  g_clear_object (&self->app);
+  if (self->batches != NULL)
+    g_signal_handlers_disconnect_by_data (self->batches, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->browser != NULL)
+    g_signal_handlers_disconnect_by_data (self->browser, self);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->session);
+  g_clear_object (&self->browser);
+  g_clear_object (&self->batches);
+  g_clear_object (&self->outbox);
   g_clear_weak_pointer (&self->message_dialog);
   g_clear_weak_pointer (&self->refused_toast);
   if (self->batch_list != NULL)
@@ -425,7 +373,6 @@ ph_window_finalize (GObject *object)
 {
   PhWindow *self = PH_WINDOW (object);
 
-  g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_toast, g_free);
 
@@ -443,8 +390,6 @@ ph_window_class_init (PhWindowClass *klass)
   object_class->finalize = ph_window_finalize;
 
   window_class->close_request = ph_window_close_request;
-  widget_class->map = ph_window_map;
-  widget_class->unmap = ph_window_unmap;
 
   g_type_ensure (PH_TYPE_BATCH_VIEW);
   g_type_ensure (PH_TYPE_REQUEST_BAR);
@@ -476,16 +421,39 @@ ph_window_init (PhWindow *self)
   ph_window_dnd_init (self);
 }
 
+/**
+ * ph_window_new:
+ * @settings: where the window keeps its size and the destination
+ * @session: the receiving it shows and switches
+ * @browser: the receivers nearby
+ * @batches: the batches it lists
+ * @outbox: where files dropped on it go
+ */
 PhWindow *
-ph_window_new (PhApplication *application)
+ph_window_new (GtkApplication   *application,
+               PhSettings       *settings,
+               PhReceiveSession *session,
+               PhBrowser        *browser,
+               PhBatchList      *batches,
+               PhOutbox         *outbox)
 {
   PhWindow *self;
 
-  g_return_val_if_fail (PH_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (PH_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (PH_IS_RECEIVE_SESSION (session), NULL);
+  g_return_val_if_fail (PH_IS_BROWSER (browser), NULL);
+  g_return_val_if_fail (PH_IS_BATCH_LIST (batches), NULL);
+  g_return_val_if_fail (PH_IS_OUTBOX (outbox), NULL);
 
   self = g_object_new (PH_TYPE_WINDOW,
                        "application", application,
                        NULL);
+  self->settings = g_object_ref (settings);
+  self->session = g_object_ref (session);
+  self->browser = g_object_ref (browser);
+  self->batches = g_object_ref (batches);
+  self->outbox = g_object_ref (outbox);
   ph_window_setup (self);
 
   return self;

@@ -3,7 +3,9 @@
 
 #include <adwaita.h>
 
-#include "ph-application.h"
+#include "posthouse-core.h"
+#include "ph-outbox.h"
+#include "ph-settings.h"
 
 G_BEGIN_DECLS
 
@@ -11,12 +13,19 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PhWindow, ph_window, PH, WINDOW, AdwApplicationWindow)
 
-PhWindow *ph_window_new        (PhApplication  *application);
-void      ph_window_send_files (PhWindow       *self,
-                                GFile         **files,
-                                guint           n_files);
-void      ph_window_show_batch (PhWindow       *self,
-                                PhBatch        *batch);
-void      ph_window_show_main  (PhWindow       *self);
+PhWindow *ph_window_new        (GtkApplication    *application,
+                                PhSettings        *settings,
+                                PhReceiveSession  *session,
+                                PhBrowser         *browser,
+                                PhBatchList       *batches,
+                                PhOutbox          *outbox);
+void      ph_window_send_files (PhWindow          *self,
+                                GFile            **files,
+                                guint              n_files);
+void      ph_window_show_batch (PhWindow          *self,
+                                PhBatch           *batch);
+void      ph_window_show_main  (PhWindow          *self);
+void      ph_window_show_toast (PhWindow          *self,
+                                const char        *title);
 
 G_END_DECLS

@@ -14,16 +14,17 @@
 
 typedef struct
 {
-  GMainLoop     *loop;
-  PhReceiver    *receiver;
-  PhCliAnnounce *announce;  /* NULL with --no-announce */
-  GPtrArray     *active;    /* PhTransfer, not finished yet */
-  PhTransfer    *first;     /* with --once: the one transfer we wait for */
-  gboolean       once;
-  gboolean       stopping;
-  int            exit_code;
-  int            signum;
-  guint          grace_id;
+  GMainLoop        *loop;
+  PhReceiveSession *session;
+  GPtrArray        *active;       /* PhTransfer, not finished yet */
+  PhTransfer       *first;        /* with --once: the one transfer we wait for */
+  char             *printed_name; /* the name last said to be announced */
+  gboolean          warned;       /* said once that it cannot be announced */
+  gboolean          once;
+  gboolean          stopping;
+  int               exit_code;
+  int               signum;
+  guint             grace_id;
 } ReceiveRun;
 
 static gboolean
@@ -44,9 +45,8 @@ shut_down (ReceiveRun *run)
     return;
 
   run->stopping = TRUE;
-  g_clear_pointer (&run->announce, ph_cli_announce_free);
-  ph_receiver_stop (run->receiver);
-  ph_receiver_cancel_all (run->receiver);
+  ph_receive_session_stop (run->session);
+  ph_receive_session_cancel_all (run->session);
 
   /* Quit only once each cancelled transfer has cleaned up after
    * itself, so that nothing partial is left behind. */
@@ -139,9 +139,9 @@ transfer_state_cb (PhTransfer *transfer,
 }
 
 static void
-transfer_added_cb (PhReceiver *receiver,
-                   PhTransfer *transfer,
-                   ReceiveRun *run)
+transfer_added_cb (PhReceiveSession *session,
+                   PhTransfer       *transfer,
+                   ReceiveRun       *run)
 {
   g_autoptr(PhTransfer) hold = g_object_ref (transfer);
 
@@ -149,8 +149,7 @@ transfer_added_cb (PhReceiver *receiver,
     {
       /* Like the original: one transfer, then done. */
       run->first = transfer;
-      g_clear_pointer (&run->announce, ph_cli_announce_free);
-      ph_receiver_stop (receiver);
+      ph_receive_session_stop (session);
     }
 
   if (!ph_transfer_is_finished (transfer))
@@ -171,12 +170,78 @@ transfer_added_cb (PhReceiver *receiver,
 }
 
 static void
-connection_failed_cb (PhReceiver   *receiver,
-                      const char   *peer,
-                      const GError *error,
-                      ReceiveRun   *run)
+connection_failed_cb (PhReceiveSession *session,
+                      const char       *peer,
+                      const GError     *error,
+                      ReceiveRun       *run)
 {
   report_failure (NULL, peer, error->message);
+}
+
+static void
+leftovers_removed_cb (PhReceiveSession *session,
+                      guint             leftovers,
+                      ReceiveRun       *run)
+{
+  g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                           "Removed %u partial file left by an earlier run\n",
+                           "Removed %u partial files left by an earlier run\n",
+                           leftovers),
+              leftovers);
+}
+
+/* What became of the announcement, each change once. */
+static void
+announce_cb (PhReceiveSession *session,
+             GParamSpec       *pspec,
+             ReceiveRun       *run)
+{
+  const char *name = ph_receive_session_get_announced_name (session);
+  const char *problem = ph_receive_session_get_announce_error (session);
+
+  switch (ph_receive_session_get_announce_state (session))
+    {
+    case PH_ANNOUNCER_ANNOUNCED:
+      if (g_strcmp0 (name, run->printed_name) != 0)
+        {
+          g_free (run->printed_name);
+          run->printed_name = g_strdup (name);
+          g_printerr (_("Announced nearby as “%s”\n"), name);
+        }
+      break;
+
+    case PH_ANNOUNCER_UNAVAILABLE:
+      /* Once: it announces by itself when the daemon starts. */
+      if (!run->warned)
+        ph_cli_error (_("Not announced nearby: the Avahi service isn’t running; "
+                        "senders can still use this computer’s address"));
+      run->warned = TRUE;
+      break;
+
+    case PH_ANNOUNCER_UNSUPPORTED:
+      if (!run->warned)
+        ph_cli_error (_("Not announced nearby: this posthouse-cli was built without Avahi"));
+      run->warned = TRUE;
+      break;
+
+    case PH_ANNOUNCER_FAILED:
+      if (g_strcmp0 (pspec ? pspec->name : NULL, "announce-state") == 0)
+        ph_cli_error (_("Not announced nearby: %s"), problem);
+      break;
+
+    case PH_ANNOUNCER_STOPPED:
+      /* Listening where nobody nearby can reach it. */
+      if (problem != NULL && !run->warned)
+        {
+          ph_cli_error (_("Not announced nearby: %s"), problem);
+          run->warned = TRUE;
+        }
+      break;
+
+    case PH_ANNOUNCER_REGISTERING:
+    default:
+      break;
+    }
 }
 
 static void
@@ -196,23 +261,6 @@ interrupt (int      signum,
   if (run->stopping)
     return;
   shut_down (run);
-}
-
-static GFile *
-default_directory (void)
-{
-  const char *download = g_get_user_special_dir (G_USER_DIRECTORY_DOWNLOAD);
-  g_autoptr(GFile) directory = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (download == NULL)
-    return g_file_new_for_path (g_get_home_dir ());
-
-  directory = g_file_new_for_path (download);
-  if (!g_file_make_directory_with_parents (directory, NULL, &local_error) &&
-      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    return g_file_new_for_path (g_get_home_dir ());
-  return g_steal_pointer (&directory);
 }
 
 int
@@ -246,12 +294,11 @@ ph_cli_receive (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(PhReceiver) receiver = NULL;
+  g_autoptr(PhReceiveSession) session = NULL;
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GPtrArray) active = NULL;
   g_autofree char *directory_path = NULL;
   PhCliSignals signals = { 0 };
-  guint leftovers;
   ReceiveRun run = { 0 };
 
   g_set_prgname (PH_CLI_NAME " receive");
@@ -292,40 +339,33 @@ ph_cli_receive (int    argc,
 
   if (dir != NULL)
     directory = g_file_new_for_commandline_arg (dir);
-  else
-    directory = default_directory ();
-  directory_path = g_file_get_path (directory);
 
-  receiver = ph_receiver_new (directory);
-  ph_receiver_set_port (receiver, port);
-  if (bind != NULL)
-    ph_receiver_set_bind_address (receiver, bind);
-  if (prefix != NULL)
-    ph_receiver_set_prefix (receiver, prefix);
-
-  /* Temporary files of an earlier run that was killed. */
-  leftovers = ph_receiver_clean_leftovers (receiver);
-  if (leftovers > 0)
-    g_printerr (g_dngettext (GETTEXT_PACKAGE,
-                             "Removed %u partial file left by an earlier run\n",
-                             "Removed %u partial files left by an earlier run\n",
-                             leftovers),
-                leftovers);
+  /* Folders keep their structure when the sender knows it may send
+   * paths: from the announcement (paths=1). Unannounced, names are flat. */
+  session = ph_receive_session_new ();
+  g_object_set (session,
+                "port", (guint) port,
+                "bind-address", bind,
+                "folder", directory,
+                "prefix", prefix,
+                "announce", !no_announce,
+                NULL);
 
   loop = g_main_loop_new (NULL, FALSE);
   active = g_ptr_array_new_with_free_func (g_object_unref);
   run.loop = loop;
-  run.receiver = receiver;
+  run.session = session;
   run.active = active;
   run.once = once;
 
-  g_signal_connect (receiver, "transfer-added", G_CALLBACK (transfer_added_cb), &run);
-  g_signal_connect (receiver, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
+  g_signal_connect (session, "transfer-added", G_CALLBACK (transfer_added_cb), &run);
+  g_signal_connect (session, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
+  g_signal_connect (session, "leftovers-removed", G_CALLBACK (leftovers_removed_cb), &run);
 
   /* Before "Listening on": a script may signal us as soon as it reads it. */
   ph_cli_signals_watch (&signals, interrupt, &run);
 
-  if (!ph_receiver_start (receiver, &error))
+  if (!ph_receive_session_start (session, &error))
     {
       ph_cli_error ("%s", error->message);
       ph_cli_signals_unwatch (&signals);
@@ -333,26 +373,27 @@ ph_cli_receive (int    argc,
       return g_error_matches (error, PH_ERROR, PH_ERROR_PREFIX) ? PH_CLI_EXIT_USAGE : PH_CLI_EXIT_FAILED;
     }
 
+  directory_path = g_file_get_path (ph_receive_session_get_folder (session));
   if (bind != NULL)
     g_printerr (_("Listening on %s port %u, saving into %s\n"),
-                bind, ph_receiver_get_port (receiver), directory_path);
+                bind, ph_receive_session_get_bound_port (session), directory_path);
   else
     g_printerr (_("Listening on port %u (all interfaces), saving into %s\n"),
-                ph_receiver_get_port (receiver), directory_path);
+                ph_receive_session_get_bound_port (session), directory_path);
 
-  /* Folders keep their structure when the sender knows it may send
-   * paths: from the announcement (paths=1). Unannounced, names are flat. */
-  if (!no_announce)
-    run.announce = ph_cli_announce_new (ph_receiver_get_port (receiver), bind, TRUE);
-  ph_receiver_set_accepts_paths (receiver, run.announce != NULL);
+  /* Said after where it listens. */
+  g_signal_connect (session, "notify::announce-state", G_CALLBACK (announce_cb), &run);
+  g_signal_connect (session, "notify::announced-name", G_CALLBACK (announce_cb), &run);
+  g_signal_connect (session, "notify::announce-error", G_CALLBACK (announce_cb), &run);
+  announce_cb (session, NULL, &run);
 
   g_main_loop_run (loop);
 
   ph_cli_signals_unwatch (&signals);
   g_clear_handle_id (&run.grace_id, g_source_remove);
-  g_clear_pointer (&run.announce, ph_cli_announce_free);
-  ph_receiver_stop (receiver);
-  g_signal_handlers_disconnect_by_data (receiver, &run);
+  g_signal_handlers_disconnect_by_data (session, &run);
+  ph_receive_session_stop (session);
+  g_free (run.printed_name);
   for (guint i = 0; i < active->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (active, i), &run);
 

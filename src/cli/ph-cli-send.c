@@ -7,16 +7,16 @@
 #include "posthouse-core.h"
 
 #include "ph-cli.h"
-#include "ph-cli-files.h"
 #include "ph-progress.h"
 
-/* One `send`: the files (folders expanded) go to the engine as one
- * batch; this follows each transfer for the progress bar and the
- * messages. */
+/* One `send`: the plan (the destination resolved, the folders walked)
+ * goes to the send queue as one batch; this follows each transfer for
+ * the progress bar and the messages. */
 typedef struct
 {
   GMainLoop    *loop;
-  PhCliFiles   *files;
+  GAsyncResult *planned;
+  PhFolderWalk *walk;
   GCancellable *cancellable;
   PhProgress   *progress;     /* NULL when stderr is not a terminal */
   GQueue        shown;        /* started transfers, oldest first: the bar shows the head */
@@ -25,7 +25,6 @@ typedef struct
   guint         n_failed;
   gboolean      failed;
   gboolean      finished;
-  gboolean      verbose;
   int           signum;
 } SendRun;
 
@@ -55,7 +54,7 @@ transfer_ended (SendRun    *run,
                 PhTransfer *transfer,
                 guint       position)
 {
-  g_autofree char *label = g_strdup (ph_cli_files_get_label (run->files, position));
+  g_autofree char *label = ph_folder_walk_dup_label (run->walk, position);
   const GError *error = ph_transfer_get_error (transfer);
   gboolean started = g_queue_remove (&run->shown, transfer);
 
@@ -120,16 +119,24 @@ transfer_notify_cb (PhTransfer *transfer,
     ph_progress_update (run->progress, transfer, FALSE);
 }
 
-/* Each transfer as the engine takes it from the list. */
+/* Each transfer as the engine takes it from the list; one the walk
+ * could not send comes finished, with its reason. */
 static void
-transfer_created (PhCliFiles *files,
+transfer_made_cb (PhSendList *list,
                   PhTransfer *transfer,
                   guint       position,
-                  gpointer    user_data)
+                  SendRun    *run)
 {
-  Watch *watch = g_new (Watch, 1);
+  Watch *watch;
 
-  watch->run = user_data;
+  if (ph_transfer_is_finished (transfer))
+    {
+      transfer_ended (run, transfer, position);
+      return;
+    }
+
+  watch = g_new (Watch, 1);
+  watch->run = run;
   watch->position = position;
   g_signal_connect_data (transfer, "notify", G_CALLBACK (transfer_notify_cb), watch,
                          (GClosureNotify) (void (*) (void)) g_free, 0);
@@ -151,15 +158,26 @@ window_changed_cb (PhSender   *sender,
 }
 
 static void
-send_all_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+planned_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SendRun *run = user_data;
+
+  run->planned = g_object_ref (result);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   SendRun *run = user_data;
   g_autoptr(GError) error = NULL;
 
   /* Every file had its line already; several end with a count. */
-  if (!ph_sender_send_all_finish (PH_SENDER (object), result, &error))
+  if (!ph_send_queue_send_finish (PH_SEND_QUEUE (object), result, &error))
     {
       run->failed = TRUE;
       if (run->signum == 0 && run->n_total > 1)
@@ -221,15 +239,14 @@ ph_cli_send (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(PhSender) sender = NULL;
-  g_autoptr(PhCliFiles) files = NULL;
+  g_autoptr(PhSendQueue) queue = NULL;
+  g_autoptr(PhFolderWalk) walk = NULL;
+  g_autoptr(PhSendPlan) plan = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
-  g_autoptr(GPtrArray) errors = NULL;
-  g_autofree char *destination = NULL;
+  g_auto(GStrv) empty = NULL;
   g_autofree char *summary = NULL;
-  PhCliDestination resolved = { 0 };
-  gboolean folders = FALSE;
-  int exit_code = PH_CLI_EXIT_OK;
+  PhDestination *destination;
+  PhSendList *transfers;
   PhCliSignals signals = { 0 };
   SendRun run = { 0 };
 
@@ -283,57 +300,71 @@ ph_cli_send (int    argc,
       return PH_CLI_EXIT_USAGE;
     }
 
-  /* Whether the receiver keeps folders matters when folders are sent. */
-  for (guint i = 1; args[i] != NULL && !folders; i++)
-    {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (args[i]);
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  run.loop = loop;
+  run.cancellable = cancellable;
 
-      folders = g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY;
-    }
-
-  /* HOST[:PORT] as typed, or the name of a receiver nearby. */
-  if (!ph_cli_resolve_destination (args[0], port, folders, &resolved, &exit_code))
-    return exit_code;
-  destination = g_steal_pointer (&resolved.address);
-
-  files = ph_cli_files_new (destination, transfer_created, &run);
-  ph_cli_files_set_keep_folders (files, resolved.accepts_paths);
-  errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  /* HOST[:PORT] as typed, or the name of a receiver nearby; every file
+   * of a folder. */
+  walk = ph_folder_walk_new ();
   for (guint i = 1; args[i] != NULL; i++)
     {
-      guint n_errors = errors->len;
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (args[i]);
+      g_autofree char *label = g_filename_display_name (args[i]);
 
-      if (ph_cli_files_add (files, args[i], errors) == 0 && errors->len == n_errors)
-        {
-          g_autofree char *label = g_filename_display_name (args[i]);
-
-          ph_cli_error (_("“%s” is an empty folder: nothing to send from it"), label);
-        }
+      ph_folder_walk_add (walk, file, label);
     }
-  for (guint i = 0; i < errors->len; i++)
-    ph_cli_error ("%s", ((GError *) g_ptr_array_index (errors, i))->message);
+  run.walk = walk;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  sender = ph_sender_new ();
-  ph_sender_set_idle_timeout (sender, (guint) timeout * 1000);
-  cancellable = g_cancellable_new ();
+  ph_cli_signals_watch (&signals, interrupt, &run);
+  ph_send_plan_new_async (NULL, args[0], port, walk, cancellable, planned_cb, &run);
+  g_main_loop_run (loop);
+  /* Asked twice to stop while planning: nothing was sent. */
+  if (run.planned == NULL)
+    {
+      ph_cli_signals_unwatch (&signals);
+      return PH_CLI_EXIT_INTERRUPTED + run.signum;
+    }
+  plan = ph_send_plan_new_finish (run.planned, &error);
+  g_clear_object (&run.planned);
+  if (plan == NULL)
+    {
+      ph_cli_signals_unwatch (&signals);
+      if (run.signum != 0)
+        return PH_CLI_EXIT_INTERRUPTED + run.signum;
+      ph_cli_error ("%s", error->message);
+      return g_error_matches (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS) ? PH_CLI_EXIT_USAGE
+                                                                         : PH_CLI_EXIT_FAILED;
+    }
 
-  run.loop = loop;
-  run.files = files;
-  run.cancellable = cancellable;
-  run.n_total = g_list_model_get_n_items (G_LIST_MODEL (files));
-  run.failed = errors->len > 0 || run.n_total == 0;
-  run.verbose = verbose;
+  destination = ph_send_plan_get_destination (plan);
+  if (ph_destination_get_found_by_name (destination))
+    g_printerr (_("“%s” is nearby at %s\n"), ph_destination_get_name (destination),
+                ph_destination_get_address (destination));
+  else if (ph_destination_get_accepts_paths (destination) && ph_folder_walk_get_n_folders (walk) > 0)
+    g_printerr (_("%s is “%s”, nearby: folders keep their structure\n"),
+                ph_destination_get_address (destination), ph_destination_get_name (destination));
+
+  empty = ph_folder_walk_dup_empty_folders (walk);
+  for (guint i = 0; empty[i] != NULL; i++)
+    ph_cli_error (_("“%s” is an empty folder: nothing to send from it"), empty[i]);
+
+  queue = ph_send_queue_new ();
+  ph_sender_set_idle_timeout (ph_send_queue_get_sender (queue), (guint) timeout * 1000);
+
+  transfers = ph_send_plan_get_transfers (plan);
+  g_signal_connect (transfers, "transfer-made", G_CALLBACK (transfer_made_cb), &run);
+  run.n_total = g_list_model_get_n_items (G_LIST_MODEL (transfers));
+  run.failed = run.n_total == 0;
   if (verbose)
-    g_signal_connect (sender, "window-changed", G_CALLBACK (window_changed_cb), &run);
+    g_signal_connect (ph_send_queue_get_sender (queue), "window-changed",
+                      G_CALLBACK (window_changed_cb), &run);
   if (isatty (STDERR_FILENO))
     run.progress = ph_progress_new (STDERR_FILENO);
 
-  ph_cli_signals_watch (&signals, interrupt, &run);
-
-  ph_sender_send_all_async (sender, G_LIST_MODEL (files), parallel > 0 ? (guint) parallel : 0,
-                            cancellable,
-                            send_all_cb, &run);
+  ph_send_queue_send_async (queue, destination, G_LIST_MODEL (transfers),
+                            parallel > 0 ? (guint) parallel : 0, cancellable, sent_cb, &run);
   g_main_loop_run (loop);
 
   ph_cli_signals_unwatch (&signals);

@@ -43,24 +43,4 @@ int  ph_cli_receive  (int    argc,
 int  ph_cli_list     (int    argc,
                       char **argv);
 
-/* Receivers nearby (ph-cli-nearby.c). */
-typedef struct _PhCliAnnounce PhCliAnnounce;
-
-typedef struct
-{
-  char     *address;        /* "HOST:PORT" */
-  gboolean  accepts_paths;  /* a receiver nearby that announced paths=1 */
-} PhCliDestination;
-
-gboolean       ph_cli_resolve_destination (const char       *text,
-                                           int               port,
-                                           gboolean          folders,
-                                           PhCliDestination *destination,
-                                           int              *exit_code);
-void           ph_cli_destination_clear   (PhCliDestination *destination);
-PhCliAnnounce *ph_cli_announce_new        (guint          port,
-                                           const char    *bind,
-                                           gboolean       accepts_paths);
-void           ph_cli_announce_free       (PhCliAnnounce *self);
-
 G_END_DECLS

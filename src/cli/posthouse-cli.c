@@ -10,20 +10,6 @@
 
 #include "ph-cli.h"
 
-void
-ph_cli_error (const char *format,
-              ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("%s: %s\n", PH_CLI_NAME, message);
-}
-
 /* LOCALEDIR, unless $POSTHOUSE_LOCALEDIR says otherwise, the program
  * runs from a meson build tree (catalogues in <build>/po), or it was
  * moved together with its prefix (bin/ next to share/locale). */

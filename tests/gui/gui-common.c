@@ -98,6 +98,19 @@ gui_app_free (PhApplication *app)
   g_object_unref (app);
 }
 
+/* The application's settings as gsettings would set them: the memory
+ * backend is shared by the process. */
+GSettings *
+gui_settings (void)
+{
+  static GSettings *settings;
+
+  if (settings == NULL)
+    settings = g_settings_new (APPLICATION_ID);
+
+  return settings;
+}
+
 static gboolean
 timeout_cb (gpointer data)
 {
@@ -219,7 +232,7 @@ PhBatch *
 gui_batch_at (PhApplication *app,
               guint          position)
 {
-  GListModel *model = ph_application_get_batches (app);
+  GListModel *model = G_LIST_MODEL (ph_application_get_batches (app));
   g_autoptr(PhBatch) batch = g_list_model_get_item (model, position);
 
   return batch;  /* the model keeps it alive */
@@ -228,7 +241,7 @@ gui_batch_at (PhApplication *app,
 guint
 gui_n_batches (PhApplication *app)
 {
-  return g_list_model_get_n_items (ph_application_get_batches (app));
+  return g_list_model_get_n_items (G_LIST_MODEL (ph_application_get_batches (app)));
 }
 
 static PhBatchRow *

@@ -6,9 +6,16 @@
 #include "posthouse-core.h"
 #include "ph-test-util.h"
 
-#include "ph-application.h"
+#include "ph-application-private.h"
+#include "ph-background-private.h"
 #include "ph-batch-row-private.h"
-#include "ph-file-row.h"
+#include "ph-batch-view-private.h"
+#include "ph-file-row-private.h"
+#include "ph-nearby-list-private.h"
+#include "ph-nearby-row-private.h"
+#include "ph-panel-private.h"
+#include "ph-preferences-private.h"
+#include "ph-request-bar-private.h"
 #include "ph-window-private.h"
 
 G_BEGIN_DECLS
@@ -26,6 +33,7 @@ void           gui_wait_until      (GuiCondition   condition,
 void           gui_wait_flag       (gboolean      *flag,
                                     const char    *what);
 void           gui_iterate         (guint          msec);
+GSettings     *gui_settings        (void);
 char          *gui_make_file       (const char    *dir,
                                     const char    *name,
                                     gsize          size);

@@ -33,7 +33,7 @@ fixture_set_up (Fixture       *fixture,
   g_object_add_weak_pointer (G_OBJECT (fixture->window), (gpointer *) &fixture->window);
 
   fixture->port = ph_test_unused_port ();
-  fixture->settings = ph_application_get_settings (fixture->app);
+  fixture->settings = gui_settings ();
   g_settings_set_int (fixture->settings, "port", fixture->port);
   g_settings_set_string (fixture->settings, "receive-folder", fixture->out_dir);
 }

@@ -34,7 +34,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = gui_app_window (fixture->app);
   fixture->port = ph_test_unused_port ();
 
-  settings = ph_application_get_settings (fixture->app);
+  settings = gui_settings ();
   g_settings_set_int (settings, "port", fixture->port);
   g_settings_set_string (settings, "receive-folder", fixture->out_dir);
 }

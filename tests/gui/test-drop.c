@@ -169,7 +169,7 @@ test_drop_two_files (Fixture       *fixture,
 
   /* The destination is remembered for next time. */
   {
-    g_auto(GStrv) recent = g_settings_get_strv (ph_application_get_settings (fixture->app),
+    g_auto(GStrv) recent = g_settings_get_strv (gui_settings (),
                                                 "recent-destinations");
     g_assert_cmpstr (recent[0], ==, destination);
   }

@@ -7,8 +7,8 @@
 
 #include <glib/gstdio.h>
 
-#include "ph-addresses.h"
 #include "ph-error.h"
+#include "ph-interfaces.h"
 #include "ph-format.h"
 #include "ph-transfer-private.h"
 
@@ -160,7 +160,7 @@ remove_home (const char *tmp)
 static void
 test_local_addresses (void)
 {
-  g_autoptr(GPtrArray) addresses = ph_local_addresses ();
+  g_autoptr(GPtrArray) addresses = ph_interface_list_addresses ();
   gboolean seen_v6 = FALSE;
 
   for (guint i = 0; i < addresses->len; i++)

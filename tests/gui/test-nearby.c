@@ -115,7 +115,7 @@ announce (Fixture    *fixture,
 static void
 announce_both (Fixture *fixture)
 {
-  ph_application_release_browsing (fixture->app);
+  ph_browser_stop (browser (fixture));
   g_assert_cmpint (ph_browser_get_state (browser (fixture)), ==, PH_BROWSER_STOPPED);
   announce (fixture, "alice-v4", "Alice’s Laptop", ALICE, TRUE, TRUE, fixture->keeps);
   announce (fixture, "bob-v4", "Bob <b>&</b> my_pc", BOB, FALSE, FALSE, fixture->flat);
@@ -207,7 +207,7 @@ test_rows (Fixture       *fixture,
   g_autofree char *alice_subtitle = NULL;
   PhNearbyRow *row;
 
-  ph_application_release_browsing (fixture->app);
+  ph_browser_stop (browser (fixture));
   g_assert_null (row_at (fixture, 0));
   g_assert_cmpstr (ph_nearby_list_get_status (nearby_list (fixture)), ==, "Looking for computers nearby…");
 
@@ -269,7 +269,7 @@ test_choose (Fixture       *fixture,
 
   gtk_widget_activate (GTK_WIDGET (row_at (fixture, 0)));
   g_assert_cmpstr (ph_panel_get_destination (panel), ==, fixture->alice);
-  stored = g_settings_get_string (ph_application_get_settings (fixture->app), "destination");
+  stored = g_settings_get_string (gui_settings (), "destination");
   g_assert_cmpstr (stored, ==, fixture->alice);
   g_assert_cmpstr (ph_window_get_last_toast (fixture->window), ==,
                    "Files you drop or choose now go to Alice’s Laptop");
@@ -319,7 +319,7 @@ test_drop_on_row (Fixture       *fixture,
   g_autofree char *saved = g_build_filename (fixture->keeps_dir, "postcard.jpg", NULL);
   g_autofree char *label = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  GSettings *settings = ph_application_get_settings (fixture->app);
+  GSettings *settings = gui_settings ();
   g_autoptr(GVariant) names = NULL;
   g_auto(GStrv) recent = NULL;
   const char *name = NULL;

@@ -29,7 +29,7 @@ fixture_set_up (Fixture       *fixture,
 
   /* The schema wants 1..65535: take a port the kernel just had free. */
   fixture->port = ph_test_unused_port ();
-  settings = ph_application_get_settings (fixture->app);
+  settings = gui_settings ();
   g_settings_set_int (settings, "port", fixture->port);
   g_settings_set_string (settings, "receive-folder", fixture->out_dir);
 }
@@ -126,7 +126,7 @@ test_receive (Fixture       *fixture,
 
   /* Notifications off: received, but not announced (checked below,
    * once the next, announced, file shows the daemon got that far). */
-  g_settings_set_boolean (ph_application_get_settings (fixture->app), "notifications", FALSE);
+  g_settings_set_boolean (gui_settings (), "notifications", FALSE);
   gui_py_send ("127.0.0.1", fixture->port, quiet);
   gui_wait_until (first_finished, fixture->app, "the quiet transfer to finish");
   g_assert_true (g_str_has_prefix (ph_panel_get_address_title (panel), "Ready to receive on"));
@@ -135,7 +135,7 @@ test_receive (Fixture       *fixture,
   /* Past the burst (and once its batch said it is over, a few times a
    * second at most), the next file is a batch of its own. */
   gui_iterate (600);
-  g_settings_set_boolean (ph_application_get_settings (fixture->app), "notifications", TRUE);
+  g_settings_set_boolean (gui_settings (), "notifications", TRUE);
   gui_iterate (1800);
   gui_py_send ("127.0.0.1", fixture->port, sent);
   gui_wait_until (second_batch_finished, fixture->app, "the incoming transfer to finish");
@@ -238,7 +238,7 @@ test_missing_folder (Fixture       *fixture,
   g_autofree char *gone = g_build_filename (fixture->out_dir, "gone", NULL);
   GtkWindow *dialog;
 
-  g_settings_set_string (ph_application_get_settings (fixture->app), "receive-folder", gone);
+  g_settings_set_string (gui_settings (), "receive-folder", gone);
   set_receive_mode (fixture->app, TRUE);
 
   /* Off again, with a way to pick another folder. */
@@ -268,7 +268,7 @@ test_decline (Fixture       *fixture,
   PhBatchRow *row;
   PhBatch *batch;
 
-  g_settings_set_boolean (ph_application_get_settings (fixture->app), "ask-before-accepting", TRUE);
+  g_settings_set_boolean (gui_settings (), "ask-before-accepting", TRUE);
   set_receive_mode (fixture->app, TRUE);
   g_assert_true (receive_mode (fixture->app));
 
@@ -305,8 +305,8 @@ test_accept (Fixture       *fixture,
   g_autofree char *sent = gui_make_file (fixture->in_dir, "wanted.bin", 4000);
   g_autofree char *saved = g_build_filename (fixture->out_dir, "new_wanted.bin", NULL);
 
-  g_settings_set_boolean (ph_application_get_settings (fixture->app), "ask-before-accepting", TRUE);
-  g_settings_set_boolean (ph_application_get_settings (fixture->app), "original-names", TRUE);
+  g_settings_set_boolean (gui_settings (), "ask-before-accepting", TRUE);
+  g_settings_set_boolean (gui_settings (), "original-names", TRUE);
   set_receive_mode (fixture->app, TRUE);
 
   gui_py_send ("127.0.0.1", fixture->port, sent);
@@ -339,7 +339,7 @@ test_accept_all (Fixture       *fixture,
   g_autofree char *second = gui_make_file (fixture->in_dir, "second.bin", 2000);
   g_autofree char *later = gui_make_file (fixture->in_dir, "later.bin", 3000);
 
-  g_settings_set_boolean (ph_application_get_settings (fixture->app), "ask-before-accepting", TRUE);
+  g_settings_set_boolean (gui_settings (), "ask-before-accepting", TRUE);
   set_receive_mode (fixture->app, TRUE);
 
   gui_py_send ("127.0.0.1", fixture->port, first);
@@ -366,14 +366,14 @@ static void
 test_interface (Fixture       *fixture,
                 gconstpointer  data)
 {
-  GSettings *settings = ph_application_get_settings (fixture->app);
+  GSettings *settings = gui_settings ();
   PhPanel *panel = ph_window_get_panel (fixture->window);
   GtkWindow *dialog;
 
   g_settings_set_string (settings, "receive-interface", "lo");
   set_receive_mode (fixture->app, TRUE);
   g_assert_true (receive_mode (fixture->app));
-  g_assert_cmpstr (ph_application_get_bind_address (fixture->app), ==, "127.0.0.1");
+  g_assert_cmpstr (ph_receive_session_get_listen_address (ph_application_get_session (fixture->app)), ==, "127.0.0.1");
   g_assert_true (g_str_has_prefix (ph_panel_get_address_title (panel), "Ready to receive on 127.0.0.1:"));
   g_assert_nonnull (strstr (ph_panel_get_exposure_text (panel), "lo"));
   set_receive_mode (fixture->app, FALSE);

@@ -59,7 +59,7 @@ test_folder_row (void)
 {
   PhApplication *app = gui_app_new ();
   PhWindow *window = gui_app_window (app);
-  GSettings *settings = ph_application_get_settings (app);
+  GSettings *settings = gui_settings ();
   AdwActionRow *row = ph_panel_get_folder_row (ph_window_get_panel (window));
   g_autofree char *inbox = g_build_filename (g_get_home_dir (), "Pictures", "inbox", NULL);
   g_autofree char *outside = g_build_filename (g_get_tmp_dir (), "posthouse-inbox", NULL);
@@ -90,7 +90,7 @@ test_destination (void)
   PhApplication *app = gui_app_new ();
   PhWindow *window = gui_app_window (app);
   PhPanel *panel = ph_window_get_panel (window);
-  GSettings *settings = ph_application_get_settings (app);
+  GSettings *settings = gui_settings ();
   GtkWidget *row = GTK_WIDGET (ph_panel_get_destination_row (panel));
   g_autofree char *stored = NULL;
   gboolean confirmed = FALSE;
@@ -210,7 +210,7 @@ static void
 test_interface_preference (void)
 {
   PhApplication *app = gui_app_new ();
-  GSettings *settings = ph_application_get_settings (app);
+  GSettings *settings = gui_settings ();
   PhPreferences *preferences;
   AdwComboRow *row;
   GListModel *model;
@@ -218,7 +218,8 @@ test_interface_preference (void)
 
   /* Set, but not an interface that can be listed: kept, shown as such. */
   g_settings_set_string (settings, "receive-interface", "lo");
-  preferences = g_object_ref_sink (ph_preferences_new (settings));
+  preferences = g_object_ref_sink (ph_preferences_new (ph_application_get_settings (app),
+                                                       ph_application_get_session (app)));
   row = ph_preferences_get_interface_row (preferences);
   model = adw_combo_row_get_model (row);
   n = g_list_model_get_n_items (model);
@@ -290,14 +291,14 @@ test_refused_flood (void)
   g_autoptr(GError) error = g_error_new_literal (PH_ERROR, PH_ERROR_BAD_HEADER, "Closed before the header");
   AdwToast *toast;
 
-  g_signal_emit_by_name (app, "connection-failed", "192.0.2.7:40000", error);
+  g_signal_emit_by_name (ph_application_get_session (app), "connection-failed", "192.0.2.7:40000", error);
   toast = ph_window_get_refused_toast (window);
   g_assert_nonnull (toast);
 
   for (guint i = 0; i < 200; i++)
     {
       g_autofree char *peer = g_strdup_printf ("192.0.2.%u:40000", i);
-      g_signal_emit_by_name (app, "connection-failed", peer, error);
+      g_signal_emit_by_name (ph_application_get_session (app), "connection-failed", peer, error);
     }
   gui_iterate (100);
 
@@ -312,7 +313,7 @@ test_remembers_size (void)
 {
   PhApplication *app = gui_app_new ();
   PhWindow *window = gui_app_window (app);
-  GSettings *settings = ph_application_get_settings (app);
+  GSettings *settings = gui_settings ();
 
   gtk_window_set_default_size (GTK_WINDOW (window), 420, 700);
   gui_iterate (100);

@@ -660,10 +660,12 @@ class CliBehaviour(InteropTestCase):
         paths = [make_file(top, 'notes.txt', 100),
                  make_file(os.path.join(top, 'day 1'), 'a.jpg', 20000, seed=2),
                  make_file(os.path.join(top, 'day 1', 'beach'), 'b.jpg', 30000, seed=3)]
-        # A link inside a folder is not followed: nothing from elsewhere.
+        # A link inside a folder is not followed (nothing from elsewhere),
+        # and not skipped silently: named, and the send fails.
         os.symlink('/etc/hostname', os.path.join(top, 'link'))
         result = self.cli('send', '127.0.0.1:{0}'.format(port), top)
-        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn('holiday/link: Not sent: a symbolic link', result.stderr.decode())
         self.assertEqual(len(self.saved_paths(proc, len(paths))), len(paths))
         self.assertOnlyFiles(self.dst, ['notes.txt', 'a.jpg', 'b.jpg'])
         for path in paths:

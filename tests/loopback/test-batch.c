@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "test-common.h"
+#include "ph-inbox-private.h"
 
 /* items-changed and notify, as a window would see them. */
 typedef struct

@@ -29,7 +29,7 @@
 #include <gio/gunixinputstream.h>
 
 #include "gui-common.h"
-#include "ph-nearby-list.h"
+#include "ph-nearby-list-private.h"
 
 static PhApplication *app;
 static PhWindow      *window;
@@ -86,7 +86,7 @@ static gboolean
 poll_cb (gpointer user_data)
 {
   g_autoptr(GHashTable) now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GListModel *batches = ph_application_get_batches (app);
+  GListModel *batches = G_LIST_MODEL (ph_application_get_batches (app));
   PhPanel *the_panel = ph_window_get_panel (window);
   AdwActionRow *announce_row = ph_panel_get_announce_row (the_panel);
   GHashTableIter iter;

@@ -17,7 +17,8 @@
 
 typedef struct
 {
-  GSettings   *settings;
+  GSettings   *settings;      /* the keys, as gsettings would set them */
+  PhSettings  *app_settings;  /* what the application follows */
   PhAutostart *autostart;
   char        *path;
   guint        n_failed;
@@ -49,7 +50,8 @@ fixture_set_up (Fixture       *fixture,
 static void
 start (Fixture *fixture)
 {
-  fixture->autostart = ph_autostart_new (fixture->settings);
+  fixture->app_settings = ph_settings_new ();
+  fixture->autostart = ph_autostart_new (fixture->app_settings);
   g_assert_false (ph_autostart_get_sandboxed (fixture->autostart));
   g_signal_connect (fixture->autostart, "failed", G_CALLBACK (failed_cb), fixture);
 }
@@ -60,6 +62,8 @@ fixture_tear_down (Fixture       *fixture,
 {
   if (fixture->autostart != NULL)
     g_assert_finalize_object (fixture->autostart);
+  if (fixture->app_settings != NULL)
+    g_assert_finalize_object (fixture->app_settings);
   g_clear_object (&fixture->settings);
   g_clear_error (&fixture->error);
   g_free (fixture->path);

@@ -28,6 +28,10 @@ typedef enum
   PH_ERROR_AMBIGUOUS,       /* several receivers of that name nearby */
   PH_ERROR_NO_DISCOVERY,    /* no mDNS responder (Avahi) to ask */
   PH_ERROR_NEWER_VERSION,   /* data kept by a newer Posthouse (history) */
+  PH_ERROR_IDENTITY,        /* this installation's key cannot be made or read */
+  PH_ERROR_WRONG_KEY,       /* the peer proved another key than the one expected */
+  PH_ERROR_HANDSHAKE,       /* no secure channel: not TLS 1.3, no certificate, ... */
+  PH_ERROR_PROTOCOL,        /* the peer broke the secure channel's protocol */
 } PhError;
 
 GQuark ph_error_quark (void);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* This computer's network interfaces, as discovery and receiving need
- * them: which interface holds an address, and scoped link-local hosts. */
+ * them: which interface holds an address, scoped link-local hosts, the
+ * addresses to tell a sender, and the interfaces one may receive on. */
 #include "config.h"
 
 #include <ifaddrs.h>
@@ -27,7 +28,7 @@
  */
 char *
 ph_interface_format_host (const char *address,
-                        guint       interface_index)
+                          guint       interface_index)
 {
   g_autoptr(GInetAddress) inet = NULL;
   char name[IF_NAMESIZE];
@@ -78,9 +79,9 @@ sockaddr_matches (const struct sockaddr *sa,
  */
 gboolean
 ph_interface_for_address (const char     *address,
-                                  guint          *interface_index,
-                                  GSocketFamily  *family,
-                                  GError        **error)
+                          guint          *interface_index,
+                          GSocketFamily  *family,
+                          GError        **error)
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autofree char *plain = NULL;
@@ -132,4 +133,151 @@ ph_interface_for_address (const char     *address,
   *interface_index = found;
   *family = g_inet_address_get_family (inet);
   return TRUE;
+}
+
+/* An address of @ifa people can type: not link-local (it needs a scope
+ * people cannot type), or NULL. */
+static GInetAddress *
+typeable_address (const struct ifaddrs *ifa)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (ifa->ifa_addr == NULL || !(ifa->ifa_flags & IFF_UP))
+    return NULL;
+
+  if (ifa->ifa_addr->sa_family == AF_INET)
+    address = g_inet_address_new_from_bytes ((const guint8 *) &((const struct sockaddr_in *) ifa->ifa_addr)->sin_addr,
+                                             G_SOCKET_FAMILY_IPV4);
+  else if (ifa->ifa_addr->sa_family == AF_INET6)
+    address = g_inet_address_new_from_bytes ((const guint8 *) &((const struct sockaddr_in6 *) ifa->ifa_addr)->sin6_addr,
+                                             G_SOCKET_FAMILY_IPV6);
+
+  if (address == NULL || g_inet_address_get_is_link_local (address))
+    return NULL;
+
+  return g_steal_pointer (&address);
+}
+
+static void
+add_unique (GPtrArray *array,
+            char      *text)
+{
+  if (g_ptr_array_find_with_equal_func (array, text, g_str_equal, NULL))
+    g_free (text);
+  else
+    g_ptr_array_add (array, text);
+}
+
+/**
+ * ph_interface_list_addresses:
+ *
+ * This computer's addresses that others can reach: no loopback, no
+ * link-local, IPv4 first since that is what people read to each other.
+ *
+ * Returns: (transfer full) (element-type utf8): addresses, without port
+ */
+GPtrArray *
+ph_interface_list_addresses (void)
+{
+  GPtrArray *v4 = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) v6 = g_ptr_array_new_with_free_func (g_free);
+  struct ifaddrs *list = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return v4;
+
+  for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+    {
+      g_autoptr(GInetAddress) address = NULL;
+
+      if (ifa->ifa_flags & IFF_LOOPBACK || (address = typeable_address (ifa)) == NULL ||
+          g_inet_address_get_is_loopback (address))
+        continue;
+
+      add_unique (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 ? v4 : v6,
+                  g_inet_address_to_string (address));
+    }
+  freeifaddrs (list);
+
+  g_ptr_array_extend_and_steal (v4, g_steal_pointer (&v6));
+  return v4;
+}
+
+/**
+ * ph_interface_address:
+ * @name: an interface's name, such as "eth0"
+ *
+ * Returns: (transfer full) (nullable): the address to bind to receive
+ *   on interface @name only (IPv4 first, no link-local), or %NULL when
+ *   it has none right now
+ */
+char *
+ph_interface_address (const char *name)
+{
+  struct ifaddrs *list = NULL;
+  char *v4 = NULL, *v6 = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (getifaddrs (&list) != 0)
+    return NULL;
+
+  for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+    {
+      g_autoptr(GInetAddress) address = NULL;
+
+      if (g_strcmp0 (ifa->ifa_name, name) != 0 || (address = typeable_address (ifa)) == NULL)
+        continue;
+
+      if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 && v4 == NULL)
+        v4 = g_inet_address_to_string (address);
+      else if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 && v6 == NULL)
+        v6 = g_inet_address_to_string (address);
+    }
+  freeifaddrs (list);
+
+  if (v4 != NULL)
+    {
+      g_free (v6);
+      return v4;
+    }
+  return v6;
+}
+
+/**
+ * ph_interface_list:
+ *
+ * The interfaces one could receive on, loopback left out: each name
+ * and the address ph_interface_address() gives it.
+ *
+ * Returns: (transfer full) (element-type utf8): pairs of strings: name,
+ *   address, name, address, ...
+ */
+GPtrArray *
+ph_interface_list (void)
+{
+  GPtrArray *pairs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  struct ifaddrs *list = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return pairs;
+
+  for (struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+    if (ifa->ifa_name != NULL && !(ifa->ifa_flags & IFF_LOOPBACK))
+      add_unique (names, g_strdup (ifa->ifa_name));
+  freeifaddrs (list);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      char *address = ph_interface_address (name);
+
+      if (address == NULL)
+        continue;
+      g_ptr_array_add (pairs, g_strdup (name));
+      g_ptr_array_add (pairs, address);
+    }
+
+  return pairs;
 }

@@ -5,11 +5,14 @@
 
 G_BEGIN_DECLS
 
-char     *ph_interface_format_host (const char     *address,
-                                    guint           interface_index);
-gboolean  ph_interface_for_address (const char     *address,
-                                    guint          *interface_index,
-                                    GSocketFamily  *family,
-                                    GError        **error);
+char      *ph_interface_format_host    (const char     *address,
+                                       guint           interface_index);
+gboolean   ph_interface_for_address    (const char     *address,
+                                       guint          *interface_index,
+                                       GSocketFamily  *family,
+                                       GError        **error);
+GPtrArray *ph_interface_list_addresses (void);
+GPtrArray *ph_interface_list           (void);
+char      *ph_interface_address        (const char     *name);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "ph-address.h"
-#include "ph-inbox.h"
+#include "ph-inbox-private.h"
 
 /* Files of one send arrive one connection after another: a gap this
  * long after the last one ends the burst. */

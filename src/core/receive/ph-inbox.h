@@ -26,18 +26,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhInbox, ph_inbox, PH, INBOX, GObject)
 
 PhInbox    *ph_inbox_new            (PhReceiver *receiver);
-PhReceiver *ph_inbox_get_receiver   (PhInbox    *self);
-guint       ph_inbox_get_burst_gap  (PhInbox    *self);
-void        ph_inbox_set_burst_gap  (PhInbox    *self,
-                                     guint       msec);
-guint       ph_inbox_get_allow_time (PhInbox    *self);
-void        ph_inbox_set_allow_time (PhInbox    *self,
-                                     guint       msec);
 void        ph_inbox_accept_all     (PhInbox    *self,
                                      PhBatch    *batch);
-gboolean    ph_inbox_is_allowed     (PhInbox    *self,
-                                     const char *host);
-
-char       *ph_inbox_peer_host      (const char *peer);
 
 G_END_DECLS

@@ -28,38 +28,18 @@ static void
 update_estimates (PhBatch *self,
                   gint64   bytes)
 {
-  gint64 now = g_get_monotonic_time ();
-
   if (ph_batch_is_finished (self))
     {
-      gint64 elapsed = self->data_start ? self->finish_time - self->data_start : 0;
-
       /* Once finished, the speed is the average of the whole batch. */
-      self->speed = elapsed > 0 ? bytes * (double) G_USEC_PER_SEC / elapsed : 0;
+      self->speed = ph_rate_average (bytes, self->data_start ? self->finish_time - self->data_start : 0);
       self->seconds_left = ph_batch_get_state (self) == PH_TRANSFER_DONE ? 0 : -1;
-      self->n_samples = 0;
+      ph_rate_reset (&self->rate);
       return;
     }
 
-  self->samples[self->next_sample].time = now;
-  self->samples[self->next_sample].bytes = bytes;
-  self->next_sample = (self->next_sample + 1) % SPEED_SAMPLES;
-  self->n_samples = MIN (self->n_samples + 1, SPEED_SAMPLES);
-
-  self->speed = 0;
-  self->seconds_left = -1;
-  if (self->n_samples > 1)
-    {
-      guint newest = (self->next_sample + SPEED_SAMPLES - 1) % SPEED_SAMPLES;
-      guint oldest = self->n_samples < SPEED_SAMPLES ? 0 : self->next_sample;
-      gint64 dt = self->samples[newest].time - self->samples[oldest].time;
-      gint64 db = self->samples[newest].bytes - self->samples[oldest].bytes;
-
-      if (dt > 0 && db > 0)
-        self->speed = db * (double) G_USEC_PER_SEC / dt;
-      if (self->speed > 0 && self->total_size >= bytes)
-        self->seconds_left = (gint64) ((self->total_size - bytes) / self->speed + 0.999);
-    }
+  ph_rate_add_sample (&self->rate, g_get_monotonic_time (), bytes);
+  self->speed = ph_rate_get_speed (&self->rate);
+  self->seconds_left = ph_rate_get_seconds_left (&self->rate, self->total_size, bytes);
 }
 
 #define PUBLISH(field, value, prop)                                          \
@@ -148,8 +128,8 @@ entry_count (Entry           *entry,
 {
   PhBatch *self = entry->batch;
   PhTransfer *transfer = entry->transfer;
-  gboolean was_final = state_is_final (entry->state);
-  gboolean active = state_is_active (state);
+  gboolean was_final = ph_transfer_state_is_final (entry->state);
+  gboolean active = ph_transfer_state_is_active (state);
 
   self->counts[entry->state]--;
   self->counts[state]++;
@@ -167,7 +147,7 @@ entry_count (Entry           *entry,
   if ((state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING) && self->data_start == 0)
     self->data_start = g_get_monotonic_time ();
 
-  if (state_is_final (state) && !was_final)
+  if (ph_transfer_state_is_final (state) && !was_final)
     {
       const GError *error = ph_transfer_get_error (transfer);
 
@@ -271,7 +251,7 @@ apply_decision (PhBatch    *self,
       else if (self->decision == DECISION_DECLINE)
         ph_transfer_decline (transfer);
     }
-  else if (self->cancelled && !state_is_final (state))
+  else if (self->cancelled && !ph_transfer_state_is_final (state))
     ph_transfer_cancel (transfer);
 }
 
@@ -285,7 +265,7 @@ dup_transfers (PhBatch *self)
     {
       Entry *entry = g_ptr_array_index (self->entries, i);
 
-      if (!state_is_final (entry->state))
+      if (!ph_transfer_state_is_final (entry->state))
         g_ptr_array_add (transfers, g_object_ref (entry->transfer));
     }
 

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "ph-batch.h"
+#include "ph-rate.h"
+#include "ph-transfer-private.h"
 
 G_BEGIN_DECLS
 
@@ -80,9 +82,7 @@ struct _PhBatch
   GMainContext        *context;
   GSource             *flush_source;
   gint64               last_flush;
-  struct { gint64 time, bytes; } samples[SPEED_SAMPLES];
-  guint                n_samples;
-  guint                next_sample;
+  PhRate               rate;
 
   GCancellable        *cancellable;
   gulong               cancelled_id;
@@ -118,22 +118,6 @@ enum {
 };
 
 extern guint ph_batch_signals[N_SIGNALS];
-
-static inline gboolean
-state_is_final (PhTransferState state)
-{
-  return state == PH_TRANSFER_DONE ||
-         state == PH_TRANSFER_FAILED ||
-         state == PH_TRANSFER_CANCELLED;
-}
-
-static inline gboolean
-state_is_active (PhTransferState state)
-{
-  return state == PH_TRANSFER_CONNECTING ||
-         state == PH_TRANSFER_SENDING ||
-         state == PH_TRANSFER_RECEIVING;
-}
 
 static inline guint
 n_finished (PhBatch *self)

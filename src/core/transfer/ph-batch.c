@@ -250,6 +250,7 @@ ph_batch_init (PhBatch *self)
   self->start_time = g_get_real_time ();
   self->last_activity = g_get_monotonic_time ();
   self->seconds_left = -1;
+  ph_rate_init (&self->rate, SPEED_SAMPLES);
   self->published.seconds_left = -1;
   self->published.state = PH_TRANSFER_QUEUED;
   self->context = g_main_context_ref_thread_default ();

@@ -11,6 +11,30 @@ typedef void (*PhTransferDecisionFunc) (PhTransfer *transfer,
                                         gboolean    accepted,
                                         gpointer    user_data);
 
+/* What a state means, for the transfer and its batch alike. */
+static inline gboolean
+ph_transfer_state_is_final (PhTransferState state)
+{
+  return state == PH_TRANSFER_DONE ||
+         state == PH_TRANSFER_FAILED ||
+         state == PH_TRANSFER_CANCELLED;
+}
+
+/* Data moves (or is about to: connecting). */
+static inline gboolean
+ph_transfer_state_is_active (PhTransferState state)
+{
+  return state == PH_TRANSFER_CONNECTING ||
+         state == PH_TRANSFER_SENDING ||
+         state == PH_TRANSFER_RECEIVING;
+}
+
+static inline gboolean
+ph_transfer_state_moves_data (PhTransferState state)
+{
+  return state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING;
+}
+
 /* Engine-side mutators. set_bytes_done may be called from a worker
  * thread; the others only from the transfer's main context. */
 PhTransfer *ph_transfer_new_incoming   (const char     *peer,

@@ -1,186 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PhTransfer: one file going one way (see the header). What the engine
+ * sets, and progress, are in ph-transfer-progress.c. */
 #include "config.h"
-
-#include <stdatomic.h>
 
 #include <glib/gi18n.h>
 
 #include "ph-enums.h"
 #include "ph-error.h"
 #include "ph-naming.h"
-#include "ph-transfer-private.h"
-
-/* Progress is sampled, never pushed: workers store bytes-done
- * atomically and a timer on the transfer's context turns it into at
- * most ten notifications a second, however fast the data moves. */
-#define TICK_MSEC     100
-#define SPEED_SAMPLES 11   /* a one-second sliding window */
-
-struct _PhTransfer
-{
-  GObject              parent_instance;
-
-  PhTransferDirection  direction;
-  PhTransferState      state;
-  char                *peer;
-  char                *name;
-  GFile               *source;
-  GFile               *file;
-  GError              *error;
-  gint64               size;
-  _Atomic gint64       bytes_done;
-  gint64               notified_bytes;
-  gint64               start_time;      /* wall clock, µs */
-  gint64               data_start;      /* monotonic, µs; 0 until data moves */
-  double               speed;
-  gint64               seconds_left;
-
-  GMainContext        *context;
-  GCancellable        *cancellable;
-  GSource             *tick_source;
-
-  struct { gint64 time, bytes; } samples[SPEED_SAMPLES];
-  guint                n_samples;
-  guint                next_sample;
-
-  PhTransferDecisionFunc decision_func;
-  gpointer               decision_data;
-};
+#include "ph-transfer-fields-private.h"
 
 G_DEFINE_FINAL_TYPE (PhTransfer, ph_transfer, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_DIRECTION,
-  PROP_PEER,
-  PROP_NAME,
-  PROP_SIZE,
-  PROP_BYTES_DONE,
-  PROP_STATE,
-  PROP_ERROR_MESSAGE,
-  PROP_SOURCE,
-  PROP_FILE,
-  PROP_START_TIME,
-  PROP_SPEED,
-  PROP_SECONDS_LEFT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static gboolean
-state_is_final (PhTransferState state)
-{
-  return state == PH_TRANSFER_DONE ||
-         state == PH_TRANSFER_FAILED ||
-         state == PH_TRANSFER_CANCELLED;
-}
-
-static gboolean
-state_moves_data (PhTransferState state)
-{
-  return state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING;
-}
-
-static void
-update_estimates (PhTransfer *self,
-                  gint64      bytes)
-{
-  double speed = 0;
-  gint64 seconds_left = -1;
-
-  if (state_is_final (self->state))
-    {
-      gint64 elapsed = self->data_start ? g_get_monotonic_time () - self->data_start : 0;
-
-      /* Once finished, the speed is the average of the whole run. */
-      if (elapsed > 0)
-        speed = bytes * (double) G_USEC_PER_SEC / elapsed;
-      seconds_left = self->state == PH_TRANSFER_DONE ? 0 : -1;
-    }
-  else if (self->n_samples > 1)
-    {
-      guint newest = (self->next_sample + SPEED_SAMPLES - 1) % SPEED_SAMPLES;
-      guint oldest = self->n_samples < SPEED_SAMPLES ? 0 : self->next_sample;
-      gint64 dt = self->samples[newest].time - self->samples[oldest].time;
-      gint64 db = self->samples[newest].bytes - self->samples[oldest].bytes;
-
-      if (dt > 0)
-        speed = db * (double) G_USEC_PER_SEC / dt;
-      if (speed > 0 && self->size >= bytes)
-        seconds_left = (gint64) ((self->size - bytes) / speed + 0.999);
-    }
-
-  if (speed != self->speed)
-    {
-      self->speed = speed;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
-    }
-  if (seconds_left != self->seconds_left)
-    {
-      self->seconds_left = seconds_left;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
-    }
-}
-
-static void
-flush_progress (PhTransfer *self)
-{
-  gint64 bytes = ph_transfer_get_bytes_done (self);
-
-  if (state_moves_data (self->state))
-    {
-      self->samples[self->next_sample].time = g_get_monotonic_time ();
-      self->samples[self->next_sample].bytes = bytes;
-      self->next_sample = (self->next_sample + 1) % SPEED_SAMPLES;
-      self->n_samples = MIN (self->n_samples + 1, SPEED_SAMPLES);
-    }
-
-  g_object_freeze_notify (G_OBJECT (self));
-  if (bytes != self->notified_bytes)
-    {
-      self->notified_bytes = bytes;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_DONE]);
-    }
-  update_estimates (self, bytes);
-  g_object_thaw_notify (G_OBJECT (self));
-}
-
-static gboolean
-tick_cb (gpointer user_data)
-{
-  flush_progress (PH_TRANSFER (user_data));
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-stop_ticking (PhTransfer *self)
-{
-  if (self->tick_source)
-    {
-      g_source_destroy (self->tick_source);
-      g_clear_pointer (&self->tick_source, g_source_unref);
-    }
-}
-
-static void
-start_ticking (PhTransfer *self)
-{
-  if (self->tick_source)
-    return;
-
-  self->tick_source = g_timeout_source_new (TICK_MSEC);
-  g_source_set_static_name (self->tick_source, "[posthouse] transfer progress");
-  g_source_set_callback (self->tick_source, tick_cb, self, NULL);
-  g_source_attach (self->tick_source, self->context);
-}
+GParamSpec *ph_transfer_properties[N_PROPS];
+#define properties ph_transfer_properties
 
 static void
 ph_transfer_dispose (GObject *object)
 {
   PhTransfer *self = PH_TRANSFER (object);
 
-  stop_ticking (self);
+  ph_transfer_stop_ticking (self);
 
   G_OBJECT_CLASS (ph_transfer_parent_class)->dispose (object);
 }
@@ -322,6 +162,7 @@ ph_transfer_init (PhTransfer *self)
   self->state = PH_TRANSFER_QUEUED;
   self->size = -1;
   self->seconds_left = -1;
+  ph_rate_init (&self->rate, SPEED_SAMPLES);
   self->start_time = g_get_real_time ();
   self->cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();
@@ -528,7 +369,7 @@ ph_transfer_is_finished (PhTransfer *self)
 {
   g_return_val_if_fail (PH_IS_TRANSFER (self), TRUE);
 
-  return state_is_final (self->state);
+  return ph_transfer_state_is_final (self->state);
 }
 
 GCancellable *
@@ -546,7 +387,7 @@ ph_transfer_cancel (PhTransfer *self)
 {
   g_return_if_fail (PH_IS_TRANSFER (self));
 
-  if (state_is_final (self->state))
+  if (ph_transfer_state_is_final (self->state))
     return;
 
   g_cancellable_cancel (self->cancellable);
@@ -592,127 +433,4 @@ ph_transfer_decline (PhTransfer *self)
   g_return_if_fail (PH_IS_TRANSFER (self));
 
   decide (self, FALSE);
-}
-
-void
-ph_transfer_set_decision_func (PhTransfer             *self,
-                               PhTransferDecisionFunc  func,
-                               gpointer                user_data)
-{
-  g_return_if_fail (PH_IS_TRANSFER (self));
-
-  self->decision_func = func;
-  self->decision_data = user_data;
-}
-
-void
-ph_transfer_set_state (PhTransfer      *self,
-                       PhTransferState  state)
-{
-  g_return_if_fail (PH_IS_TRANSFER (self));
-
-  if (self->state == state || state_is_final (self->state))
-    return;
-
-  g_object_freeze_notify (G_OBJECT (self));
-
-  self->state = state;
-  if (state_moves_data (state))
-    {
-      if (self->data_start == 0)
-        self->data_start = g_get_monotonic_time ();
-      start_ticking (self);
-    }
-  else
-    stop_ticking (self);
-
-  if (state_is_final (state))
-    {
-      self->decision_func = NULL;
-      self->decision_data = NULL;
-      flush_progress (self);
-    }
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-  g_object_thaw_notify (G_OBJECT (self));
-}
-
-void
-ph_transfer_set_size (PhTransfer *self,
-                      gint64      size)
-{
-  g_return_if_fail (PH_IS_TRANSFER (self));
-
-  if (self->size == size)
-    return;
-
-  self->size = size;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
-}
-
-void
-ph_transfer_set_name (PhTransfer *self,
-                      const char *name)
-{
-  g_return_if_fail (PH_IS_TRANSFER (self));
-
-  if (g_strcmp0 (self->name, name) == 0)
-    return;
-
-  g_free (self->name);
-  self->name = g_strdup (name);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
-}
-
-void
-ph_transfer_set_peer (PhTransfer *self,
-                      const char *peer)
-{
-  g_return_if_fail (PH_IS_TRANSFER (self));
-
-  if (g_strcmp0 (self->peer, peer) == 0)
-    return;
-
-  g_free (self->peer);
-  self->peer = g_strdup (peer);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER]);
-}
-
-/* Thread-safe; the timer publishes the value. */
-void
-ph_transfer_set_bytes_done (PhTransfer *self,
-                            gint64      bytes_done)
-{
-  atomic_store_explicit (&self->bytes_done, bytes_done, memory_order_relaxed);
-}
-
-void
-ph_transfer_set_file (PhTransfer *self,
-                      GFile      *file)
-{
-  g_return_if_fail (PH_IS_TRANSFER (self));
-
-  if (g_set_object (&self->file, file))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
-}
-
-/* Ends the transfer: CANCELLED for G_IO_ERROR_CANCELLED, FAILED for
- * anything else. The first error wins. */
-void
-ph_transfer_fail (PhTransfer   *self,
-                  const GError *error)
-{
-  g_return_if_fail (PH_IS_TRANSFER (self));
-  g_return_if_fail (error != NULL);
-
-  if (state_is_final (self->state))
-    return;
-
-  g_object_freeze_notify (G_OBJECT (self));
-  self->error = g_error_copy (error);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
-  ph_transfer_set_state (self,
-                         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ?
-                         PH_TRANSFER_CANCELLED : PH_TRANSFER_FAILED);
-  g_object_thaw_notify (G_OBJECT (self));
 }

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PhOutbox: what is dropped, chosen or pasted together becomes one
+ * outgoing batch, shown in the list and handed to the send queue. A
+ * folder keeps its structure when the receiver is known to keep it. */
+
+#include "config.h"
+
+#include "ph-outbox.h"
+
+struct _PhOutbox
+{
+  GObject      parent_instance;
+
+  PhSettings  *settings;
+  PhBrowser   *browser;
+  PhBatchList *batches;
+  PhSendQueue *queue;
+};
+
+G_DEFINE_FINAL_TYPE (PhOutbox, ph_outbox, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+queue_busy_cb (PhOutbox *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static GQuark destination_quark;
+
+/* The one place that hands outgoing transfers to the engine: the whole
+ * batch at once, on several connections (cancelling the batch cancels
+ * the ones not finished). */
+static void
+send_transfers (PhOutbox   *self,
+                PhBatch    *batch,
+                GListModel *transfers)
+{
+  PhDestination *destination = g_object_get_qdata (G_OBJECT (batch), destination_quark);
+
+  ph_send_queue_send_async (self->queue, destination, transfers, 0,
+                            ph_batch_get_cancellable (batch), NULL, NULL);
+}
+
+static void
+planned_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PhOutbox *self = g_task_get_source_object (task);
+  g_autoptr(PhSendPlan) plan = NULL;
+  g_autoptr(PhBatch) batch = NULL;
+  g_autofree char *title = NULL;
+  GError *error = NULL;
+  PhDestination *destination;
+  GListModel *transfers;
+  guint n;
+
+  plan = ph_send_plan_new_finish (result, &error);
+  if (plan == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  transfers = G_LIST_MODEL (ph_send_plan_get_transfers (plan));
+  n = g_list_model_get_n_items (transfers);
+  if (n == 0)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  destination = ph_send_plan_get_destination (plan);
+  title = ph_folder_walk_dup_folder_name (ph_send_plan_get_walk (plan));
+  batch = ph_batch_new (PH_TRANSFER_SEND, ph_destination_get_address (destination), title);
+  g_object_set_qdata_full (G_OBJECT (batch), destination_quark, g_object_ref (destination), g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
+
+      ph_batch_add (batch, transfer);
+    }
+  ph_batch_set_flattened (batch, ph_send_list_get_flattened (ph_send_plan_get_transfers (plan)));
+
+  ph_batch_list_add (self->batches, batch);
+  send_transfers (self, batch, G_LIST_MODEL (batch));
+
+  /* Without a name now, one it had goes only when discovery could tell. */
+  ph_settings_remember_destination (self->settings, ph_destination_get_address (destination),
+                                    ph_destination_get_name (destination),
+                                    ph_browser_get_available (self->browser) &&
+                                    ph_browser_get_settled (self->browser));
+
+  g_task_return_pointer (task, g_steal_pointer (&batch), g_object_unref);
+}
+
+/* Sends @files to @destination as one batch, every file of a folder
+ * too: with the folders' structure to a receiver nearby that keeps it,
+ * as base names to any other. */
+void
+ph_outbox_send_files_async (PhOutbox             *self,
+                            GFile               **files,
+                            guint                 n_files,
+                            const char           *destination,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(PhFolderWalk) walk = ph_folder_walk_new ();
+
+  g_return_if_fail (PH_IS_OUTBOX (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+  g_return_if_fail (destination != NULL);
+
+  for (guint i = 0; i < n_files; i++)
+    ph_folder_walk_add (walk, files[i], NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ph_outbox_send_files_async);
+  g_task_set_task_data (task, g_object_ref (walk), g_object_unref);
+
+  ph_send_plan_new_async (self->browser, destination, -1, walk, cancellable,
+                          planned_cb, g_steal_pointer (&task));
+}
+
+/* Returns: (transfer full) (nullable): the batch, or NULL when there
+ * was nothing to send (an empty folder). */
+PhBatch *
+ph_outbox_send_files_finish (PhOutbox      *self,
+                             GAsyncResult  *result,
+                             guint         *n_folders,
+                             GError       **error)
+{
+  g_return_val_if_fail (PH_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ph_outbox_send_files_async, NULL);
+
+  if (n_folders != NULL)
+    *n_folders = ph_folder_walk_get_n_folders (g_task_get_task_data (G_TASK (result)));
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Sends the files of @batch that did not arrive again. */
+void
+ph_outbox_retry (PhOutbox *self,
+                 PhBatch  *batch)
+{
+  g_autoptr(GListModel) transfers = NULL;
+
+  g_return_if_fail (PH_IS_OUTBOX (self));
+  g_return_if_fail (PH_IS_BATCH (batch));
+
+  if (ph_batch_get_direction (batch) != PH_TRANSFER_SEND || !ph_batch_is_finished (batch) ||
+      g_object_get_qdata (G_OBJECT (batch), destination_quark) == NULL)
+    return;
+
+  transfers = ph_batch_retry_failed (batch);
+  send_transfers (self, batch, transfers);
+}
+
+void
+ph_outbox_cancel_all (PhOutbox *self)
+{
+  g_return_if_fail (PH_IS_OUTBOX (self));
+
+  ph_send_queue_cancel_all (self->queue);
+}
+
+/* Returns: whether a batch is sending or waits to */
+gboolean
+ph_outbox_get_busy (PhOutbox *self)
+{
+  g_return_val_if_fail (PH_IS_OUTBOX (self), FALSE);
+
+  return ph_send_queue_get_busy (self->queue);
+}
+
+static void
+ph_outbox_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_BUSY:
+      g_value_set_boolean (value, ph_outbox_get_busy (PH_OUTBOX (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_outbox_dispose (GObject *object)
+{
+  PhOutbox *self = PH_OUTBOX (object);
+
+  if (self->queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_clear_object (&self->queue);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->browser);
+  g_clear_object (&self->batches);
+
+  G_OBJECT_CLASS (ph_outbox_parent_class)->dispose (object);
+}
+
+static void
+ph_outbox_class_init (PhOutboxClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ph_outbox_dispose;
+  object_class->get_property = ph_outbox_get_property;
+
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  destination_quark = g_quark_from_static_string ("ph-outbox-destination");
+}
+
+static void
+ph_outbox_init (PhOutbox *self)
+{
+  self->queue = ph_send_queue_new ();
+  g_signal_connect_swapped (self->queue, "notify::busy", G_CALLBACK (queue_busy_cb), self);
+}
+
+PhOutbox *
+ph_outbox_new (PhSettings  *settings,
+               PhBrowser   *browser,
+               PhBatchList *batches)
+{
+  PhOutbox *self;
+
+  g_return_val_if_fail (PH_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (PH_IS_BROWSER (browser), NULL);
+  g_return_val_if_fail (PH_IS_BATCH_LIST (batches), NULL);
+
+  self = g_object_new (PH_TYPE_OUTBOX, NULL);
+  self->settings = g_object_ref (settings);
+  self->browser = g_object_ref (browser);
+  self->batches = g_object_ref (batches);
+
+  return self;
+}

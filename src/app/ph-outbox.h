@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "posthouse-core.h"
+#include "ph-settings.h"
+
+G_BEGIN_DECLS
+
+#define PH_TYPE_OUTBOX (ph_outbox_get_type ())
+
+/* Sending from the desktop program: what is dropped, chosen or pasted
+ * together becomes one batch in the list, handed to the send queue; a
+ * destination sent to is remembered. "busy" while a batch sends or
+ * waits to. */
+
+G_DECLARE_FINAL_TYPE (PhOutbox, ph_outbox, PH, OUTBOX, GObject)
+
+PhOutbox *ph_outbox_new               (PhSettings           *settings,
+                                       PhBrowser            *browser,
+                                       PhBatchList          *batches);
+void      ph_outbox_send_files_async  (PhOutbox             *self,
+                                       GFile               **files,
+                                       guint                 n_files,
+                                       const char           *destination,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+PhBatch  *ph_outbox_send_files_finish (PhOutbox             *self,
+                                       GAsyncResult         *result,
+                                       guint                *n_folders,
+                                       GError              **error);
+void      ph_outbox_retry             (PhOutbox             *self,
+                                       PhBatch              *batch);
+void      ph_outbox_cancel_all        (PhOutbox             *self);
+gboolean  ph_outbox_get_busy          (PhOutbox             *self);
+
+G_END_DECLS

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PhDestination: where files go, and what the receiver there takes. */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ph-address.h"
+#include "ph-destination.h"
+#include "ph-error.h"
+
+struct _PhDestination
+{
+  GObject   parent_instance;
+
+  char     *host;
+  guint     port;
+  char     *address;        /* HOST:PORT */
+  char     *name;           /* announced nearby */
+  char     *fingerprint;
+  gboolean  found_by_name;
+  gboolean  accepts_paths;
+};
+
+G_DEFINE_FINAL_TYPE (PhDestination, ph_destination, G_TYPE_OBJECT)
+
+/* g_set_str(), which GLib 2.74 lacks. */
+static gboolean
+set_str (char       **field,
+         const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+enum {
+  PROP_0,
+  PROP_ADDRESS,
+  PROP_NAME,
+  PROP_ACCEPTS_PATHS,
+  PROP_FINGERPRINT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+ph_destination_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  PhDestination *self = PH_DESTINATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_ACCEPTS_PATHS:
+      g_value_set_boolean (value, self->accepts_paths);
+      break;
+    case PROP_FINGERPRINT:
+      g_value_set_string (value, self->fingerprint);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_destination_finalize (GObject *object)
+{
+  PhDestination *self = PH_DESTINATION (object);
+
+  g_free (self->host);
+  g_free (self->address);
+  g_free (self->name);
+  g_free (self->fingerprint);
+
+  G_OBJECT_CLASS (ph_destination_parent_class)->finalize (object);
+}
+
+static void
+ph_destination_class_init (PhDestinationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = ph_destination_finalize;
+  object_class->get_property = ph_destination_get_property;
+
+  properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, ro);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
+  properties[PROP_ACCEPTS_PATHS] = g_param_spec_boolean ("accepts-paths", NULL, NULL, FALSE, ro);
+  properties[PROP_FINGERPRINT] = g_param_spec_string ("fingerprint", NULL, NULL, NULL, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+ph_destination_init (PhDestination *self)
+{
+}
+
+/* Returns: (transfer full): @host:@port, nothing known of it yet */
+PhDestination *
+ph_destination_new (const char *host,
+                    guint       port)
+{
+  PhDestination *self;
+
+  g_return_val_if_fail (host != NULL, NULL);
+  g_return_val_if_fail (port > 0 && port <= G_MAXUINT16, NULL);
+
+  self = g_object_new (PH_TYPE_DESTINATION, NULL);
+  self->host = g_strdup (host);
+  self->port = port;
+  self->address = ph_address_format (host, port);
+
+  return self;
+}
+
+const char *
+ph_destination_get_host (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), NULL);
+
+  return self->host;
+}
+
+guint
+ph_destination_get_port (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), 0);
+
+  return self->port;
+}
+
+/* Returns: `HOST:PORT` (`[v6]:PORT`), what transfers are sent to */
+const char *
+ph_destination_get_address (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), NULL);
+
+  return self->address;
+}
+
+/* Returns: (nullable): the name the receiver announced nearby */
+const char *
+ph_destination_get_name (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), NULL);
+
+  return self->name;
+}
+
+void
+ph_destination_set_name (PhDestination *self,
+                         const char    *name)
+{
+  g_return_if_fail (PH_IS_DESTINATION (self));
+
+  if (set_str (&self->name, name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+/* Returns: whether it was given as the name of a receiver nearby */
+gboolean
+ph_destination_get_found_by_name (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), FALSE);
+
+  return self->found_by_name;
+}
+
+void
+ph_destination_set_found_by_name (PhDestination *self,
+                                  gboolean       found_by_name)
+{
+  g_return_if_fail (PH_IS_DESTINATION (self));
+
+  self->found_by_name = !!found_by_name;
+}
+
+/* Returns: whether the receiver announced that it keeps folder paths */
+gboolean
+ph_destination_get_accepts_paths (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), FALSE);
+
+  return self->accepts_paths;
+}
+
+void
+ph_destination_set_accepts_paths (PhDestination *self,
+                                  gboolean       accepts_paths)
+{
+  g_return_if_fail (PH_IS_DESTINATION (self));
+
+  if (self->accepts_paths == !!accepts_paths)
+    return;
+
+  self->accepts_paths = !!accepts_paths;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPTS_PATHS]);
+}
+
+/* Returns: (nullable): the fingerprint the receiver must prove */
+const char *
+ph_destination_get_fingerprint (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), NULL);
+
+  return self->fingerprint;
+}
+
+void
+ph_destination_set_fingerprint (PhDestination *self,
+                                const char    *fingerprint)
+{
+  g_return_if_fail (PH_IS_DESTINATION (self));
+
+  if (set_str (&self->fingerprint, fingerprint))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINGERPRINT]);
+}
+
+/**
+ * ph_destination_text_is_valid:
+ * @text: (nullable): a destination as typed
+ *
+ * Returns: whether @text is an address files can be sent to, else
+ *   %FALSE with @error saying what is wrong with it
+ */
+gboolean
+ph_destination_text_is_valid (const char  *text,
+                              GError     **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (text == NULL || text[0] == '\0')
+    {
+      g_set_error_literal (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS,
+                           _("Enter the address of the receiving computer"));
+      return FALSE;
+    }
+
+  return ph_address_parse (text, PH_DEFAULT_PORT, &host, &port, error);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ph-browser.h"
+#include "ph-destination.h"
+
+G_BEGIN_DECLS
+
+void              ph_destination_resolve_async  (PhBrowser            *browser,
+                                                 const char           *text,
+                                                 int                   port,
+                                                 gboolean              wants_paths,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+PhDestination    *ph_destination_resolve_finish (GAsyncResult         *result,
+                                                 GError              **error);
+PhNearbyReceiver *ph_destination_find_nearby    (PhBrowser            *browser,
+                                                 const char           *text);
+
+G_END_DECLS

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PhTransfer's engine side: the state the engine sets, and progress
+ * turned into at most ten notifications a second with the speed and
+ * time left of the one rate estimator (ph-rate.c). */
+#include "config.h"
+
+#include "ph-transfer-fields-private.h"
+
+#define properties ph_transfer_properties
+
+static void
+update_estimates (PhTransfer *self,
+                  gint64      bytes)
+{
+  double speed = 0;
+  gint64 seconds_left = -1;
+
+  if (ph_transfer_state_is_final (self->state))
+    {
+      /* Once finished, the speed is the average of the whole run. */
+      speed = ph_rate_average (bytes, self->data_start ? g_get_monotonic_time () - self->data_start : 0);
+      seconds_left = self->state == PH_TRANSFER_DONE ? 0 : -1;
+    }
+  else
+    {
+      speed = ph_rate_get_speed (&self->rate);
+      seconds_left = ph_rate_get_seconds_left (&self->rate, self->size, bytes);
+    }
+
+  if (speed != self->speed)
+    {
+      self->speed = speed;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+    }
+  if (seconds_left != self->seconds_left)
+    {
+      self->seconds_left = seconds_left;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
+    }
+}
+
+static void
+flush_progress (PhTransfer *self)
+{
+  gint64 bytes = ph_transfer_get_bytes_done (self);
+
+  if (ph_transfer_state_moves_data (self->state))
+    ph_rate_add_sample (&self->rate, g_get_monotonic_time (), bytes);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (bytes != self->notified_bytes)
+    {
+      self->notified_bytes = bytes;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_DONE]);
+    }
+  update_estimates (self, bytes);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  flush_progress (PH_TRANSFER (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+void
+ph_transfer_stop_ticking (PhTransfer *self)
+{
+  if (self->tick_source)
+    {
+      g_source_destroy (self->tick_source);
+      g_clear_pointer (&self->tick_source, g_source_unref);
+    }
+}
+
+static void
+start_ticking (PhTransfer *self)
+{
+  if (self->tick_source)
+    return;
+
+  self->tick_source = g_timeout_source_new (TICK_MSEC);
+  g_source_set_static_name (self->tick_source, "[posthouse] transfer progress");
+  g_source_set_callback (self->tick_source, tick_cb, self, NULL);
+  g_source_attach (self->tick_source, self->context);
+}
+
+void
+ph_transfer_set_decision_func (PhTransfer             *self,
+                               PhTransferDecisionFunc  func,
+                               gpointer                user_data)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  self->decision_func = func;
+  self->decision_data = user_data;
+}
+
+void
+ph_transfer_set_state (PhTransfer      *self,
+                       PhTransferState  state)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (self->state == state || ph_transfer_state_is_final (self->state))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  self->state = state;
+  if (ph_transfer_state_moves_data (state))
+    {
+      if (self->data_start == 0)
+        self->data_start = g_get_monotonic_time ();
+      start_ticking (self);
+    }
+  else
+    ph_transfer_stop_ticking (self);
+
+  if (ph_transfer_state_is_final (state))
+    {
+      self->decision_func = NULL;
+      self->decision_data = NULL;
+      flush_progress (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+ph_transfer_set_size (PhTransfer *self,
+                      gint64      size)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (self->size == size)
+    return;
+
+  self->size = size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+}
+
+void
+ph_transfer_set_name (PhTransfer *self,
+                      const char *name)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (g_strcmp0 (self->name, name) == 0)
+    return;
+
+  g_free (self->name);
+  self->name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+void
+ph_transfer_set_peer (PhTransfer *self,
+                      const char *peer)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (g_strcmp0 (self->peer, peer) == 0)
+    return;
+
+  g_free (self->peer);
+  self->peer = g_strdup (peer);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER]);
+}
+
+/* Thread-safe; the timer publishes the value. */
+void
+ph_transfer_set_bytes_done (PhTransfer *self,
+                            gint64      bytes_done)
+{
+  atomic_store_explicit (&self->bytes_done, bytes_done, memory_order_relaxed);
+}
+
+void
+ph_transfer_set_file (PhTransfer *self,
+                      GFile      *file)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (g_set_object (&self->file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+}
+
+/* Ends the transfer: CANCELLED for G_IO_ERROR_CANCELLED, FAILED for
+ * anything else. The first error wins. */
+void
+ph_transfer_fail (PhTransfer   *self,
+                  const GError *error)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+  g_return_if_fail (error != NULL);
+
+  if (ph_transfer_state_is_final (self->state))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  self->error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+  ph_transfer_set_state (self,
+                         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ?
+                         PH_TRANSFER_CANCELLED : PH_TRANSFER_FAILED);
+  g_object_thaw_notify (G_OBJECT (self));
+}
