@@ -43,9 +43,12 @@ struct _PhSendWindow
   double             units;
   double             sum_in_flight;  /* over its receipts, as they were sent */
   double             sum_receipt;    /* usec */
+  gint64             round_quickest; /* usec: its quickest receipt */
 
   double             base_receipt;   /* usec: the least round's average, 0: none */
   gint64             base_at;
+  gint64             quickest;       /* usec: the quickest receipt lately, 0: none */
+  gint64             quickest_at;
   double             most_files;     /* files per second at best, lately */
 
   /* Startup: the rate that last rose enough, and the files in flight

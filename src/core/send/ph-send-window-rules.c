@@ -46,18 +46,29 @@ start_hold (PhSendWindow *self)
 }
 
 /* What the path holds by Little's law: files per second at best times
- * the receipt time when nothing waited (the receipt over the per-file
- * work). */
+ * the quickest receipt (the receipt time when nothing waited: a round's
+ * average includes the files that waited behind others, and so always
+ * says that the path holds what is in flight). */
 static double
 pipe_files (PhSendWindow *self)
 {
-  return self->most_files * self->base_receipt / G_USEC_PER_SEC;
+  return self->most_files * self->quickest / G_USEC_PER_SEC;
 }
 
 static gboolean
 worth_growing (PhSendWindow *self)
 {
   return self->size < self->max && self->size < PIPES_MOST * pipe_files (self);
+}
+
+/* Fewer in flight than half as much again as the path holds would leave
+ * it idle whenever a receipt takes longer than the quickest. */
+static gboolean
+worth_shrinking (PhSendWindow *self)
+{
+  guint smaller = self->size - MAX (1, self->size / 4);
+
+  return self->size > self->min && smaller >= STARTUP_SLOWER * pipe_files (self);
 }
 
 /* Where startup ends: what the path holds, with half as much again for
@@ -76,7 +87,7 @@ end_startup (PhSendWindow *self)
   start_hold (self);
   ph_send_window_settle (self, size,
           g_strdup_printf (_("files per second stopped rising at %.0f; receipts after %.1f ms"),
-                           self->most_files, self->base_receipt / 1000.0));
+                           self->most_files, self->quickest / 1000.0));
 }
 
 static void
@@ -134,9 +145,9 @@ start_probe (PhSendWindow *self)
 {
   if (self->probe_up && !worth_growing (self))
     self->probe_up = FALSE;
-  else if (!self->probe_up && self->size <= self->min)
+  else if (!self->probe_up && !worth_shrinking (self))
     self->probe_up = TRUE;
-  if (self->probe_up ? !worth_growing (self) : self->size <= self->min)
+  if (self->probe_up ? !worth_growing (self) : !worth_shrinking (self))
     {
       self->rounds = 0;
       return;
@@ -226,6 +237,12 @@ ph_send_window_end_round (PhSendWindow *self,
       self->base_receipt = receipt;
       self->base_at = now;
     }
+  if (self->quickest == 0 || self->round_quickest <= self->quickest ||
+      now - self->quickest_at > BASE_LIFETIME)
+    {
+      self->quickest = self->round_quickest;
+      self->quickest_at = now;
+    }
   if (self->phase != PHASE_STARTUP)
     self->most_files *= MOST_FILES_DECAY;
   self->most_files = MAX (self->most_files, files);
@@ -236,6 +253,7 @@ ph_send_window_end_round (PhSendWindow *self,
   self->units = 0;
   self->sum_in_flight = 0;
   self->sum_receipt = 0;
+  self->round_quickest = 0;
   self->settling = FALSE;
 
   switch (self->phase)

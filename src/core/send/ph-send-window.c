@@ -324,6 +324,8 @@ ph_send_window_delivered (PhSendWindow           *self,
   self->sum_in_flight += mark->in_flight;
   self->units += 1.0 + MAX (bytes, 0) / (double) UNIT_BYTES;
   self->sum_receipt += MAX (1, now - mark->sent_at);
+  if (self->round_quickest == 0 || now - mark->sent_at < self->round_quickest)
+    self->round_quickest = MAX (1, now - mark->sent_at);
 
   /* A round ends when a file sent during it is back. */
   if (mark->round >= self->round && now - self->round_start >= MIN_ROUND_USEC &&
