@@ -14,10 +14,11 @@
  *   - the per-file work, 1 / files per second at best lately: what the
  *     slowest part (link, sender, receiver) spends on each file;
  *   - the receipt time, from a file's header to its receipt: each
- *     round's average, and the least of them over the last 10 s.
+ *     round's average, the least of them, and the quickest single
+ *     receipt (when nothing waited), both over the last 10 s.
  *
- * By Little's law the path holds least receipt time / per-file work
- * files before they only wait (the "pipe"). The window
+ * By Little's law the path holds quickest receipt / per-file work files
+ * before they only wait (the "pipe"). The window
  *
  *   - starts at PH_SEND_WINDOW_INITIAL and doubles every round while
  *     files per second rise (by a quarter) or receipts take no longer
@@ -29,7 +30,9 @@
  *   - then every few rounds tries a quarter more (kept if files per
  *     second rose by 8 %; only within two pipes) or a quarter fewer
  *     (kept if they fell by less than 3 %: the CPU or the link is the
- *     limit, and fewer in flight cost less), measured over three rounds
+ *     limit, and fewer in flight cost less; never below one and a half
+ *     pipes, which a receipt slower than the quickest would leave
+ *     idle), measured over three rounds
  *     against the two before; more that was kept is tried again at once,
  *     fewer that was kept is checked by more, and trials that change
  *     nothing come less and less often;
