@@ -59,6 +59,7 @@ typedef struct
 SecureRig  *secure_rig_new            (void);
 void        secure_rig_free           (SecureRig  *rig);
 void        secure_rig_listen         (SecureRig  *rig);
+GSocketListener *secure_rig_loopback_listener (guint16 *port);
 char       *secure_rig_write_file     (SecureRig  *rig,
                                        const char *relative,
                                        gsize       size,
@@ -78,6 +79,14 @@ void        secure_rig_iterate_until  (gboolean   *flag,
 guint       secure_rig_count_files    (const char *dir);
 PhIdentity *secure_rig_identity       (const char *tmp,
                                        const char *name);
+
+/* For the list of devices. */
+char       *secure_rig_key            (const char *seed);
+PhDevices  *secure_rig_open_devices   (const char *path);
+void        secure_rig_flush_devices  (PhDevices  *devices);
+void        secure_rig_iterate_until_true (gboolean (*done) (gpointer),
+                                       gpointer    data,
+                                       guint       timeout_ms);
 
 /* For peers that break the rules. */
 gboolean    secure_rig_accept_any_cb  (GTlsConnection       *tls,

@@ -32,6 +32,10 @@ typedef enum
   PH_ERROR_WRONG_KEY,       /* the peer proved another key than the one expected */
   PH_ERROR_HANDSHAKE,       /* no secure channel: not TLS 1.3, no certificate, ... */
   PH_ERROR_PROTOCOL,        /* the peer broke the secure channel's protocol */
+  PH_ERROR_TRUST_STORE,     /* the list of devices cannot be read (a damaged one is kept aside) */
+  PH_ERROR_MISMATCH,        /* pairing: a person said the six digits differ */
+  PH_ERROR_PAUSED,          /* pairing with that device is paused after failed comparisons */
+  PH_ERROR_BLOCKED,         /* the device is blocked */
 } PhError;
 
 GQuark ph_error_quark (void);
