@@ -24,6 +24,11 @@ G_BEGIN_DECLS
  * their file: a quarter of that queue, so several senders at once stay
  * out of the kernel's listen queue. */
 #define PH_SEND_WINDOW_PLAIN_MAX 32
+/* Where the secure channel's window starts (files ahead of their
+ * receipts on one connection): twice the receipts a Posthouse receiver
+ * gathers before it sends them (8), so that the two ends never take
+ * turns; its most is PH_SECURE_SEND_MAX_WINDOW. */
+#define PH_SEND_WINDOW_SECURE_INITIAL 16
 
 G_DECLARE_FINAL_TYPE (PhSendWindow, ph_send_window, PH, SEND_WINDOW, GObject)
 
