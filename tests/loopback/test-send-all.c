@@ -225,6 +225,10 @@ probe_new (void)
   probe->at_header = g_array_new (FALSE, FALSE, sizeof (guint));
   probe->stalled = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_conn_close);
   probe->listener = g_socket_listener_new ();
+  /* As a real receiver's: connections made ahead must not overflow it
+   * while a busy machine's main loop is late to accept (a dropped SYN
+   * costs a second, and the file arrives last). */
+  g_socket_listener_set_backlog (probe->listener, 256);
   g_socket_listener_add_address (probe->listener, address, G_SOCKET_TYPE_STREAM,
                                  G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
   g_assert_no_error (error);
@@ -910,14 +914,18 @@ test_window_shrinks (Fixture       *f,
    * no more than the window allowed since, however it grew again. */
   for (guint i = 0; i < probe->names->len; i++)
     if (g_str_equal (g_ptr_array_index (probe->names, i), "file-300.bin"))
-      refused_at = i;
+      {
+        refused_at = i;
+        break;
+      }
   for (guint i = refused_at + 2 * PH_SEND_WINDOW_PLAIN_MAX;
        i < MIN (probe->at_header->len, refused_at + 2 * PH_SEND_WINDOW_PLAIN_MAX + 20); i++, after++)
     most_after = MAX (most_after, g_array_index (probe->at_header, guint, i));
   g_test_message ("refused the %uth header; window %u → %u, at most %u since; then at most "
                   "%u at once over %u files", refused_at, before, size, window_after, most_after, after);
   g_assert_cmpuint (after, >, 0);
-  g_assert_cmpuint (most_after, <=, window_after);
+  /* What is said is the settled window: a trial may add a quarter. */
+  g_assert_cmpuint (most_after, <=, window_after + (window_after + 3) / 4);
 
   windows_clear (&w);
   batch_clear (&b);

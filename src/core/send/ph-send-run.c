@@ -298,6 +298,9 @@ refill (PhSendRun *batch)
 
       if (batch->next >= g_list_model_get_n_items (batch->model))
         batch->exhausted = TRUE;
+      /* Cancelled: nothing new starts before cancel_all_cb() ends the rest. */
+      if (batch->cancellable != NULL && g_cancellable_is_cancelled (batch->cancellable))
+        break;
       if (batch->exhausted || g_async_queue_length (batch->ready) >= 2 * (gint) batch->lanes)
         break;
 
