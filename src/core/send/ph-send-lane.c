@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A lane sends a batch's files one after the other on a worker thread:
- * open and measure the file, connect, header and data, half-close, wait
- * for the receipt. While a file waits for its receipt, the lane opens
- * and connects the next one, so that the connect's round trip overlaps
- * the receipt's; the next header leaves only once the receipt is in, so
- * a lane never has two files in a receiver's hands. */
+/* A lane sends a batch's files one after the other on a worker thread: open and
+ * measure the file, connect, header and data, half-close, wait for the receipt. While
+ * a file waits for its receipt, the lane opens and connects the next one, so that the
+ * connect's round trip overlaps the receipt's; the next header leaves only once the
+ * receipt is in, so a lane never has two files in a receiver's hands. */
 
 #define _GNU_SOURCE
 #include "config.h"
@@ -25,8 +24,8 @@
 #include "ph-send-private.h"
 #include "ph-wire.h"
 
-/* A lane connects ahead once a receipt came back this quickly (a
- * receiver that asks its user first holds receipts for long)... */
+/* A lane connects ahead once a receipt came back this quickly (a receiver that asks
+ * its user first holds receipts for long)... */
 #define AHEAD_RECEIPT_USEC (1 * G_USEC_PER_SEC)
 /* ...and holds an unused connection no longer than this: a Posthouse
  * receiver drops a connection that sent no header for 10 s. */
@@ -121,9 +120,8 @@ close_source (PhSendJob *job)
   g_clear_object (&job->stream);
 }
 
-/* GIO wraps the cause in a sentence of its own ("Error when getting
- * information for file “/…”: …"): for the usual causes, say only the
- * cause, in the C library's words. */
+/* GIO wraps the cause in a sentence of its own ("Error when getting information for
+ * file “/…”: …"): for the usual causes, say only the cause, in the C library's words. */
 static GError *
 read_error (PhSendJob *job,
             GError    *error)
@@ -276,13 +274,15 @@ lane_address (Lane      *lane,
               PhSendJob *job)
 {
   /* Kept while the destination stays the same: a host name is then
-   * resolved once, not for every file. */
+   * resolved once, an address never (a resolver stats resolv.conf). */
   if (lane->address == NULL || lane->address_port != job->port ||
       g_strcmp0 (lane->address_host, job->host) != 0)
     {
       g_clear_object (&lane->address);
       g_free (lane->address_host);
-      lane->address = g_network_address_new (job->host, job->port);
+      lane->address = g_hostname_is_ip_address (job->host)
+        ? G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (job->host, job->port))
+        : g_network_address_new (job->host, job->port);
       lane->address_host = g_strdup (job->host);
       lane->address_port = job->port;
     }
