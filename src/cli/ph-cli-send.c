@@ -142,6 +142,21 @@ transfer_made_cb (PhSendList *list,
                          (GClosureNotify) (void (*) (void)) g_free, 0);
 }
 
+/* --verbose: how many files the engine keeps in flight, and why. */
+static void
+window_changed_cb (PhSender   *sender,
+                   GListModel *transfers,
+                   guint       files,
+                   const char *reason,
+                   SendRun    *run)
+{
+  if (run->progress != NULL)
+    ph_progress_clear (run->progress);
+  ph_cli_error (g_dngettext (GETTEXT_PACKAGE, "%u file in flight: %s", "%u files in flight: %s", files),
+                files, reason);
+  redraw (run);
+}
+
 static void
 planned_cb (GObject      *object,
             GAsyncResult *result,
@@ -206,19 +221,23 @@ ph_cli_send (int    argc,
   int timeout = 300;
   g_autofree char *text = NULL;
   g_autoptr(GFile) text_file = NULL;
+  gboolean verbose = FALSE;
   g_auto(GStrv) args = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
       N_("Connect to port N instead of the one in HOST[:PORT] (default 6666)"), N_("N") },
     { "parallel", 'j', 0, G_OPTION_ARG_INT, &parallel,
-      N_("Send up to N files at once, each on its own connection (default 8; "
-         "1 sends them one after the other, in order)"), N_("N") },
+      N_("Send N files at once, each on its own connection (default: as many as the link "
+         "and the receiver take, measured while sending; 1 sends them one after the other, "
+         "in order)"), N_("N") },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("Give up when the receiver takes nothing for SECONDS (default 300; 0 waits forever)"),
       N_("SECONDS") },
     { "text", 0, 0, G_OPTION_ARG_STRING, &text,
       N_("Send STRING as a text (a file “Text from THIS COMPUTER, DATE.txt” any receiver saves)"),
       N_("STRING") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      N_("Say how many files are in flight at once, and why"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
@@ -357,6 +376,9 @@ ph_cli_send (int    argc,
   g_signal_connect (transfers, "transfer-made", G_CALLBACK (transfer_made_cb), &run);
   run.n_total = g_list_model_get_n_items (G_LIST_MODEL (transfers));
   run.failed = run.n_total == 0;
+  if (verbose)
+    g_signal_connect (ph_send_queue_get_sender (queue), "window-changed",
+                      G_CALLBACK (window_changed_cb), &run);
   if (isatty (STDERR_FILENO))
     run.progress = ph_progress_new (STDERR_FILENO);
 

@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include "test-common.h"
+#include "ph-send-window-private.h"
 
 /* A receiver that reads each header and file, then closes (the
  * receipt); it counts, and can hold receipts, drop connections that stay
@@ -21,6 +23,7 @@ typedef struct
   guint            receipt_delay;   /* msec before the close */
   guint            silent_close;    /* msec a connection may stay without header; 0: forever */
   char            *stall_name;      /* never read this file's data */
+  char            *refuse_name;     /* read this file, then reset instead of the receipt */
   gboolean         one_shot;        /* accept one connection, then stop listening */
 
   GPtrArray       *names;           /* headers in arrival order */
@@ -31,6 +34,7 @@ typedef struct
   guint            max_transfers;
   guint            silent_closed;
   guint            completed;
+  GArray          *at_header;       /* transfers at once as each header came, with it */
 } Probe;
 
 typedef struct
@@ -40,6 +44,7 @@ typedef struct
   guint8             header[PH_WIRE_HEADER_SIZE];
   guint8             buffer[65536];
   gint64             left;
+  guint              index;           /* in probe->names */
   gboolean           has_header;
   GSource           *silence;
   GCancellable      *cancellable;
@@ -104,6 +109,17 @@ probe_read_data (ProbeConn *c)
       return;
     }
 
+  if (c->probe->refuse_name != NULL &&
+      g_strcmp0 (c->probe->refuse_name, g_ptr_array_index (c->probe->names, c->index)) == 0)
+    {
+      struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+
+      setsockopt (g_socket_get_fd (g_socket_connection_get_socket (c->connection)),
+                  SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      probe_conn_close (c);
+      return;
+    }
+
   if (c->probe->receipt_delay)
     g_timeout_add (c->probe->receipt_delay, probe_receipt_cb, c);
   else
@@ -130,7 +146,9 @@ probe_header_cb (GObject      *object,
   c->has_header = TRUE;
   probe->transfers++;
   probe->max_transfers = MAX (probe->max_transfers, probe->transfers);
+  g_array_append_val (probe->at_header, probe->transfers);
   ph_wire_decode_header (c->header, &name, &c->left);
+  c->index = probe->names->len;
   g_ptr_array_add (probe->names, g_strndup (g_bytes_get_data (name, NULL), g_bytes_get_size (name)));
 
   /* Read nothing more: the sender blocks once the buffers are full. */
@@ -204,8 +222,13 @@ probe_new (void)
   g_autoptr(GError) error = NULL;
 
   probe->names = g_ptr_array_new_with_free_func (g_free);
+  probe->at_header = g_array_new (FALSE, FALSE, sizeof (guint));
   probe->stalled = g_ptr_array_new_with_free_func ((GDestroyNotify) probe_conn_close);
   probe->listener = g_socket_listener_new ();
+  /* As a real receiver's: connections made ahead must not overflow it
+   * while a busy machine's main loop is late to accept (a dropped SYN
+   * costs a second, and the file arrives last). */
+  g_socket_listener_set_backlog (probe->listener, 256);
   g_socket_listener_add_address (probe->listener, address, G_SOCKET_TYPE_STREAM,
                                  G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
   g_assert_no_error (error);
@@ -231,8 +254,10 @@ probe_free (Probe *probe)
   g_assert_cmpuint (probe->connections, ==, 0);
   g_object_unref (probe->listener);
   g_ptr_array_unref (probe->names);
+  g_array_unref (probe->at_header);
   g_free (probe->destination);
   g_free (probe->stall_name);
+  g_free (probe->refuse_name);
   g_free (probe);
 }
 
@@ -770,6 +795,211 @@ test_cancelled_before (Fixture       *f,
   batch_clear (&b);
 }
 
+/* What PhSender::window-changed said, for one batch. */
+typedef struct
+{
+  GListModel *transfers;
+  GArray     *sizes;
+  GPtrArray  *reasons;
+} Windows;
+
+static void
+window_changed_cb (PhSender   *sender,
+                   GListModel *transfers,
+                   guint       files,
+                   const char *reason,
+                   Windows    *w)
+{
+  g_assert_true (transfers == w->transfers);
+  g_assert_nonnull (reason);
+  g_array_append_val (w->sizes, files);
+  g_ptr_array_add (w->reasons, g_strdup (reason));
+  g_test_message ("window: %u files in flight: %s", files, reason);
+}
+
+static void
+windows_clear (Windows *w)
+{
+  g_array_unref (w->sizes);
+  g_ptr_array_unref (w->reasons);
+}
+
+static guint
+windows_most (Windows *w)
+{
+  guint most = 0;
+
+  for (guint i = 0; i < w->sizes->len; i++)
+    most = MAX (most, g_array_index (w->sizes, guint, i));
+  return most;
+}
+
+/* Receipts that take long (a link with latency): the window grows past
+ * where it starts, never past the most a receiver takes, and the
+ * receiver never has more files at once than that. */
+static void
+test_window_grows (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(Probe) probe = probe_new ();
+  Windows w = { NULL, g_array_new (FALSE, FALSE, sizeof (guint)),
+                g_ptr_array_new_with_free_func (g_free) };
+  Batch b = { 0 };
+
+  probe->receipt_delay = 15;
+  probe_start (probe);
+  b.transfers = make_transfers (f->src_dir, 400, 3000, probe->destination);
+  w.transfers = G_LIST_MODEL (b.transfers);
+  g_signal_connect (sender, "window-changed", G_CALLBACK (window_changed_cb), &w);
+  run_batch (sender, &b, 0, NULL);
+  g_assert_no_error (b.error);
+
+  g_assert_cmpuint (probe->completed, ==, 400);
+  g_assert_cmpuint (g_array_index (w.sizes, guint, 0), ==, PH_SENDER_DEFAULT_PARALLEL);
+  g_test_message ("at most %u files at the receiver at once, %u connections",
+                  probe->max_transfers, probe->max_connections);
+  g_assert_cmpuint (windows_most (&w), >=, 2 * PH_SENDER_DEFAULT_PARALLEL);
+  g_assert_cmpuint (windows_most (&w), <=, PH_SEND_WINDOW_PLAIN_MAX);
+  g_assert_cmpuint (probe->max_transfers, >, PH_SENDER_DEFAULT_PARALLEL);
+  g_assert_cmpuint (probe->max_transfers, <=, PH_SEND_WINDOW_PLAIN_MAX);
+  /* Each may have the next connection made ahead. */
+  g_assert_cmpuint (probe->max_connections, <=, 2 * PH_SEND_WINDOW_PLAIN_MAX);
+
+  windows_clear (&w);
+  batch_clear (&b);
+}
+
+/* The receiver does not save a file: the window halves, the lanes too
+ * many end after their file, and from then on the receiver never has
+ * more files at once than the window allows. */
+static void
+test_window_shrinks (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(Probe) probe = probe_new ();
+  Windows w = { NULL, g_array_new (FALSE, FALSE, sizeof (guint)),
+                g_ptr_array_new_with_free_func (g_free) };
+  Batch b = { 0 };
+  guint refused_at = 0, after = 0, size = 0, before = 0, most_after = 0, window_after = 0;
+
+  probe->receipt_delay = 15;
+  probe->refuse_name = g_strdup ("file-300.bin");
+  probe_start (probe);
+  b.transfers = make_transfers (f->src_dir, 500, 3000, probe->destination);
+  w.transfers = G_LIST_MODEL (b.transfers);
+  g_signal_connect (sender, "window-changed", G_CALLBACK (window_changed_cb), &w);
+  run_batch (sender, &b, 0, NULL);
+
+  g_assert_false (b.ok);
+  g_assert_error (b.error, PH_ERROR, PH_ERROR_CONNECTION);
+  g_assert_cmpint (ph_transfer_get_state (nth (b.transfers, 300)), ==, PH_TRANSFER_FAILED);
+  g_assert_cmpuint (probe->completed, ==, 499);
+
+  for (guint i = 0; i < w.sizes->len; i++)
+    {
+      if (size > 0)
+        window_after = MAX (window_after, g_array_index (w.sizes, guint, i));
+      else if (strstr (g_ptr_array_index (w.reasons, i), "did not save") != NULL)
+        {
+          size = window_after = g_array_index (w.sizes, guint, i);
+          before = g_array_index (w.sizes, guint, i - 1);
+          g_assert_cmpuint (size, <=, before / 2 + 1);
+        }
+    }
+  g_assert_cmpuint (size, >, 0);
+
+  /* Once the lanes it had have ended (a window's worth of files later),
+   * no more than the window allowed since, however it grew again. */
+  for (guint i = 0; i < probe->names->len; i++)
+    if (g_str_equal (g_ptr_array_index (probe->names, i), "file-300.bin"))
+      {
+        refused_at = i;
+        break;
+      }
+  for (guint i = refused_at + 2 * PH_SEND_WINDOW_PLAIN_MAX;
+       i < MIN (probe->at_header->len, refused_at + 2 * PH_SEND_WINDOW_PLAIN_MAX + 20); i++, after++)
+    most_after = MAX (most_after, g_array_index (probe->at_header, guint, i));
+  g_test_message ("refused the %uth header; window %u → %u, at most %u since; then at most "
+                  "%u at once over %u files", refused_at, before, size, window_after, most_after, after);
+  g_assert_cmpuint (after, >, 0);
+  /* What is said is the settled window: a trial may add a quarter. */
+  g_assert_cmpuint (most_after, <=, window_after + (window_after + 3) / 4);
+
+  windows_clear (&w);
+  batch_clear (&b);
+}
+
+/* --parallel N fixes it: said once, never changed. */
+static void
+test_window_fixed (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(Probe) probe = probe_new ();
+  Windows w = { NULL, g_array_new (FALSE, FALSE, sizeof (guint)),
+                g_ptr_array_new_with_free_func (g_free) };
+  Batch b = { 0 };
+
+  probe->receipt_delay = 10;
+  probe_start (probe);
+  b.transfers = make_transfers (f->src_dir, 120, 3000, probe->destination);
+  w.transfers = G_LIST_MODEL (b.transfers);
+  g_signal_connect (sender, "window-changed", G_CALLBACK (window_changed_cb), &w);
+  run_batch (sender, &b, 5, NULL);
+  g_assert_no_error (b.error);
+
+  g_assert_cmpuint (w.sizes->len, ==, 1);
+  g_assert_cmpuint (g_array_index (w.sizes, guint, 0), ==, 5);
+  g_assert_cmpuint (probe->max_transfers, ==, 5);
+
+  windows_clear (&w);
+  batch_clear (&b);
+}
+
+/* A real receiver (8 files at once from one sender, the rest in its
+ * queue) and many small files, with the window adapting: everything
+ * arrives whole, under its own name. */
+static void
+test_window_real_receiver (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(GPtrArray) saved = NULL;
+  Windows w = { NULL, g_array_new (FALSE, FALSE, sizeof (guint)),
+                g_ptr_array_new_with_free_func (g_free) };
+  Batch b = { 0 };
+  guint n = 1500;
+
+  fixture_start (f, NULL);
+  b.transfers = make_transfers (f->src_dir, n, 2048, f->destination);
+  w.transfers = G_LIST_MODEL (b.transfers);
+  g_signal_connect (sender, "window-changed", G_CALLBACK (window_changed_cb), &w);
+  run_batch (sender, &b, 0, NULL);
+  g_assert_no_error (b.error);
+  g_assert_true (b.ok);
+
+  WAIT_UNTIL (f->received->len == n);
+  for (guint i = 0; i < n; i++)
+    WAIT_UNTIL (ph_transfer_is_finished (g_ptr_array_index (f->received, i)));
+  saved = list_dir (f->dst_dir);
+  g_assert_cmpuint (saved->len, ==, n);
+  for (guint i = 0; i < n; i += 97)
+    {
+      PhTransfer *out = nth (b.transfers, i);
+      g_autofree char *src = g_file_get_path (ph_transfer_get_source (out));
+      g_autofree char *dst = g_build_filename (f->dst_dir, ph_transfer_get_name (out), NULL);
+
+      ph_test_assert_same_file (src, dst);
+    }
+  g_assert_cmpuint (windows_most (&w), <=, PH_SEND_WINDOW_PLAIN_MAX);
+  g_assert_cmpuint (f->failures->len, ==, 0);
+
+  windows_clear (&w);
+  batch_clear (&b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -790,6 +1020,10 @@ main (int   argc,
   ADD ("one-shot-receiver", test_one_shot_receiver);
   ADD ("long-model", test_long_model);
   ADD ("cancelled-before", test_cancelled_before);
+  ADD ("window-grows", test_window_grows);
+  ADD ("window-shrinks", test_window_shrinks);
+  ADD ("window-fixed", test_window_fixed);
+  ADD ("window-real-receiver", test_window_real_receiver);
 
   return g_test_run ();
 }

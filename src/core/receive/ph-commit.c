@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef __linux__
 # include <sys/syscall.h>
@@ -22,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "ph-commit.h"
+#include "ph-commit-private.h"
 #include "ph-naming.h"
 
 #ifndef RENAME_NOREPLACE
@@ -100,9 +102,155 @@ typedef int (*CommitFunc) (gpointer    data,
                            int         dir_fd,
                            const char *to);
 
-/* Tries @name, then its numbered variants, in the folder @dir_fd (which
- * is @directory) with @func, which returns 0 or -1 with errno set
- * (EEXIST: the name is taken). */
+/* The next number worth trying per name in a folder, learnt from the
+ * commits of this process: the k-th copy of a name then costs two
+ * attempts (the name itself, then the remembered variant) instead of k.
+ * Only a hint: the file system still decides every name atomically, so
+ * another writer, a stale entry or a folder emptied meanwhile cost extra
+ * attempts, never a replaced file. Bounded: a full table starts over. */
+#define HINTS_MAX     1024
+/* Misses in a row before skipping ahead by existence checks (a folder
+ * that already held many copies when this process started). */
+#define LINEAR_PROBES 64
+
+static GMutex      hints_lock;
+static GHashTable *hints;          /* "folder/name" → GUINT_TO_POINTER (next) */
+static gint        attempts;       /* file-system calls made to find names */
+
+static guint
+hint_lookup (const char *key)
+{
+  guint next;
+
+  g_mutex_lock (&hints_lock);
+  next = hints ? GPOINTER_TO_UINT (g_hash_table_lookup (hints, key)) : 0;
+  g_mutex_unlock (&hints_lock);
+
+  return next;
+}
+
+static void
+hint_store (const char *key,
+            guint       next)
+{
+  g_mutex_lock (&hints_lock);
+  if (hints == NULL)
+    hints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Racing commits of one name only ever move it forward. */
+  if (GPOINTER_TO_UINT (g_hash_table_lookup (hints, key)) < next)
+    {
+      if (g_hash_table_size (hints) >= HINTS_MAX && !g_hash_table_contains (hints, key))
+        g_hash_table_remove_all (hints);
+      g_hash_table_insert (hints, g_strdup (key), GUINT_TO_POINTER (next));
+    }
+  g_mutex_unlock (&hints_lock);
+}
+
+/* Forgets every hint, as a new process would start (for tests). */
+void
+ph_commit_forget_hints (void)
+{
+  g_mutex_lock (&hints_lock);
+  g_clear_pointer (&hints, g_hash_table_unref);
+  g_mutex_unlock (&hints_lock);
+}
+
+/* As if copies up to @next - 1 of @name had been committed in
+ * @directory by this process (for tests). */
+void
+ph_commit_remember (GFile      *directory,
+                    const char *name,
+                    guint       next)
+{
+  g_autofree char *key = g_build_filename (g_file_peek_path (directory), name, NULL);
+
+  hint_store (key, next);
+}
+
+/* How many times a name was tried or looked up so far (for tests). */
+guint
+ph_commit_get_attempts (void)
+{
+  return (guint) g_atomic_int_get (&attempts);
+}
+
+static void
+count_attempt (void)
+{
+  g_atomic_int_inc (&attempts);
+}
+
+static gboolean
+variant_exists (int         dir_fd,
+                const char *name,
+                guint       n)
+{
+  g_autofree char *candidate = ph_naming_variant (name, n);
+  struct stat st;
+
+  count_attempt ();
+  /* Any doubt counts as free: the attempt that follows tells. */
+  return fstatat (dir_fd, candidate, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* A number from @start on whose variant does not exist now: past the
+ * run of taken ones by doubling steps, then halving (a few look-ups
+ * where trying them one by one would take thousands). */
+static guint
+skip_taken (int         dir_fd,
+            const char *name,
+            guint       start)
+{
+  guint lo = start, hi, step = 1;
+
+  if (!variant_exists (dir_fd, name, start))
+    return start;
+
+  for (;;)
+    {
+      if (step > G_MAXUINT - lo)
+        return G_MAXUINT;
+      hi = lo + step;
+      if (!variant_exists (dir_fd, name, hi))
+        break;
+      lo = hi;
+      step *= 2;
+    }
+
+  while (hi - lo > 1)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (variant_exists (dir_fd, name, mid))
+        lo = mid;
+      else
+        hi = mid;
+    }
+
+  return hi;
+}
+
+/* The variants' number of digits PH_NAMING_VARIANT_BYTES leaves room
+ * for: " (99999)". */
+#define BUDGETED_DIGITS 5
+
+static guint
+count_digits (guint n)
+{
+  guint digits = 1;
+
+  while (n >= 10)
+    {
+      n /= 10;
+      digits++;
+    }
+
+  return digits;
+}
+
+/* Tries @name, then its numbered variants from the one remembered for
+ * it, in the folder @dir_fd (which is @directory) with @func, which
+ * returns 0 or -1 with errno set (EEXIST: the name is taken). */
 static GFile *
 commit_loop_at (int          dir_fd,
                 GFile       *directory,
@@ -111,29 +259,70 @@ commit_loop_at (int          dir_fd,
                 gpointer     data,
                 GError     **error)
 {
-  g_autofree char *dir_display = g_file_get_parse_name (directory);
+  g_autofree char *key = NULL;
+  g_autofree char *shortened = NULL;
+  g_autofree char *dir_display = NULL;
+  const char *dir_path = g_file_peek_path (directory);
+  const char *stem = name;
+  guint misses = 0;
+  guint n = 1;
 
-  for (guint n = 1; n <= PH_NAMING_MAX_VARIANTS; n++)
+  for (;;)
     {
-      g_autofree char *candidate = ph_naming_variant (name, n);
+      g_autofree char *candidate = ph_naming_variant (stem, n);
       int saved_errno;
 
+      count_attempt ();
       if (func (data, dir_fd, candidate) == 0)
-        return g_file_get_child (directory, candidate);
+        {
+          if (n > 1)
+            hint_store (key, n + 1);
+          return g_file_get_child (directory, candidate);
+        }
 
       saved_errno = errno;
-      if (saved_errno == EEXIST)
-        continue;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not save “%s” in “%s”: %s"),
-                   candidate, dir_display, g_strerror (saved_errno));
-      return NULL;
+      /* A name as long as the budget allows has room for five digits
+       * (ph_naming_budget()); past copy 99,999 it gives up characters
+       * for more, keeping its extension. */
+      if (saved_errno == ENAMETOOLONG && count_digits (n) > BUDGETED_DIGITS &&
+          stem == name && strlen (name) >= (10 - BUDGETED_DIGITS) + 2 * 16)
+        {
+          /* Digits never grow past ten: one shortening covers them all. */
+          shortened = ph_naming_truncate (name, strlen (name) - (10 - BUDGETED_DIGITS));
+          stem = shortened;
+          continue;
+        }
+
+      if (saved_errno != EEXIST)
+        {
+          dir_display = g_file_get_parse_name (directory);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not save “%s” in “%s”: %s"),
+                       candidate, dir_display, g_strerror (saved_errno));
+          return NULL;
+        }
+
+      if (n == G_MAXUINT)
+        break;
+
+      if (n == 1)
+        {
+          /* The name itself is always tried first: in a folder emptied
+           * meanwhile the file gets its own name back. */
+          key = g_build_filename (dir_path ? dir_path : "", name, NULL);
+          n = MAX (hint_lookup (key), 2);
+        }
+      else if (++misses % LINEAR_PROBES == 0)
+        n = skip_taken (dir_fd, stem, n + 1);
+      else
+        n++;
     }
 
+  dir_display = g_file_get_parse_name (directory);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                _("Could not save “%s” in “%s”: %u files with this name exist already"),
-               name, dir_display, PH_NAMING_MAX_VARIANTS);
+               name, dir_display, G_MAXUINT);
   return NULL;
 }
 

@@ -4,6 +4,7 @@
 #include "ph-frame.h"
 #include "ph-secure-channel-private.h"
 #include "ph-secure-send.h"
+#include "ph-send-window-private.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,7 @@ typedef struct
   gint64        size;          /* as counted in the hello; -1: unusable */
   guint32       id;
   gboolean      sent;          /* its frame went out */
+  PhSendWindowMark mark;       /* the window's note of it, once sent */
   gboolean      ended;
   GError       *error;         /* why it was not saved */
 } PhSecureJob;
@@ -37,6 +39,7 @@ typedef enum
   PH_SECURE_EVENT_SIZE,
   PH_SECURE_EVENT_SENDING,
   PH_SECURE_EVENT_ENDED,
+  PH_SECURE_EVENT_WINDOW,
   PH_SECURE_EVENT_FINISHED,
 } PhSecureEventKind;
 
@@ -48,6 +51,7 @@ typedef struct
   char              *fingerprint;
   char              *name;
   gboolean           paths;
+  guint              window;        /* EVENT_WINDOW: files, and why in name */
   GError            *error;
 } PhSecureEvent;
 
@@ -63,7 +67,7 @@ typedef struct
   char              *peer;
   guint              handshake_timeout;
   guint              idle_timeout;
-  gint              *window;        /* the object's, read atomically */
+  PhSendWindow      *window;        /* the worker's while it runs */
   GCancellable      *cancellable;   /* the caller's and the object's */
   int                wake_fd;
   GPtrArray         *jobs;          /* PhSecureJob *, in model order */

@@ -5,7 +5,8 @@
  * that begin right after the frame in one buffer, so that a small file
  * is one write and one TLS record. Between chunks and between files the
  * worker reads whatever receipts arrived, without waiting; it waits
- * for one only when "window" files are in flight. Receipts are small
+ * for one only when its window's files are in flight (a PhSendWindow,
+ * told of each file and receipt here). Receipts are small
  * and at most a window of them is ever unread, so they fit in the
  * sockets' buffers while the worker is busy writing. */
 #include "config.h"
@@ -129,6 +130,12 @@ handle_receipt (PhSecureRun      *run,
 
   g_ptr_array_index (run->by_id, receipt->id) = NULL;
   run->in_flight--;
+  /* Only a saved file says how fast the path is; "no" is no refusal
+   * for being too many (a secure receiver reads one file at a time). */
+  if (receipt->saved)
+    ph_send_window_delivered (run->window, &job->mark, MAX (job->size, 0), -1);
+  else
+    ph_send_window_abandoned (run->window, &job->mark);
 
   /* A cancel that came too late still saved it: the receipt is the truth. */
   if (receipt->saved)
@@ -266,6 +273,7 @@ send_file (PhSecureRun  *run,
   job->sent = TRUE;
   g_ptr_array_add (run->by_id, job);
   run->in_flight++;
+  ph_send_window_sent (run->window, &job->mark, -1);
   post (run, PH_SECURE_EVENT_SENDING, job, NULL);
 
   file.id = job->id;
@@ -338,7 +346,7 @@ send_files (PhSecureRun  *run,
 
   while (next < run->jobs->len || run->in_flight > 0)
     {
-      guint window = CLAMP (g_atomic_int_get (run->window), 1, PH_SECURE_SEND_MAX_WINDOW);
+      guint window = ph_send_window_get_size (run->window);
 
       if (next < run->jobs->len && run->in_flight < window)
         {

@@ -22,7 +22,9 @@ struct _PhSecureSend
   PhIdentity        *identity;
   char              *expected;
   char              *device_name;
-  gint               window;          /* read by the worker, atomically */
+  guint              window;          /* the caller's, or the run's latest */
+  gboolean           window_fixed;
+  char              *window_reason;
   guint              handshake_timeout;
   guint              idle_timeout;
 
@@ -80,6 +82,7 @@ static void
 run_free (PhSecureRun *run)
 {
   g_clear_object (&run->connection);
+  g_clear_object (&run->window);
   g_clear_object (&run->identity);
   g_clear_object (&run->cancellable);
   g_clear_pointer (&run->jobs, g_ptr_array_unref);
@@ -148,6 +151,18 @@ complete (PhSecureSend *self,
 }
 
 static void
+show_window (PhSecureSend *self,
+             guint         files,
+             char         *reason)
+{
+  g_free (self->window_reason);
+  self->window_reason = reason;
+  /* Also for the same size with a new reason. */
+  self->window = files;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW]);
+}
+
+static void
 event_cb (GObject  *owner,
           gpointer  data)
 {
@@ -193,6 +208,10 @@ event_cb (GObject  *owner,
                                                               : job->error);
       break;
 
+    case PH_SECURE_EVENT_WINDOW:
+      show_window (self, event->window, g_steal_pointer (&event->name));
+      break;
+
     case PH_SECURE_EVENT_FINISHED:
     default:
       complete (self, g_steal_pointer (&event->error));
@@ -203,6 +222,20 @@ event_cb (GObject  *owner,
   g_free (event->name);
   g_clear_error (&event->error);
   g_free (event);
+}
+
+/* The worker's thread: its window decided. */
+static void
+window_settled_cb (PhSendWindow *window,
+                   GParamSpec   *pspec,
+                   PhSecureRun  *run)
+{
+  PhSecureEvent *event = g_new0 (PhSecureEvent, 1);
+
+  event->kind = PH_SECURE_EVENT_WINDOW;
+  event->window = ph_send_window_get_size (window);
+  event->name = g_strdup (ph_send_window_get_reason (window));
+  ph_secure_send_post (run, event);
 }
 
 /* Thread-safe. */
@@ -306,7 +339,13 @@ ph_secure_send_run_async (PhSecureSend        *self,
     run->peer = g_strdup (_("the receiver"));
   run->handshake_timeout = self->handshake_timeout;
   run->idle_timeout = self->idle_timeout;
-  run->window = &self->window;
+  /* Unless the caller fixed it, the window adapts (see ph-send-window.c). */
+  run->window = self->window_fixed ? ph_send_window_new_fixed (self->window)
+                                   : ph_send_window_new (PH_SEND_WINDOW_SECURE_INITIAL,
+                                                         PH_SECURE_SEND_MAX_WINDOW);
+  show_window (self, ph_send_window_get_size (run->window),
+               g_strdup (ph_send_window_get_reason (run->window)));
+  g_signal_connect (run->window, "notify::settled-size", G_CALLBACK (window_settled_cb), run);
   run->cancellable = g_cancellable_new ();
   run->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
   self->run = run;
@@ -406,6 +445,7 @@ ph_secure_send_finalize (GObject *object)
   g_free (self->device_name);
   g_free (self->peer_fingerprint);
   g_free (self->peer_name);
+  g_free (self->window_reason);
 
   G_OBJECT_CLASS (ph_secure_send_parent_class)->finalize (object);
 }
@@ -425,7 +465,7 @@ ph_secure_send_class_init (PhSecureSendClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_WINDOW] =
     g_param_spec_uint ("window", NULL, NULL,
-                       1, PH_SECURE_SEND_MAX_WINDOW, PH_SECURE_SEND_DEFAULT_WINDOW,
+                       1, PH_SECURE_SEND_MAX_WINDOW, PH_SEND_WINDOW_SECURE_INITIAL,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -433,7 +473,7 @@ ph_secure_send_class_init (PhSecureSendClass *klass)
 static void
 ph_secure_send_init (PhSecureSend *self)
 {
-  self->window = PH_SECURE_SEND_DEFAULT_WINDOW;
+  self->window = PH_SEND_WINDOW_SECURE_INITIAL;
   self->handshake_timeout = DEFAULT_HANDSHAKE_TIMEOUT;
   self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
 }
@@ -474,28 +514,44 @@ ph_secure_send_set_device_name (PhSecureSend *self,
   self->device_name = g_strdup (name);
 }
 
-/* Files sent ahead of their receipts; may change while a run goes on
- * (an adaptive window). */
+/* Fixes the files sent ahead of their receipts, for the runs that
+ * start from now on (--parallel); otherwise the window adapts. */
 void
 ph_secure_send_set_window (PhSecureSend *self,
                            guint         files)
 {
   g_return_if_fail (PH_IS_SECURE_SEND (self));
 
+  self->window_fixed = TRUE;
   files = CLAMP (files, 1, PH_SECURE_SEND_MAX_WINDOW);
-  if ((guint) g_atomic_int_get (&self->window) == files)
+  if (self->window == files)
     return;
 
-  g_atomic_int_set (&self->window, (gint) files);
+  self->window = files;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW]);
 }
 
+/* The files in flight the run decided on last (or was given). */
 guint
 ph_secure_send_get_window (PhSecureSend *self)
 {
   g_return_val_if_fail (PH_IS_SECURE_SEND (self), 0);
 
-  return (guint) g_atomic_int_get (&self->window);
+  return self->window;
+}
+
+/**
+ * ph_secure_send_get_window_reason:
+ *
+ * Returns: (nullable): why the window has its size, in a few words for
+ *   people (send --verbose), once a run started
+ */
+const char *
+ph_secure_send_get_window_reason (PhSecureSend *self)
+{
+  g_return_val_if_fail (PH_IS_SECURE_SEND (self), NULL);
+
+  return self->window_reason;
 }
 
 /* For the handshake and each read of the hellos (seconds granularity). */

@@ -10,10 +10,9 @@ G_BEGIN_DECLS
 
 #define PH_TYPE_SECURE_SEND (ph_secure_send_get_type ())
 
-/* Files in flight ahead of their receipts when nobody says otherwise;
- * and the most: the receiver's receipts for them must fit in the
- * sockets' buffers while the sender writes (docs/secure-channel.md). */
-#define PH_SECURE_SEND_DEFAULT_WINDOW 64
+/* The most files in flight ahead of their receipts (the window adapts
+ * up to it unless fixed): the receiver's receipts for them must fit in
+ * the sockets' buffers while the sender writes (docs/secure-channel.md). */
 #define PH_SECURE_SEND_MAX_WINDOW     256
 
 typedef enum
@@ -32,7 +31,8 @@ typedef enum
  * with PH_ERROR_WRONG_KEY), sends its hello with the batch's file
  * count and size, waits for the receiver's decision ("phase" is
  * WAITING while its person is asked), then sends the files, up to
- * "window" of them ahead of their receipts, and moves each PhTransfer
+ * "window" of them ahead of their receipts (adapted to what the run
+ * measures, unless fixed by the caller), and moves each PhTransfer
  * as the plain sender does: SENDING, then DONE only for a receipt
  * that says saved. Bytes are pumped on a worker thread; transfers
  * change state on the caller's context. Cancelling the run resets the
@@ -48,6 +48,7 @@ void               ph_secure_send_set_device_name       (PhSecureSend        *se
 void               ph_secure_send_set_window            (PhSecureSend        *self,
                                                          guint                files);
 guint              ph_secure_send_get_window            (PhSecureSend        *self);
+const char        *ph_secure_send_get_window_reason     (PhSecureSend        *self);
 void               ph_secure_send_set_handshake_timeout (PhSecureSend        *self,
                                                          guint                msec);
 void               ph_secure_send_set_idle_timeout      (PhSecureSend        *self,

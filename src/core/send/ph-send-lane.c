@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A lane sends a batch's files one after the other on a worker thread:
- * open and measure the file, connect, header and data, half-close, wait
- * for the receipt. While a file waits for its receipt, the lane opens
- * and connects the next one, so that the connect's round trip overlaps
- * the receipt's; the next header leaves only once the receipt is in, so
- * a lane never has two files in a receiver's hands. */
+/* A lane sends a batch's files one after the other on a worker thread: open and
+ * measure the file, connect, header and data, half-close, wait for the receipt. While
+ * a file waits for its receipt, the lane opens and connects the next one, so that the
+ * connect's round trip overlaps the receipt's; the next header leaves only once the
+ * receipt is in, so a lane never has two files in a receiver's hands. */
 
 #define _GNU_SOURCE
 #include "config.h"
@@ -26,13 +25,13 @@
 #include "ph-send-private.h"
 #include "ph-wire.h"
 
-/* A lane connects ahead once a receipt came back this quickly (a
- * receiver that asks its user first holds receipts for long)... */
+/* A lane connects ahead once a receipt came back this quickly (a receiver that asks
+ * its user first holds receipts for long)... */
 #define AHEAD_RECEIPT_USEC (1 * G_USEC_PER_SEC)
 /* ...and holds an unused connection no longer than this: a Posthouse
  * receiver drops a connection that sent no header for 10 s. */
 #define AHEAD_HOLD_MSEC    4000
-#define MAX_IDLE_CLIENTS   16
+#define MAX_IDLE_CLIENTS   PH_SEND_WINDOW_PLAIN_MAX
 
 typedef struct
 {
@@ -40,6 +39,7 @@ typedef struct
   GSocketClient      *client;
   GCancellable       *wake;      /* cancelled with the current file */
   int                 wake_fd;
+  GCancellable       *connecting; /* cancelled with the file(s) a connect is for */
   GSocketConnectable *address;
   char               *address_host;
   guint16             address_port;
@@ -121,9 +121,8 @@ close_source (PhSendJob *job)
   g_clear_object (&job->stream);
 }
 
-/* GIO wraps the cause in a sentence of its own ("Error when getting
- * information for file “/…”: …"): for the usual causes, say only the
- * cause, in the C library's words. */
+/* GIO wraps the cause in a sentence of its own ("Error when getting information for
+ * file “/…”: …"): for the usual causes, say only the cause, in the C library's words. */
 static GError *
 read_error (PhSendJob *job,
             GError    *error)
@@ -291,13 +290,15 @@ lane_address (Lane      *lane,
               PhSendJob *job)
 {
   /* Kept while the destination stays the same: a host name is then
-   * resolved once, not for every file. */
+   * resolved once, an address never (a resolver stats resolv.conf). */
   if (lane->address == NULL || lane->address_port != job->port ||
       g_strcmp0 (lane->address_host, job->host) != 0)
     {
       g_clear_object (&lane->address);
       g_free (lane->address_host);
-      lane->address = g_network_address_new (job->host, job->port);
+      lane->address = g_hostname_is_ip_address (job->host)
+        ? G_SOCKET_CONNECTABLE (g_inet_socket_address_new_from_string (job->host, job->port))
+        : g_network_address_new (job->host, job->port);
       lane->address_host = g_strdup (job->host);
       lane->address_port = job->port;
     }
@@ -313,17 +314,18 @@ cancel_other_cb (GCancellable *cancellable,
 }
 
 /* Connects @job. With @waiting (a file waiting for its receipt, whose
- * cancellation must not wait for this connect), either one cancels; if
- * it was @waiting, @job is left unconnected without an error. */
+ * cancellation must not wait for this connect), either one cancels (the
+ * lane's cancellable stands for them: it keeps its descriptor, where
+ * theirs would make one per connect); if it was @waiting, @job is left
+ * unconnected without an error. */
 static gboolean
 job_connect (Lane      *lane,
              PhSendJob *job,
              PhSendJob *waiting)
 {
-  g_autoptr(GCancellable) either = NULL;
-  GCancellable *cancellable = job->cancellable;
+  GCancellable *cancellable = lane->connecting;
   GError *error = NULL;
-  gulong own_id = 0, waiting_id = 0;
+  gulong own_id, waiting_id = 0;
 
   /* Cancelling a batch cancels its transfers one by one: a lane that
    * moved on must not connect for one not yet reached. */
@@ -333,25 +335,18 @@ job_connect (Lane      *lane,
       return FALSE;
     }
 
+  own_id = g_cancellable_connect (job->cancellable, G_CALLBACK (cancel_other_cb), cancellable, NULL);
   if (waiting != NULL)
-    {
-      cancellable = either = g_cancellable_new ();
-      own_id = g_cancellable_connect (job->cancellable, G_CALLBACK (cancel_other_cb), either, NULL);
-      waiting_id = g_cancellable_connect (waiting->cancellable, G_CALLBACK (cancel_other_cb),
-                                          either, NULL);
-    }
-
+    waiting_id = g_cancellable_connect (waiting->cancellable, G_CALLBACK (cancel_other_cb), cancellable, NULL);
   job->tried_connect = TRUE;
   g_socket_client_set_timeout (lane->client, job->connect_timeout);
   job->connection = g_socket_client_connect (lane->client, lane_address (lane, job),
                                              cancellable, &error);
-
+  g_cancellable_disconnect (job->cancellable, own_id);
   if (waiting != NULL)
-    {
-      g_cancellable_disconnect (job->cancellable, own_id);
-      g_cancellable_disconnect (waiting->cancellable, waiting_id);
-    }
-
+    g_cancellable_disconnect (waiting->cancellable, waiting_id);
+  if (g_cancellable_is_cancelled (cancellable))
+    g_cancellable_reset (cancellable);
   if (job->connection == NULL)
     {
       if (waiting != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
@@ -396,6 +391,7 @@ job_start (Lane      *lane,
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
     return FALSE;
 
+  job->sent_at = g_get_monotonic_time ();
   ph_send_run_post (lane->batch, job, PH_SEND_SENDING);
   return TRUE;
 }
@@ -510,7 +506,9 @@ job_wait_receipt (Lane      *lane,
   else
     ok = ph_data_path_wait_eof (pump, connection_fd (job), &error);
 
-  lane->ahead = ok && g_get_monotonic_time () - started <= AHEAD_RECEIPT_USEC;
+  job->receipt_at = g_get_monotonic_time ();
+  lane->ahead = ok && job->receipt_at - started <= AHEAD_RECEIPT_USEC;
+  ph_send_run_set_quick_receipts (lane->batch, lane->ahead);
   if (!ok)
     job->error = explain_send_error (job, error);
 }
@@ -543,9 +541,11 @@ lane_run (gpointer data,
   PhSendJob *ahead = NULL;
 
   lane->client = borrow_client ();
-
+  lane->ahead = ph_send_run_get_quick_receipts (lane->batch);   /* as the lanes before */
   lane->wake = g_cancellable_new ();
   lane->wake_fd = g_cancellable_get_fd (lane->wake);
+  lane->connecting = g_cancellable_new ();
+  g_cancellable_get_fd (lane->connecting);   /* held: GSocket's waits reuse it */
 
   while ((job = ahead ? g_steal_pointer (&ahead) : lane_take (lane, TRUE)) != NULL)
     {
@@ -576,9 +576,12 @@ lane_run (gpointer data,
 
   g_cancellable_release_fd (lane->wake);
   g_clear_object (&lane->wake);
+  g_cancellable_release_fd (lane->connecting);
+  g_clear_object (&lane->connecting);
   give_back_client (g_steal_pointer (&lane->client));
   g_clear_object (&lane->address);
   g_free (lane->address_host);
+  ph_send_run_post (lane->batch, NULL, PH_SEND_LANE_ENDED);
   ph_send_run_unref (lane->batch);
   g_free (lane);
 }
@@ -604,12 +607,10 @@ ph_send_lane_start (PhSendRun  *batch,
   Lane *lane = g_new0 (Lane, 1);
 
   lane->batch = ph_send_run_ref (batch);
-  if (!g_thread_pool_push (lane_pool (), lane, error))
-    {
-      ph_send_run_unref (lane->batch);
-      g_free (lane);
-      return FALSE;
-    }
+  if (g_thread_pool_push (lane_pool (), lane, error))
+    return TRUE;
 
-  return TRUE;
+  ph_send_run_unref (lane->batch);
+  g_free (lane);
+  return FALSE;
 }

@@ -1,49 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A send batch hands a model's transfers out in order to up to
- * `parallel` lanes (worker threads, ph-send-lane.c), one file per
- * connection, and applies what the lanes report to each transfer on the
- * caller's context, where its state must change. */
+/* A send batch hands a model's transfers out in order to lanes (worker
+ * threads, ph-send-lane.c), one file per connection, as many lanes as
+ * its window (ph-send-window.c) allows files in flight, and applies what
+ * the lanes report to each transfer, and to the window, on the caller's
+ * context, where their state must change (ph-send-run-end.c: how files
+ * end and what the run returns). */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "ph-address.h"
 #include "ph-error.h"
-#include "ph-send-private.h"
+#include "ph-send-run-private.h"
 #include "ph-transfer-private.h"
-
-struct _PhSendRun
-{
-  gatomicrefcount  ref_count;
-
-  /* Shared with the lanes. */
-  GAsyncQueue     *ready;          /* PhSendJob *, or &end_mark */
-  GAsyncQueue     *events;         /* Event * */
-  gint             dispatching;    /* atomic: a dispatch source is attached */
-  GMainContext    *context;
-
-  /* The caller's context only. */
-  GTask           *task;           /* until the result is returned */
-  GListModel      *model;
-  GCancellable    *cancellable;
-  gulong           cancel_id;
-  guint            parallel;
-  guint            connect_timeout;
-  guint            idle_timeout;
-  gboolean         single;         /* ph_sender_send_async(): the transfer's own error */
-
-  guint            next;           /* the model position handed out next */
-  gboolean         exhausted;      /* every item handed out, or cancelled */
-  gboolean         reached;        /* a connection to a receiver was tried */
-  guint            lanes;          /* started */
-  guint            ends;           /* end marks queued */
-  GHashTable      *in_play;        /* PhSendJob * handed out, not finished */
-
-  guint            n_failed;
-  GError          *first_error;    /* the lowest position's, real failures first */
-  guint            first_position;
-  char            *first_name;
-};
 
 typedef struct
 {
@@ -51,7 +20,8 @@ typedef struct
   PhSendEvent  kind;
 } Event;
 
-/* Queued once per lane after the last job: that lane is done. */
+/* Queued once per lane after the last job, or ahead of the jobs when
+ * the window shrinks: the lane that takes it ends after its file. */
 static PhSendJob end_mark;
 
 static void refill (PhSendRun *batch);
@@ -71,7 +41,7 @@ ph_send_run_unref (PhSendRun *batch)
   if (!g_atomic_ref_count_dec (&batch->ref_count))
     return;
 
-  g_assert (batch->task == NULL && batch->model == NULL);
+  g_assert (batch->task == NULL && batch->model == NULL && batch->window == NULL);
   g_async_queue_unref (batch->ready);
   g_async_queue_unref (batch->events);
   g_hash_table_unref (batch->in_play);
@@ -81,19 +51,6 @@ ph_send_run_unref (PhSendRun *batch)
   g_free (batch);
 }
 
-static void
-job_free (PhSendJob *job)
-{
-  g_assert (job->fd < 0 && job->stream == NULL && job->connection == NULL);
-
-  g_object_unref (job->transfer);
-  g_clear_error (&job->error);
-  g_free (job->name);
-  g_free (job->host);
-  g_free (job->peer);
-  g_free (job);
-}
-
 /* Thread-safe: the batch's cancellable is set before the lanes start
  * and kept until the last job is finished. Cancelled before the handlers
  * run, so before each transfer is. */
@@ -101,6 +58,19 @@ gboolean
 ph_send_run_is_cancelled (PhSendRun *batch)
 {
   return g_cancellable_is_cancelled (batch->cancellable);
+}
+
+/* Thread-safe. */
+gboolean
+ph_send_run_get_quick_receipts (PhSendRun *batch)
+{
+  return g_atomic_int_get (&batch->quick_receipts);
+}
+
+void
+ph_send_run_set_quick_receipts (PhSendRun *batch, gboolean quick)
+{
+  g_atomic_int_set (&batch->quick_receipts, quick);
 }
 
 /* Thread-safe. NULL when nothing is queued (@wait FALSE) or the batch
@@ -122,55 +92,6 @@ ph_send_run_take (PhSendRun *batch,
 }
 
 static void
-record_failure (PhSendRun  *batch,
-                guint         position,
-                const char   *name,
-                const GError *error)
-{
-  gboolean cancel = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  gboolean first_cancel = batch->first_error != NULL &&
-                          g_error_matches (batch->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  batch->n_failed++;
-
-  /* The summary names a real failure rather than a cancellation. */
-  if (batch->first_error == NULL ||
-      (first_cancel && !cancel) ||
-      (first_cancel == cancel && position < batch->first_position))
-    {
-      g_clear_error (&batch->first_error);
-      g_free (batch->first_name);
-      batch->first_error = g_error_copy (error);
-      batch->first_position = position;
-      batch->first_name = g_strdup (name);
-    }
-}
-
-/* Applies a job's end to its transfer; the transfer's final state is
- * the truth (a cancel may have come first). */
-static void
-job_finished (PhSendRun *batch,
-              PhSendJob   *job)
-{
-  PhTransfer *transfer = job->transfer;
-
-  if (job->error == NULL)
-    {
-      ph_transfer_set_bytes_done (transfer, job->size);
-      ph_transfer_set_state (transfer, PH_TRANSFER_DONE);
-    }
-  else
-    ph_transfer_fail (transfer, job->error);
-
-  if (ph_transfer_get_state (transfer) != PH_TRANSFER_DONE)
-    record_failure (batch, job->position, job->name,
-                    ph_transfer_get_error (transfer) ? ph_transfer_get_error (transfer) : job->error);
-
-  g_hash_table_remove (batch->in_play, job);
-  job_free (job);
-}
-
-static void
 handle_event (PhSendRun *batch,
               PhSendJob   *job,
               PhSendEvent  kind)
@@ -185,11 +106,17 @@ handle_event (PhSendRun *batch,
     case PH_SEND_SENDING:
       ph_transfer_set_state (job->transfer, PH_TRANSFER_SENDING);
       batch->reached = TRUE;
+      ph_send_window_sent (batch->window, &job->mark, job->sent_at);
+      job->marked = TRUE;
       break;
 
     case PH_SEND_FINISHED:
       batch->reached |= job->tried_connect;
-      job_finished (batch, job);
+      ph_send_run_job_finished (batch, job);
+      break;
+
+    case PH_SEND_LANE_ENDED:
+      batch->running--;
       break;
 
     default:
@@ -217,6 +144,22 @@ dispatch_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Any thread: @func on the batch's context, as urgent as the I/O it
+ * reports (not after every redraw). */
+static void
+run_soon (PhSendRun   *batch,
+          const char  *name,
+          GSourceFunc  func)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, name);
+  g_source_set_callback (source, func, ph_send_run_ref (batch), (GDestroyNotify) ph_send_run_unref);
+  g_source_attach (source, batch->context);
+  g_source_unref (source);
+}
+
 /* Thread-safe. Events are applied in order on the batch's context; one
  * dispatch takes all that arrived meanwhile. */
 void
@@ -231,48 +174,7 @@ ph_send_run_post (PhSendRun *batch,
   g_async_queue_push (batch->events, event);
 
   if (g_atomic_int_compare_and_exchange (&batch->dispatching, FALSE, TRUE))
-    {
-      GSource *source = g_idle_source_new ();
-
-      /* As urgent as the I/O it reports: not after every redraw. */
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_static_name (source, "[posthouse] send events");
-      g_source_set_callback (source, dispatch_cb, ph_send_run_ref (batch),
-                             (GDestroyNotify) ph_send_run_unref);
-      g_source_attach (source, batch->context);
-      g_source_unref (source);
-    }
-}
-
-/* What stops an item from being sent by this batch, before it is
- * handed out; NULL when it can go. */
-static GError *
-unavailable (gpointer item)
-{
-  PhTransfer *transfer = item;
-
-  if (!PH_IS_TRANSFER (item) || ph_transfer_get_direction (transfer) != PH_TRANSFER_SEND)
-    {
-      g_critical ("A send batch holds an item that is not an outgoing PhTransfer");
-      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                  "Not an outgoing PhTransfer");
-    }
-
-  /* Cancelled before its turn, typically. */
-  if (ph_transfer_get_error (transfer) != NULL)
-    return g_error_copy (ph_transfer_get_error (transfer));
-
-  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED)
-    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PENDING,
-                                _("This transfer was already started"));
-
-  return NULL;
-}
-
-static const char *
-item_name (gpointer item)
-{
-  return PH_IS_TRANSFER (item) ? ph_transfer_get_name (item) : "";
+    run_soon (batch, "[posthouse] send events", dispatch_cb);
 }
 
 static void
@@ -281,7 +183,7 @@ hand_out (PhSendRun *batch,
           guint        position)
 {
   PhTransfer *transfer = item;
-  g_autoptr(GError) error = unavailable (item);
+  g_autoptr(GError) error = ph_send_run_unavailable (item);
   g_autofree char *host = NULL;
   guint16 port = 0;
   PhSendJob *job;
@@ -292,7 +194,7 @@ hand_out (PhSendRun *batch,
 
   if (error != NULL)
     {
-      record_failure (batch, position, item_name (item), error);
+      ph_send_run_record_failure (batch, position, ph_send_run_item_name (item), error);
       return;
     }
 
@@ -318,89 +220,61 @@ hand_out (PhSendRun *batch,
  * one connection and exits (the original script) then gets the first
  * file, not whichever connection the kernel queued first. */
 static guint
-wanted_lanes (PhSendRun *batch)
+window_lanes (PhSendRun *batch)
 {
+  return batch->reached ? ph_send_window_get_size (batch->window) : 1;
+}
+
+/* As many lanes as the window allows; a lane too many ends after its
+ * file. A new lane starts only once as many have ended, so that never
+ * more files are in flight than the window allowed. Once every lane was
+ * told to end (the model is exhausted), the few files still queued go
+ * with the lanes there are. */
+static void
+adjust_lanes (PhSendRun *batch)
+{
+  guint most = window_lanes (batch);
   guint left = g_hash_table_size (batch->in_play) +
                (batch->exhausted ? 0 : g_list_model_get_n_items (batch->model) - batch->next);
+  guint wanted = MIN (most, left);
 
-  return MIN (batch->reached ? batch->parallel : 1, left);
-}
+  if (batch->closed)
+    return;
 
-static void
-complete (PhSendRun *batch)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&batch->task);
-  guint others = batch->n_failed - 1;
-
-  g_cancellable_disconnect (batch->cancellable, batch->cancel_id);
-  batch->cancel_id = 0;
-  g_clear_object (&batch->cancellable);
-  g_clear_object (&batch->model);
-
-  if (batch->n_failed == 0)
-    g_task_return_boolean (task, TRUE);
-  else if (batch->single)
-    g_task_return_error (task, g_steal_pointer (&batch->first_error));
-  else if (others == 0)
-    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
-                             _("“%s” was not sent: %s"),
-                             batch->first_name, batch->first_error->message);
-  else
-    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
-                             g_dngettext (GETTEXT_PACKAGE,
-                                          "“%s” and %u other file were not sent: %s",
-                                          "“%s” and %u other files were not sent: %s",
-                                          others),
-                             batch->first_name, others, batch->first_error->message);
-}
-
-/* Ends every item not handed out yet with @error, without a lane. */
-static void
-end_the_rest (PhSendRun  *batch,
-              const GError *error)
-{
-  while (!batch->exhausted)
+  while (batch->lanes > most)
     {
-      g_autoptr(GObject) item = NULL;
-      g_autoptr(GError) why = NULL;
+      g_async_queue_push_front (batch->ready, &end_mark);
+      batch->lanes--;
+      batch->retiring++;
+    }
 
-      if (batch->next >= g_list_model_get_n_items (batch->model))
+  /* Lanes told to end that did not see it yet keep going. */
+  while (batch->lanes < wanted && batch->retiring > 0)
+    {
+      if (!g_async_queue_remove (batch->ready, &end_mark))
         {
-          batch->exhausted = TRUE;
+          batch->retiring = 0;
           break;
         }
-
-      item = g_list_model_get_item (batch->model, batch->next);
-      why = unavailable (item);
-      if (why == NULL)
-        {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            ph_transfer_cancel (PH_TRANSFER (item));
-          else
-            ph_transfer_fail (PH_TRANSFER (item), error);
-        }
-      record_failure (batch, batch->next++, item_name (item), why ? why : error);
+      batch->retiring--;
+      batch->lanes++;
     }
-}
 
-static void
-start_lanes (PhSendRun *batch)
-{
-  guint wanted = wanted_lanes (batch);
-
-  while (batch->lanes < wanted)
+  while (batch->lanes < wanted && batch->running < most)
     {
       g_autoptr(GError) error = NULL;
 
       if (ph_send_lane_start (batch, &error))
-        batch->lanes++;
+        {
+          batch->lanes++;
+          batch->running++;
+        }
       else
         {
           g_warning ("Could not start sending: %s", error->message);
-          batch->parallel = batch->lanes;
           /* Nobody to send the rest: it fails here. */
           if (batch->lanes == 0)
-            end_the_rest (batch, error);
+            ph_send_run_end_the_rest (batch, error);
           break;
         }
     }
@@ -416,7 +290,7 @@ refill (PhSendRun *batch)
   if (batch->task == NULL)
     return;
 
-  start_lanes (batch);
+  adjust_lanes (batch);
 
   for (;;)
     {
@@ -424,6 +298,9 @@ refill (PhSendRun *batch)
 
       if (batch->next >= g_list_model_get_n_items (batch->model))
         batch->exhausted = TRUE;
+      /* Cancelled: nothing new starts before cancel_all_cb() ends the rest. */
+      if (batch->cancellable != NULL && g_cancellable_is_cancelled (batch->cancellable))
+        break;
       if (batch->exhausted || g_async_queue_length (batch->ready) >= 2 * (gint) batch->lanes)
         break;
 
@@ -431,12 +308,15 @@ refill (PhSendRun *batch)
       hand_out (batch, item, batch->next++);
     }
 
-  if (batch->exhausted)
-    for (; batch->ends < batch->lanes; batch->ends++)
-      g_async_queue_push (batch->ready, &end_mark);
+  if (batch->exhausted && !batch->closed)
+    {
+      for (; batch->lanes > 0; batch->lanes--)
+        g_async_queue_push (batch->ready, &end_mark);
+      batch->closed = TRUE;
+    }
 
   if (batch->exhausted && g_hash_table_size (batch->in_play) == 0)
-    complete (batch);
+    ph_send_run_complete (batch);
 }
 
 static gboolean
@@ -451,7 +331,7 @@ cancel_all_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
-  end_the_rest (batch, cancelled);
+  ph_send_run_end_the_rest (batch, cancelled);
 
   /* Lanes notice through each transfer's cancellable. */
   g_hash_table_iter_init (&iter, batch->in_play);
@@ -468,22 +348,25 @@ static void
 batch_cancelled_cb (GCancellable *cancellable,
                     gpointer      user_data)
 {
-  PhSendRun *batch = user_data;
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[posthouse] cancel batch");
-  g_source_set_callback (source, cancel_all_cb, ph_send_run_ref (batch),
-                         (GDestroyNotify) ph_send_run_unref);
-  g_source_attach (source, batch->context);
-  g_source_unref (source);
+  run_soon (user_data, "[posthouse] cancel batch", cancel_all_cb);
 }
 
-/* Starts sending @model's transfers; @task returns the result (with
- * @single, the one transfer's own error). */
+static void
+settled_cb (PhSendWindow *window,
+            GParamSpec   *pspec,
+            PhSendRun    *batch)
+{
+  if (batch->task != NULL && !batch->single)
+    ph_sender_emit_window_changed (g_task_get_source_object (batch->task), batch->model,
+                                   ph_send_window_get_size (window),
+                                   ph_send_window_get_reason (window));
+}
+
+/* Starts sending @model's transfers, as many at once as @window says;
+ * @task returns the result (with @single, the one transfer's own error). */
 void
 ph_send_run_start (GListModel   *model,
-                     guint         parallel,
+                     PhSendWindow *window,
                      gboolean      single,
                      guint         connect_timeout,
                      guint         idle_timeout,
@@ -498,7 +381,7 @@ ph_send_run_start (GListModel   *model,
   batch->context = g_main_context_ref_thread_default ();
   batch->in_play = g_hash_table_new (NULL, NULL);
   batch->model = g_object_ref (model);
-  batch->parallel = parallel;
+  batch->window = g_object_ref (window);
   batch->single = single;
   batch->connect_timeout = connect_timeout;
   batch->idle_timeout = idle_timeout;
@@ -515,6 +398,10 @@ ph_send_run_start (GListModel   *model,
                                                 ph_send_run_ref (batch),
                                                 (GDestroyNotify) ph_send_run_unref);
     }
+
+  batch->settled_id = g_signal_connect (window, "notify::settled-size",
+                                        G_CALLBACK (settled_cb), batch);
+  settled_cb (window, NULL, batch);
 
   refill (batch);
 }

@@ -7,6 +7,8 @@
 
 #define DEFAULT_CONNECT_TIMEOUT 10
 
+G_STATIC_ASSERT (PH_SENDER_DEFAULT_PARALLEL == PH_SEND_WINDOW_INITIAL);
+
 struct _PhSender
 {
   GObject parent_instance;
@@ -24,7 +26,22 @@ enum {
   N_PROPS
 };
 
+enum {
+  WINDOW_CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+void
+ph_sender_emit_window_changed (PhSender   *sender,
+                               GListModel *transfers,
+                               guint       files,
+                               const char *reason)
+{
+  g_signal_emit (sender, signals[WINDOW_CHANGED], 0, transfers, files, reason);
+}
 
 static void
 ph_sender_get_property (GObject    *object,
@@ -91,6 +108,21 @@ ph_sender_class_init (PhSenderClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * PhSender::window-changed:
+   * @transfers: the batch (the model given to ph_sender_send_all_async())
+   * @files: how many files it now keeps in flight at most
+   * @reason: why, in a few words for people
+   *
+   * A batch started, or settled on another number of files in flight
+   * (its window: fixed by the caller, or adapted to what it measures).
+   * Emitted on the batch's context.
+   */
+  signals[WINDOW_CHANGED] =
+    g_signal_new ("window-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_LIST_MODEL, G_TYPE_UINT, G_TYPE_STRING);
 }
 
 static void
@@ -167,6 +199,7 @@ ph_sender_send_async (PhSender            *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GListStore) one = NULL;
+  g_autoptr(PhSendWindow) window = ph_send_window_new_fixed (1);
 
   g_return_if_fail (PH_IS_SENDER (self));
   g_return_if_fail (PH_IS_TRANSFER (transfer));
@@ -181,8 +214,8 @@ ph_sender_send_async (PhSender            *self,
 
   one = g_list_store_new (PH_TYPE_TRANSFER);
   g_list_store_append (one, transfer);
-  ph_send_run_start (G_LIST_MODEL (one), 1, TRUE, self->connect_timeout, self->idle_timeout,
-                       cancellable, task);
+  ph_send_run_start (G_LIST_MODEL (one), window, TRUE, self->connect_timeout,
+                     self->idle_timeout, cancellable, task);
 }
 
 gboolean
@@ -200,14 +233,18 @@ ph_sender_send_finish (PhSender      *self,
  * ph_sender_send_all_async:
  * @transfers: a #GListModel of transfers from ph_transfer_new_outgoing(),
  *   not yet sent
- * @parallel: files in flight at once, or 0 for PH_SENDER_DEFAULT_PARALLEL
+ * @parallel: files in flight at once, or 0 to adapt it
  * @cancellable: (nullable): cancels every transfer not finished yet
  *
  * Sends the transfers in the model's order, one connection per file,
  * with at most @parallel of them in the receiver's hands at once (each
  * of those may have the next file's connection opened already, while it
  * waits for its receipt). With @parallel 1 the files are sent and
- * received strictly one after the other. Each transfer's state, progress
+ * received strictly one after the other. With 0 the batch starts with
+ * PH_SENDER_DEFAULT_PARALLEL files in flight and adapts: more while files
+ * per second rise on a link with latency, fewer where the CPU is the
+ * limit, never more than a receiver takes without queueing in the
+ * kernel (#PhSender::window-changed tells). Each transfer's state, progress
  * and error follow as with ph_sender_send_async(); cancelling one of them
  * cancels that file only.
  *
@@ -223,20 +260,23 @@ ph_sender_send_all_async (PhSender            *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(PhSendWindow) window = NULL;
 
   g_return_if_fail (PH_IS_SENDER (self));
   g_return_if_fail (G_IS_LIST_MODEL (transfers));
   g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   if (parallel == 0)
-    parallel = PH_SENDER_DEFAULT_PARALLEL;
+    window = ph_send_window_new (PH_SENDER_DEFAULT_PARALLEL, PH_SEND_WINDOW_PLAIN_MAX);
+  else
+    window = ph_send_window_new_fixed (MIN (parallel, PH_SENDER_MAX_PARALLEL));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ph_sender_send_all_async);
   g_task_set_check_cancellable (task, FALSE);
 
-  ph_send_run_start (transfers, MIN (parallel, PH_SENDER_MAX_PARALLEL), FALSE,
-                       self->connect_timeout, self->idle_timeout, cancellable, task);
+  ph_send_run_start (transfers, window, FALSE, self->connect_timeout, self->idle_timeout,
+                     cancellable, task);
 }
 
 /**

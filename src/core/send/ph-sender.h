@@ -7,10 +7,10 @@ G_BEGIN_DECLS
 
 #define PH_TYPE_SENDER (ph_sender_get_type ())
 
-/* Files in flight at once when a batch does not say (measured on
- * emulated links, bench/linkbench); a Posthouse receiver serves 8 files
- * at once from one sender, so more would only wait there. */
+/* Files in flight a batch starts with when it does not fix how many; it
+ * then adapts (ph-send-window.c, measured with bench/linkbench). */
 #define PH_SENDER_DEFAULT_PARALLEL 8
+/* The most a caller may fix. */
 #define PH_SENDER_MAX_PARALLEL     64
 
 G_DECLARE_FINAL_TYPE (PhSender, ph_sender, PH, SENDER, GObject)

@@ -14,10 +14,8 @@ G_BEGIN_DECLS
 /* How many folders a received path may have (SPEC: 8 levels deep). */
 #define PH_NAMING_MAX_FOLDERS 8
 
-/* How many numbered variants ph_commit() tries before giving up. */
-#define PH_NAMING_MAX_VARIANTS 10000
-
-/* What the longest variant adds to a name: " (10000)". */
+/* What a variant adds to a name, up to " (99999)" (ph_commit() shortens
+ * a name that has no room for more digits). */
 #define PH_NAMING_VARIANT_BYTES 8
 
 /* The least room a receiver's prefix must leave for the sender's name
