@@ -443,6 +443,30 @@ test_at_most_parallel (Fixture       *f,
   batch_clear (&b);
 }
 
+/* A batch of three is handed out before the first connection allows
+ * more than one lane: the other two still go at once, not after the
+ * first file's receipt (a receiver that asks would hear of one file). */
+static void
+test_small_batch_together (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(PhSender) sender = ph_sender_new ();
+  g_autoptr(Probe) probe = probe_new ();
+  Batch b = { 0 };
+
+  probe->receipt_delay = 500;
+  probe_start (probe);
+  b.transfers = make_transfers (f->src_dir, 3, 4000, probe->destination);
+  run_batch (sender, &b, 0, NULL);
+  g_assert_no_error (b.error);
+  g_assert_true (b.ok);
+
+  g_assert_cmpuint (probe->completed, ==, 3);
+  g_assert_cmpuint (probe->max_transfers, ==, 3);
+
+  batch_clear (&b);
+}
+
 /* A connection made ahead that the receiver drops while the previous
  * file waits for its receipt is replaced, silently. */
 static void
@@ -1012,6 +1036,7 @@ main (int   argc,
   ADD ("all-arrive", test_all_arrive);
   ADD ("one-at-a-time", test_one_at_a_time);
   ADD ("at-most-parallel", test_at_most_parallel);
+  ADD ("small-batch-together", test_small_batch_together);
   ADD ("ahead-dropped", test_ahead_dropped);
   ADD ("cancel-batch", test_cancel_batch);
   ADD ("cancel-one", test_cancel_one);

@@ -238,8 +238,26 @@ adjust_lanes (PhSendRun *batch)
                (batch->exhausted ? 0 : g_list_model_get_n_items (batch->model) - batch->next);
   guint wanted = MIN (most, left);
 
+  /* All files were handed out before the first connection allowed more
+   * than one lane (a batch of two or three): the files still waiting get
+   * lanes of their own, each with its own end mark behind them, so that
+   * a receiver that asks hears of the whole batch at once. */
   if (batch->closed)
-    return;
+    {
+      while (batch->running < MIN (most, g_hash_table_size (batch->in_play)))
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!ph_send_lane_start (batch, &error))
+            {
+              g_debug ("Could not start another lane: %s", error->message);
+              break;
+            }
+          batch->running++;
+          g_async_queue_push (batch->ready, &end_mark);
+        }
+      return;
+    }
 
   while (batch->lanes > most)
     {
