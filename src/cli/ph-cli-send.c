@@ -177,6 +177,29 @@ sent_cb (GObject      *object,
   g_main_loop_quit (run->loop);
 }
 
+/* The devices this user's Posthouse knows (shared with the app): which
+ * receivers speak the secure channel, with which key. */
+static PhDevices *
+open_devices (void)
+{
+  g_autofree char *path = ph_devices_default_path ();
+  g_autoptr(GError) error = NULL;
+  PhDevices *devices = ph_devices_new (path);
+
+  if (!ph_devices_load (devices, &error))
+    ph_cli_error ("%s", error->message);
+  return devices;
+}
+
+static void
+flush_devices (PhDevices *devices)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ph_devices_flush (devices, &error))
+    ph_cli_error ("%s", error->message);
+}
+
 static void
 interrupt (int      signum,
            gpointer user_data)
@@ -204,6 +227,7 @@ ph_cli_send (int    argc,
   /* Long enough for a person to answer "Ask before accepting", short
    * enough that a peer that took the connection and went away ends. */
   int timeout = 300;
+  gboolean require_encryption = FALSE;
   g_auto(GStrv) args = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
@@ -214,6 +238,9 @@ ph_cli_send (int    argc,
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("Give up when the receiver takes nothing for SECONDS (default 300; 0 waits forever)"),
       N_("SECONDS") },
+    { "require-encryption", 'e', 0, G_OPTION_ARG_NONE, &require_encryption,
+      N_("Send only through the secure channel: never unencrypted, and to an address "
+         "nothing is known of, as a first contact whose key is remembered"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
@@ -223,7 +250,9 @@ ph_cli_send (int    argc,
   g_autoptr(PhSendQueue) queue = NULL;
   g_autoptr(PhFolderWalk) walk = NULL;
   g_autoptr(PhSendPlan) plan = NULL;
+  g_autoptr(PhDevices) devices = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
+  g_autofree char *how = NULL;
   g_auto(GStrv) empty = NULL;
   g_autofree char *summary = NULL;
   PhDestination *destination;
@@ -248,7 +277,10 @@ ph_cli_send (int    argc,
     NULL);
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context,
-    _("The exit status is 0 only when every file was sent completely. "
+    _("Files go encrypted to a receiver known to speak Posthouse's secure channel (announced "
+      "nearby, or met before), and only to the computer that proves the key it is known by; "
+      "anywhere else they go unencrypted, as the original Python sender sends them. "
+      "The exit status is 0 only when every file was sent completely. "
       "A progress bar is shown when standard error is a terminal."));
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -331,8 +363,22 @@ ph_cli_send (int    argc,
   for (guint i = 0; empty[i] != NULL; i++)
     ph_cli_error (_("“%s” is an empty folder: nothing to send from it"), empty[i]);
 
+  /* Encrypted or not, said once; or nothing sent at all (a known device
+   * announced without encryption, or with a new key). */
+  devices = open_devices ();
+  if (!ph_destination_decide_channel (destination, devices, require_encryption, &error))
+    {
+      ph_cli_signals_unwatch (&signals);
+      ph_cli_error ("%s", error->message);
+      return PH_CLI_EXIT_FAILED;
+    }
+  how = ph_destination_describe (destination);
+  g_printerr ("%s\n", how);
+
   queue = ph_send_queue_new ();
   ph_sender_set_idle_timeout (ph_send_queue_get_sender (queue), (guint) timeout * 1000);
+  ph_send_queue_set_trust (queue, NULL, devices);
+  ph_send_queue_set_require_encryption (queue, require_encryption);
 
   transfers = ph_send_plan_get_transfers (plan);
   g_signal_connect (transfers, "transfer-made", G_CALLBACK (transfer_made_cb), &run);
@@ -344,6 +390,7 @@ ph_cli_send (int    argc,
   ph_send_queue_send_async (queue, destination, G_LIST_MODEL (transfers),
                             parallel > 0 ? (guint) parallel : 0, cancellable, sent_cb, &run);
   g_main_loop_run (loop);
+  flush_devices (devices);
 
   ph_cli_signals_unwatch (&signals);
 
