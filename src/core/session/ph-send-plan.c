@@ -41,8 +41,11 @@ resolved_cb (GObject      *object,
       return;
     }
 
+  /* In the secure channel the receiver's hello says whether it keeps
+   * folders; the sender sends base names when it does not. */
   self->transfers = ph_send_list_new (self->walk, ph_destination_get_address (self->destination),
-                                      ph_destination_get_accepts_paths (self->destination));
+                                      ph_destination_get_accepts_paths (self->destination) ||
+                                      ph_destination_get_announced_fingerprint (self->destination) != NULL);
   g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
