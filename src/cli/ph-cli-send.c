@@ -331,7 +331,9 @@ ph_cli_send (int    argc,
   run.walk = walk;
 
   ph_cli_signals_watch (&signals, interrupt, &run);
-  ph_send_plan_new_async (NULL, args[0], port, walk, cancellable, planned_cb, &run);
+  devices = open_devices ();
+  ph_send_plan_new_trusted_async (NULL, devices, require_encryption, args[0], port, walk,
+                                  cancellable, planned_cb, &run);
   g_main_loop_run (loop);
   /* Asked twice to stop while planning: nothing was sent. */
   if (run.planned == NULL)
@@ -363,18 +365,6 @@ ph_cli_send (int    argc,
   for (guint i = 0; empty[i] != NULL; i++)
     ph_cli_error (_("“%s” is an empty folder: nothing to send from it"), empty[i]);
 
-  /* Encrypted or not, said once; or nothing sent at all (a known device
-   * announced without encryption, or with a new key). */
-  devices = open_devices ();
-  if (!ph_destination_decide_channel (destination, devices, require_encryption, &error))
-    {
-      ph_cli_signals_unwatch (&signals);
-      ph_cli_error ("%s", error->message);
-      return PH_CLI_EXIT_FAILED;
-    }
-  how = ph_destination_describe (destination);
-  g_printerr ("%s\n", how);
-
   queue = ph_send_queue_new ();
   ph_sender_set_idle_timeout (ph_send_queue_get_sender (queue), (guint) timeout * 1000);
   ph_send_queue_set_trust (queue, NULL, devices);
@@ -384,6 +374,16 @@ ph_cli_send (int    argc,
   g_signal_connect (transfers, "transfer-made", G_CALLBACK (transfer_made_cb), &run);
   run.n_total = g_list_model_get_n_items (G_LIST_MODEL (transfers));
   run.failed = run.n_total == 0;
+
+  /* Encrypted or not, said once when a file goes (a known device
+   * announced without encryption, or with a new key, failed the plan). */
+  for (guint i = 0; i < run.n_total && how == NULL; i++)
+    if (ph_folder_walk_get_problem (walk, i) == NULL)
+      {
+        how = ph_destination_describe (destination);
+        g_printerr ("%s\n", how);
+      }
+
   if (isatty (STDERR_FILENO))
     run.progress = ph_progress_new (STDERR_FILENO);
 
