@@ -155,9 +155,12 @@ transfer_added_cb (PhReceiveSession *session,
   if (!ph_transfer_is_finished (transfer))
     {
       g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
+      g_autofree char *sender = ph_receive_session_describe_sender (session, transfer);
 
+      /* Translators: a file name, its size, who sends: "“Study Laptop”
+       * (47DE Qpj8 HBSa -_TI, paired)" or "192.0.2.7:5123 (not encrypted)" */
       g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (transfer),
-                  size, ph_transfer_get_peer (transfer));
+                  size, sender);
     }
 
   g_ptr_array_add (run->active, g_object_ref (transfer));
@@ -270,6 +273,8 @@ ph_cli_receive (int    argc,
   int port = PH_DEFAULT_PORT;
   gboolean once = FALSE;
   gboolean no_announce = FALSE;
+  gboolean no_plain = FALSE;
+  gboolean only_paired = FALSE;
   g_autofree char *bind = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *prefix = NULL;
@@ -288,6 +293,10 @@ ph_cli_receive (int    argc,
       N_("STR") },
     { "no-announce", 0, 0, G_OPTION_ARG_NONE, &no_announce,
       N_("Do not announce this receiver to computers nearby"), NULL },
+    { "no-plain", 0, 0, G_OPTION_ARG_NONE, &no_plain,
+      N_("Refuse connections in the original format (not encrypted: the Python scripts)"), NULL },
+    { "only-paired", 0, 0, G_OPTION_ARG_NONE, &only_paired,
+      N_("Accept files only from paired devices (see “posthouse-cli pair”)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
@@ -313,7 +322,10 @@ ph_cli_receive (int    argc,
     _("Each saved file is printed on standard output as “saved PATH”; refusals and "
       "failures go to standard error. Without --once it runs until interrupted "
       "(Ctrl+C or SIGTERM): transfers in progress are cancelled and their partial "
-      "files removed; the exit status is then 130 or 143."));
+      "files removed; the exit status is then 130 or 143. "
+      "Other Posthouse programs send through the secure channel (encrypted, each computer "
+      "proving its key); the original format is received too, as not encrypted, unless "
+      "--no-plain."));
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -349,6 +361,8 @@ ph_cli_receive (int    argc,
                 "folder", directory,
                 "prefix", prefix,
                 "announce", !no_announce,
+                "accept-unencrypted", !no_plain,
+                "only-paired", only_paired,
                 NULL);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -396,6 +410,11 @@ ph_cli_receive (int    argc,
   g_free (run.printed_name);
   for (guint i = 0; i < active->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (active, i), &run);
+
+  /* Senders met are remembered (the app shares the list). */
+  if (ph_receive_session_get_devices (session) != NULL &&
+      !ph_devices_flush (ph_receive_session_get_devices (session), &error))
+    ph_cli_error ("%s", error->message);
 
   if (run.signum != 0)
     return PH_CLI_EXIT_INTERRUPTED + run.signum;

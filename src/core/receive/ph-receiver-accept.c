@@ -30,6 +30,7 @@ typedef struct
   char              *peer;
   GCancellable      *cancellable;
   GSource           *timeout_source;
+  GSource           *peek_source;
   guint8             header[PH_WIRE_HEADER_SIZE];
   gboolean           timed_out;
   gboolean           evicted;
@@ -40,6 +41,7 @@ static void
 pending_free (Pending *p)
 {
   ph_gsource_clear (&p->timeout_source);
+  ph_gsource_clear (&p->peek_source);
   if (p->connection)
     {
       /* Not handed on: every end here is a failure, so a reset (a
@@ -228,6 +230,56 @@ describe_peer (GSocketConnection  *connection,
   *peer = ph_address_format (*host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
 }
 
+static void
+read_header (Pending *p)
+{
+  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (p->connection)),
+                                 p->header, sizeof p->header, G_PRIORITY_DEFAULT,
+                                 p->cancellable, header_cb, p);
+}
+
+static gboolean
+first_byte_cb (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      user_data)
+{
+  Pending *p = user_data;
+  PhReceiver *self = p->self;
+  guint8 byte = 0;
+  gssize n;
+
+  g_clear_pointer (&p->peek_source, g_source_unref);
+  n = g_cancellable_is_cancelled (p->cancellable)
+      ? -1 : recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+  if (n == 1 && byte == 0x16 && self->secure_func != NULL)
+    {
+      g_autoptr(GSocketConnection) connection = g_steal_pointer (&p->connection);
+
+      g_queue_unlink (&self->pending, &p->link);
+      ph_receiver_take_secure (self, connection, p->host, p->peer);
+      pending_free (p);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (n == 1 && byte != 0x16 && !self->accepts_plain)
+    {
+      g_autoptr(GError) error = g_error_new (PH_ERROR, PH_ERROR_NOT_ENCRYPTED,
+                                             _("Turned away %s: not encrypted, and this receiver "
+                                               "accepts only encrypted connections"), p->peer);
+
+      g_queue_unlink (&self->pending, &p->link);
+      ph_receiver_emit_connection_failed (self, p->peer, error);
+      pending_free (p);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Anything else, errors and the end of the stream included, is the
+   * header's to say. */
+  read_header (p);
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 ph_receiver_accept_cb (GSocketService    *service,
                        GSocketConnection *connection,
@@ -261,9 +313,12 @@ ph_receiver_accept_cb (GSocketService    *service,
                                         "[posthouse] header timeout",
                                         header_timeout_cb, p, self->context);
 
-  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
-                                 p->header, sizeof p->header, G_PRIORITY_DEFAULT,
-                                 p->cancellable, header_cb, p);
+  /* The first byte, not consumed: 0x16 begins the secure channel. */
+  p->peek_source = g_socket_create_source (g_socket_connection_get_socket (connection),
+                                           G_IO_IN | G_IO_HUP | G_IO_ERR, p->cancellable);
+  g_source_set_static_name (p->peek_source, "[posthouse] first byte");
+  g_source_set_callback (p->peek_source, G_SOURCE_FUNC (first_byte_cb), p, NULL);
+  g_source_attach (p->peek_source, self->context);
 
   return TRUE;
 }

@@ -3,6 +3,7 @@
 
 #include "ph-incoming-private.h"
 #include "ph-receiver.h"
+#include "ph-receiver-held.h"
 #include "ph-disk-space-private.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,12 @@ struct _PhReceiver
   guint64         stall_bytes;
   gboolean        require_approval;
   gboolean        accepts_paths;
+  gboolean        accepts_plain;
+
+  /* The secure channel (ph-receiver-held.c) */
+  PhReceiverSecureFunc secure_func;
+  gpointer        secure_data;
+  GDestroyNotify  secure_destroy;
 
   GMainContext   *context;
   GSocketService *service;
@@ -59,6 +66,14 @@ gboolean ph_receiver_accept_cb              (GSocketService    *service,
                                              GObject           *source_object,
                                              gpointer           user_data);
 void     ph_receiver_close_pending          (PhReceiver        *self);
+
+/* ph-receiver-held.c */
+PhDiskSpace *ph_receiver_get_disk_space     (PhReceiver        *self);
+void     ph_receiver_take_secure            (PhReceiver        *self,
+                                             GSocketConnection *connection,
+                                             const char        *host,
+                                             const char        *peer);
+void     ph_receiver_held_finalize          (PhReceiver        *self);
 
 /* ph-receiver-admission.c */
 void     ph_receiver_admission_init             (PhReceiver        *self);

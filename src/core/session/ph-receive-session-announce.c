@@ -77,6 +77,8 @@ device_name_cb (GObject      *object,
     return;
 
   g_clear_object (&self->announce_cancellable);
+  g_free (self->device_name);
+  self->device_name = g_strdup (name);
   ph_announcer_set_name (self->announcer, name);
   ph_announcer_start (self->announcer);
 }

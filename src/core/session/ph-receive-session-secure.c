@@ -11,10 +11,13 @@
 #include <glib/gi18n.h>
 
 #include "ph-address.h"
+#include "ph-device-name.h"
 #include "ph-error.h"
 #include "ph-fingerprint.h"
 #include "ph-receive-session-private.h"
+#include "ph-receiver-private.h"
 #include "ph-secure-receive-private.h"
+#include "ph-transfer-private.h"
 #include "ph-trust-policy.h"
 
 #define notify(self, prop) \
@@ -70,6 +73,7 @@ transfer_added_cb (PhSecureReceive *receive,
 {
   PhReceiveSession *self = secure->self;
 
+  ph_transfer_set_peer_fingerprint (transfer, ph_secure_receive_get_peer_fingerprint (receive));
   if (secure->batch != NULL)
     ph_batch_add (secure->batch, transfer);
   if (self != NULL)
@@ -101,6 +105,15 @@ turn_cb (gpointer user_data)
     ph_secure_receive_accept (secure->receive);
 }
 
+/* What the connection received so far, for the stall rule. */
+static gint64
+bytes_cb (gpointer user_data)
+{
+  PhSessionSecure *secure = user_data;
+
+  return secure->batch != NULL ? ph_batch_get_bytes_done (secure->batch) : 0;
+}
+
 /* One batch for the connection, shown by whoever shows batches. */
 static void
 add_batch (PhSessionSecure *secure,
@@ -113,7 +126,7 @@ add_batch (PhSessionSecure *secure,
   ph_batch_set_sender (secure->batch, ph_secure_receive_get_peer_fingerprint (receive), paired);
   ph_batch_set_announced (secure->batch, (guint) MIN (ph_secure_receive_get_announced_files (receive), G_MAXUINT),
                           (gint64) MIN (ph_secure_receive_get_announced_bytes (receive), G_MAXINT64));
-  ph_receive_session_set_batch_device_name (secure->batch, ph_secure_receive_get_peer_name (receive));
+  ph_batch_set_device_name (secure->batch, ph_secure_receive_get_peer_name (receive));
   ph_receive_session_emit_batch_added (self, secure->batch);
 }
 
@@ -161,7 +174,7 @@ decide_cb (PhSecureReceive *receive,
       if (verdict == PH_TRUST_REFUSE)
         ph_secure_receive_refuse (receive);
       else
-        ph_secure_receive_decline (receive);
+        ph_secure_receive_decline_with_reason (receive, why);
       ph_receive_session_emit_connection_failed (self, ph_secure_receive_get_peer (receive), error);
       return;
 
@@ -205,29 +218,26 @@ run_cb (GObject      *object,
 /* The receiver saw a TLS handshake begin: the secure channel, under the
  * receiver's hold (its time limits and fair shares). */
 void
-ph_receive_session_take_secure (PhReceiveSession  *self,
+ph_receive_session_take_secure (PhReceiver        *receiver,
                                 GSocketConnection *connection,
-                                PhReceiverHeld    *held)
+                                const char        *peer,
+                                PhReceiverHeld    *held,
+                                gpointer           user_data)
 {
-  g_autoptr(GFile) folder = NULL;
+  PhReceiveSession *self = user_data;
   PhSessionSecure *secure;
 
-  if (self->identity == NULL)
-    {
-      ph_receiver_held_release (held);
-      return;
-    }
-
-  folder = g_object_ref (ph_receiver_get_directory (self->receiver));
   secure = g_new0 (PhSessionSecure, 1);
   secure->self = self;
   secure->held = held;
   secure->cancellable = g_cancellable_new ();
-  secure->receive = ph_secure_receive_new (connection, self->identity, folder);
+  secure->receive = ph_secure_receive_new (connection, self->identity,
+                                           ph_receiver_get_directory (receiver));
   ph_secure_receive_set_device_name (secure->receive, self->device_name);
   ph_secure_receive_set_prefix (secure->receive, self->prefix);
   ph_secure_receive_set_accepts_paths (secure->receive, self->accepts_paths);
-  ph_receiver_held_configure (held, secure->receive, turn_cb, secure);
+  ph_secure_receive_set_disk_space (secure->receive, ph_receiver_get_disk_space (receiver));
+  ph_receiver_held_configure (held, secure->cancellable, turn_cb, bytes_cb, secure);
   g_signal_connect (secure->receive, "decide", G_CALLBACK (decide_cb), secure);
   g_signal_connect (secure->receive, "transfer-added", G_CALLBACK (transfer_added_cb), secure);
   g_ptr_array_add (self->secure, secure);
@@ -251,6 +261,10 @@ ph_receive_session_secure_start (PhReceiveSession *self)
         g_warning ("%s", error->message);
       g_clear_error (&error);
     }
+
+  /* The name the hello gives until the device's name is known. */
+  if (self->device_name == NULL)
+    self->device_name = ph_device_name_from_host_name (g_get_host_name ());
 
   if (self->identity == NULL)
     {
@@ -329,7 +343,7 @@ ph_receive_session_accept_all (PhReceiveSession *self,
   fingerprint = ph_batch_get_fingerprint (batch);
   if (fingerprint != NULL && self->devices != NULL)
     {
-      ph_devices_accept_all (self->devices, fingerprint, ph_receive_session_get_batch_device_name (batch),
+      ph_devices_accept_all (self->devices, fingerprint, ph_batch_get_device_name (batch),
                              PH_ACCEPT_ALL_SECONDS);
       ph_batch_accept (batch);
     }
@@ -337,6 +351,43 @@ ph_receive_session_accept_all (PhReceiveSession *self,
     ph_inbox_accept_all (self->inbox, batch);
   else
     ph_batch_accept (batch);
+}
+
+/**
+ * ph_receive_session_describe_sender:
+ * @transfer: an incoming transfer of this session
+ *
+ * Returns: (transfer full): who sends it, as the CLI says it: the
+ *   device's name, its short fingerprint and "paired" in the secure
+ *   channel; the address and "not encrypted" in the original format
+ */
+char *
+ph_receive_session_describe_sender (PhReceiveSession *self,
+                                    PhTransfer       *transfer)
+{
+  const char *fingerprint;
+  g_autofree char *short_fp = NULL;
+  PhDevice *device;
+  const char *name;
+
+  g_return_val_if_fail (PH_IS_RECEIVE_SESSION (self), NULL);
+  g_return_val_if_fail (PH_IS_TRANSFER (transfer), NULL);
+
+  fingerprint = ph_transfer_get_peer_fingerprint (transfer);
+  if (fingerprint == NULL)
+    /* Translators: the sender's address, in the original format */
+    return g_strdup_printf (_("%s (not encrypted)"), ph_transfer_get_peer (transfer));
+
+  short_fp = ph_fingerprint_format_short (fingerprint);
+  device = self->devices ? ph_devices_lookup (self->devices, fingerprint) : NULL;
+  name = device ? ph_device_get_name (device) : NULL;
+  if (name == NULL || *name == '\0')
+    name = ph_transfer_get_peer (transfer);
+  if (device != NULL && ph_device_is_paired (device))
+    /* Translators: a device's name, its short fingerprint */
+    return g_strdup_printf (_("“%s” (%s, paired)"), name, short_fp);
+  /* Translators: a device's name, its short fingerprint */
+  return g_strdup_printf (_("“%s” (%s)"), name, short_fp);
 }
 
 /* Properties */

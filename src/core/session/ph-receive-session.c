@@ -82,6 +82,9 @@ ph_receive_session_apply_policy (PhReceiveSession *self)
 
   ph_receiver_set_require_approval (self->receiver, self->ask);
   ph_receiver_set_accepts_paths (self->receiver, self->accepts_paths);
+  /* The original format has no identity: only paired devices leaves
+   * nobody there to take. */
+  ph_receiver_set_accepts_plain (self->receiver, self->accept_plain && !self->only_paired);
 }
 
 /* Receiving */
@@ -111,6 +114,28 @@ batch_added_cb (PhInbox          *inbox,
   g_signal_emit (self, signals[BATCH_ADDED], 0, batch);
 }
 
+void
+ph_receive_session_emit_transfer_added (PhReceiveSession *self,
+                                        PhTransfer       *transfer)
+{
+  g_signal_emit (self, signals[TRANSFER_ADDED], 0, transfer);
+}
+
+void
+ph_receive_session_emit_batch_added (PhReceiveSession *self,
+                                     PhBatch          *batch)
+{
+  g_signal_emit (self, signals[BATCH_ADDED], 0, batch);
+}
+
+void
+ph_receive_session_emit_connection_failed (PhReceiveSession *self,
+                                           const char       *peer,
+                                           const GError     *error)
+{
+  g_signal_emit (self, signals[CONNECTION_FAILED], 0, peer, error);
+}
+
 static void
 network_changed_cb (PhReceiveSession *self)
 {
@@ -123,6 +148,7 @@ drop_receiver (PhReceiveSession *self)
   if (self->receiver == NULL)
     return;
 
+  ph_receiver_set_secure_func (self->receiver, NULL, NULL, NULL);
   g_signal_handlers_disconnect_by_data (self->receiver, self);
   g_clear_object (&self->receiver);
 }
@@ -201,6 +227,12 @@ ph_receive_session_start (PhReceiveSession  *self,
   if (self->prefix != NULL)
     ph_receiver_set_prefix (receiver, self->prefix);
 
+  /* Who this computer is, and whom it knows: the secure channel on the
+   * same port, when there is an identity. */
+  ph_receive_session_secure_start (self);
+  if (self->identity != NULL)
+    ph_receiver_set_secure_func (receiver, ph_receive_session_take_secure, self, NULL);
+
   leftovers = ph_receiver_clean_leftovers (receiver);
   if (leftovers > 0)
     g_signal_emit (self, signals[LEFTOVERS_REMOVED], 0, leftovers);
@@ -272,20 +304,7 @@ ph_receive_session_cancel_all (PhReceiveSession *self)
 
   if (self->receiver != NULL)
     ph_receiver_cancel_all (self->receiver);
-}
-
-/* Accepts @batch and what its sender sends next, for a while. */
-void
-ph_receive_session_accept_all (PhReceiveSession *self,
-                               PhBatch          *batch)
-{
-  g_return_if_fail (PH_IS_RECEIVE_SESSION (self));
-  g_return_if_fail (PH_IS_BATCH (batch));
-
-  if (self->inbox != NULL)
-    ph_inbox_accept_all (self->inbox, batch);
-  else
-    ph_batch_accept (batch);
+  ph_receive_session_secure_cancel_all (self);
 }
 
 void
@@ -391,6 +410,18 @@ ph_receive_session_get_property (GObject    *object,
     case PH_RECEIVE_SESSION_PROP_ADDRESSES:
       g_value_take_boxed (value, ph_receive_session_dup_addresses (self));
       break;
+    case PH_RECEIVE_SESSION_PROP_IDENTITY:
+      g_value_set_object (value, self->identity);
+      break;
+    case PH_RECEIVE_SESSION_PROP_DEVICES:
+      g_value_set_object (value, self->devices);
+      break;
+    case PH_RECEIVE_SESSION_PROP_ONLY_PAIRED:
+      g_value_set_boolean (value, self->only_paired);
+      break;
+    case PH_RECEIVE_SESSION_PROP_ACCEPT_UNENCRYPTED:
+      g_value_set_boolean (value, self->accept_plain);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -430,6 +461,18 @@ ph_receive_session_set_property (GObject      *object,
     case PH_RECEIVE_SESSION_PROP_ANNOUNCE:
       ph_receive_session_set_announce (self, g_value_get_boolean (value));
       break;
+    case PH_RECEIVE_SESSION_PROP_IDENTITY:
+      ph_receive_session_set_identity (self, g_value_get_object (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_DEVICES:
+      ph_receive_session_set_devices (self, g_value_get_object (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ONLY_PAIRED:
+      ph_receive_session_set_only_paired (self, g_value_get_boolean (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ACCEPT_UNENCRYPTED:
+      ph_receive_session_set_accept_unencrypted (self, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -442,6 +485,7 @@ ph_receive_session_dispose (GObject *object)
 
   ph_receive_session_stop (self);
   ph_receive_session_dispose_announcer (self);
+  ph_receive_session_secure_dispose (self);
   drop_receiver (self);
 
   G_OBJECT_CLASS (ph_receive_session_parent_class)->dispose (object);
@@ -457,6 +501,7 @@ ph_receive_session_finalize (GObject *object)
   g_clear_object (&self->folder);
   g_clear_object (&self->default_folder);
   g_clear_pointer (&self->prefix, g_free);
+  g_clear_pointer (&self->device_name, g_free);
 
   G_OBJECT_CLASS (ph_receive_session_parent_class)->finalize (object);
 }
@@ -504,6 +549,14 @@ ph_receive_session_class_init (PhReceiveSessionClass *klass)
     g_param_spec_string ("announce-error", NULL, NULL, NULL, ro);
   properties[PH_RECEIVE_SESSION_PROP_ADDRESSES] =
     g_param_spec_boxed ("addresses", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PH_RECEIVE_SESSION_PROP_IDENTITY] =
+    g_param_spec_object ("identity", NULL, NULL, PH_TYPE_IDENTITY, rw);
+  properties[PH_RECEIVE_SESSION_PROP_DEVICES] =
+    g_param_spec_object ("devices", NULL, NULL, PH_TYPE_DEVICES, rw);
+  properties[PH_RECEIVE_SESSION_PROP_ONLY_PAIRED] =
+    g_param_spec_boolean ("only-paired", NULL, NULL, FALSE, rw);
+  properties[PH_RECEIVE_SESSION_PROP_ACCEPT_UNENCRYPTED] =
+    g_param_spec_boolean ("accept-unencrypted", NULL, NULL, TRUE, rw);
 
   g_object_class_install_properties (object_class, PH_RECEIVE_SESSION_N_PROPS, properties);
 
@@ -530,6 +583,7 @@ ph_receive_session_init (PhReceiveSession *self)
   self->port = PH_DEFAULT_PORT;
   self->announce = TRUE;
   ph_receive_session_init_announcer (self);
+  ph_receive_session_secure_init (self);
 }
 
 PhReceiveSession *

@@ -60,6 +60,7 @@ struct _PhBatch
   char                *id;
   PhTransferDirection  direction;
   char                *peer;
+  char                *device_name;     /* the peer as people know it */
   char                *title;
   gboolean             flattened;
   gint64               start_time;      /* wall clock, µs */
@@ -117,6 +118,7 @@ enum {
   PROP_SECONDS_LEFT,
   PROP_STATE,
   PROP_FLATTENED,
+  PROP_DEVICE_NAME,
   PROP_FINGERPRINT,
   PROP_PAIRED,
   N_PROPS

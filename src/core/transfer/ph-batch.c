@@ -80,6 +80,7 @@ ph_batch_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_ptr_array_unref);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->peer, g_free);
+  g_clear_pointer (&self->device_name, g_free);
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_object (&self->first_file);
@@ -146,6 +147,9 @@ ph_batch_get_property (GObject    *object,
     case PROP_FLATTENED:
       g_value_set_boolean (value, self->flattened);
       break;
+    case PROP_DEVICE_NAME:
+      g_value_set_string (value, self->device_name);
+      break;
     case PROP_FINGERPRINT:
       g_value_set_string (value, self->fingerprint);
       break;
@@ -178,6 +182,9 @@ ph_batch_set_property (GObject      *object,
       break;
     case PROP_FLATTENED:
       ph_batch_set_flattened (self, g_value_get_boolean (value));
+      break;
+    case PROP_DEVICE_NAME:
+      ph_batch_set_device_name (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -233,6 +240,12 @@ ph_batch_class_init (PhBatchClass *klass)
   ph_batch_properties[PROP_FLATTENED] =
     g_param_spec_boolean ("flattened", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The peer's name as people know it ("Workshop PC"), when known: the
+   * name a receiver announced nearby, or (secure channel) the name a
+   * sender proved; NULL for an address alone. */
+  ph_batch_properties[PROP_DEVICE_NAME] =
+    g_param_spec_string ("device-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /* Who sends, in the secure channel: NULL for the original format. */
   ph_batch_properties[PROP_FINGERPRINT] =
     g_param_spec_string ("fingerprint", NULL, NULL, NULL, ro);
@@ -315,6 +328,29 @@ ph_batch_get_peer (PhBatch *self)
   g_return_val_if_fail (PH_IS_BATCH (self), NULL);
 
   return self->peer;
+}
+
+/* Returns: (nullable): the peer's name as people know it */
+const char *
+ph_batch_get_device_name (PhBatch *self)
+{
+  g_return_val_if_fail (PH_IS_BATCH (self), NULL);
+
+  return self->device_name;
+}
+
+void
+ph_batch_set_device_name (PhBatch    *self,
+                          const char *device_name)
+{
+  g_return_if_fail (PH_IS_BATCH (self));
+
+  if (g_strcmp0 (self->device_name, device_name) == 0)
+    return;
+
+  g_free (self->device_name);
+  self->device_name = g_strdup (device_name);
+  g_object_notify_by_pspec (G_OBJECT (self), ph_batch_properties[PROP_DEVICE_NAME]);
 }
 
 /* Returns: (transfer full): the given title, else the single file's

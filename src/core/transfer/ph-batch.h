@@ -35,6 +35,9 @@ PhBatch             *ph_batch_new              (PhTransferDirection  direction,
 const char          *ph_batch_get_id           (PhBatch     *self);
 PhTransferDirection  ph_batch_get_direction    (PhBatch     *self);
 const char          *ph_batch_get_peer         (PhBatch     *self);
+const char          *ph_batch_get_device_name  (PhBatch     *self);
+void                 ph_batch_set_device_name  (PhBatch     *self,
+                                                const char  *device_name);
 char                *ph_batch_dup_title        (PhBatch     *self);
 guint                ph_batch_get_n_files      (PhBatch     *self);
 guint                ph_batch_get_n_done       (PhBatch     *self);

@@ -31,6 +31,7 @@ ph_transfer_finalize (GObject *object)
   PhTransfer *self = PH_TRANSFER (object);
 
   g_clear_pointer (&self->peer, g_free);
+  g_clear_pointer (&self->peer_fingerprint, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_object (&self->source);
   g_clear_object (&self->file);
