@@ -11,6 +11,7 @@
 
 #include "ph-application-private.h"
 #include "ph-launch.h"
+#include "ph-devices-page.h"
 #include "ph-preferences.h"
 
 static void
@@ -22,6 +23,9 @@ preferences_activated (GSimpleAction *action,
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   PhPreferences *preferences = ph_preferences_new (self->settings, self->session);
 
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (preferences),
+                              ADW_PREFERENCES_PAGE (ph_devices_page_new (self->settings,
+                                                                         ph_application_get_devices (self))));
   gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_present (GTK_WINDOW (preferences));

@@ -27,6 +27,9 @@ struct _PhApplication
   PhOutbox         *outbox;
   PhNotifier       *notifier;
   PhBackground     *background;
+  PhIdentity       *identity;    /* read when first needed (ph-application-trust.c) */
+  PhDevices        *devices;     /* read when first needed */
+  PhPairing        *pending_pairing; /* a device asked to pair with no window on screen */
   guint             n_shown;     /* windows on screen */
   gboolean          announce_noticed;
 };
@@ -37,6 +40,17 @@ void              ph_application_report         (PhApplication *self,
 
 /* ph-application-actions.c */
 void              ph_application_add_actions    (PhApplication *self);
+
+/* ph-application-trust.c */
+PhDevices        *ph_application_get_devices    (PhApplication *self);
+PhIdentity       *ph_application_get_identity   (PhApplication *self,
+                                                 GError       **error);
+void              ph_application_save_devices   (PhApplication *self);
+void              ph_application_pair           (PhApplication *self,
+                                                 const char    *text);
+void              ph_application_ask_pairing    (PhApplication *self,
+                                                 PhPairing     *pairing);
+void              ph_application_add_trust_actions (PhApplication *self);
 
 /* For tests */
 PhSettings       *ph_application_get_settings   (PhApplication *self);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ph-accept-all-bar.h"
 #include "ph-application-private.h"
 
 G_DEFINE_FINAL_TYPE (PhApplication, ph_application, ADW_TYPE_APPLICATION)
@@ -157,6 +158,10 @@ ph_application_startup (GApplication *application)
   self->notifier = ph_notifier_new (application, self->settings, self->batches);
 
   ph_application_add_actions (self);
+  ph_application_add_trust_actions (self);
+  /* A device asking to pair, once the session carries the secure channel. */
+  if (g_signal_lookup ("pairing", PH_TYPE_RECEIVE_SESSION) != 0)
+    g_signal_connect_swapped (self->session, "pairing", G_CALLBACK (ph_application_ask_pairing), self);
   ph_background_startup (self->background, self->settings, self->session, self->batches);
 }
 
@@ -169,6 +174,7 @@ ph_application_shutdown (GApplication *application)
   ph_background_shutdown (self->background);
   if (self->session != NULL)
     ph_receive_session_stop (self->session);
+  ph_application_save_devices (self);
 
   G_APPLICATION_CLASS (ph_application_parent_class)->shutdown (application);
 }
@@ -205,6 +211,8 @@ ph_application_window_added (GtkApplication *application,
     return;
 
   ph_background_watch_window (self->background, window);
+  ph_accept_all_bar_set_grants (ph_window_get_accept_all_bar (PH_WINDOW (window)),
+                                ph_devices_get_accept_all (ph_application_get_devices (self)));
   g_signal_connect_object (window, "map", G_CALLBACK (window_mapped_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (window, "unmap", G_CALLBACK (window_unmapped_cb), self, G_CONNECT_SWAPPED);
   if (gtk_widget_get_mapped (GTK_WIDGET (window)))
@@ -252,6 +260,11 @@ ph_application_dispose (GObject *object)
   g_clear_object (&self->browser);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
+  if (self->pending_pairing != NULL)
+    g_signal_handlers_disconnect_by_data (self->pending_pairing, self);
+  g_clear_object (&self->pending_pairing);
+  g_clear_object (&self->devices);
+  g_clear_object (&self->identity);
 
   G_OBJECT_CLASS (ph_application_parent_class)->dispose (object);
 }

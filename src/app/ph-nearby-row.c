@@ -19,6 +19,7 @@ struct _PhNearbyRow
   GtkDropTarget *drop_target;
 
   GtkImage      *chosen_image;
+  GtkMenuButton *menu_button;
 };
 
 G_DEFINE_FINAL_TYPE (PhNearbyRow, ph_nearby_row, ADW_TYPE_ACTION_ROW)
@@ -53,6 +54,17 @@ update (PhNearbyRow *self)
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
+
+  /* Pair… (app.pair), with the receiver where it is now. */
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenuItem) pair = g_menu_item_new (_("_Pair…"), NULL);
+
+    g_menu_item_set_action_and_target_value (pair, "app.pair",
+                                             g_variant_new_string (ph_nearby_receiver_get_address (self->peer)));
+    g_menu_append_item (menu, pair);
+    gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+  }
 }
 
 static void
@@ -206,6 +218,7 @@ ph_nearby_row_class_init (PhNearbyRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-nearby-row.ui");
   gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, chosen_image);
+  gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, menu_button);
 }
 
 static void

@@ -25,6 +25,8 @@ struct _PhSettings
   gboolean   notifications;
   gboolean   original_names;
   gboolean   ask_before_accepting;
+  gboolean   only_paired;
+  gboolean   accept_unencrypted;
   gboolean   receive_mode;
   gboolean   receive_at_login;
   gboolean   background_notice_shown;
@@ -47,6 +49,8 @@ enum {
   PROP_NOTIFICATIONS,
   PROP_ORIGINAL_NAMES,
   PROP_ASK_BEFORE_ACCEPTING,
+  PROP_ONLY_PAIRED,
+  PROP_ACCEPT_UNENCRYPTED,
   PROP_RECEIVE_MODE,
   PROP_RECEIVE_AT_LOGIN,
   PROP_BACKGROUND_NOTICE_SHOWN,
@@ -118,6 +122,8 @@ ph_settings_get_property (GObject    *object,
     case PROP_NOTIFICATIONS: g_value_set_boolean (value, self->notifications); break;
     case PROP_ORIGINAL_NAMES: g_value_set_boolean (value, self->original_names); break;
     case PROP_ASK_BEFORE_ACCEPTING: g_value_set_boolean (value, self->ask_before_accepting); break;
+    case PROP_ONLY_PAIRED: g_value_set_boolean (value, self->only_paired); break;
+    case PROP_ACCEPT_UNENCRYPTED: g_value_set_boolean (value, self->accept_unencrypted); break;
     case PROP_RECEIVE_MODE: g_value_set_boolean (value, self->receive_mode); break;
     case PROP_RECEIVE_AT_LOGIN: g_value_set_boolean (value, self->receive_at_login); break;
     case PROP_BACKGROUND_NOTICE_SHOWN: g_value_set_boolean (value, self->background_notice_shown); break;
@@ -182,6 +188,12 @@ ph_settings_set_property (GObject      *object,
       break;
     case PROP_ASK_BEFORE_ACCEPTING:
       set_boolean (self, &self->ask_before_accepting, g_value_get_boolean (value), prop_id);
+      break;
+    case PROP_ONLY_PAIRED:
+      set_boolean (self, &self->only_paired, g_value_get_boolean (value), prop_id);
+      break;
+    case PROP_ACCEPT_UNENCRYPTED:
+      set_boolean (self, &self->accept_unencrypted, g_value_get_boolean (value), prop_id);
       break;
     case PROP_RECEIVE_MODE:
       set_boolean (self, &self->receive_mode, g_value_get_boolean (value), prop_id);
@@ -252,6 +264,8 @@ ph_settings_class_init (PhSettingsClass *klass)
   properties[PROP_NOTIFICATIONS] = g_param_spec_boolean ("notifications", NULL, NULL, TRUE, rw);
   properties[PROP_ORIGINAL_NAMES] = g_param_spec_boolean ("original-names", NULL, NULL, FALSE, rw);
   properties[PROP_ASK_BEFORE_ACCEPTING] = g_param_spec_boolean ("ask-before-accepting", NULL, NULL, FALSE, rw);
+  properties[PROP_ONLY_PAIRED] = g_param_spec_boolean ("only-paired", NULL, NULL, FALSE, rw);
+  properties[PROP_ACCEPT_UNENCRYPTED] = g_param_spec_boolean ("accept-unencrypted", NULL, NULL, TRUE, rw);
   properties[PROP_RECEIVE_MODE] = g_param_spec_boolean ("receive-mode", NULL, NULL, FALSE, rw);
   properties[PROP_RECEIVE_AT_LOGIN] = g_param_spec_boolean ("receive-at-login", NULL, NULL, FALSE, rw);
   properties[PROP_BACKGROUND_NOTICE_SHOWN] = g_param_spec_boolean ("background-notice-shown", NULL, NULL, FALSE, rw);
@@ -289,6 +303,7 @@ ph_settings_init (PhSettings *self)
   self->destination = g_strdup ("");
   self->receive_folder = g_strdup ("");
   self->receive_interface = g_strdup ("");
+  self->accept_unencrypted = TRUE;
 
   for (guint i = 1; i < N_PROPS; i++)
     if (G_PARAM_SPEC_VALUE_TYPE (properties[i]) == G_TYPE_VARIANT)

@@ -4,6 +4,7 @@
 /* What ph-window*.c share, and accessors for tests: what a person would
  * reach with the mouse. */
 
+#include "ph-accept-all-bar.h"
 #include "ph-batch-view.h"
 #include "ph-panel.h"
 #include "ph-request-bar.h"
@@ -20,6 +21,7 @@ struct _PhWindow
   GtkToggleButton      *receive_button;
   AdwButtonContent     *receive_content;
   PhRequestBar         *request_bar;
+  PhAcceptAllBar       *accept_all_bar;
   GtkRevealer          *drop_revealer;
   GtkBox               *drop_box;
   GtkImage             *drop_icon;

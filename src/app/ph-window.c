@@ -393,6 +393,7 @@ ph_window_class_init (PhWindowClass *klass)
 
   g_type_ensure (PH_TYPE_BATCH_VIEW);
   g_type_ensure (PH_TYPE_REQUEST_BAR);
+  g_type_ensure (PH_TYPE_ACCEPT_ALL_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PhWindow, toast_overlay);
@@ -400,6 +401,7 @@ ph_window_class_init (PhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhWindow, receive_button);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, receive_content);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, request_bar);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, accept_all_bar);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_revealer);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_box);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_icon);
@@ -483,6 +485,15 @@ PhPanel *
 ph_window_get_panel (PhWindow *self)
 {
   return self->panel;
+}
+
+/* The banner of "Accept everything from this device" (its grants are the app's). */
+PhAcceptAllBar *
+ph_window_get_accept_all_bar (PhWindow *self)
+{
+  g_return_val_if_fail (PH_IS_WINDOW (self), NULL);
+
+  return self->accept_all_bar;
 }
 
 PhRequestBar *

@@ -27,5 +27,6 @@ void      ph_window_show_batch (PhWindow          *self,
 void      ph_window_show_main  (PhWindow          *self);
 void      ph_window_show_toast (PhWindow          *self,
                                 const char        *title);
+struct _PhAcceptAllBar *ph_window_get_accept_all_bar (PhWindow *self);
 
 G_END_DECLS

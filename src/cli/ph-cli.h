@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "posthouse-core.h"
+
 G_BEGIN_DECLS
 
 #define PH_CLI_NAME "posthouse-cli"
@@ -42,5 +44,20 @@ int  ph_cli_receive  (int    argc,
                       char **argv);
 int  ph_cli_list     (int    argc,
                       char **argv);
+int  ph_cli_pair     (int    argc,
+                      char **argv);
+int  ph_cli_devices  (int    argc,
+                      char **argv);
+
+/* The list of devices, read (a damaged one said) and saved (a failure said). */
+PhDevices *ph_cli_open_devices (void);
+gboolean   ph_cli_save_devices (PhDevices *devices);
+
+/* The six digits on the terminal, for either side of a pairing. */
+typedef struct _PhCliPrompt PhCliPrompt;
+
+PhCliPrompt *ph_cli_prompt_new  (PhPairing   *pairing,
+                                 PhDevices   *devices);
+void         ph_cli_prompt_free (PhCliPrompt *self);
 
 G_END_DECLS

@@ -101,6 +101,10 @@ run_toplevel (int    argc,
     _("Listen for incoming files and save them into a folder"),
     "\n  list [--timeout S]\n      ",
     _("List the receivers announced nearby"),
+    "\n  pair [--port N] DESTINATION\n      ",
+    _("Pair with a receiver: both screens show six digits, both people confirm"),
+    "\n  devices [--full] [forget|block|unblock DEVICE]\n      ",
+    _("List the devices this computer remembers, or forget, block or unblock one"),
     NULL);
   g_option_context_set_summary (context, summary);
 
@@ -155,6 +159,10 @@ main (int    argc,
     return ph_cli_receive (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "list"))
     return ph_cli_list (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "pair"))
+    return ph_cli_pair (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "devices"))
+    return ph_cli_devices (argc - 1, argv + 1);
 
   return run_toplevel (argc, argv);
 }

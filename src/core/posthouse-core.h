@@ -22,6 +22,7 @@
 #include "ph-installation-id.h"
 #include "ph-naming.h"
 #include "ph-nearby-receiver.h"
+#include "ph-pairing.h"
 #include "ph-receive-session.h"
 #include "ph-receiver.h"
 #include "ph-send-list.h"

@@ -271,20 +271,28 @@ accept_next (SecureRig *rig)
   g_socket_listener_accept_async (rig->listener, rig->stop, accepted_cb, rig);
 }
 
-/* A receiver on 127.0.0.1, port 0: each connection becomes a session. */
-void
-secure_rig_listen (SecureRig *rig)
+/* A listener on 127.0.0.1, on a port the system chose. */
+GSocketListener *
+secure_rig_loopback_listener (guint16 *port)
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) effective = NULL;
   g_autoptr(GError) error = NULL;
+  GSocketListener *listener = g_socket_listener_new ();
 
-  rig->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (rig->listener, address, G_SOCKET_TYPE_STREAM,
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM,
                                  G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
   g_assert_no_error (error);
-  rig->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  return listener;
+}
+
+/* A receiver on 127.0.0.1, port 0: each connection becomes a session. */
+void
+secure_rig_listen (SecureRig *rig)
+{
+  rig->listener = secure_rig_loopback_listener (&rig->port);
   accept_next (rig);
 }
 

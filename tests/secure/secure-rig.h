@@ -59,6 +59,7 @@ typedef struct
 SecureRig  *secure_rig_new            (void);
 void        secure_rig_free           (SecureRig  *rig);
 void        secure_rig_listen         (SecureRig  *rig);
+GSocketListener *secure_rig_loopback_listener (guint16 *port);
 char       *secure_rig_write_file     (SecureRig  *rig,
                                        const char *relative,
                                        gsize       size,

@@ -76,8 +76,20 @@ test_round_trip (void)
     { .type = PH_MESSAGE_RECEIPT, .id = 4, .saved = FALSE, .reason = "no-space" },
     { .type = PH_MESSAGE_END },
     { .type = PH_MESSAGE_ERROR, .reason = "bye" },
+    { .type = PH_MESSAGE_HELLO, .version = 2, .name = "Desk", .pair = TRUE },
+    { .type = PH_MESSAGE_PAIR_COMMIT },
+    { .type = PH_MESSAGE_PAIR_NONCE },
+    { .type = PH_MESSAGE_PAIR_REVEAL },
+    { .type = PH_MESSAGE_PAIR_ANSWER, .same = TRUE },
+    { .type = PH_MESSAGE_PAIR_ANSWER, .same = FALSE },
   };
 
+  for (guint i = 0; i < PH_PAIR_NONCE_SIZE; i++)
+    {
+      messages[11].nonce[i] = i;
+      messages[12].nonce[i] = 0xff - i;
+      messages[13].nonce[i] = 0x80 ^ i;
+    }
   ph_wire_encode_header ("Holiday/Day 1/beach.jpg", 123456789, messages[4].header);
 
   for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
@@ -105,6 +117,9 @@ test_round_trip (void)
       g_assert_cmpuint (out.id, ==, messages[i].id);
       g_assert_cmpint (out.saved, ==, messages[i].saved);
       g_assert_cmpmem (out.header, sizeof out.header, messages[i].header, sizeof messages[i].header);
+      g_assert_cmpint (out.pair, ==, messages[i].pair);
+      g_assert_cmpmem (out.nonce, sizeof out.nonce, messages[i].nonce, sizeof messages[i].nonce);
+      g_assert_cmpint (out.same, ==, messages[i].same);
       ph_message_clear (&out);
     }
 }
@@ -223,6 +238,10 @@ test_malformed (void)
                        "name");
   assert_decode_fails (g_variant_new_parsed ("{'type': <'receipt'>, 'id': <uint32 1>, 'saved': <false>}"),
                        "reason");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'pair-commit'>}"), "nonce");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'pair-nonce'>, 'nonce': <b'short'>}"), "nonce");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'pair-reveal'>, 'nonce': <'text'>}"), "nonce");
+  assert_decode_fails (g_variant_new_parsed ("{'type': <'pair-answer'>, 'same': <1>}"), "same");
 
   /* Not a dictionary at all. */
   g_assert_false (ph_message_decode ((const guint8 *) "garbage!", 8, &out, &error));
@@ -419,6 +438,33 @@ write_corpus (const char *dir)
   g_byte_array_append (s, (const guint8 *) "\x00\x01\x00\x01", 4);
   write_seed (dir, "oversized", 0x03, s);
   g_byte_array_unref (s);
+
+  /* Version 2: a pairing, and pairing frames inside a batch. */
+  {
+    PhMessage pair_hello = { .type = PH_MESSAGE_HELLO, .version = 2, .name = "Seed", .pair = TRUE };
+    PhMessage commit = { .type = PH_MESSAGE_PAIR_COMMIT };
+    PhMessage reveal = { .type = PH_MESSAGE_PAIR_REVEAL };
+    PhMessage answer = { .type = PH_MESSAGE_PAIR_ANSWER, .same = TRUE };
+
+    memset (commit.nonce, 0x63, sizeof commit.nonce);
+    memset (reveal.nonce, 0x01, sizeof reveal.nonce);
+
+    s = g_byte_array_new ();
+    append_frame (s, &pair_hello);
+    append_frame (s, &commit);
+    append_frame (s, &reveal);
+    append_frame (s, &answer);
+    write_seed (dir, "pairing", 0x4f, s);
+    g_byte_array_unref (s);
+
+    s = g_byte_array_new ();
+    append_frame (s, &hello);
+    append_file (s, 0, "a.txt", "hello", 1);
+    append_frame (s, &answer);
+    append_frame (s, &end);
+    write_seed (dir, "pair-answer-in-batch", 0x4f, s);
+    g_byte_array_unref (s);
+  }
 
   return 0;
 }

@@ -25,6 +25,10 @@ static const char *const type_names[] = {
   [PH_MESSAGE_RECEIPT] = "receipt",
   [PH_MESSAGE_END] = "end",
   [PH_MESSAGE_ERROR] = "error",
+  [PH_MESSAGE_PAIR_COMMIT] = "pair-commit",
+  [PH_MESSAGE_PAIR_NONCE] = "pair-nonce",
+  [PH_MESSAGE_PAIR_REVEAL] = "pair-reveal",
+  [PH_MESSAGE_PAIR_ANSWER] = "pair-answer",
 };
 
 static const char *const decision_names[] = {
@@ -100,6 +104,8 @@ ph_message_encode (const PhMessage *message)
           g_variant_builder_add (&builder, "{sv}", "files", g_variant_new_uint64 (message->files));
           g_variant_builder_add (&builder, "{sv}", "bytes", g_variant_new_uint64 (message->bytes));
         }
+      else if (message->pair)
+        g_variant_builder_add (&builder, "{sv}", "pair", g_variant_new_boolean (TRUE));
       else
         g_variant_builder_add (&builder, "{sv}", "paths", g_variant_new_boolean (message->paths));
       break;
@@ -129,6 +135,18 @@ ph_message_encode (const PhMessage *message)
 
     case PH_MESSAGE_ERROR:
       add_string (&builder, "reason", message->reason ? message->reason : "");
+      break;
+
+    case PH_MESSAGE_PAIR_COMMIT:
+    case PH_MESSAGE_PAIR_NONCE:
+    case PH_MESSAGE_PAIR_REVEAL:
+      g_variant_builder_add (&builder, "{sv}", "nonce",
+                             g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, message->nonce,
+                                                        PH_PAIR_NONCE_SIZE, 1));
+      break;
+
+    case PH_MESSAGE_PAIR_ANSWER:
+      g_variant_builder_add (&builder, "{sv}", "same", g_variant_new_boolean (message->same));
       break;
 
     case PH_MESSAGE_END:
@@ -212,6 +230,7 @@ decode_fields (GVariant     *dict,
                GError      **error)
 {
   g_autoptr(GVariant) header = NULL;
+  g_autoptr(GVariant) nonce = NULL;
   g_autofree char *answer = NULL;
 
   switch (message->type)
@@ -225,6 +244,8 @@ decode_fields (GVariant     *dict,
                              g_variant_lookup (dict, "bytes", "t", &message->bytes);
       if (!g_variant_lookup (dict, "paths", "b", &message->paths))
         message->paths = FALSE;
+      if (!g_variant_lookup (dict, "pair", "b", &message->pair))
+        message->pair = FALSE;
       return TRUE;
 
     case PH_MESSAGE_DECISION:
@@ -267,6 +288,20 @@ decode_fields (GVariant     *dict,
     case PH_MESSAGE_ERROR:
       if (!lookup_text (dict, "reason", &message->reason))
         return bad_frame (error, type, "reason");
+      return TRUE;
+
+    case PH_MESSAGE_PAIR_COMMIT:
+    case PH_MESSAGE_PAIR_NONCE:
+    case PH_MESSAGE_PAIR_REVEAL:
+      nonce = g_variant_lookup_value (dict, "nonce", G_VARIANT_TYPE_BYTESTRING);
+      if (nonce == NULL || g_variant_get_size (nonce) != PH_PAIR_NONCE_SIZE)
+        return bad_frame (error, type, "nonce");
+      memcpy (message->nonce, g_variant_get_data (nonce), PH_PAIR_NONCE_SIZE);
+      return TRUE;
+
+    case PH_MESSAGE_PAIR_ANSWER:
+      if (!g_variant_lookup (dict, "same", "b", &message->same))
+        return bad_frame (error, type, "same");
       return TRUE;
 
     case PH_MESSAGE_END:

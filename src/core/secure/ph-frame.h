@@ -14,7 +14,9 @@ G_BEGIN_DECLS
  *   W ≥ 0x80000000: (W & 0x7fffffff) bytes (1 to 16 MiB) of the file
  *     being sent. */
 
-#define PH_SECURE_VERSION      1
+/* 2: pairing (the pair-* frames, a hello that asks to pair). */
+#define PH_SECURE_VERSION      2
+#define PH_SECURE_PAIRING_VERSION 2
 #define PH_SECURE_ALPN         "posthouse/1"
 #define PH_FRAME_WORD_SIZE     4
 #define PH_FRAME_MAX_SIZE      (64 * 1024)
@@ -33,7 +35,14 @@ typedef enum
   PH_MESSAGE_RECEIPT,
   PH_MESSAGE_END,
   PH_MESSAGE_ERROR,
+  PH_MESSAGE_PAIR_COMMIT,
+  PH_MESSAGE_PAIR_NONCE,
+  PH_MESSAGE_PAIR_REVEAL,
+  PH_MESSAGE_PAIR_ANSWER,
 } PhMessageType;
+
+/* The nonces of pairing and the commitment to one: 32 bytes each. */
+#define PH_PAIR_NONCE_SIZE 32
 
 typedef enum
 {
@@ -43,14 +52,17 @@ typedef enum
 } PhDecision;
 
 /* One control message. Which fields count depends on the type:
- *   hello:    version, name; the sender's has_summary, files, bytes;
- *             the receiver's paths
+ *   hello:    version, name; the sender's has_summary, files, bytes,
+ *             or pair (a connection that pairs); the receiver's paths
  *   decision: decision, reason (nullable; why it was declined)
  *   file:     id, header (the 136 bytes of the original format)
  *   cancel:   id
  *   receipt:  id, saved, name (the final name, saved) or reason
  *   end:      nothing
- *   error:    reason */
+ *   error:    reason
+ *   pair-commit, pair-nonce, pair-reveal: nonce (the commitment, a
+ *             nonce, the nonce committed to)
+ *   pair-answer: same (whether the person saw the same six digits) */
 typedef struct
 {
   PhMessageType  type;
@@ -65,6 +77,9 @@ typedef struct
   guint32        id;
   guint8         header[PH_WIRE_HEADER_SIZE];
   gboolean       saved;
+  gboolean       pair;
+  guint8         nonce[PH_PAIR_NONCE_SIZE];
+  gboolean       same;
 } PhMessage;
 
 void        ph_message_clear       (PhMessage      *message);

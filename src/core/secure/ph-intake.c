@@ -255,6 +255,10 @@ ph_intake_message (PhIntake         *self,
     case PH_MESSAGE_HELLO:
     case PH_MESSAGE_DECISION:
     case PH_MESSAGE_RECEIPT:
+    case PH_MESSAGE_PAIR_COMMIT:
+    case PH_MESSAGE_PAIR_NONCE:
+    case PH_MESSAGE_PAIR_REVEAL:
+    case PH_MESSAGE_PAIR_ANSWER:
       return violation (error, _("a frame the sender may not send now"));
 
     case PH_MESSAGE_UNKNOWN:

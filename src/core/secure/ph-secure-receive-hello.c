@@ -9,20 +9,16 @@
 
 #include "ph-address.h"
 #include "ph-error.h"
+#include "ph-frame-queue-private.h"
 #include "ph-gsource-private.h"
+#include "ph-pairing-private.h"
 #include "ph-secure-channel-private.h"
 #include "ph-secure-receive-private.h"
 #include "ph-secure-tls-private.h"
 
-enum { AFTER_NOTHING, AFTER_START_DATA, AFTER_CLOSE };
+enum { AFTER_NOTHING, AFTER_START_DATA, AFTER_CLOSE, AFTER_PAIR };
 
-typedef struct
-{
-  PhSecureReceive *self;
-  GBytes          *bytes;
-} Write;
-
-static void write_more (PhSecureReceive *self);
+static void start_pairing (PhSecureReceive *self);
 
 static void
 closed_cb (GObject      *object,
@@ -35,20 +31,14 @@ closed_cb (GObject      *object,
   ph_secure_receive_finish (self, NULL);
 }
 
+/* What was queued is out (or could not go): what comes next. */
 static void
-written_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+drained_cb (GObject      *owner,
+            const GError *error)
 {
-  Write *write = user_data;
-  g_autoptr(PhSecureReceive) self = write->self;
-  g_autoptr(GError) error = NULL;
+  PhSecureReceive *self = PH_SECURE_RECEIVE (owner);
 
-  g_bytes_unref (write->bytes);
-  g_free (write);
-
-  self->writing = FALSE;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+  if (error != NULL)
     {
       ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                                                    _("The connection from %s failed: %s"),
@@ -58,17 +48,16 @@ written_cb (GObject      *object,
 
   if (self->task == NULL)
     return;
-  if (self->out->len > 0)
-    {
-      write_more (self);
-      return;
-    }
 
   switch (self->after_write)
     {
     case AFTER_START_DATA:
       self->after_write = AFTER_NOTHING;
       ph_secure_receive_start_data (self);
+      break;
+    case AFTER_PAIR:
+      self->after_write = AFTER_NOTHING;
+      start_pairing (self);
       break;
     case AFTER_CLOSE:
       self->after_write = AFTER_NOTHING;
@@ -80,35 +69,12 @@ written_cb (GObject      *object,
     }
 }
 
-static void
-write_more (PhSecureReceive *self)
-{
-  Write *write = g_new (Write, 1);
-  gsize len;
-  gconstpointer data;
-
-  write->self = g_object_ref (self);
-  write->bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->out));
-  self->out = g_byte_array_new ();
-  data = g_bytes_get_data (write->bytes, &len);
-
-  self->writing = TRUE;
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (self->tls)),
-                                   data, len, G_PRIORITY_DEFAULT, self->abort, written_cb, write);
-}
-
 /* Frames go out in order, one write at a time. */
 static void
 queue_frame (PhSecureReceive *self,
              const PhMessage *message)
 {
-  g_autoptr(GBytes) frame = ph_message_encode (message);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (frame, &len);
-
-  g_byte_array_append (self->out, data, len);
-  if (!self->writing)
-    write_more (self);
+  ph_frame_queue_push (self->frames, message);
 }
 
 static void
@@ -215,6 +181,62 @@ decide (PhSecureReceive *self)
     check_sender (self);
 }
 
+static void
+paired_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(PhSecureReceive) self = user_data;
+  GError *error = NULL;
+
+  if (ph_pairing_run_finish (PH_PAIRING (object), result, &error))
+    ph_secure_receive_finish (self, NULL);
+  else
+    ph_secure_receive_finish (self, error);
+}
+
+/* Our hello is out: the pairing takes the connection over. */
+static void
+start_pairing (PhSecureReceive *self)
+{
+  g_autoptr(PhPairing) pairing = NULL;
+
+  pairing = ph_pairing_new_responder (self->identity, self->devices, self->tls, self->connection,
+                                      self->peer_fingerprint, self->hello.name, self->peer);
+  /* Running before it is shown: whoever shows it may cancel it at once. */
+  ph_pairing_respond_async (pairing, self->abort, paired_cb, g_object_ref (self));
+  ph_secure_receive_emit_pairing (self, pairing);
+}
+
+/* The sender asked to pair instead of sending files (docs/secure-channel.md). */
+static void
+ask_to_pair (PhSecureReceive *self)
+{
+  ph_gsource_clear (&self->timeout_source);
+
+  /* Nowhere to remember it, or nobody to ask: say so. */
+  if (self->devices == NULL ||
+      !g_signal_has_handler_pending (self, g_signal_lookup ("pairing", PH_TYPE_SECURE_RECEIVE), 0, FALSE))
+    {
+      PhMessage no = {
+        .type = PH_MESSAGE_DECISION,
+        .decision = PH_DECISION_DECLINED,
+        .reason = (char *) PH_PAIRING_REASON_UNSUPPORTED,
+      };
+
+      self->declined = TRUE;
+      queue_frame (self, &no);
+      self->after_write = AFTER_CLOSE;
+      return;
+    }
+
+  ph_secure_receive_set_phase (self, PH_SECURE_RECEIVE_PAIRING);
+  if (ph_frame_queue_is_busy (self->frames))
+    self->after_write = AFTER_PAIR;
+  else
+    start_pairing (self);
+}
+
 static GError *
 hello_error (PhSecureReceive *self,
              GError          *error)
@@ -272,7 +294,7 @@ hello_cb (GObject      *object,
       return;
     }
   if (error == NULL && (kind != PH_UNIT_MESSAGE || message.type != PH_MESSAGE_HELLO ||
-                        !message.has_summary))
+                        (!message.has_summary && !message.pair)))
     g_set_error_literal (&error, PH_ERROR, PH_ERROR_PROTOCOL, _("it did not begin with its hello"));
 
   if (error != NULL)
@@ -284,7 +306,10 @@ hello_cb (GObject      *object,
 
   self->hello = message;
   self->hello_read = TRUE;
-  decide (self);
+  if (message.pair)
+    ask_to_pair (self);
+  else
+    decide (self);
 }
 
 static void
@@ -305,6 +330,7 @@ handshake_cb (GObject      *object,
 {
   g_autoptr(PhSecureReceive) self = user_data;
   g_autoptr(GError) error = NULL;
+  PhDevice *device;
   PhMessage hello = {
     .type = PH_MESSAGE_HELLO,
     .version = PH_SECURE_VERSION,
@@ -330,6 +356,16 @@ handshake_cb (GObject      *object,
   if (self->peer_fingerprint == NULL)
     {
       ph_secure_receive_finish (self, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Blocked: not a byte more, not even its hello. */
+  if (self->devices != NULL && (device = ph_devices_lookup (self->devices, self->peer_fingerprint)) != NULL &&
+      ph_device_get_state (device) == PH_DEVICE_BLOCKED)
+    {
+      ph_secure_receive_finish (self, g_error_new (PH_ERROR, PH_ERROR_BLOCKED,
+                                                   _("%s is blocked (%s); refused"), self->peer,
+                                                   ph_device_get_short_fingerprint (device)));
       return;
     }
 
@@ -389,6 +425,7 @@ ph_secure_receive_run_async (PhSecureReceive     *self,
       ph_secure_receive_finish (self, g_steal_pointer (&error));
       return;
     }
+  self->frames = ph_frame_queue_new (G_OBJECT (self), G_IO_STREAM (self->tls), self->abort, drained_cb);
 
   self->timeout_source = ph_gsource_attach (g_timeout_source_new (self->handshake_timeout),
                                             "[posthouse] secure handshake timeout",

@@ -3,6 +3,7 @@
 
 #include "ph-disk-space-private.h"
 #include "ph-frame.h"
+#include "ph-pairing.h"
 #include "ph-secure-receive.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,7 @@ struct _PhSecureReceive
   guint                 handshake_timeout;
   guint                 idle_timeout;
   PhDiskSpace          *space;          /* (nullable): the receiver's */
+  PhDevices            *devices;        /* (nullable) */
 
   PhSecureReceivePhase  phase;
   GMainContext         *context;
@@ -44,9 +46,8 @@ struct _PhSecureReceive
   gboolean              hello_read;
   gboolean              declined;       /* the answer is out; only the close is left */
 
-  /* Frames queued for the main context's writer. */
-  GByteArray           *out;
-  gboolean              writing;
+  /* Frames written on the main context, then what follows. */
+  struct _PhFrameQueue *frames;
   int                   after_write;
 
   /* The data phase. */
@@ -60,6 +61,8 @@ void ph_secure_receive_finish              (PhSecureReceive      *self,
 void ph_secure_receive_set_phase           (PhSecureReceive      *self,
                                             PhSecureReceivePhase  phase);
 void ph_secure_receive_emit_decide         (PhSecureReceive      *self);
+gboolean ph_secure_receive_emit_pairing    (PhSecureReceive      *self,
+                                            PhPairing            *pairing);
 void ph_secure_receive_emit_transfer_added (PhSecureReceive      *self,
                                             PhTransfer           *transfer);
 

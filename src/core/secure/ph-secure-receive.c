@@ -7,7 +7,9 @@
 #include "ph-address.h"
 #include "ph-enums.h"
 #include "ph-error.h"
+#include "ph-frame-queue-private.h"
 #include "ph-gsource-private.h"
+#include "ph-pairing.h"
 #include "ph-secure-receive-private.h"
 #include "ph-secure-channel-private.h"
 #include "ph-secure-tls-private.h"
@@ -28,6 +30,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   DECIDE,
   TRANSFER_ADDED,
+  PAIRING,
   N_SIGNALS
 };
 
@@ -48,6 +51,18 @@ void
 ph_secure_receive_emit_decide (PhSecureReceive *self)
 {
   g_signal_emit (self, signals[DECIDE], 0);
+}
+
+/* Returns: FALSE when nobody is there to show the pairing */
+gboolean
+ph_secure_receive_emit_pairing (PhSecureReceive *self,
+                                PhPairing       *pairing)
+{
+  if (!g_signal_has_handler_pending (self, signals[PAIRING], 0, FALSE))
+    return FALSE;
+
+  g_signal_emit (self, signals[PAIRING], 0, pairing);
+  return TRUE;
 }
 
 void
@@ -126,12 +141,13 @@ ph_secure_receive_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->identity);
   g_clear_object (&self->directory);
+  g_clear_object (&self->devices);
   g_clear_object (&self->abort);
   g_clear_object (&self->caller_cancellable);
   g_clear_object (&self->tls);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->space, ph_disk_space_unref);
-  g_clear_pointer (&self->out, g_byte_array_unref);
+  g_clear_pointer (&self->frames, ph_frame_queue_free);
   ph_frame_reader_clear (&self->reader);
   ph_message_clear (&self->hello);
   g_free (self->device_name);
@@ -159,6 +175,9 @@ ph_secure_receive_class_init (PhSecureReceiveClass *klass)
   signals[DECIDE] =
     g_signal_new ("decide", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[PAIRING] =
+    g_signal_new ("pairing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PH_TYPE_PAIRING);
   signals[TRANSFER_ADDED] =
     g_signal_new ("transfer-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, PH_TYPE_TRANSFER);
@@ -168,7 +187,6 @@ static void
 ph_secure_receive_init (PhSecureReceive *self)
 {
   self->abort = g_cancellable_new ();
-  self->out = g_byte_array_new ();
   self->handshake_timeout = DEFAULT_HANDSHAKE_TIMEOUT;
   self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
   ph_frame_reader_init (&self->reader, 0);
@@ -251,6 +269,18 @@ ph_secure_receive_set_idle_timeout (PhSecureReceive *self,
   g_return_if_fail (PH_IS_SECURE_RECEIVE (self));
 
   self->idle_timeout = msec;
+}
+
+/* Who is blocked, and where pairing is remembered (see the type's
+ * description). */
+void
+ph_secure_receive_set_devices (PhSecureReceive *self,
+                               PhDevices       *devices)
+{
+  g_return_if_fail (PH_IS_SECURE_RECEIVE (self));
+  g_return_if_fail (devices == NULL || PH_IS_DEVICES (devices));
+
+  g_set_object (&self->devices, devices);
 }
 
 PhSecureReceivePhase

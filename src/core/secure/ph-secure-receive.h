@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ph-devices.h"
 #include "ph-identity.h"
 #include "ph-transfer.h"
 
@@ -16,6 +17,7 @@ typedef enum
   PH_SECURE_RECEIVE_DECIDING,    /* "decide" was emitted; nobody answered yet */
   PH_SECURE_RECEIVE_ASKING,      /* the sender was told that someone is asked */
   PH_SECURE_RECEIVE_RECEIVING,   /* accepted: the files arrive */
+  PH_SECURE_RECEIVE_PAIRING,     /* the sender asked to pair: see "pairing" */
   PH_SECURE_RECEIVE_FINISHED,
 } PhSecureReceivePhase;
 
@@ -37,6 +39,14 @@ typedef enum
  *    written into the receive folder and committed, and only then
  *    gets its receipt. A transfer cancelled here gets a receipt that
  *    says so. Idle longer than "idle-timeout" ends the connection.
+ * A sender may ask to pair instead of sending files (version 2): with
+ * a list of devices set (ph_secure_receive_set_devices()) and a
+ * handler, "pairing" (PhPairing *) is emitted instead of "decide", and
+ * the run returns when the pairing ended (TRUE: paired). Without
+ * either, the sender is told this receiver cannot pair. With a list of
+ * devices, a blocked sender is reset right after the handshake, before
+ * it can send a byte of a file.
+ *
  * 4. The run returns when the sender said it sent everything and every
  *    receipt is out (TRUE), when the owner declined or refused (TRUE),
  *    or on any failure (FALSE): a connection that fails is reset, and
@@ -57,6 +67,8 @@ void                 ph_secure_receive_set_handshake_timeout (PhSecureReceive *s
                                                          guint                msec);
 void                 ph_secure_receive_set_idle_timeout (PhSecureReceive     *self,
                                                          guint                msec);
+void                 ph_secure_receive_set_devices      (PhSecureReceive     *self,
+                                                         PhDevices           *devices);
 void                 ph_secure_receive_run_async        (PhSecureReceive     *self,
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,

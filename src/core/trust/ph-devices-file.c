@@ -162,6 +162,9 @@ apply_state (GKeyFile          *keyfile,
 
   if (op->state == PH_DEVICE_PAIRED)
     {
+      /* Pairing is meeting too. */
+      if (op->time > get_number (keyfile, group, PH_DEVICES_KEY_LAST_SEEN))
+        g_key_file_set_int64 (keyfile, group, PH_DEVICES_KEY_LAST_SEEN, op->time);
       g_key_file_set_int64 (keyfile, group, PH_DEVICES_KEY_PAIRED_SINCE, op->time);
       g_key_file_remove_key (keyfile, group, PH_DEVICES_KEY_FAILURES, NULL);
       g_key_file_remove_key (keyfile, group, PH_DEVICES_KEY_PAUSED_UNTIL, NULL);

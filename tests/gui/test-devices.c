@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Preferences › Devices (the list the CLI shares, Block, Forget, the
+ * two switches) and the banner of "Accept everything from this device".
+ * Screenshots go to $PH_SCREENSHOT_DIR (default: screenshots/ in the
+ * build folder of the tests). */
+
+#include "config.h"
+
+#include "ph-device-row.h"
+#include "ph-devices-page.h"
+#include "trust-common.h"
+
+typedef struct
+{
+  PhApplication *app;
+  PhWindow      *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->app = gui_app_new ();
+  fixture->window = gui_app_window (fixture->app);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
+
+  gui_app_free (fixture->app);
+  /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
+  ph_test_rm_rf (list_dir);
+}
+
+static PhDevices *
+app_devices (Fixture *fixture)
+{
+  return ph_application_get_devices (fixture->app);
+}
+
+static PhDeviceRow *
+row_at (GtkListBox *list,
+        int         index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
+
+  return row ? PH_DEVICE_ROW (row) : NULL;
+}
+
+static void
+test_page (Fixture       *fixture,
+           gconstpointer  data)
+{
+  PhDevices *devices = app_devices (fixture);
+  g_autofree char *study = trust_key ("study");
+  g_autofree char *desk = trust_key ("desk");
+  g_autofree char *pest = trust_key ("pest");
+  g_autofree char *impostor = trust_key ("impostor");
+  g_autoptr(GSettings) settings = gui_settings ();
+  GtkWindow *preferences;
+  PhDevicesPage *page;
+  GtkListBox *list;
+
+  ph_devices_record_seen (devices, desk, "Desk", "192.168.7.3", NULL, NULL);
+  ph_devices_pair (devices, study, "Study Laptop");
+  ph_devices_block (devices, pest, "Pest");
+  ph_devices_record_seen (devices, impostor, "Study Laptop", "192.168.7.66", NULL, NULL);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  gui_iterate (200);
+  preferences = trust_find_window (fixture->app, PH_TYPE_PREFERENCES);
+  g_assert_nonnull (preferences);
+  gtk_window_set_default_size (preferences, 560, 720);
+  page = PH_DEVICES_PAGE (trust_find_child (GTK_WIDGET (preferences), PH_TYPE_DEVICES_PAGE));
+  g_assert_nonnull (page);
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences), ADW_PREFERENCES_PAGE (page));
+  list = ph_devices_page_get_list (page);
+  gui_iterate (200);
+
+  /* Paired first, blocked last; the new key under a paired name is flagged. */
+  g_assert_cmpstr (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, 0))), ==, study);
+  g_assert_cmpstr (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, 3))), ==, pest);
+  for (int i = 1; i <= 2; i++)
+    {
+      PhDeviceRow *row = row_at (list, i);
+      gboolean is_impostor = g_str_equal (ph_device_get_fingerprint (ph_device_row_get_device (row)), impostor);
+
+      g_assert_cmpint (ph_device_row_get_key_changed (row), ==, is_impostor);
+    }
+  trust_screenshot (GTK_WIDGET (preferences), "devices-page.png");
+
+  /* Block from the row's menu; then forget. */
+  for (int i = 0; row_at (list, i) != NULL; i++)
+    if (g_str_equal (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, i))), desk))
+      gtk_widget_activate_action (GTK_WIDGET (row_at (list, i)), "device.block", NULL);
+  g_assert_cmpint (ph_device_get_state (ph_devices_lookup (devices, desk)), ==, PH_DEVICE_BLOCKED);
+  gui_iterate (100);
+  g_assert_cmpstr (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, 3))), !=, study);
+
+  gtk_widget_activate_action (GTK_WIDGET (row_at (list, 0)), "device.forget", NULL);
+  g_assert_null (ph_devices_lookup (devices, study));
+  gui_iterate (100);
+  g_assert_null (row_at (list, 3));
+
+  /* The switches are the settings. */
+  g_assert_false (g_settings_get_boolean (settings, "only-paired"));
+  g_assert_true (g_settings_get_boolean (settings, "accept-unencrypted"));
+  g_object_set (ph_application_get_settings (fixture->app), "only-paired", TRUE, NULL);
+  g_assert_true (g_settings_get_boolean (settings, "only-paired"));
+  g_settings_reset (settings, "only-paired");
+
+  gtk_window_destroy (preferences);
+}
+
+/* What the CLI (another program) changes shows on the page. */
+static gboolean
+has_rows (gpointer data)
+{
+  return gtk_list_box_get_row_at_index (data, 0) != NULL;
+}
+
+static void
+test_page_follows_file (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *desk = trust_key ("desk");
+  GtkWindow *preferences;
+  GtkListBox *list;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
+  gui_iterate (200);
+  preferences = trust_find_window (fixture->app, PH_TYPE_PREFERENCES);
+  list = ph_devices_page_get_list (PH_DEVICES_PAGE (trust_find_child (GTK_WIDGET (preferences), PH_TYPE_DEVICES_PAGE)));
+  g_assert_null (gtk_list_box_get_row_at_index (list, 0));
+
+  {
+    g_autoptr(PhDevices) other = ph_devices_new (ph_devices_get_path (app_devices (fixture)));
+
+    ph_devices_load (other, NULL);
+    ph_devices_pair (other, desk, "Desk");
+    ph_devices_flush (other, NULL);
+  }
+  gui_wait_until (has_rows, list, "the device another program paired");
+  gtk_window_destroy (preferences);
+}
+
+static gboolean
+bar_hidden (gpointer data)
+{
+  return !ph_accept_all_bar_get_shown (data);
+}
+
+/* "Accept everything from this device": said above the window with the
+ * time left, gone when the time is up or on Stop. */
+static void
+test_accept_all_bar (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  PhAcceptAllBar *bar = ph_window_get_accept_all_bar (fixture->window);
+  g_autofree char *study = trust_key ("study");
+  g_autoptr(PhAcceptAll) grant = NULL;
+
+  g_assert_false (ph_accept_all_bar_get_shown (bar));
+  grant = g_object_ref (ph_devices_accept_all (app_devices (fixture), study, "Study Laptop", 3));
+  gui_iterate (100);
+  g_assert_true (ph_accept_all_bar_get_shown (bar));
+  g_assert_cmpstr (ph_accept_all_bar_get_text (bar), ==, "Accepting everything from “Study Laptop” · 3 s left");
+  trust_screenshot (GTK_WIDGET (fixture->window), "accept-all-bar.png");
+  g_assert_false (ph_accept_all_get_active (grant) && ph_accept_all_get_remaining (grant) > 3);
+
+  gui_wait_until (bar_hidden, bar, "the end of the three seconds");
+  g_assert_false (ph_accept_all_get_active (grant));
+
+  g_clear_object (&grant);
+  grant = g_object_ref (ph_devices_accept_all (app_devices (fixture), study, "Study Laptop", PH_ACCEPT_ALL_SECONDS));
+  gui_iterate (100);
+  g_assert_true (ph_accept_all_bar_get_shown (bar));
+  g_assert_cmpstr (ph_accept_all_bar_get_text (bar), ==, "Accepting everything from “Study Laptop” · 10 min left");
+  ph_accept_all_bar_stop (bar);
+  g_assert_false (ph_accept_all_get_active (grant));
+  gui_iterate (100);
+  g_assert_false (ph_accept_all_bar_get_shown (bar));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = ph_test_make_tmp_dir ("posthouse-gui-data-XXXXXX");
+  int ret;
+
+  /* This app's identity and list, in a tree of their own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  gui_init (&argc, &argv);
+
+#define ADD(path, func, data) \
+  g_test_add ("/posthouse/gui/devices/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("page", test_page, NULL);
+  ADD ("page-follows-file", test_page_follows_file, NULL);
+  ADD ("accept-all-bar", test_accept_all_bar, NULL);
+
+  ret = g_test_run ();
+  ph_test_rm_rf (data_home);
+  return ret;
+}
