@@ -576,6 +576,9 @@ ph_settings_bind_receive_session (PhSettings       *self,
 
   g_settings_bind (self->settings, "port", session, "port", G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "receive-interface", session, "interface", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "only-paired", session, "only-paired", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "accept-unencrypted", session, "accept-unencrypted",
+                   G_SETTINGS_BIND_GET);
   g_settings_bind (self->settings, "ask-before-accepting", session, "ask-before-accepting",
                    G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (self->settings, "receive-folder", session, "folder",

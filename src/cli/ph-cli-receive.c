@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "posthouse-core.h"
 
@@ -25,6 +26,7 @@ typedef struct
   int               exit_code;
   int               signum;
   guint             grace_id;
+  PhCliPrompt      *prompt;       /* a pairing asked about on the terminal */
 } ReceiveRun;
 
 static gboolean
@@ -179,6 +181,16 @@ connection_failed_cb (PhReceiveSession *session,
                       ReceiveRun       *run)
 {
   report_failure (NULL, peer, error->message);
+}
+
+/* A sender asks to pair: the six digits on this terminal. */
+static void
+pairing_cb (PhReceiveSession *session,
+            PhPairing        *pairing,
+            ReceiveRun       *run)
+{
+  g_clear_pointer (&run->prompt, ph_cli_prompt_free);
+  run->prompt = ph_cli_prompt_new (pairing, ph_receive_session_get_devices (session));
 }
 
 static void
@@ -375,6 +387,9 @@ ph_cli_receive (int    argc,
   g_signal_connect (session, "transfer-added", G_CALLBACK (transfer_added_cb), &run);
   g_signal_connect (session, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
   g_signal_connect (session, "leftovers-removed", G_CALLBACK (leftovers_removed_cb), &run);
+  /* Someone at this terminal can compare six digits. */
+  if (isatty (STDIN_FILENO) && isatty (STDERR_FILENO))
+    g_signal_connect (session, "pairing", G_CALLBACK (pairing_cb), &run);
 
   /* Before "Listening on": a script may signal us as soon as it reads it. */
   ph_cli_signals_watch (&signals, interrupt, &run);
@@ -408,6 +423,7 @@ ph_cli_receive (int    argc,
   g_signal_handlers_disconnect_by_data (session, &run);
   ph_receive_session_stop (session);
   g_free (run.printed_name);
+  g_clear_pointer (&run.prompt, ph_cli_prompt_free);
   for (guint i = 0; i < active->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (active, i), &run);
 

@@ -177,29 +177,6 @@ sent_cb (GObject      *object,
   g_main_loop_quit (run->loop);
 }
 
-/* The devices this user's Posthouse knows (shared with the app): which
- * receivers speak the secure channel, with which key. */
-static PhDevices *
-open_devices (void)
-{
-  g_autofree char *path = ph_devices_default_path ();
-  g_autoptr(GError) error = NULL;
-  PhDevices *devices = ph_devices_new (path);
-
-  if (!ph_devices_load (devices, &error))
-    ph_cli_error ("%s", error->message);
-  return devices;
-}
-
-static void
-flush_devices (PhDevices *devices)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!ph_devices_flush (devices, &error))
-    ph_cli_error ("%s", error->message);
-}
-
 static void
 interrupt (int      signum,
            gpointer user_data)
@@ -331,7 +308,7 @@ ph_cli_send (int    argc,
   run.walk = walk;
 
   ph_cli_signals_watch (&signals, interrupt, &run);
-  devices = open_devices ();
+  devices = ph_cli_open_devices ();
   ph_send_plan_new_trusted_async (NULL, devices, require_encryption, args[0], port, walk,
                                   cancellable, planned_cb, &run);
   g_main_loop_run (loop);
@@ -390,7 +367,8 @@ ph_cli_send (int    argc,
   ph_send_queue_send_async (queue, destination, G_LIST_MODEL (transfers),
                             parallel > 0 ? (guint) parallel : 0, cancellable, sent_cb, &run);
   g_main_loop_run (loop);
-  flush_devices (devices);
+  if (!ph_cli_save_devices (devices))
+    run.failed = TRUE;
 
   ph_cli_signals_unwatch (&signals);
 

@@ -6,6 +6,7 @@
 #include "ph-devices.h"
 #include "ph-identity.h"
 #include "ph-inbox.h"
+#include "ph-pairing.h"
 #include "ph-receive-session.h"
 #include "ph-receiver-held.h"
 #include "ph-receiver.h"
@@ -87,6 +88,8 @@ void      ph_receive_session_emit_transfer_added (PhReceiveSession *self,
                                                  PhTransfer       *transfer);
 void      ph_receive_session_emit_batch_added   (PhReceiveSession *self,
                                                  PhBatch          *batch);
+gboolean  ph_receive_session_emit_pairing       (PhReceiveSession *self,
+                                                 PhPairing        *pairing);
 void      ph_receive_session_emit_connection_failed (PhReceiveSession *self,
                                                  const char       *peer,
                                                  const GError     *error);
@@ -101,6 +104,16 @@ void      ph_receive_session_take_secure        (PhReceiver       *receiver,
                                                  const char       *peer,
                                                  PhReceiverHeld   *held,
                                                  gpointer          user_data);
+
+/* ph-receive-session-properties.c */
+void      ph_receive_session_get_gproperty      (GObject          *object,
+                                                 guint             prop_id,
+                                                 GValue           *value,
+                                                 GParamSpec       *pspec);
+void      ph_receive_session_set_gproperty      (GObject          *object,
+                                                 guint             prop_id,
+                                                 const GValue     *value,
+                                                 GParamSpec       *pspec);
 
 /* ph-receive-session-announce.c */
 void      ph_receive_session_init_announcer     (PhReceiveSession *self);

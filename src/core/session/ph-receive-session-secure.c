@@ -194,6 +194,16 @@ decide_cb (PhSecureReceive *receive,
     }
 }
 
+/* A sender asks to pair: whoever shows the session's pairings shows it. */
+static void
+pairing_cb (PhSecureReceive *receive,
+            PhPairing       *pairing,
+            PhSessionSecure *secure)
+{
+  if (secure->self != NULL)
+    ph_receive_session_emit_pairing (secure->self, pairing);
+}
+
 static void
 run_cb (GObject      *object,
         GAsyncResult *result,
@@ -237,6 +247,11 @@ ph_receive_session_take_secure (PhReceiver        *receiver,
   ph_secure_receive_set_prefix (secure->receive, self->prefix);
   ph_secure_receive_set_accepts_paths (secure->receive, self->accepts_paths);
   ph_secure_receive_set_disk_space (secure->receive, ph_receiver_get_disk_space (receiver));
+  /* Blocked senders are reset right after the handshake; pairing is
+   * offered only where someone can show it. */
+  ph_secure_receive_set_devices (secure->receive, self->devices);
+  if (ph_receive_session_emit_pairing (self, NULL))
+    g_signal_connect (secure->receive, "pairing", G_CALLBACK (pairing_cb), secure);
   ph_receiver_held_configure (held, secure->cancellable, turn_cb, bytes_cb, secure);
   g_signal_connect (secure->receive, "decide", G_CALLBACK (decide_cb), secure);
   g_signal_connect (secure->receive, "transfer-added", G_CALLBACK (transfer_added_cb), secure);
