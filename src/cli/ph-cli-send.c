@@ -346,6 +346,11 @@ ph_cli_send (int    argc,
   ph_sender_set_idle_timeout (ph_send_queue_get_sender (queue), (guint) timeout * 1000);
   ph_send_queue_set_trust (queue, NULL, devices);
   ph_send_queue_set_require_encryption (queue, require_encryption);
+  /* For bench/linkbench, which measures how many connections a batch
+   * should take: not a setting. */
+  if (g_getenv ("PH_SECURE_CONNECTIONS") != NULL)
+    ph_send_queue_set_connections (queue, (guint) g_ascii_strtoull (g_getenv ("PH_SECURE_CONNECTIONS"),
+                                                                    NULL, 10));
 
   transfers = ph_send_plan_get_transfers (plan);
   g_signal_connect (transfers, "transfer-made", G_CALLBACK (transfer_made_cb), &run);
