@@ -469,6 +469,20 @@ hu_receiver_describe (HuReceiver *self)
   return g_string_free (text, FALSE);
 }
 
+/* Transfers announced that are in @state now. */
+guint
+hu_receiver_count_state (HuReceiver      *self,
+                         PhTransferState  state)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->transfers->len; i++)
+    if (ph_transfer_get_state (self->transfers->pdata[i]) == state)
+      n++;
+
+  return n;
+}
+
 /* Transfers that ended, plus connections refused before a transfer. */
 guint
 hu_receiver_finished (HuReceiver *self)
@@ -769,4 +783,124 @@ hu_peer_join (HuPeer  *self,
   g_free (self);
 
   return closed;
+}
+
+/* Tight senders */
+
+GSubprocess *
+hu_tight_send_start (guint16     port,
+                     guint       count,
+                     gsize       size,
+                     const char *source,
+                     const char *prefix,
+                     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *script = g_getenv ("PH_TIGHT_SEND");
+  const char *python = g_getenv ("PYTHON");
+  const char *arg;
+  GSubprocess *process;
+  va_list args;
+
+  g_assert_nonnull (script);
+  g_ptr_array_add (argv, g_strdup (python ? python : "python3"));
+  g_ptr_array_add (argv, g_strdup (script));
+  g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
+  g_ptr_array_add (argv, g_strdup_printf ("%u", port));
+  g_ptr_array_add (argv, g_strdup_printf ("%u", count));
+  g_ptr_array_add (argv, g_strdup_printf ("%" G_GSIZE_FORMAT, size));
+  if (source != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--source"));
+      g_ptr_array_add (argv, g_strdup (source));
+    }
+  g_ptr_array_add (argv, g_strdup ("--prefix"));
+  g_ptr_array_add (argv, g_strdup (prefix));
+  va_start (args, prefix);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static void
+process_waited_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Runs the main context until the sender is done; TRUE when it sent
+ * every file. */
+gboolean
+hu_tight_send_wait (GSubprocess *process,
+                    guint        timeout_ms)
+{
+  gboolean waited = FALSE;
+
+  gboolean expired = FALSE;
+  guint id;
+
+  /* Blocking iterations: a receiver in this process runs at full speed. */
+  g_subprocess_wait_async (process, NULL, process_waited_cb, &waited);
+  id = g_timeout_add (timeout_ms, timeout_cb, &expired);
+  while (!waited && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  if (!waited)
+    {
+      g_subprocess_force_exit (process);
+      hu_wait_until (flag_cb, &waited, 10000);
+      return FALSE;
+    }
+  return g_subprocess_get_successful (process);
+}
+
+GBytes *
+hu_tight_content (const char *prefix,
+                  guint       index,
+                  gsize       size)
+{
+  g_autofree char *seed = g_strdup_printf ("%s%u", prefix, index);
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 *data = g_malloc (size);
+
+  g_checksum_update (checksum, (const guchar *) seed, strlen (seed));
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  for (gsize i = 0; i < size; i++)
+    data[i] = digest[i % sizeof digest];
+
+  return g_bytes_new_take (data, size);
+}
+
+void
+hu_assert_tight_files (const char *dir,
+                       const char *prefix,
+                       guint       count,
+                       gsize       size)
+{
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%05u.bin", prefix, i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GBytes) expected = hu_tight_content (prefix, i, size);
+
+      hu_assert_file_equals (path, expected);
+    }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "posthouse-core.h"
+#include "ph-receiver-private.h"
 #include "ph-test-util.h"
 
 G_BEGIN_DECLS
@@ -96,6 +97,8 @@ char       *hu_receiver_describe (HuReceiver  *self);
 gboolean    hu_receiver_wait_finished (HuReceiver *self,
                                        guint       n,
                                        guint       timeout_ms);
+guint       hu_receiver_count_state (HuReceiver      *self,
+                                     PhTransferState  state);
 gboolean    hu_receiver_wait_receiving (HuReceiver *self,
                                         gsize       bytes,
                                         guint       timeout_ms);
@@ -139,5 +142,27 @@ HuReceipt hu_peer_join_receipt (HuPeer       *self);
 
 GBytes   *hu_header            (const char   *name,
                                 gint64        size);
+
+/* tests/interop/py_tight_send.py: the original sender in a tight loop,
+ * @count files of @size bytes named @prefix00000.bin ..., from @source
+ * (NULL: 127.0.0.1), never reading an answer. @extra: more arguments,
+ * NULL-terminated. */
+GSubprocess *hu_tight_send_start (guint16       port,
+                                  guint         count,
+                                  gsize         size,
+                                  const char   *source,
+                                  const char   *prefix,
+                                  ...) G_GNUC_NULL_TERMINATED;
+gboolean     hu_tight_send_wait  (GSubprocess  *process,
+                                  guint         timeout_ms);
+/* What file @index of a tight sender with @prefix holds. */
+GBytes      *hu_tight_content    (const char   *prefix,
+                                  guint         index,
+                                  gsize         size);
+/* Checks that the files @prefix00000.bin ... arrived in @dir, whole. */
+void         hu_assert_tight_files (const char *dir,
+                                    const char *prefix,
+                                    guint       count,
+                                    gsize       size);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 
 #include "posthouse-core.h"
 #include "ph-naming.h"
+#include "ph-receiver-private.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 int LLVMFuzzerInitialize (int *argc, char ***argv);

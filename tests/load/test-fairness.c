@@ -153,25 +153,12 @@ typedef struct
   PhTransferState  state;
 } CountWait;
 
-static guint
-count_state (Fixture         *fx,
-             PhTransferState  state)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < fx->rx->transfers->len; i++)
-    if (ph_transfer_get_state (fx->rx->transfers->pdata[i]) == state)
-      n++;
-
-  return n;
-}
-
 static gboolean
 count_reached_cb (gpointer data)
 {
   CountWait *wait = data;
 
-  return count_state (wait->fx, wait->state) >= wait->n;
+  return hu_receiver_count_state (wait->fx->rx, wait->state) >= wait->n;
 }
 
 static void
@@ -269,7 +256,7 @@ test_drip_peers (Fixture       *fx,
   /* One dripper made room; the others keep their slots (nobody waits,
    * and they have not had 30 s yet). */
   g_assert_cmpuint (count_stalled (fx), ==, 1);
-  g_assert_cmpuint (count_state (fx, PH_TRANSFER_RECEIVING), ==, 15);
+  g_assert_cmpuint (hu_receiver_count_state (fx->rx, PH_TRANSFER_RECEIVING), ==, 15);
 
   dripper_free (drip);
 }
@@ -355,21 +342,21 @@ test_per_peer_cap (Fixture       *fx,
   Dripper *same;
   guint8 rest[999] = { 0 };
 
-  g_assert_cmpuint (ph_receiver_get_max_transfers_per_peer (fx->rx->receiver), ==, 8);
+  g_assert_cmpuint (ph_receiver_get_max_transfers_per_sender (fx->rx->receiver), ==, 8);
 
   /* Nine from 127.0.0.2, announcing 1000 bytes and sending one. */
   ph_receiver_set_stall_window (fx->rx->receiver, 0);
   same = dripper_start (fx->rx->port, 2, 9, TRUE, 1000, 60000, 1);
   wait_for_count (fx, 8, PH_TRANSFER_RECEIVING);
   wait_for_count (fx, 1, PH_TRANSFER_QUEUED);
-  g_assert_cmpuint (count_state (fx, PH_TRANSFER_RECEIVING), ==, 8);
+  g_assert_cmpuint (hu_receiver_count_state (fx->rx, PH_TRANSFER_RECEIVING), ==, 8);
   g_assert_cmpuint (fx->rx->transfers->len, ==, 9);
 
   /* Another computer is not held up by that one. */
   g_ptr_array_add (peers, hu_peer_start (fx->rx->port, header, content, G_MAXSIZE, HU_END_AWAIT_CLOSE));
   g_assert_cmpint (hu_peer_join_receipt (peers->pdata[0]), ==, HU_RECEIPT_EOF);
-  g_assert_cmpuint (count_state (fx, PH_TRANSFER_DONE), ==, 1);
-  g_assert_cmpuint (count_state (fx, PH_TRANSFER_QUEUED), ==, 1);
+  g_assert_cmpuint (hu_receiver_count_state (fx->rx, PH_TRANSFER_DONE), ==, 1);
+  g_assert_cmpuint (hu_receiver_count_state (fx->rx, PH_TRANSFER_QUEUED), ==, 1);
 
   /* One of the eight finishes: the ninth starts. */
   g_mutex_lock (&same->lock);
@@ -378,7 +365,7 @@ test_per_peer_cap (Fixture       *fx,
   g_mutex_unlock (&same->lock);
   wait_for_count (fx, 2, PH_TRANSFER_DONE);
   wait_for_count (fx, 8, PH_TRANSFER_RECEIVING);
-  g_assert_cmpuint (count_state (fx, PH_TRANSFER_QUEUED), ==, 0);
+  g_assert_cmpuint (hu_receiver_count_state (fx->rx, PH_TRANSFER_QUEUED), ==, 0);
 
   dripper_free (same);
 }

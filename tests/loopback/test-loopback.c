@@ -10,6 +10,8 @@
 
 #include <glib/gstdio.h>
 
+#include "ph-receiver-private.h"
+
 #include "test-common.h"
 
 /* Sends @path, waits for both sides, checks the saved copy. */
@@ -337,9 +339,10 @@ test_held_sender_cancels (Fixture       *f,
 
   if (held == PH_TRANSFER_QUEUED)
     {
-      /* Takes the only slot and sends nothing more. */
+      /* Takes the only slot and sends next to nothing. */
       busy = raw_connect (f);
       raw_header (busy, "busy.bin", 1000);
+      raw_write (busy, "x", 1);
       WAIT_UNTIL (f->received->len == 1 &&
                   ph_transfer_get_state (g_ptr_array_index (f->received, 0)) == PH_TRANSFER_RECEIVING);
     }

@@ -5,34 +5,64 @@
 
 G_BEGIN_DECLS
 
-/* Space for the files one receiver writes at the same time.
+/* Space for the files a receiver writes (SPEC, Admission: a declared
+ * size is a claim, not a reservation).
  *
- * Before a byte is read, a transfer claims its full size against the
- * free space minus what the other claims on that file system still
- * need, so that two transfers racing for the last free space cannot
- * both start. That is a count in this process: it holds nothing on the
- * disk. The disk itself is reserved (fallocate) only a bounded
- * distance ahead of the data that arrived, PH_DISK_SPACE_LOOKAHEAD, on
- * every file system: a peer that announces a huge file and then sends
- * a trickle holds that much at most, never everyone else's free space.
- * Thread-safe; a claim belongs to the thread that writes its file. */
+ * A header is refused only when its size cannot fit the folder's free
+ * space, or the file system has no inode left for it (where it counts
+ * inodes). Nothing is held for the size a header declares: a transfer
+ * holds on the disk what it has written plus a bounded look-ahead,
+ * PH_DISK_SPACE_LOOKAHEAD, reserved (fallocate) as its data arrives. A
+ * header that announces the whole disk therefore holds 32 MiB, not the
+ * disk; and when the disk truly fills, the transfer whose look-ahead
+ * cannot be reserved (or whose write fails) is the one that fails, not
+ * its neighbours, which hold theirs already. Thread-safe. */
 
 #define PH_DISK_SPACE_LOOKAHEAD ((gint64) 32 * 1024 * 1024)
+/* Files up to this size are not reserved ahead: they are written at once. */
+#define PH_DISK_SPACE_SMALL     ((gint64) 64 * 1024)
 
 typedef struct _PhDiskSpace PhDiskSpace;
 typedef struct _PhDiskSpaceClaim PhDiskSpaceClaim;
 
+/* Free bytes and free inodes (for an unprivileged user); -1 where the
+ * file system does not say (a tmpfs without a limit, inodes made on
+ * demand). */
+typedef struct
+{
+  gint64 free_bytes;
+  gint64 free_files;
+} PhDiskFacts;
+
+/* The facts a receiver checks each header against are cached this
+ * long (and counted down meanwhile by what its own transfers reserve
+ * and create); a file that would take more than half of what is left
+ * is checked against fresh ones. */
+#define PH_DISK_SPACE_MAX_AGE (100 * G_TIME_SPAN_MILLISECOND)
+
 PhDiskSpace      *ph_disk_space_new           (void);
 PhDiskSpace      *ph_disk_space_ref           (PhDiskSpace       *self);
-void          ph_disk_space_unref         (PhDiskSpace       *self);
+void              ph_disk_space_unref         (PhDiskSpace       *self);
+gboolean          ph_disk_space_query         (PhDiskSpace       *self,
+                                               const char        *path,
+                                               PhDiskFacts       *facts,
+                                               int               *errsv);
+gboolean          ph_disk_space_check         (PhDiskSpace       *self,
+                                               const char        *path,
+                                               gint64             bytes,
+                                               gint64             files,
+                                               PhDiskFacts       *facts,
+                                               int               *errsv);
+void              ph_disk_space_note_file     (PhDiskSpace       *self);
 PhDiskSpaceClaim *ph_disk_space_claim         (PhDiskSpace       *self,
-                                      int            fd,
-                                      gint64         size);
-gboolean      ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
-                                      gint64         done,
-                                      GError       **error);
-void          ph_disk_space_release       (PhDiskSpace       *self,
-                                      PhDiskSpaceClaim  *claim);
+                                               int                fd,
+                                               gint64             size);
+gboolean          ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
+                                               gint64             done,
+                                               GError           **error);
+gint64            ph_disk_space_claim_get_reserved (PhDiskSpaceClaim *claim);
+void              ph_disk_space_release       (PhDiskSpace       *self,
+                                               PhDiskSpaceClaim  *claim);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhDiskSpace, ph_disk_space_unref)
 

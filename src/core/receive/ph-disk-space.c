@@ -4,8 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
+#include <sys/statvfs.h>
 
 #include <gio/gio.h>
 
@@ -13,17 +12,21 @@
 
 struct _PhDiskSpaceClaim
 {
+  PhDiskSpace *space;
   int      fd;
-  dev_t    dev;
   gint64   size;
   gint64   reserved;       /* bytes from offset 0 that fallocate() holds */
-  gboolean cannot_reserve; /* the file system has no fallocate() */
+  gboolean cannot_reserve; /* the file system has no fallocate(): writing will tell */
 };
 
 struct _PhDiskSpace
 {
-  GMutex     lock;
-  GPtrArray *claims;   /* PhDiskSpaceClaim */
+  GMutex      lock;
+  char       *path;      /* what the cache is about */
+  gint64      at;        /* monotonic µs; 0: nothing cached */
+  PhDiskFacts facts;     /* as the file system said then */
+  gint64      reserved;  /* bytes our claims reserved since */
+  gint64      files;     /* files our transfers made since */
 };
 
 PhDiskSpace *
@@ -32,8 +35,6 @@ ph_disk_space_new (void)
   PhDiskSpace *self = g_atomic_rc_box_new0 (PhDiskSpace);
 
   g_mutex_init (&self->lock);
-  self->claims = g_ptr_array_new_with_free_func (g_free);
-
   return self;
 }
 
@@ -44,75 +45,161 @@ ph_disk_space_ref (PhDiskSpace *self)
 }
 
 static void
-ph_disk_space_clear (PhDiskSpace *self)
+disk_space_clear (PhDiskSpace *self)
 {
   g_mutex_clear (&self->lock);
-  g_ptr_array_unref (self->claims);
+  g_free (self->path);
 }
 
 void
 ph_disk_space_unref (PhDiskSpace *self)
 {
-  g_atomic_rc_box_release_full (self, (GDestroyNotify) ph_disk_space_clear);
+  g_atomic_rc_box_release_full (self, (GDestroyNotify) disk_space_clear);
 }
 
-/* What a claimed file still needs: its size minus what it holds (data
- * and look-ahead, both already off the free space). */
-static gint64
-still_needed (const PhDiskSpaceClaim *claim)
+/**
+ * ph_disk_space_query:
+ * @path: a folder
+ * @facts: (out): what its file system has free
+ * @errsv: (out) (optional): errno when it cannot be asked
+ *
+ * Returns: whether @facts was filled in
+ */
+gboolean
+ph_disk_space_query (PhDiskSpace *self,
+                     const char  *path,
+                     PhDiskFacts *facts,
+                     int         *errsv)
 {
-  struct stat st;
+  struct statvfs st;
 
-  if (fstat (claim->fd, &st) != 0)
-    return claim->size;
+  g_return_val_if_fail (self != NULL && path != NULL && facts != NULL, FALSE);
 
-  return MAX (0, claim->size - (gint64) st.st_blocks * 512);
+  if (statvfs (path, &st) != 0)
+    {
+      if (errsv)
+        *errsv = errno;
+      return FALSE;
+    }
+
+  /* A tmpfs without a size limit reports no blocks at all, and one
+   * without an inode limit (or a file system that makes inodes on
+   * demand, as btrfs does) no inodes. */
+  facts->free_bytes = st.f_blocks > 0
+                      ? (gint64) MIN ((guint64) st.f_bavail * st.f_frsize, (guint64) G_MAXINT64)
+                      : -1;
+  facts->free_files = st.f_files > 0 ? (gint64) MIN (st.f_favail, (guint64) G_MAXINT64) : -1;
+
+  return TRUE;
+}
+
+/* The cached facts, less what our own transfers took since. */
+static PhDiskFacts
+effective (PhDiskSpace *self)
+{
+  PhDiskFacts facts = self->facts;
+
+  if (facts.free_bytes >= 0)
+    facts.free_bytes = MAX (0, facts.free_bytes - self->reserved);
+  if (facts.free_files >= 0)
+    facts.free_files = MAX (0, facts.free_files - self->files);
+  return facts;
+}
+
+/**
+ * ph_disk_space_check:
+ * @path: the receive folder
+ * @bytes: the size of a file about to come
+ * @files: the inodes it needs
+ * @facts: (out): what is free, for @bytes and @files to be held against
+ * @errsv: (out) (optional): errno when the folder cannot be asked
+ *
+ * Like ph_disk_space_query(), from facts at most PH_DISK_SPACE_MAX_AGE
+ * old (counted down by what this receiver reserved and made since),
+ * fresh ones when @bytes or @files would take more than half of what
+ * is left: a refusal is always decided on fresh facts.
+ *
+ * Returns: whether @facts was filled in
+ */
+gboolean
+ph_disk_space_check (PhDiskSpace *self,
+                     const char  *path,
+                     gint64       bytes,
+                     gint64       files,
+                     PhDiskFacts *facts,
+                     int         *errsv)
+{
+  gint64 now = g_get_monotonic_time ();
+  gboolean fresh;
+
+  g_return_val_if_fail (self != NULL && path != NULL && facts != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  fresh = self->at == 0 || now - self->at > PH_DISK_SPACE_MAX_AGE ||
+          g_strcmp0 (self->path, path) != 0;
+  if (!fresh)
+    {
+      *facts = effective (self);
+      fresh = (facts->free_bytes >= 0 && bytes > facts->free_bytes / 2) ||
+              (facts->free_files >= 0 && files > facts->free_files / 2);
+    }
+  if (fresh)
+    {
+      PhDiskFacts asked;
+
+      if (!ph_disk_space_query (self, path, &asked, errsv))
+        {
+          self->at = 0;
+          g_mutex_unlock (&self->lock);
+          return FALSE;
+        }
+      self->facts = asked;
+      self->at = now;
+      self->reserved = self->files = 0;
+      if (g_strcmp0 (self->path, path) != 0)
+        {
+          g_free (self->path);
+          self->path = g_strdup (path);
+        }
+      *facts = asked;
+    }
+  g_mutex_unlock (&self->lock);
+
+  return TRUE;
+}
+
+/* A transfer made a file (an inode) in the cached folder. */
+void
+ph_disk_space_note_file (PhDiskSpace *self)
+{
+  g_mutex_lock (&self->lock);
+  self->files++;
+  g_mutex_unlock (&self->lock);
 }
 
 /**
  * ph_disk_space_claim:
  * @fd: the empty file that will hold @size bytes
  *
- * Returns: (nullable): the claim, or %NULL when @size does not fit
- *   beside what the other claims still need
+ * Holds nothing yet: ph_disk_space_claim_advance() reserves as the data
+ * arrives.
+ *
+ * Returns: (transfer full): the claim, for ph_disk_space_release()
  */
 PhDiskSpaceClaim *
 ph_disk_space_claim (PhDiskSpace *self,
-                int      fd,
-                gint64   size)
+                     int          fd,
+                     gint64       size)
 {
   PhDiskSpaceClaim *claim;
-  struct statfs fs;
-  struct stat st;
-  gint64 available = G_MAXINT64;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (fd >= 0 && size >= 0, NULL);
 
   claim = g_new0 (PhDiskSpaceClaim, 1);
+  claim->space = self;
   claim->fd = fd;
   claim->size = size;
-
-  if (fstat (fd, &st) == 0)
-    claim->dev = st.st_dev;
-  /* A tmpfs without a size limit reports no blocks at all. */
-  if (fstatfs (fd, &fs) == 0 && fs.f_blocks > 0)
-    available = (gint64) MIN ((guint64) fs.f_bavail * fs.f_bsize, (guint64) G_MAXINT64);
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->claims->len; i++)
-    {
-      const PhDiskSpaceClaim *other = g_ptr_array_index (self->claims, i);
-
-      if (other->dev == claim->dev)
-        available -= still_needed (other);
-    }
-  if (available >= size)
-    g_ptr_array_add (self->claims, claim);
-  g_mutex_unlock (&self->lock);
-
-  if (available < size)
-    g_clear_pointer (&claim, g_free);
 
   return claim;
 }
@@ -128,14 +215,18 @@ ph_disk_space_claim (PhDiskSpace *self,
  */
 gboolean
 ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
-                        gint64         done,
-                        GError       **error)
+                             gint64             done,
+                             GError           **error)
 {
   gint64 target;
 
   g_return_val_if_fail (claim != NULL, FALSE);
 
-  if (claim->cannot_reserve || claim->reserved >= claim->size ||
+  /* A small file goes to the disk in one or two writes: reserving it
+   * first would be a system call for nothing (a full disk fails the
+   * write just as well). */
+  if (claim->size <= PH_DISK_SPACE_SMALL ||
+      claim->cannot_reserve || claim->reserved >= claim->size ||
       claim->reserved - done >= PH_DISK_SPACE_LOOKAHEAD / 2)
     return TRUE;
 
@@ -155,23 +246,30 @@ ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
       claim->cannot_reserve = TRUE;
       return TRUE;
     }
+  g_mutex_lock (&claim->space->lock);
+  claim->space->reserved += target - claim->reserved;
+  g_mutex_unlock (&claim->space->lock);
   claim->reserved = target;
 
   return TRUE;
 }
 
-/* Gives @claim back; call it before closing its file. */
+/* Returns: bytes from the start of the file reserved so far */
+gint64
+ph_disk_space_claim_get_reserved (PhDiskSpaceClaim *claim)
+{
+  g_return_val_if_fail (claim != NULL, 0);
+
+  return claim->reserved;
+}
+
+/* Gives @claim back; call it before closing its file (closing an
+ * uncommitted part file frees what it held). */
 void
 ph_disk_space_release (PhDiskSpace      *self,
-                  PhDiskSpaceClaim *claim)
+                       PhDiskSpaceClaim *claim)
 {
   g_return_if_fail (self != NULL);
 
-  if (claim == NULL)
-    return;
-
-  g_mutex_lock (&self->lock);
-  if (!g_ptr_array_remove_fast (self->claims, claim))
-    g_free (claim);
-  g_mutex_unlock (&self->lock);
+  g_free (claim);
 }

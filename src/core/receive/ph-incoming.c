@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PhIncoming, the connection's life: waiting for the person's answer
+ * or a slot (watching for the sender giving up), the data phase on a
+ * worker thread (ph-incoming-save.c), and the end that is the
+ * sender's receipt. */
 #define _GNU_SOURCE
 #include "config.h"
 
@@ -13,61 +17,14 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
-#include "ph-error.h"
-#include "ph-folders-private.h"
-#include "ph-incoming-private.h"
-#include "ph-naming.h"
-#include "ph-part-file-private.h"
 #include "ph-data-path.h"
+#include "ph-error.h"
 #include "ph-gsource-private.h"
-#include "ph-disk-space-private.h"
+#include "ph-incoming-private.h"
 #include "ph-transfer-private.h"
-
-struct _PhIncoming
-{
-  GObject            parent_instance;
-
-  GSocketConnection *connection;
-  GMainContext      *context;
-  PhTransfer        *transfer;
-  GCancellable      *abort;        /* the transfer's cancellable, or ph_incoming_end() */
-  gulong             abort_id;
-  GError            *end_error;    /* why ph_incoming_end() stopped the data phase */
-  GFile             *directory;
-  GFile             *file;
-  PhDiskSpace           *space;
-  char              *host;
-  char              *peer;
-  char              *name;         /* as the sender named it, cleaned: "Folder/name" with paths */
-  char              *folders;      /* NULL, or the folders of name ("Holiday/Day 1") */
-  char              *prefix;
-  char              *save_name;    /* prefix + name, within the folder's name limit */
-  gint64             size;
-  guint              idle_timeout;
-  GSource           *hangup_source;
-  GSource           *cancel_source;
-  gboolean           receiving;
-  gboolean           finished;
-};
 
 G_DEFINE_FINAL_TYPE (PhIncoming, ph_incoming, G_TYPE_OBJECT)
 
-enum {
-  ACCEPTED,
-  FINISHED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-/* The file's own name, without its folders. */
-static const char *
-file_name (PhIncoming *self)
-{
-  const char *slash = strrchr (self->name, '/');
-
-  return slash ? slash + 1 : self->name;
-}
 
 static void
 unwatch (PhIncoming *self)
@@ -98,8 +55,7 @@ ph_incoming_finish (PhIncoming *self,
     {
       struct linger reset = { .l_onoff = 1, .l_linger = 0 };
 
-      setsockopt (g_socket_get_fd (g_socket_connection_get_socket (self->connection)),
-                  SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      setsockopt (self->fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
       ph_transfer_fail (self->transfer, error);
     }
   else
@@ -117,8 +73,10 @@ ph_incoming_finish (PhIncoming *self,
     }
   g_clear_error (&error);
 
-  g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
-  g_signal_emit (self, signals[FINISHED], 0);
+  close (self->fd);
+  self->fd = -1;
+  if (self->owner != NULL)
+    self->owner->finished (self, self->owner_data);
   g_object_unref (self);
 }
 
@@ -157,14 +115,39 @@ hangup_cb (int          fd,
 
   g_clear_pointer (&self->hangup_source, g_source_unref);
 
-  /* A sender that sent everything and ended its stream (as Posthouse
-   * and the original do) is not gone: it waits for us. Keep watching,
-   * for a reset only: that is how it gives up. */
-  if (!(condition & (G_IO_HUP | G_IO_ERR)) &&
-      ioctl (fd, FIONREAD, &available) == 0 && available >= self->size)
+  if (!(condition & G_IO_ERR) && ioctl (fd, FIONREAD, &available) == 0)
     {
-      watch_hangup (self, G_IO_HUP | G_IO_ERR);
-      return G_SOURCE_REMOVE;
+      /* Data behind the header at last: it may have a slot now. */
+      if (self->wants_data && available > 0)
+        {
+          self->wants_data = FALSE;
+          watch_hangup (self, (GIOCondition) (POLLRDHUP | G_IO_HUP | G_IO_ERR));
+          if (self->owner != NULL)
+            self->owner->ready (self, self->owner_data);
+          return G_SOURCE_REMOVE;
+        }
+
+      /* The header and then the end: as short as a stream gets. */
+      if (self->wants_data && available == 0)
+        {
+          g_autofree char *none = g_format_size (0);
+          g_autofree char *size = g_format_size (self->size);
+
+          ph_incoming_finish (self, g_error_new (PH_ERROR, PH_ERROR_SHORT,
+                                                 _("The connection from %s ended after %s of %s; "
+                                                   "nothing was saved"),
+                                                 self->peer, none, size));
+          return G_SOURCE_REMOVE;
+        }
+
+      /* A sender that sent everything and ended its stream (as
+       * Posthouse and the original do) is not gone: it waits for us.
+       * Keep watching, for a reset only: that is how it gives up. */
+      if (!(condition & G_IO_HUP) && available >= self->size)
+        {
+          watch_hangup (self, G_IO_HUP | G_IO_ERR);
+          return G_SOURCE_REMOVE;
+        }
     }
 
   if (condition & G_IO_ERR)
@@ -181,10 +164,8 @@ static void
 watch_hangup (PhIncoming   *self,
               GIOCondition  condition)
 {
-  GSocket *socket = g_socket_connection_get_socket (self->connection);
-
   self->hangup_source =
-    ph_gsource_attach (g_unix_fd_source_new (g_socket_get_fd (socket), condition),
+    ph_gsource_attach (g_unix_fd_source_new (self->fd, condition),
                       "[posthouse] sender hang-up", G_SOURCE_FUNC (hangup_cb), self, self->context);
 }
 
@@ -216,6 +197,19 @@ ph_incoming_wait (PhIncoming *self)
                         G_SOURCE_FUNC (waiting_cancelled_cb), self, self->context);
 }
 
+/* Like ph_incoming_wait(), for a transfer with nothing behind its
+ * header yet: "ready" says when data arrives. */
+void
+ph_incoming_wait_for_data (PhIncoming *self)
+{
+  g_return_if_fail (PH_IS_INCOMING (self));
+
+  ph_gsource_clear (&self->hangup_source);
+  self->wants_data = TRUE;
+  watch_hangup (self, (GIOCondition) (G_IO_IN | POLLRDHUP | G_IO_HUP | G_IO_ERR));
+  ph_incoming_wait (self);
+}
+
 static void
 decision_cb (PhTransfer *transfer,
              gboolean    accepted,
@@ -226,7 +220,8 @@ decision_cb (PhTransfer *transfer,
   if (accepted)
     {
       unwatch (self);
-      g_signal_emit (self, signals[ACCEPTED], 0);
+      if (self->owner != NULL)
+        self->owner->accepted (self, self->owner_data);
     }
   else
     ph_incoming_finish (self, g_error_new_literal (PH_ERROR, PH_ERROR_DECLINED, _("Declined")));
@@ -241,171 +236,6 @@ ph_incoming_ask (PhIncoming *self)
   ph_transfer_set_state (self->transfer, PH_TRANSFER_WAITING);
   ph_transfer_set_decision_func (self->transfer, decision_cb, self);
   ph_incoming_wait (self);
-}
-
-static GError *
-explain_receive_error (PhIncoming *self,
-                       GError     *error)
-{
-  g_autoptr(GError) owned = error;
-  gint64 bytes_done = ph_transfer_get_bytes_done (self->transfer);
-  g_autofree char *done = g_format_size (bytes_done);
-  g_autofree char *size = g_format_size (self->size);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_steal_pointer (&owned);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_SHORT))
-    return g_error_new (PH_ERROR, PH_ERROR_SHORT,
-                        _("The connection from %s ended after %s of %s; nothing was saved"),
-                        self->peer, done, size);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION) && bytes_done == self->size)
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("%s gave up on “%s” after sending all of it; nothing was saved"),
-                        self->peer, self->name);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_CONNECTION))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("The connection from %s broke after %s of %s; nothing was saved"),
-                        self->peer, done, size);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_FILE_CHANGED))
-    return g_error_new (PH_ERROR, PH_ERROR_FILE_CHANGED,
-                        _("%s sent more than the %s it announced for “%s”; nothing was saved"),
-                        self->peer, size, self->name);
-  if (g_error_matches (error, PH_ERROR, PH_ERROR_TIMED_OUT))
-    {
-      guint seconds = (self->idle_timeout + 999) / 1000;
-
-      return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       "%s sent nothing for %u second after %s of %s; nothing was saved",
-                                       "%s sent nothing for %u seconds after %s of %s; nothing was saved",
-                                       seconds),
-                          self->peer, seconds, done, size);
-    }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-    return g_error_new (PH_ERROR, PH_ERROR_NO_SPACE,
-                        _("The disk became full while receiving “%s”; nothing was saved"),
-                        self->name);
-  if (error->domain == PH_ERROR)
-    return g_steal_pointer (&owned);
-
-  return g_error_new (PH_ERROR, PH_ERROR_FOLDER, _("Could not save “%s”: %s"),
-                      self->name, error->message);
-}
-
-/* g_autofd is GLib 2.76. */
-static void
-close_fd (int *fd)
-{
-  if (*fd >= 0)
-    close (*fd);
-}
-
-static gboolean
-reserve_cb (gpointer   data,
-            gint64     done,
-            GError   **error)
-{
-  return ph_disk_space_claim_advance (data, done, error);
-}
-
-/* The data phase: part file, data, end of stream, commit. Where the
- * name becomes a file: the only place that turns save_name into a path. */
-static gboolean
-receive_thread (gpointer       task_data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  PhIncoming *self = task_data;
-  g_autofree char *dir = g_file_get_path (self->directory);
-  g_autofree char *dir_display = g_file_get_parse_name (self->directory);
-  g_autoptr(PhPartFile) part = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GFile) folder = g_object_ref (self->directory);
-  int folder_fd __attribute__ ((cleanup (close_fd))) = -1;
-  int sock = g_socket_get_fd (g_socket_connection_get_socket (self->connection));
-  PhDiskSpaceClaim *claim;
-  PhDataPath pump;
-  gboolean ok;
-
-  if (dir == NULL)
-    {
-      g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("“%s” is not a local folder"), dir_display);
-      return FALSE;
-    }
-
-  /* The folders of a path, made or merged now: the part file goes
-   * where the file will be. */
-  if (self->folders != NULL)
-    {
-      int root_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-      if (root_fd < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, PH_ERROR, PH_ERROR_FOLDER, _("Could not open the folder “%s”: %s"),
-                       dir_display, g_strerror (saved_errno));
-          return FALSE;
-        }
-      g_clear_object (&folder);
-      folder_fd = ph_folders_open (root_fd, self->directory, self->folders, &folder, error);
-      close (root_fd);
-      if (folder_fd < 0)
-        return FALSE;
-    }
-
-  part = ph_part_file_create_at (dir, folder_fd, &local_error);
-  if (part == NULL)
-    {
-      /* Its message names the folder already. */
-      g_set_error_literal (error, PH_ERROR, PH_ERROR_FOLDER, local_error->message);
-      return FALSE;
-    }
-
-  claim = ph_disk_space_claim (self->space, ph_part_file_get_fd (part), self->size);
-  if (claim == NULL)
-    {
-      g_autofree char *size = g_format_size (self->size);
-
-      g_set_error (error, PH_ERROR, PH_ERROR_NO_SPACE,
-                   _("Not enough space in “%s” for “%s” (%s); refused"), dir_display, self->name, size);
-      return FALSE;
-    }
-
-  ph_data_path_init (&pump, cancellable, self->transfer, self->idle_timeout);
-  pump.reserve = reserve_cb;
-  pump.reserve_data = claim;
-  ok = ph_data_path_receive (&pump, sock, ph_part_file_get_fd (part), self->size, &local_error) &&
-       ph_data_path_receive_end (&pump, sock, PH_INCOMING_EOF_GRACE_MS, &local_error);
-  ph_data_path_clear (&pump);
-
-  /* As late as possible: a sender that gave up must not find its file
-   * saved. (One that gives up after this moment is told it failed, and
-   * the file stays: the harmless way round.) */
-  if (ok && ph_data_path_peer_reset (sock))
-    {
-      g_set_error_literal (&local_error, PH_ERROR, PH_ERROR_CONNECTION, g_strerror (ECONNRESET));
-      ok = FALSE;
-    }
-
-  if (ok)
-    {
-      self->file = ph_part_file_commit_at (part, folder_fd, folder, self->save_name, &local_error);
-      if (self->file == NULL)
-        {
-          /* Its message names the file and the folder already. */
-          g_set_error_literal (error, PH_ERROR, PH_ERROR_FOLDER, local_error->message);
-          ph_disk_space_release (self->space, claim);
-          return FALSE;
-        }
-    }
-  else
-    g_propagate_error (error, explain_receive_error (self, g_steal_pointer (&local_error)));
-
-  /* Before the part file closes: the claim looks at it. */
-  ph_disk_space_release (self->space, claim);
-
-  return ok;
 }
 
 static void
@@ -425,7 +255,8 @@ receive_done_cb (GObject      *object,
   ph_incoming_finish (self, error);
 }
 
-/* The data phase, on a thread of its own: the receiver gave it a slot. */
+/* The data phase, on one of the receiver's worker threads: the
+ * receiver gave it a slot. */
 void
 ph_incoming_receive (PhIncoming *self)
 {
@@ -443,105 +274,7 @@ ph_incoming_receive (PhIncoming *self)
   /* A file committed just before a cancel stays saved. */
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, g_object_ref (self), g_object_unref);
-  ph_data_path_run_in_thread (task, receive_thread);
-}
-
-/**
- * ph_incoming_name_budget:
- * @directory: the receive folder
- * @prefix: (nullable): what goes before every name
- * @budget: (out) (optional): bytes left for the sender's name
- *
- * Checks @prefix against the longest name the folder's file system
- * takes, leaving room for a numbered variant.
- *
- * Returns: FALSE with PH_ERROR_PREFIX when the prefix is too long
- */
-gboolean
-ph_incoming_name_budget (GFile       *directory,
-                         const char  *prefix,
-                         gsize       *budget,
-                         GError     **error)
-{
-  g_autofree char *path = directory ? g_file_get_path (directory) : NULL;
-  long name_max = path ? pathconf (path, _PC_NAME_MAX) : -1;
-  gsize room;
-
-  if (name_max <= 0)
-    name_max = 255;
-
-  room = ph_naming_budget (name_max, prefix);
-  if (budget)
-    *budget = room;
-  if (room > 0)
-    return TRUE;
-
-  {
-    g_autofree char *display = path ? g_filename_display_name (path) : g_strdup ("?");
-    guint longest = (guint) MAX (0, name_max - PH_NAMING_VARIANT_BYTES - PH_NAMING_MIN_BYTES);
-
-    g_set_error (error, PH_ERROR, PH_ERROR_PREFIX,
-                 /* Translators: the prefix, a folder, then two byte counts */
-                 _("The prefix “%s” is too long for “%s”: names there are limited to %u bytes, "
-                   "so a prefix may have at most %u"),
-                 prefix ? prefix : "", display, (guint) name_max, longest);
-  }
-  return FALSE;
-}
-
-/* Refusals that need no byte of data: a size that cannot be right or
- * cannot fit, a name that cannot be made. Returns: (nullable): why it
- * is refused */
-GError *
-ph_incoming_check (PhIncoming *self)
-{
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *short_name = NULL;
-  guint64 free_space;
-  gsize budget;
-
-  g_return_val_if_fail (PH_IS_INCOMING (self), NULL);
-
-  if (self->size < 0)
-    return g_error_new (PH_ERROR, PH_ERROR_NEGATIVE_SIZE,
-                        _("%s announced “%s” with a negative size; refused"), self->peer, self->name);
-
-  if (self->directory == NULL)
-    return g_error_new_literal (PH_ERROR, PH_ERROR_FOLDER, _("No folder to save received files in"));
-
-  /* The final name is known to fit before a byte is read. */
-  if (!ph_incoming_name_budget (self->directory, self->prefix, &budget, &error))
-    return g_steal_pointer (&error);
-  short_name = ph_naming_truncate (file_name (self), budget);
-  g_free (self->save_name);
-  self->save_name = g_strconcat (self->prefix ? self->prefix : "", short_name, NULL);
-
-  info = g_file_query_filesystem_info (self->directory, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
-                                       NULL, &error);
-  if (info == NULL)
-    {
-      g_autofree char *dir = g_file_get_parse_name (self->directory);
-
-      return g_error_new (PH_ERROR, PH_ERROR_FOLDER, _("Cannot use the folder “%s”: %s"),
-                          dir, error->message);
-    }
-
-  if (!g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
-    return NULL;
-
-  free_space = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
-  if ((guint64) self->size > free_space)
-    {
-      g_autofree char *size_str = g_format_size ((guint64) self->size);
-      g_autofree char *free_str = g_format_size (free_space);
-
-      return g_error_new (PH_ERROR, PH_ERROR_NO_SPACE,
-                          _("“%s” from %s needs %s but only %s are free; refused"),
-                          self->name, self->peer, size_str, free_str);
-    }
-
-  return NULL;
+  ph_workers_run (self->workers, task, ph_incoming_save);
 }
 
 static void
@@ -562,16 +295,19 @@ ph_incoming_finalize (GObject *object)
 {
   PhIncoming *self = PH_INCOMING (object);
 
-  g_io_stream_close (G_IO_STREAM (self->connection), NULL, NULL);
-  g_object_unref (self->connection);
+  if (self->fd >= 0)
+    close (self->fd);
   g_object_unref (self->transfer);
   g_object_unref (self->abort);
   g_clear_error (&self->end_error);
   g_clear_object (&self->directory);
+  g_clear_pointer (&self->folder, ph_incoming_folder_unref);
+  g_clear_pointer (&self->workers, ph_workers_unref);
   g_clear_object (&self->file);
   ph_disk_space_unref (self->space);
+  ph_folder_users_unref (self->folder_users);
   g_main_context_unref (self->context);
-  g_free (self->host);
+  g_free (self->sender_key);
   g_free (self->peer);
   g_free (self->name);
   g_free (self->folders);
@@ -588,18 +324,12 @@ ph_incoming_class_init (PhIncomingClass *klass)
 
   object_class->dispose = ph_incoming_dispose;
   object_class->finalize = ph_incoming_finalize;
-
-  signals[ACCEPTED] =
-    g_signal_new ("accepted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[FINISHED] =
-    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
 ph_incoming_init (PhIncoming *self)
 {
+  self->fd = -1;
   self->context = g_main_context_ref_thread_default ();
   self->abort = g_cancellable_new ();
 }
@@ -611,39 +341,50 @@ cancel_abort_cb (GCancellable *cancellable,
   g_cancellable_cancel (G_CANCELLABLE (abort));
 }
 
-/* @host: the peer's address alone, @peer: "address:port" for messages;
- * @name: the sanitised name the sender gave ("Folder/name" where the
- * receiver accepts paths); @prefix: (nullable);
- * @space: what the receiver's transfers claimed */
+/* @fd: the connection, which it takes (closing it is the receipt);
+ * @sender_key: who sends, for fair shares (the peer's address, or a
+ * fingerprint); @peer: "address:port" for messages; @name: the
+ * sanitised name the sender gave ("Folder/name" where the receiver
+ * accepts paths) */
 PhIncoming *
-ph_incoming_new (GSocketConnection *connection,
-                 const char        *host,
-                 const char        *peer,
-                 const char        *name,
-                 const char        *prefix,
-                 gint64             size,
-                 GFile             *directory,
-                 guint              idle_timeout,
-                 PhDiskSpace           *space)
+ph_incoming_new (int                    fd,
+                 const char            *sender_key,
+                 const char            *peer,
+                 const char            *name,
+                 gint64                 size,
+                 const PhIncomingSetup *setup)
 {
   PhIncoming *self;
+  const char *slash;
 
-  g_return_val_if_fail (G_IS_SOCKET_CONNECTION (connection), NULL);
-  g_return_val_if_fail (host != NULL && peer != NULL && name != NULL, NULL);
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (sender_key != NULL && peer != NULL && name != NULL, NULL);
+  g_return_val_if_fail (setup != NULL && setup->space != NULL && setup->folder_users != NULL &&
+                        setup->workers != NULL, NULL);
 
   self = g_object_new (PH_TYPE_INCOMING, NULL);
-  self->connection = g_object_ref (connection);
-  self->host = g_strdup (host);
+  self->fd = fd;
+  self->sender_key = g_strdup (sender_key);
   self->peer = g_strdup (peer);
   self->name = g_strdup (name);
-  if (strrchr (name, '/') != NULL)
-    self->folders = g_strndup (name, strrchr (name, '/') - name);
-  self->prefix = g_strdup (prefix);
-  self->save_name = g_strconcat (prefix ? prefix : "", file_name (self), NULL);
+  slash = strrchr (name, '/');
+  if (slash != NULL)
+    self->folders = g_strndup (name, slash - name);
+  self->prefix = g_strdup (setup->prefix);
+  self->save_name = g_strconcat (self->prefix ? self->prefix : "", slash ? slash + 1 : name, NULL);
   self->size = size;
-  self->directory = directory ? g_object_ref (directory) : NULL;
-  self->idle_timeout = idle_timeout;
-  self->space = ph_disk_space_ref (space);
+  if (setup->folder != NULL)
+    {
+      self->folder = ph_incoming_folder_ref (setup->folder);
+      self->directory = g_object_ref (setup->folder->directory);
+    }
+  self->workers = ph_workers_ref (setup->workers);
+  self->idle_timeout = setup->idle_timeout;
+  self->space = ph_disk_space_ref (setup->space);
+  self->folder_users = ph_folder_users_ref (setup->folder_users);
+  self->place.queue_link.data = self;
+  self->place.silent_link.data = self;
+  self->place.asking_link.data = self;
   /* The person decides about the sender's name; once saved, the
    * transfer takes the final name (prefix, numbered variant). */
   self->transfer = ph_transfer_new_incoming (peer, name, size);
@@ -661,13 +402,57 @@ ph_incoming_get_transfer (PhIncoming *self)
   return self->transfer;
 }
 
-/* Returns: the peer's address, without the port */
+/* Whom @self tells that it was accepted, is ready or finished (the
+ * receiver): plain calls, not signals, a file costs enough already. */
+void
+ph_incoming_set_owner (PhIncoming            *self,
+                       const PhIncomingOwner *owner,
+                       gpointer               data)
+{
+  g_return_if_fail (PH_IS_INCOMING (self));
+
+  self->owner = owner;
+  self->owner_data = data;
+}
+
+/* Returns: who sends: the key the receiver shares its queue by */
 const char *
-ph_incoming_get_host (PhIncoming *self)
+ph_incoming_get_sender_key (PhIncoming *self)
 {
   g_return_val_if_fail (PH_IS_INCOMING (self), NULL);
 
-  return self->host;
+  return self->sender_key;
+}
+
+gint64
+ph_incoming_get_size (PhIncoming *self)
+{
+  g_return_val_if_fail (PH_IS_INCOMING (self), 0);
+
+  return self->size;
+}
+
+PhIncomingPlace *
+ph_incoming_get_place (PhIncoming *self)
+{
+  g_return_val_if_fail (PH_IS_INCOMING (self), NULL);
+
+  return &self->place;
+}
+
+/* Returns: whether something follows the header already (data, or the
+ * sender's end of an empty file): it is not merely holding a place */
+gboolean
+ph_incoming_has_data (PhIncoming *self)
+{
+  int available = 0;
+
+  g_return_val_if_fail (PH_IS_INCOMING (self), FALSE);
+
+  if (self->size == 0 || self->receiving)
+    return TRUE;
+
+  return ioctl (self->fd, FIONREAD, &available) == 0 && available > 0;
 }
 
 const char *

@@ -169,8 +169,10 @@ ph_part_file_create_at (const char  *dir_path,
 
   if (unnamed_allowed ())
     {
-      self->fd = dir_fd >= 0 ? openat (dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)
-                             : open (dir_path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+      /* Nobody can open it by a name: it takes the mode a new file
+       * gets here (the umask, or the folder's default ACL) at once. */
+      self->fd = dir_fd >= 0 ? openat (dir_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0666)
+                             : open (dir_path, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
       if (self->fd >= 0)
         return g_steal_pointer (&self);
 
@@ -241,7 +243,9 @@ ph_part_file_commit_at (PhPartFile  *self,
 
   g_return_val_if_fail (self != NULL && !self->committed, NULL);
 
-  fchmod (self->fd, file_mode ());
+  /* A named one was private while it was incomplete. */
+  if (self->path != NULL)
+    fchmod (self->fd, file_mode ());
 
   if (self->path == NULL)
     final = ph_commit_fd (self->fd, dir_fd, directory, name, error);

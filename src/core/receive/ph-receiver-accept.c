@@ -1,16 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PhReceiver: listening, accepting, and the header phase — a
- * connection until its 136 header bytes are in. Then it becomes a
- * PhIncoming, which ph-receiver-admission.c schedules. */
+ * connection until its 136 header bytes are in, read as they arrive
+ * (usually with the connection itself) within the header time limit.
+ * Then it becomes a PhIncoming, which ph-receiver-admission.c
+ * schedules.
+ *
+ * GIO's GSocketListener binds and listens; the receiver accepts on its
+ * sockets itself, every connection ready in one go, and keeps each as
+ * a plain descriptor: a GSocket and a GSocketConnection for each file
+ * cost nine system calls and a dozen objects that the original format
+ * has no use for. (The secure channel will make them for its
+ * connections, which carry whole batches.) */
 #define _GNU_SOURCE
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "ph-address.h"
 #include "ph-error.h"
@@ -20,45 +32,79 @@
 #include "ph-transfer-private.h"
 #include "ph-wire.h"
 
-/* A connection that has not yet delivered its 136 header bytes. */
-typedef struct
-{
-  GList              link;
-  PhReceiver        *self;
-  GSocketConnection *connection;
-  char              *host;
-  char              *peer;
-  GCancellable      *cancellable;
-  GSource           *timeout_source;
-  GSource           *peek_source;
-  guint8             header[PH_WIRE_HEADER_SIZE];
-  gboolean           timed_out;
-  gboolean           evicted;
-  gboolean           stopped;
-} Pending;
+/* Connections taken from the kernel in one go, at most. */
+#define ACCEPT_BATCH    64
+/* Out of descriptors: look again after this long. */
+#define ACCEPT_RETRY_MS 100
+
 
 static void
-pending_free (Pending *p)
+reset (int fd)
 {
-  ph_gsource_clear (&p->timeout_source);
-  ph_gsource_clear (&p->peek_source);
-  if (p->connection)
-    {
-      /* Not handed on: every end here is a failure, so a reset (a
-       * sender that got its file into our buffers must not read our
-       * close as a receipt). */
-      struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+  /* Not handed on: every end here is a failure, so a reset (a sender
+   * that got its file into our buffers must not read our close as a
+   * receipt). */
+  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
 
-      setsockopt (g_socket_get_fd (g_socket_connection_get_socket (p->connection)),
-                  SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-      g_io_stream_close (G_IO_STREAM (p->connection), NULL, NULL);
-      g_object_unref (p->connection);
-    }
-  g_object_unref (p->cancellable);
-  g_object_unref (p->self);
-  g_free (p->host);
+  setsockopt (fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
+  close (fd);
+}
+
+/* Takes @p out of the header phase, and out of the receiver's hold
+ * unless @handed_on (its connection goes on as a PhIncoming) or its
+ * secure channel's handshake runs (the held connection keeps the hold,
+ * until its owner releases it). */
+static void
+pending_free (Pending  *p,
+              gboolean  handed_on)
+{
+  PhReceiver *self = p->self;
+  gboolean held = p->held != NULL;
+
+  g_queue_unlink (&self->pending, &p->link);
+  g_queue_unlink (&p->sender->pending, &p->sender_link);
+  ph_gsource_clear (&p->read_source);
+  if (p->fd >= 0)
+    reset (p->fd);
+  ph_receiver_pending_unheld (p, handed_on);
+  if (!handed_on && !held)
+    ph_receiver_release (self, p->sender);
   g_free (p->peer);
   g_free (p);
+
+  if (!handed_on && !held)
+    ph_receiver_update_accepting (self);
+}
+
+void
+ph_receiver_pending_done (Pending  *p,
+                          gboolean  handed_on)
+{
+  pending_free (p, handed_on);
+}
+
+/* A secure connection waiting for its handshake's turn, or in it. */
+static gboolean
+is_tls (Pending *p)
+{
+  return p->held != NULL || p->tls_link.data != NULL;
+}
+
+/* Ends @p without its header, saying why (@error NULL: quietly). */
+void
+ph_receiver_pending_fail (Pending *p,
+                          GError  *error)
+{
+  PhReceiver *self = g_object_ref (p->self);
+  g_autofree char *peer = g_strdup (p->peer);
+
+  pending_free (p, FALSE);
+  if (error != NULL)
+    {
+      ph_receiver_emit_connection_failed (self, peer, error);
+      g_error_free (error);
+    }
+  g_object_unref (self);
 }
 
 static void
@@ -68,8 +114,15 @@ header_received (Pending *p)
   g_autoptr(GBytes) raw_name = NULL;
   g_autofree char *clean = NULL;
   g_autoptr(PhIncoming) in = NULL;
-  g_autoptr(PhTransfer) transfer = NULL;
-  GError *error;
+  PhSender *sender = p->sender;
+  PhIncomingSetup setup = {
+    .folder = ph_receiver_folder (self),
+    .prefix = self->prefix,
+    .idle_timeout = self->idle_timeout,
+    .space = self->space,
+    .folder_users = self->folder_users,
+    .workers = self->workers,
+  };
   gint64 size;
 
   ph_wire_decode_header (p->header, &raw_name, &size);
@@ -77,263 +130,357 @@ header_received (Pending *p)
           ? ph_naming_sanitize_path (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name))
           : ph_naming_sanitize (g_bytes_get_data (raw_name, NULL), g_bytes_get_size (raw_name));
 
-  in = ph_incoming_new (p->connection, p->host, p->peer, clean, self->prefix, size,
-                        self->directory, self->idle_timeout, self->space);
-  g_clear_object (&p->connection);
-  ph_receiver_track (self, in);
+  in = ph_incoming_new (p->fd, sender->key, p->peer, clean, size, &setup);
+  p->fd = -1;
+  pending_free (p, TRUE);
 
-  /* Keep the transfer alive through the signal even if it ends at once. */
-  transfer = g_object_ref (ph_incoming_get_transfer (in));
-
-  error = ph_incoming_check (in);
-
-  /* Waiting transfers (for a slot or for approval) hold a descriptor
-   * each, so they share the cap of connections still in their header. */
-  if (error == NULL &&
-      (self->require_approval || !ph_receiver_can_start (self, in)) &&
-      ph_receiver_n_waiting (self) > self->max_pending)
-    error = g_error_new (PH_ERROR, PH_ERROR_BUSY,
-                         _("Too many transfers are waiting; refused “%s” from %s"),
-                         ph_incoming_get_name (in), p->peer);
-
-  if (error)
-    {
-      ph_incoming_finish (in, error);
-      ph_receiver_emit_transfer_added (self, transfer);
-      return;
-    }
-
-  if (self->require_approval)
-    {
-      ph_incoming_ask (in);
-      ph_receiver_emit_transfer_added (self, transfer);
-      return;
-    }
-
-  if (ph_receiver_can_start (self, in))
-    ph_transfer_set_state (transfer, PH_TRANSFER_RECEIVING);
-
-  ph_receiver_emit_transfer_added (self, transfer);
-
-  /* A handler may have cancelled it already. */
-  if (!ph_transfer_is_finished (transfer))
-    {
-      if (g_cancellable_is_cancelled (ph_transfer_get_cancellable (transfer)))
-        ph_incoming_finish (in, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                     _("Cancelled")));
-      else
-        ph_receiver_admit (self, in);
-    }
+  ph_receiver_take_in (self, in, sender);
 }
 
-static void
-header_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+/* Reads what has arrived of the header. Returns: FALSE once @p is
+ * gone (complete, or failed). */
+static gboolean
+pending_read (Pending *p)
 {
-  Pending *p = user_data;
   PhReceiver *self = p->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GError) reported = NULL;
-  gsize got = 0;
 
-  g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &got, &error);
-
-  if (!p->evicted)
-    g_queue_unlink (&self->pending, &p->link);
-
-  if (error == NULL && got == PH_WIRE_HEADER_SIZE)
+  /* The first byte, not consumed: 0x16 begins the secure channel. */
+  if (p->got == 0 && (self->secure_func != NULL || !self->accepts_plain))
     {
-      header_received (p);
-      pending_free (p);
-      return;
+      guint8 first;
+      ssize_t n = recv (p->fd, &first, 1, MSG_PEEK);
+
+      if (n == 1 && first == 0x16 && self->secure_func != NULL)
+        {
+          ph_receiver_take_tls (p);
+          return FALSE;
+        }
+      if (n == 1 && first != 0x16 && !self->accepts_plain)
+        {
+          ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_NOT_ENCRYPTED,
+                                                    _("Turned away %s: not encrypted, and this "
+                                                      "receiver accepts only encrypted connections"),
+                                                    p->peer));
+          return FALSE;
+        }
     }
 
-  if (p->evicted)
-    reported = g_error_new (PH_ERROR, PH_ERROR_BUSY,
-                            _("Too many connections at once: closed the one from %s, "
-                              "which had waited longest without sending a header"), p->peer);
-  else if (p->timed_out)
+  for (;;)
     {
-      guint seconds = (self->header_timeout + 999) / 1000;
+      ssize_t n = recv (p->fd, p->header + p->got, sizeof p->header - p->got, 0);
 
-      reported = g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "%s sent no complete header within %u second",
-                                           "%s sent no complete header within %u seconds",
-                                           seconds),
-                              p->peer, seconds);
-    }
-  else if (p->stopped)
-    {
-      /* Closed on request: nothing to report. */
-      pending_free (p);
-      return;
-    }
-  else if (error)
-    reported = g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                            _("The connection from %s failed: %s"), p->peer, error->message);
-  else
-    reported = g_error_new (PH_ERROR, PH_ERROR_BAD_HEADER,
-                            /* Translators: a peer address, the bytes it sent, the header size (136) */
-                            _("%s closed the connection after %u of %d header bytes"),
-                            p->peer, (guint) got, PH_WIRE_HEADER_SIZE);
+      if (n > 0)
+        {
+          p->got += n;
+          if (p->got == sizeof p->header)
+            {
+              header_received (p);
+              return FALSE;
+            }
+          continue;
+        }
 
-  ph_receiver_emit_connection_failed (self, p->peer, reported);
-  pending_free (p);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return TRUE;
+
+      if (n == 0)
+        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_BAD_HEADER,
+                                      /* Translators: a peer address, the bytes it sent, the header size (136) */
+                                      _("%s closed the connection after %u of %d header bytes"),
+                                      p->peer, (guint) p->got, PH_WIRE_HEADER_SIZE));
+      else
+        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                                      _("The connection from %s failed: %s"),
+                                      p->peer, g_strerror (errno)));
+      return FALSE;
+    }
 }
 
 static gboolean
-header_timeout_cb (gpointer user_data)
+readable_cb (int          fd,
+             GIOCondition condition,
+             gpointer     user_data)
 {
   Pending *p = user_data;
 
-  p->timed_out = TRUE;
-  g_clear_pointer (&p->timeout_source, g_source_unref);
-  g_cancellable_cancel (p->cancellable);
+  if (pending_read (p))
+    return G_SOURCE_CONTINUE;
 
+  /* @p is gone, and its source destroyed: nothing more to do. */
   return G_SOURCE_REMOVE;
 }
 
-/* The peer's address alone in @host (the per-peer cap counts by it),
- * and "address:port" in @peer (for messages). */
+/* The peer's address alone in @host (the sender key of a connection in
+ * the original format), and "address:port" in @peer (for messages),
+ * from what accept() said. */
 static void
-describe_peer (GSocketConnection  *connection,
-               char              **host,
-               char              **peer)
+describe_peer (const struct sockaddr_storage  *address,
+               char                          **host,
+               char                          **peer)
 {
-  g_autoptr(GSocketAddress) address = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr(GInetAddress) inet = NULL;
-  const guint8 *bytes;
+  char text[INET6_ADDRSTRLEN] = "";
+  guint16 port = 0;
 
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
+  if (address->ss_family == AF_INET)
+    {
+      const struct sockaddr_in *in4 = (const struct sockaddr_in *) address;
+
+      inet_ntop (AF_INET, &in4->sin_addr, text, sizeof text);
+      port = ntohs (in4->sin_port);
+    }
+  else if (address->ss_family == AF_INET6)
+    {
+      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) address;
+
+      /* A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d. */
+      if (IN6_IS_ADDR_V4MAPPED (&in6->sin6_addr))
+        inet_ntop (AF_INET, &in6->sin6_addr.s6_addr[12], text, sizeof text);
+      else
+        inet_ntop (AF_INET6, &in6->sin6_addr, text, sizeof text);
+      port = ntohs (in6->sin6_port);
+    }
+
+  if (*text == '\0')
     {
       *host = g_strdup (_("unknown peer"));
       *peer = g_strdup (*host);
       return;
     }
 
-  inet = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-  bytes = g_inet_address_to_bytes (inet);
-
-  /* A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d. */
-  if (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 &&
-      memcmp (bytes, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0)
-    {
-      GInetAddress *v4 = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
-
-      g_object_unref (inet);
-      inet = v4;
-    }
-
-  *host = g_inet_address_to_string (inet);
-  *peer = ph_address_format (*host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+  *host = g_strdup (text);
+  *peer = ph_address_format (text, port);
 }
 
-static void
-read_header (Pending *p)
-{
-  g_input_stream_read_all_async (g_io_stream_get_input_stream (G_IO_STREAM (p->connection)),
-                                 p->header, sizeof p->header, G_PRIORITY_DEFAULT,
-                                 p->cancellable, header_cb, p);
-}
-
-static gboolean
-first_byte_cb (GSocket      *socket,
-               GIOCondition  condition,
-               gpointer      user_data)
-{
-  Pending *p = user_data;
-  PhReceiver *self = p->self;
-  guint8 byte = 0;
-  gssize n;
-
-  g_clear_pointer (&p->peek_source, g_source_unref);
-  n = g_cancellable_is_cancelled (p->cancellable)
-      ? -1 : recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-
-  if (n == 1 && byte == 0x16 && self->secure_func != NULL)
-    {
-      g_autoptr(GSocketConnection) connection = g_steal_pointer (&p->connection);
-
-      g_queue_unlink (&self->pending, &p->link);
-      ph_receiver_take_secure (self, connection, p->host, p->peer);
-      pending_free (p);
-      return G_SOURCE_REMOVE;
-    }
-
-  if (n == 1 && byte != 0x16 && !self->accepts_plain)
-    {
-      g_autoptr(GError) error = g_error_new (PH_ERROR, PH_ERROR_NOT_ENCRYPTED,
-                                             _("Turned away %s: not encrypted, and this receiver "
-                                               "accepts only encrypted connections"), p->peer);
-
-      g_queue_unlink (&self->pending, &p->link);
-      ph_receiver_emit_connection_failed (self, p->peer, error);
-      pending_free (p);
-      return G_SOURCE_REMOVE;
-    }
-
-  /* Anything else, errors and the end of the stream included, is the
-   * header's to say. */
-  read_header (p);
-  return G_SOURCE_REMOVE;
-}
-
+/**
+ * ph_receiver_evict_pending:
+ * @sender: (nullable): whose connection, or %NULL for the sender with
+ *   the most connections in their header phase
+ * @older_than: monotonic µs; only a connection accepted before it
+ *
+ * Closes the oldest connection of @sender still without a header.
+ *
+ * Returns: whether one was closed
+ */
 gboolean
-ph_receiver_accept_cb (GSocketService    *service,
-                       GSocketConnection *connection,
-                       GObject           *source_object,
-                       gpointer           user_data)
+ph_receiver_evict_pending (PhReceiver *self,
+                           PhSender   *sender,
+                           gint64      older_than)
 {
-  PhReceiver *self = user_data;
+  Pending *oldest;
+  guint seconds;
+
+  if (sender == NULL)
+    {
+      GHashTableIter iter;
+      PhSender *each;
+
+      g_hash_table_iter_init (&iter, self->senders);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &each))
+        if (each->pending.length > 0 &&
+            ((Pending *) each->pending.head->data)->accepted < older_than &&
+            (sender == NULL || each->pending.length > sender->pending.length))
+          sender = each;
+      if (sender == NULL)
+        return FALSE;
+    }
+
+  if (sender->pending.length == 0)
+    return FALSE;
+  oldest = sender->pending.head->data;
+  if (oldest->accepted >= older_than)
+    return FALSE;
+
+  seconds = (guint) ((g_get_monotonic_time () - oldest->accepted) / G_USEC_PER_SEC);
+  ph_receiver_pending_fail (oldest, g_error_new (PH_ERROR, PH_ERROR_BUSY,
+                                     g_dngettext (GETTEXT_PACKAGE,
+                                                  "Too many connections from %s without a header: "
+                                                  "closed the one that had waited longest (%u second)",
+                                                  "Too many connections from %s without a header: "
+                                                  "closed the one that had waited longest (%u seconds)",
+                                                  seconds),
+                                     oldest->peer, seconds));
+  return TRUE;
+}
+
+/* Returns: when the oldest header time limit runs out (monotonic µs),
+ * or G_MAXINT64 */
+gint64
+ph_receiver_pending_deadline (PhReceiver *self)
+{
+  Pending *oldest = self->pending.head ? self->pending.head->data : NULL;
+
+  return oldest ? oldest->accepted + (gint64) self->header_timeout * 1000 : G_MAXINT64;
+}
+
+/* Ends the connections whose header time ran out by @now. */
+void
+ph_receiver_expire_pending (PhReceiver *self,
+                            gint64      now)
+{
+  guint seconds = (self->header_timeout + 999) / 1000;
+
+  while (self->pending.head != NULL &&
+         ((Pending *) self->pending.head->data)->accepted + (gint64) self->header_timeout * 1000 <= now)
+    {
+      Pending *p = self->pending.head->data;
+
+      if (is_tls (p))
+        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                                      g_dngettext (GETTEXT_PACKAGE,
+                                                   "%s did not finish the secure channel’s "
+                                                   "handshake within %u second",
+                                                   "%s did not finish the secure channel’s "
+                                                   "handshake within %u seconds",
+                                                   seconds),
+                                      p->peer, seconds));
+      else
+        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                                      g_dngettext (GETTEXT_PACKAGE,
+                                                   "%s sent no complete header within %u second",
+                                                   "%s sent no complete header within %u seconds",
+                                                   seconds),
+                                      p->peer, seconds));
+    }
+}
+
+/* A connection accept() gave: its header phase starts. */
+static void
+take_connection (PhReceiver                    *self,
+                 int                            fd,
+                 const struct sockaddr_storage *address)
+{
+  g_autofree char *host = NULL;
   Pending *p;
 
   p = g_new0 (Pending, 1);
   p->link.data = p;
-  p->self = g_object_ref (self);
-  p->connection = g_object_ref (connection);
-  describe_peer (connection, &p->host, &p->peer);
-  p->cancellable = g_cancellable_new ();
+  p->sender_link.data = p;
+  p->self = self;
+  p->fd = fd;
+  p->accepted = g_get_monotonic_time ();
+  describe_peer (address, &host, &p->peer);
+  p->sender = ph_receiver_hold (self, host);
 
   g_queue_push_tail_link (&self->pending, &p->link);
+  g_queue_push_tail_link (&p->sender->pending, &p->sender_link);
 
-  /* Idle connections cost a descriptor each, no thread; past the cap
-   * the oldest makes room, so a flood delays an honest sender by at
-   * most the header time limit. */
-  while (self->pending.length > self->max_pending)
+  /* The header usually came with the connection: no wait at all. */
+  if (pending_read (p))
     {
-      Pending *oldest = g_queue_pop_head_link (&self->pending)->data;
+      p->read_source = ph_gsource_attach (g_unix_fd_source_new (fd, G_IO_IN | G_IO_HUP | G_IO_ERR),
+                                          "[posthouse] header", G_SOURCE_FUNC (readable_cb), p,
+                                          self->context);
+      ph_receiver_deadline_at (self, p->accepted + (gint64) self->header_timeout * 1000);
 
-      oldest->evicted = TRUE;
-      g_cancellable_cancel (oldest->cancellable);
+      /* An honest sender has a few headers under way at most; a flood
+       * from one address pushes out only its own. */
+      while (p->sender->pending.length > self->max_pending_per_sender)
+        ph_receiver_evict_pending (self, p->sender, G_MAXINT64);
     }
+}
 
-  p->timeout_source = ph_gsource_attach (g_timeout_source_new (self->header_timeout),
-                                        "[posthouse] header timeout",
-                                        header_timeout_cb, p, self->context);
+static gboolean
+accept_retry_cb (gpointer user_data)
+{
+  PhReceiver *self = user_data;
 
-  /* The first byte, not consumed: 0x16 begins the secure channel. */
-  p->peek_source = g_socket_create_source (g_socket_connection_get_socket (connection),
-                                           G_IO_IN | G_IO_HUP | G_IO_ERR, p->cancellable);
-  g_source_set_static_name (p->peek_source, "[posthouse] first byte");
-  g_source_set_callback (p->peek_source, G_SOURCE_FUNC (first_byte_cb), p, NULL);
-  g_source_attach (p->peek_source, self->context);
+  g_clear_pointer (&self->accept_retry, g_source_unref);
+  if (!self->paused)
+    ph_receiver_accept_start (self);
+  return G_SOURCE_REMOVE;
+}
 
-  return TRUE;
+/* Takes every connection the kernel has ready (a burst costs one
+ * wake-up), as long as the receiver may hold more. */
+static gboolean
+accept_ready_cb (GSocket      *socket,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  PhReceiver *self = user_data;
+  int listen_fd = g_socket_get_fd (socket);
+
+  g_object_ref (self);
+  for (guint n = 0; n < ACCEPT_BATCH && self->listener != NULL && !self->paused; n++)
+    {
+      struct sockaddr_storage address;
+      socklen_t len = sizeof address;
+      int fd = accept4 (listen_fd, (struct sockaddr *) &address, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+      if (fd >= 0)
+        {
+          take_connection (self, fd, &address);
+          ph_receiver_update_accepting (self);
+          continue;
+        }
+      if (errno == EINTR || errno == ECONNABORTED)
+        continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+        {
+          /* Out of descriptors: the kernel's queue holds the rest until
+           * some come back. */
+          g_debug ("Could not accept a connection: %s", g_strerror (errno));
+          ph_receiver_accept_stop (self);
+          self->accept_retry = ph_gsource_attach (g_timeout_source_new (ACCEPT_RETRY_MS),
+                                                  "[posthouse] accept again", accept_retry_cb,
+                                                  self, self->context);
+        }
+      else if (errno != EAGAIN && errno != EWOULDBLOCK)
+        g_debug ("Could not accept a connection: %s", g_strerror (errno));
+      break;
+    }
+  g_object_unref (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Collects the sockets the listener listens on, to accept on them. */
+void
+ph_receiver_listener_event_cb (GSocketListener      *listener,
+                               GSocketListenerEvent  event,
+                               GSocket              *socket,
+                               PhReceiver           *self)
+{
+  if (event == G_SOCKET_LISTENER_LISTENED)
+    g_ptr_array_add (self->listen_sockets, g_object_ref (socket));
+}
+
+/* Accepts connections as they come (again). */
+void
+ph_receiver_accept_start (PhReceiver *self)
+{
+  if (self->accept_sources->len > 0 || self->accept_retry != NULL)
+    return;
+
+  for (guint i = 0; i < self->listen_sockets->len; i++)
+    {
+      GSource *source = g_socket_create_source (self->listen_sockets->pdata[i], G_IO_IN, NULL);
+
+      g_source_set_static_name (source, "[posthouse] accept");
+      g_source_set_callback (source, G_SOURCE_FUNC (accept_ready_cb), self, NULL);
+      g_source_attach (source, self->context);
+      g_ptr_array_add (self->accept_sources, source);
+    }
+}
+
+/* Stops accepting: what arrives waits in the kernel's listen queue. */
+void
+ph_receiver_accept_stop (PhReceiver *self)
+{
+  for (guint i = 0; i < self->accept_sources->len; i++)
+    g_source_destroy (self->accept_sources->pdata[i]);
+  g_ptr_array_set_size (self->accept_sources, 0);
+  ph_gsource_clear (&self->accept_retry);
 }
 
 /* Closes the connections still without a header, quietly. */
 void
 ph_receiver_close_pending (PhReceiver *self)
 {
-  for (GList *l = self->pending.head; l; l = l->next)
-    {
-      Pending *p = l->data;
-
-      p->stopped = TRUE;
-      g_cancellable_cancel (p->cancellable);
-    }
+  while (self->pending.head != NULL)
+    ph_receiver_pending_fail (self->pending.head->data, NULL);
 }
 
 /* GIO's bind error repeats the address ("Error binding to address

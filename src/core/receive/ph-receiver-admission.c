@@ -1,356 +1,459 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PhReceiver: who gets a data slot, and who loses one.
+/* PhReceiver: who waits, who goes next, and for how long (SPEC,
+ * Admission).
  *
- * A transfer past its header (and its approval) starts at once if a
- * slot is free and its peer — an IP address, whatever its ports — holds
- * fewer than max-transfers-per-peer slots; otherwise it waits in the
- * queue, unread, first come first served among those that may start.
+ * Every connection is held for its sender (PhSender, by key). Past its
+ * header a transfer is checked, then waits for the person's answer
+ * (with require-approval) and for a data slot. A slot goes at once to a
+ * transfer whose sender holds fewer than max-per-sender of them while
+ * one is free; otherwise the transfer waits, unread (TCP holds its
+ * sender back), in its sender's queue, in order. When a slot frees it
+ * goes to the waiting sender that holds the fewest slots, and among
+ * those to the one served longest ago: a sender with hundreds waiting
+ * delays one with a single file by one turn at most.
  *
- * The stall rule: a transfer must receive stall-bytes in every
- * stall-window (64 KiB in 30 s). One that does not is ended as stalled.
- * When every slot a waiting transfer could use is taken, the receiver
- * does not wait a whole window for evidence: a transfer that has had
- * its slot for a sixth of the window and kept below the same pace over
- * that sixth (under 64 KiB / 6 in 5 s) makes room, the slowest first,
- * one for each transfer that would then start. */
+ * Waiting is bounded in time: a header with nothing behind it after
+ * data-timeout, and a question nobody answers after answer-timeout,
+ * give their place up (a reset: the sender learns it). Past max-held
+ * connections in all, the receiver stops accepting; the kernel's
+ * listen queue and TCP's retries then hold new senders back, and
+ * accepting resumes as connections end. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "ph-error.h"
-#include "ph-receiver-private.h"
 #include "ph-gsource-private.h"
+#include "ph-receiver-private.h"
 #include "ph-transfer-private.h"
 
-/* The progress of each transfer is sampled this often per window. */
-#define WINDOW_TICKS 30
-/* With someone waiting, evidence over this many ticks suffices. */
-#define BUSY_TICKS   5
-
-typedef struct
-{
-  PhIncoming *in;
-  gint64      samples[WINDOW_TICKS + 1];   /* bytes done, one per tick, a ring */
-  guint       ticks;                       /* since it got its slot */
-  gboolean    ending;
-} Slot;
+/* An unfinished header younger than this is not closed to make room:
+ * it may be an honest one on its way. */
+#define EVICT_MIN_AGE (G_USEC_PER_SEC)
 
 static void
-slot_free (gpointer data)
+sender_free (PhSender *sender)
 {
-  Slot *slot = data;
-
-  g_object_unref (slot->in);
-  g_free (slot);
+  g_free (sender->key);
+  g_free (sender);
 }
 
-static gint64
-slot_bytes (Slot *slot)
+/* Counts a new connection from @key. Returns: (transfer none): its sender */
+PhSender *
+ph_receiver_hold (PhReceiver *self,
+                  const char *key)
 {
-  return ph_transfer_get_bytes_done (ph_incoming_get_transfer (slot->in));
-}
+  PhSender *sender = g_hash_table_lookup (self->senders, key);
 
-/* Bytes received over the last @ticks ticks. */
-static gint64
-slot_progress (Slot  *slot,
-               guint  ticks)
-{
-  return slot->samples[slot->ticks % G_N_ELEMENTS (slot->samples)] -
-         slot->samples[(slot->ticks - ticks) % G_N_ELEMENTS (slot->samples)];
-}
-
-/* Data still to come: a transfer done with its bytes (committing, or
- * waiting for the end of stream) cannot be slow. */
-static gboolean
-slot_receiving (Slot *slot)
-{
-  return slot_bytes (slot) < ph_transfer_get_size (ph_incoming_get_transfer (slot->in));
-}
-
-static guint
-count_host (PhReceiver *self,
-            const char *host,
-            gboolean    with_ending)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < self->slots->len; i++)
+  if (sender == NULL)
     {
-      Slot *slot = g_ptr_array_index (self->slots, i);
-
-      if ((with_ending || !slot->ending) && g_str_equal (ph_incoming_get_host (slot->in), host))
-        n++;
+      sender = g_new0 (PhSender, 1);
+      sender->key = g_strdup (key);
+      sender->waiting_link.data = sender;
+      g_hash_table_insert (self->senders, sender->key, sender);
     }
+  sender->n_held++;
+  self->n_held++;
 
-  return n;
+  return sender;
 }
 
-/* Whether @in may start now: a free slot, and its peer under its cap. */
-gboolean
-ph_receiver_can_start (PhReceiver *self,
-                       PhIncoming *in)
-{
-  return self->slots->len < self->max_transfers &&
-         count_host (self, ph_incoming_get_host (in), TRUE) < self->max_per_peer;
-}
-
-/* Transfers holding a descriptor without a slot: queued or asked about. */
-guint
-ph_receiver_n_waiting (PhReceiver *self)
-{
-  return self->incoming->len - self->slots->len;
-}
-
-static gboolean stall_tick_cb (gpointer user_data);
-
+/* A connection of @sender ended. */
 void
-ph_receiver_restart_stall_timer (PhReceiver *self)
+ph_receiver_release (PhReceiver *self,
+                     PhSender   *sender)
 {
-  ph_gsource_clear (&self->stall_source);
+  g_assert (sender->n_held > 0 && self->n_held > 0);
 
-  if (self->stall_window == 0 || self->slots->len == 0)
-    return;
-
-  self->stall_source = ph_gsource_attach (g_timeout_source_new (MAX (1, self->stall_window / WINDOW_TICKS)),
-                                         "[posthouse] stall check", stall_tick_cb, self, self->context);
+  self->n_held--;
+  if (--sender->n_held == 0)
+    {
+      g_assert (sender->queued.length == 0 && sender->held_queued.length == 0 &&
+                sender->pending.length == 0 && sender->n_slots == 0 && sender->n_handshakes == 0);
+      g_hash_table_remove (self->senders, sender->key);
+    }
 }
 
+static gboolean
+linked (GQueue *queue,
+        GList  *link)
+{
+  return link->prev != NULL || link->next != NULL || queue->head == link;
+}
+
+static void
+unlink_from (GQueue *queue,
+             GList  *link)
+{
+  if (linked (queue, link))
+    g_queue_unlink (queue, link);
+}
+
+/* Gives @in its slot now. */
 static void
 start (PhReceiver *self,
        PhIncoming *in)
 {
-  Slot *slot = g_new0 (Slot, 1);
+  PhIncomingPlace *place = ph_incoming_get_place (in);
+  PhSender *sender = place->sender;
 
-  slot->in = g_object_ref (in);
-  g_ptr_array_add (self->slots, slot);
-  if (self->stall_source == NULL)
-    ph_receiver_restart_stall_timer (self);
+  unlink_from (&sender->queued, &place->queue_link);
+  if (sender->queued.length == 0 && sender->held_queued.length == 0)
+    unlink_from (&self->waiting, &sender->waiting_link);
+  unlink_from (&self->silent, &place->silent_link);
 
-  ph_incoming_receive (in);
+  sender->n_slots++;
+  sender->last_turn = ++self->turn;
+  ph_receiver_start_slot (self, in);
+}
+
+/* The waiting sender whose turn it is: the fewest slots, then the one
+ * served longest ago. */
+static PhSender *
+next_sender (PhReceiver *self)
+{
+  PhSender *best = NULL;
+
+  for (GList *l = self->waiting.head; l != NULL; l = l->next)
+    {
+      PhSender *sender = l->data;
+
+      if (sender->n_slots >= self->max_per_sender)
+        continue;
+      if (best == NULL || sender->n_slots < best->n_slots ||
+          (sender->n_slots == best->n_slots && sender->last_turn < best->last_turn))
+        best = sender;
+    }
+
+  return best;
 }
 
 void
 ph_receiver_run_queue (PhReceiver *self)
 {
-  GList *next;
+  PhSender *sender;
 
-  for (GList *l = self->queued.head; l != NULL && self->slots->len < self->max_transfers; l = next)
+  while (self->slots->len < self->max_transfers && (sender = next_sender (self)) != NULL)
     {
-      PhIncoming *in = l->data;
-
-      next = l->next;
-      if (ph_receiver_can_start (self, in))
-        {
-          g_queue_delete_link (&self->queued, l);
-          start (self, in);
-        }
+      /* A sender is an address or a key: its connections are of one kind. */
+      if (sender->held_queued.length > 0)
+        ph_receiver_start_held (self, sender->held_queued.head->data);
+      else
+        start (self, sender->queued.head->data);
     }
 }
 
-/* Starts the data phase now, or queues the transfer for a free slot. */
-void
-ph_receiver_admit (PhReceiver *self,
-                   PhIncoming *in)
+/* Starts the data phase now, or puts the transfer in its sender's
+ * queue. One with nothing behind its header yet takes no slot and no
+ * place in the queue: it waits for its data ("ready"), for the data
+ * time limit at most. */
+static void
+admit (PhReceiver *self,
+       PhIncoming *in)
 {
-  if (ph_receiver_can_start (self, in))
-    start (self, in);
-  else
+  PhIncomingPlace *place = ph_incoming_get_place (in);
+  PhSender *sender = place->sender;
+
+  if (!place->ready)
     {
       ph_transfer_set_state (ph_incoming_get_transfer (in), PH_TRANSFER_QUEUED);
-      g_queue_push_tail (&self->queued, in);
-      ph_incoming_wait (in);
+      ph_incoming_wait_for_data (in);
+      return;
     }
+
+  if (ph_receiver_slot_free (self, sender))
+    {
+      start (self, in);
+      return;
+    }
+
+  ph_transfer_set_state (ph_incoming_get_transfer (in), PH_TRANSFER_QUEUED);
+  g_queue_push_tail_link (&sender->queued, &place->queue_link);
+  if (!linked (&self->waiting, &sender->waiting_link))
+    g_queue_push_tail_link (&self->waiting, &sender->waiting_link);
+  ph_incoming_wait (in);
+}
+
+static void
+ready_cb (PhIncoming *in,
+          gpointer    data)
+{
+  PhReceiver *self = data;
+
+  ph_incoming_get_place (in)->ready = TRUE;
+  unlink_from (&self->silent, &ph_incoming_get_place (in)->silent_link);
+  if (!linked (&self->asking, &ph_incoming_get_place (in)->asking_link))
+    admit (self, in);
 }
 
 static void
 accepted_cb (PhIncoming *in,
-             PhReceiver *self)
+             gpointer    data)
 {
-  ph_receiver_admit (self, in);
+  PhReceiver *self = data;
+
+  unlink_from (&self->asking, &ph_incoming_get_place (in)->asking_link);
+  admit (self, in);
 }
 
 static void
 finished_cb (PhIncoming *in,
-             PhReceiver *self)
+             gpointer    data)
 {
-  g_signal_handlers_disconnect_by_data (in, self);
+  PhReceiver *self = data;
+  PhIncomingPlace *place = ph_incoming_get_place (in);
+  PhSender *sender = place->sender;
+
+  ph_incoming_set_owner (in, NULL, NULL);
   if (ph_incoming_get_receiving (in))
     {
-      for (guint i = 0; i < self->slots->len; i++)
-        if (((Slot *) g_ptr_array_index (self->slots, i))->in == in)
-          {
-            g_ptr_array_remove_index_fast (self->slots, i);
-            break;
-          }
+      ph_receiver_end_slot (self, in);
+      sender->n_slots--;
     }
-  else
-    g_queue_remove (&self->queued, in);
+  unlink_from (&sender->queued, &place->queue_link);
+  if (sender->queued.length == 0 && sender->held_queued.length == 0)
+    unlink_from (&self->waiting, &sender->waiting_link);
+  unlink_from (&self->silent, &place->silent_link);
+  unlink_from (&self->asking, &place->asking_link);
+  place->sender = NULL;
+  ph_receiver_release (self, sender);
   g_ptr_array_remove_fast (self->incoming, in);
 
   ph_receiver_run_queue (self);
-  if (self->slots->len == 0)
-    ph_gsource_clear (&self->stall_source);
+  ph_receiver_update_accepting (self);
 
-  /* Taken in ph_receiver_track(): transfers keep the receiver alive. */
+  /* Taken in ph_receiver_take_in(): transfers keep the receiver alive. */
   g_object_unref (self);
 }
 
-/* Takes @in in: the receiver follows it until it is finished. */
+static const PhIncomingOwner owner = { accepted_cb, ready_cb, finished_cb };
+
+/* Takes @in, a connection of @sender with a complete header, in: the
+ * receiver follows it until it is finished. */
 void
-ph_receiver_track (PhReceiver *self,
-                   PhIncoming *in)
+ph_receiver_take_in (PhReceiver *self,
+                     PhIncoming *in,
+                     PhSender   *sender)
 {
-  g_ptr_array_add (self->incoming, g_object_ref (in));
-  g_signal_connect (in, "accepted", G_CALLBACK (accepted_cb), self);
-  g_signal_connect (in, "finished", G_CALLBACK (finished_cb), g_object_ref (self));
-}
-
-/* Whether ending @victim would let a queued transfer start that the
- * slots already being freed do not cover. */
-static gboolean
-someone_waits_for (PhReceiver *self,
-                   Slot       *victim)
-{
-  g_autoptr(GHashTable) per_host = g_hash_table_new (g_str_hash, g_str_equal);
-  const char *victim_host = ph_incoming_get_host (victim->in);
-  guint used = 0;
-
-  for (guint i = 0; i < self->slots->len; i++)
-    {
-      Slot *slot = g_ptr_array_index (self->slots, i);
-      const char *host = ph_incoming_get_host (slot->in);
-
-      if (slot->ending)
-        continue;
-      used++;
-      g_hash_table_insert (per_host, (gpointer) host,
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (per_host, host)) + 1));
-    }
-
-  for (GList *l = self->queued.head; l != NULL; l = l->next)
-    {
-      const char *host = ph_incoming_get_host (l->data);
-      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (per_host, host));
-
-      if (used < self->max_transfers && count < self->max_per_peer)
-        {
-          /* It gets one of the slots being freed. */
-          used++;
-          g_hash_table_insert (per_host, (gpointer) host, GUINT_TO_POINTER (count + 1));
-          continue;
-        }
-
-      if (used <= self->max_transfers &&
-          count - (g_str_equal (host, victim_host) ? 1 : 0) < self->max_per_peer)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static void
-end_slot (PhReceiver *self,
-          Slot       *slot,
-          gboolean    busy)
-{
-  PhIncoming *in = slot->in;
-  g_autofree char *pace = g_format_size_full (self->stall_bytes, G_FORMAT_SIZE_IEC_UNITS);
-  guint seconds = MAX (1, (self->stall_window + 500) / 1000);
+  PhIncomingPlace *place = ph_incoming_get_place (in);
+  g_autoptr(PhTransfer) transfer = g_object_ref (ph_incoming_get_transfer (in));
   GError *error;
 
-  slot->ending = TRUE;
-  if (busy)
-    error = g_error_new (PH_ERROR, PH_ERROR_STALLED,
-                         /* Translators: a peer, a file name, a size ("64.0 KiB"), seconds */
-                         g_dngettext (GETTEXT_PACKAGE,
-                                      "%s sent “%s” too slowly (under %s per %u second) while others "
-                                      "waited for a slot; stopped, nothing was saved",
-                                      "%s sent “%s” too slowly (under %s per %u seconds) while others "
-                                      "waited for a slot; stopped, nothing was saved",
-                                      seconds),
-                         ph_incoming_get_peer (in), ph_incoming_get_name (in), pace, seconds);
-  else
-    error = g_error_new (PH_ERROR, PH_ERROR_STALLED,
-                         /* Translators: a peer, a file name, a size ("64.0 KiB"), seconds */
-                         g_dngettext (GETTEXT_PACKAGE,
-                                      "%s sent less than %s of “%s” in %u second; stopped as stalled, "
-                                      "nothing was saved",
-                                      "%s sent less than %s of “%s” in %u seconds; stopped as stalled, "
-                                      "nothing was saved",
-                                      seconds),
-                         ph_incoming_get_peer (in), pace, ph_incoming_get_name (in), seconds);
+  place->sender = sender;
+  place->since = g_get_monotonic_time ();
+  g_ptr_array_add (self->incoming, g_object_ref (in));
+  ph_incoming_set_owner (in, &owner, g_object_ref (self));
 
-  ph_incoming_end (in, error);
+  error = ph_incoming_check (in);
+  if (error)
+    {
+      ph_incoming_finish (in, error);
+      ph_receiver_emit_transfer_added (self, transfer);
+      return;
+    }
+
+  /* Both waits are bounded: watch it until data shows behind the header. */
+  place->ready = ph_incoming_has_data (in);
+  if (!place->ready)
+    {
+      g_queue_push_tail_link (&self->silent, &place->silent_link);
+      ph_receiver_deadline_at (self, place->since + (gint64) self->data_timeout * 1000);
+    }
+
+  if (self->require_approval)
+    {
+      place->asked = place->since;
+      g_queue_push_tail_link (&self->asking, &place->asking_link);
+      ph_receiver_deadline_at (self, place->asked + (gint64) self->answer_timeout * 1000);
+      ph_incoming_ask (in);
+      ph_receiver_emit_transfer_added (self, transfer);
+      return;
+    }
+
+  if (place->ready && ph_receiver_slot_free (self, sender))
+    ph_transfer_set_state (transfer, PH_TRANSFER_RECEIVING);
+
+  ph_receiver_emit_transfer_added (self, transfer);
+
+  /* A handler may have cancelled it already. */
+  if (!ph_transfer_is_finished (transfer))
+    {
+      if (g_cancellable_is_cancelled (ph_transfer_get_cancellable (transfer)))
+        ph_incoming_finish (in, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     _("Cancelled")));
+      else
+        admit (self, in);
+    }
+}
+
+/* Accepting: paused past max_held (the kernel's listen queue holds
+ * newcomers meanwhile), resumed with some room again, so that a full
+ * receiver does not stop and start for every connection. */
+void
+ph_receiver_update_accepting (PhReceiver *self)
+{
+  guint margin = MAX (1, self->max_held / 16);
+
+  if (self->listener == NULL)
+    return;
+
+  if (!self->paused && self->n_held >= self->max_held)
+    {
+      gint64 old = g_get_monotonic_time () - EVICT_MIN_AGE;
+
+      /* Rather than keep everyone out, drop a placeholder: the oldest
+       * unfinished header of whoever has most of them. */
+      while (self->n_held >= self->max_held && ph_receiver_evict_pending (self, NULL, old))
+        ;
+      if (self->n_held >= self->max_held)
+        {
+          g_debug ("Holding %u connections: not accepting more for now", self->n_held);
+          self->paused = TRUE;
+          ph_receiver_accept_stop (self);
+        }
+    }
+  else if (self->paused && self->n_held + margin <= self->max_held)
+    {
+      self->paused = FALSE;
+      ph_receiver_accept_start (self);
+    }
+}
+
+static gint64
+silent_deadline (PhReceiver *self)
+{
+  PhIncoming *in = self->silent.head ? self->silent.head->data : NULL;
+
+  return in ? ph_incoming_get_place (in)->since + (gint64) self->data_timeout * 1000 : G_MAXINT64;
+}
+
+static gint64
+asking_deadline (PhReceiver *self)
+{
+  PhIncoming *in = self->asking.head ? self->asking.head->data : NULL;
+
+  return in ? ph_incoming_get_place (in)->asked + (gint64) self->answer_timeout * 1000 : G_MAXINT64;
+}
+
+/* Headers with nothing behind them give their place up. */
+static void
+expire_silent (PhReceiver *self,
+               gint64      now)
+{
+  guint seconds = MAX (1, (self->data_timeout + 500) / 1000);
+
+  while (self->silent.head != NULL && silent_deadline (self) <= now)
+    {
+      PhIncoming *in = self->silent.head->data;
+
+      g_queue_unlink (&self->silent, self->silent.head);
+      if (ph_incoming_has_data (in))
+        continue;
+
+      ph_incoming_end (in, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                                        /* Translators: a peer, a file name, seconds */
+                                        g_dngettext (GETTEXT_PACKAGE,
+                                                     "%s sent the header of “%s” and nothing after "
+                                                     "it for %u second; closed, nothing was saved",
+                                                     "%s sent the header of “%s” and nothing after "
+                                                     "it for %u seconds; closed, nothing was saved",
+                                                     seconds),
+                                        ph_incoming_get_peer (in), ph_incoming_get_name (in), seconds));
+    }
+}
+
+/* A question nobody answers gives its place up. */
+static void
+expire_asking (PhReceiver *self,
+               gint64      now)
+{
+  guint minutes = MAX (1, (self->answer_timeout + 30000) / 60000);
+  guint seconds = MAX (1, (self->answer_timeout + 500) / 1000);
+
+  while (self->asking.head != NULL && asking_deadline (self) <= now)
+    {
+      PhIncoming *in = self->asking.head->data;
+
+      g_queue_unlink (&self->asking, self->asking.head);
+      if (self->answer_timeout >= 60000)
+        ph_incoming_end (in, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                                          g_dngettext (GETTEXT_PACKAGE,
+                                                       "Nobody answered within %u minute whether to "
+                                                       "accept “%s” from %s; nothing was saved",
+                                                       "Nobody answered within %u minutes whether to "
+                                                       "accept “%s” from %s; nothing was saved",
+                                                       minutes),
+                                          minutes, ph_incoming_get_name (in), ph_incoming_get_peer (in)));
+      else
+        ph_incoming_end (in, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                                          g_dngettext (GETTEXT_PACKAGE,
+                                                       "Nobody answered within %u second whether to "
+                                                       "accept “%s” from %s; nothing was saved",
+                                                       "Nobody answered within %u seconds whether to "
+                                                       "accept “%s” from %s; nothing was saved",
+                                                       seconds),
+                                          seconds, ph_incoming_get_name (in), ph_incoming_get_peer (in)));
+    }
 }
 
 static gboolean
-stall_tick_cb (gpointer user_data)
+deadline_cb (gpointer user_data)
 {
   PhReceiver *self = user_data;
-  g_autoptr(GPtrArray) slots = g_ptr_array_new ();
+  gint64 now = g_get_monotonic_time ();
 
-  /* Ending a transfer never finishes it at once, but a copy is cheap. */
-  g_ptr_array_extend (slots, self->slots, NULL, NULL);
+  g_clear_pointer (&self->deadline_source, g_source_unref);
+  g_object_ref (self);
+  ph_receiver_expire_pending (self, now);
+  expire_silent (self, now);
+  expire_asking (self, now);
+  ph_receiver_schedule_deadline (self);
+  g_object_unref (self);
 
-  for (guint i = 0; i < slots->len; i++)
-    {
-      Slot *slot = g_ptr_array_index (slots, i);
+  return G_SOURCE_REMOVE;
+}
 
-      slot->ticks++;
-      slot->samples[slot->ticks % G_N_ELEMENTS (slot->samples)] = slot_bytes (slot);
-    }
+/* One timer for every time limit of waiting: the nearest. */
+void
+ph_receiver_schedule_deadline (PhReceiver *self)
+{
+  gint64 next = MIN (ph_receiver_pending_deadline (self),
+                     MIN (silent_deadline (self), asking_deadline (self)));
+  gint64 delay;
 
-  for (guint i = 0; i < slots->len; i++)
-    {
-      Slot *slot = g_ptr_array_index (slots, i);
+  ph_gsource_clear (&self->deadline_source);
+  self->deadline_at = next;
+  if (next == G_MAXINT64)
+    return;
 
-      if (!slot->ending && slot->ticks >= WINDOW_TICKS && slot_receiving (slot) &&
-          (guint64) slot_progress (slot, WINDOW_TICKS) < self->stall_bytes)
-        end_slot (self, slot, FALSE);
-    }
+  delay = MAX (0, next - g_get_monotonic_time ());
+  self->deadline_source = ph_gsource_attach (g_timeout_source_new ((guint) MIN ((delay + 999) / 1000, G_MAXINT)),
+                                             "[posthouse] waiting time limits", deadline_cb, self,
+                                             self->context);
+}
 
-  for (;;)
-    {
-      Slot *slowest = NULL;
-      gint64 slowest_progress = 0;
-
-      for (guint i = 0; i < slots->len; i++)
-        {
-          Slot *slot = g_ptr_array_index (slots, i);
-          gint64 progress;
-
-          if (slot->ending || slot->ticks < BUSY_TICKS || !slot_receiving (slot))
-            continue;
-          /* Below the stall rule's pace over the shorter stretch. */
-          progress = slot_progress (slot, BUSY_TICKS);
-          if ((guint64) progress * WINDOW_TICKS >= self->stall_bytes * BUSY_TICKS)
-            continue;
-          if (slowest == NULL || progress < slowest_progress)
-            {
-              slowest = slot;
-              slowest_progress = progress;
-            }
-        }
-
-      if (slowest == NULL || !someone_waits_for (self, slowest))
-        break;
-      end_slot (self, slowest, TRUE);
-    }
-
-  return G_SOURCE_CONTINUE;
+/* Makes sure the timer fires by @at (monotonic µs). */
+void
+ph_receiver_deadline_at (PhReceiver *self,
+                         gint64      at)
+{
+  if (self->deadline_source == NULL || at < self->deadline_at)
+    ph_receiver_schedule_deadline (self);
 }
 
 void
 ph_receiver_admission_init (PhReceiver *self)
 {
+  self->senders = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sender_free);
   self->incoming = g_ptr_array_new_with_free_func (g_object_unref);
-  self->slots = g_ptr_array_new_with_free_func (slot_free);
+  ph_receiver_slots_init (self);
 }
 
 void
 ph_receiver_admission_finalize (PhReceiver *self)
 {
-  ph_gsource_clear (&self->stall_source);
-  g_clear_pointer (&self->slots, g_ptr_array_unref);
+  ph_gsource_clear (&self->deadline_source);
+  ph_receiver_slots_finalize (self);
   g_clear_pointer (&self->incoming, g_ptr_array_unref);
+  g_clear_pointer (&self->senders, g_hash_table_unref);
 }

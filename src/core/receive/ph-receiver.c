@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PhReceiver, the object: its properties, starting and stopping. The
- * header phase is in ph-receiver-accept.c, the data slots in
- * ph-receiver-admission.c. */
+/* PhReceiver, the object: its properties, starting and stopping, the
+ * limits it runs within. The header phase is in ph-receiver-accept.c,
+ * who waits in ph-receiver-admission.c, the data slots in
+ * ph-receiver-stall.c. */
 #include "config.h"
 
 #include <unistd.h>
@@ -16,16 +17,18 @@
 #include "ph-wire.h"
 
 #define DEFAULT_HEADER_TIMEOUT 10000
+/* The first data byte comes with the header or right after it. */
+#define DEFAULT_DATA_TIMEOUT   10000
+#define DEFAULT_ANSWER_TIMEOUT (2 * 60 * 1000)
 #define DEFAULT_IDLE_TIMEOUT   30000
 #define DEFAULT_MAX_TRANSFERS  16
 /* A parallel Posthouse sender opens up to 8 connections at once. */
-#define DEFAULT_MAX_PER_PEER   8
-#define DEFAULT_MAX_PENDING    256
+#define DEFAULT_MAX_PER_SENDER 8
+/* Far more than a sender keeps under way (8 connections, or one for
+ * the original sender): only a flood has more unfinished headers. */
+#define DEFAULT_MAX_PENDING_PER_SENDER 64
 #define DEFAULT_STALL_WINDOW   30000
 #define DEFAULT_STALL_BYTES    (64 * 1024)
-/* Connections the kernel completes before we accept them; the kernel
- * caps it at net.core.somaxconn. A burst must not see SYNs dropped. */
-#define LISTEN_BACKLOG         4096
 
 G_DEFINE_FINAL_TYPE (PhReceiver, ph_receiver, G_TYPE_OBJECT)
 
@@ -35,13 +38,6 @@ enum {
   PROP_PREFIX,
   PROP_BIND_ADDRESS,
   PROP_PORT,
-  PROP_HEADER_TIMEOUT,
-  PROP_IDLE_TIMEOUT,
-  PROP_MAX_TRANSFERS,
-  PROP_MAX_TRANSFERS_PER_PEER,
-  PROP_MAX_PENDING,
-  PROP_STALL_WINDOW,
-  PROP_STALL_BYTES,
   PROP_REQUIRE_APPROVAL,
   PROP_ACCEPTS_PATHS,
   PROP_LISTENING,
@@ -94,6 +90,11 @@ ph_receiver_finalize (GObject *object)
   ph_receiver_admission_finalize (self);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->space, ph_disk_space_unref);
+  g_clear_pointer (&self->folder_users, ph_folder_users_unref);
+  g_clear_pointer (&self->folder, ph_incoming_folder_unref);
+  g_clear_pointer (&self->workers, ph_workers_unref);
+  g_clear_pointer (&self->listen_sockets, g_ptr_array_unref);
+  g_clear_pointer (&self->accept_sources, g_ptr_array_unref);
 
   G_OBJECT_CLASS (ph_receiver_parent_class)->finalize (object);
 }
@@ -120,27 +121,6 @@ ph_receiver_get_property (GObject    *object,
     case PROP_PORT:
       g_value_set_uint (value, ph_receiver_get_port (self));
       break;
-    case PROP_HEADER_TIMEOUT:
-      g_value_set_uint (value, self->header_timeout);
-      break;
-    case PROP_IDLE_TIMEOUT:
-      g_value_set_uint (value, self->idle_timeout);
-      break;
-    case PROP_MAX_TRANSFERS:
-      g_value_set_uint (value, self->max_transfers);
-      break;
-    case PROP_MAX_TRANSFERS_PER_PEER:
-      g_value_set_uint (value, self->max_per_peer);
-      break;
-    case PROP_MAX_PENDING:
-      g_value_set_uint (value, self->max_pending);
-      break;
-    case PROP_STALL_WINDOW:
-      g_value_set_uint (value, self->stall_window);
-      break;
-    case PROP_STALL_BYTES:
-      g_value_set_uint64 (value, self->stall_bytes);
-      break;
     case PROP_REQUIRE_APPROVAL:
       g_value_set_boolean (value, self->require_approval);
       break;
@@ -148,7 +128,7 @@ ph_receiver_get_property (GObject    *object,
       g_value_set_boolean (value, self->accepts_paths);
       break;
     case PROP_LISTENING:
-      g_value_set_boolean (value, self->service != NULL);
+      g_value_set_boolean (value, self->listener != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -176,27 +156,6 @@ ph_receiver_set_property (GObject      *object,
       break;
     case PROP_PORT:
       ph_receiver_set_port (self, g_value_get_uint (value));
-      break;
-    case PROP_HEADER_TIMEOUT:
-      ph_receiver_set_header_timeout (self, g_value_get_uint (value));
-      break;
-    case PROP_IDLE_TIMEOUT:
-      ph_receiver_set_idle_timeout (self, g_value_get_uint (value));
-      break;
-    case PROP_MAX_TRANSFERS:
-      ph_receiver_set_max_transfers (self, g_value_get_uint (value));
-      break;
-    case PROP_MAX_TRANSFERS_PER_PEER:
-      ph_receiver_set_max_transfers_per_peer (self, g_value_get_uint (value));
-      break;
-    case PROP_MAX_PENDING:
-      ph_receiver_set_max_pending (self, g_value_get_uint (value));
-      break;
-    case PROP_STALL_WINDOW:
-      ph_receiver_set_stall_window (self, g_value_get_uint (value));
-      break;
-    case PROP_STALL_BYTES:
-      ph_receiver_set_stall_bytes (self, g_value_get_uint64 (value));
       break;
     case PROP_REQUIRE_APPROVAL:
       ph_receiver_set_require_approval (self, g_value_get_boolean (value));
@@ -231,24 +190,6 @@ ph_receiver_class_init (PhReceiverClass *klass)
   /* 0: any free port; once listening, the port actually bound. */
   properties[PROP_PORT] =
     g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, PH_DEFAULT_PORT, rw);
-  properties[PROP_HEADER_TIMEOUT] =
-    g_param_spec_uint ("header-timeout", NULL, NULL, 1, G_MAXINT, DEFAULT_HEADER_TIMEOUT, rw);
-  properties[PROP_IDLE_TIMEOUT] =
-    g_param_spec_uint ("idle-timeout", NULL, NULL, 0, G_MAXINT, DEFAULT_IDLE_TIMEOUT, rw);
-  properties[PROP_MAX_TRANSFERS] =
-    g_param_spec_uint ("max-transfers", NULL, NULL, 1, G_MAXINT, DEFAULT_MAX_TRANSFERS, rw);
-  /* Slots one peer (an IP address) may hold at once; past it, its
-   * transfers wait for their own. */
-  properties[PROP_MAX_TRANSFERS_PER_PEER] =
-    g_param_spec_uint ("max-transfers-per-peer", NULL, NULL, 1, G_MAXINT, DEFAULT_MAX_PER_PEER, rw);
-  /* The stall rule: a transfer must receive stall-bytes in every
-   * stall-window milliseconds (0: no rule); see ph-receiver-admission.c. */
-  properties[PROP_STALL_WINDOW] =
-    g_param_spec_uint ("stall-window", NULL, NULL, 0, G_MAXINT, DEFAULT_STALL_WINDOW, rw);
-  properties[PROP_STALL_BYTES] =
-    g_param_spec_uint64 ("stall-bytes", NULL, NULL, 0, G_MAXINT64, DEFAULT_STALL_BYTES, rw);
-  properties[PROP_MAX_PENDING] =
-    g_param_spec_uint ("max-pending", NULL, NULL, 1, G_MAXINT, DEFAULT_MAX_PENDING, rw);
   properties[PROP_REQUIRE_APPROVAL] =
     g_param_spec_boolean ("require-approval", NULL, NULL, FALSE, rw);
   /* Keep the folders of "Folder/name" (SPEC, Folder paths); announce
@@ -290,16 +231,22 @@ ph_receiver_init (PhReceiver *self)
 {
   self->port = PH_DEFAULT_PORT;
   self->header_timeout = DEFAULT_HEADER_TIMEOUT;
+  self->data_timeout = DEFAULT_DATA_TIMEOUT;
+  self->answer_timeout = DEFAULT_ANSWER_TIMEOUT;
   self->idle_timeout = DEFAULT_IDLE_TIMEOUT;
   self->max_transfers = DEFAULT_MAX_TRANSFERS;
-  self->max_per_peer = DEFAULT_MAX_PER_PEER;
-  self->max_pending = DEFAULT_MAX_PENDING;
+  self->max_per_sender = DEFAULT_MAX_PER_SENDER;
+  self->max_pending_per_sender = DEFAULT_MAX_PENDING_PER_SENDER;
   self->stall_window = DEFAULT_STALL_WINDOW;
   self->stall_bytes = DEFAULT_STALL_BYTES;
   self->accepts_plain = TRUE;
   ph_receiver_admission_init (self);
   self->context = g_main_context_ref_thread_default ();
   self->space = ph_disk_space_new ();
+  self->folder_users = ph_folder_users_new ();
+  self->workers = ph_workers_new ("ph-receive", self->max_transfers);
+  self->listen_sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  self->accept_sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
 }
 
 PhReceiver *
@@ -327,7 +274,10 @@ ph_receiver_set_directory (PhReceiver *self,
   g_return_if_fail (!directory || G_IS_FILE (directory));
 
   if (g_set_object (&self->directory, directory))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTORY]);
+    {
+      g_clear_pointer (&self->folder, ph_incoming_folder_unref);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRECTORY]);
+    }
 }
 
 const char *
@@ -355,6 +305,7 @@ ph_receiver_set_prefix (PhReceiver *self,
 
   g_free (self->prefix);
   self->prefix = g_steal_pointer (&safe);
+  g_clear_pointer (&self->folder, ph_incoming_folder_unref);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREFIX]);
 }
 
@@ -389,7 +340,7 @@ ph_receiver_get_port (PhReceiver *self)
 {
   g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
 
-  return self->service ? self->bound_port : self->port;
+  return self->listener ? self->bound_port : self->port;
 }
 
 /* Takes effect at the next ph_receiver_start(). */
@@ -405,163 +356,6 @@ ph_receiver_set_port (PhReceiver *self,
 
   self->port = port;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
-}
-
-guint
-ph_receiver_get_header_timeout (PhReceiver *self)
-{
-  g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
-
-  return self->header_timeout;
-}
-
-void
-ph_receiver_set_header_timeout (PhReceiver *self,
-                                guint       msec)
-{
-  g_return_if_fail (PH_IS_RECEIVER (self));
-  g_return_if_fail (msec > 0);
-
-  if (self->header_timeout == msec)
-    return;
-
-  self->header_timeout = msec;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEADER_TIMEOUT]);
-}
-
-guint
-ph_receiver_get_idle_timeout (PhReceiver *self)
-{
-  g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
-
-  return self->idle_timeout;
-}
-
-/* Milliseconds a sender may stay silent mid-file; 0: no limit. */
-void
-ph_receiver_set_idle_timeout (PhReceiver *self,
-                              guint       msec)
-{
-  g_return_if_fail (PH_IS_RECEIVER (self));
-
-  if (self->idle_timeout == msec)
-    return;
-
-  self->idle_timeout = msec;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDLE_TIMEOUT]);
-}
-
-guint
-ph_receiver_get_max_transfers (PhReceiver *self)
-{
-  g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
-
-  return self->max_transfers;
-}
-
-void
-ph_receiver_set_max_transfers (PhReceiver *self,
-                               guint       max_transfers)
-{
-  g_return_if_fail (PH_IS_RECEIVER (self));
-  g_return_if_fail (max_transfers > 0);
-
-  if (self->max_transfers == max_transfers)
-    return;
-
-  self->max_transfers = max_transfers;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_TRANSFERS]);
-  ph_receiver_run_queue (self);
-}
-
-guint
-ph_receiver_get_max_transfers_per_peer (PhReceiver *self)
-{
-  g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
-
-  return self->max_per_peer;
-}
-
-void
-ph_receiver_set_max_transfers_per_peer (PhReceiver *self,
-                                        guint       max_per_peer)
-{
-  g_return_if_fail (PH_IS_RECEIVER (self));
-  g_return_if_fail (max_per_peer > 0);
-
-  if (self->max_per_peer == max_per_peer)
-    return;
-
-  self->max_per_peer = max_per_peer;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_TRANSFERS_PER_PEER]);
-  ph_receiver_run_queue (self);
-}
-
-guint
-ph_receiver_get_stall_window (PhReceiver *self)
-{
-  g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
-
-  return self->stall_window;
-}
-
-/* Milliseconds in which a transfer must receive stall-bytes; 0: no
- * stall rule (the idle timeout still applies). */
-void
-ph_receiver_set_stall_window (PhReceiver *self,
-                              guint       msec)
-{
-  g_return_if_fail (PH_IS_RECEIVER (self));
-
-  if (self->stall_window == msec)
-    return;
-
-  self->stall_window = msec;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALL_WINDOW]);
-  ph_receiver_restart_stall_timer (self);
-}
-
-guint64
-ph_receiver_get_stall_bytes (PhReceiver *self)
-{
-  g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
-
-  return self->stall_bytes;
-}
-
-void
-ph_receiver_set_stall_bytes (PhReceiver *self,
-                             guint64     bytes)
-{
-  g_return_if_fail (PH_IS_RECEIVER (self));
-
-  if (self->stall_bytes == bytes)
-    return;
-
-  self->stall_bytes = bytes;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALL_BYTES]);
-}
-
-guint
-ph_receiver_get_max_pending (PhReceiver *self)
-{
-  g_return_val_if_fail (PH_IS_RECEIVER (self), 0);
-
-  return self->max_pending;
-}
-
-void
-ph_receiver_set_max_pending (PhReceiver *self,
-                             guint       max_pending)
-{
-  g_return_if_fail (PH_IS_RECEIVER (self));
-  g_return_if_fail (max_pending > 0);
-
-  if (self->max_pending == max_pending)
-    return;
-
-  self->max_pending = max_pending;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PENDING]);
 }
 
 gboolean
@@ -614,12 +408,22 @@ ph_receiver_set_accepts_paths (PhReceiver *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPTS_PATHS]);
 }
 
+/* The folder transfers save into, as they use it: learnt once. */
+PhIncomingFolder *
+ph_receiver_folder (PhReceiver *self)
+{
+  if (self->folder == NULL && self->directory != NULL)
+    self->folder = ph_incoming_folder_new (self->directory, self->prefix);
+
+  return self->folder;
+}
+
 gboolean
 ph_receiver_get_listening (PhReceiver *self)
 {
   g_return_val_if_fail (PH_IS_RECEIVER (self), FALSE);
 
-  return self->service != NULL;
+  return self->listener != NULL;
 }
 
 static gboolean
@@ -660,30 +464,42 @@ gboolean
 ph_receiver_start (PhReceiver  *self,
                    GError     **error)
 {
-  g_autoptr(GSocketService) service = NULL;
+  g_autoptr(GSocketListener) listener = NULL;
 
   g_return_val_if_fail (PH_IS_RECEIVER (self), FALSE);
   g_return_val_if_fail (!error || !*error, FALSE);
 
-  if (self->service)
+  if (self->listener)
     return TRUE;
 
+  /* Learnt again: the person may have just made or fixed it. */
+  g_clear_pointer (&self->folder, ph_incoming_folder_unref);
   if (!check_directory (self, error) ||
       !ph_incoming_name_budget (self->directory, self->prefix, NULL, error))
     return FALSE;
 
-  service = g_socket_service_new ();
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), LISTEN_BACKLOG);
+  /* GIO binds and listens (IPv6 and IPv4, the errors); the receiver
+   * accepts on the sockets itself (ph-receiver-accept.c). */
+  listener = g_socket_listener_new ();
+  g_socket_listener_set_backlog (listener, ph_receiver_listen_backlog ());
+  if (self->max_held == 0)
+    self->max_held = ph_receiver_default_max_held ();
+  g_ptr_array_set_size (self->listen_sockets, 0);
+  g_signal_connect (listener, "event", G_CALLBACK (ph_receiver_listener_event_cb), self);
 
-  if (!ph_receiver_listen (self, G_SOCKET_LISTENER (service), error))
+  if (!ph_receiver_listen (self, listener, error))
     {
-      g_socket_listener_close (G_SOCKET_LISTENER (service));
+      g_signal_handlers_disconnect_by_data (listener, self);
+      g_socket_listener_close (listener);
+      g_ptr_array_set_size (self->listen_sockets, 0);
       return FALSE;
     }
+  g_signal_handlers_disconnect_by_data (listener, self);
 
-  g_signal_connect_object (service, "incoming", G_CALLBACK (ph_receiver_accept_cb), self, 0);
-  g_socket_service_start (service);
-  self->service = g_steal_pointer (&service);
+  self->listener = g_steal_pointer (&listener);
+  self->paused = FALSE;
+  ph_receiver_accept_start (self);
+  ph_receiver_update_accepting (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LISTENING]);
   if (self->port == 0)
@@ -699,13 +515,14 @@ ph_receiver_stop (PhReceiver *self)
 {
   g_return_if_fail (PH_IS_RECEIVER (self));
 
-  if (self->service == NULL)
+  if (self->listener == NULL)
     return;
 
-  g_signal_handlers_disconnect_by_func (self->service, ph_receiver_accept_cb, self);
-  g_socket_service_stop (self->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
-  g_clear_object (&self->service);
+  ph_receiver_accept_stop (self);
+  g_socket_listener_close (self->listener);
+  g_clear_object (&self->listener);
+  g_ptr_array_set_size (self->listen_sockets, 0);
+  self->paused = FALSE;
 
   ph_receiver_close_pending (self);
 

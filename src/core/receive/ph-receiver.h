@@ -9,17 +9,21 @@ G_BEGIN_DECLS
 
 /* Signals:
  *   "transfer-added" (PhTransfer *transfer): a complete header arrived.
- *     A refused one (negative size, no space, too many waiting) comes
- *     already FAILED with its reason; with require-approval the
- *     transfer is WAITING for ph_transfer_accept()/ph_transfer_decline().
+ *     A refused one (negative size, no room) comes already FAILED with
+ *     its reason; with require-approval the transfer is WAITING for
+ *     ph_transfer_accept()/ph_transfer_decline(); one that waits for a
+ *     slot is QUEUED. Nothing is refused for being one too many (SPEC,
+ *     Admission): past what it holds, the receiver stops accepting.
  *   "connection-failed" (const char *peer, GError *error): a connection
- *     ended before a full header (timeout, early end, evicted by a flood,
- *     receiving stopped).
- * Timeouts are in milliseconds; ph_receiver_stop() stops listening and
- * lets announced transfers finish. A connection ends in order only
- * once its file is saved under its final name, with a reset on every
- * failure: that is the sender's receipt. ph_receiver_start() refuses a
- * prefix that leaves too little room for names (PH_ERROR_PREFIX). */
+ *     ended before a full header (time limit, early end, one of too
+ *     many unfinished headers from one sender).
+ * ph_receiver_stop() stops listening and lets announced transfers
+ * finish. A connection ends in order only once its file is saved under
+ * its final name, with a reset on every failure: that is the sender's
+ * receipt. ph_receiver_start() refuses a prefix that leaves too little
+ * room for names (PH_ERROR_PREFIX). Its limits and time limits are
+ * fixed (see README, Security model); tests set them through
+ * ph-receiver-private.h. */
 
 G_DECLARE_FINAL_TYPE (PhReceiver, ph_receiver, PH, RECEIVER, GObject)
 
@@ -36,27 +40,6 @@ void        ph_receiver_set_bind_address     (PhReceiver  *self,
 guint       ph_receiver_get_port             (PhReceiver  *self);
 void        ph_receiver_set_port             (PhReceiver  *self,
                                               guint        port);
-guint       ph_receiver_get_header_timeout   (PhReceiver  *self);
-void        ph_receiver_set_header_timeout   (PhReceiver  *self,
-                                              guint        msec);
-guint       ph_receiver_get_idle_timeout     (PhReceiver  *self);
-void        ph_receiver_set_idle_timeout     (PhReceiver  *self,
-                                              guint        msec);
-guint       ph_receiver_get_max_transfers    (PhReceiver  *self);
-void        ph_receiver_set_max_transfers    (PhReceiver  *self,
-                                              guint        max_transfers);
-guint       ph_receiver_get_max_transfers_per_peer (PhReceiver *self);
-void        ph_receiver_set_max_transfers_per_peer (PhReceiver *self,
-                                                    guint       max_per_peer);
-guint       ph_receiver_get_stall_window     (PhReceiver  *self);
-void        ph_receiver_set_stall_window     (PhReceiver  *self,
-                                              guint        msec);
-guint64     ph_receiver_get_stall_bytes      (PhReceiver  *self);
-void        ph_receiver_set_stall_bytes      (PhReceiver  *self,
-                                              guint64      bytes);
-guint       ph_receiver_get_max_pending      (PhReceiver  *self);
-void        ph_receiver_set_max_pending      (PhReceiver  *self,
-                                              guint        max_pending);
 gboolean    ph_receiver_get_require_approval (PhReceiver  *self);
 void        ph_receiver_set_require_approval (PhReceiver  *self,
                                               gboolean     require_approval);

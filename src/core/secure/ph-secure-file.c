@@ -136,6 +136,23 @@ ph_secure_file_open (PhSecureFolder  *folder,
       return NULL;
     }
 
+  /* A declared size is a claim, not a reservation (SPEC, Admission):
+   * refused only when it cannot fit, before anything is made. */
+  {
+    PhDiskFacts facts;
+
+    if (ph_disk_space_check (folder->space, folder->path, size, 1, &facts, NULL) &&
+        facts.free_bytes >= 0 && size > facts.free_bytes)
+      {
+        g_autofree char *size_text = g_format_size (size);
+
+        g_set_error (error, PH_ERROR, PH_ERROR_NO_SPACE,
+                     _("Not enough space in “%s” for “%s” (%s); refused"),
+                     folder->display, name, size_text);
+        return NULL;
+      }
+  }
+
   file->folder = folder;
   file->dir_fd = -1;
   file->name = g_strdup (name);
@@ -148,8 +165,8 @@ ph_secure_file_open (PhSecureFolder  *folder,
     {
       g_autofree char *folders = g_strndup (name, slash - name);
 
-      file->dir_fd = ph_folders_open (folder->fd, folder->directory, folders, &file->directory,
-                                      error);
+      file->dir_fd = ph_folders_make (folder->fd, folder->directory, folders, &file->directory,
+                                      NULL, error);
       if (file->dir_fd < 0)
         return NULL;
     }
@@ -165,16 +182,8 @@ ph_secure_file_open (PhSecureFolder  *folder,
       return NULL;
     }
 
+  /* Space held as the data arrives (ph_secure_file_write()). */
   file->claim = ph_disk_space_claim (folder->space, ph_part_file_get_fd (file->part), size);
-  if (file->claim == NULL)
-    {
-      g_autofree char *size_text = g_format_size (size);
-
-      g_set_error (error, PH_ERROR, PH_ERROR_NO_SPACE,
-                   _("Not enough space in “%s” for “%s” (%s); refused"),
-                   folder->display, name, size_text);
-      return NULL;
-    }
 
   return g_steal_pointer (&file);
 }

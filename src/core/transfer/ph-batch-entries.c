@@ -24,20 +24,49 @@ ph_batch_live_bytes (PhBatch *self)
   return bytes;
 }
 
+/* A clock that runs only while a transfer of the batch moves bytes:
+ * time spent waiting (for an answer, a slot, a turn) is no part of the
+ * speed or of the time left. */
+static gint64
+moving_clock (PhBatch *self,
+              gint64   now)
+{
+  return self->moving_time + (self->moving_since ? now - self->moving_since : 0);
+}
+
+static void
+update_moving (PhBatch *self)
+{
+  gboolean moving = self->counts[PH_TRANSFER_SENDING] + self->counts[PH_TRANSFER_RECEIVING] > 0;
+
+  if (moving && self->moving_since == 0)
+    self->moving_since = g_get_monotonic_time ();
+  else if (!moving && self->moving_since != 0)
+    {
+      self->moving_time += g_get_monotonic_time () - self->moving_since;
+      self->moving_since = 0;
+    }
+}
+
 static void
 update_estimates (PhBatch *self,
                   gint64   bytes)
 {
   if (ph_batch_is_finished (self))
     {
-      /* Once finished, the speed is the average of the whole batch. */
-      self->speed = ph_rate_average (bytes, self->data_start ? self->finish_time - self->data_start : 0);
+      /* Once finished, the speed is the average of the whole batch,
+       * over the time its bytes moved. */
+      self->speed = ph_rate_average (bytes, moving_clock (self, g_get_monotonic_time ()));
       self->seconds_left = ph_batch_get_state (self) == PH_TRANSFER_DONE ? 0 : -1;
       ph_rate_reset (&self->rate);
       return;
     }
 
-  ph_rate_add_sample (&self->rate, g_get_monotonic_time (), bytes);
+  /* Nothing moves: the last estimate stands until something does. */
+  if (self->moving_since == 0)
+    return;
+
+  ph_rate_add_sample (&self->rate, moving_clock (self, g_get_monotonic_time ()), bytes);
   self->speed = ph_rate_get_speed (&self->rate);
   self->seconds_left = ph_rate_get_seconds_left (&self->rate, self->total_size, bytes);
 }
@@ -146,6 +175,7 @@ entry_count (Entry           *entry,
 
   if ((state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING) && self->data_start == 0)
     self->data_start = g_get_monotonic_time ();
+  update_moving (self);
 
   if (ph_transfer_state_is_final (state) && !was_final)
     {

@@ -67,6 +67,8 @@ struct _PhBatch
   gint64               last_activity;   /* monotonic, µs */
   gint64               data_start;      /* monotonic, µs; 0 until data moves */
   gint64               finish_time;     /* monotonic, µs; when it last finished */
+  gint64               moving_time;     /* µs spent with bytes moving, before moving_since */
+  gint64               moving_since;    /* monotonic, µs; 0 while no transfer moves bytes */
   char                *error_message;
   GFile               *first_file;      /* the first file saved */
 

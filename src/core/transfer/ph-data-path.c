@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The data path: setting up, waiting, and the sending side; receiving
+ * is in ph-data-path-receive.c. */
 #define _GNU_SOURCE
 #include "config.h"
 
@@ -15,43 +17,75 @@
 #include <glib/gi18n.h>
 
 #include "ph-error.h"
-#include "ph-data-path.h"
+#include "ph-data-path-private.h"
 #include "ph-transfer-private.h"
 
 #define BLOCK_SIZE     (1024 * 1024)
-#define PIPE_SIZE      (1024 * 1024)
 #define SENDFILE_CHUNK ((gint64) 1 << 30)
 
-void
-ph_data_path_init (PhDataPath       *pump,
-              GCancellable *cancellable,
-              PhTransfer   *progress,
-              guint         idle_msec)
+static void
+wake_worker_cb (GCancellable *cancellable,
+                gpointer      wake)
 {
+  g_cancellable_cancel (G_CANCELLABLE (wake));
+}
+
+void
+ph_data_path_init (PhDataPath   *pump,
+                   GCancellable *cancellable,
+                   PhTransfer   *progress,
+                   guint         idle_msec)
+{
+  static gsize once;
+  static gboolean zerocopy;
+
+  if (g_once_init_enter (&once))
+    {
+      zerocopy = g_getenv ("POSTHOUSE_NO_ZEROCOPY") == NULL;
+      g_once_init_leave (&once, 1);
+    }
+
   pump->cancellable = cancellable;
   pump->progress = progress;
   pump->idle_msec = idle_msec;
-  pump->cancel_fd = cancellable ? g_cancellable_get_fd (cancellable) : -1;
-  pump->own_fd = TRUE;
-  pump->zerocopy = g_getenv ("POSTHOUSE_NO_ZEROCOPY") == NULL;
+  pump->zerocopy = zerocopy;
   pump->reserve = NULL;
   pump->reserve_data = NULL;
+  pump->wake_id = 0;
+  pump->worker = ph_data_path_worker_get ();
+
+  if (pump->worker != NULL)
+    {
+      /* The thread's own descriptor, woken through a signal handler:
+       * no descriptor made for each file. */
+      pump->cancel_fd = pump->worker->wake_fd;
+      pump->own_fd = FALSE;
+      if (cancellable != NULL)
+        pump->wake_id = g_cancellable_connect (cancellable, G_CALLBACK (wake_worker_cb),
+                                               pump->worker->wake, NULL);
+    }
+  else
+    {
+      pump->cancel_fd = cancellable ? g_cancellable_get_fd (cancellable) : -1;
+      pump->own_fd = TRUE;
+    }
 }
 
 /* Like ph_data_path_init(), but waits wake up on @wake_fd (the caller's,
  * readable once @cancellable is cancelled): a thread that pumps one
  * file after another then needs no descriptor per file. */
 void
-ph_data_path_init_woken (PhDataPath       *pump,
-                    GCancellable *cancellable,
-                    int           wake_fd,
-                    PhTransfer   *progress,
-                    guint         idle_msec)
+ph_data_path_init_woken (PhDataPath   *pump,
+                         GCancellable *cancellable,
+                         int           wake_fd,
+                         PhTransfer   *progress,
+                         guint         idle_msec)
 {
   ph_data_path_init (pump, NULL, progress, idle_msec);
   pump->cancellable = cancellable;
   pump->cancel_fd = wake_fd;
   pump->own_fd = FALSE;
+  pump->worker = NULL;
 }
 
 void
@@ -59,20 +93,30 @@ ph_data_path_clear (PhDataPath *pump)
 {
   if (pump->own_fd && pump->cancellable && pump->cancel_fd >= 0)
     g_cancellable_release_fd (pump->cancellable);
+  if (pump->worker != NULL)
+    {
+      if (pump->wake_id != 0)
+        g_cancellable_disconnect (pump->cancellable, pump->wake_id);
+      /* Ready for the next file. */
+      if (g_cancellable_is_cancelled (pump->worker->wake))
+        g_cancellable_reset (pump->worker->wake);
+    }
+  pump->wake_id = 0;
+  pump->worker = NULL;
   pump->cancel_fd = -1;
 }
 
-static void
-report (PhDataPath *pump,
-        gint64  done)
+void
+ph_data_path_report (PhDataPath *pump,
+                     gint64      done)
 {
   if (pump->progress)
     ph_transfer_set_bytes_done (pump->progress, done);
 }
 
-static gboolean
-set_errno_error (GError     **error,
-                 int          errsv)
+gboolean
+ph_data_path_set_errno_error (GError **error,
+                              int      errsv)
 {
   if (errsv == EPIPE || errsv == ECONNRESET || errsv == ECONNABORTED || errsv == ETIMEDOUT)
     g_set_error_literal (error, PH_ERROR, PH_ERROR_CONNECTION, g_strerror (errsv));
@@ -84,11 +128,11 @@ set_errno_error (GError     **error,
 /* Waits until @fd is ready for @events, the cancellable fires, or
  * nothing happened for the idle time. POLLERR/POLLHUP count as ready:
  * the next system call tells what went wrong. */
-static gboolean
-wait_for (PhDataPath  *pump,
-          int      fd,
-          short    events,
-          GError **error)
+gboolean
+ph_data_path_wait_for (PhDataPath  *pump,
+                       int          fd,
+                       short        events,
+                       GError     **error)
 {
   struct pollfd fds[2] = {
     { .fd = fd, .events = events },
@@ -103,7 +147,7 @@ wait_for (PhDataPath  *pump,
       if (r < 0 && errno == EINTR)
         continue;
       if (r < 0)
-        return set_errno_error (error, errno);
+        return ph_data_path_set_errno_error (error, errno);
       if (g_cancellable_set_error_if_cancelled (pump->cancellable, error))
         return FALSE;
       if (r == 0)
@@ -142,11 +186,11 @@ ph_data_path_write_all (PhDataPath      *pump,
         }
       else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
         {
-          if (!wait_for (pump, sock, POLLOUT, error))
+          if (!ph_data_path_wait_for (pump, sock, POLLOUT, error))
             return FALSE;
         }
       else if (n < 0 && errno != EINTR)
-        return set_errno_error (error, errno);
+        return ph_data_path_set_errno_error (error, errno);
     }
 
   return TRUE;
@@ -187,7 +231,7 @@ source_read (Source        *src,
         return n;
       if (errno != EINTR)
         {
-          set_errno_error (error, errno);
+          ph_data_path_set_errno_error (error, errno);
           return -1;
         }
     }
@@ -215,7 +259,7 @@ send_blocks (PhDataPath   *pump,
           struct stat st;
 
           if (fstat (src->fd, &st) != 0)
-            return set_errno_error (error, errno);
+            return ph_data_path_set_errno_error (error, errno);
           if (st.st_size != size)
             return file_changed (error);
         }
@@ -248,7 +292,7 @@ send_blocks (PhDataPath   *pump,
         return FALSE;
 
       done += got;
-      report (pump, done);
+      ph_data_path_report (pump, done);
       if (done == size)
         break;
     }
@@ -283,18 +327,18 @@ ph_data_path_send_fd (PhDataPath   *pump,
       /* Every call may be the last one: check the length first, so
        * neither a shrunk nor a grown file goes out as a whole one. */
       if (fstat (file_fd, &st) != 0)
-        return set_errno_error (error, errno);
+        return ph_data_path_set_errno_error (error, errno);
       if (st.st_size != size)
         return file_changed (error);
 
       n = sendfile (sock, file_fd, &offset, (size_t) MIN (size - offset, SENDFILE_CHUNK));
       if (n > 0)
-        report (pump, offset);
+        ph_data_path_report (pump, offset);
       else if (n == 0)
         return file_changed (error);
       else if (errno == EAGAIN || errno == EWOULDBLOCK)
         {
-          if (!wait_for (pump, sock, POLLOUT, error))
+          if (!ph_data_path_wait_for (pump, sock, POLLOUT, error))
             return FALSE;
         }
       else if ((errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) && offset == 0)
@@ -304,7 +348,7 @@ ph_data_path_send_fd (PhDataPath   *pump,
           return send_blocks (pump, sock, &src, 0, size, error);
         }
       else if (errno != EINTR)
-        return set_errno_error (error, errno);
+        return ph_data_path_set_errno_error (error, errno);
     }
 
   if (size == 0)
@@ -312,7 +356,7 @@ ph_data_path_send_fd (PhDataPath   *pump,
       struct stat st;
 
       if (fstat (file_fd, &st) != 0)
-        return set_errno_error (error, errno);
+        return ph_data_path_set_errno_error (error, errno);
       if (st.st_size != 0)
         return file_changed (error);
     }
@@ -330,180 +374,6 @@ ph_data_path_send_stream (PhDataPath        *pump,
   Source src = { .fd = -1, .stream = stream };
 
   return send_blocks (pump, sock, &src, 0, size, error);
-}
-
-static gboolean
-short_stream (gint64   done,
-              gint64   size,
-              GError **error)
-{
-  g_autofree char *done_str = g_format_size (done);
-  g_autofree char *size_str = g_format_size (size);
-
-  g_set_error (error, PH_ERROR, PH_ERROR_SHORT,
-               _("The connection ended after %s of %s"), done_str, size_str);
-  return FALSE;
-}
-
-static gboolean
-write_file_all (int            fd,
-                const guint8  *p,
-                gsize          len,
-                gint64         offset,
-                GError       **error)
-{
-  while (len > 0)
-    {
-      ssize_t n = pwrite (fd, p, len, offset);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return set_errno_error (error, n < 0 ? errno : ENOSPC);
-      p += n;
-      len -= n;
-      offset += n;
-    }
-
-  return TRUE;
-}
-
-/* After a read from @sock that gave no data (@n <= 0): TRUE to read
- * again, FALSE with @error set when the stream ended or broke. */
-static gboolean
-wait_readable (PhDataPath   *pump,
-               int       sock,
-               ssize_t   n,
-               gint64    done,
-               gint64    size,
-               GError  **error)
-{
-  if (n == 0 || errno == ECONNRESET)  /* a cancelled sender resets */
-    return short_stream (done, size, error);
-  if (errno == EAGAIN || errno == EWOULDBLOCK)
-    return wait_for (pump, sock, POLLIN, error);
-  if (errno == EINTR)
-    return TRUE;
-
-  return set_errno_error (error, errno);
-}
-
-static gboolean
-reserve (PhDataPath  *pump,
-         gint64   done,
-         GError **error)
-{
-  return pump->reserve == NULL || pump->reserve (pump->reserve_data, done, error);
-}
-
-static gboolean
-receive_blocks (PhDataPath   *pump,
-                int       sock,
-                int       file_fd,
-                gint64    done,
-                gint64    size,
-                GError  **error)
-{
-  g_autofree guint8 *buffer = g_malloc (BLOCK_SIZE);
-
-  while (done < size)
-    {
-      ssize_t n;
-
-      if (g_cancellable_set_error_if_cancelled (pump->cancellable, error) ||
-          !reserve (pump, done, error))
-        return FALSE;
-
-      n = recv (sock, buffer, (size_t) MIN (size - done, BLOCK_SIZE), 0);
-      if (n > 0)
-        {
-          if (!write_file_all (file_fd, buffer, n, done, error))
-            return FALSE;
-          done += n;
-          report (pump, done);
-        }
-      else if (!wait_readable (pump, sock, n, done, size, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* socket → pipe → file: the bytes never enter this process. */
-static gboolean
-receive_splice (PhDataPath   *pump,
-                int       sock,
-                int       file_fd,
-                int       pipe_fds[2],
-                gint64    size,
-                GError  **error)
-{
-  gint64 done = 0;
-  loff_t offset = 0;
-  int pipe_size;
-
-  fcntl (pipe_fds[1], F_SETPIPE_SZ, PIPE_SIZE);
-  pipe_size = fcntl (pipe_fds[1], F_GETPIPE_SZ);
-  if (pipe_size <= 0)
-    pipe_size = 65536;
-
-  while (done < size)
-    {
-      ssize_t n;
-
-      if (g_cancellable_set_error_if_cancelled (pump->cancellable, error) ||
-          !reserve (pump, done, error))
-        return FALSE;
-
-      n = splice (sock, NULL, pipe_fds[1], NULL, (size_t) MIN (size - done, pipe_size),
-                  SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-      if (n > 0)
-        {
-          ssize_t left = n;
-
-          while (left > 0)
-            {
-              ssize_t m = splice (pipe_fds[0], NULL, file_fd, &offset, left, SPLICE_F_MOVE);
-
-              if (m < 0 && errno == EINTR)
-                continue;
-              if (m <= 0)
-                return set_errno_error (error, m < 0 ? errno : EIO);
-              left -= m;
-            }
-          done += n;
-          report (pump, done);
-        }
-      else if (n < 0 && (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) && done == 0)
-        return receive_blocks (pump, sock, file_fd, 0, size, error);
-      else if (!wait_readable (pump, sock, n, done, size, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-ph_data_path_receive (PhDataPath   *pump,
-                 int       sock,
-                 int       file_fd,
-                 gint64    size,
-                 GError  **error)
-{
-  int pipe_fds[2];
-  gboolean ok;
-
-  if (size == 0)
-    return TRUE;
-
-  if (!pump->zerocopy || pipe2 (pipe_fds, O_CLOEXEC) != 0)
-    return receive_blocks (pump, sock, file_fd, 0, size, error);
-
-  ok = receive_splice (pump, sock, file_fd, pipe_fds, size, error);
-  close (pipe_fds[0]);
-  close (pipe_fds[1]);
-
-  return ok;
 }
 
 /* After shutdown(SHUT_WR): the receiver closes once the file is safely
@@ -525,74 +395,11 @@ ph_data_path_wait_eof (PhDataPath   *pump,
         continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK)
         {
-          if (!wait_for (pump, sock, POLLIN, error))
+          if (!ph_data_path_wait_for (pump, sock, POLLIN, error))
             return FALSE;
         }
       else
-        return set_errno_error (error, errno);
-    }
-}
-
-/**
- * ph_data_path_receive_end:
- * @grace_msec: how long to wait for the end of stream
- *
- * After the last announced byte: waits for the sender's end of stream.
- * A Posthouse sender half-closes right after its last byte and the
- * original Python sender closes, so it is there at once; a peer that
- * sends everything and then neither closes nor sends more (netcat
- * without -N) is taken at its word after @grace_msec. A reset (the
- * sender gave up) or more bytes than announced fail.
- *
- * Returns: FALSE with PH_ERROR_CONNECTION for a reset,
- *   PH_ERROR_FILE_CHANGED for extra bytes, or a cancellation
- */
-gboolean
-ph_data_path_receive_end (PhDataPath   *pump,
-                     int       sock,
-                     guint     grace_msec,
-                     GError  **error)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) grace_msec * 1000;
-
-  for (;;)
-    {
-      struct pollfd fds[2] = {
-        { .fd = sock, .events = POLLIN | POLLRDHUP },
-        { .fd = pump->cancel_fd, .events = POLLIN },
-      };
-      gint64 left = deadline - g_get_monotonic_time ();
-      guint8 extra;
-      ssize_t n;
-      int r;
-
-      if (left <= 0)
-        return TRUE;
-      r = poll (fds, pump->cancel_fd >= 0 ? 2 : 1, (int) ((left + 999) / 1000));
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0)
-        return set_errno_error (error, errno);
-      if (g_cancellable_set_error_if_cancelled (pump->cancellable, error))
-        return FALSE;
-      if (r == 0 || fds[0].revents == 0)
-        continue;
-
-      n = recv (sock, &extra, 1, 0);
-      if (n == 0)
-        {
-          if (!ph_data_path_peer_reset (sock))
-            return TRUE;
-          return set_errno_error (error, ECONNRESET);
-        }
-      if (n > 0)
-        {
-          g_set_error_literal (error, PH_ERROR, PH_ERROR_FILE_CHANGED,
-                               _("More data arrived than was announced"));
-          return FALSE;
-        }
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-        return set_errno_error (error, errno);
+        return ph_data_path_set_errno_error (error, errno);
     }
 }
 
@@ -619,70 +426,3 @@ ph_data_path_peer_reset (int sock)
   return info.tcpi_state == TCP_CLOSE;
 }
 
-typedef struct
-{
-  GTask      *task;
-  PhDataPathFunc  func;
-  gboolean    ok;
-  GError     *error;
-} Run;
-
-static gboolean
-run_done_cb (gpointer user_data)
-{
-  Run *run = user_data;
-
-  if (run->ok)
-    g_task_return_boolean (run->task, TRUE);
-  else
-    g_task_return_error (run->task, g_steal_pointer (&run->error));
-
-  g_object_unref (run->task);
-  g_free (run);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gpointer
-run_thread (gpointer user_data)
-{
-  Run *run = user_data;
-  GSource *source;
-
-  run->ok = run->func (g_task_get_task_data (run->task),
-                       g_task_get_cancellable (run->task),
-                       &run->error);
-  g_assert (run->ok || run->error != NULL);
-
-  /* Hand the task back whole: this thread must hold no reference once
-   * the callback can run, or the last unref could happen here. */
-  source = g_idle_source_new ();
-  g_source_set_static_name (source, "[posthouse] pump done");
-  g_source_set_callback (source, run_done_cb, run, NULL);
-  g_source_attach (source, g_task_get_context (run->task));
-  g_source_unref (source);
-
-  return NULL;
-}
-
-void
-ph_data_path_run_in_thread (GTask      *task,
-                       PhDataPathFunc  func)
-{
-  g_autoptr(GError) error = NULL;
-  Run *run;
-  GThread *thread;
-
-  run = g_new0 (Run, 1);
-  run->task = g_object_ref (task);
-  run->func = func;
-
-  thread = g_thread_try_new ("ph-pump", run_thread, run, &error);
-  if (thread == NULL)
-    {
-      run->error = g_steal_pointer (&error);
-      run_done_cb (run);
-      return;
-    }
-  g_thread_unref (thread);
-}

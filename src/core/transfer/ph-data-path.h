@@ -9,7 +9,9 @@ G_BEGIN_DECLS
 
 /* The data path. Everything here blocks and runs on a worker thread;
  * sockets are the non-blocking descriptors GSocket creates, waited on
- * with poll() next to the cancellable's descriptor.
+ * with poll() next to the cancellable's descriptor. On a thread of a
+ * PhWorkers pool, ph_data_path_init() takes the thread's own wake-up
+ * descriptor and pipe instead of making them for each file.
  *
  * Errors: PH_ERROR_TIMED_OUT (nothing moved for idle_msec),
  * PH_ERROR_SHORT (end of stream before `size` bytes),
@@ -23,6 +25,8 @@ typedef gboolean (*PhDataPathReserveFunc) (gpointer       data,
                                        gint64         done,
                                        GError       **error);
 
+typedef struct _PhDataPathWorker PhDataPathWorker;
+
 typedef struct
 {
   GCancellable      *cancellable;
@@ -33,6 +37,8 @@ typedef struct
   gboolean           zerocopy;    /* FALSE with POSTHOUSE_NO_ZEROCOPY set (tests) */
   PhDataPathReserveFunc  reserve;     /* (nullable) */
   gpointer           reserve_data;
+  PhDataPathWorker  *worker;      /* (nullable): the PhWorkers thread it runs on */
+  gulong             wake_id;
 } PhDataPath;
 
 typedef gboolean (*PhDataPathFunc) (gpointer       task_data,
@@ -81,10 +87,6 @@ gboolean ph_data_path_receive_end (PhDataPath        *pump,
                               GError       **error);
 gboolean ph_data_path_peer_reset  (int            sock);
 
-/* Runs func(task_data) on a thread of its own and returns its result
- * through @task on the task's context. Data transfers block for
- * minutes, so they do not belong in GTask's shared pool. */
-void     ph_data_path_run_in_thread (GTask      *task,
-                                PhDataPathFunc  func);
+/* Where data paths run: ph-workers.h. */
 
 G_END_DECLS
