@@ -109,6 +109,27 @@ ph_format_peer (const char *peer,
   return g_steal_pointer (&host);
 }
 
+/* Who a batch is with: in the secure channel the device's name (its key
+ * proved), "paired" when it is; in the original format the address,
+ * "not encrypted" (it says nothing else of who sends). */
+char *
+ph_format_batch_who (PhBatch *batch)
+{
+  gboolean incoming = ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE;
+  g_autofree char *address = ph_format_peer (ph_batch_get_peer (batch), !incoming);
+  const char *name = ph_batch_get_device_name (batch);
+
+  if (ph_batch_get_fingerprint (batch) == NULL)
+    /* Translators: the sender's address, in the original format */
+    return g_strdup_printf (_("%s (not encrypted)"), address);
+  if (name == NULL || *name == '\0')
+    name = address;
+  if (ph_batch_get_paired (batch))
+    /* Translators: a device's name */
+    return g_strdup_printf (_("%s (paired)"), name);
+  return g_strdup (name);
+}
+
 /* A folder as a file manager names it: a special folder such as
  * Downloads by its own name, anything else in the home folder as
  * "~/Pictures/inbox"; the full path is left for a tooltip. */
@@ -230,7 +251,7 @@ char *
 ph_format_batch_peer (PhBatch *batch)
 {
   gboolean incoming = ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE;
-  g_autofree char *peer = ph_format_peer (ph_batch_get_peer (batch), !incoming);
+  g_autofree char *peer = ph_format_batch_who (batch);
 
   /* Translators: "To 192.168.1.50" / "From 192.168.1.7" */
   return g_strdup_printf (incoming ? _("From %s") : _("To %s"), peer);
@@ -340,7 +361,7 @@ ph_format_batch_notification (PhBatch  *batch,
   guint n_files = ph_batch_get_n_files (batch);
   guint n_done = ph_batch_get_n_done (batch);
   guint n_failed = ph_batch_get_n_failed (batch);
-  g_autofree char *peer = ph_format_peer (ph_batch_get_peer (batch), !incoming);
+  g_autofree char *peer = ph_format_batch_who (batch);
   g_autofree char *total = ph_format_size (ph_batch_get_total_size (batch));
   g_autofree char *name = ph_batch_dup_title (batch);
   const char *reason = ph_batch_get_error_message (batch);
@@ -357,7 +378,16 @@ ph_format_batch_notification (PhBatch  *batch,
         return FALSE;
       /* Translators: %s is the sender's address */
       *title = g_strdup_printf (_("%s wants to send you files"), peer);
-      if (single != NULL)
+      if (ph_batch_get_asking (batch))
+        {
+          g_autofree char *announced = ph_format_size (ph_batch_get_announced_bytes (batch));
+
+          /* Translators: what a sender announced, "3 files (12 MB)" */
+          *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file (%s)", "%'u files (%s)",
+                                                ph_batch_get_announced_files (batch)),
+                                   ph_batch_get_announced_files (batch), announced);
+        }
+      else if (single != NULL)
         /* Translators: a file name and its size, "holiday.jpg (2.1 MB)" */
         *body = g_strdup_printf (_("%s (%s)"), name, total);
       else

@@ -20,6 +20,7 @@ char *ph_format_folder    (const char *path);
 
 char    *ph_format_transfer_status    (PhTransfer  *transfer);
 char    *ph_format_batch_peer         (PhBatch     *batch);
+char    *ph_format_batch_who          (PhBatch     *batch);
 char    *ph_format_batch_status       (PhBatch     *batch);
 gboolean ph_format_batch_notification (PhBatch     *batch,
                                        char       **title,
