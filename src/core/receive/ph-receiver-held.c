@@ -78,6 +78,7 @@ ph_receiver_get_disk_space (PhReceiver *self)
 void
 ph_receiver_held_finalize (PhReceiver *self)
 {
+  ph_gsource_clear (&self->handshake_timer);
   ph_receiver_set_secure_func (self, NULL, NULL, NULL);
 }
 
@@ -140,12 +141,25 @@ next_handshake (PhReceiver *self)
   return best;
 }
 
+static gboolean
+handshake_timer_cb (gpointer user_data)
+{
+  PhReceiver *self = user_data;
+
+  g_clear_pointer (&self->handshake_timer, g_source_unref);
+  ph_receiver_run_handshakes (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* Ends the handshake that has gone on longest, of the sender running
- * the most, if one is old enough. Returns: whether one was ended */
+ * the most, if one is old enough; else looks again when one will be.
+ * Returns: whether one was ended */
 static gboolean
 evict_handshake (PhReceiver *self)
 {
-  gint64 old = g_get_monotonic_time () - HANDSHAKE_MIN_AGE;
+  gint64 now = g_get_monotonic_time ();
+  gint64 old = now - HANDSHAKE_MIN_AGE;
+  gint64 first = G_MAXINT64;
   Pending *victim = NULL;
   guint seconds;
 
@@ -153,13 +167,22 @@ evict_handshake (PhReceiver *self)
     {
       Pending *p = l->data;
 
-      if (p->held == NULL || p->accepted >= old)
+      if (p->held == NULL)
+        continue;
+      first = MIN (first, p->accepted);
+      if (p->accepted >= old)
         continue;
       if (victim == NULL || p->sender->n_handshakes > victim->sender->n_handshakes)
         victim = p;
     }
   if (victim == NULL)
-    return FALSE;
+    {
+      if (first != G_MAXINT64 && self->handshake_timer == NULL)
+        self->handshake_timer = ph_gsource_attach (g_timeout_source_new ((guint) ((first + HANDSHAKE_MIN_AGE - now) / 1000 + 1)),
+                                                   "[posthouse] handshake turns", handshake_timer_cb,
+                                                   self, self->context);
+      return FALSE;
+    }
 
   seconds = (guint) ((g_get_monotonic_time () - victim->accepted) / G_USEC_PER_SEC);
   ph_receiver_pending_fail (victim, g_error_new (PH_ERROR, PH_ERROR_BUSY,

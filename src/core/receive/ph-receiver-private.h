@@ -83,6 +83,7 @@ struct _PhReceiver
   GPtrArray      *incoming;         /* every PhIncoming not finished */
   GQueue          tls_waiting;      /* Pending that began with 0x16, for a handshake's turn */
   guint           n_handshakes;     /* secure connections in their handshake (a thread of GIO's each) */
+  GSource        *handshake_timer;  /* when a running handshake may be ended for a waiting one */
   GPtrArray      *slots;            /* Slot: every PhIncoming in its data phase */
   GSource        *stall_source;
 };

@@ -119,7 +119,6 @@ static void
 add_batch (PhSessionSecure *secure,
            gboolean         paired)
 {
-  PhReceiveSession *self = secure->self;
   PhSecureReceive *receive = secure->receive;
 
   secure->batch = ph_batch_new (PH_TRANSFER_RECEIVE, ph_secure_receive_get_peer (receive), NULL);
@@ -127,7 +126,6 @@ add_batch (PhSessionSecure *secure,
   ph_batch_set_announced (secure->batch, (guint) MIN (ph_secure_receive_get_announced_files (receive), G_MAXUINT),
                           (gint64) MIN (ph_secure_receive_get_announced_bytes (receive), G_MAXINT64));
   ph_batch_set_device_name (secure->batch, ph_secure_receive_get_peer_name (receive));
-  ph_receive_session_emit_batch_added (self, secure->batch);
 }
 
 static void
@@ -181,6 +179,7 @@ decide_cb (PhSecureReceive *receive,
     case PH_TRUST_ACCEPT:
       add_batch (secure, device != NULL && ph_device_is_paired (device));
       ph_batch_accept (secure->batch);
+      ph_receive_session_emit_batch_added (self, secure->batch);
       ph_receiver_held_start (secure->held);
       return;
 
@@ -188,8 +187,10 @@ decide_cb (PhSecureReceive *receive,
     default:
       add_batch (secure, FALSE);
       ph_secure_receive_ask (receive);
-      ph_batch_ask (secure->batch, answer_cb, secure, NULL);
       ph_receiver_held_ask (secure->held);
+      ph_batch_ask (secure->batch, answer_cb, secure, NULL);
+      /* Shown asking; whoever shows it may answer at once. */
+      ph_receive_session_emit_batch_added (self, secure->batch);
       return;
     }
 }
