@@ -44,13 +44,30 @@ static void
 update (PhNearbyRow *self)
 {
   g_autofree char *subtitle = NULL;
+  g_autofree char *where = NULL;
+  const char *host_name = ph_nearby_receiver_get_host_name (self->peer);
+
+  /* Another receiver has this name (another computer, or one posing as
+   * this one): the name cannot tell them apart, say what can. */
+  if (ph_nearby_receiver_get_shares_name (self->peer) && host_name != NULL && *host_name != '\0')
+    /* Translators: an address, the computer's network name, then a
+     * warning: another receiver nearby has the same name */
+    where = g_strdup_printf (_("%s on %s · Another receiver nearby has this name"),
+                             ph_nearby_receiver_get_address (self->peer), host_name);
+  else if (ph_nearby_receiver_get_shares_name (self->peer))
+    /* Translators: an address, then a warning: another receiver nearby
+     * has the same name */
+    where = g_strdup_printf (_("%s · Another receiver nearby has this name"),
+                             ph_nearby_receiver_get_address (self->peer));
+  else
+    where = g_strdup (ph_nearby_receiver_get_address (self->peer));
 
   if (ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then a note: the receiver asks its user
      * before it accepts files */
-    subtitle = g_strdup_printf (_("%s · Asks before accepting"), ph_nearby_receiver_get_address (self->peer));
+    subtitle = g_strdup_printf (_("%s · Asks before accepting"), where);
   else
-    subtitle = g_strdup (ph_nearby_receiver_get_address (self->peer));
+    subtitle = g_steal_pointer (&where);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
