@@ -409,6 +409,22 @@ ph_cli_receive (int    argc,
   else
     g_printerr (_("Listening on port %u (all interfaces), saving into %s\n"),
                 ph_receive_session_get_bound_port (session), directory_path);
+  /* What senders' `list` shows beside this receiver, to compare. */
+  if (ph_receive_session_get_identity (session) != NULL)
+    {
+      const char *fingerprint = ph_identity_get_fingerprint (ph_receive_session_get_identity (session));
+      g_autofree char *short_fp = ph_fingerprint_format_short (fingerprint);
+
+      if (no_plain)
+        /* Translators: a short fingerprint ("47DE Qpj8 HBSa -_TI"), then the whole one */
+        g_printerr (_("Encrypted only, with the key %s (%s)\n"), short_fp, fingerprint);
+      else
+        /* Translators: a short fingerprint ("47DE Qpj8 HBSa -_TI"), then the whole one */
+        g_printerr (_("Encrypted from Posthouse with the key %s (%s); not encrypted from others\n"),
+                    short_fp, fingerprint);
+    }
+  else if (!no_plain)
+    g_printerr (_("Not encrypted: this computer has no key\n"));
 
   /* Said after where it listens. */
   g_signal_connect (session, "notify::announce-state", G_CALLBACK (announce_cb), &run);

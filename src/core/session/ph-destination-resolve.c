@@ -64,6 +64,10 @@ take_nearby (PhDestination    *destination,
 {
   ph_destination_set_name (destination, ph_nearby_receiver_get_name (nearby));
   ph_destination_set_accepts_paths (destination, ph_nearby_receiver_get_accepts_paths (nearby));
+  /* The key it announced is the one it must prove (the trust store
+   * may say otherwise: ph_destination_decide_channel()). */
+  ph_destination_set_announcement (destination, ph_nearby_receiver_get_id (nearby),
+                                   ph_nearby_receiver_get_fingerprint (nearby));
 }
 
 /* A browser to look with: the caller's, or one of our own. */
