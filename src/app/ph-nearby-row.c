@@ -86,9 +86,11 @@ update (PhNearbyRow *self)
   else
     {
       gtk_image_set_from_icon_name (self->channel_image, "channel-insecure-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->channel_image), _("Not encrypted"));
+      const char *tip = _("Receives only unencrypted files");
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->channel_image), tip);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->channel_image),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not encrypted"), -1);
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
     }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));
