@@ -603,6 +603,26 @@ class Borrowed(MdnsTest):
         self.assertEqual(os.listdir(fake_inbox), [])
         self.assertEqual(fake.count('stderr', r'Receiving'), 0, fake.text('stderr'))
 
+    def test_known_device_announced_without_encryption(self):
+        # No downgrade: A's id and name, announced without tls=1, are
+        # refused by a sender that knows A by its key.
+        self.met_alpha_then_gone()
+        plain_inbox = os.path.join(self.rig.tmp, 'plain-inbox')
+        os.makedirs(plain_inbox)
+        plain = self.receive(self.c, '--no-announce', folder=plain_inbox)
+        with open(os.path.join(self.a.config, 'posthouse', 'installation-id')) as fp:
+            installation_id = fp.read().strip()
+        mallory = self.c.spawn([PEER, 'fake', 'alpha', str(plain.port), 'mallory.local', '10.14.0.3',
+                                installation_id])
+        self.assertIsNotNone(mallory.wait_line('stdout', r'^published'), mallory.text('stderr'))
+        self.list_until(self.b, lambda lines: len(lines) == 1, APPEAR_DEADLINE)
+        self.assertEqual(self.list(self.b, keys=True)[1], [['alpha', '10.14.0.3:{0}'.format(plain.port), '-', '-']])
+        secret = self.make_file('secret.txt')
+        sent = self.b.run([CLI, 'send', 'alpha', secret], check=False)
+        self.assertEqual(sent.returncode, 1, sent.stderr)
+        self.assertIn('now announced without encryption', sent.stderr.decode())
+        self.assertEqual(os.listdir(plain_inbox), [])
+
     def test_squatted_name(self):
         real = self.receive(self.a)
         self.assertIsNotNone(real.wait_line('stderr', r'Announced nearby as “alpha”'))
