@@ -120,16 +120,28 @@ class Netns(unittest.TestCase):
         """Sends one file across the link, capturing it. Returns (name, content, capture)."""
         name = 'confidential-{0}.bin'.format('tls' if secure else 'plain')
         content = os.urandom(300 * 1024)
-        src = os.path.join(self.root, 'src')
-        dst = os.path.join(self.root, 'dst-' + name)
-        os.makedirs(src, exist_ok=True)
-        os.makedirs(dst)
-        with open(os.path.join(src, name), 'wb') as f:
-            f.write(content)
+        wire = self.send_across(secure, name, {name: content})
+        return name, content, wire
 
+    def send_across(self, secure, label, files):
+        """Sends FILES ({relative path: content}) across the link from a
+        folder of their own (the folder itself when there are several),
+        checks that they arrived as they were, and returns the capture."""
+        src = os.path.join(self.root, 'src-' + label)
+        dst = os.path.join(self.root, 'dst-' + label)
+        os.makedirs(dst)
+        for path, content in files.items():
+            os.makedirs(os.path.dirname(os.path.join(src, path)), exist_ok=True)
+            with open(os.path.join(src, path), 'wb') as f:
+                f.write(content)
+        what = os.path.join(src, next(iter(files))) if len(files) == 1 else os.path.join(src, label)
+        name = label
+
+        saved = open(os.path.join(self.root, 'saved-' + label), 'w')
+        self.addCleanup(saved.close)
         receiver = self.start(self.recv_ns, [CLI, 'receive', '--bind', RECV_ADDR, '--port', '0',
                                              '--no-announce', '--dir', dst],
-                              env=self.user('receiver-' + name), stdout=subprocess.PIPE,
+                              env=self.user('receiver-' + name), stdout=saved,
                               stderr=subprocess.PIPE, text=True)
         port = None
         deadline = time.monotonic() + TIMEOUT
@@ -146,14 +158,17 @@ class Netns(unittest.TestCase):
 
         options = ['--require-encryption'] if secure else []
         sender = subprocess.run(['ip', 'netns', 'exec', self.send_ns, CLI, 'send'] + options +
-                                ['{0}:{1}'.format(RECV_ADDR, port), os.path.join(src, name)],
+                                ['{0}:{1}'.format(RECV_ADDR, port), what],
                                 env=self.user('sender-' + name), capture_output=True, text=True,
                                 timeout=TIMEOUT)
         self.assertEqual(sender.returncode, 0, sender.stderr)
         self.assertTrue(sender.stderr.startswith('encrypted, to ' if secure else 'not encrypted, to '),
                         sender.stderr)
-        with open(os.path.join(dst, name), 'rb') as f:
-            self.assertEqual(f.read(), content)
+        # Unannounced (--no-announce), the receiver keeps no folders:
+        # each file arrives by its name.
+        for path, content in files.items():
+            with open(os.path.join(dst, os.path.basename(path)), 'rb') as f:
+                self.assertEqual(f.read(), content, path)
 
         time.sleep(0.3)
         capture.send_signal(signal.SIGTERM)
@@ -161,11 +176,10 @@ class Netns(unittest.TestCase):
         capture.wait(TIMEOUT)
         capture.stdout.close()
         receiver.stderr.close()
-        receiver.stdout.close()
         receiver.send_signal(signal.SIGTERM)
         receiver.wait(TIMEOUT)
         with open(out, 'rb') as f:
-            return name, content, f.read()
+            return f.read()
 
     def test_encrypted_on_the_wire(self):
         name, content, wire = self.transfer(secure=True)
@@ -173,6 +187,20 @@ class Netns(unittest.TestCase):
         self.assertNotIn(name.encode(), wire)
         self.assertNotIn(name.split('.')[0].encode(), wire)
         found = [b for b in blocks(content) if b in wire]
+        self.assertEqual(found, [], 'plaintext on the wire')
+
+    def test_many_files_in_folders(self):
+        # 1,000 small files in folders, one batch: none of the names,
+        # folders or contents on the wire.
+        files = {}
+        for i in range(1000):
+            path = 'Project-{0:02d}/part-{1:04d}-notes.txt'.format(i % 10, i)
+            files[os.path.join('many', path)] = os.urandom(1024)
+        wire = self.send_across(True, 'many', files)
+        for path, content in files.items():
+            self.assertNotIn(os.path.basename(path).encode(), wire)
+        self.assertNotIn(b'Project-0', wire)
+        found = [b for content in files.values() for b in blocks(content) if b in wire]
         self.assertEqual(found, [], 'plaintext on the wire')
 
     def test_plain_on_the_wire(self):
