@@ -364,6 +364,24 @@ class Folders(MdnsTest):
         self.assertEqual(sent.returncode, 0, sent.stderr)
         self.assertIn('is “alpha”, nearby: folders keep their structure', sent.stderr.decode())
         self.assertEqual(self.received(), {'Trip/' + k: v for k, v in self.TREE.items()})
+        # Encrypted, to the key it announced, though typed as an address.
+        self.assertIn('encrypted, to alpha', sent.stderr.decode())
+        self.assertNotIn('not encrypted', sent.stderr.decode())
+
+    def test_typed_address_of_a_file_is_encrypted(self):
+        # One file to an address typed by hand: what it announced (tls=1,
+        # fp=) is looked for nearby, and it gets the secure channel.
+        receiver = self.receive(self.a)
+        self.assertIsNotNone(receiver.wait_line('stderr', r'Announced nearby as “alpha”'))
+        self.list_until(self.b, lambda lines: lines, APPEAR_DEADLINE)
+        path = self.make_file('letter.txt')
+        sent = self.b.run([CLI, 'send', '10.13.0.1:{0}'.format(receiver.port), path], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assertIn('encrypted, to alpha', sent.stderr.decode())
+        self.assertNotIn('not encrypted', sent.stderr.decode())
+        self.assertNotIn('first contact', sent.stderr.decode())
+        self.assert_delivered(path)
+        self.assertIsNotNone(receiver.wait_line('stderr', r'bravo'), receiver.text('stderr'))
 
     def test_flattened_for_a_receiver_that_does_not_announce(self):
         receiver = self.receive(self.a, '--no-announce')

@@ -80,9 +80,12 @@ walked_cb (GObject      *object,
       return;
     }
 
-  /* Whether the receiver keeps folders matters only when folders go. */
+  /* An address typed by hand is looked for among the receivers nearby
+   * when folders go (does it keep them?) and whenever the channel is
+   * decided here: a receiver that announced a key is held to it, and
+   * never sent to in the clear. */
   ph_destination_resolve_async (self->browser, self->text, self->port,
-                                ph_folder_walk_get_n_folders (self->walk) > 0,
+                                ph_folder_walk_get_n_folders (self->walk) > 0 || self->trusted,
                                 cancellable, resolved_cb, g_steal_pointer (&task));
 }
 
