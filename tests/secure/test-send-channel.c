@@ -137,6 +137,7 @@ test_no_downgrade (Fixture       *fixture,
   g_autoptr(PhDestination) other_key = nearby ("Study Laptop", ID_STUDY, fixture->intruder, TRUE);
   g_autoptr(PhDestination) by_name = nearby ("Study Laptop", ID_OTHER, fixture->intruder, TRUE);
   g_autoptr(PhDestination) by_address = nearby ("Study Laptop", ID_OTHER, fixture->intruder, FALSE);
+  g_autoptr(PhDestination) plain_at_address = nearby ("Desk", ID_OTHER, NULL, FALSE);
   g_autoptr(GError) error = NULL;
 
   ph_devices_record_seen (fixture->devices, fixture->study, "Study Laptop", "192.0.2.7",
@@ -164,6 +165,12 @@ test_no_downgrade (Fixture       *fixture,
   /* Chosen by address, the name proves nothing either way. */
   g_assert_true (ph_destination_decide_channel (by_address, fixture->devices, FALSE, &error));
   g_assert_cmpstr (ph_destination_get_fingerprint (by_address), ==, fixture->intruder);
+  /* Typed where Study Laptop received files, announced there by someone
+   * without tls=1: still encrypted, to the key remembered there. */
+  g_assert_true (ph_destination_decide_channel (plain_at_address, fixture->devices, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_true (ph_destination_get_secure (plain_at_address));
+  g_assert_cmpstr (ph_destination_get_fingerprint (plain_at_address), ==, fixture->study);
 }
 
 static void

@@ -161,6 +161,21 @@ ph_destination_decide_channel (PhDestination  *destination,
       device = find_by_installation (devices, ph_destination_get_installation_id (destination));
       if (device == NULL && ph_destination_get_found_by_name (destination))
         device = ph_devices_find_key_change (devices, "", ph_destination_get_name (destination), NULL);
+      /* Typed where a device received files before: an announcement
+       * without tls=1 (anyone may publish one for that address) does
+       * not take the secure channel away; the handshake proves the key. */
+      if (device == NULL && !ph_destination_get_found_by_name (destination))
+        {
+          PhDevice *remembered = ph_devices_lookup_receiver (devices, ph_destination_get_address (destination));
+
+          if (remembered != NULL)
+            {
+              if (!not_blocked (destination, remembered, error))
+                return FALSE;
+              use_secure (destination, remembered, ph_device_get_fingerprint (remembered));
+              return TRUE;
+            }
+        }
     }
   else if (devices != NULL)
     device = ph_devices_lookup_receiver (devices, ph_destination_get_address (destination));
