@@ -271,6 +271,15 @@ gui_row_for (PhWindow *window,
              PhBatch  *batch)
 {
   gui_iterate (350);
+  return gui_find_row (window, batch);
+}
+
+/* The row that shows @batch now, if the list made one: no waiting, so
+ * it can be called from a signal handler. */
+PhBatchRow *
+gui_find_row (PhWindow *window,
+              PhBatch  *batch)
+{
   return find_row (GTK_WIDGET (ph_window_get_batch_list (window)), batch);
 }
 

@@ -48,6 +48,8 @@ PhBatch       *gui_batch_at        (PhApplication *app,
 guint          gui_n_batches       (PhApplication *app);
 PhBatchRow    *gui_row_for         (PhWindow      *window,
                                     PhBatch       *batch);
+PhBatchRow    *gui_find_row        (PhWindow      *window,
+                                    PhBatch       *batch);
 guint          gui_count_widgets   (GtkWidget     *root,
                                     GType          type);
 void           gui_drop_files      (PhWindow      *window,
