@@ -162,6 +162,17 @@ batch_for (gpointer  user_data,
   return ph_batch_list_find (self->batches, g_variant_get_string (parameter, NULL));
 }
 
+/* A batch of this session, or one of the history. */
+static gpointer
+item_for (PhApplication *self,
+          GVariant      *parameter)
+{
+  const char *id = g_variant_get_string (parameter, NULL);
+  PhBatch *batch = ph_batch_list_find (self->batches, id);
+
+  return batch != NULL ? (gpointer) batch : (gpointer) ph_batch_list_find_stored (self->batches, id);
+}
+
 static void
 show_batch_activated (GSimpleAction *action,
                       GVariant      *parameter,
@@ -169,11 +180,11 @@ show_batch_activated (GSimpleAction *action,
 {
   PhApplication *self = user_data;
   PhWindow *window = ph_application_get_window (self);
-  PhBatch *batch = batch_for (self, parameter);
+  gpointer item = item_for (self, parameter);
 
   gtk_window_present (GTK_WINDOW (window));
-  if (batch != NULL)
-    ph_window_show_batch (window, batch);
+  if (item != NULL)
+    ph_window_show_item (window, item);
 }
 
 static void
@@ -231,15 +242,92 @@ cancel_batch_activated (GSimpleAction *action,
     ph_batch_cancel (batch);
 }
 
+/* Remove from History: from the list, and from the store. */
 static void
 remove_batch_activated (GSimpleAction *action,
                         GVariant      *parameter,
                         gpointer       user_data)
 {
-  PhBatch *batch = batch_for (user_data, parameter);
+  ph_batch_list_forget (PH_APPLICATION (user_data)->batches, g_variant_get_string (parameter, NULL));
+}
 
-  if (batch != NULL)
-    ph_batch_list_remove (PH_APPLICATION (user_data)->batches, batch);
+static void
+again_sources_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(PhApplication) self = user_data;
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination = NULL;
+  PhWindow *window;
+
+  files = ph_outbox_dup_sources_finish (PH_OUTBOX (object), result, &destination, &error);
+  if (files == NULL)
+    {
+      report (self, g_strdup_printf (_("Couldn't send again: %s"), error->message));
+      return;
+    }
+  if (files->len == 0)
+    {
+      report (self, g_strdup (_("Couldn't send again: the files are no longer there")));
+      return;
+    }
+
+  window = ph_application_get_window (self);
+  gtk_window_present (GTK_WINDOW (window));
+  ph_window_send_files_to (window, (GFile **) files->pdata, files->len, destination);
+}
+
+/* Send Again: what a batch sent (now, or before a restart), to the same
+ * computer. */
+static void
+send_again_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  PhApplication *self = user_data;
+  gpointer item = item_for (self, parameter);
+
+  if (item == NULL)
+    return;
+  if (PH_IS_BATCH (item) ? ph_batch_get_direction (item) != PH_TRANSFER_SEND
+                         : ph_history_batch_get_direction (item) != PH_TRANSFER_SEND)
+    return;
+
+  ph_outbox_dup_sources_async (self->outbox, item, NULL, again_sources_cb, g_object_ref (self));
+}
+
+static void
+text_copied_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PhApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = ph_text_file_load_finish (result, &error);
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (text == NULL)
+    {
+      report (self, g_strdup_printf (_("Couldn't copy the text: %s"), error->message));
+      return;
+    }
+
+  if (display != NULL)
+    gdk_clipboard_set_text (gdk_display_get_clipboard (display), text);
+  ph_application_report (self, _("Text copied"));
+}
+
+/* Copy: the text a file of text received holds. */
+static void
+copy_text_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  ph_text_file_load_async (file, NULL, text_copied_cb, g_object_ref (user_data));
 }
 
 static void
@@ -265,6 +353,8 @@ static const GActionEntry app_actions[] = {
   { "retry-batch", retry_batch_activated, "s" },
   { "cancel-batch", cancel_batch_activated, "s" },
   { "remove-batch", remove_batch_activated, "s" },
+  { "send-again", send_again_activated, "s" },
+  { "copy-text", copy_text_activated, "s" },
 };
 
 void

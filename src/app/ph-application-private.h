@@ -31,7 +31,8 @@ struct _PhApplication
   PhDevices        *devices;     /* read when first needed */
   PhPairing        *pending_pairing; /* a device asked to pair with no window on screen */
   guint             n_shown;     /* windows on screen */
-  gboolean          announce_noticed;
+  char             *history_path;  /* NULL: the user's own */
+  GCancellable     *cancellable;
 };
 
 PhWindow         *ph_application_get_window     (PhApplication *self);
@@ -58,5 +59,7 @@ PhReceiveSession *ph_application_get_session    (PhApplication *self);
 PhBrowser        *ph_application_get_browser    (PhApplication *self);
 PhBatchList      *ph_application_get_batches    (PhApplication *self);
 PhBackground     *ph_application_get_background (PhApplication *self);
+void              ph_application_set_history_path (PhApplication *self,
+                                                   const char    *path);
 
 G_END_DECLS

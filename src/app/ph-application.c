@@ -43,36 +43,47 @@ ph_application_report (PhApplication *self,
       ph_window_show_toast (l->data, message);
 }
 
-/* Receiving goes on by address when it cannot be announced: said once,
- * the receive panel keeps saying it. */
 static void
-announce_state_cb (PhApplication *self)
+sweep_thread (GTask        *task,
+              gpointer      source,
+              gpointer      data,
+              GCancellable *cancellable)
 {
-  g_autofree char *message = NULL;
+  guint n = ph_text_file_sweep (24 * 60 * 60);
 
-  switch (ph_receive_session_get_announce_state (self->session))
+  if (n > 0)
+    g_debug ("Removed %u texts a stopped run left", n);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Texts a killed run left unsent, a day old: it blocks, so in a thread. */
+static void
+sweep_texts (void)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_run_in_thread (task, sweep_thread);
+}
+
+/* The history opened: batches are kept in it, and the stored ones
+ * listed. Without it, the list is this session's alone. */
+static void
+history_opened_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(PhApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PhHistory) history = ph_history_open_finish (result, &error);
+
+  if (history == NULL)
     {
-    case PH_ANNOUNCER_UNAVAILABLE:
-      message = g_strdup (_("Not shown to computers nearby: the Avahi service isn’t running. "
-                            "Senders can still use this computer’s address."));
-      break;
-    case PH_ANNOUNCER_FAILED:
-      /* Translators: %s says why (from the Avahi service) */
-      message = g_strdup_printf (_("Not shown to computers nearby: %s"),
-                                 ph_receive_session_get_announce_error (self->session));
-      break;
-    case PH_ANNOUNCER_STOPPED:
-    case PH_ANNOUNCER_UNSUPPORTED:
-    case PH_ANNOUNCER_REGISTERING:
-    case PH_ANNOUNCER_ANNOUNCED:
-    default:
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("History not kept: %s", error->message);
       return;
     }
-
-  if (self->announce_noticed)
-    return;
-  self->announce_noticed = TRUE;
-  ph_application_report (self, message);
+  if (self->batches != NULL)
+    ph_batch_list_set_history (self->batches, history);
 }
 
 static void
@@ -133,6 +144,8 @@ ph_application_startup (GApplication *application)
   static const char *choose_accels[] = { "<Control>o", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *back_accels[] = { "<Alt>Left", "Escape", NULL };
+  static const char *focus_accels[] = { "<Control>l", NULL };
+  static const char *text_accels[] = { "<Control>t", NULL };
 
   G_APPLICATION_CLASS (ph_application_parent_class)->startup (application);
 
@@ -144,15 +157,21 @@ ph_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.choose-files", choose_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.back", back_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.focus-destination", focus_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.send-text", text_accels);
 
   self->settings = ph_settings_new ();
   self->session = ph_receive_session_new ();
   ph_settings_bind_receive_session (self->settings, self->session);
   g_signal_connect_swapped (self->session, "batch-added", G_CALLBACK (batch_added_cb), self);
-  g_signal_connect_swapped (self->session, "notify::announce-state", G_CALLBACK (announce_state_cb), self);
 
   self->browser = ph_browser_new ();
   self->batches = ph_batch_list_new ();
+  ph_settings_bind_batch_list (self->settings, self->batches);
+  /* In its own thread: the window does not wait for it. */
+  self->cancellable = g_cancellable_new ();
+  ph_history_open_async (self->history_path, self->cancellable, history_opened_cb, g_object_ref (self));
+  sweep_texts ();
   self->outbox = ph_outbox_new (self->settings, self->browser, self->batches);
   /* One list of devices for receiving and sending (and Accept All). */
   ph_receive_session_set_devices (self->session, ph_application_get_devices (self));
@@ -256,6 +275,9 @@ ph_application_dispose (GObject *object)
     ph_browser_stop (self->browser);
   self->n_shown = 0;
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->background);
   g_clear_object (&self->notifier);
   g_clear_object (&self->outbox);
@@ -273,6 +295,16 @@ ph_application_dispose (GObject *object)
 }
 
 static void
+ph_application_finalize (GObject *object)
+{
+  PhApplication *self = PH_APPLICATION (object);
+
+  g_free (self->history_path);
+
+  G_OBJECT_CLASS (ph_application_parent_class)->finalize (object);
+}
+
+static void
 ph_application_class_init (PhApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -280,6 +312,7 @@ ph_application_class_init (PhApplicationClass *klass)
   GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->dispose = ph_application_dispose;
+  object_class->finalize = ph_application_finalize;
 
   app_class->handle_local_options = ph_application_handle_local_options;
   app_class->startup = ph_application_startup;
@@ -344,4 +377,14 @@ PhBackground *
 ph_application_get_background (PhApplication *self)
 {
   return self->background;
+}
+
+/* Where the history is kept, instead of the user's own (tests); before
+ * the application starts up. */
+void
+ph_application_set_history_path (PhApplication *self,
+                                 const char    *path)
+{
+  g_free (self->history_path);
+  self->history_path = g_strdup (path);
 }

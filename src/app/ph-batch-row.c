@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A batch in the window's list: its name, the peer, aggregate progress
- * and the buttons that fit. It only shows whatever batch it is bound
- * to; the list recycles it for another. */
+/* A batch in the window's list: its name, who it went to or came from,
+ * when, its progress or outcome, and what can be done with it (one
+ * button, the rest in a menu). It shows a batch of this session
+ * (PhBatch, which changes) or of the history (PhHistoryBatch, which
+ * does not) alike; the list recycles it for another. A text received
+ * is shown in it, to copy. */
 
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -12,11 +17,20 @@
 #include "ph-batch-row-private.h"
 #include "ph-format.h"
 
+/* How much of a text a row shows. */
+#define PREVIEW_CHARS 400
+
 struct _PhBatchRow
 {
   GtkWidget       parent_instance;
 
-  PhBatch        *batch;
+  GObject        *item;          /* PhBatch or PhHistoryBatch */
+  GCancellable   *looking;       /* at its files: do they exist, is it text */
+  GFile          *first;         /* the first file, once known to exist */
+  char           *text;          /* a text received, its start */
+  char           *link;          /* a single link in it */
+  char           *menu_key;      /* what the menu holds now */
+  GMenu          *menu;          /* its model; a popover only once opened */
 
   GtkImage       *direction_icon;
   GtkLabel       *title_label;
@@ -24,11 +38,14 @@ struct _PhBatchRow
   GtkProgressBar *progress_bar;
   GtkLabel       *status_label;
   GtkLabel       *note_label;
+  GtkBox         *text_box;
+  GtkLabel       *text_label;
+  GtkButton      *copy_button;
+  GtkButton      *link_button;
   GtkButton      *retry_button;
   GtkButton      *open_button;
-  GtkButton      *folder_button;
   GtkButton      *cancel_button;
-  GtkButton      *remove_button;
+  GtkMenuButton  *menu_button;
   GtkImage       *arrow;
 };
 
@@ -62,33 +79,154 @@ describe (PhBatchRow *self,
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+static const char *
+item_id (PhBatchRow *self)
+{
+  return PH_IS_BATCH (self->item) ? ph_batch_get_id (PH_BATCH (self->item))
+                                  : ph_history_batch_get_id (PH_HISTORY_BATCH (self->item));
+}
+
+/* A text's file name without what only a file needs: "Text from Study
+ * Laptop, 2024-05-01 14.03.27 (2).txt" reads "Text from Study Laptop"
+ * (the time is on the line below). */
+static char *
+text_title (const char *name)
+{
+  g_autofree char *title = g_strdup (name);
+  char *end;
+
+  if (g_str_has_suffix (title, ".txt"))
+    title[strlen (title) - 4] = '\0';
+  /* A numbered variant, " (2)". */
+  end = strrchr (title, ' ');
+  if (end != NULL && end[1] == '(' && g_str_has_suffix (end, ")"))
+    *end = '\0';
+  /* The date and time, "2024-05-01 14.03.27", then what parted it. */
+  if (strlen (title) > 19)
+    title[strlen (title) - 19] = '\0';
+  g_strchomp (title);
+  while (g_str_has_suffix (title, ",") || g_str_has_suffix (title, "，"))
+    {
+      title[strlen (title) - (g_str_has_suffix (title, ",") ? 1 : strlen ("，"))] = '\0';
+      g_strchomp (title);
+    }
+
+  return title[0] != '\0' ? g_steal_pointer (&title) : g_strdup (name);
+}
+
+/* The popover is made when the menu opens, not for every row: a list
+ * of stored batches has many rows and few opened menus. */
+static void
+create_popup_cb (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  PhBatchRow *self = user_data;
+
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (self->menu));
+}
+
+/* The menu: only what can be done now, rebuilt only when that changes. */
+static void
+update_menu (PhBatchRow         *self,
+             const PhBatchFacts *facts)
+{
+  gboolean incoming = facts->direction == PH_TRANSFER_RECEIVE;
+  g_autofree char *uri = self->first != NULL ? g_file_get_uri (self->first) : NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GMenu) menu = NULL;
+  g_autoptr(GMenu) section = NULL;
+  const char *id = item_id (self);
+
+  key = g_strdup_printf ("%d%d%s", facts->finished, incoming, uri ? uri : "");
+  if (g_strcmp0 (key, self->menu_key) == 0)
+    return;
+  g_free (self->menu_key);
+  self->menu_key = g_steal_pointer (&key);
+
+  menu = g_menu_new ();
+  section = g_menu_new ();
+  if (incoming && uri != NULL)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("Show in _Folder"), NULL);
+
+      g_menu_item_set_action_and_target (item, "app.show-in-folder", "s", uri);
+      g_menu_append_item (section, item);
+    }
+  if (!incoming && facts->finished && uri != NULL)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("Send _Again"), NULL);
+
+      g_menu_item_set_action_and_target (item, "app.send-again", "s", id);
+      g_menu_append_item (section, item);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (section)) > 0)
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  if (facts->finished)
+    {
+      g_autoptr(GMenu) last = g_menu_new ();
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("_Remove from History"), NULL);
+
+      g_menu_item_set_action_and_target (item, "app.remove-batch", "s", id);
+      g_menu_append_item (last, item);
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (last));
+    }
+
+  /* A popover made for what the menu was goes. */
+  gtk_menu_button_set_menu_model (self->menu_button, NULL);
+  g_set_object (&self->menu, menu);
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), g_menu_model_get_n_items (G_MENU_MODEL (menu)) > 0);
+}
+
 static void
 update (PhBatchRow *self)
 {
-  PhBatch *batch = self->batch;
-  PhTransferState state = ph_batch_get_state (batch);
-  gboolean incoming = ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE;
-  gboolean finished = ph_batch_is_finished (batch);
-  gboolean running = !finished && state != PH_TRANSFER_WAITING;
-  gint64 total = ph_batch_get_total_size (batch);
-  const char *id = ph_batch_get_id (batch);
-  g_autofree char *title = ph_batch_dup_title (batch);
-  g_autofree char *peer = ph_format_batch_peer (batch);
-  g_autofree char *status = ph_format_batch_status (batch);
+  g_auto(PhBatchFacts) facts;
+  gboolean incoming, running, text;
+  const char *id = item_id (self);
+  g_autofree char *peer = NULL;
+  g_autofree char *status = NULL;
   g_autofree char *uri = NULL;
 
+  ph_batch_facts_init (&facts, self->item);
+  incoming = facts.direction == PH_TRANSFER_RECEIVE;
+  running = !facts.finished && facts.state != PH_TRANSFER_WAITING && !facts.stored;
+  text = self->text != NULL;
+  status = ph_format_facts_status (&facts);
+
+  peer = ph_format_facts_peer (&facts);
+  if (facts.finished && facts.start_time > 0)
+    {
+      g_autofree char *when = ph_format_when (facts.start_time, g_get_real_time ());
+      g_autofree char *line = g_strdup_printf ("%s · %s", peer, when);
+
+      g_free (peer);
+      peer = g_steal_pointer (&line);
+    }
+
   gtk_image_set_from_icon_name (self->direction_icon,
+                                text ? "text-x-generic-symbolic" :
                                 incoming ? "folder-download-symbolic" : "document-send-symbolic");
-  gtk_label_set_label (self->title_label, title);
+  if (text)
+    {
+      g_autofree char *short_title = text_title (facts.title);
+
+      gtk_label_set_label (self->title_label, short_title);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), facts.title);
+    }
+  else
+    {
+      gtk_label_set_label (self->title_label, facts.title);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), NULL);
+    }
   gtk_label_set_label (self->peer_label, peer);
   gtk_label_set_label (self->status_label, status);
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
   if (running)
     gtk_progress_bar_set_fraction (self->progress_bar,
-                                   total > 0 ? (double) ph_batch_get_bytes_done (batch) / total : 0.0);
+                                   facts.total_size > 0 ? (double) facts.bytes_done / facts.total_size : 0.0);
 
-  if (state == PH_TRANSFER_FAILED)
+  if (facts.state == PH_TRANSFER_FAILED)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
@@ -98,26 +236,150 @@ update (PhBatchRow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "dim-label");
 
   /* Said once per batch, not per file. */
-  gtk_widget_set_visible (GTK_WIDGET (self->note_label), ph_batch_get_flattened (batch));
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), facts.flattened);
 
-  if (ph_batch_get_first_file (batch) != NULL)
-    uri = g_file_get_uri (ph_batch_get_first_file (batch));
+  /* A text: what it says, to copy; a link, to open. */
+  gtk_widget_set_visible (GTK_WIDGET (self->text_box), text);
+  if (text)
+    {
+      g_autofree char *first = g_file_get_uri (self->first);
 
-  set_action (self->cancel_button, !finished, id);
+      gtk_label_set_label (self->text_label, self->text);
+      set_action (self->copy_button, TRUE, first);
+      set_action (self->link_button, self->link != NULL, self->link);
+    }
+
+  if (self->first != NULL)
+    uri = g_file_get_uri (self->first);
+  set_action (self->cancel_button, !facts.finished && !facts.stored, id);
   set_action (self->retry_button,
-              !incoming && finished && (state == PH_TRANSFER_FAILED || state == PH_TRANSFER_CANCELLED), id);
-  set_action (self->remove_button, finished, id);
-  set_action (self->folder_button, incoming, uri);
-  set_action (self->open_button, incoming && ph_batch_get_n_files (batch) == 1, uri);
+              !facts.stored && !incoming && facts.finished &&
+              (facts.state == PH_TRANSFER_FAILED || facts.state == PH_TRANSFER_CANCELLED), id);
+  set_action (self->open_button, incoming && !text && facts.n_files == 1 && facts.state == PH_TRANSFER_DONE, uri);
+  update_menu (self, &facts);
 
-  describe (self, title, peer, status);
+  describe (self, facts.title, peer, status);
+}
+
+/* Looking at its files */
+
+static void
+text_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  PhBatchRow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = ph_text_file_load_finish (result, &error);
+  const char *end;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (text == NULL)
+    {
+      g_debug ("Not shown as text: %s", error->message);
+      return;
+    }
+
+  end = g_utf8_offset_to_pointer (text, MIN (g_utf8_strlen (text, -1), PREVIEW_CHARS));
+  self->text = g_strndup (text, end - text);
+  self->link = ph_text_dup_single_url (text);
+  update (self);
+}
+
+/* A received batch of one small file named as texts are: load it. */
+static void
+look_for_text (PhBatchRow *self)
+{
+  g_auto(PhBatchFacts) facts;
+  const char *name;
+
+  ph_batch_facts_init (&facts, self->item);
+  if (facts.direction != PH_TRANSFER_RECEIVE || facts.n_files != 1 || facts.state != PH_TRANSFER_DONE)
+    return;
+
+  name = facts.single != NULL ? ph_transfer_get_name (facts.single) : facts.title;
+  if (ph_text_file_is_text (name, facts.total_size))
+    ph_text_file_load_async (self->first, self->looking, text_loaded_cb, self);
+}
+
+static void
+first_checked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PhBatchRow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Gone (moved, deleted): nothing to open, show or send again. */
+  if (info != NULL)
+    {
+      g_set_object (&self->first, G_FILE (object));
+      look_for_text (self);
+    }
+  update (self);
+}
+
+static GFile *
+dup_first_file (GObject *item)
+{
+  if (PH_IS_HISTORY_BATCH (item))
+    return ph_history_batch_dup_first_file (PH_HISTORY_BATCH (item));
+
+  if (ph_batch_get_direction (PH_BATCH (item)) == PH_TRANSFER_RECEIVE)
+    return ph_batch_get_first_file (PH_BATCH (item)) ? g_object_ref (ph_batch_get_first_file (PH_BATCH (item))) : NULL;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (item)) > 0)
+    {
+      g_autoptr(PhTransfer) transfer = g_list_model_get_item (G_LIST_MODEL (item), 0);
+
+      if (ph_transfer_get_source (transfer) != NULL)
+        return g_object_ref (ph_transfer_get_source (transfer));
+    }
+  return NULL;
+}
+
+/* Once finished: whether its first file is still there (without
+ * blocking: it may be on a slow disk), and whether it is a text. */
+static void
+look (PhBatchRow *self)
+{
+  g_autoptr(GFile) first = NULL;
+  gboolean finished = PH_IS_HISTORY_BATCH (self->item) || ph_batch_is_finished (PH_BATCH (self->item));
+
+  if (self->looking != NULL || !finished || (first = dup_first_file (self->item)) == NULL)
+    return;
+
+  self->looking = g_cancellable_new ();
+  g_file_query_info_async (first, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, self->looking, first_checked_cb, self);
 }
 
 static void
 batch_changed_cb (PhBatchRow *self)
 {
   /* Once per publication of the batch: a few times a second at most. */
+  look (self);
   update (self);
+}
+
+static void
+forget_looks (PhBatchRow *self)
+{
+  if (self->looking != NULL)
+    g_cancellable_cancel (self->looking);
+  g_clear_object (&self->looking);
+  g_clear_object (&self->first);
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->link, g_free);
+  g_clear_pointer (&self->menu_key, g_free);
+  g_clear_object (&self->menu);
+  if (self->menu_button != NULL)
+    gtk_menu_button_set_menu_model (self->menu_button, NULL);
 }
 
 static void
@@ -126,7 +388,7 @@ ph_batch_row_dispose (GObject *object)
   PhBatchRow *self = PH_BATCH_ROW (object);
   GtkWidget *child;
 
-  ph_batch_row_set_batch (self, NULL);
+  ph_batch_row_set_item (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PH_TYPE_BATCH_ROW);
   /* The template's root is not bound: unparent it here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -151,11 +413,14 @@ ph_batch_row_class_init (PhBatchRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, note_label);
+  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, text_box);
+  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, text_label);
+  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, copy_button);
+  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, link_button);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, open_button);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, folder_button);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, cancel_button);
-  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, arrow);
 }
 
@@ -163,6 +428,7 @@ static void
 ph_batch_row_init (PhBatchRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, self, NULL);
 }
 
 PhBatchRow *
@@ -171,26 +437,38 @@ ph_batch_row_new (void)
   return g_object_new (PH_TYPE_BATCH_ROW, NULL);
 }
 
-/* Shows @batch from now on (NULL: nothing, the row waits for reuse). */
+/* Shows @item, a PhBatch or a PhHistoryBatch, from now on (NULL:
+ * nothing, the row waits for reuse). */
+void
+ph_batch_row_set_item (PhBatchRow *self,
+                       gpointer    item)
+{
+  g_return_if_fail (PH_IS_BATCH_ROW (self));
+  g_return_if_fail (item == NULL || PH_IS_BATCH (item) || PH_IS_HISTORY_BATCH (item));
+
+  if (self->item == item)
+    return;
+
+  if (self->item != NULL && PH_IS_BATCH (self->item))
+    g_signal_handlers_disconnect_by_func (self->item, batch_changed_cb, self);
+  forget_looks (self);
+  g_set_object (&self->item, item);
+
+  if (item == NULL)
+    return;
+
+  /* A stored batch never changes. */
+  if (PH_IS_BATCH (item))
+    g_signal_connect_swapped (item, "changed", G_CALLBACK (batch_changed_cb), self);
+  look (self);
+  update (self);
+}
+
 void
 ph_batch_row_set_batch (PhBatchRow *self,
                         PhBatch    *batch)
 {
-  g_return_if_fail (PH_IS_BATCH_ROW (self));
-  g_return_if_fail (batch == NULL || PH_IS_BATCH (batch));
-
-  if (self->batch == batch)
-    return;
-
-  if (self->batch != NULL)
-    g_signal_handlers_disconnect_by_func (self->batch, batch_changed_cb, self);
-  g_set_object (&self->batch, batch);
-
-  if (batch != NULL)
-    {
-      g_signal_connect_swapped (batch, "changed", G_CALLBACK (batch_changed_cb), self);
-      update (self);
-    }
+  ph_batch_row_set_item (self, batch);
 }
 
 /* The arrow says the row opens; the opened batch's own row has none. */
@@ -203,20 +481,33 @@ ph_batch_row_set_show_arrow (PhBatchRow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->arrow), show_arrow);
 }
 
-PhBatch *
-ph_batch_row_get_batch (PhBatchRow *self)
+/* Returns: (transfer none) (nullable): the PhBatch or PhHistoryBatch shown */
+gpointer
+ph_batch_row_get_item (PhBatchRow *self)
 {
   g_return_val_if_fail (PH_IS_BATCH_ROW (self), NULL);
 
-  return self->batch;
+  return self->item;
 }
 
 /* Test accessors */
+
+PhBatch *
+ph_batch_row_get_batch (PhBatchRow *self)
+{
+  return PH_IS_BATCH (self->item) ? PH_BATCH (self->item) : NULL;
+}
 
 const char *
 ph_batch_row_get_title_text (PhBatchRow *self)
 {
   return gtk_label_get_label (self->title_label);
+}
+
+const char *
+ph_batch_row_get_peer_text (PhBatchRow *self)
+{
+  return gtk_label_get_label (self->peer_label);
 }
 
 const char *
@@ -231,6 +522,19 @@ ph_batch_row_get_note_visible (PhBatchRow *self)
   return gtk_widget_get_visible (GTK_WIDGET (self->note_label));
 }
 
+/* The text shown, or NULL when the batch is no text. */
+const char *
+ph_batch_row_get_text (PhBatchRow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->text_box)) ? gtk_label_get_label (self->text_label) : NULL;
+}
+
+GMenuModel *
+ph_batch_row_get_menu (PhBatchRow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->menu_button)) ? G_MENU_MODEL (self->menu) : NULL;
+}
+
 GtkButton *
 ph_batch_row_get_button (PhBatchRow *self,
                          const char *name)
@@ -239,11 +543,11 @@ ph_batch_row_get_button (PhBatchRow *self,
     return self->retry_button;
   if (g_str_equal (name, "open"))
     return self->open_button;
-  if (g_str_equal (name, "folder"))
-    return self->folder_button;
   if (g_str_equal (name, "cancel"))
     return self->cancel_button;
-  if (g_str_equal (name, "remove"))
-    return self->remove_button;
+  if (g_str_equal (name, "copy"))
+    return self->copy_button;
+  if (g_str_equal (name, "link"))
+    return self->link_button;
   return NULL;
 }

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhBatchRow, ph_batch_row, PH, BATCH_ROW, GtkWidget)
 
 PhBatchRow *ph_batch_row_new       (void);
+void        ph_batch_row_set_item  (PhBatchRow *self,
+                                    gpointer    item);
+gpointer    ph_batch_row_get_item  (PhBatchRow *self);
 void        ph_batch_row_set_batch (PhBatchRow *self,
                                     PhBatch    *batch);
 void        ph_batch_row_set_show_arrow (PhBatchRow *self,

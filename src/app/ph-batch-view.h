@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "ph-batch.h"
+#include "posthouse-core.h"
 
 G_BEGIN_DECLS
 
@@ -12,8 +12,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhBatchView, ph_batch_view, PH, BATCH_VIEW, GtkWidget)
 
 PhBatchView *ph_batch_view_new           (void);
-void         ph_batch_view_set_batch     (PhBatchView *self,
-                                          PhBatch     *batch);
+void         ph_batch_view_set_item      (PhBatchView *self,
+                                          gpointer     item,
+                                          PhHistory   *history);
+gpointer     ph_batch_view_get_item      (PhBatchView *self);
 PhBatch     *ph_batch_view_get_batch     (PhBatchView *self);
 
 G_END_DECLS

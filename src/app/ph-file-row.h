@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhFileRow, ph_file_row, PH, FILE_ROW, GtkWidget)
 
 PhFileRow  *ph_file_row_new             (void);
+void        ph_file_row_set_item        (PhFileRow  *self,
+                                         gpointer    item,
+                                         gboolean    incoming);
+gpointer    ph_file_row_get_item        (PhFileRow  *self);
 void        ph_file_row_set_transfer    (PhFileRow  *self,
                                          PhTransfer *transfer);
 

@@ -17,8 +17,7 @@ struct _PhNearbyList
 
   PhBrowser   *browser;
   PhNearbyReceiver      *drop_peer; /* files are dragged over its row */
-  char        *host;     /* the destination, parsed */
-  guint16      port;
+  char        *destination;  /* as typed: a name or an address */
 
   GtkLabel    *heading;
   GtkSpinner  *spinner;
@@ -48,7 +47,7 @@ static gboolean
 is_destination (PhNearbyList *self,
                 PhNearbyReceiver       *peer)
 {
-  return self->host != NULL && ph_nearby_receiver_has_address (peer, self->host, self->port);
+  return self->destination != NULL && ph_destination_find_nearby (self->browser, self->destination) == peer;
 }
 
 static void
@@ -192,7 +191,7 @@ ph_nearby_list_finalize (GObject *object)
 {
   PhNearbyList *self = PH_NEARBY_LIST (object);
 
-  g_free (self->host);
+  g_free (self->destination);
   g_clear_object (&self->drop_peer);
 
   G_OBJECT_CLASS (ph_nearby_list_parent_class)->finalize (object);
@@ -341,25 +340,18 @@ ph_nearby_list_set_browser (PhNearbyList *self,
 
 /**
  * ph_nearby_list_set_destination:
- * @destination: (nullable): the destination field's `HOST[:PORT]`
+ * @destination: (nullable): the destination field's name or `HOST[:PORT]`
  *
- * Marks the receiver announced there, if any.
+ * Marks the receiver it finds, if any.
  */
 void
 ph_nearby_list_set_destination (PhNearbyList *self,
                                 const char   *destination)
 {
-  g_autofree char *host = NULL;
-  guint16 port = 0;
-
   g_return_if_fail (PH_IS_NEARBY_LIST (self));
 
-  if (destination == NULL || !ph_address_parse (destination, PH_DEFAULT_PORT, &host, &port, NULL))
-    g_clear_pointer (&host, g_free);
-
-  g_free (self->host);
-  self->host = g_steal_pointer (&host);
-  self->port = port;
+  g_free (self->destination);
+  self->destination = g_strdup (destination);
   update_chosen (self);
 }
 

@@ -24,6 +24,9 @@
 #define RUNNING_DELAY_MSEC   3000
 #define RUNNING_UPDATE_MSEC 10000
 #define SETTLE_MSEC           500
+/* A question waits this long for the rest of its burst, so that it
+ * says how many files wait rather than the first one's name. */
+#define ASK_SETTLE_MSEC       300
 
 #define ICON_FILE APPLICATION_ID ".svg"
 /* Incoming batches that brought nothing but refusals share one
@@ -60,6 +63,7 @@ typedef struct
   gint64      running_since;   /* monotonic µs; 0 when not running */
   gint64      last_sent;
   guint       timer;
+  gboolean    asking;          /* a question is about to be put */
 } Watch;
 
 static GQuark watch_quark;
@@ -269,7 +273,9 @@ timer_cb (gpointer user_data)
       else
         send (watch, SHOWN_FINAL);
     }
-  else if (ph_batch_get_state (batch) != PH_TRANSFER_WAITING)
+  else if (ph_batch_get_state (batch) == PH_TRANSFER_WAITING)
+    send (watch, SHOWN_ASK);
+  else
     {
       /* While the window has the focus the row is enough: look again
        * later rather than at once, which would spin the main loop. */
@@ -309,12 +315,19 @@ evaluate (Watch *watch)
 
   if (state == PH_TRANSFER_WAITING)
     {
-      /* Asked once per batch, focused or not: it needs an answer. */
-      g_clear_handle_id (&watch->timer, g_source_remove);
-      if (watch->shown != SHOWN_ASK)
+      /* Asked once per batch, focused or not: it needs an answer. The
+       * burst's files gather first; one more later updates the count
+       * (the same words again are not sent). */
+      if (watch->shown == SHOWN_ASK)
         send (watch, SHOWN_ASK);
+      else if (!watch->asking)
+        {
+          watch->asking = TRUE;
+          schedule (watch, now + ASK_SETTLE_MSEC * 1000);
+        }
       return;
     }
+  watch->asking = FALSE;
 
   /* Answered, here or there, or sent again (Retry): the question or the
    * outcome must not linger. */

@@ -20,16 +20,27 @@ G_DECLARE_FINAL_TYPE (PhOutbox, ph_outbox, PH, OUTBOX, GObject)
 PhOutbox *ph_outbox_new               (PhSettings           *settings,
                                        PhBrowser            *browser,
                                        PhBatchList          *batches);
-void      ph_outbox_send_files_async  (PhOutbox             *self,
+void        ph_outbox_plan_async      (PhOutbox             *self,
                                        GFile               **files,
                                        guint                 n_files,
                                        const char           *destination,
                                        GCancellable         *cancellable,
                                        GAsyncReadyCallback   callback,
                                        gpointer              user_data);
-PhBatch  *ph_outbox_send_files_finish (PhOutbox             *self,
+PhSendPlan *ph_outbox_plan_finish     (PhOutbox             *self,
                                        GAsyncResult         *result,
-                                       guint                *n_folders,
+                                       GError              **error);
+PhBatch    *ph_outbox_send_plan       (PhOutbox             *self,
+                                       PhSendPlan           *plan,
+                                       const char           *title);
+void        ph_outbox_dup_sources_async (PhOutbox           *self,
+                                       gpointer              item,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data);
+GPtrArray  *ph_outbox_dup_sources_finish (PhOutbox          *self,
+                                       GAsyncResult         *result,
+                                       char                **destination,
                                        GError              **error);
 void      ph_outbox_retry             (PhOutbox             *self,
                                        PhBatch              *batch);

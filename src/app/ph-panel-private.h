@@ -32,6 +32,10 @@ struct _PhPanel
   GtkImage       *empty_icon;
   GtkLabel       *empty_title;
   GtkLabel       *empty_description;
+
+  /* Names nearby that match what is typed (ph-panel-complete.c) */
+  GtkPopover     *completion;
+  GtkListBox     *completion_list;
 };
 
 /* ph-panel-receive.c */
@@ -39,7 +43,17 @@ void          ph_panel_update_receive_panel (PhPanel       *self);
 void          ph_panel_update_announce_row  (PhPanel       *self);
 void          ph_panel_update_folder_row    (PhPanel       *self);
 
+/* ph-panel-complete.c */
+void          ph_panel_completion_init      (PhPanel       *self);
+void          ph_panel_completion_dispose   (PhPanel       *self);
+void          ph_panel_update_completion    (PhPanel       *self);
+void          ph_panel_hide_completion      (PhPanel       *self);
+gboolean      ph_panel_complete             (PhPanel       *self);
+char         *ph_panel_dup_peer_text        (PhPanel          *self,
+                                             PhNearbyReceiver *peer);
+
 /* For tests */
+GtkPopover   *ph_panel_get_completion       (PhPanel       *self);
 
 AdwEntryRow  *ph_panel_get_destination_row  (PhPanel       *self);
 AdwActionRow *ph_panel_get_folder_row       (PhPanel       *self);

@@ -87,7 +87,7 @@ update_empty_state (PhPanel  *self,
       gtk_image_set_from_icon_name (self->empty_icon, "document-send-symbolic");
       gtk_label_set_label (self->empty_title, _("Drop Files Here"));
       gtk_label_set_label (self->empty_description,
-                           _("Files dropped on this window go to the address above, or to the computer nearby you drop them on. To get files from another computer, turn on Receive."));
+                           _("Files dropped on this window go to the computer above, or to the computer nearby you drop them on. Ctrl+V sends files or text you copied. To get files from another computer, turn on Receive."));
     }
 }
 

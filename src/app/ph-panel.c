@@ -40,14 +40,20 @@ set_hint (PhPanel    *self,
       g_autofree char *found = NULL;
 
       if (nearby != NULL)
-        /* Translators: the name a receiver nearby announced */
-        found = g_strdup_printf (_("%s, found nearby"), ph_nearby_receiver_get_name (nearby));
+        {
+          g_autofree char *device = ph_format_device_with_address (ph_nearby_receiver_get_name (nearby),
+                                                                   ph_nearby_receiver_get_address (nearby),
+                                                                   TRUE);
+
+          /* Translators: a receiver nearby, "Workshop PC (192.168.1.7)" */
+          found = g_strdup_printf (_("%s, found nearby"), device);
+        }
 
       gtk_widget_remove_css_class (row, "error");
       gtk_widget_remove_css_class (hint, "error");
       gtk_widget_add_css_class (hint, "dim-label");
       gtk_label_set_label (self->destination_hint,
-                           found ? found : _("The address shown by Posthouse on the receiving computer, like 192.168.1.50"));
+                           found ? found : _("A computer nearby, or the address Posthouse shows on the receiving computer, like 192.168.1.50"));
     }
   else
     {
@@ -66,7 +72,7 @@ validate (PhPanel *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
   g_autoptr(GError) error = NULL;
 
-  if (text[0] == '\0' || ph_destination_text_is_valid (text, &error))
+  if (text[0] == '\0' || ph_destination_text_is_usable (self->browser, text, &error))
     {
       set_hint (self, NULL);
       ph_settings_set_destination (self->settings, text);
@@ -85,6 +91,7 @@ destination_changed_cb (PhPanel *self)
   validate (self);
   ph_nearby_list_set_destination (self->nearby_list,
                                   gtk_editable_get_text (GTK_EDITABLE (self->destination_row)));
+  ph_panel_update_completion (self);
 }
 
 /* Receivers come and go: the one typed may be one of them now. */
@@ -92,22 +99,41 @@ static void
 nearby_changed_cb (PhPanel *self)
 {
   validate (self);
+  ph_nearby_list_set_destination (self->nearby_list,
+                                  gtk_editable_get_text (GTK_EDITABLE (self->destination_row)));
+}
+
+/* How a receiver nearby is written in Send to: by its name, unless
+ * another one nearby has it too. */
+char *
+ph_panel_dup_peer_text (PhPanel          *self,
+                        PhNearbyReceiver *peer)
+{
+  const char *name = ph_nearby_receiver_get_name (peer);
+
+  if (ph_destination_find_nearby (self->browser, name) == peer)
+    return g_strdup (name);
+
+  return g_strdup (ph_nearby_receiver_get_address (peer));
 }
 
 static void
-peer_activated_cb (PhPanel *self,
-                   PhNearbyReceiver  *peer)
+peer_activated_cb (PhPanel          *self,
+                   PhNearbyReceiver *peer)
 {
-  ph_panel_set_destination (self, ph_nearby_receiver_get_address (peer));
+  g_autofree char *text = ph_panel_dup_peer_text (self, peer);
+
+  ph_panel_set_destination (self, text);
   self->show_error = TRUE;
   validate (self);
   g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0, ph_nearby_receiver_get_name (peer));
 }
 
+/* Dropped on its row: that very receiver, at the address it has. */
 static void
-files_dropped_cb (PhPanel     *self,
-                  PhNearbyReceiver      *peer,
-                  GdkFileList *files)
+files_dropped_cb (PhPanel          *self,
+                  PhNearbyReceiver *peer,
+                  GdkFileList      *files)
 {
   g_signal_emit (self, signals[SEND_FILES], 0, ph_nearby_receiver_get_address (peer), files);
 }
@@ -116,18 +142,28 @@ static void
 destination_activated_cb (PhPanel *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->destination_row));
+  PhNearbyReceiver *nearby;
+
+  if (ph_panel_complete (self))
+    return;
 
   self->show_error = TRUE;
   validate (self);
-  if (ph_destination_text_is_valid (text, NULL))
-    g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0, text);
-  else
-    gtk_widget_error_bell (GTK_WIDGET (self));
+  if (!ph_destination_text_is_usable (self->browser, text, NULL))
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+
+  nearby = ph_destination_find_nearby (self->browser, text);
+  g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0,
+                 nearby != NULL ? ph_nearby_receiver_get_name (nearby) : text);
 }
 
 static void
 destination_leave_cb (PhPanel *self)
 {
+  ph_panel_hide_completion (self);
   if (gtk_editable_get_text (GTK_EDITABLE (self->destination_row))[0] == '\0')
     return;
 
@@ -209,6 +245,7 @@ ph_panel_dispose (GObject *object)
   PhPanel *self = PH_PANEL (object);
   GtkWidget *child;
 
+  ph_panel_completion_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), PH_TYPE_PANEL);
   /* The template's root is not bound: unparent it here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -230,6 +267,16 @@ ph_panel_finalize (GObject *object)
   G_OBJECT_CLASS (ph_panel_parent_class)->finalize (object);
 }
 
+/* The list gives its first item the focus when it gets it from the
+ * header bar (Tab): where files go comes first. */
+static gboolean
+ph_panel_grab_focus (GtkWidget *widget)
+{
+  PhPanel *self = PH_PANEL (widget);
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->destination_row));
+}
+
 static void
 ph_panel_class_init (PhPanelClass *klass)
 {
@@ -238,6 +285,7 @@ ph_panel_class_init (PhPanelClass *klass)
 
   object_class->dispose = ph_panel_dispose;
   object_class->finalize = ph_panel_finalize;
+  widget_class->grab_focus = ph_panel_grab_focus;
 
   /* Enter in the address field with a usable address. */
   signals[DESTINATION_CONFIRMED] =
@@ -288,6 +336,7 @@ ph_panel_init (PhPanel *self)
   focus = gtk_event_controller_focus_new ();
   g_signal_connect_swapped (focus, "leave", G_CALLBACK (destination_leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->destination_row), focus);
+  ph_panel_completion_init (self);
 }
 
 /**
@@ -390,6 +439,16 @@ ph_panel_get_nearby_list (PhPanel *self)
   g_return_val_if_fail (PH_IS_PANEL (self), NULL);
 
   return self->nearby_list;
+}
+
+/* The receive panel ("Ready to receive on …"), a GtkRevealer, for the
+ * window to scroll into view once it opened. */
+GtkWidget *
+ph_panel_get_receive_area (PhPanel *self)
+{
+  g_return_val_if_fail (PH_IS_PANEL (self), NULL);
+
+  return GTK_WIDGET (self->receive_revealer);
 }
 
 /* The "Send to" field, which the window follows. */

@@ -24,6 +24,7 @@ void          ph_panel_set_empty            (PhPanel          *self,
                                              gboolean          empty);
 PhNearbyList *ph_panel_get_nearby_list      (PhPanel          *self);
 GtkEditable  *ph_panel_get_destination_entry (PhPanel         *self);
+GtkWidget    *ph_panel_get_receive_area     (PhPanel          *self);
 char         *ph_panel_format_recent        (const char       *destination,
                                              GVariant         *names);
 

@@ -25,6 +25,8 @@ struct _PhPreferences
   GtkSwitch            *original_switch;
   GtkSwitch            *login_switch;
   GtkSwitch            *notifications_switch;
+  AdwComboRow          *history_row;
+  GArray               *history_days;  /* int, in the row's order */
 };
 
 G_DEFINE_FINAL_TYPE (PhPreferences, ph_preferences, ADW_TYPE_PREFERENCES_WINDOW)
@@ -137,6 +139,65 @@ interface_selected_cb (PhPreferences *self)
   ph_settings_set_receive_interface (self->settings, name);
 }
 
+/* How long history is kept: the usual choices, and one set otherwise
+ * (gsettings) as it is. */
+static void
+fill_history (PhPreferences *self)
+{
+  static const int choices[] = { 0, 1, 7, 30, 90, 365, -1 };
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  int current = ph_settings_get_history_days (self->settings);
+  guint selected = G_N_ELEMENTS (choices);
+
+  g_array_set_size (self->history_days, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
+    {
+      int days = choices[i];
+      g_autofree char *label = NULL;
+
+      if (days == 0)
+        label = g_strdup (_("Not at All"));
+      else if (days < 0)
+        label = g_strdup (_("For Ever"));
+      else if (days == 7)
+        label = g_strdup (_("A Week"));
+      else if (days == 30)
+        label = g_strdup (_("A Month"));
+      else if (days == 90)
+        label = g_strdup (_("Three Months"));
+      else if (days == 365)
+        label = g_strdup (_("A Year"));
+      else
+        /* Translators: how long history is kept */
+        label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d Day", "%d Days", days), days);
+      gtk_string_list_append (list, label);
+      g_array_append_val (self->history_days, days);
+      if (days == current)
+        selected = i;
+    }
+
+  if (selected == G_N_ELEMENTS (choices))
+    {
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d Day", "%d Days", current),
+                                                current);
+
+      gtk_string_list_append (list, label);
+      g_array_append_val (self->history_days, current);
+    }
+
+  adw_combo_row_set_model (self->history_row, G_LIST_MODEL (list));
+  adw_combo_row_set_selected (self->history_row, selected);
+}
+
+static void
+history_selected_cb (PhPreferences *self)
+{
+  guint selected = adw_combo_row_get_selected (self->history_row);
+
+  if (selected < self->history_days->len)
+    ph_settings_set_history_days (self->settings, g_array_index (self->history_days, int, selected));
+}
+
 static void
 change_folder_clicked_cb (PhPreferences *self)
 {
@@ -153,6 +214,7 @@ ph_preferences_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->session);
   g_clear_pointer (&self->interfaces, g_ptr_array_unref);
+  g_clear_pointer (&self->history_days, g_array_unref);
 
   G_OBJECT_CLASS (ph_preferences_parent_class)->dispose (object);
 }
@@ -173,6 +235,7 @@ ph_preferences_class_init (PhPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, original_switch);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, login_switch);
   gtk_widget_class_bind_template_child (widget_class, PhPreferences, notifications_switch);
+  gtk_widget_class_bind_template_child (widget_class, PhPreferences, history_row);
   gtk_widget_class_bind_template_callback (widget_class, change_folder_clicked_cb);
 }
 
@@ -181,6 +244,7 @@ ph_preferences_init (PhPreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->interfaces = g_ptr_array_new_with_free_func (g_free);
+  self->history_days = g_array_new (FALSE, FALSE, sizeof (int));
 }
 
 PhPreferences *
@@ -209,6 +273,9 @@ ph_preferences_new (PhSettings       *settings,
   fill_interfaces (self);
   g_signal_connect_swapped (self->interface_row, "notify::selected", G_CALLBACK (interface_selected_cb), self);
 
+  fill_history (self);
+  g_signal_connect_swapped (self->history_row, "notify::selected", G_CALLBACK (history_selected_cb), self);
+
   return self;
 }
 
@@ -217,4 +284,10 @@ AdwComboRow *
 ph_preferences_get_interface_row (PhPreferences *self)
 {
   return self->interface_row;
+}
+
+AdwComboRow *
+ph_preferences_get_history_row (PhPreferences *self)
+{
+  return self->history_row;
 }

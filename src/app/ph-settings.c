@@ -6,34 +6,9 @@
 
 #include "config.h"
 
-#include "ph-settings.h"
+#include "ph-settings-private.h"
 
 #define MAX_RECENT_DESTINATIONS 5
-
-struct _PhSettings
-{
-  GObject    parent_instance;
-
-  GSettings *settings;
-
-  char      *destination;
-  char     **recent_destinations;
-  GVariant  *recent_names;
-  int        port;
-  char      *receive_folder;
-  char      *receive_interface;
-  gboolean   notifications;
-  gboolean   original_names;
-  gboolean   ask_before_accepting;
-  gboolean   only_paired;
-  gboolean   accept_unencrypted;
-  gboolean   receive_mode;
-  gboolean   receive_at_login;
-  gboolean   background_notice_shown;
-  int        window_width;
-  int        window_height;
-  gboolean   window_maximized;
-};
 
 G_DEFINE_FINAL_TYPE (PhSettings, ph_settings, G_TYPE_OBJECT)
 
@@ -54,6 +29,7 @@ enum {
   PROP_RECEIVE_MODE,
   PROP_RECEIVE_AT_LOGIN,
   PROP_BACKGROUND_NOTICE_SHOWN,
+  PROP_HISTORY_DAYS,
   PROP_WINDOW_WIDTH,
   PROP_WINDOW_HEIGHT,
   PROP_WINDOW_MAXIMIZED,
@@ -127,6 +103,7 @@ ph_settings_get_property (GObject    *object,
     case PROP_RECEIVE_MODE: g_value_set_boolean (value, self->receive_mode); break;
     case PROP_RECEIVE_AT_LOGIN: g_value_set_boolean (value, self->receive_at_login); break;
     case PROP_BACKGROUND_NOTICE_SHOWN: g_value_set_boolean (value, self->background_notice_shown); break;
+    case PROP_HISTORY_DAYS: g_value_set_int (value, self->history_days); break;
     case PROP_WINDOW_WIDTH: g_value_set_int (value, self->window_width); break;
     case PROP_WINDOW_HEIGHT: g_value_set_int (value, self->window_height); break;
     case PROP_WINDOW_MAXIMIZED: g_value_set_boolean (value, self->window_maximized); break;
@@ -204,6 +181,9 @@ ph_settings_set_property (GObject      *object,
     case PROP_BACKGROUND_NOTICE_SHOWN:
       set_boolean (self, &self->background_notice_shown, g_value_get_boolean (value), prop_id);
       break;
+    case PROP_HISTORY_DAYS:
+      set_int (self, &self->history_days, g_value_get_int (value), prop_id);
+      break;
     case PROP_WINDOW_WIDTH:
       set_int (self, &self->window_width, g_value_get_int (value), prop_id);
       break;
@@ -269,6 +249,8 @@ ph_settings_class_init (PhSettingsClass *klass)
   properties[PROP_RECEIVE_MODE] = g_param_spec_boolean ("receive-mode", NULL, NULL, FALSE, rw);
   properties[PROP_RECEIVE_AT_LOGIN] = g_param_spec_boolean ("receive-at-login", NULL, NULL, FALSE, rw);
   properties[PROP_BACKGROUND_NOTICE_SHOWN] = g_param_spec_boolean ("background-notice-shown", NULL, NULL, FALSE, rw);
+  /* Days; -1 for ever, 0 not at all. */
+  properties[PROP_HISTORY_DAYS] = g_param_spec_int ("history-days", NULL, NULL, -1, 36500, 90, rw);
   properties[PROP_WINDOW_WIDTH] = g_param_spec_int ("window-width", NULL, NULL, G_MININT, G_MAXINT, 640, rw);
   properties[PROP_WINDOW_HEIGHT] = g_param_spec_int ("window-height", NULL, NULL, G_MININT, G_MAXINT, 560, rw);
   properties[PROP_WINDOW_MAXIMIZED] = g_param_spec_boolean ("window-maximized", NULL, NULL, FALSE, rw);
@@ -543,46 +525,26 @@ ph_settings_remember_destination (PhSettings *self,
   g_object_set (self, "recent-names", updated_names, "recent-destinations", updated, NULL);
 }
 
-/* "" is the default folder (NULL for the session). */
-static gboolean
-folder_from_setting (GValue   *value,
-                     GVariant *variant,
-                     gpointer  user_data)
+gint
+ph_settings_get_history_days (PhSettings *self)
 {
-  const char *path = g_variant_get_string (variant, NULL);
+  g_return_val_if_fail (PH_IS_SETTINGS (self), -1);
 
-  g_value_take_object (value, path[0] != '\0' ? g_file_new_for_path (path) : NULL);
-  return TRUE;
+  return self->history_days;
 }
 
-/* Original names: files saved as new_NAME, as the Python receiver does. */
-static gboolean
-prefix_from_setting (GValue   *value,
-                     GVariant *variant,
-                     gpointer  user_data)
-{
-  g_value_set_string (value, g_variant_get_boolean (variant) ? "new_" : "");
-  return TRUE;
-}
-
-/* Receiving follows the preferences: changing one while receiving
- * takes effect at once (or listens anew, for the port and interface). */
 void
-ph_settings_bind_receive_session (PhSettings       *self,
-                                  PhReceiveSession *session)
+ph_settings_set_history_days (PhSettings *self,
+                              gint        days)
 {
   g_return_if_fail (PH_IS_SETTINGS (self));
-  g_return_if_fail (PH_IS_RECEIVE_SESSION (session));
 
-  g_settings_bind (self->settings, "port", session, "port", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "receive-interface", session, "interface", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "only-paired", session, "only-paired", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "accept-unencrypted", session, "accept-unencrypted",
-                   G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "ask-before-accepting", session, "ask-before-accepting",
-                   G_SETTINGS_BIND_GET);
-  g_settings_bind_with_mapping (self->settings, "receive-folder", session, "folder",
-                                G_SETTINGS_BIND_GET, folder_from_setting, NULL, NULL, NULL);
-  g_settings_bind_with_mapping (self->settings, "original-names", session, "prefix",
-                                G_SETTINGS_BIND_GET, prefix_from_setting, NULL, NULL, NULL);
+  set_int (self, &self->history_days, CLAMP (days, -1, 36500), PROP_HISTORY_DAYS);
+}
+
+/* Returns: (transfer none): the GSettings the properties follow */
+GSettings *
+ph_settings_get_gsettings (PhSettings *self)
+{
+  return self->settings;
 }

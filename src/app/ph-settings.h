@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ph-batch-list.h"
 #include "ph-receive-session.h"
 
 G_BEGIN_DECLS
@@ -51,5 +52,10 @@ void        ph_settings_remember_destination     (PhSettings       *self,
                                                   gboolean          forget_name);
 void        ph_settings_bind_receive_session     (PhSettings       *self,
                                                   PhReceiveSession *session);
+gint        ph_settings_get_history_days         (PhSettings       *self);
+void        ph_settings_set_history_days         (PhSettings       *self,
+                                                  gint              days);
+void        ph_settings_bind_batch_list          (PhSettings       *self,
+                                                  PhBatchList      *batches);
 
 G_END_DECLS

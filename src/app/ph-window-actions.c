@@ -14,14 +14,14 @@
 #include "ph-window-private.h"
 
 static void
-clear_finished_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
+clear_history_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
 {
   PhWindow *self = user_data;
 
   if (self->batches != NULL)
-    ph_batch_list_clear_finished (self->batches);
+    ph_batch_list_clear_history (self->batches);
 }
 
 static void
@@ -79,14 +79,50 @@ back_activated (GSimpleAction *action,
   ph_window_show_main (user_data);
 }
 
-/* choose-files and paste live with dropping, in ph-window-dnd.c. */
+static gboolean
+focus_destination_cb (gpointer user_data)
+{
+  PhWindow *self = user_data;
+
+  self->focus_id = 0;
+  gtk_widget_grab_focus (GTK_WIDGET (ph_panel_get_destination_entry (self->panel)));
+  return G_SOURCE_REMOVE;
+}
+
+/* Ctrl+L, as in a browser or a file manager: the Send to field, its
+ * text selected to be typed over. */
+void
+ph_window_focus_destination (PhWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->main_scroller);
+
+  ph_window_show_main (self);
+  gtk_adjustment_set_value (adjustment, 0);
+  /* Scrolled far down, the panel is laid out again only now. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (ph_panel_get_destination_entry (self->panel))))
+    focus_destination_cb (self);
+  else if (self->focus_id == 0)
+    self->focus_id = g_timeout_add (50, focus_destination_cb, self);
+}
+
+static void
+focus_destination_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  ph_window_focus_destination (user_data);
+}
+
+/* choose-files and paste live with dropping, in ph-window-dnd.c;
+ * send-text and send-again in ph-window-send.c. */
 static const GActionEntry win_actions[] = {
-  { "clear-finished", clear_finished_activated },
+  { "clear-history", clear_history_activated },
   { "cancel-all", cancel_all_activated },
   { "copy-address", copy_address_activated },
   { "change-folder", change_folder_activated },
   { "use-destination", use_destination_activated, "s" },
   { "back", back_activated },
+  { "focus-destination", focus_destination_activated },
 };
 
 void
@@ -112,8 +148,8 @@ ph_window_update_actions (PhWindow *self)
 {
   gboolean alive = self->batches != NULL;
 
-  set_enabled (self, "clear-finished", alive && ph_batch_list_get_can_clear (self->batches));
+  set_enabled (self, "clear-history", alive && ph_batch_list_get_can_clear (self->batches));
   set_enabled (self, "cancel-all", alive && ph_batch_list_get_can_cancel (self->batches));
   set_enabled (self, "copy-address", self->panel != NULL && ph_panel_get_receive_address (self->panel) != NULL);
-  set_enabled (self, "back", g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "batch") == 0);
+  set_enabled (self, "back", g_strcmp0 (ph_window_get_visible_page (self), "batch") == 0);
 }

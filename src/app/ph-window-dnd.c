@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Files in: dropped anywhere on the window, pasted, chosen, or handed
- * over by `posthouse FILE…`. What comes together is one batch. */
+/* Files in: dropped anywhere on the window, pasted (a text too),
+ * chosen, or handed over by `posthouse FILE…`. What comes together is
+ * one batch (ph-window-send.c sends it). */
 
 #include "config.h"
 
@@ -30,7 +31,7 @@ ph_window_update_drop_label (PhWindow *self)
     label = g_strdup_printf (_("Drop to Send to %s"), ph_nearby_receiver_get_name (hovered));
   else if (nearby != NULL)
     label = g_strdup_printf (_("Drop to Send to %s"), ph_nearby_receiver_get_name (nearby));
-  else if (ph_destination_text_is_valid (text, NULL))
+  else if (ph_window_destination_is_valid (self, text))
     label = g_strdup_printf (_("Drop to Send to %s"), text);
   else
     label = g_strdup (_("Drop to Send"));
@@ -44,127 +45,6 @@ ph_window_update_drop_label (PhWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->drop_icon), !see_through);
   gtk_widget_set_valign (GTK_WIDGET (self->drop_label), see_through ? GTK_ALIGN_END : GTK_ALIGN_START);
   gtk_widget_set_halign (GTK_WIDGET (self->drop_label), see_through ? GTK_ALIGN_CENTER : GTK_ALIGN_FILL);
-}
-
-/* Sending */
-
-static void
-send_files_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(PhWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PhBatch) batch = NULL;
-  guint n_folders = 0;
-
-  batch = ph_outbox_send_files_finish (PH_OUTBOX (object), result, &n_folders, &error);
-  if (error != NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        ph_window_show_toast (self, error->message);
-      return;
-    }
-
-  if (batch == NULL && n_folders > 0)
-    ph_window_show_toast (self, _("Nothing to send: the folder has no files"));
-}
-
-/* Sends @files as one batch to @destination (a receiver nearby they
- * were dropped on, or the destination field's). */
-void
-ph_window_send_files_to (PhWindow    *self,
-                         GFile      **files,
-                         guint        n_files,
-                         const char  *destination)
-{
-  /* A file chooser answered after the window was closed. */
-  if (self->outbox == NULL)
-    return;
-
-  ph_outbox_send_files_async (self->outbox, files, n_files, destination,
-                              self->cancellable, send_files_cb, g_object_ref (self));
-}
-
-static void
-ask_entry_changed_cb (GtkEditable      *entry,
-                      AdwMessageDialog *dialog)
-{
-  adw_message_dialog_set_response_enabled (dialog, "send",
-                                           ph_destination_text_is_valid (gtk_editable_get_text (entry), NULL));
-}
-
-static void
-ask_response_cb (AdwMessageDialog *dialog,
-                 const char       *response,
-                 PhWindow         *self)
-{
-  GPtrArray *files = g_object_get_data (G_OBJECT (dialog), "files");
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
-  const char *text = gtk_editable_get_text (entry);
-
-  if (!g_str_equal (response, "send") || !ph_destination_text_is_valid (text, NULL))
-    return;
-
-  ph_panel_set_destination (self->panel, text);
-  ph_window_send_files_to (self, (GFile **) files->pdata, files->len, text);
-}
-
-/* Dropping with no destination asks for one instead of failing. */
-static void
-ask_destination (PhWindow  *self,
-                 GFile    **files,
-                 guint      n_files)
-{
-  g_autoptr(GtkBuilder) builder = NULL;
-  AdwMessageDialog *dialog;
-  GtkEditable *entry;
-  GPtrArray *array = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *body = NULL;
-
-  for (guint i = 0; i < n_files; i++)
-    g_ptr_array_add (array, g_object_ref (files[i]));
-
-  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ph-destination-dialog.ui");
-  dialog = ADW_MESSAGE_DIALOG (gtk_builder_get_object (builder, "dialog"));
-  entry = GTK_EDITABLE (gtk_builder_get_object (builder, "entry"));
-
-  body = g_strdup_printf (ngettext ("Enter the address shown by Posthouse on the receiving computer to send %u file.",
-                                    "Enter the address shown by Posthouse on the receiving computer to send %u files.",
-                                    n_files), n_files);
-  adw_message_dialog_set_body (dialog, body);
-  gtk_editable_set_text (entry, ph_panel_get_destination (self->panel));
-  ask_entry_changed_cb (entry, dialog);
-
-  g_object_set_data_full (G_OBJECT (dialog), "files", array, (GDestroyNotify) g_ptr_array_unref);
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_signal_connect_object (entry, "changed", G_CALLBACK (ask_entry_changed_cb), dialog, 0);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (ask_response_cb), self, 0);
-
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  ph_window_track_dialog (self, GTK_WINDOW (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Sends @files as one batch to the destination in the window, or asks
- * for one first. */
-void
-ph_window_send_files (PhWindow  *self,
-                      GFile    **files,
-                      guint      n_files)
-{
-  const char *destination;
-
-  g_return_if_fail (PH_IS_WINDOW (self));
-
-  if (n_files == 0)
-    return;
-
-  destination = ph_panel_get_destination (self->panel);
-  if (!ph_destination_text_is_valid (destination, NULL))
-    ask_destination (self, files, n_files);
-  else
-    ph_window_send_files_to (self, files, n_files, destination);
 }
 
 static void
@@ -187,6 +67,8 @@ drop_enter_cb (GtkDropTarget *target,
                double         y,
                PhWindow      *self)
 {
+  /* Files dragged in are to be sent: the list shows where they go. */
+  ph_window_show_main (self);
   gtk_revealer_set_reveal_child (self->drop_revealer, TRUE);
   return GDK_ACTION_COPY;
 }
@@ -264,6 +146,25 @@ choose_files_activated (GSimpleAction *action,
 }
 
 static void
+paste_text_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+
+  if (text == NULL || text[0] == '\0')
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        ph_window_show_toast (self, _("Nothing to send: copy files or text first"));
+      return;
+    }
+
+  ph_window_send_text (self, text, NULL);
+}
+
+static void
 paste_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
@@ -276,7 +177,7 @@ paste_cb (GObject      *object,
   if (value == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        ph_window_show_toast (self, _("Nothing to send: copy files in a file manager first"));
+        ph_window_show_toast (self, _("Nothing to send: copy files or text first"));
       return;
     }
 
@@ -284,6 +185,8 @@ paste_cb (GObject      *object,
   send_file_slist (self, files);
 }
 
+/* Ctrl+V: files copied in a file manager go as they are; a text (or a
+ * link) goes as a file of text. */
 static void
 paste_activated (GSimpleAction *action,
                  GVariant      *parameter,
@@ -291,9 +194,16 @@ paste_activated (GSimpleAction *action,
 {
   PhWindow *self = user_data;
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+  g_autoptr(GdkContentFormats) formats = NULL;
 
-  gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
-                                  self->cancellable, paste_cb, g_object_ref (self));
+  /* What the offered types can be read as. */
+  formats = gdk_content_formats_union_deserialize_gtypes (gdk_content_formats_ref (gdk_clipboard_get_formats (clipboard)));
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST) ||
+      !gdk_content_formats_contain_gtype (formats, G_TYPE_STRING))
+    gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                    self->cancellable, paste_cb, g_object_ref (self));
+  else
+    gdk_clipboard_read_text_async (clipboard, self->cancellable, paste_text_cb, g_object_ref (self));
 }
 
 static const GActionEntry dnd_actions[] = {

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The window: one recycled list of batches under the panel (both
- * scroll together), a batch's files on a page of their own, requests
- * above it all. Actions are in ph-window-actions.c, dropping and
- * pasting in ph-window-dnd.c. */
+/* The window: one recycled list under the panel (both scroll together)
+ * of this session's batches, then those the history kept
+ * (ph-window-list.c); a batch's files on a page of its own, with its
+ * own header bar; requests above it all. Actions are in
+ * ph-window-actions.c, dropping and pasting in ph-window-dnd.c, sending
+ * text and the questions before sending in ph-window-send.c, what
+ * receiving says in ph-window-receive.c. */
 
 #include "config.h"
 
@@ -13,7 +16,6 @@
 #include "ph-batch-row.h"
 #include "ph-batch-view.h"
 #include "ph-format.h"
-#include "ph-preferences.h"
 #include "ph-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -46,68 +48,6 @@ ph_window_track_dialog (PhWindow  *self,
   g_set_weak_pointer (&self->message_dialog, dialog);
 }
 
-/* The list: the panel first, then the batches. Rows are made for what
- * is on screen and rebound as it scrolls. */
-
-static void
-bind_cb (GtkSignalListItemFactory *factory,
-         GtkListItem              *item,
-         PhWindow                 *self)
-{
-  gpointer object = gtk_list_item_get_item (item);
-  GtkWidget *child = gtk_list_item_get_child (item);
-
-  if (PH_IS_PANEL (object))
-    {
-      /* A heading, not a row to activate or select. */
-      gtk_list_item_set_activatable (item, FALSE);
-      gtk_list_item_set_selectable (item, FALSE);
-      gtk_list_item_set_child (item, GTK_WIDGET (object));
-      if (gtk_widget_get_parent (GTK_WIDGET (object)) != NULL)
-        gtk_widget_set_focusable (gtk_widget_get_parent (GTK_WIDGET (object)), FALSE);
-      return;
-    }
-
-  gtk_list_item_set_activatable (item, TRUE);
-  if (!PH_IS_BATCH_ROW (child))
-    {
-      child = GTK_WIDGET (ph_batch_row_new ());
-      gtk_list_item_set_child (item, child);
-    }
-  if (gtk_widget_get_parent (child) != NULL)
-    gtk_widget_set_focusable (gtk_widget_get_parent (child), TRUE);
-  ph_batch_row_set_batch (PH_BATCH_ROW (child), PH_BATCH (object));
-}
-
-static void
-unbind_cb (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           PhWindow                 *self)
-{
-  GtkWidget *child = gtk_list_item_get_child (item);
-
-  if (PH_IS_PANEL (child))
-    gtk_list_item_set_child (item, NULL);
-  else if (PH_IS_BATCH_ROW (child))
-    ph_batch_row_set_batch (PH_BATCH_ROW (child), NULL);
-}
-
-static void
-batches_changed_cb (GListModel *model,
-                    guint       position,
-                    guint       removed,
-                    guint       added,
-                    PhWindow   *self)
-{
-  PhBatch *shown = ph_batch_view_get_batch (self->batch_view);
-
-  ph_panel_set_empty (self->panel, g_list_model_get_n_items (model) == 0);
-
-  /* The batch on show was removed: back to the list. */
-  if (shown != NULL && removed > 0 && !ph_batch_list_contains (self->batches, shown))
-    ph_window_show_main (self);
-}
-
 static void
 batch_activated_cb (PhWindow *self,
                     guint     position)
@@ -115,124 +55,71 @@ batch_activated_cb (PhWindow *self,
   GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->batch_list));
   g_autoptr(GObject) item = g_list_model_get_item (model, position);
 
-  if (PH_IS_BATCH (item))
-    ph_window_show_batch (self, PH_BATCH (item));
+  if (PH_IS_BATCH (item) || PH_IS_HISTORY_BATCH (item))
+    ph_window_show_item (self, item);
 }
 
-/* Shows @batch's files (from its row or its notification). */
+static void
+update_batch_title (PhWindow *self)
+{
+  gpointer item = ph_batch_view_get_item (self->batch_view);
+  g_auto(PhBatchFacts) facts;
+  g_autofree char *peer = NULL;
+
+  if (item == NULL)
+    return;
+
+  ph_batch_facts_init (&facts, item);
+  peer = ph_format_facts_peer (&facts);
+  adw_window_title_set_title (self->batch_title, facts.title);
+  adw_window_title_set_subtitle (self->batch_title, peer);
+}
+
+/* Shows @item's files (a PhBatch or a PhHistoryBatch: from its row or
+ * its notification) on a page of their own. */
+void
+ph_window_show_item (PhWindow *self,
+                     gpointer  item)
+{
+  g_return_if_fail (PH_IS_WINDOW (self));
+  g_return_if_fail (PH_IS_BATCH (item) || PH_IS_HISTORY_BATCH (item));
+
+  ph_batch_view_set_item (self->batch_view, item,
+                          self->batches ? ph_batch_list_get_history (self->batches) : NULL);
+  update_batch_title (self);
+  adw_leaflet_set_visible_child_name (self->leaflet, "batch");
+  gtk_widget_grab_focus (GTK_WIDGET (self->back_button));
+  ph_window_update_actions (self);
+}
+
 void
 ph_window_show_batch (PhWindow *self,
                       PhBatch  *batch)
 {
-  g_return_if_fail (PH_IS_WINDOW (self));
-  g_return_if_fail (PH_IS_BATCH (batch));
-
-  ph_batch_view_set_batch (self->batch_view, batch);
-  gtk_stack_set_visible_child_name (self->stack, "batch");
-  ph_window_update_actions (self);
+  ph_window_show_item (self, batch);
 }
 
-/* Back to the list; the batch page lets go of its batch. */
+/* Back to the list; the batch page lets go of its batch once it is
+ * out of sight. */
 void
 ph_window_show_main (PhWindow *self)
 {
   g_return_if_fail (PH_IS_WINDOW (self));
 
-  gtk_stack_set_visible_child_name (self->stack, "main");
-  ph_batch_view_set_batch (self->batch_view, NULL);
+  adw_leaflet_set_visible_child_name (self->leaflet, "main");
   ph_window_update_actions (self);
 }
 
-/* Messages from receiving */
-
 static void
-receive_failed_response_cb (AdwMessageDialog *dialog,
-                            const char       *response,
-                            PhWindow         *self)
+leaflet_changed_cb (PhWindow *self)
 {
-  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  if (adw_leaflet_get_child_transition_running (self->leaflet) ||
+      g_strcmp0 (ph_window_get_visible_page (self), "main") != 0)
+    return;
 
-  if (g_str_equal (response, "preferences"))
-    {
-      if (application != NULL)
-        g_action_group_activate_action (G_ACTION_GROUP (application), "preferences", NULL);
-    }
-  else if (g_str_equal (response, "folder") && self->settings != NULL)
-    ph_choose_receive_folder (GTK_WINDOW (self), self->settings);
-}
-
-static void
-receive_failed_cb (PhReceiveSession *session,
-                   const GError     *error,
-                   PhWindow         *self)
-{
-  g_autoptr(GtkBuilder) builder = NULL;
-  AdwMessageDialog *dialog;
-  g_autofree char *body = NULL;
-  const char *hint;
-
-  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ph-receive-error-dialog.ui");
-  dialog = ADW_MESSAGE_DIALOG (gtk_builder_get_object (builder, "dialog"));
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE) ||
-      g_error_matches (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS))
-    {
-      hint = g_error_matches (error, PH_ERROR, PH_ERROR_INVALID_ADDRESS) ?
-             _("Choose another network in Preferences, or all of them.") :
-             _("Close the program that uses it, or choose another port in Preferences.");
-      adw_message_dialog_add_response (dialog, "preferences", _("_Preferences"));
-      adw_message_dialog_set_response_appearance (dialog, "preferences", ADW_RESPONSE_SUGGESTED);
-    }
-  else if (error->domain == PH_ERROR &&
-           (error->code == PH_ERROR_FOLDER || error->code == PH_ERROR_PREFIX))
-    {
-      hint = _("Choose a folder you can save files in.");
-      adw_message_dialog_add_response (dialog, "folder", _("_Choose Folder…"));
-      adw_message_dialog_set_response_appearance (dialog, "folder", ADW_RESPONSE_SUGGESTED);
-    }
-  else
-    hint = _("Check the port and the receive folder in Preferences.");
-
-  body = g_strdup_printf ("%s\n\n%s", error->message, hint);
-  adw_message_dialog_set_body (dialog, body);
-
-  g_signal_connect_object (dialog, "response", G_CALLBACK (receive_failed_response_cb), self, 0);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  ph_window_track_dialog (self, GTK_WINDOW (dialog));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-refused_toast_dismissed_cb (PhWindow *self)
-{
-  g_clear_weak_pointer (&self->refused_toast);
-}
-
-static void
-connection_failed_cb (PhReceiveSession *session,
-                      const char       *peer,
-                      const GError     *error,
-                      PhWindow         *self)
-{
-  g_autofree char *host = ph_format_peer (peer, FALSE);
-  g_autofree char *text = g_strdup_printf (_("Refused a connection from %s: %s"), host, error->message);
-  /* The reason may quote what the sender sent: markup, never. */
-  g_autofree char *title = g_markup_escape_text (text, -1);
-
-  /* A scan or a flood must not queue a toast per connection: the one
-   * on screen shows the latest. */
-  if (self->refused_toast != NULL)
-    {
-      adw_toast_set_title (self->refused_toast, title);
-      return;
-    }
-
-  self->refused_toast = adw_toast_new (title);
-  adw_toast_set_timeout (self->refused_toast, 4);
-  g_object_add_weak_pointer (G_OBJECT (self->refused_toast), (gpointer *) &self->refused_toast);
-  g_signal_connect_object (self->refused_toast, "dismissed",
-                           G_CALLBACK (refused_toast_dismissed_cb), self, G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, self->refused_toast);
+  /* Swiped back, or Back: nothing held for a page out of sight. */
+  ph_batch_view_set_item (self->batch_view, NULL, NULL);
+  ph_window_update_actions (self);
 }
 
 static void
@@ -264,15 +151,51 @@ panel_send_files_cb (PhPanel     *panel,
   ph_window_send_files_to (self, (GFile **) array->pdata, array->len, destination);
 }
 
-static void
-receiving_changed_cb (PhWindow *self)
-{
-  gboolean receiving = ph_receive_session_get_receiving (self->session);
+/* GtkWidget */
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->receive_button),
-                               receiving ? _("Receiving: Other Computers Can Send Files Here")
-                                         : _("Let Other Computers Send Files Here"));
-  ph_window_update_actions (self);
+static gboolean
+is_in (GtkWidget *widget,
+       gpointer   ancestor)
+{
+  return widget != NULL && (widget == ancestor || gtk_widget_is_ancestor (widget, ancestor));
+}
+
+/* Tab from the header bar (or a request above the list) goes to where
+ * files go first: Send to, then Nearby, then the transfers. The list
+ * would otherwise give it back to the transfer it last had. */
+static gboolean
+ph_window_focus (GtkWidget        *widget,
+                 GtkDirectionType  direction)
+{
+  PhWindow *self = PH_WINDOW (widget);
+  /* Held: GTK moves the focus on when the focused widget goes (a row
+   * nearby withdrawn), and that widget may be gone by the time we look. */
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  g_autoptr(GtkWidget) before = focus != NULL ? g_object_ref (focus) : NULL;
+  GtkWidget *after;
+  gboolean moved;
+
+  moved = GTK_WIDGET_CLASS (ph_window_parent_class)->focus (widget, direction);
+
+  after = gtk_root_get_focus (GTK_ROOT (self));
+  if (moved && direction == GTK_DIR_TAB_FORWARD && self->panel != NULL &&
+      (is_in (before, self->main_header) || is_in (before, self->request_bar)) &&
+      is_in (after, self->batch_list) && !is_in (after, self->panel))
+    gtk_widget_grab_focus (GTK_WIDGET (self->panel));
+
+  /* Shift+Tab stays in an AdwEntryRow (libadwaita 1.2: the row hands
+   * the focus back to its text): out of Send to, it goes back up, to a
+   * request if one is asked, else to the header bar. */
+  if (direction == GTK_DIR_TAB_BACKWARD && self->panel != NULL && before != NULL && before == after &&
+      is_in (before, ph_panel_get_destination_entry (self->panel)))
+    {
+      /* A hidden request bar takes no focus. */
+      if (gtk_widget_child_focus (GTK_WIDGET (self->request_bar), direction))
+        return TRUE;
+      return gtk_widget_child_focus (GTK_WIDGET (self->main_header), direction);
+    }
+
+  return moved;
 }
 
 /* GtkWindow */
@@ -293,11 +216,6 @@ ph_window_close_request (GtkWindow *window)
 static void
 ph_window_setup (PhWindow *self)
 {
-  GListModel *batches = G_LIST_MODEL (self->batches);
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GListStore) head = g_list_store_new (PH_TYPE_PANEL);
-  g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
-  GtkNoSelection *selection;
   int width, height;
   gboolean maximized;
 
@@ -319,32 +237,19 @@ ph_window_setup (PhWindow *self)
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
   ph_window_update_drop_label (self);
 
-  g_list_store_append (head, self->panel);
-  g_list_store_append (parts, head);
-  g_list_store_append (parts, batches);
-  selection = gtk_no_selection_new (G_LIST_MODEL (gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (parts)))));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
-  gtk_list_view_set_factory (self->batch_list, factory);
-  gtk_list_view_set_model (self->batch_list, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
-
-  g_signal_connect_object (batches, "items-changed", G_CALLBACK (batches_changed_cb), self, 0);
-  batches_changed_cb (batches, 0, 0, 0, self);
+  ph_window_list_init (self);
 
   ph_request_bar_set_requests (self->request_bar, ph_batch_list_get_requests (self->batches));
+  ph_request_bar_set_requests (self->batch_request_bar, ph_batch_list_get_requests (self->batches));
+
 
   g_signal_connect_object (self->batches, "notify::can-clear", G_CALLBACK (ph_window_update_actions),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->batches, "notify::can-cancel", G_CALLBACK (ph_window_update_actions),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::receiving", G_CALLBACK (receiving_changed_cb),
+  g_signal_connect_object (self->batch_view, "changed", G_CALLBACK (update_batch_title),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "notify::addresses", G_CALLBACK (ph_window_update_actions),
-                           self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->session, "failed", G_CALLBACK (receive_failed_cb), self, 0);
-  g_signal_connect_object (self->session, "connection-failed", G_CALLBACK (connection_failed_cb), self, 0);
-  receiving_changed_cb (self);
+  ph_window_receive_init (self);
 }
 
 static void
@@ -353,10 +258,9 @@ ph_window_dispose (GObject *object)
   PhWindow *self = PH_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  ph_window_receive_dispose (self);
   if (self->batches != NULL)
     g_signal_handlers_disconnect_by_data (self->batches, self);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->browser != NULL)
     g_signal_handlers_disconnect_by_data (self->browser, self);
   g_clear_object (&self->settings);
@@ -368,7 +272,10 @@ ph_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->refused_toast);
   if (self->batch_list != NULL)
     gtk_list_view_set_model (self->batch_list, NULL);
+  g_clear_object (&self->parts);
   g_clear_object (&self->panel);
+  g_clear_object (&self->last_request);
+  g_clear_handle_id (&self->focus_id, g_source_remove);
 
   G_OBJECT_CLASS (ph_window_parent_class)->dispose (object);
 }
@@ -394,6 +301,7 @@ ph_window_class_init (PhWindowClass *klass)
   object_class->dispose = ph_window_dispose;
   object_class->finalize = ph_window_finalize;
 
+  widget_class->focus = ph_window_focus;
   window_class->close_request = ph_window_close_request;
 
   g_type_ensure (PH_TYPE_BATCH_VIEW);
@@ -402,18 +310,24 @@ ph_window_class_init (PhWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PhWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, main_header);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, receive_button);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, receive_squeezer);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, receive_content);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, receive_icon);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, request_bar);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, accept_all_bar);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_revealer);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_box);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_icon);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, drop_label);
-  gtk_widget_class_bind_template_child (widget_class, PhWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, main_scroller);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, batch_list);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, batch_title);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, PhWindow, batch_request_bar);
   gtk_widget_class_bind_template_child (widget_class, PhWindow, batch_view);
   gtk_widget_class_bind_template_callback (widget_class, batch_activated_cb);
 }
@@ -424,8 +338,13 @@ ph_window_init (PhWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  g_signal_connect_swapped (self->leaflet, "notify::visible-child",
+                            G_CALLBACK (leaflet_changed_cb), self);
+  g_signal_connect_swapped (self->leaflet, "notify::child-transition-running",
+                            G_CALLBACK (leaflet_changed_cb), self);
   ph_window_actions_init (self);
   ph_window_dnd_init (self);
+  ph_window_send_init (self);
 }
 
 /**
@@ -510,7 +429,7 @@ ph_window_get_request_bar (PhWindow *self)
 const char *
 ph_window_get_visible_page (PhWindow *self)
 {
-  return gtk_stack_get_visible_child_name (self->stack);
+  return adw_leaflet_get_visible_child_name (self->leaflet);
 }
 
 GtkWindow *
@@ -543,8 +462,20 @@ ph_window_get_title_widget (PhWindow *self)
   return self->window_title;
 }
 
+AdwWindowTitle *
+ph_window_get_batch_title (PhWindow *self)
+{
+  return self->batch_title;
+}
+
 GtkToggleButton *
 ph_window_get_receive_button (PhWindow *self)
 {
   return self->receive_button;
+}
+
+GtkScrolledWindow *
+ph_window_get_scroller (PhWindow *self)
+{
+  return self->main_scroller;
 }

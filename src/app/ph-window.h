@@ -22,8 +22,14 @@ PhWindow *ph_window_new        (GtkApplication    *application,
 void      ph_window_send_files (PhWindow          *self,
                                 GFile            **files,
                                 guint              n_files);
+void      ph_window_send_files_to (PhWindow       *self,
+                                   GFile         **files,
+                                   guint           n_files,
+                                   const char     *destination);
 void      ph_window_show_batch (PhWindow          *self,
                                 PhBatch           *batch);
+void      ph_window_show_item  (PhWindow          *self,
+                                gpointer           item);
 void      ph_window_show_main  (PhWindow          *self);
 void      ph_window_show_toast (PhWindow          *self,
                                 const char        *title);

@@ -205,6 +205,8 @@ ph_cli_send (int    argc,
    * enough that a peer that took the connection and went away ends. */
   int timeout = 300;
   gboolean require_encryption = FALSE;
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) text_file = NULL;
   g_auto(GStrv) args = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
@@ -218,6 +220,9 @@ ph_cli_send (int    argc,
     { "require-encryption", 'e', 0, G_OPTION_ARG_NONE, &require_encryption,
       N_("Send only through the secure channel: never unencrypted, and to an address "
          "nothing is known of, as a first contact whose key is remembered"), NULL },
+    { "text", 0, 0, G_OPTION_ARG_STRING, &text,
+      N_("Send STRING as a text (a file “Text from THIS COMPUTER, DATE.txt” any receiver saves)"),
+      N_("STRING") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, NULL },
     { NULL }
   };
@@ -238,7 +243,7 @@ ph_cli_send (int    argc,
   SendRun run = { 0 };
 
   g_set_prgname (PH_CLI_NAME " send");
-  context = g_option_context_new (_("DESTINATION FILE…"));
+  context = g_option_context_new (_("DESTINATION [FILE…]"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   summary = g_strconcat (
@@ -266,7 +271,7 @@ ph_cli_send (int    argc,
       return PH_CLI_EXIT_USAGE;
     }
 
-  if (args == NULL || args[0] == NULL || args[1] == NULL)
+  if (args == NULL || args[0] == NULL || (args[1] == NULL && text == NULL))
     {
       ph_cli_error (_("Missing HOST[:PORT] or FILE (see “posthouse-cli send --help”)"));
       return PH_CLI_EXIT_USAGE;
@@ -305,6 +310,16 @@ ph_cli_send (int    argc,
 
       ph_folder_walk_add (walk, file, label);
     }
+  if (text != NULL)
+    {
+      text_file = ph_cli_text_file_new (text, &error);
+      if (text_file == NULL)
+        {
+          ph_cli_error ("%s", error->message);
+          return PH_CLI_EXIT_FAILED;
+        }
+      ph_folder_walk_add (walk, text_file, _("the text"));
+    }
   run.walk = walk;
 
   ph_cli_signals_watch (&signals, interrupt, &run);
@@ -316,6 +331,8 @@ ph_cli_send (int    argc,
   if (run.planned == NULL)
     {
       ph_cli_signals_unwatch (&signals);
+      if (text_file != NULL)
+        ph_cli_text_file_delete (text_file);
       return PH_CLI_EXIT_INTERRUPTED + run.signum;
     }
   plan = ph_send_plan_new_finish (run.planned, &error);
@@ -323,6 +340,8 @@ ph_cli_send (int    argc,
   if (plan == NULL)
     {
       ph_cli_signals_unwatch (&signals);
+      if (text_file != NULL)
+        ph_cli_text_file_delete (text_file);
       if (run.signum != 0)
         return PH_CLI_EXIT_INTERRUPTED + run.signum;
       ph_cli_error ("%s", error->message);
@@ -376,6 +395,8 @@ ph_cli_send (int    argc,
     run.failed = TRUE;
 
   ph_cli_signals_unwatch (&signals);
+  if (text_file != NULL)
+    ph_cli_text_file_delete (text_file);
 
   /* Quit by a second signal while the first cancellation was on its way:
    * what is still running dies with the process. */

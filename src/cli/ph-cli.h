@@ -38,6 +38,12 @@ void ph_cli_signals_unwatch (PhCliSignals       *self);
 
 void ph_cli_error (const char *format,
                    ...) G_GNUC_PRINTF (1, 2);
+/* ph-cli-text.c */
+#include <gio/gio.h>
+GFile *ph_cli_text_file_new    (const char  *text,
+                                GError     **error);
+void   ph_cli_text_file_delete (GFile       *file);
+
 int  ph_cli_send     (int    argc,
                       char **argv);
 int  ph_cli_receive  (int    argc,

@@ -5,17 +5,25 @@
  * (a GdkFileList, and text/uri-list for older targets).
  *
  *   ph-drag-source [--title TITLE] FILE...
+ *   ph-drag-source --copy-text TEXT
+ *
+ * With --copy-text it puts TEXT on the clipboard instead, as a text
+ * editor's Copy does, and keeps it there while it runs ("copied").
  *
  * It prints "drag-begin", "drag-end" or "drag-cancel REASON" on stdout, so
  * a harness can tell a drag that never started from a drop that failed. */
+
+#include <locale.h>
 
 #include <gtk/gtk.h>
 
 static char *title = NULL;
 static char **paths = NULL;
+static char *copy_text = NULL;
 
 static const GOptionEntry entries[] = {
   { "title", 0, 0, G_OPTION_ARG_STRING, &title, "Window title", "TITLE" },
+  { "copy-text", 0, 0, G_OPTION_ARG_STRING, &copy_text, "Put TEXT on the clipboard", "TEXT" },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "FILE…" },
   G_OPTION_ENTRY_NULL
 };
@@ -80,6 +88,19 @@ drag_cancel_cb (GtkDragSource       *source,
   return FALSE;
 }
 
+/* A text on the clipboard, owned by this window while it runs. */
+static void
+copy_text_cb (GtkApplication *app)
+{
+  GtkWidget *window = gtk_application_window_new (app);
+
+  gtk_window_set_title (GTK_WINDOW (window), title ? title : "Copy Source");
+  gtk_window_set_default_size (GTK_WINDOW (window), 200, 100);
+  gtk_window_present (GTK_WINDOW (window));
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (window), copy_text);
+  say ("copied");
+}
+
 static void
 activate_cb (GtkApplication *app,
              GPtrArray      *files)
@@ -134,29 +155,35 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  /* Arguments in the locale's charset: UTF-8 ones are read as such. */
+  setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (paths == NULL || paths[0] == NULL)
+  if ((paths == NULL || paths[0] == NULL) && copy_text == NULL)
     {
       g_printerr ("No files to offer\n");
       return 2;
     }
 
-  for (guint i = 0; paths[i] != NULL; i++)
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
     g_ptr_array_add (files, g_file_new_for_commandline_arg (paths[i]));
 
   /* Not unique: the tests may start several, and no bus name is needed. */
   app = gtk_application_new (NULL, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (app, "activate", G_CALLBACK (activate_cb), files);
+  if (copy_text != NULL)
+    g_signal_connect (app, "activate", G_CALLBACK (copy_text_cb), NULL);
+  else
+    g_signal_connect (app, "activate", G_CALLBACK (activate_cb), files);
 
   status = g_application_run (G_APPLICATION (app), 0, NULL);
 
   g_clear_pointer (&title, g_free);
   g_clear_pointer (&paths, g_strfreev);
+  g_clear_pointer (&copy_text, g_free);
 
   return status;
 }

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -10,11 +12,25 @@
 /* Generous: only a safety net against a hang, never a speed check. */
 #define WAIT_TIMEOUT_S 60
 
+static char *history_dir;
+
+static void
+remove_history_dir (void)
+{
+  if (history_dir != NULL)
+    ph_test_rm_rf (history_dir);
+}
+
 int
 gui_init (int    *argc,
           char ***argv)
 {
   g_test_init (argc, argv, NULL);
+
+  /* Each app keeps its history in a folder of this run's, never the
+   * user's. */
+  history_dir = ph_test_make_tmp_dir ("posthouse-gui-history-XXXXXX");
+  atexit (remove_history_dir);
 
   /* A display is needed; meson takes 77 as "skipped". */
   if (!gtk_init_check ())
@@ -26,8 +42,33 @@ gui_init (int    *argc,
   return 0;
 }
 
+static gboolean
+history_open (gpointer data)
+{
+  return ph_batch_list_get_history (ph_application_get_batches (data)) != NULL;
+}
+
+/* A path for a history of its own. */
+char *
+gui_new_history_path (void)
+{
+  static guint serial;
+
+  return g_strdup_printf ("%s/%u/history.db", history_dir, ++serial);
+}
+
 PhApplication *
 gui_app_new (void)
+{
+  g_autofree char *path = gui_new_history_path ();
+
+  return gui_app_new_with_history (path);
+}
+
+/* An app whose history is @path: two apps, one after the other, are a
+ * restart. Returns once the history is open. */
+PhApplication *
+gui_app_new_with_history (const char *path)
 {
   PhApplication *app = ph_application_new ();
   g_autoptr(GError) error = NULL;
@@ -53,10 +94,12 @@ gui_app_new (void)
    * primary instance the others would forward to. */
   g_application_set_flags (G_APPLICATION (app),
                            G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  ph_application_set_history_path (app, path);
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
   gui_iterate (100);
+  gui_wait_until (history_open, app, "the history to open");
 
   return app;
 }
@@ -92,6 +135,20 @@ gui_app_free (PhApplication *app)
     gtk_window_destroy (windows->data);
   gui_wait_until (no_windows, app, "windows closed");
   gui_iterate (50);
+
+  /* As when the program ends: the history written and closed (the app
+   * itself may live on, below). */
+  if (ph_application_get_batches (app) != NULL)
+    {
+      PhHistory *history = ph_batch_list_get_history (ph_application_get_batches (app));
+      GObject *weak = history ? G_OBJECT (history) : NULL;
+
+      if (weak != NULL)
+        g_object_add_weak_pointer (weak, (gpointer *) &weak);
+      ph_batch_list_set_history (ph_application_get_batches (app), NULL);
+      while (weak != NULL)
+        g_main_context_iteration (NULL, TRUE);
+    }
 
   /* A registered GtkApplication that never ran keeps references of
    * its own; the window must be gone though. */
@@ -388,4 +445,81 @@ gui_first_waiting (gpointer app)
 {
   return gui_n_batches (app) > 0 &&
          ph_batch_get_state (gui_batch_at (app, 0)) == PH_TRANSFER_WAITING;
+}
+
+/* The target of @action in @menu (its sections too), or NULL when the
+ * menu does not offer it: what a person can pick there. */
+char *
+gui_menu_target (GMenuModel *menu,
+                 const char *action)
+{
+  if (menu == NULL)
+    return NULL;
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      char *found;
+
+      if (section != NULL && (found = gui_menu_target (section, action)) != NULL)
+        return found;
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) &&
+          g_str_equal (name, action))
+        {
+          g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                              G_VARIANT_TYPE_STRING);
+
+          return g_strdup (target != NULL ? g_variant_get_string (target, NULL) : "");
+        }
+    }
+
+  return NULL;
+}
+
+/* The first widget of @type under @root, @root included. */
+GtkWidget *
+gui_find_widget (GtkWidget *root,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gui_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+dialog_up (gpointer data)
+{
+  GtkWindow *dialog = ph_window_get_message_dialog (data);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+/* Waits for the window's question, and answers it as a click would. */
+AdwMessageDialog *
+gui_wait_dialog (PhWindow *window)
+{
+  gui_wait_until (dialog_up, window, "a dialog");
+  return ADW_MESSAGE_DIALOG (ph_window_get_message_dialog (window));
+}
+
+void
+gui_answer_dialog (PhWindow   *window,
+                   const char *response)
+{
+  AdwMessageDialog *dialog = gui_wait_dialog (window);
+
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
 }

@@ -25,6 +25,8 @@ typedef gboolean (*GuiCondition) (gpointer data);
 int            gui_init            (int          *argc,
                                     char       ***argv);
 PhApplication *gui_app_new         (void);
+PhApplication *gui_app_new_with_history (const char *path);
+char          *gui_new_history_path (void);
 PhWindow      *gui_app_window      (PhApplication *app);
 void           gui_app_free        (PhApplication *app);
 void           gui_wait_until      (GuiCondition   condition,
@@ -63,5 +65,12 @@ void           gui_set_receive_mode (PhApplication *app,
                                     gboolean       on);
 gboolean       gui_first_finished  (gpointer       app);
 gboolean       gui_first_waiting   (gpointer       app);
+char          *gui_menu_target     (GMenuModel    *menu,
+                                    const char    *action);
+GtkWidget     *gui_find_widget     (GtkWidget     *root,
+                                    GType          type);
+AdwMessageDialog *gui_wait_dialog  (PhWindow      *window);
+void           gui_answer_dialog   (PhWindow      *window,
+                                    const char    *response);
 
 G_END_DECLS

@@ -107,7 +107,7 @@ final_notified (gpointer data)
 
 /* One `posthouse-cli send` of a few hundred files into receive mode:
  * one batch, every file in order, rows only for what is on screen, one
- * notification, and memory back after Clear Finished. */
+ * notification, and memory back after Clear History. */
 static void
 test_receive_burst (Fixture       *fixture,
                     gconstpointer  data)
@@ -198,8 +198,8 @@ test_receive_burst (Fixture       *fixture,
       g_assert_cmpuint (burst_notifications (), <=, 2);
     }
 
-  /* Clear Finished: one change of the list, every transfer freed. */
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "clear-finished", NULL);
+  /* Clear History: one change of the list, every transfer freed. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "clear-history", NULL);
   g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
   gui_iterate (200);
   g_assert_cmpuint (finalized, ==, N_FILES);
@@ -273,6 +273,7 @@ test_send_folder (Fixture       *fixture,
   ph_panel_set_destination (ph_window_get_panel (fixture->window), destination);
 
   gui_drop_files (fixture->window, &folder, 1);
+  gui_answer_dialog (fixture->window, "send");
   gui_wait_until (all_received, received, "every file at the receiver");
   gui_wait_until (first_batch_finished, fixture, "the batch to finish");
 

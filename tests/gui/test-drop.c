@@ -152,7 +152,12 @@ test_drop_two_files (Fixture       *fixture,
   g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, "2 files");
   g_assert_true (g_str_has_prefix (ph_batch_row_get_status_text (row), "2 files sent"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "cancel"))));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "remove"))));
+  /* Remove from History is in its menu, with the batch's id. */
+  {
+    g_autofree char *target = gui_menu_target (ph_batch_row_get_menu (row), "app.remove-batch");
+
+    g_assert_cmpstr (target, ==, ph_batch_get_id (batch));
+  }
   g_assert_false (ph_batch_row_get_note_visible (row));
 
   /* Byte-identical at the receiver. */
@@ -174,11 +179,11 @@ test_drop_two_files (Fixture       *fixture,
     g_assert_cmpstr (recent[0], ==, destination);
   }
 
-  /* Clear Finished empties the list, frees the transfers and brings
-   * the empty state back. */
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "clear-finished", NULL);
+  /* Clear History empties the list (stored batches too), frees the
+   * transfers and brings the empty state back. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "clear-history", NULL);
   g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
-  gui_iterate (100);
+  gui_iterate (300);
   g_assert_cmpuint (finalized, ==, 2);
   g_assert_cmpstr (ph_panel_get_visible_page (ph_window_get_panel (fixture->window)), ==, "empty");
 }
@@ -248,6 +253,18 @@ test_drop_folder (Fixture       *fixture,
 
   file = g_file_new_for_path (folder);
   gui_drop_files (fixture->window, &file, 1);
+
+  /* Asked before anything goes: the receiver does not keep folders. */
+  {
+    AdwMessageDialog *dialog = gui_wait_dialog (fixture->window);
+    g_autofree char *expected = g_strdup_printf ("127.0.0.1:%u does not keep folders: the 3 files arrive side by side in one folder.",
+                                                 ph_receiver_get_port (fixture->receiver));
+
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send Without Folders?");
+    g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, expected);
+    g_assert_cmpuint (fixture->received->len, ==, 0);
+    gui_answer_dialog (fixture->window, "send");
+  }
 
   gui_wait_until (three_received, fixture, "the folder's three files");
   g_assert_cmpuint (gui_n_batches (fixture->app), ==, 1);
@@ -407,7 +424,7 @@ test_cancel (Fixture       *fixture,
   batch = gui_batch_at (fixture->app, 0);
   row = gui_row_for (fixture->window, batch);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "cancel"))));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-finished"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-history"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "cancel-all"));
 
   /* Cancel All ends the batch: the file on the wire and the one queued. */
@@ -425,13 +442,18 @@ test_cancel (Fixture       *fixture,
   row = gui_row_for (fixture->window, batch);
   g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Cancelled");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "retry"))));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-finished"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "clear-history"));
   g_assert_cmpint (ph_transfer_get_state (g_ptr_array_index (fixture->received, 0)), !=, PH_TRANSFER_DONE);
   gui_iterate (100);
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 0);
 
-  /* Remove takes the batch off the list. */
-  g_signal_emit_by_name (ph_batch_row_get_button (row, "remove"), "clicked");
+  /* Remove from History takes the batch off the list. */
+  {
+    g_autofree char *id = gui_menu_target (ph_batch_row_get_menu (row), "app.remove-batch");
+
+    g_assert_nonnull (id);
+    g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "remove-batch", g_variant_new_string (id));
+  }
   g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
 }
 

@@ -266,6 +266,55 @@ test_batch_outgoing (void)
   assert_text (ph_format_batch_peer (single), "To 192.168.1.50 (not encrypted)");
 }
 
+/* A failure in the window's words: the sender's temporary port gone,
+ * the other side by its name, a received file's name not repeated. */
+static void
+test_reasons (void)
+{
+  g_autoptr(PhBatch) batch = ph_batch_new (PH_TRANSFER_RECEIVE, "192.168.1.7:40000", NULL);
+  g_autoptr(GError) negative = g_error_new_literal (PH_ERROR, PH_ERROR_NEGATIVE_SIZE,
+                                                    "192.168.1.7:40000 announced “evil.bin” with a negative size; refused");
+  g_autoptr(GError) full = g_error_new_literal (PH_ERROR, PH_ERROR_NO_SPACE,
+                                                "“big.iso” from 192.168.1.7:40000 needs 1.0 kB but only 1 byte are free; refused");
+  g_autoptr(GError) shortened = g_error_new_literal (PH_ERROR, PH_ERROR_SHORT,
+                                                     "The connection from 192.168.1.7:40000 ended after 500 bytes of 1.0 kB; nothing was saved");
+  g_autoptr(GError) stalled = g_error_new_literal (PH_ERROR, PH_ERROR_TIMED_OUT,
+                                                   "192.168.1.7:40000 sent nothing for 30 seconds after 0 bytes of 1.0 kB; nothing was saved");
+  PhTransfer *transfer;
+
+  assert_text (ph_format_reason ("“a.jpg” from 192.168.1.7:40000 needs 5 GB; refused", "192.168.1.7:40000", NULL, TRUE),
+               "“a.jpg” from 192.168.1.7 needs 5 GB; refused");
+  assert_text (ph_format_reason ("“a.jpg” from 192.168.1.7:40000 needs 5 GB; refused", "192.168.1.7:40000", "Study Laptop", TRUE),
+               "“a.jpg” from Study Laptop needs 5 GB; refused");
+  assert_text (ph_format_reason ("Could not connect to 192.168.1.50:7000 (No route to host)", "192.168.1.50:7000", NULL, FALSE),
+               "Could not connect to 192.168.1.50:7000 (No route to host)");
+  assert_text (ph_format_reason ("Could not connect to 192.168.1.50:7000 (No route to host)", "192.168.1.50:7000", "Desk", FALSE),
+               "Could not connect to Desk (No route to host)");
+  g_assert_null (ph_format_reason (NULL, "192.168.1.50", NULL, FALSE));
+
+  transfer = add_incoming (batch, "evil.bin", -1, PH_TRANSFER_RECEIVING);
+  ph_transfer_fail (transfer, negative);
+  assert_text (ph_format_batch_status (batch), "Refused: the sender announced a negative size");
+  assert_notification (batch, "Couldn't receive evil.bin", "Refused: the sender announced a negative size");
+
+  transfer = ph_transfer_new_incoming ("192.168.1.7:40000", "big.iso", 1000);
+  ph_transfer_fail (transfer, full);
+  assert_text (ph_format_transfer_status (transfer), "Refused: not enough free space for 1.0 kB");
+  g_object_unref (transfer);
+
+  transfer = ph_transfer_new_incoming ("192.168.1.7:40000", "cut.bin", 1000);
+  ph_transfer_set_state (transfer, PH_TRANSFER_RECEIVING);
+  ph_transfer_set_bytes_done (transfer, 500);
+  ph_transfer_fail (transfer, shortened);
+  assert_text (ph_format_transfer_status (transfer), "The sender stopped after 500 bytes of 1.0 kB; nothing was saved");
+  g_object_unref (transfer);
+
+  transfer = ph_transfer_new_incoming ("192.168.1.7:40000", "slow.bin", 1000);
+  ph_transfer_fail (transfer, stalled);
+  assert_text (ph_format_transfer_status (transfer), "192.168.1.7 sent nothing for 30 seconds after 0 bytes of 1.0 kB; nothing was saved");
+  g_object_unref (transfer);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -285,6 +334,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/format/local-addresses", test_local_addresses);
   g_test_add_func ("/posthouse/format/batch-incoming", test_batch_incoming);
   g_test_add_func ("/posthouse/format/batch-outgoing", test_batch_outgoing);
+  g_test_add_func ("/posthouse/format/reasons", test_reasons);
 
   ret = g_test_run ();
   remove_home (tmp);

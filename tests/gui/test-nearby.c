@@ -201,7 +201,7 @@ test_unavailable (Fixture       *fixture,
 
   /* Sending by address is untouched. */
   g_assert_cmpstr (ph_panel_get_hint (ph_window_get_panel (fixture->window)), ==,
-                   "The address shown by Posthouse on the receiving computer, like 192.168.1.50");
+                   "A computer nearby, or the address Posthouse shows on the receiving computer, like 192.168.1.50");
 }
 
 /* One row per receiver of the model, in its order, live. */
@@ -276,16 +276,21 @@ test_choose (Fixture       *fixture,
   announce_both (fixture);
   g_assert_false (ph_nearby_row_get_chosen (row_at (fixture, 0)));
 
+  /* The field says its name (where people look), and keeps it. */
   gtk_widget_activate (GTK_WIDGET (row_at (fixture, 0)));
-  g_assert_cmpstr (ph_panel_get_destination (panel), ==, fixture->alice);
+  g_assert_cmpstr (ph_panel_get_destination (panel), ==, "Alice’s Laptop");
   stored = g_settings_get_string (gui_settings (), "destination");
-  g_assert_cmpstr (stored, ==, fixture->alice);
+  g_assert_cmpstr (stored, ==, "Alice’s Laptop");
   g_assert_cmpstr (ph_window_get_last_toast (fixture->window), ==,
                    "Files you drop or choose now go to Alice’s Laptop");
   g_assert_true (ph_nearby_row_get_chosen (row_at (fixture, 0)));
   g_assert_false (ph_nearby_row_get_chosen (row_at (fixture, 1)));
   gtk_test_accessible_assert_state (GTK_ACCESSIBLE (row_at (fixture, 0)), GTK_ACCESSIBLE_STATE_SELECTED, TRUE);
-  g_assert_cmpstr (ph_panel_get_hint (panel), ==, "Alice’s Laptop, found nearby");
+  {
+    g_autofree char *hint = g_strdup_printf ("Alice’s Laptop (%s), found nearby", fixture->alice);
+
+    g_assert_cmpstr (ph_panel_get_hint (panel), ==, hint);
+  }
   g_assert_cmpstr (gtk_label_get_label (fixture->window->drop_label), ==, "Drop to Send to Alice’s Laptop");
 
   /* Typing Bob's address marks Bob's row instead. */
@@ -374,6 +379,14 @@ test_drop_on_row (Fixture       *fixture,
 }
 
 static gboolean
+dialog_shown (gpointer data)
+{
+  GtkWindow *dialog = ph_window_get_message_dialog (data);
+
+  return dialog != NULL && gtk_widget_get_mapped (GTK_WIDGET (dialog));
+}
+
+static gboolean
 saved_in (const char *dir,
           const char *path)
 {
@@ -412,9 +425,12 @@ test_folders (Fixture       *fixture,
   g_assert_true (saved_in (fixture->keeps_dir, "Holiday/map.png"));
   g_assert_false (ph_batch_row_get_note_visible (gui_row_for (fixture->window, batch)));
 
-  /* Bob announced paths=0: base names, and the row says so. */
+  /* Bob announced paths=0: asked first, then base names, and the row
+   * says so. */
   ph_panel_set_destination (ph_window_get_panel (fixture->window), fixture->bob);
   gui_drop_files (fixture->window, &folder, 1);
+  gui_wait_until (dialog_shown, fixture->window, "the question about folders");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ph_window_get_message_dialog (fixture->window)), "send");
   batch = wait_batch (fixture, 2, "the folder to Bob");
   g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_DONE);
   g_assert_true (ph_batch_get_flattened (batch));

@@ -442,7 +442,7 @@ class CliBehaviour(InteropTestCase):
         for var in ('DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS'):
             env.pop(var, None)
         for args, words in ((['--help'], [b'send', b'receive', b'list', b'Exit status']),
-                            (['send', '--help'], [b'DESTINATION FILE', b'HOST[:PORT]', b'--port']),
+                            (['send', '--help'], [b'DESTINATION [FILE', b'HOST[:PORT]', b'--port']),
                             (['receive', '--help'], [b'--dir', b'--once', b'--prefix', b'--bind',
                                                      b'--no-announce']),
                             (['list', '--help'], [b'--timeout'])):

@@ -18,9 +18,10 @@
  *
  * Commands: "receive on|off", "set KEY GVARIANT-TEXT", "choose NAME"
  * (a click on the row), "drop-on NAME\tPATH" (files dropped on the
- * row), "drop PATH" (dropped on the window), "locate NAME" (for a real
- * drag with xdotool: where the row is, in the X window's coordinates),
- * "quit".
+ * row), "drop PATH" (dropped on the window), "answer RESPONSE" (the
+ * question the window asks, such as "send" to Send Without Folders?),
+ * "locate NAME" (for a real drag with xdotool: where the row is, in the
+ * X window's coordinates), "quit".
  */
 #include "config.h"
 
@@ -261,6 +262,8 @@ line_cb (GObject      *object,
 
       gui_drop_files (window, &file, 1);
     }
+  else if (g_str_has_prefix (line, "answer "))
+    gui_answer_dialog (window, line + 7);
   else
     g_error ("unknown command “%s”", line);
 

@@ -80,7 +80,8 @@ snapshot_file (Watch *watch)
 
   row->position = watch->position;
   row->name = g_strdup (slash != NULL ? slash + 1 : name);
-  row->folder = slash != NULL ? g_strndup (name, slash - name) : NULL;
+  /* A file of a folder sent by its base name keeps its folder too. */
+  row->folder = ph_transfer_dup_folder (transfer);
   row->size = ph_transfer_get_size (transfer);
   row->bytes_done = ph_transfer_get_bytes_done (transfer);
   row->location = location != NULL ? g_file_get_uri (location) : NULL;

@@ -460,6 +460,38 @@ ph_folder_walk_dup_path (PhFolderWalk *self,
   return ph_naming_relative_path (GIVEN (self, entry)->file, entry->file);
 }
 
+/**
+ * ph_folder_walk_dup_folder:
+ *
+ * Returns: (transfer full) (nullable): the folder a file of a given
+ *   folder is in, from that folder's own name on ("Holiday/Day 1"), in
+ *   UTF-8, however long; %NULL for a file given itself
+ */
+char *
+ph_folder_walk_dup_folder (PhFolderWalk *self,
+                           guint         position)
+{
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *top = NULL;
+  g_autofree char *below = NULL;
+  g_autofree char *joined = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (PH_IS_FOLDER_WALK (self), NULL);
+  g_return_val_if_fail (position < self->entries->len, NULL);
+
+  entry = ENTRY (self, position);
+  if (!GIVEN (self, entry)->folder)
+    return NULL;
+
+  top = g_file_get_basename (GIVEN (self, entry)->file);
+  parent = g_file_get_parent (entry->file);
+  below = parent != NULL ? g_file_get_relative_path (GIVEN (self, entry)->file, parent) : NULL;
+  joined = below != NULL ? g_build_path ("/", top, below, NULL) : g_strdup (top);
+
+  return g_utf8_make_valid (joined, -1);
+}
+
 /* Returns: (transfer full): how messages name it: the label it was
  * given by, and its path below a folder */
 char *

@@ -47,5 +47,7 @@ char          *ph_folder_walk_dup_path           (PhFolderWalk         *self,
                                                   guint                 position);
 char          *ph_folder_walk_dup_label          (PhFolderWalk         *self,
                                                   guint                 position);
+char          *ph_folder_walk_dup_folder         (PhFolderWalk         *self,
+                                                  guint                 position);
 
 G_END_DECLS

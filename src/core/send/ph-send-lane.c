@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -238,9 +239,24 @@ explain_connect_error (PhSendJob *job,
   if (error->domain == G_RESOLVER_ERROR)
     return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                         _("Could not find host “%s”"), job->host);
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+  /* One sentence each, not GIO's own ("Could not connect to HOST: …")
+   * after ours. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
     return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Could not connect to %s: %s"), job->peer, error->message);
+                        _("%s can’t be reached: is it on this network and switched on?"), job->peer);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
+    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                        _("%s can’t be reached: this computer is not on its network"), job->peer);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      /* GIO says "Could not connect to HOST: REASON": the reason alone. */
+      const char *reason = strrchr (error->message, ':');
+
+      reason = reason != NULL && reason[1] == ' ' ? reason + 2 : error->message;
+      /* Translators: where, then why (from the system) */
+      return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+                          _("Could not connect to %s (%s)"), job->peer, reason);
+    }
 
   return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
                       g_dngettext (GETTEXT_PACKAGE,

@@ -53,6 +53,14 @@ ph_send_list_get_item (GListModel *model,
     path = ph_folder_walk_dup_path (self->walk, position);
   transfer = ph_transfer_new_outgoing_path (ph_folder_walk_get_file (self->walk, position),
                                             self->address, path);
+  /* Sent by its base name: where it was is still worth showing. */
+  if (path == NULL)
+    {
+      g_autofree char *folder = ph_folder_walk_dup_folder (self->walk, position);
+
+      if (folder != NULL)
+        ph_transfer_set_folder (transfer, folder);
+    }
 
   size = ph_folder_walk_get_size (self->walk, position);
   if (size >= 0)
@@ -100,6 +108,72 @@ ph_send_list_get_flattened (PhSendList *self)
     }
 
   return FALSE;
+}
+
+/* The name @position goes by on the wire. */
+static char *
+wire_name (PhSendList *self,
+           guint       position)
+{
+  g_autofree char *path = self->keeps_folders ? ph_folder_walk_dup_path (self->walk, position) : NULL;
+  g_autofree char *base = NULL;
+
+  if (path != NULL)
+    return g_steal_pointer (&path);
+
+  base = g_file_get_basename (ph_folder_walk_get_file (self->walk, position));
+  return g_utf8_make_valid (base != NULL ? base : "", -1);
+}
+
+/**
+ * ph_send_list_count_collisions:
+ * @n_names: (out) (optional): how many names are taken more than once
+ * @example: (out) (optional) (transfer full): one of the names taken
+ *   more than once, or %NULL
+ *
+ * What flattening costs: files that go under a name another file of
+ * the batch goes under too, so that the receiver saves all but one of
+ * them under a numbered variant ("img_001 (2).jpg"). Said before
+ * sending (SPEC: a receiver never overwrites).
+ *
+ * Returns: how many files share their name with another
+ */
+guint
+ph_send_list_count_collisions (PhSendList  *self,
+                               guint       *n_names,
+                               char       **example)
+{
+  g_autoptr(GHashTable) seen = NULL;
+  guint n, colliding = 0, names = 0;
+
+  g_return_val_if_fail (PH_IS_SEND_LIST (self), 0);
+
+  if (example != NULL)
+    *example = NULL;
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n = ph_folder_walk_get_n_files (self->walk);
+  for (guint i = 0; i < n; i++)
+    {
+      char *name;
+      guint count;
+
+      if (ph_folder_walk_get_problem (self->walk, i) != NULL)
+        continue;
+
+      name = wire_name (self, i);
+      count = GPOINTER_TO_UINT (g_hash_table_lookup (seen, name)) + 1;
+      /* The first file of a name counts once a second one comes. */
+      colliding += count == 2 ? 2 : count > 2 ? 1 : 0;
+      names += count == 2 ? 1 : 0;
+      if (count == 2 && example != NULL && *example == NULL)
+        *example = g_strdup (name);
+      g_hash_table_replace (seen, name, GUINT_TO_POINTER (count));
+    }
+
+  if (n_names != NULL)
+    *n_names = names;
+  return colliding;
 }
 
 static void

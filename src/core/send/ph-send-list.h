@@ -23,5 +23,8 @@ PhSendList *ph_send_list_new           (PhFolderWalk *walk,
                                         const char   *address,
                                         gboolean      keeps_folders);
 gboolean    ph_send_list_get_flattened (PhSendList   *self);
+guint       ph_send_list_count_collisions (PhSendList *self,
+                                           guint      *n_names,
+                                           char      **example);
 
 G_END_DECLS

@@ -1,23 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PhBatchList: the batches on show, and what Clear Finished, Cancel
- * All, Quit and the request bar act on. */
+/* PhBatchList: the batches on show, and what Clear History, Cancel
+ * All, Quit and the request bar act on. What is stored in the history
+ * (ph-batch-list-history.c) joins them. */
 #include "config.h"
 
 #ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
 #endif
 
-#include "ph-batch-list.h"
-
-struct _PhBatchList
-{
-  GObject     parent_instance;
-
-  GListStore *batches;    /* PhBatch, newest first */
-  GListStore *requests;   /* PhBatch waiting for an answer, oldest first */
-  gboolean    can_clear;
-  gboolean    can_cancel;
-};
+#include "ph-batch-list-private.h"
 
 static GType
 ph_batch_list_get_item_type (GListModel *model)
@@ -49,20 +40,18 @@ ph_batch_list_model_init (GListModelInterface *iface)
 G_DEFINE_FINAL_TYPE_WITH_CODE (PhBatchList, ph_batch_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, ph_batch_list_model_init))
 
-enum {
-  PROP_0,
-  PROP_CAN_CLEAR,
-  PROP_CAN_CANCEL,
-  N_PROPS
-};
+GParamSpec *ph_batch_list_properties[N_PROPS];
+#define properties ph_batch_list_properties
 
-static GParamSpec *properties[N_PROPS];
-
-static void
-update_can (PhBatchList *self)
+void
+ph_batch_list_update_can (PhBatchList *self)
 {
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->batches));
   gboolean can_clear = FALSE, can_cancel = FALSE;
+
+  /* Stored batches are finished ones. */
+  if (self->stored != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->stored)) > 0)
+    can_clear = TRUE;
 
   for (guint i = 0; i < n && !(can_clear && can_cancel); i++)
     {
@@ -108,7 +97,7 @@ batch_state_cb (PhBatch     *batch,
                 PhBatchList *self)
 {
   update_request (self, batch);
-  update_can (self);
+  ph_batch_list_update_can (self);
 }
 
 static void
@@ -119,13 +108,13 @@ items_changed_cb (GListModel  *model,
                   PhBatchList *self)
 {
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-  update_can (self);
+  ph_batch_list_update_can (self);
 }
 
 /* Freed memory goes back to the system too: thousands of transfers
  * leave the heap full of small holes that malloc would keep. */
-static void
-give_memory_back (void)
+void
+ph_batch_list_give_memory_back (void)
 {
 #ifdef HAVE_MALLOC_TRIM
   malloc_trim (0);
@@ -143,6 +132,7 @@ ph_batch_list_add (PhBatchList *self,
   g_signal_connect_object (batch, "notify::state", G_CALLBACK (batch_state_cb), self, 0);
   g_list_store_insert (self->batches, 0, batch);
   update_request (self, batch);
+  ph_batch_list_track (self, batch);
 }
 
 /* Returns: (transfer none) (nullable): the batch listed with @id */
@@ -190,7 +180,7 @@ ph_batch_list_remove (PhBatchList *self,
 
   g_signal_handlers_disconnect_by_data (batch, self);
   g_list_store_remove (self->batches, position);
-  give_memory_back ();
+  ph_batch_list_give_memory_back ();
 }
 
 /* Removes every finished batch in one change of the list, however many
@@ -221,7 +211,7 @@ ph_batch_list_clear_finished (PhBatchList *self)
     return;
 
   g_list_store_splice (self->batches, 0, n, kept->pdata, kept->len);
-  give_memory_back ();
+  ph_batch_list_give_memory_back ();
 }
 
 void
@@ -304,6 +294,30 @@ ph_batch_list_get_property (GObject    *object,
     case PROP_CAN_CANCEL:
       g_value_set_boolean (value, self->can_cancel);
       break;
+    case PROP_STORED:
+      g_value_set_object (value, self->stored);
+      break;
+    case PROP_HISTORY_DAYS:
+      g_value_set_int (value, self->history_days);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ph_batch_list_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  PhBatchList *self = PH_BATCH_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_HISTORY_DAYS:
+      ph_batch_list_set_history_days (self, g_value_get_int (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -326,6 +340,7 @@ ph_batch_list_dispose (GObject *object)
           g_signal_handlers_disconnect_by_data (batch, self);
         }
     }
+  ph_batch_list_history_dispose (self);
   g_clear_object (&self->batches);
   g_clear_object (&self->requests);
 
@@ -340,11 +355,20 @@ ph_batch_list_class_init (PhBatchListClass *klass)
 
   object_class->dispose = ph_batch_list_dispose;
   object_class->get_property = ph_batch_list_get_property;
+  object_class->set_property = ph_batch_list_set_property;
 
-  /* A batch is finished: Clear Finished has something to do. */
+  /* A batch is finished (or stored): Clear History has something to do. */
   properties[PROP_CAN_CLEAR] = g_param_spec_boolean ("can-clear", NULL, NULL, FALSE, ro);
   /* A batch runs: Cancel All has something to do. */
   properties[PROP_CAN_CANCEL] = g_param_spec_boolean ("can-cancel", NULL, NULL, FALSE, ro);
+  /* The batches the history keeps, older than this session's, newest
+   * first (a GListModel of PhHistoryBatch, loaded in pages); NULL while
+   * there is no history. */
+  properties[PROP_STORED] = g_param_spec_object ("stored", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  /* How long the history keeps a batch: days, -1 for ever, 0 not at all. */
+  properties[PROP_HISTORY_DAYS] =
+    g_param_spec_int ("history-days", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -354,6 +378,7 @@ ph_batch_list_init (PhBatchList *self)
 {
   self->batches = g_list_store_new (PH_TYPE_BATCH);
   self->requests = g_list_store_new (PH_TYPE_BATCH);
+  self->history_days = -1;
   g_signal_connect (self->batches, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
 

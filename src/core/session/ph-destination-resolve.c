@@ -13,6 +13,7 @@
 
 #include "ph-address.h"
 #include "ph-destination-resolve.h"
+#include "ph-dns-sd.h"
 #include "ph-error.h"
 
 /* Long enough for the first look around (Avahi says "all for now"
@@ -121,6 +122,10 @@ name_found (Resolve           *resolve,
   return NULL;
 }
 
+static PhNearbyReceiver *find_by_name (PhBrowser  *browser,
+                                       const char *name,
+                                       guint      *n_found);
+
 static void
 found_cb (GObject      *object,
           GAsyncResult *result,
@@ -204,6 +209,16 @@ ph_destination_resolve_async (PhBrowser           *browser,
 
   if (!looks_like_address (resolve->text))
     {
+      /* Among the receivers listed now: at once. */
+      if (browser != NULL && (nearby = find_by_name (browser, resolve->text, NULL)) != NULL)
+        {
+          g_autoptr(GError) none = NULL;
+
+          resolve->by_name = TRUE;
+          destination = name_found (resolve, nearby, &none);
+          g_task_return_pointer (task, g_steal_pointer (&destination), g_object_unref);
+          return;
+        }
       resolve->by_name = TRUE;
       ph_browser_lookup_async (looking_browser (resolve), resolve->text, LOOKUP_TIMEOUT_MSEC,
                                cancellable, found_cb, g_steal_pointer (&task));
@@ -245,24 +260,132 @@ ph_destination_resolve_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static char *
+fold (const char *name)
+{
+  g_autofree char *normal = g_utf8_normalize (name, -1, G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (normal ? normal : name, -1);
+}
+
+/* The one receiver nearby called @name now: written the same way, else
+ * the same but for case; none when two are (@n_found says how many). */
+static PhNearbyReceiver *
+find_by_name (PhBrowser  *browser,
+              const char *name,
+              guint      *n_found)
+{
+  GListModel *model = G_LIST_MODEL (browser);
+  guint n = g_list_model_get_n_items (model);
+  g_autofree char *folded = fold (name);
+  PhNearbyReceiver *exact = NULL, *loose = NULL;
+  guint n_exact = 0, n_loose = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhNearbyReceiver) peer = g_list_model_get_item (model, i);
+      const char *peer_name = ph_nearby_receiver_get_name (peer);
+      g_autofree char *peer_folded = NULL;
+
+      if (peer_name == NULL)
+        continue;
+      if (g_str_equal (peer_name, name))
+        exact = peer, n_exact++;
+      else if (g_str_equal ((peer_folded = fold (peer_name)), folded))
+        loose = peer, n_loose++;
+    }
+
+  /* The browser keeps them alive. */
+  if (n_found != NULL)
+    *n_found = n_exact > 0 ? n_exact : n_loose;
+  if (n_exact > 0)
+    return n_exact == 1 ? exact : NULL;
+  return n_loose == 1 ? loose : NULL;
+}
+
 /**
  * ph_destination_find_nearby:
  * @browser: (nullable): the receivers nearby
- * @text: (nullable): `HOST[:PORT]`, as typed
+ * @text: (nullable): `HOST[:PORT]` or a receiver's name, as typed
  *
- * Returns: (transfer none) (nullable): the receiver nearby announced at
- *   @text now
+ * What ph_destination_resolve_async() would find nearby for @text now,
+ * without waiting: the receiver announced at that address, or the one
+ * receiver called that (ignoring case when no name is written the same
+ * way; none when two are).
+ *
+ * Returns: (transfer none) (nullable): the receiver nearby
  */
 PhNearbyReceiver *
 ph_destination_find_nearby (PhBrowser  *browser,
                             const char *text)
 {
+  g_autofree char *trimmed = NULL;
   g_autofree char *host = NULL;
+  PhNearbyReceiver *found = NULL;
   guint16 port;
 
-  if (browser == NULL || text == NULL ||
-      !ph_address_parse (text, PH_DEFAULT_PORT, &host, &port, NULL))
+  if (browser == NULL || text == NULL)
     return NULL;
 
-  return ph_browser_find_by_address (browser, host, port);
+  trimmed = g_strstrip (g_strdup (text));
+  if (trimmed[0] == '\0')
+    return NULL;
+
+  if (ph_address_parse (trimmed, PH_DEFAULT_PORT, &host, &port, NULL))
+    found = ph_browser_find_by_address (browser, host, port);
+  if (found == NULL && !looks_like_address (trimmed))
+    found = find_by_name (browser, trimmed, NULL);
+
+  return found;
+}
+
+/**
+ * ph_destination_text_is_usable:
+ * @browser: (nullable): the receivers nearby
+ * @text: (nullable): a destination as typed
+ *
+ * Whether files can be sent to @text as things stand: an address (or a
+ * host name) that parses, or the name of one receiver nearby, as
+ * ph_destination_resolve_async() would take it. A name nobody nearby
+ * announces, or that two announce, is not, and @error says so.
+ *
+ * Returns: whether @text is usable now
+ */
+gboolean
+ph_destination_text_is_usable (PhBrowser   *browser,
+                               const char  *text,
+                               GError     **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  g_autofree char *trimmed = NULL;
+  guint n_found = 0;
+
+  trimmed = g_strstrip (g_strdup (text != NULL ? text : ""));
+  if (ph_destination_text_is_valid (trimmed, &parse_error))
+    return TRUE;
+  if (trimmed[0] == '\0' || looks_like_address (trimmed) || browser == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&parse_error));
+      return FALSE;
+    }
+
+  if (find_by_name (browser, trimmed, &n_found) != NULL)
+    return TRUE;
+
+  if (n_found > 1)
+    /* Translators: a name two receivers nearby announce */
+    g_set_error (error, PH_ERROR, PH_ERROR_AMBIGUOUS,
+                 _("More than one computer nearby is called “%s”: choose one under Nearby"), trimmed);
+  else if (ph_browser_get_state (browser) == PH_BROWSER_UNSUPPORTED)
+    g_propagate_error (error, g_steal_pointer (&parse_error));
+  else if (!ph_browser_get_available (browser) && g_list_model_get_n_items (G_LIST_MODEL (browser)) == 0)
+    /* Translators: a name typed as the destination, then why nothing
+     * nearby can be found */
+    g_set_error (error, PH_ERROR, PH_ERROR_NO_DISCOVERY, _("Cannot find “%s”: %s"),
+                 trimmed, ph_dns_sd_unavailable_message ());
+  else
+    /* Translators: a name typed as the destination */
+    g_set_error (error, PH_ERROR, PH_ERROR_NOT_FOUND,
+                 _("No computer nearby is called “%s” right now"), trimmed);
+  return FALSE;
 }

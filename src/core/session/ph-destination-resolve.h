@@ -17,5 +17,8 @@ PhDestination    *ph_destination_resolve_finish (GAsyncResult         *result,
                                                  GError              **error);
 PhNearbyReceiver *ph_destination_find_nearby    (PhBrowser            *browser,
                                                  const char           *text);
+gboolean          ph_destination_text_is_usable (PhBrowser            *browser,
+                                                 const char           *text,
+                                                 GError              **error);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ struct _PhTransfer
   char                *peer;
   char                *peer_fingerprint;  /* the secure channel's; NULL: not encrypted */
   char                *name;
+  char                *folder;          /* where it was in what was sent */
   GFile               *source;
   GFile               *file;
   GError              *error;

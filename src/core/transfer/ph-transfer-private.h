@@ -50,6 +50,8 @@ void        ph_transfer_set_peer_fingerprint (PhTransfer *self,
                                         const char     *fingerprint);
 void        ph_transfer_set_peer       (PhTransfer     *self,
                                         const char     *peer);
+void        ph_transfer_set_folder     (PhTransfer     *self,
+                                        const char     *folder);
 void        ph_transfer_set_bytes_done (PhTransfer     *self,
                                         gint64          bytes_done);
 void        ph_transfer_set_file       (PhTransfer     *self,

@@ -3,6 +3,8 @@
  * sets, and progress, are in ph-transfer-progress.c. */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "ph-enums.h"
@@ -33,6 +35,7 @@ ph_transfer_finalize (GObject *object)
   g_clear_pointer (&self->peer, g_free);
   g_clear_pointer (&self->peer_fingerprint, g_free);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->folder, g_free);
   g_clear_object (&self->source);
   g_clear_object (&self->file);
   g_clear_error (&self->error);
@@ -275,6 +278,38 @@ ph_transfer_get_name (PhTransfer *self)
   g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
 
   return self->name;
+}
+
+/**
+ * ph_transfer_dup_folder:
+ *
+ * Returns: (transfer full) (nullable): the folder path the file has in
+ *   what was sent ("Holiday/Day 1"): the one its name carries, or, for
+ *   a file of a folder sent as its base name, the one it came from.
+ */
+char *
+ph_transfer_dup_folder (PhTransfer *self)
+{
+  const char *slash;
+
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  if (self->folder != NULL)
+    return g_strdup (self->folder);
+
+  slash = self->name != NULL ? strrchr (self->name, '/') : NULL;
+  return slash != NULL && slash > self->name ? g_strndup (self->name, slash - self->name) : NULL;
+}
+
+/* Says where a file sent under its base name was in its folder. */
+void
+ph_transfer_set_folder (PhTransfer *self,
+                        const char *folder)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  g_free (self->folder);
+  self->folder = g_strdup (folder);
 }
 
 /* Returns: the announced size, or -1 while not yet known. */

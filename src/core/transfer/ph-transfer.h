@@ -43,6 +43,7 @@ PhTransferDirection  ph_transfer_get_direction   (PhTransfer *self);
 const char          *ph_transfer_get_peer        (PhTransfer *self);
 const char          *ph_transfer_get_peer_fingerprint (PhTransfer *self);
 const char          *ph_transfer_get_name        (PhTransfer *self);
+char                *ph_transfer_dup_folder      (PhTransfer *self);
 gint64               ph_transfer_get_size        (PhTransfer *self);
 gint64               ph_transfer_get_bytes_done  (PhTransfer *self);
 PhTransferState      ph_transfer_get_state       (PhTransfer *self);

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "posthouse-core.h"
+
+G_BEGIN_DECLS
+
+/* Called with the destination chosen (a name nearby or an address as
+ * typed), once, if one was. */
+typedef void (*PhDestinationChosenFunc) (const char *destination,
+                                         gpointer    user_data);
+
+GtkWindow *ph_destination_dialog_ask (GtkWindow               *parent,
+                                      PhBrowser               *browser,
+                                      const char              *initial,
+                                      const char              *body,
+                                      PhDestinationChosenFunc  func,
+                                      gpointer                 user_data,
+                                      GDestroyNotify           destroy);
+
+G_END_DECLS
