@@ -173,6 +173,9 @@ ph_application_startup (GApplication *application)
   ph_history_open_async (self->history_path, self->cancellable, history_opened_cb, g_object_ref (self));
   sweep_texts ();
   self->outbox = ph_outbox_new (self->settings, self->browser, self->batches);
+  /* One list of devices for receiving and sending (and Accept All). */
+  ph_receive_session_set_devices (self->session, ph_application_get_devices (self));
+  ph_outbox_set_devices (self->outbox, ph_application_get_devices (self));
   g_signal_connect_swapped (self->outbox, "notify::busy", G_CALLBACK (outbox_busy_cb), self);
   self->notifier = ph_notifier_new (application, self->settings, self->batches);
 

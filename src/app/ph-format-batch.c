@@ -36,6 +36,8 @@ ph_batch_facts_init (PhBatchFacts *facts,
       facts->finished = ph_batch_is_finished (batch);
       facts->peer = ph_batch_get_peer (batch);
       facts->device_name = ph_batch_get_device_name (batch);
+      facts->fingerprint = ph_batch_get_fingerprint (batch);
+      facts->paired = ph_batch_get_paired (batch);
       facts->title = ph_batch_dup_title (batch);
       facts->n_files = ph_batch_get_n_files (batch);
       facts->n_done = ph_batch_get_n_done (batch);
@@ -178,12 +180,41 @@ ph_format_stored_file_status (PhHistoryFile *file,
 
 /* Batches */
 
-/* "To Workshop PC" / "From 192.168.1.7" */
+/* Who a batch is with: in the secure channel the device's name (its key
+ * proved), "paired" when it is; in the original format the address,
+ * "not encrypted". (A stored batch keeps no key: its name alone.) */
+static char *
+facts_who (const PhBatchFacts *facts)
+{
+  gboolean incoming = facts->direction == PH_TRANSFER_RECEIVE;
+  g_autofree char *device = ph_format_device (facts->device_name, facts->peer, !incoming);
+
+  if (facts->stored)
+    return g_steal_pointer (&device);
+  if (facts->fingerprint == NULL)
+    /* Translators: the other side's address (or name), in the original format */
+    return g_strdup_printf (_("%s (not encrypted)"), device);
+  if (facts->paired)
+    /* Translators: a device's name */
+    return g_strdup_printf (_("%s (paired)"), device);
+  return g_steal_pointer (&device);
+}
+
+char *
+ph_format_batch_who (PhBatch *batch)
+{
+  g_auto(PhBatchFacts) facts;
+
+  ph_batch_facts_init (&facts, batch);
+  return facts_who (&facts);
+}
+
+/* "To Workshop PC" / "From 192.168.1.7 (not encrypted)" */
 char *
 ph_format_facts_peer (const PhBatchFacts *facts)
 {
   gboolean incoming = facts->direction == PH_TRANSFER_RECEIVE;
-  g_autofree char *device = ph_format_device (facts->device_name, facts->peer, !incoming);
+  g_autofree char *device = facts_who (facts);
 
   /* Translators: "To Workshop PC" / "From 192.168.1.7" */
   return g_strdup_printf (incoming ? _("From %s") : _("To %s"), device);
@@ -327,7 +358,7 @@ ph_format_batch_notification (PhBatch  *batch,
   n_files = facts.n_files;
   n_done = facts.n_done;
   n_failed = facts.n_failed;
-  peer = ph_format_device (facts.device_name, facts.peer, !incoming);
+  peer = facts_who (&facts);
   total = ph_format_size (facts.total_size);
   name = facts.title;
   reason = facts.reason != NULL ? facts.reason : _("Failed");
@@ -342,7 +373,16 @@ ph_format_batch_notification (PhBatch  *batch,
         return FALSE;
       /* Translators: %s is the sender */
       *title = g_strdup_printf (_("%s wants to send you files"), peer);
-      if (facts.single != NULL)
+      if (ph_batch_get_asking (batch))
+        {
+          g_autofree char *announced = ph_format_size (ph_batch_get_announced_bytes (batch));
+
+          /* Translators: what a sender announced, "3 files (12 MB)" */
+          *body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file (%s)", "%'u files (%s)",
+                                                ph_batch_get_announced_files (batch)),
+                                   ph_batch_get_announced_files (batch), announced);
+        }
+      else if (facts.single != NULL)
         /* Translators: a file name and its size, "holiday.jpg (2.1 MB)" */
         *body = g_strdup_printf (_("%s (%s)"), name, total);
       else

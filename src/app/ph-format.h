@@ -38,6 +38,8 @@ typedef struct
   gboolean             stored;         /* a PhHistoryBatch */
   const char          *peer;           /* HOST[:PORT] */
   const char          *device_name;    /* nullable */
+  const char          *fingerprint;    /* nullable: the key proved (PhBatch only); NULL: not encrypted */
+  gboolean             paired;
   char                *title;
   char                *reason;         /* nullable: why it failed, ph_format_reason() */
   guint                n_files;
@@ -71,6 +73,7 @@ char    *ph_format_stored_file_status (PhHistoryFile      *file,
 char    *ph_format_facts_peer         (const PhBatchFacts *facts);
 char    *ph_format_facts_status       (const PhBatchFacts *facts);
 char    *ph_format_batch_peer         (PhBatch            *batch);
+char    *ph_format_batch_who          (PhBatch            *batch);
 char    *ph_format_batch_status       (PhBatch            *batch);
 gboolean ph_format_batch_notification (PhBatch            *batch,
                                        char              **title,

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ph-fingerprint.h"
 #include "ph-nearby-row-private.h"
 
 struct _PhNearbyRow
@@ -20,6 +21,7 @@ struct _PhNearbyRow
 
   GtkImage      *chosen_image;
   GtkMenuButton *menu_button;
+  GtkImage      *channel_image;   /* encrypted (its key) or not */
 };
 
 G_DEFINE_FINAL_TYPE (PhNearbyRow, ph_nearby_row, ADW_TYPE_ACTION_ROW)
@@ -68,6 +70,28 @@ update (PhNearbyRow *self)
     subtitle = g_strdup_printf (_("%s · Asks before accepting"), where);
   else
     subtitle = g_steal_pointer (&where);
+
+  /* The key it announced: what the other screen shows, to compare. */
+  if (ph_nearby_receiver_get_fingerprint (self->peer) != NULL)
+    {
+      g_autofree char *short_fp = ph_fingerprint_format_short (ph_nearby_receiver_get_fingerprint (self->peer));
+      /* Translators: a short fingerprint ("47DE Qpj8 HBSa -_TI") */
+      g_autofree char *tip = g_strdup_printf (_("Encrypted, to the key %s"), short_fp);
+
+      gtk_image_set_from_icon_name (self->channel_image, "channel-secure-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->channel_image), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->channel_image),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+    }
+  else
+    {
+      gtk_image_set_from_icon_name (self->channel_image, "channel-insecure-symbolic");
+      const char *tip = _("Receives only unencrypted files");
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->channel_image), tip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->channel_image),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tip, -1);
+    }
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
@@ -242,6 +266,9 @@ static void
 ph_nearby_row_init (PhNearbyRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->channel_image = GTK_IMAGE (gtk_image_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (self->channel_image), "dim-label");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (self), GTK_WIDGET (self->channel_image));
 
   /* Files dropped here go to this receiver, not to the destination. */
   self->drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);

@@ -21,6 +21,7 @@ struct _PhOutbox
   PhBrowser   *browser;
   PhBatchList *batches;
   PhSendQueue *queue;
+  PhDevices   *devices;   /* (nullable): which receivers speak the secure channel */
 };
 
 G_DEFINE_FINAL_TYPE (PhOutbox, ph_outbox, G_TYPE_OBJECT)
@@ -102,8 +103,9 @@ ph_outbox_plan_async (PhOutbox             *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, ph_outbox_plan_async);
 
-  ph_send_plan_new_async (self->browser, destination, -1, walk, cancellable,
-                          planned_cb, g_steal_pointer (&task));
+  /* The channel decided with the devices this user knows (no downgrade). */
+  ph_send_plan_new_trusted_async (self->browser, self->devices, FALSE, destination, -1, walk,
+                                  cancellable, planned_cb, g_steal_pointer (&task));
 }
 
 /* Returns: (transfer full): the plan, or %NULL with @error set */
@@ -155,6 +157,10 @@ ph_outbox_send_plan (PhOutbox   *self,
   /* Said by name where it has one: "To Workshop PC". */
   ph_batch_set_device_name (batch, ph_destination_get_name (destination));
   g_object_set_qdata_full (G_OBJECT (batch), destination_quark, g_object_ref (destination), g_object_unref);
+  /* Encrypted or not: the key the receiver must prove (NULL: in the clear). */
+  ph_batch_set_sender (batch, ph_destination_get_secure (destination)
+                              ? ph_destination_get_fingerprint (destination) : NULL,
+                       ph_destination_get_paired (destination));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
@@ -407,6 +413,7 @@ ph_outbox_dispose (GObject *object)
   if (self->queue != NULL)
     g_signal_handlers_disconnect_by_data (self->queue, self);
   g_clear_object (&self->queue);
+  g_clear_object (&self->devices);
   g_clear_object (&self->settings);
   g_clear_object (&self->browser);
   g_clear_object (&self->batches);
@@ -455,4 +462,17 @@ ph_outbox_new (PhSettings  *settings,
   self->batches = g_object_ref (batches);
 
   return self;
+}
+
+/* The devices this user's Posthouse knows: which receivers speak the
+ * secure channel, with which key (never in the clear to one known by
+ * its key); receivers met are added to it. */
+void
+ph_outbox_set_devices (PhOutbox  *self,
+                       PhDevices *devices)
+{
+  g_return_if_fail (PH_IS_OUTBOX (self));
+
+  g_set_object (&self->devices, devices);
+  ph_send_queue_set_trust (self->queue, NULL, devices);
 }

@@ -47,4 +47,7 @@ void      ph_outbox_retry             (PhOutbox             *self,
 void      ph_outbox_cancel_all        (PhOutbox             *self);
 gboolean  ph_outbox_get_busy          (PhOutbox             *self);
 
+void      ph_outbox_set_devices       (PhOutbox             *self,
+                                       PhDevices            *devices);
+
 G_END_DECLS

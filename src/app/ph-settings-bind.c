@@ -39,6 +39,9 @@ ph_settings_bind_receive_session (PhSettings       *self,
 
   g_settings_bind (ph_settings_get_gsettings (self), "port", session, "port", G_SETTINGS_BIND_GET);
   g_settings_bind (ph_settings_get_gsettings (self), "receive-interface", session, "interface", G_SETTINGS_BIND_GET);
+  g_settings_bind (ph_settings_get_gsettings (self), "only-paired", session, "only-paired", G_SETTINGS_BIND_GET);
+  g_settings_bind (ph_settings_get_gsettings (self), "accept-unencrypted", session, "accept-unencrypted",
+                   G_SETTINGS_BIND_GET);
   g_settings_bind (ph_settings_get_gsettings (self), "ask-before-accepting", session, "ask-before-accepting",
                    G_SETTINGS_BIND_GET);
   g_settings_bind_with_mapping (ph_settings_get_gsettings (self), "receive-folder", session, "folder",

@@ -61,20 +61,41 @@ interrupt (int      signum,
 }
 
 static void
-print_peer (PhNearbyReceiver *peer)
+add_flag (GString    *flags,
+          const char *flag)
 {
-  GString *flags = g_string_new (NULL);
+  if (flags->len > 0)
+    g_string_append_c (flags, ',');
+  g_string_append (flags, flag);
+}
+
+/* name, HOST:PORT, flags, and the short form of the key it announced
+ * ("-" for the original format only): what `devices` and the other
+ * screen show, to compare. */
+static void
+print_peer (PhNearbyReceiver *peer,
+            PhDevices        *devices)
+{
+  g_autoptr(GString) flags = g_string_new (NULL);
+  g_autofree char *short_fp = NULL;
+  const char *fingerprint = ph_nearby_receiver_get_fingerprint (peer);
+  PhDevice *device = fingerprint ? ph_devices_lookup (devices, fingerprint) : NULL;
 
   if (ph_nearby_receiver_get_asks_before_accepting (peer))
-    g_string_append (flags, "ask");
+    add_flag (flags, "ask");
   if (ph_nearby_receiver_get_accepts_paths (peer))
-    g_string_append (flags, flags->len ? ",paths" : "paths");
+    add_flag (flags, "paths");
+  if (device != NULL && ph_device_get_state (device) == PH_DEVICE_BLOCKED)
+    add_flag (flags, "blocked");
+  else if (device != NULL && ph_device_is_paired (device))
+    add_flag (flags, "paired");
   if (flags->len == 0)
     g_string_append_c (flags, '-');
+  short_fp = fingerprint ? ph_fingerprint_format_short (fingerprint) : g_strdup ("-");
 
   /* Names never hold tabs or line breaks: the browser replaced them. */
-  fprintf (stdout, "%s\t%s\t%s\n", ph_nearby_receiver_get_name (peer), ph_nearby_receiver_get_address (peer), flags->str);
-  g_string_free (flags, TRUE);
+  fprintf (stdout, "%s\t%s\t%s\t%s\n", ph_nearby_receiver_get_name (peer),
+           ph_nearby_receiver_get_address (peer), flags->str, short_fp);
 }
 
 int
@@ -93,6 +114,7 @@ ph_cli_list (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(PhBrowser) browser = NULL;
+  g_autoptr(PhDevices) devices = NULL;
   PhCliSignals signals = { 0 };
   ListRun run = { 0 };
   guint n;
@@ -103,8 +125,10 @@ ph_cli_list (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
     _("List the receivers announced nearby (Posthouse in receive mode, “posthouse-cli "
-      "receive”), one a line: the name, a tab, HOST:PORT, a tab, and the flags “ask” "
-      "(asks before accepting) and “paths” (keeps folders), or “-”. "
+      "receive”), one a line: the name, a tab, HOST:PORT, a tab, the flags “ask” "
+      "(asks before accepting), “paths” (keeps folders), “paired” or “blocked” (as this "
+      "computer knows it), or “-”, a tab, and the short fingerprint of the key it receives "
+      "encrypted files with, or “-” when it receives them only unencrypted. "
       "A name can be given to “posthouse-cli send” instead of an address."));
   g_option_context_set_description (context,
     _("Receivers are found through the Avahi service (mDNS/DNS-SD); none of them is "
@@ -168,12 +192,13 @@ ph_cli_list (int    argc,
       return PH_CLI_EXIT_FAILED;
     }
 
+  devices = ph_cli_open_devices ();
   n = g_list_model_get_n_items (G_LIST_MODEL (browser));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PhNearbyReceiver) peer = g_list_model_get_item (G_LIST_MODEL (browser), i);
 
-      print_peer (peer);
+      print_peer (peer, devices);
     }
   fflush (stdout);
 

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "posthouse-core.h"
 
@@ -25,6 +26,7 @@ typedef struct
   int               exit_code;
   int               signum;
   guint             grace_id;
+  PhCliPrompt      *prompt;       /* a pairing asked about on the terminal */
 } ReceiveRun;
 
 static gboolean
@@ -155,9 +157,12 @@ transfer_added_cb (PhReceiveSession *session,
   if (!ph_transfer_is_finished (transfer))
     {
       g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
+      g_autofree char *sender = ph_receive_session_describe_sender (session, transfer);
 
+      /* Translators: a file name, its size, who sends: "“Study Laptop”
+       * (47DE Qpj8 HBSa -_TI, paired)" or "192.0.2.7:5123 (not encrypted)" */
       g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (transfer),
-                  size, ph_transfer_get_peer (transfer));
+                  size, sender);
     }
 
   g_ptr_array_add (run->active, g_object_ref (transfer));
@@ -176,6 +181,16 @@ connection_failed_cb (PhReceiveSession *session,
                       ReceiveRun       *run)
 {
   report_failure (NULL, peer, error->message);
+}
+
+/* A sender asks to pair: the six digits on this terminal. */
+static void
+pairing_cb (PhReceiveSession *session,
+            PhPairing        *pairing,
+            ReceiveRun       *run)
+{
+  g_clear_pointer (&run->prompt, ph_cli_prompt_free);
+  run->prompt = ph_cli_prompt_new (pairing, ph_receive_session_get_devices (session));
 }
 
 static void
@@ -270,6 +285,8 @@ ph_cli_receive (int    argc,
   int port = PH_DEFAULT_PORT;
   gboolean once = FALSE;
   gboolean no_announce = FALSE;
+  gboolean no_plain = FALSE;
+  gboolean only_paired = FALSE;
   g_autofree char *bind = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *prefix = NULL;
@@ -288,6 +305,10 @@ ph_cli_receive (int    argc,
       N_("STR") },
     { "no-announce", 0, 0, G_OPTION_ARG_NONE, &no_announce,
       N_("Do not announce this receiver to computers nearby"), NULL },
+    { "no-plain", 0, 0, G_OPTION_ARG_NONE, &no_plain,
+      N_("Refuse connections in the original format (not encrypted: the Python scripts)"), NULL },
+    { "only-paired", 0, 0, G_OPTION_ARG_NONE, &only_paired,
+      N_("Accept files only from paired devices (see “posthouse-cli pair”)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest, NULL, NULL },
     { NULL }
   };
@@ -313,7 +334,10 @@ ph_cli_receive (int    argc,
     _("Each saved file is printed on standard output as “saved PATH”; refusals and "
       "failures go to standard error. Without --once it runs until interrupted "
       "(Ctrl+C or SIGTERM): transfers in progress are cancelled and their partial "
-      "files removed; the exit status is then 130 or 143."));
+      "files removed; the exit status is then 130 or 143. "
+      "Other Posthouse programs send through the secure channel (encrypted, each computer "
+      "proving its key); the original format is received too, as not encrypted, unless "
+      "--no-plain."));
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -349,6 +373,8 @@ ph_cli_receive (int    argc,
                 "folder", directory,
                 "prefix", prefix,
                 "announce", !no_announce,
+                "accept-unencrypted", !no_plain,
+                "only-paired", only_paired,
                 NULL);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -361,6 +387,9 @@ ph_cli_receive (int    argc,
   g_signal_connect (session, "transfer-added", G_CALLBACK (transfer_added_cb), &run);
   g_signal_connect (session, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
   g_signal_connect (session, "leftovers-removed", G_CALLBACK (leftovers_removed_cb), &run);
+  /* Someone at this terminal can compare six digits. */
+  if (isatty (STDIN_FILENO) && isatty (STDERR_FILENO))
+    g_signal_connect (session, "pairing", G_CALLBACK (pairing_cb), &run);
 
   /* Before "Listening on": a script may signal us as soon as it reads it. */
   ph_cli_signals_watch (&signals, interrupt, &run);
@@ -380,6 +409,22 @@ ph_cli_receive (int    argc,
   else
     g_printerr (_("Listening on port %u (all interfaces), saving into %s\n"),
                 ph_receive_session_get_bound_port (session), directory_path);
+  /* What senders' `list` shows beside this receiver, to compare. */
+  if (ph_receive_session_get_identity (session) != NULL)
+    {
+      const char *fingerprint = ph_identity_get_fingerprint (ph_receive_session_get_identity (session));
+      g_autofree char *short_fp = ph_fingerprint_format_short (fingerprint);
+
+      if (no_plain)
+        /* Translators: a short fingerprint ("47DE Qpj8 HBSa -_TI"), then the whole one */
+        g_printerr (_("Encrypted only, with the key %s (%s)\n"), short_fp, fingerprint);
+      else
+        /* Translators: a short fingerprint ("47DE Qpj8 HBSa -_TI"), then the whole one */
+        g_printerr (_("Encrypted from Posthouse with the key %s (%s); not encrypted from others\n"),
+                    short_fp, fingerprint);
+    }
+  else if (!no_plain)
+    g_printerr (_("Not encrypted: this computer has no key\n"));
 
   /* Said after where it listens. */
   g_signal_connect (session, "notify::announce-state", G_CALLBACK (announce_cb), &run);
@@ -394,8 +439,14 @@ ph_cli_receive (int    argc,
   g_signal_handlers_disconnect_by_data (session, &run);
   ph_receive_session_stop (session);
   g_free (run.printed_name);
+  g_clear_pointer (&run.prompt, ph_cli_prompt_free);
   for (guint i = 0; i < active->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (active, i), &run);
+
+  /* Senders met are remembered (the app shares the list). */
+  if (ph_receive_session_get_devices (session) != NULL &&
+      !ph_devices_flush (ph_receive_session_get_devices (session), &error))
+    ph_cli_error ("%s", error->message);
 
   if (run.signum != 0)
     return PH_CLI_EXIT_INTERRUPTED + run.signum;

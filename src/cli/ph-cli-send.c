@@ -219,6 +219,7 @@ ph_cli_send (int    argc,
   /* Long enough for a person to answer "Ask before accepting", short
    * enough that a peer that took the connection and went away ends. */
   int timeout = 300;
+  gboolean require_encryption = FALSE;
   g_autofree char *text = NULL;
   g_autoptr(GFile) text_file = NULL;
   gboolean verbose = FALSE;
@@ -233,6 +234,9 @@ ph_cli_send (int    argc,
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("Give up when the receiver takes nothing for SECONDS (default 300; 0 waits forever)"),
       N_("SECONDS") },
+    { "require-encryption", 'e', 0, G_OPTION_ARG_NONE, &require_encryption,
+      N_("Send only through the secure channel: never unencrypted, and to an address "
+         "nothing is known of, as a first contact whose key is remembered"), NULL },
     { "text", 0, 0, G_OPTION_ARG_STRING, &text,
       N_("Send STRING as a text (a file “Text from THIS COMPUTER, DATE.txt” any receiver saves)"),
       N_("STRING") },
@@ -247,7 +251,9 @@ ph_cli_send (int    argc,
   g_autoptr(PhSendQueue) queue = NULL;
   g_autoptr(PhFolderWalk) walk = NULL;
   g_autoptr(PhSendPlan) plan = NULL;
+  g_autoptr(PhDevices) devices = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
+  g_autofree char *how = NULL;
   g_auto(GStrv) empty = NULL;
   g_autofree char *summary = NULL;
   PhDestination *destination;
@@ -272,7 +278,10 @@ ph_cli_send (int    argc,
     NULL);
   g_option_context_set_summary (context, summary);
   g_option_context_set_description (context,
-    _("The exit status is 0 only when every file was sent completely. "
+    _("Files go encrypted to a receiver known to speak Posthouse's secure channel (announced "
+      "nearby, or met before), and only to the computer that proves the key it is known by; "
+      "anywhere else they go unencrypted, as the original Python sender sends them. "
+      "The exit status is 0 only when every file was sent completely. "
       "A progress bar is shown when standard error is a terminal."));
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -333,7 +342,9 @@ ph_cli_send (int    argc,
   run.walk = walk;
 
   ph_cli_signals_watch (&signals, interrupt, &run);
-  ph_send_plan_new_async (NULL, args[0], port, walk, cancellable, planned_cb, &run);
+  devices = ph_cli_open_devices ();
+  ph_send_plan_new_trusted_async (NULL, devices, require_encryption, args[0], port, walk,
+                                  cancellable, planned_cb, &run);
   g_main_loop_run (loop);
   /* Asked twice to stop while planning: nothing was sent. */
   if (run.planned == NULL)
@@ -371,6 +382,13 @@ ph_cli_send (int    argc,
 
   queue = ph_send_queue_new ();
   ph_sender_set_idle_timeout (ph_send_queue_get_sender (queue), (guint) timeout * 1000);
+  ph_send_queue_set_trust (queue, NULL, devices);
+  ph_send_queue_set_require_encryption (queue, require_encryption);
+  /* For bench/linkbench, which measures how many connections a batch
+   * should take: not a setting. */
+  if (g_getenv ("PH_SECURE_CONNECTIONS") != NULL)
+    ph_send_queue_set_connections (queue, (guint) g_ascii_strtoull (g_getenv ("PH_SECURE_CONNECTIONS"),
+                                                                    NULL, 10));
 
   transfers = ph_send_plan_get_transfers (plan);
   g_signal_connect (transfers, "transfer-made", G_CALLBACK (transfer_made_cb), &run);
@@ -379,12 +397,24 @@ ph_cli_send (int    argc,
   if (verbose)
     g_signal_connect (ph_send_queue_get_sender (queue), "window-changed",
                       G_CALLBACK (window_changed_cb), &run);
+
+  /* Encrypted or not, said once when a file goes (a known device
+   * announced without encryption, or with a new key, failed the plan). */
+  for (guint i = 0; i < run.n_total && how == NULL; i++)
+    if (ph_folder_walk_get_problem (walk, i) == NULL)
+      {
+        how = ph_destination_describe (destination);
+        g_printerr ("%s\n", how);
+      }
+
   if (isatty (STDERR_FILENO))
     run.progress = ph_progress_new (STDERR_FILENO);
 
   ph_send_queue_send_async (queue, destination, G_LIST_MODEL (transfers),
                             parallel > 0 ? (guint) parallel : 0, cancellable, sent_cb, &run);
   g_main_loop_run (loop);
+  if (!ph_cli_save_devices (devices))
+    run.failed = TRUE;
 
   ph_cli_signals_unwatch (&signals);
   if (text_file != NULL)

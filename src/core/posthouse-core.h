@@ -8,6 +8,7 @@
 #include "ph-browser.h"
 #include "ph-destination.h"
 #include "ph-destination-resolve.h"
+#include "ph-destination-trust.h"
 #include "ph-device-name.h"
 #include "ph-enums.h"
 #include "ph-error.h"

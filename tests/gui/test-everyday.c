@@ -186,7 +186,8 @@ test_names (Fixture       *fixture,
   g_assert_cmpstr (ph_batch_get_peer (batch), ==, fixture->workshop);
   g_assert_cmpstr (ph_batch_get_device_name (batch), ==, "Workshop PC");
   row = gui_row_for (fixture->window, batch);
-  g_assert_true (g_str_has_prefix (ph_batch_row_get_peer_text (row), "To Workshop PC · "));
+  /* Announced without a key here: it says so. */
+  g_assert_true (g_str_has_prefix (ph_batch_row_get_peer_text (row), "To Workshop PC (not encrypted) · "));
 
   /* A name nobody nearby has: said plainly, once typing is done. */
   gtk_editable_set_text (send_to (fixture), "Garden Shed");
@@ -300,7 +301,7 @@ test_batch_page (Fixture       *fixture,
   gui_iterate (600);
   g_assert_cmpstr (ph_window_get_visible_page (fixture->window), ==, "batch");
   g_assert_cmpstr (adw_window_title_get_title (ph_window_get_batch_title (fixture->window)), ==, "minutes.odt");
-  g_assert_cmpstr (adw_window_title_get_subtitle (ph_window_get_batch_title (fixture->window)), ==, "To Workshop PC");
+  g_assert_cmpstr (adw_window_title_get_subtitle (ph_window_get_batch_title (fixture->window)), ==, "To Workshop PC (not encrypted)");
   /* Its own header bar: Back, no + nor Receive. */
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (ph_window_get_receive_button (fixture->window))));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "back"));

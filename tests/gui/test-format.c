@@ -218,17 +218,17 @@ test_batch_incoming (void)
 
   first = add_incoming (batch, "a.jpg", 1000, PH_TRANSFER_WAITING);
   assert_text (ph_format_batch_status (batch), "Wants to send you 1.0 kB");
-  assert_notification (batch, "192.168.1.7 wants to send you files", "a.jpg (1.0 kB)");
-  assert_text (ph_format_batch_peer (batch), "From 192.168.1.7");
+  assert_notification (batch, "192.168.1.7 (not encrypted) wants to send you files", "a.jpg (1.0 kB)");
+  assert_text (ph_format_batch_peer (batch), "From 192.168.1.7 (not encrypted)");
 
   second = add_incoming (batch, "b.jpg", 2000, PH_TRANSFER_RECEIVING);
   third = add_incoming (batch, "c.jpg", 3000, PH_TRANSFER_RECEIVING);
-  assert_notification (batch, "192.168.1.7 wants to send you files", "3 files so far (6.0 kB)");
+  assert_notification (batch, "192.168.1.7 (not encrypted) wants to send you files", "3 files so far (6.0 kB)");
 
   /* (No receiver here: states are set as one would.) */
   ph_transfer_set_state (first, PH_TRANSFER_RECEIVING);
   assert_text (ph_format_batch_status (batch), "0 of 3 files · 0 bytes of 6.0 kB");
-  assert_notification (batch, "Receiving 3 files from 192.168.1.7", "0 of 3 files · 0 bytes of 6.0 kB");
+  assert_notification (batch, "Receiving 3 files from 192.168.1.7 (not encrypted)", "0 of 3 files · 0 bytes of 6.0 kB");
 
   ph_transfer_set_bytes_done (second, 2000);
   ph_transfer_set_state (second, PH_TRANSFER_DONE);
@@ -236,7 +236,7 @@ test_batch_incoming (void)
   ph_transfer_set_bytes_done (first, 1000);
   ph_transfer_set_state (first, PH_TRANSFER_DONE);
   assert_text (ph_format_batch_status (batch), "2 received, 1 failed: No space left");
-  assert_notification (batch, "Received 2 of 3 files from 192.168.1.7", "1 failed: No space left");
+  assert_notification (batch, "Received 2 of 3 files from 192.168.1.7 (not encrypted)", "1 failed: No space left");
 }
 
 static void
@@ -254,16 +254,16 @@ test_batch_outgoing (void)
       ph_transfer_set_bytes_done (transfer, 10000);
       ph_transfer_set_state (transfer, PH_TRANSFER_DONE);
     }
-  assert_text (ph_format_batch_peer (batch), "To 192.168.1.50:7000");
+  assert_text (ph_format_batch_peer (batch), "To 192.168.1.50:7000 (not encrypted)");
   assert_text (ph_format_batch_status (batch), "2000 files sent · 20.0 MB");
-  assert_notification (batch, "Sent 2000 files to 192.168.1.50:7000", "20.0 MB");
+  assert_notification (batch, "Sent 2000 files to 192.168.1.50:7000 (not encrypted)", "20.0 MB");
 
   transfer = ph_batch_add_file (single, file, 5);
   assert_text (ph_format_batch_status (single), "Waiting for its turn");
   ph_transfer_fail (transfer, refused);
   assert_text (ph_format_batch_status (single), "Connection refused");
   assert_notification (single, "Couldn't send beach.jpg", "Connection refused");
-  assert_text (ph_format_batch_peer (single), "To 192.168.1.50");
+  assert_text (ph_format_batch_peer (single), "To 192.168.1.50 (not encrypted)");
 }
 
 /* A failure in the window's words: the sender's temporary port gone,

@@ -217,6 +217,7 @@ sample (Seen *seen)
       g_autofree char *so_far = NULL;
       g_autofree char *size = NULL;
       g_autofree char *title = NULL;
+      g_autofree char *who = NULL;
       const char *detail;
 
       /* Nothing moves before the answer: every file waits for it, and
@@ -226,7 +227,9 @@ sample (Seen *seen)
       g_assert_cmpuint (n_waiting, ==, n_files);
       g_assert_true (ph_request_bar_get_revealed (bar));
       g_assert_true (ph_request_bar_get_batch (bar) == batch);
-      title = g_strdup_printf (_("%s wants to send you files"), seen->source);
+      /* The original format: the address, "not encrypted". */
+      who = ph_format_batch_who (batch);
+      title = g_strdup_printf (_("%s wants to send you files"), who);
       g_assert_cmpstr (ph_request_bar_get_title (bar), ==, title);
       detail = request_detail (bar);
       g_assert_nonnull (detail);

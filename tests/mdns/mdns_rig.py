@@ -232,6 +232,8 @@ class Host:
         env.pop('DBUS_SYSTEM_BUS_ADDRESS', None)   # the host's own bus, at its usual place
         env.pop('DBUS_SESSION_BUS_ADDRESS', None)
         env['XDG_CONFIG_HOME'] = self.config
+        # Its key and the devices it knows (secure channel): its own too.
+        env['XDG_DATA_HOME'] = os.path.join(self.dir, 'data')
         env['LC_ALL'] = 'C.UTF-8'
         env.update(extra)
         return env

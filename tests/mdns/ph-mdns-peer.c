@@ -15,10 +15,11 @@
  *   ph-mdns-peer flood COUNT PORT
  *       announces COUNT receivers "Flood NNNN" (random ids) on this
  *       host, over IPv4; "published T COUNT" once all are on the network
- *   ph-mdns-peer fake NAME PORT HOST_NAME ADDRESS [ID]
+ *   ph-mdns-peer fake NAME PORT HOST_NAME ADDRESS [ID [FINGERPRINT]]
  *       announces a receiver whose SRV record names HOST_NAME, and an
  *       address record HOST_NAME -> ADDRESS, as a host pretending to be
- *       elsewhere would; "published T"
+ *       elsewhere would (with tls=1 and fp=FINGERPRINT if given);
+ *       "published T"
  *
  * The watcher also says "objects T NOW PEAK" (the Avahi objects its
  * browser holds) whenever the peak grows, and once settled.
@@ -305,7 +306,8 @@ connect_avahi (AvahiGLibPoll *poll)
 }
 
 static AvahiStringList *
-txt_for (const char *id)
+txt_for (const char *id,
+         const char *fingerprint)
 {
   g_autofree char *random_id = NULL;
   g_auto(GStrv) pairs = NULL;
@@ -318,7 +320,7 @@ txt_for (const char *id)
         g_string_append_printf (hex, "%08x", g_random_int ());
       random_id = g_string_free (hex, FALSE);
     }
-  pairs = ph_dns_sd_txt_build (id ? id : random_id, FALSE, FALSE);
+  pairs = ph_dns_sd_txt_build (id ? id : random_id, FALSE, FALSE, fingerprint);
   return avahi_string_list_new_from_array ((const char **) pairs, -1);
 }
 
@@ -352,7 +354,7 @@ flood (guint count,
   for (guint i = 0; i < count; i++)
     {
       g_autofree char *name = g_strdup_printf ("Flood %04u", i + 1);
-      AvahiStringList *txt = txt_for (NULL);
+      AvahiStringList *txt = txt_for (NULL, NULL);
       int ret;
 
       if (i % ENTRIES_PER_GROUP == 0)
@@ -386,7 +388,8 @@ fake (const char *name,
       guint       port,
       const char *host_name,
       const char *address,
-      const char *id)
+      const char *id,
+      const char *fingerprint)
 {
   g_autoptr(AvahiGLibPoll) poll = NULL;
   Publisher publisher = { .groups = 1, .count = 1 };
@@ -411,7 +414,7 @@ fake (const char *name,
       ret = avahi_entry_group_add_address (group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
                                            AVAHI_PUBLISH_NO_REVERSE, host_name, &parsed);
     }
-  txt = txt_for (id);
+  txt = txt_for (id, fingerprint);
   if (ret >= 0)
     ret = avahi_entry_group_add_service_strlst (group, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
                                                 name, PH_SERVICE_TYPE, NULL, host_name,
@@ -444,11 +447,12 @@ main (int    argc,
 #ifdef HAVE_AVAHI
   if (argc == 4 && g_str_equal (argv[1], "flood"))
     return flood ((guint) atoi (argv[2]), (guint) atoi (argv[3]));
-  if ((argc == 6 || argc == 7) && g_str_equal (argv[1], "fake"))
-    return fake (argv[2], (guint) atoi (argv[3]), argv[4], argv[5], argc == 7 ? argv[6] : NULL);
+  if (argc >= 6 && argc <= 8 && g_str_equal (argv[1], "fake"))
+    return fake (argv[2], (guint) atoi (argv[3]), argv[4], argv[5], argc >= 7 ? argv[6] : NULL,
+                 argc == 8 ? argv[7] : NULL);
 #endif
 
   g_printerr ("usage: %s watch | announce NAME PORT | hostnamed PRETTY | flood COUNT PORT\n"
-              "       | fake NAME PORT HOST_NAME ADDRESS [ID]\n", argv[0]);
+              "       | fake NAME PORT HOST_NAME ADDRESS [ID [FINGERPRINT]]\n", argv[0]);
   return 2;
 }

@@ -615,6 +615,54 @@ test_announcer_without_daemon (void)
   g_assert_finalize_object (g_steal_pointer (&announcer));
 }
 
+/* tls=1 and fp=: the key a receiver announced reaches its item, and
+ * follows its latest announcement (a receiver that lost its key, or
+ * made a new one, says so at once). */
+static void
+test_fingerprint (Fixture       *fx,
+                  gconstpointer  data)
+{
+  const char *fp = "R2xpbXBzZV9vZl9hX2tleV90aGF0X2lzXzQzX2NoYXI";
+  const char *other = "T3RoZXJfa2V5X29mX3RoZV9zYW1lX2Zvcm1fNDNjaGE";
+  const char *secure[] = { "txtvers=1", "id=" ALICE, "ask=0", "paths=1", "tls=1", NULL, NULL };
+  g_autofree char *fp_pair = g_strconcat ("fp=", fp, NULL);
+  g_autofree char *other_pair = g_strconcat ("fp=", other, NULL);
+  PhAnnouncement announcement = {
+    .instance = "alice-v4", .name = "Alice", .host_name = "host.local", .txt = secure,
+    .host = "192.0.2.1", .port = 6666,
+  };
+  guint notified = 0;
+
+  secure[5] = fp_pair;
+  ph_browser_resolved (fx->browser, &announcement);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fx->browser)), ==, 1);
+  g_assert_cmpstr (ph_nearby_receiver_get_fingerprint (item (fx, 0)), ==, fp);
+  g_signal_connect_swapped (item (fx, 0), "notify::fingerprint", G_CALLBACK (count_cb), &notified);
+
+  /* Over IPv6 too: one receiver, one key. */
+  announcement.instance = "alice-v6";
+  announcement.host = "2001:db8::1";
+  ph_browser_resolved (fx->browser, &announcement);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fx->browser)), ==, 1);
+  g_assert_cmpuint (notified, ==, 0);
+
+  /* A new key, then none (tls=1 gone). */
+  secure[5] = other_pair;
+  ph_browser_resolved (fx->browser, &announcement);
+  g_assert_cmpstr (ph_nearby_receiver_get_fingerprint (item (fx, 0)), ==, other);
+  g_assert_cmpuint (notified, ==, 1);
+  secure[4] = "tls=0";
+  ph_browser_resolved (fx->browser, &announcement);
+  g_assert_null (ph_nearby_receiver_get_fingerprint (item (fx, 0)));
+  g_assert_cmpuint (notified, ==, 2);
+
+  /* The original format only: no key. */
+  announce_from (fx, "bob-v4", "Bob", BOB, FALSE, FALSE, "198.51.100.2", 6666, "bob.local", FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fx->browser)), ==, 2);
+  g_assert_cmpstr (ph_nearby_receiver_get_name (item (fx, 1)), ==, "Bob");
+  g_assert_null (ph_nearby_receiver_get_fingerprint (item (fx, 1)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -637,6 +685,7 @@ main (int   argc,
   ADD ("shares-name", test_shares_name);
   ADD ("leads-here", test_leads_here);
   ADD ("names-cleaned", test_names_cleaned);
+  ADD ("fingerprint", test_fingerprint);
 #undef ADD
   g_test_add_func ("/posthouse/browser/without-daemon", test_browser_without_daemon);
   g_test_add_func ("/posthouse/browser/lookup-without-daemon", test_lookup_without_daemon);

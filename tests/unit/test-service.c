@@ -14,17 +14,77 @@
 #include "ph-test-util.h"
 
 #define ID "0123456789abcdef0123456789abcdef"
+#define FP "R2xpbXBzZV9vZl9hX2tleV90aGF0X2lzXzQzX2NoYXI"
 
 static void
 test_txt_build (void)
 {
-  g_auto(GStrv) plain = ph_dns_sd_txt_build (ID, FALSE, FALSE);
-  g_auto(GStrv) both = ph_dns_sd_txt_build (ID, TRUE, TRUE);
+  g_auto(GStrv) plain = ph_dns_sd_txt_build (ID, FALSE, FALSE, NULL);
+  g_auto(GStrv) both = ph_dns_sd_txt_build (ID, TRUE, TRUE, NULL);
+  g_auto(GStrv) secure = ph_dns_sd_txt_build (ID, FALSE, TRUE, FP);
   const char * const expected_plain[] = { "txtvers=1", "id=" ID, "ask=0", "paths=0", NULL };
   const char * const expected_both[] = { "txtvers=1", "id=" ID, "ask=1", "paths=1", NULL };
+  const char * const expected_secure[] = { "txtvers=1", "id=" ID, "ask=0", "paths=1", "tls=1", "fp=" FP, NULL };
+  PhDnsSdTxt txt;
 
   g_assert_cmpstrv (plain, expected_plain);
   g_assert_cmpstrv (both, expected_both);
+  g_assert_cmpstrv (secure, expected_secure);
+
+  /* Read back as it was written. */
+  ph_dns_sd_txt_parse ((const char * const *) secure, NULL, &txt);
+  g_assert_cmpstr (txt.id, ==, ID);
+  g_assert_cmpstr (txt.fingerprint, ==, FP);
+  ph_dns_sd_txt_clear (&txt);
+}
+
+/* tls=1 and fp= (SPEC, Identity and the secure channel): a key only
+ * with tls=1, only of the right form, taken as written (base64url is
+ * case-sensitive), the first of each key. */
+static void
+test_txt_parse_secure (void)
+{
+  static const struct {
+    const char *pairs[5];
+    const char *fingerprint;
+  } cases[] = {
+    { { "id=" ID, "tls=1", "fp=" FP }, FP },
+    { { "fp=" FP, "TLS=1" }, FP },
+    { { "tls=1", "FP=" FP }, FP },
+    { { "tls=0", "fp=" FP }, NULL },
+    { { "fp=" FP }, NULL },
+    { { "tls=1" }, NULL },
+    { { "tls=1", "fp=" FP "A" }, NULL },
+    { { "tls=1", "fp=R2xpbXBzZV9vZl9hX2tleV90aGF0X2lzXzQzX2NoY" }, NULL },
+    { { "tls=1", "fp=R2xpbXBzZV9vZl9hX2tleV90aGF0X2lzXzQzX2NoYX=" }, NULL },
+    { { "tls=1", "fp=R2xpbXBzZV9vZl9hX2tleV90aGF0X2lzXzQzX2No+/A" }, NULL },
+    { { "tls=1", "fp=", "fp=" FP }, NULL },
+    { { "tls=0", "tls=1", "fp=" FP }, NULL },
+    { { "tls=yes", "fp=" FP }, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      PhDnsSdTxt txt;
+
+      g_test_message ("case %u", i);
+      ph_dns_sd_txt_parse (cases[i].pairs, NULL, &txt);
+      g_assert_cmpstr (txt.fingerprint, ==, cases[i].fingerprint);
+      ph_dns_sd_txt_clear (&txt);
+      g_assert_null (txt.fingerprint);
+    }
+
+  {
+    /* A NUL inside the value is not its end. */
+    const char fp_with_nul[] = "fp=R2xpbXBzZV9vZl9hX2tleV90aGF0X2lzXzQzX2N\0YXI";
+    const char * const pairs[] = { "tls=1", fp_with_nul, NULL };
+    const gssize lengths[] = { -1, sizeof fp_with_nul - 1 };
+    PhDnsSdTxt txt;
+
+    ph_dns_sd_txt_parse (pairs, lengths, &txt);
+    g_assert_null (txt.fingerprint);
+    ph_dns_sd_txt_clear (&txt);
+  }
 }
 
 static void
@@ -417,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/service/txt/build", test_txt_build);
   g_test_add_func ("/posthouse/service/txt/parse", test_txt_parse);
   g_test_add_func ("/posthouse/service/txt/parse-binary", test_txt_parse_binary);
+  g_test_add_func ("/posthouse/service/txt/parse-secure", test_txt_parse_secure);
   g_test_add_func ("/posthouse/service/id-valid", test_id_valid);
   g_test_add_func ("/posthouse/service/clip-name", test_clip_name);
   g_test_add_func ("/posthouse/service/format-host", test_format_host);

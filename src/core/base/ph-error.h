@@ -36,6 +36,7 @@ typedef enum
   PH_ERROR_MISMATCH,        /* pairing: a person said the six digits differ */
   PH_ERROR_PAUSED,          /* pairing with that device is paused after failed comparisons */
   PH_ERROR_BLOCKED,         /* the device is blocked */
+  PH_ERROR_NOT_ENCRYPTED,   /* the secure channel is required: no downgrade, --require-encryption, --no-plain */
 } PhError;
 
 GQuark ph_error_quark (void);

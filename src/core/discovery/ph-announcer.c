@@ -32,6 +32,7 @@ struct _PhAnnouncer
   guint             port;
   gboolean          asks;
   gboolean          accepts_paths;
+  char             *fingerprint;     /* tls=1 and fp=, or NULL */
   guint             interface_index;
   GSocketFamily     family;
 
@@ -56,6 +57,7 @@ enum {
   PROP_PORT,
   PROP_ASKS_BEFORE_ACCEPTING,
   PROP_ACCEPTS_PATHS,
+  PROP_FINGERPRINT,
   PROP_STATE,
   PROP_ANNOUNCED_NAME,
   PROP_ERROR_MESSAGE,
@@ -165,7 +167,7 @@ publish (PhAnnouncer *self,
   else
     avahi_entry_group_reset (self->group);
 
-  pairs = ph_dns_sd_txt_build (self->id, self->asks, self->accepts_paths);
+  pairs = ph_dns_sd_txt_build (self->id, self->asks, self->accepts_paths, self->fingerprint);
   txt = avahi_string_list_new_from_array ((const char **) pairs, -1);
 
   for (guint attempt = 0; attempt < MAX_ALTERNATIVES; attempt++)
@@ -317,6 +319,7 @@ ph_announcer_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->id);
+  g_free (self->fingerprint);
   g_free (self->announced_name);
   g_free (self->error_message);
 
@@ -347,6 +350,9 @@ ph_announcer_get_property (GObject    *object,
       break;
     case PROP_ACCEPTS_PATHS:
       g_value_set_boolean (value, self->accepts_paths);
+      break;
+    case PROP_FINGERPRINT:
+      g_value_set_string (value, self->fingerprint);
       break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
@@ -387,6 +393,9 @@ ph_announcer_set_property (GObject      *object,
     case PROP_ACCEPTS_PATHS:
       ph_announcer_set_accepts_paths (self, g_value_get_boolean (value));
       break;
+    case PROP_FINGERPRINT:
+      ph_announcer_set_fingerprint (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -416,6 +425,10 @@ ph_announcer_class_init (PhAnnouncerClass *klass)
     g_param_spec_boolean ("asks-before-accepting", NULL, NULL, FALSE, rw);
   properties[PROP_ACCEPTS_PATHS] =
     g_param_spec_boolean ("accepts-paths", NULL, NULL, FALSE, rw);
+  /* The key of the secure channel it speaks (tls=1, fp=); NULL: the
+   * original format only. */
+  properties[PROP_FINGERPRINT] =
+    g_param_spec_string ("fingerprint", NULL, NULL, NULL, rw);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, PH_TYPE_ANNOUNCER_STATE, PH_ANNOUNCER_STOPPED, ro);
   /* The name on the network, after Avahi resolved collisions. */
@@ -568,6 +581,28 @@ ph_announcer_set_accepts_paths (PhAnnouncer *self,
   self->accepts_paths = accepts_paths;
   queue_republish (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPTS_PATHS]);
+}
+
+const char *
+ph_announcer_get_fingerprint (PhAnnouncer *self)
+{
+  g_return_val_if_fail (PH_IS_ANNOUNCER (self), NULL);
+
+  return self->fingerprint;
+}
+
+void
+ph_announcer_set_fingerprint (PhAnnouncer *self,
+                              const char  *fingerprint)
+{
+  g_return_if_fail (PH_IS_ANNOUNCER (self));
+  g_return_if_fail (fingerprint == NULL || ph_dns_sd_fingerprint_is_valid (fingerprint, -1));
+
+  if (!replace_str (&self->fingerprint, fingerprint))
+    return;
+
+  queue_republish (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINGERPRINT]);
 }
 
 /**

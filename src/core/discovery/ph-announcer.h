@@ -41,6 +41,9 @@ void              ph_announcer_set_asks_before_accepting (PhAnnouncer   *self,
 gboolean          ph_announcer_get_accepts_paths         (PhAnnouncer   *self);
 void              ph_announcer_set_accepts_paths         (PhAnnouncer   *self,
                                                           gboolean       accepts_paths);
+const char       *ph_announcer_get_fingerprint           (PhAnnouncer   *self);
+void              ph_announcer_set_fingerprint           (PhAnnouncer   *self,
+                                                          const char    *fingerprint);
 void              ph_announcer_restrict                  (PhAnnouncer   *self,
                                                           guint          interface_index,
                                                           GSocketFamily  family);

@@ -266,12 +266,12 @@ ph_browser_resolved (PhBrowser            *self,
       g_autoptr(PhNearbyReceiver) created = ph_nearby_receiver_new (key, values.id, a->host_name);
 
       ph_nearby_receiver_update (created, a->instance, clipped, a->host, a->port,
-                                 values.asks, values.accepts_paths);
+                                 values.asks, values.accepts_paths, values.fingerprint);
       g_hash_table_insert (self->peers_by_key, g_strdup (key), created);
       insert_peer (self, created);
     }
   else if (ph_nearby_receiver_update (peer, a->instance, clipped, a->host, a->port,
-                                      values.asks, values.accepts_paths))
+                                      values.asks, values.accepts_paths, values.fingerprint))
     resort_peer (self, peer);
 
   g_hash_table_insert (self->attached, g_strdup (a->instance), g_strdup (key));

@@ -16,6 +16,8 @@
 /**
  * ph_dns_sd_txt_build:
  * @id: the installation id (32 hex digits)
+ * @fingerprint: (nullable): the key of the secure channel it speaks
+ *   (`tls=1` and `fp=`), %NULL when it receives the original format only
  *
  * The TXT strings of SPEC's Discovery section, in the order they are
  * announced; nothing else is ever published.
@@ -25,13 +27,15 @@
 char **
 ph_dns_sd_txt_build (const char *id,
                       gboolean    asks,
-                      gboolean    accepts_paths)
+                      gboolean    accepts_paths,
+                      const char *fingerprint)
 {
   g_autofree char *id_pair = NULL;
   GStrvBuilder *builder;
   char **pairs;
 
   g_return_val_if_fail (ph_dns_sd_id_is_valid (id), NULL);
+  g_return_val_if_fail (fingerprint == NULL || ph_dns_sd_fingerprint_is_valid (fingerprint, -1), NULL);
 
   builder = g_strv_builder_new ();
   g_strv_builder_add (builder, "txtvers=1");
@@ -39,6 +43,13 @@ ph_dns_sd_txt_build (const char *id,
   g_strv_builder_add (builder, id_pair);
   g_strv_builder_add (builder, asks ? "ask=1" : "ask=0");
   g_strv_builder_add (builder, accepts_paths ? "paths=1" : "paths=0");
+  if (fingerprint != NULL)
+    {
+      g_autofree char *fp_pair = g_strconcat ("fp=", fingerprint, NULL);
+
+      g_strv_builder_add (builder, "tls=1");
+      g_strv_builder_add (builder, fp_pair);
+    }
   pairs = g_strv_builder_end (builder);
   g_strv_builder_unref (builder);
 
@@ -53,6 +64,32 @@ ph_dns_sd_id_is_valid (const char *id)
 
   for (const char *p = id; *p != '\0'; p++)
     if (!g_ascii_isxdigit (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * ph_dns_sd_fingerprint_is_valid:
+ * @length: its length in bytes, or -1 when NUL-terminated
+ *
+ * Whether @fingerprint has the form of SPEC's fp=: 43 characters of
+ * unpadded base64url (the SHA-256 of a key). The form only: the
+ * handshake proves the key.
+ */
+gboolean
+ph_dns_sd_fingerprint_is_valid (const char *fingerprint,
+                                gssize      length)
+{
+  if (fingerprint == NULL)
+    return FALSE;
+  if (length < 0)
+    length = (gssize) strlen (fingerprint);
+  if (length != 43)
+    return FALSE;
+
+  for (gssize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (fingerprint[i]) && fingerprint[i] != '-' && fingerprint[i] != '_')
       return FALSE;
 
   return TRUE;
@@ -81,7 +118,9 @@ ph_dns_sd_txt_parse (const char * const *pairs,
                       const gssize       *lengths,
                       PhDnsSdTxt       *txt)
 {
-  gboolean seen_id = FALSE, seen_ask = FALSE, seen_paths = FALSE;
+  gboolean seen_id = FALSE, seen_ask = FALSE, seen_paths = FALSE, seen_tls = FALSE, seen_fp = FALSE;
+  gboolean tls = FALSE;
+  g_autofree char *fingerprint = NULL;
 
   g_return_if_fail (txt != NULL);
 
@@ -119,7 +158,24 @@ ph_dns_sd_txt_parse (const char * const *pairs,
           seen_paths = TRUE;
           txt->accepts_paths = value != NULL && value_is_one (value, value_length);
         }
+      else if (key_length == 3 && g_ascii_strncasecmp (pair, "tls", 3) == 0 && !seen_tls)
+        {
+          seen_tls = TRUE;
+          tls = value != NULL && value_is_one (value, value_length);
+        }
+      else if (key_length == 2 && g_ascii_strncasecmp (pair, "fp", 2) == 0 && !seen_fp)
+        {
+          seen_fp = TRUE;
+          /* Case matters in base64url: taken as it is. */
+          if (value != NULL && ph_dns_sd_fingerprint_is_valid (value, (gssize) value_length))
+            fingerprint = g_strndup (value, value_length);
+        }
     }
+
+  /* A key without tls=1, or tls=1 without a key to check, is no secure
+   * channel: the sender has nothing to hold the receiver to. */
+  if (tls && fingerprint != NULL)
+    txt->fingerprint = g_steal_pointer (&fingerprint);
 }
 
 void
@@ -128,6 +184,7 @@ ph_dns_sd_txt_clear (PhDnsSdTxt *txt)
   g_return_if_fail (txt != NULL);
 
   g_clear_pointer (&txt->id, g_free);
+  g_clear_pointer (&txt->fingerprint, g_free);
 }
 
 /**

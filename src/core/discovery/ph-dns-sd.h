@@ -15,16 +15,20 @@ typedef struct
   char     *id;            /* 32 lower-case hex digits, or NULL when absent or malformed */
   gboolean  asks;          /* ask=1 */
   gboolean  accepts_paths; /* paths=1 */
+  char     *fingerprint;   /* fp= beside tls=1 (43 base64url characters), else NULL */
 } PhDnsSdTxt;
 
 char       **ph_dns_sd_txt_build            (const char          *id,
                                               gboolean             asks,
-                                              gboolean             accepts_paths);
+                                              gboolean             accepts_paths,
+                                              const char          *fingerprint);
 void         ph_dns_sd_txt_parse            (const char * const  *pairs,
                                               const gssize        *lengths,
                                               PhDnsSdTxt        *txt);
 void         ph_dns_sd_txt_clear            (PhDnsSdTxt        *txt);
 gboolean     ph_dns_sd_id_is_valid          (const char          *id);
+gboolean     ph_dns_sd_fingerprint_is_valid (const char          *fingerprint,
+                                              gssize               length);
 char        *ph_dns_sd_clip_name            (const char          *name);
 const char  *ph_dns_sd_unavailable_message  (void);
 

@@ -21,7 +21,8 @@ gboolean    ph_nearby_receiver_update          (PhNearbyReceiver     *self,
                                      const char *host,
                                      guint16     port,
                                      gboolean    asks,
-                                     gboolean    accepts_paths);
+                                     gboolean    accepts_paths,
+                                     const char *fingerprint);
 void        ph_nearby_receiver_remove          (PhNearbyReceiver     *self,
                                      const char *instance);
 

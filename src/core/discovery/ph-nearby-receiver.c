@@ -14,6 +14,7 @@ typedef struct
   guint16   port;
   gboolean  asks;
   gboolean  accepts_paths;
+  char     *fingerprint;
   int       rank;          /* lower is better to show and to connect to */
   guint64   first_seen;
   guint64   last_seen;
@@ -37,6 +38,7 @@ struct _PhNearbyReceiver
   char      *address;
   gboolean   asks;
   gboolean   accepts_paths;
+  char      *fingerprint;
 };
 
 G_DEFINE_FINAL_TYPE (PhNearbyReceiver, ph_nearby_receiver, G_TYPE_OBJECT)
@@ -50,6 +52,7 @@ enum {
   PROP_PORT,
   PROP_ASKS_BEFORE_ACCEPTING,
   PROP_ACCEPTS_PATHS,
+  PROP_FINGERPRINT,
   PROP_HOST_NAME,
   PROP_SHARES_NAME,
   N_PROPS
@@ -65,6 +68,7 @@ endpoint_free (gpointer data)
   g_free (endpoint->instance);
   g_free (endpoint->name);
   g_free (endpoint->host);
+  g_free (endpoint->fingerprint);
   g_free (endpoint);
 }
 
@@ -134,6 +138,8 @@ refresh (PhNearbyReceiver *self)
       self->accepts_paths = latest->accepts_paths;
       g_object_notify_by_pspec (object, properties[PROP_ACCEPTS_PATHS]);
     }
+  if (replace_str (&self->fingerprint, latest->fingerprint))
+    g_object_notify_by_pspec (object, properties[PROP_FINGERPRINT]);
 
   /* Where to reach it: the best address, the first seen among equals,
    * so that the row does not flip between two. */
@@ -163,6 +169,7 @@ ph_nearby_receiver_finalize (GObject *object)
   g_free (self->name);
   g_free (self->host);
   g_free (self->address);
+  g_free (self->fingerprint);
 
   G_OBJECT_CLASS (ph_nearby_receiver_parent_class)->finalize (object);
 }
@@ -197,6 +204,9 @@ ph_nearby_receiver_get_property (GObject    *object,
       break;
     case PROP_ACCEPTS_PATHS:
       g_value_set_boolean (value, self->accepts_paths);
+      break;
+    case PROP_FINGERPRINT:
+      g_value_set_string (value, self->fingerprint);
       break;
     case PROP_HOST_NAME:
       g_value_set_string (value, self->host_name);
@@ -234,6 +244,10 @@ ph_nearby_receiver_class_init (PhNearbyReceiverClass *klass)
     g_param_spec_boolean ("asks-before-accepting", NULL, NULL, FALSE, ro);
   properties[PROP_ACCEPTS_PATHS] =
     g_param_spec_boolean ("accepts-paths", NULL, NULL, FALSE, ro);
+  /* The key it announced (tls=1 and fp=), NULL when it announced only
+   * the original format. A claim: the handshake proves it. */
+  properties[PROP_FINGERPRINT] =
+    g_param_spec_string ("fingerprint", NULL, NULL, NULL, ro);
   /* The computer it runs on, as mDNS knows it ("study-laptop.local"):
    * what tells two receivers of one name apart. */
   properties[PROP_HOST_NAME] =
@@ -324,6 +338,7 @@ find_endpoint (PhNearbyReceiver     *self,
  * ph_nearby_receiver_update:
  * @instance: which announcement was resolved
  * @host: where it was resolved, with its scope where one is needed
+ * @fingerprint: (nullable): its fp= beside tls=1
  *
  * Adds or refreshes an endpoint.
  *
@@ -336,7 +351,8 @@ ph_nearby_receiver_update (PhNearbyReceiver     *self,
                 const char *host,
                 guint16     port,
                 gboolean    asks,
-                gboolean    accepts_paths)
+                gboolean    accepts_paths,
+                const char *fingerprint)
 {
   g_autofree char *old_name = NULL;
   Endpoint *e;
@@ -358,6 +374,7 @@ ph_nearby_receiver_update (PhNearbyReceiver     *self,
   e->port = port;
   e->asks = !!asks;
   e->accepts_paths = !!accepts_paths;
+  replace_str (&e->fingerprint, fingerprint);
   e->rank = rank_host (host);
   e->last_seen = ++self->serial;
 
@@ -440,6 +457,21 @@ ph_nearby_receiver_get_accepts_paths (PhNearbyReceiver *self)
   g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (self), FALSE);
 
   return self->accepts_paths;
+}
+
+/**
+ * ph_nearby_receiver_get_fingerprint:
+ *
+ * Returns: (nullable): the key it announced for the secure channel
+ *   (SPEC: `tls=1` and `fp=`), %NULL when it receives only the
+ *   original format; what a sender holds it to in the handshake
+ */
+const char *
+ph_nearby_receiver_get_fingerprint (PhNearbyReceiver *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (self), NULL);
+
+  return self->fingerprint;
 }
 
 /* Returns: (nullable): the host name its announcements point to */

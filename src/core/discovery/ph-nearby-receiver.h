@@ -21,6 +21,7 @@ const char  *ph_nearby_receiver_get_host                  (PhNearbyReceiver     
 guint        ph_nearby_receiver_get_port                  (PhNearbyReceiver      *self);
 gboolean     ph_nearby_receiver_get_asks_before_accepting (PhNearbyReceiver      *self);
 gboolean     ph_nearby_receiver_get_accepts_paths         (PhNearbyReceiver      *self);
+const char  *ph_nearby_receiver_get_fingerprint           (PhNearbyReceiver      *self);
 const char  *ph_nearby_receiver_get_host_name             (PhNearbyReceiver      *self);
 gboolean     ph_nearby_receiver_get_shares_name           (PhNearbyReceiver      *self);
 char       **ph_nearby_receiver_dup_addresses             (PhNearbyReceiver      *self);

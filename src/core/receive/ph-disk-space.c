@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
 
 #include <gio/gio.h>
 
@@ -17,7 +18,13 @@ struct _PhDiskSpaceClaim
   gint64   size;
   gint64   reserved;       /* bytes from offset 0 that fallocate() holds */
   gboolean cannot_reserve; /* the file system has no fallocate(): writing will tell */
+  gboolean checked;        /* whether reserving is worth it was looked at */
 };
+
+/* tmpfs (linux/magic.h): its pages are memory, allocated by the write
+ * that fills them; fallocate() would zero each one first, a quarter of
+ * a fast receiver's time, and hold nothing a write does not. */
+#define TMPFS_MAGIC_NUMBER 0x01021994
 
 struct _PhDiskSpace
 {
@@ -229,6 +236,18 @@ ph_disk_space_claim_advance (PhDiskSpaceClaim  *claim,
       claim->cannot_reserve || claim->reserved >= claim->size ||
       claim->reserved - done >= PH_DISK_SPACE_LOOKAHEAD / 2)
     return TRUE;
+
+  if (!claim->checked)
+    {
+      struct statfs fs;
+
+      claim->checked = TRUE;
+      if (fstatfs (claim->fd, &fs) == 0 && fs.f_type == TMPFS_MAGIC_NUMBER)
+        {
+          claim->cannot_reserve = TRUE;
+          return TRUE;
+        }
+    }
 
   target = MIN (claim->size, done + PH_DISK_SPACE_LOOKAHEAD);
   while (fallocate (claim->fd, FALLOC_FL_KEEP_SIZE, claim->reserved, target - claim->reserved) != 0)

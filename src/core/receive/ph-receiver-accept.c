@@ -37,20 +37,6 @@
 /* Out of descriptors: look again after this long. */
 #define ACCEPT_RETRY_MS 100
 
-/* A connection that has not yet delivered its 136 header bytes. */
-typedef struct
-{
-  GList              link;         /* in PhReceiver.pending */
-  GList              sender_link;  /* in its PhSender's pending */
-  PhReceiver        *self;
-  PhSender          *sender;
-  int                fd;           /* -1 once handed on */
-  char              *peer;
-  GSource           *read_source;
-  gint64             accepted;     /* monotonic µs */
-  gsize              got;
-  guint8             header[PH_WIRE_HEADER_SIZE];
-} Pending;
 
 static void
 reset (int fd)
@@ -65,31 +51,49 @@ reset (int fd)
 }
 
 /* Takes @p out of the header phase, and out of the receiver's hold
- * unless @handed_on (its connection goes on as a PhIncoming). */
+ * unless @handed_on (its connection goes on as a PhIncoming) or its
+ * secure channel's handshake runs (the held connection keeps the hold,
+ * until its owner releases it). */
 static void
 pending_free (Pending  *p,
               gboolean  handed_on)
 {
   PhReceiver *self = p->self;
+  gboolean held = p->held != NULL;
 
   g_queue_unlink (&self->pending, &p->link);
   g_queue_unlink (&p->sender->pending, &p->sender_link);
   ph_gsource_clear (&p->read_source);
   if (p->fd >= 0)
     reset (p->fd);
-  if (!handed_on)
+  ph_receiver_pending_unheld (p, handed_on);
+  if (!handed_on && !held)
     ph_receiver_release (self, p->sender);
   g_free (p->peer);
   g_free (p);
 
-  if (!handed_on)
+  if (!handed_on && !held)
     ph_receiver_update_accepting (self);
 }
 
+void
+ph_receiver_pending_done (Pending  *p,
+                          gboolean  handed_on)
+{
+  pending_free (p, handed_on);
+}
+
+/* A secure connection waiting for its handshake's turn, or in it. */
+static gboolean
+is_tls (Pending *p)
+{
+  return p->held != NULL || p->tls_link.data != NULL;
+}
+
 /* Ends @p without its header, saying why (@error NULL: quietly). */
-static void
-pending_fail (Pending *p,
-              GError  *error)
+void
+ph_receiver_pending_fail (Pending *p,
+                          GError  *error)
 {
   PhReceiver *self = g_object_ref (p->self);
   g_autofree char *peer = g_strdup (p->peer);
@@ -138,6 +142,29 @@ header_received (Pending *p)
 static gboolean
 pending_read (Pending *p)
 {
+  PhReceiver *self = p->self;
+
+  /* The first byte, not consumed: 0x16 begins the secure channel. */
+  if (p->got == 0 && (self->secure_func != NULL || !self->accepts_plain))
+    {
+      guint8 first;
+      ssize_t n = recv (p->fd, &first, 1, MSG_PEEK);
+
+      if (n == 1 && first == 0x16 && self->secure_func != NULL)
+        {
+          ph_receiver_take_tls (p);
+          return FALSE;
+        }
+      if (n == 1 && first != 0x16 && !self->accepts_plain)
+        {
+          ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_NOT_ENCRYPTED,
+                                                    _("Turned away %s: not encrypted, and this "
+                                                      "receiver accepts only encrypted connections"),
+                                                    p->peer));
+          return FALSE;
+        }
+    }
+
   for (;;)
     {
       ssize_t n = recv (p->fd, p->header + p->got, sizeof p->header - p->got, 0);
@@ -159,12 +186,12 @@ pending_read (Pending *p)
         return TRUE;
 
       if (n == 0)
-        pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_BAD_HEADER,
+        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_BAD_HEADER,
                                       /* Translators: a peer address, the bytes it sent, the header size (136) */
                                       _("%s closed the connection after %u of %d header bytes"),
                                       p->peer, (guint) p->got, PH_WIRE_HEADER_SIZE));
       else
-        pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
+        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
                                       _("The connection from %s failed: %s"),
                                       p->peer, g_strerror (errno)));
       return FALSE;
@@ -266,7 +293,7 @@ ph_receiver_evict_pending (PhReceiver *self,
     return FALSE;
 
   seconds = (guint) ((g_get_monotonic_time () - oldest->accepted) / G_USEC_PER_SEC);
-  pending_fail (oldest, g_error_new (PH_ERROR, PH_ERROR_BUSY,
+  ph_receiver_pending_fail (oldest, g_error_new (PH_ERROR, PH_ERROR_BUSY,
                                      g_dngettext (GETTEXT_PACKAGE,
                                                   "Too many connections from %s without a header: "
                                                   "closed the one that had waited longest (%u second)",
@@ -299,12 +326,22 @@ ph_receiver_expire_pending (PhReceiver *self,
     {
       Pending *p = self->pending.head->data;
 
-      pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                                    g_dngettext (GETTEXT_PACKAGE,
-                                                 "%s sent no complete header within %u second",
-                                                 "%s sent no complete header within %u seconds",
-                                                 seconds),
-                                    p->peer, seconds));
+      if (is_tls (p))
+        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                                      g_dngettext (GETTEXT_PACKAGE,
+                                                   "%s did not finish the secure channel’s "
+                                                   "handshake within %u second",
+                                                   "%s did not finish the secure channel’s "
+                                                   "handshake within %u seconds",
+                                                   seconds),
+                                      p->peer, seconds));
+      else
+        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
+                                      g_dngettext (GETTEXT_PACKAGE,
+                                                   "%s sent no complete header within %u second",
+                                                   "%s sent no complete header within %u seconds",
+                                                   seconds),
+                                      p->peer, seconds));
     }
 }
 
@@ -443,7 +480,7 @@ void
 ph_receiver_close_pending (PhReceiver *self)
 {
   while (self->pending.head != NULL)
-    pending_fail (self->pending.head->data, NULL);
+    ph_receiver_pending_fail (self->pending.head->data, NULL);
 }
 
 /* GIO's bind error repeats the address ("Error binding to address

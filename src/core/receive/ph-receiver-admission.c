@@ -68,7 +68,8 @@ ph_receiver_release (PhReceiver *self,
   self->n_held--;
   if (--sender->n_held == 0)
     {
-      g_assert (sender->queued.length == 0 && sender->pending.length == 0 && sender->n_slots == 0);
+      g_assert (sender->queued.length == 0 && sender->held_queued.length == 0 &&
+                sender->pending.length == 0 && sender->n_slots == 0 && sender->n_handshakes == 0);
       g_hash_table_remove (self->senders, sender->key);
     }
 }
@@ -97,7 +98,7 @@ start (PhReceiver *self,
   PhSender *sender = place->sender;
 
   unlink_from (&sender->queued, &place->queue_link);
-  if (sender->queued.length == 0)
+  if (sender->queued.length == 0 && sender->held_queued.length == 0)
     unlink_from (&self->waiting, &sender->waiting_link);
   unlink_from (&self->silent, &place->silent_link);
 
@@ -133,7 +134,13 @@ ph_receiver_run_queue (PhReceiver *self)
   PhSender *sender;
 
   while (self->slots->len < self->max_transfers && (sender = next_sender (self)) != NULL)
-    start (self, sender->queued.head->data);
+    {
+      /* A sender is an address or a key: its connections are of one kind. */
+      if (sender->held_queued.length > 0)
+        ph_receiver_start_held (self, sender->held_queued.head->data);
+      else
+        start (self, sender->queued.head->data);
+    }
 }
 
 /* Starts the data phase now, or puts the transfer in its sender's
@@ -204,7 +211,7 @@ finished_cb (PhIncoming *in,
       sender->n_slots--;
     }
   unlink_from (&sender->queued, &place->queue_link);
-  if (sender->queued.length == 0)
+  if (sender->queued.length == 0 && sender->held_queued.length == 0)
     unlink_from (&self->waiting, &sender->waiting_link);
   unlink_from (&self->silent, &place->silent_link);
   unlink_from (&self->asking, &place->asking_link);

@@ -3,8 +3,10 @@
 
 #include "ph-incoming-private.h"
 #include "ph-receiver.h"
+#include "ph-receiver-held.h"
 #include "ph-disk-space-private.h"
 #include "ph-folders-private.h"
+#include "ph-wire.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +40,12 @@ struct _PhReceiver
   guint           bound_port;
   gboolean        require_approval;
   gboolean        accepts_paths;
+  gboolean        accepts_plain;
+
+  /* The secure channel (ph-receiver-held.c) */
+  PhReceiverSecureFunc secure_func;
+  gpointer        secure_data;
+  GDestroyNotify  secure_destroy;
 
   /* The knobs; defaults in ph-receiver.c, time in milliseconds. */
   guint           header_timeout;   /* the whole header */
@@ -73,6 +81,9 @@ struct _PhReceiver
   gint64          deadline_at;
 
   GPtrArray      *incoming;         /* every PhIncoming not finished */
+  GQueue          tls_waiting;      /* Pending that began with 0x16, for a handshake's turn */
+  guint           n_handshakes;     /* secure connections in their handshake (a thread of GIO's each) */
+  GSource        *handshake_timer;  /* when a running handshake may be ended for a waiting one */
   GPtrArray      *slots;            /* Slot: every PhIncoming in its data phase */
   GSource        *stall_source;
 };
@@ -84,8 +95,56 @@ struct _PhSender
   guint     n_slots;      /* of them, in their data phase */
   GQueue    pending;      /* its Pending, oldest first */
   GQueue    queued;       /* its PhIncoming waiting for a slot, in order */
-  GList     waiting_link; /* in PhReceiver.waiting while queued is not empty */
+  GQueue    held_queued;  /* its PhReceiverHeld waiting for a slot, in order */
+  GList     waiting_link; /* in PhReceiver.waiting while either queue is not empty */
   guint64   last_turn;
+  guint     n_handshakes; /* its secure connections in their handshake */
+};
+
+/* A connection that has not yet delivered its 136 header bytes, or,
+ * beginning with 0x16, finished the secure channel's handshake and
+ * hellos. */
+typedef struct
+{
+  GList              link;         /* in PhReceiver.pending */
+  GList              sender_link;  /* in its PhSender's pending */
+  GList              tls_link;     /* in PhReceiver.tls_waiting */
+  PhReceiver        *self;
+  PhSender          *sender;
+  int                fd;           /* -1 once handed on */
+  char              *peer;
+  GSource           *read_source;
+  gint64             accepted;     /* monotonic µs */
+  gsize              got;
+  PhReceiverHeld    *held;         /* its handshake runs (ph-receiver-held.c) */
+  guint8             header[PH_WIRE_HEADER_SIZE];
+} Pending;
+
+/* A connection of the secure channel once its handshake began (see
+ * ph-receiver-held.h). */
+typedef enum
+{
+  PH_HELD_HANDSHAKE,
+  PH_HELD_DECIDING,
+  PH_HELD_ASKING,
+  PH_HELD_QUEUED,
+  PH_HELD_RECEIVING,
+} PhHeldPhase;
+
+struct _PhReceiverHeld
+{
+  PhReceiver              *self;
+  PhSender                *sender;
+  Pending                 *pending;     /* while in its handshake */
+  char                    *peer;
+  PhHeldPhase              phase;
+  GList                    queue_link;  /* in its sender's held_queued */
+  GSource                 *answer_source;
+  gboolean                 ended;       /* the receiver ended it */
+  GCancellable            *abort;
+  PhReceiverHeldFunc       turn;
+  PhReceiverHeldBytesFunc  bytes;
+  gpointer                 data;
 };
 
 /* ph-receiver.c */
@@ -118,6 +177,24 @@ gint64    ph_receiver_pending_deadline       (PhReceiver        *self);
 void      ph_receiver_expire_pending         (PhReceiver        *self,
                                               gint64             now);
 
+/* ph-receiver-accept.c, for the secure channel's connections */
+void      ph_receiver_pending_done           (Pending           *p,
+                                              gboolean           handed_on);
+void      ph_receiver_pending_fail           (Pending           *p,
+                                              GError            *error);
+
+/* ph-receiver-held.c */
+PhDiskSpace *ph_receiver_get_disk_space      (PhReceiver        *self);
+void      ph_receiver_take_tls               (Pending           *p);
+void      ph_receiver_pending_unheld         (Pending           *p,
+                                              gboolean           handed_on);
+void      ph_receiver_run_handshakes         (PhReceiver        *self);
+void      ph_receiver_start_held             (PhReceiver        *self,
+                                              PhReceiverHeld    *held);
+void      ph_receiver_held_end               (PhReceiverHeld    *held,
+                                              GError            *error);
+void      ph_receiver_held_finalize          (PhReceiver        *self);
+
 /* ph-receiver-admission.c */
 void      ph_receiver_admission_init         (PhReceiver        *self);
 void      ph_receiver_admission_finalize     (PhReceiver        *self);
@@ -143,6 +220,10 @@ void      ph_receiver_start_slot             (PhReceiver        *self,
                                               PhIncoming        *in);
 void      ph_receiver_end_slot               (PhReceiver        *self,
                                               PhIncoming        *in);
+void      ph_receiver_start_held_slot        (PhReceiver        *self,
+                                              PhReceiverHeld    *held);
+void      ph_receiver_end_held_slot          (PhReceiver        *self,
+                                              PhReceiverHeld    *held);
 void      ph_receiver_restart_stall_timer    (PhReceiver        *self);
 
 /* The knobs: only tests set them (with times scaled down to fit a

@@ -24,7 +24,8 @@
 
 typedef struct
 {
-  PhIncoming *in;
+  PhIncoming *in;                          /* or, in the secure channel: */
+  PhReceiverHeld *held;
   gint64      samples[WINDOW_TICKS + 1];   /* bytes done, one per tick, a ring */
   guint       ticks;                       /* since it got its slot */
   gboolean    ending;
@@ -35,19 +36,23 @@ slot_free (gpointer data)
 {
   Slot *slot = data;
 
-  g_object_unref (slot->in);
+  g_clear_object (&slot->in);
   g_free (slot);
 }
 
 static PhSender *
 slot_sender (Slot *slot)
 {
+  if (slot->held != NULL)
+    return slot->held->sender;
   return ph_incoming_get_place (slot->in)->sender;
 }
 
 static gint64
 slot_bytes (Slot *slot)
 {
+  if (slot->held != NULL)
+    return slot->held->bytes ? slot->held->bytes (slot->held->data) : 0;
   return ph_transfer_get_bytes_done (ph_incoming_get_transfer (slot->in));
 }
 
@@ -65,6 +70,9 @@ slot_progress (Slot  *slot,
 static gboolean
 slot_receiving (Slot *slot)
 {
+  /* A secure connection's batch goes on until the connection ends. */
+  if (slot->held != NULL)
+    return TRUE;
   return slot_bytes (slot) < ph_incoming_get_size (slot->in);
 }
 
@@ -106,13 +114,42 @@ ph_receiver_start_slot (PhReceiver *self,
   ph_incoming_receive (in);
 }
 
+/* Gives @held (the secure channel) a slot; its sender's count is the
+ * caller's. */
+void
+ph_receiver_start_held_slot (PhReceiver     *self,
+                             PhReceiverHeld *held)
+{
+  Slot *slot = g_new0 (Slot, 1);
+
+  slot->held = held;
+  g_ptr_array_add (self->slots, slot);
+  if (self->stall_source == NULL)
+    ph_receiver_restart_stall_timer (self);
+}
+
+void
+ph_receiver_end_held_slot (PhReceiver     *self,
+                           PhReceiverHeld *held)
+{
+  for (guint i = 0; i < self->slots->len; i++)
+    if (((Slot *) g_ptr_array_index (self->slots, i))->held == held)
+      {
+        g_ptr_array_remove_index_fast (self->slots, i);
+        break;
+      }
+
+  if (self->slots->len == 0)
+    ph_gsource_clear (&self->stall_source);
+}
+
 /* @in finished: its slot is free. */
 void
 ph_receiver_end_slot (PhReceiver *self,
                       PhIncoming *in)
 {
   for (guint i = 0; i < self->slots->len; i++)
-    if (((Slot *) g_ptr_array_index (self->slots, i))->in == in)
+    if (in != NULL && ((Slot *) g_ptr_array_index (self->slots, i))->in == in)
       {
         g_ptr_array_remove_index_fast (self->slots, i);
         break;
@@ -149,7 +186,7 @@ demand (PhReceiver *self,
   guint live = live_slots (self, sender);
   guint room = live < self->max_per_sender ? self->max_per_sender - live : 0;
 
-  return MIN (sender->queued.length, room);
+  return MIN (sender->queued.length + sender->held_queued.length, room);
 }
 
 /* Whether ending @victim would let a waiting transfer start that the
@@ -167,7 +204,41 @@ someone_waits_for (PhReceiver *self,
   for (GList *l = self->waiting.head; l != NULL; l = l->next)
     wanted += demand (self, l->data);
 
-  return wanted > free_slots || victim_sender->queued.length > demand (self, victim_sender);
+  return wanted > free_slots ||
+         victim_sender->queued.length + victim_sender->held_queued.length > demand (self, victim_sender);
+}
+
+static gboolean
+cancel_later_cb (gpointer cancellable)
+{
+  g_cancellable_cancel (cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* A secure connection too slow: said now, ended once the tick is over
+ * (ending it may free its slot at once). */
+static void
+stop_slow_held (PhReceiver *self,
+                Slot       *slot,
+                const char *pace,
+                guint       seconds)
+{
+  PhReceiverHeld *held = slot->held;
+  g_autoptr(GError) error = NULL;
+
+  error = g_error_new (PH_ERROR, PH_ERROR_STALLED,
+                       /* Translators: a peer, a size ("64.0 KiB"), seconds */
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%s sent less than %s in %u second; stopped as stalled, "
+                                    "what was not saved is thrown away",
+                                    "%s sent less than %s in %u seconds; stopped as stalled, "
+                                    "what was not saved is thrown away",
+                                    seconds),
+                       held->peer, pace, seconds);
+  held->ended = TRUE;
+  if (held->abort != NULL)
+    g_idle_add_full (G_PRIORITY_DEFAULT, cancel_later_cb, g_object_ref (held->abort), g_object_unref);
+  ph_receiver_emit_connection_failed (self, held->peer, error);
 }
 
 static void
@@ -181,6 +252,16 @@ stop_slow (PhReceiver *self,
   GError *error;
 
   slot->ending = TRUE;
+  if (slot->held != NULL)
+    {
+      g_autofree char *busy_pace = g_format_size_full (self->stall_bytes * BUSY_TICKS / WINDOW_TICKS,
+                                                       G_FORMAT_SIZE_IEC_UNITS);
+
+      /* With others waiting, over the shorter stretch. */
+      stop_slow_held (self, slot, busy ? busy_pace : pace,
+                      busy ? MAX (1, seconds * BUSY_TICKS / WINDOW_TICKS) : seconds);
+      return;
+    }
   if (busy)
     error = g_error_new (PH_ERROR, PH_ERROR_STALLED,
                          /* Translators: a peer, a file name, a size ("64.0 KiB"), seconds */

@@ -86,6 +86,7 @@ ph_receiver_finalize (GObject *object)
   g_clear_object (&self->directory);
   g_clear_pointer (&self->prefix, g_free);
   g_clear_pointer (&self->bind_address, g_free);
+  ph_receiver_held_finalize (self);
   ph_receiver_admission_finalize (self);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->space, ph_disk_space_unref);
@@ -238,6 +239,7 @@ ph_receiver_init (PhReceiver *self)
   self->max_pending_per_sender = DEFAULT_MAX_PENDING_PER_SENDER;
   self->stall_window = DEFAULT_STALL_WINDOW;
   self->stall_bytes = DEFAULT_STALL_BYTES;
+  self->accepts_plain = TRUE;
   ph_receiver_admission_init (self);
   self->context = g_main_context_ref_thread_default ();
   self->space = ph_disk_space_new ();

@@ -467,6 +467,22 @@ ph_secure_receive_accept (PhSecureReceive *self)
 void
 ph_secure_receive_decline (PhSecureReceive *self)
 {
+  ph_secure_receive_decline_with_reason (self, NULL);
+}
+
+/**
+ * ph_secure_receive_decline_with_reason:
+ * @reason: (nullable): why, for the sender to show ("This receiver
+ *   accepts files only from paired devices")
+ *
+ * As ph_secure_receive_decline(), saying why.
+ */
+void
+ph_secure_receive_decline_with_reason (PhSecureReceive *self,
+                                       const char      *reason)
+{
+  PhMessage message = { .type = PH_MESSAGE_DECISION, .decision = PH_DECISION_DECLINED };
+
   g_return_if_fail (PH_IS_SECURE_RECEIVE (self));
 
   if ((self->phase != PH_SECURE_RECEIVE_DECIDING && self->phase != PH_SECURE_RECEIVE_ASKING) ||
@@ -475,7 +491,8 @@ ph_secure_receive_decline (PhSecureReceive *self)
 
   ph_gsource_clear (&self->watch_source);
   self->declined = TRUE;
-  queue_decision (self, PH_DECISION_DECLINED);
+  message.reason = (char *) reason;
+  queue_frame (self, &message);
   self->after_write = AFTER_CLOSE;
 }
 

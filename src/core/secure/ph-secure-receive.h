@@ -86,6 +86,8 @@ guint                ph_secure_receive_get_n_saved      (PhSecureReceive     *se
 void                 ph_secure_receive_ask              (PhSecureReceive     *self);
 void                 ph_secure_receive_accept           (PhSecureReceive     *self);
 void                 ph_secure_receive_decline          (PhSecureReceive     *self);
+void                 ph_secure_receive_decline_with_reason (PhSecureReceive  *self,
+                                                         const char          *reason);
 void                 ph_secure_receive_refuse           (PhSecureReceive     *self);
 
 G_END_DECLS

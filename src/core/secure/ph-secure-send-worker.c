@@ -502,8 +502,20 @@ open_channel (PhSecureRun  *run,
           continue;
 
         case PH_DECISION_DECLINED:
+          if (message.reason != NULL && *message.reason != '\0')
+            {
+              /* The receiver's words, one line of printable text. */
+              g_autofree char *reason = g_utf8_make_valid (message.reason, -1);
+
+              for (char *p = reason; *p != '\0'; p++)
+                if (g_ascii_iscntrl (*p))
+                  *p = ' ';
+              g_set_error (error, PH_ERROR, PH_ERROR_DECLINED, _("%s declined the files: %s"),
+                           run->peer, reason);
+            }
+          else
+            g_set_error (error, PH_ERROR, PH_ERROR_DECLINED, _("%s declined the files"), run->peer);
           ph_message_clear (&message);
-          g_set_error (error, PH_ERROR, PH_ERROR_DECLINED, _("%s declined the files"), run->peer);
           return FALSE;
 
         case PH_DECISION_ACCEPTED:

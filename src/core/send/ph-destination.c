@@ -16,9 +16,18 @@ struct _PhDestination
   guint     port;
   char     *address;        /* HOST:PORT */
   char     *name;           /* announced nearby */
-  char     *fingerprint;
+  char     *fingerprint;    /* the key to expect */
   gboolean  found_by_name;
   gboolean  accepts_paths;
+
+  /* What the announcement said; nearby is FALSE without one. */
+  gboolean  nearby;
+  char     *installation_id;
+  char     *announced_fingerprint;  /* tls=1 with its fp=, else NULL */
+
+  /* Decided with the trust store. */
+  gboolean  secure;
+  gboolean  paired;
 };
 
 G_DEFINE_FINAL_TYPE (PhDestination, ph_destination, G_TYPE_OBJECT)
@@ -42,6 +51,8 @@ enum {
   PROP_NAME,
   PROP_ACCEPTS_PATHS,
   PROP_FINGERPRINT,
+  PROP_SECURE,
+  PROP_PAIRED,
   N_PROPS
 };
 
@@ -69,6 +80,12 @@ ph_destination_get_property (GObject    *object,
     case PROP_FINGERPRINT:
       g_value_set_string (value, self->fingerprint);
       break;
+    case PROP_SECURE:
+      g_value_set_boolean (value, self->secure);
+      break;
+    case PROP_PAIRED:
+      g_value_set_boolean (value, self->paired);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -83,6 +100,8 @@ ph_destination_finalize (GObject *object)
   g_free (self->address);
   g_free (self->name);
   g_free (self->fingerprint);
+  g_free (self->installation_id);
+  g_free (self->announced_fingerprint);
 
   G_OBJECT_CLASS (ph_destination_parent_class)->finalize (object);
 }
@@ -100,6 +119,8 @@ ph_destination_class_init (PhDestinationClass *klass)
   properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
   properties[PROP_ACCEPTS_PATHS] = g_param_spec_boolean ("accepts-paths", NULL, NULL, FALSE, ro);
   properties[PROP_FINGERPRINT] = g_param_spec_string ("fingerprint", NULL, NULL, NULL, ro);
+  properties[PROP_SECURE] = g_param_spec_boolean ("secure", NULL, NULL, FALSE, ro);
+  properties[PROP_PAIRED] = g_param_spec_boolean ("paired", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -228,6 +249,101 @@ ph_destination_set_fingerprint (PhDestination *self,
 
   if (set_str (&self->fingerprint, fingerprint))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINGERPRINT]);
+}
+
+/* Returns: whether the receiver was seen announced nearby */
+gboolean
+ph_destination_get_nearby (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), FALSE);
+
+  return self->nearby;
+}
+
+/* Returns: (nullable): the installation id it announced (id=) */
+const char *
+ph_destination_get_installation_id (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), NULL);
+
+  return self->installation_id;
+}
+
+/* Returns: (nullable): the key it announced with tls=1 (fp=), NULL when
+ *   it announced no secure channel */
+const char *
+ph_destination_get_announced_fingerprint (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), NULL);
+
+  return self->announced_fingerprint;
+}
+
+/**
+ * ph_destination_set_announcement:
+ * @installation_id: (nullable): its id=
+ * @fingerprint: (nullable): its fp= when it announced tls=1, else %NULL
+ *
+ * What the receiver's announcement nearby said: a hint the trust store
+ * and the handshake check. The announced key is also the one to expect,
+ * until ph_destination_decide_channel() says otherwise.
+ */
+void
+ph_destination_set_announcement (PhDestination *self,
+                                 const char    *installation_id,
+                                 const char    *fingerprint)
+{
+  g_return_if_fail (PH_IS_DESTINATION (self));
+
+  self->nearby = TRUE;
+  set_str (&self->installation_id, installation_id);
+  set_str (&self->announced_fingerprint, fingerprint);
+  ph_destination_set_fingerprint (self, fingerprint);
+  ph_destination_set_secure (self, fingerprint != NULL);
+}
+
+/* Returns: whether files go to it through the secure channel */
+gboolean
+ph_destination_get_secure (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), FALSE);
+
+  return self->secure;
+}
+
+void
+ph_destination_set_secure (PhDestination *self,
+                           gboolean       secure)
+{
+  g_return_if_fail (PH_IS_DESTINATION (self));
+
+  if (self->secure == !!secure)
+    return;
+
+  self->secure = !!secure;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECURE]);
+}
+
+/* Returns: whether it is a paired device (its key compared by people) */
+gboolean
+ph_destination_get_paired (PhDestination *self)
+{
+  g_return_val_if_fail (PH_IS_DESTINATION (self), FALSE);
+
+  return self->paired;
+}
+
+void
+ph_destination_set_paired (PhDestination *self,
+                           gboolean       paired)
+{
+  g_return_if_fail (PH_IS_DESTINATION (self));
+
+  if (self->paired == !!paired)
+    return;
+
+  self->paired = !!paired;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
 }
 
 /**

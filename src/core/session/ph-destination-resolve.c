@@ -65,6 +65,10 @@ take_nearby (PhDestination    *destination,
 {
   ph_destination_set_name (destination, ph_nearby_receiver_get_name (nearby));
   ph_destination_set_accepts_paths (destination, ph_nearby_receiver_get_accepts_paths (nearby));
+  /* The key it announced is the one it must prove (the trust store
+   * may say otherwise: ph_destination_decide_channel()). */
+  ph_destination_set_announcement (destination, ph_nearby_receiver_get_id (nearby),
+                                   ph_nearby_receiver_get_fingerprint (nearby));
 }
 
 /* A browser to look with: the caller's, or one of our own. */
@@ -161,9 +165,10 @@ found_cb (GObject      *object,
  *   %NULL to look with a browser of its own, only when needed
  * @text: `HOST[:PORT]`, or the name of a receiver announced nearby
  * @port: a port that overrides the one given or announced, -1 for none
- * @wants_paths: whether folders are sent: then an IP address is looked
- *   for among the receivers nearby (for a moment, if they are not all
- *   known yet) to learn whether the receiver keeps folder paths
+ * @wants_paths: whether what the receiver announced matters (whether
+ *   it keeps folder paths, the key it announced): then an IP address is
+ *   looked for among the receivers nearby (for a moment, if they are not
+ *   all known yet)
  *
  * Finish with ph_destination_resolve_finish(): the destination, or
  * %PH_ERROR_INVALID_ADDRESS (an address that does not parse),

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PhReceiveSession: announcing the receiver nearby, under the device's
- * name, only where it can be reached, with what it does (ask=, paths=). */
+ * name, only where it can be reached, with what it does (ask=, paths=,
+ * and tls=1 with fp= once it has a key). */
 #include "config.h"
 
 #include "ph-device-name.h"
+#include "ph-identity.h"
 #include "ph-interfaces.h"
 #include "ph-receive-session-private.h"
 
@@ -60,6 +62,10 @@ ph_receive_session_update_announcement (PhReceiveSession *self)
 {
   ph_announcer_set_asks_before_accepting (self->announcer, self->ask);
   ph_announcer_set_accepts_paths (self->announcer, self->accepts_paths);
+  /* The key proves itself in the handshake; without one, only the
+   * original format is received, and announced. */
+  ph_announcer_set_fingerprint (self->announcer,
+                                self->identity ? ph_identity_get_fingerprint (self->identity) : NULL);
   if (self->receiver != NULL && ph_receiver_get_port (self->receiver) > 0)
     ph_announcer_set_port (self->announcer, ph_receiver_get_port (self->receiver));
 }
@@ -77,6 +83,8 @@ device_name_cb (GObject      *object,
     return;
 
   g_clear_object (&self->announce_cancellable);
+  g_free (self->device_name);
+  self->device_name = g_strdup (name);
   ph_announcer_set_name (self->announcer, name);
   ph_announcer_start (self->announcer);
 }

@@ -3,8 +3,12 @@
 
 /* What ph-receive-session*.c share, and what only tests reach. */
 
+#include "ph-devices.h"
+#include "ph-identity.h"
 #include "ph-inbox.h"
+#include "ph-pairing.h"
 #include "ph-receive-session.h"
+#include "ph-receiver-held.h"
 #include "ph-receiver.h"
 
 G_BEGIN_DECLS
@@ -37,7 +41,17 @@ struct _PhReceiveSession
   PhAnnouncer   *announcer;
   GCancellable  *announce_cancellable;
   char          *announce_error;  /* why it cannot be announced */
+  char          *device_name;     /* as people know this computer */
+
+  /* The secure channel (ph-receive-session-secure.c) */
+  PhIdentity    *identity;        /* NULL: none (yet) */
+  PhDevices     *devices;
+  gboolean       only_paired;
+  gboolean       accept_plain;
+  GPtrArray     *secure;          /* PhSessionSecure *, its connections */
 };
+
+typedef struct _PhSessionSecure PhSessionSecure;
 
 enum {
   PH_RECEIVE_SESSION_PROP_0,
@@ -56,6 +70,10 @@ enum {
   PH_RECEIVE_SESSION_PROP_ANNOUNCED_NAME,
   PH_RECEIVE_SESSION_PROP_ANNOUNCE_ERROR,
   PH_RECEIVE_SESSION_PROP_ADDRESSES,
+  PH_RECEIVE_SESSION_PROP_IDENTITY,
+  PH_RECEIVE_SESSION_PROP_DEVICES,
+  PH_RECEIVE_SESSION_PROP_ONLY_PAIRED,
+  PH_RECEIVE_SESSION_PROP_ACCEPT_UNENCRYPTED,
   PH_RECEIVE_SESSION_N_PROPS
 };
 
@@ -66,6 +84,36 @@ GFile    *ph_receive_session_dup_folder_to_use  (PhReceiveSession *self);
 void      ph_receive_session_apply_policy       (PhReceiveSession *self);
 void      ph_receive_session_schedule_restart   (PhReceiveSession *self);
 void      ph_receive_session_start_or_fail      (PhReceiveSession *self);
+void      ph_receive_session_emit_transfer_added (PhReceiveSession *self,
+                                                 PhTransfer       *transfer);
+void      ph_receive_session_emit_batch_added   (PhReceiveSession *self,
+                                                 PhBatch          *batch);
+gboolean  ph_receive_session_emit_pairing       (PhReceiveSession *self,
+                                                 PhPairing        *pairing);
+void      ph_receive_session_emit_connection_failed (PhReceiveSession *self,
+                                                 const char       *peer,
+                                                 const GError     *error);
+
+/* ph-receive-session-secure.c */
+void      ph_receive_session_secure_init        (PhReceiveSession *self);
+void      ph_receive_session_secure_dispose     (PhReceiveSession *self);
+void      ph_receive_session_secure_start       (PhReceiveSession *self);
+void      ph_receive_session_secure_cancel_all  (PhReceiveSession *self);
+void      ph_receive_session_take_secure        (PhReceiver       *receiver,
+                                                 GSocketConnection *connection,
+                                                 const char       *peer,
+                                                 PhReceiverHeld   *held,
+                                                 gpointer          user_data);
+
+/* ph-receive-session-properties.c */
+void      ph_receive_session_get_gproperty      (GObject          *object,
+                                                 guint             prop_id,
+                                                 GValue           *value,
+                                                 GParamSpec       *pspec);
+void      ph_receive_session_set_gproperty      (GObject          *object,
+                                                 guint             prop_id,
+                                                 const GValue     *value,
+                                                 GParamSpec       *pspec);
 
 /* ph-receive-session-announce.c */
 void      ph_receive_session_init_announcer     (PhReceiveSession *self);

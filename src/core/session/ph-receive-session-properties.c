@@ -291,3 +291,128 @@ ph_receive_session_dup_addresses (PhReceiveSession *self)
 
   return g_strv_builder_end (builder);
 }
+
+/* GObject */
+
+void
+ph_receive_session_get_gproperty (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  PhReceiveSession *self = PH_RECEIVE_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PH_RECEIVE_SESSION_PROP_RECEIVING:
+      g_value_set_boolean (value, self->receiving);
+      break;
+    case PH_RECEIVE_SESSION_PROP_PORT:
+      g_value_set_uint (value, self->port);
+      break;
+    case PH_RECEIVE_SESSION_PROP_BOUND_PORT:
+      g_value_set_uint (value, ph_receive_session_get_bound_port (self));
+      break;
+    case PH_RECEIVE_SESSION_PROP_INTERFACE:
+      g_value_set_string (value, ph_receive_session_get_interface (self));
+      break;
+    case PH_RECEIVE_SESSION_PROP_BIND_ADDRESS:
+      g_value_set_string (value, self->bind_address);
+      break;
+    case PH_RECEIVE_SESSION_PROP_LISTEN_ADDRESS:
+      g_value_set_string (value, self->listen_address);
+      break;
+    case PH_RECEIVE_SESSION_PROP_FOLDER:
+      g_value_set_object (value, ph_receive_session_get_folder (self));
+      break;
+    case PH_RECEIVE_SESSION_PROP_PREFIX:
+      g_value_set_string (value, ph_receive_session_get_prefix (self));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ASK_BEFORE_ACCEPTING:
+      g_value_set_boolean (value, self->ask);
+      break;
+    case PH_RECEIVE_SESSION_PROP_ANNOUNCE:
+      g_value_set_boolean (value, self->announce);
+      break;
+    case PH_RECEIVE_SESSION_PROP_ACCEPTS_PATHS:
+      g_value_set_boolean (value, self->accepts_paths);
+      break;
+    case PH_RECEIVE_SESSION_PROP_ANNOUNCE_STATE:
+      g_value_set_enum (value, ph_receive_session_get_announce_state (self));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ANNOUNCED_NAME:
+      g_value_set_string (value, ph_receive_session_get_announced_name (self));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ANNOUNCE_ERROR:
+      g_value_set_string (value, ph_receive_session_get_announce_error (self));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ADDRESSES:
+      g_value_take_boxed (value, ph_receive_session_dup_addresses (self));
+      break;
+    case PH_RECEIVE_SESSION_PROP_IDENTITY:
+      g_value_set_object (value, self->identity);
+      break;
+    case PH_RECEIVE_SESSION_PROP_DEVICES:
+      g_value_set_object (value, self->devices);
+      break;
+    case PH_RECEIVE_SESSION_PROP_ONLY_PAIRED:
+      g_value_set_boolean (value, self->only_paired);
+      break;
+    case PH_RECEIVE_SESSION_PROP_ACCEPT_UNENCRYPTED:
+      g_value_set_boolean (value, self->accept_plain);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+void
+ph_receive_session_set_gproperty (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  PhReceiveSession *self = PH_RECEIVE_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PH_RECEIVE_SESSION_PROP_RECEIVING:
+      ph_receive_session_set_receiving (self, g_value_get_boolean (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_PORT:
+      ph_receive_session_set_port (self, g_value_get_uint (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_INTERFACE:
+      ph_receive_session_set_interface (self, g_value_get_string (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_BIND_ADDRESS:
+      ph_receive_session_set_bind_address (self, g_value_get_string (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_FOLDER:
+      ph_receive_session_set_folder (self, g_value_get_object (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_PREFIX:
+      ph_receive_session_set_prefix (self, g_value_get_string (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ASK_BEFORE_ACCEPTING:
+      ph_receive_session_set_ask_before_accepting (self, g_value_get_boolean (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ANNOUNCE:
+      ph_receive_session_set_announce (self, g_value_get_boolean (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_IDENTITY:
+      ph_receive_session_set_identity (self, g_value_get_object (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_DEVICES:
+      ph_receive_session_set_devices (self, g_value_get_object (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ONLY_PAIRED:
+      ph_receive_session_set_only_paired (self, g_value_get_boolean (value));
+      break;
+    case PH_RECEIVE_SESSION_PROP_ACCEPT_UNENCRYPTED:
+      ph_receive_session_set_accept_unencrypted (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}

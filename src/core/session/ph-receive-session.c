@@ -10,6 +10,7 @@
 #include "ph-enums.h"
 #include "ph-error.h"
 #include "ph-interfaces.h"
+#include "ph-pairing.h"
 #include "ph-receive-session-private.h"
 
 /* A new port or address waits this long before the receiver is made
@@ -30,6 +31,7 @@ enum {
   CONNECTION_FAILED,
   FAILED,
   LEFTOVERS_REMOVED,
+  PAIRING,
   N_SIGNALS
 };
 
@@ -82,6 +84,9 @@ ph_receive_session_apply_policy (PhReceiveSession *self)
 
   ph_receiver_set_require_approval (self->receiver, self->ask);
   ph_receiver_set_accepts_paths (self->receiver, self->accepts_paths);
+  /* The original format has no identity: only paired devices leaves
+   * nobody there to take. */
+  ph_receiver_set_accepts_plain (self->receiver, self->accept_plain && !self->only_paired);
 }
 
 /* Receiving */
@@ -111,6 +116,40 @@ batch_added_cb (PhInbox          *inbox,
   g_signal_emit (self, signals[BATCH_ADDED], 0, batch);
 }
 
+void
+ph_receive_session_emit_transfer_added (PhReceiveSession *self,
+                                        PhTransfer       *transfer)
+{
+  g_signal_emit (self, signals[TRANSFER_ADDED], 0, transfer);
+}
+
+void
+ph_receive_session_emit_batch_added (PhReceiveSession *self,
+                                     PhBatch          *batch)
+{
+  g_signal_emit (self, signals[BATCH_ADDED], 0, batch);
+}
+
+/* Returns: whether someone shows a pairing (a "pairing" handler) */
+gboolean
+ph_receive_session_emit_pairing (PhReceiveSession *self,
+                                 PhPairing        *pairing)
+{
+  if (pairing == NULL)
+    return g_signal_has_handler_pending (self, signals[PAIRING], 0, FALSE);
+
+  g_signal_emit (self, signals[PAIRING], 0, pairing);
+  return TRUE;
+}
+
+void
+ph_receive_session_emit_connection_failed (PhReceiveSession *self,
+                                           const char       *peer,
+                                           const GError     *error)
+{
+  g_signal_emit (self, signals[CONNECTION_FAILED], 0, peer, error);
+}
+
 static void
 network_changed_cb (PhReceiveSession *self)
 {
@@ -123,6 +162,7 @@ drop_receiver (PhReceiveSession *self)
   if (self->receiver == NULL)
     return;
 
+  ph_receiver_set_secure_func (self->receiver, NULL, NULL, NULL);
   g_signal_handlers_disconnect_by_data (self->receiver, self);
   g_clear_object (&self->receiver);
 }
@@ -201,6 +241,12 @@ ph_receive_session_start (PhReceiveSession  *self,
   if (self->prefix != NULL)
     ph_receiver_set_prefix (receiver, self->prefix);
 
+  /* Who this computer is, and whom it knows: the secure channel on the
+   * same port, when there is an identity. */
+  ph_receive_session_secure_start (self);
+  if (self->identity != NULL)
+    ph_receiver_set_secure_func (receiver, ph_receive_session_take_secure, self, NULL);
+
   leftovers = ph_receiver_clean_leftovers (receiver);
   if (leftovers > 0)
     g_signal_emit (self, signals[LEFTOVERS_REMOVED], 0, leftovers);
@@ -272,20 +318,7 @@ ph_receive_session_cancel_all (PhReceiveSession *self)
 
   if (self->receiver != NULL)
     ph_receiver_cancel_all (self->receiver);
-}
-
-/* Accepts @batch and what its sender sends next, for a while. */
-void
-ph_receive_session_accept_all (PhReceiveSession *self,
-                               PhBatch          *batch)
-{
-  g_return_if_fail (PH_IS_RECEIVE_SESSION (self));
-  g_return_if_fail (PH_IS_BATCH (batch));
-
-  if (self->inbox != NULL)
-    ph_inbox_accept_all (self->inbox, batch);
-  else
-    ph_batch_accept (batch);
+  ph_receive_session_secure_cancel_all (self);
 }
 
 void
@@ -337,111 +370,13 @@ ph_receive_session_get_inbox (PhReceiveSession *self)
 /* GObject */
 
 static void
-ph_receive_session_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  PhReceiveSession *self = PH_RECEIVE_SESSION (object);
-
-  switch (prop_id)
-    {
-    case PH_RECEIVE_SESSION_PROP_RECEIVING:
-      g_value_set_boolean (value, self->receiving);
-      break;
-    case PH_RECEIVE_SESSION_PROP_PORT:
-      g_value_set_uint (value, self->port);
-      break;
-    case PH_RECEIVE_SESSION_PROP_BOUND_PORT:
-      g_value_set_uint (value, ph_receive_session_get_bound_port (self));
-      break;
-    case PH_RECEIVE_SESSION_PROP_INTERFACE:
-      g_value_set_string (value, ph_receive_session_get_interface (self));
-      break;
-    case PH_RECEIVE_SESSION_PROP_BIND_ADDRESS:
-      g_value_set_string (value, self->bind_address);
-      break;
-    case PH_RECEIVE_SESSION_PROP_LISTEN_ADDRESS:
-      g_value_set_string (value, self->listen_address);
-      break;
-    case PH_RECEIVE_SESSION_PROP_FOLDER:
-      g_value_set_object (value, ph_receive_session_get_folder (self));
-      break;
-    case PH_RECEIVE_SESSION_PROP_PREFIX:
-      g_value_set_string (value, ph_receive_session_get_prefix (self));
-      break;
-    case PH_RECEIVE_SESSION_PROP_ASK_BEFORE_ACCEPTING:
-      g_value_set_boolean (value, self->ask);
-      break;
-    case PH_RECEIVE_SESSION_PROP_ANNOUNCE:
-      g_value_set_boolean (value, self->announce);
-      break;
-    case PH_RECEIVE_SESSION_PROP_ACCEPTS_PATHS:
-      g_value_set_boolean (value, self->accepts_paths);
-      break;
-    case PH_RECEIVE_SESSION_PROP_ANNOUNCE_STATE:
-      g_value_set_enum (value, ph_receive_session_get_announce_state (self));
-      break;
-    case PH_RECEIVE_SESSION_PROP_ANNOUNCED_NAME:
-      g_value_set_string (value, ph_receive_session_get_announced_name (self));
-      break;
-    case PH_RECEIVE_SESSION_PROP_ANNOUNCE_ERROR:
-      g_value_set_string (value, ph_receive_session_get_announce_error (self));
-      break;
-    case PH_RECEIVE_SESSION_PROP_ADDRESSES:
-      g_value_take_boxed (value, ph_receive_session_dup_addresses (self));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ph_receive_session_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  PhReceiveSession *self = PH_RECEIVE_SESSION (object);
-
-  switch (prop_id)
-    {
-    case PH_RECEIVE_SESSION_PROP_RECEIVING:
-      ph_receive_session_set_receiving (self, g_value_get_boolean (value));
-      break;
-    case PH_RECEIVE_SESSION_PROP_PORT:
-      ph_receive_session_set_port (self, g_value_get_uint (value));
-      break;
-    case PH_RECEIVE_SESSION_PROP_INTERFACE:
-      ph_receive_session_set_interface (self, g_value_get_string (value));
-      break;
-    case PH_RECEIVE_SESSION_PROP_BIND_ADDRESS:
-      ph_receive_session_set_bind_address (self, g_value_get_string (value));
-      break;
-    case PH_RECEIVE_SESSION_PROP_FOLDER:
-      ph_receive_session_set_folder (self, g_value_get_object (value));
-      break;
-    case PH_RECEIVE_SESSION_PROP_PREFIX:
-      ph_receive_session_set_prefix (self, g_value_get_string (value));
-      break;
-    case PH_RECEIVE_SESSION_PROP_ASK_BEFORE_ACCEPTING:
-      ph_receive_session_set_ask_before_accepting (self, g_value_get_boolean (value));
-      break;
-    case PH_RECEIVE_SESSION_PROP_ANNOUNCE:
-      ph_receive_session_set_announce (self, g_value_get_boolean (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 ph_receive_session_dispose (GObject *object)
 {
   PhReceiveSession *self = PH_RECEIVE_SESSION (object);
 
   ph_receive_session_stop (self);
   ph_receive_session_dispose_announcer (self);
+  ph_receive_session_secure_dispose (self);
   drop_receiver (self);
 
   G_OBJECT_CLASS (ph_receive_session_parent_class)->dispose (object);
@@ -457,6 +392,7 @@ ph_receive_session_finalize (GObject *object)
   g_clear_object (&self->folder);
   g_clear_object (&self->default_folder);
   g_clear_pointer (&self->prefix, g_free);
+  g_clear_pointer (&self->device_name, g_free);
 
   G_OBJECT_CLASS (ph_receive_session_parent_class)->finalize (object);
 }
@@ -470,8 +406,8 @@ ph_receive_session_class_init (PhReceiveSessionClass *klass)
 
   object_class->dispose = ph_receive_session_dispose;
   object_class->finalize = ph_receive_session_finalize;
-  object_class->get_property = ph_receive_session_get_property;
-  object_class->set_property = ph_receive_session_set_property;
+  object_class->get_property = ph_receive_session_get_gproperty;
+  object_class->set_property = ph_receive_session_set_gproperty;
 
   properties[PH_RECEIVE_SESSION_PROP_RECEIVING] =
     g_param_spec_boolean ("receiving", NULL, NULL, FALSE, rw);
@@ -504,6 +440,14 @@ ph_receive_session_class_init (PhReceiveSessionClass *klass)
     g_param_spec_string ("announce-error", NULL, NULL, NULL, ro);
   properties[PH_RECEIVE_SESSION_PROP_ADDRESSES] =
     g_param_spec_boxed ("addresses", NULL, NULL, G_TYPE_STRV, ro);
+  properties[PH_RECEIVE_SESSION_PROP_IDENTITY] =
+    g_param_spec_object ("identity", NULL, NULL, PH_TYPE_IDENTITY, rw);
+  properties[PH_RECEIVE_SESSION_PROP_DEVICES] =
+    g_param_spec_object ("devices", NULL, NULL, PH_TYPE_DEVICES, rw);
+  properties[PH_RECEIVE_SESSION_PROP_ONLY_PAIRED] =
+    g_param_spec_boolean ("only-paired", NULL, NULL, FALSE, rw);
+  properties[PH_RECEIVE_SESSION_PROP_ACCEPT_UNENCRYPTED] =
+    g_param_spec_boolean ("accept-unencrypted", NULL, NULL, TRUE, rw);
 
   g_object_class_install_properties (object_class, PH_RECEIVE_SESSION_N_PROPS, properties);
 
@@ -519,6 +463,10 @@ ph_receive_session_class_init (PhReceiveSessionClass *klass)
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* A sender asks to pair (the six digits, shown by whoever handles it). */
+  signals[PAIRING] =
+    g_signal_new ("pairing", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PH_TYPE_PAIRING);
   signals[LEFTOVERS_REMOVED] =
     g_signal_new ("leftovers-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
@@ -530,6 +478,7 @@ ph_receive_session_init (PhReceiveSession *self)
   self->port = PH_DEFAULT_PORT;
   self->announce = TRUE;
   ph_receive_session_init_announcer (self);
+  ph_receive_session_secure_init (self);
 }
 
 PhReceiveSession *

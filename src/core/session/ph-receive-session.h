@@ -3,6 +3,8 @@
 
 #include "ph-announcer.h"
 #include "ph-batch.h"
+#include "ph-devices.h"
+#include "ph-identity.h"
 
 G_BEGIN_DECLS
 
@@ -39,10 +41,15 @@ G_BEGIN_DECLS
  *   "failed" (GError *error): receiving could not start or restart
  *   "leftovers-removed" (guint n): part files of a killed run removed
  *
- * Identity and trust join here as the secure channel arrives: the
- * session will hold this installation's identity (given to the
- * receiver, announced as fp=) and the trust policy each sender is
- * admitted by (apply_policy() in the .c file is that one place). */
+ * The secure channel (ph-receive-session-secure.c):
+ *   "identity"             this installation's (NULL: the user's, loaded
+ *                          when receiving starts); announced as fp=
+ *   "devices"              the devices it knows (NULL: the user's list)
+ *   "only-paired"          turn away everyone but paired devices
+ *   "accept-unencrypted"   take the original format (the Python scripts)
+ * Each sender in the secure channel is admitted by its key
+ * (ph_devices_decide()); its connection is one batch, which asks as a
+ * whole (ph_batch_ask()) and says who sends (ph_batch_get_fingerprint()). */
 
 G_DECLARE_FINAL_TYPE (PhReceiveSession, ph_receive_session, PH, RECEIVE_SESSION, GObject)
 
@@ -87,5 +94,19 @@ PhAnnouncerState  ph_receive_session_get_announce_state       (PhReceiveSession 
 const char       *ph_receive_session_get_announced_name       (PhReceiveSession  *self);
 const char       *ph_receive_session_get_announce_error       (PhReceiveSession  *self);
 char            **ph_receive_session_dup_addresses            (PhReceiveSession  *self);
+PhIdentity       *ph_receive_session_get_identity             (PhReceiveSession  *self);
+void              ph_receive_session_set_identity             (PhReceiveSession  *self,
+                                                               PhIdentity        *identity);
+PhDevices        *ph_receive_session_get_devices              (PhReceiveSession  *self);
+void              ph_receive_session_set_devices              (PhReceiveSession  *self,
+                                                               PhDevices         *devices);
+gboolean          ph_receive_session_get_only_paired          (PhReceiveSession  *self);
+void              ph_receive_session_set_only_paired          (PhReceiveSession  *self,
+                                                               gboolean           only_paired);
+gboolean          ph_receive_session_get_accept_unencrypted   (PhReceiveSession  *self);
+void              ph_receive_session_set_accept_unencrypted   (PhReceiveSession  *self,
+                                                               gboolean           accept);
+char             *ph_receive_session_describe_sender          (PhReceiveSession  *self,
+                                                               PhTransfer        *transfer);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "ph-address.h"
 #include "ph-destination-resolve.h"
+#include "ph-destination-trust.h"
 #include "ph-send-plan.h"
 
 struct _PhSendPlan
@@ -15,6 +16,9 @@ struct _PhSendPlan
   GObject        parent_instance;
 
   PhBrowser     *browser;     /* while planning */
+  PhDevices     *devices;     /* (nullable): while planning */
+  gboolean       require_encryption;
+  gboolean       trusted;     /* the channel is decided with the plan */
   char          *text;
   int            port;
   PhFolderWalk  *walk;
@@ -37,12 +41,26 @@ resolved_cb (GObject      *object,
   g_clear_object (&self->browser);
   if (self->destination == NULL)
     {
+      g_clear_object (&self->devices);
       g_task_return_error (task, error);
       return;
     }
 
+  if (self->trusted &&
+      !ph_destination_decide_channel (self->destination, self->devices, self->require_encryption, &error))
+    {
+      g_clear_object (&self->devices);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_object (&self->devices);
+
+  /* In the secure channel the receiver's hello says whether it keeps
+   * folders; the sender sends base names when it does not. */
   self->transfers = ph_send_list_new (self->walk, ph_destination_get_address (self->destination),
-                                      ph_destination_get_accepts_paths (self->destination));
+                                      ph_destination_get_accepts_paths (self->destination) ||
+                                      ph_destination_get_announced_fingerprint (self->destination) != NULL ||
+                                      ph_destination_get_secure (self->destination));
   g_task_return_pointer (task, g_object_ref (self), g_object_unref);
 }
 
@@ -62,11 +80,19 @@ walked_cb (GObject      *object,
       return;
     }
 
-  /* Whether the receiver keeps folders matters only when folders go. */
+  /* An address typed by hand is looked for among the receivers nearby
+   * when folders go (does it keep them?) and whenever the channel is
+   * decided here: a receiver that announced a key is held to it, and
+   * never sent to in the clear. */
   ph_destination_resolve_async (self->browser, self->text, self->port,
-                                ph_folder_walk_get_n_folders (self->walk) > 0,
+                                ph_folder_walk_get_n_folders (self->walk) > 0 || self->trusted,
                                 cancellable, resolved_cb, g_steal_pointer (&task));
 }
+
+static void plan_start (PhSendPlan          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data);
 
 /**
  * ph_send_plan_new_async:
@@ -90,12 +116,7 @@ ph_send_plan_new_async (PhBrowser           *browser,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *trimmed = NULL;
-  g_autofree char *host = NULL;
-  g_autoptr(GError) error = NULL;
   PhSendPlan *self;
-  guint16 parsed;
 
   g_return_if_fail (browser == NULL || PH_IS_BROWSER (browser));
   g_return_if_fail (destination != NULL);
@@ -106,6 +127,63 @@ ph_send_plan_new_async (PhBrowser           *browser,
   self->text = g_strdup (destination);
   self->port = port;
   self->walk = g_object_ref (walk);
+  plan_start (self, cancellable, callback, user_data);
+}
+
+/**
+ * ph_send_plan_new_trusted_async:
+ * @devices: (nullable): the devices this computer remembers
+ * @require_encryption: never the original format (`send
+ *   --require-encryption`)
+ *
+ * As ph_send_plan_new_async(), and decides how the files go once the
+ * destination is resolved (ph_destination_decide_channel()): the plan
+ * fails as that does (%PH_ERROR_WRONG_KEY, %PH_ERROR_NOT_ENCRYPTED,
+ * %PH_ERROR_BLOCKED) before anything is sent, and folders keep their
+ * structure in the secure channel, where the receiver's hello says
+ * whether it keeps them.
+ */
+void
+ph_send_plan_new_trusted_async (PhBrowser           *browser,
+                                PhDevices           *devices,
+                                gboolean             require_encryption,
+                                const char          *destination,
+                                int                  port,
+                                PhFolderWalk        *walk,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  PhSendPlan *self;
+
+  g_return_if_fail (browser == NULL || PH_IS_BROWSER (browser));
+  g_return_if_fail (devices == NULL || PH_IS_DEVICES (devices));
+  g_return_if_fail (destination != NULL);
+  g_return_if_fail (PH_IS_FOLDER_WALK (walk));
+
+  self = g_object_new (PH_TYPE_SEND_PLAN, NULL);
+  self->browser = browser ? g_object_ref (browser) : NULL;
+  self->devices = devices ? g_object_ref (devices) : NULL;
+  self->require_encryption = require_encryption;
+  self->trusted = TRUE;
+  self->text = g_strdup (destination);
+  self->port = port;
+  self->walk = g_object_ref (walk);
+  plan_start (self, cancellable, callback, user_data);
+}
+
+/* Takes @self. */
+static void
+plan_start (PhSendPlan          *self,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *trimmed = NULL;
+  g_autofree char *host = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 parsed;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, ph_send_plan_new_async);
@@ -113,7 +191,7 @@ ph_send_plan_new_async (PhBrowser           *browser,
 
   /* Something that can only be meant as an address, and is not one,
    * is said at once, not after walking a large folder. */
-  trimmed = g_strstrip (g_strdup (destination));
+  trimmed = g_strstrip (g_strdup (self->text));
   if ((strchr (trimmed, ':') != NULL || g_hostname_is_ip_address (trimmed)) &&
       !ph_address_parse (trimmed, PH_DEFAULT_PORT, &host, &parsed, &error))
     {
@@ -121,7 +199,7 @@ ph_send_plan_new_async (PhBrowser           *browser,
       return;
     }
 
-  ph_folder_walk_run_async (walk, cancellable, walked_cb, g_steal_pointer (&task));
+  ph_folder_walk_run_async (self->walk, cancellable, walked_cb, g_steal_pointer (&task));
 }
 
 /* Returns: (transfer full): the plan */
@@ -168,6 +246,7 @@ ph_send_plan_finalize (GObject *object)
   PhSendPlan *self = PH_SEND_PLAN (object);
 
   g_clear_object (&self->browser);
+  g_clear_object (&self->devices);
   g_free (self->text);
   g_clear_object (&self->walk);
   g_clear_object (&self->destination);

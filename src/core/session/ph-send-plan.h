@@ -3,6 +3,7 @@
 
 #include "ph-browser.h"
 #include "ph-destination.h"
+#include "ph-devices.h"
 #include "ph-folder-walk.h"
 #include "ph-send-list.h"
 
@@ -19,6 +20,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PhSendPlan, ph_send_plan, PH, SEND_PLAN, GObject)
 
 void           ph_send_plan_new_async         (PhBrowser            *browser,
+                                               const char           *destination,
+                                               int                   port,
+                                               PhFolderWalk         *walk,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+void           ph_send_plan_new_trusted_async (PhBrowser            *browser,
+                                               PhDevices            *devices,
+                                               gboolean              require_encryption,
                                                const char           *destination,
                                                int                   port,
                                                PhFolderWalk         *walk,

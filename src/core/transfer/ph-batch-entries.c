@@ -311,6 +311,7 @@ ph_batch_cancelled_cb (GCancellable *cancellable,
   self->cancelled = TRUE;
   if (self->decision == DECISION_NONE)
     self->decision = DECISION_DECLINE;
+  ph_batch_answer (self, FALSE);
 
   /* Cancelling may finish transfers (and run handlers) at once. */
   transfers = dup_transfers (self);
@@ -413,6 +414,7 @@ decide (PhBatch  *self,
     return;
 
   self->decision = decision;
+  ph_batch_answer (self, decision == DECISION_ACCEPT);
   transfers = dup_transfers (self);
   for (guint i = 0; i < transfers->len; i++)
     apply_decision (self, g_ptr_array_index (transfers, i));

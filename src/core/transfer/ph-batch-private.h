@@ -91,6 +91,16 @@ struct _PhBatch
   gulong               cancelled_id;
   Decision             decision;
   gboolean             cancelled;
+
+  /* Who sends, in the secure channel (ph-batch-sender.c) */
+  char                *fingerprint;     /* NULL: not encrypted */
+  gboolean             paired;
+  guint                announced_files;
+  gint64               announced_bytes;
+  PhBatchAnswerFunc    answer_func;     /* set while the batch asks as a whole */
+  gpointer             answer_data;
+  GDestroyNotify       answer_destroy;
+  gboolean             closed;          /* no more files will come */
 };
 
 enum {
@@ -111,6 +121,8 @@ enum {
   PROP_STATE,
   PROP_FLATTENED,
   PROP_DEVICE_NAME,
+  PROP_FINGERPRINT,
+  PROP_PAIRED,
   N_PROPS
 };
 
@@ -132,6 +144,10 @@ n_finished (PhBatch *self)
 }
 
 void     ph_batch_schedule_flush   (PhBatch      *self);
+/* ph-batch-sender.c */
+gboolean ph_batch_answer           (PhBatch      *self,
+                                    gboolean      accepted);
+void     ph_batch_sender_clear     (PhBatch      *self);
 void     ph_batch_entry_free       (gpointer      entry);
 gint64   ph_batch_live_bytes       (PhBatch      *self);
 void     ph_batch_cancelled_cb     (GCancellable *cancellable,

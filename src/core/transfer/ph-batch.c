@@ -87,6 +87,7 @@ ph_batch_finalize (GObject *object)
   g_clear_pointer (&self->published.title, g_free);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
+  ph_batch_sender_clear (self);
 
   G_OBJECT_CLASS (ph_batch_parent_class)->finalize (object);
 }
@@ -148,6 +149,12 @@ ph_batch_get_property (GObject    *object,
       break;
     case PROP_DEVICE_NAME:
       g_value_set_string (value, self->device_name);
+      break;
+    case PROP_FINGERPRINT:
+      g_value_set_string (value, self->fingerprint);
+      break;
+    case PROP_PAIRED:
+      g_value_set_boolean (value, self->paired);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -239,6 +246,11 @@ ph_batch_class_init (PhBatchClass *klass)
   ph_batch_properties[PROP_DEVICE_NAME] =
     g_param_spec_string ("device-name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Who sends, in the secure channel: NULL for the original format. */
+  ph_batch_properties[PROP_FINGERPRINT] =
+    g_param_spec_string ("fingerprint", NULL, NULL, NULL, ro);
+  ph_batch_properties[PROP_PAIRED] =
+    g_param_spec_boolean ("paired", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, ph_batch_properties);
 
@@ -451,8 +463,13 @@ ph_batch_get_state (PhBatch *self)
 {
   g_return_val_if_fail (PH_IS_BATCH (self), PH_TRANSFER_FAILED);
 
+  /* Asked about as a whole: nothing arrived yet. */
+  if (self->answer_func != NULL)
+    return PH_TRANSFER_WAITING;
+
   if (self->entries->len == 0)
-    return PH_TRANSFER_QUEUED;
+    return !self->closed ? PH_TRANSFER_QUEUED
+           : self->error_message != NULL ? PH_TRANSFER_FAILED : PH_TRANSFER_CANCELLED;
 
   if (n_finished (self) == self->entries->len)
     {
@@ -481,7 +498,9 @@ ph_batch_is_finished (PhBatch *self)
 {
   g_return_val_if_fail (PH_IS_BATCH (self), TRUE);
 
-  return self->entries->len > 0 && n_finished (self) == self->entries->len;
+  if (self->entries->len == 0)
+    return self->closed;
+  return n_finished (self) == self->entries->len;
 }
 
 /* Returns: when the batch was created, in µs of g_get_real_time(). */

@@ -24,6 +24,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (PhBatch, ph_batch, PH, BATCH, GObject)
 
+/* The answer to a batch that asks as a whole (ph_batch_ask()). */
+typedef void (*PhBatchAnswerFunc) (PhBatch  *batch,
+                                   gboolean  accepted,
+                                   gpointer  user_data);
+
 PhBatch             *ph_batch_new              (PhTransferDirection  direction,
                                                 const char          *peer,
                                                 const char          *title);
@@ -68,5 +73,23 @@ void                 ph_batch_cancel           (PhBatch     *self);
 void                 ph_batch_accept           (PhBatch     *self);
 void                 ph_batch_decline          (PhBatch     *self);
 GListModel          *ph_batch_retry_failed     (PhBatch     *self);
+
+const char          *ph_batch_get_fingerprint  (PhBatch     *self);
+gboolean             ph_batch_get_paired       (PhBatch     *self);
+void                 ph_batch_set_sender       (PhBatch     *self,
+                                                const char  *fingerprint,
+                                                gboolean     paired);
+guint                ph_batch_get_announced_files (PhBatch  *self);
+gint64               ph_batch_get_announced_bytes (PhBatch  *self);
+void                 ph_batch_set_announced    (PhBatch     *self,
+                                                guint        n_files,
+                                                gint64       n_bytes);
+gboolean             ph_batch_get_asking       (PhBatch     *self);
+void                 ph_batch_ask              (PhBatch     *self,
+                                                PhBatchAnswerFunc func,
+                                                gpointer     user_data,
+                                                GDestroyNotify destroy);
+void                 ph_batch_close            (PhBatch     *self,
+                                                const GError *error);
 
 G_END_DECLS

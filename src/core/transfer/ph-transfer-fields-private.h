@@ -25,6 +25,7 @@ struct _PhTransfer
   PhTransferDirection  direction;
   PhTransferState      state;
   char                *peer;
+  char                *peer_fingerprint;  /* the secure channel's; NULL: not encrypted */
   char                *name;
   char                *folder;          /* where it was in what was sent */
   GFile               *source;

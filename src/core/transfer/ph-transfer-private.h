@@ -46,6 +46,8 @@ void        ph_transfer_set_size       (PhTransfer     *self,
                                         gint64          size);
 void        ph_transfer_set_name       (PhTransfer     *self,
                                         const char     *name);
+void        ph_transfer_set_peer_fingerprint (PhTransfer *self,
+                                        const char     *fingerprint);
 void        ph_transfer_set_peer       (PhTransfer     *self,
                                         const char     *peer);
 void        ph_transfer_set_folder     (PhTransfer     *self,

@@ -170,6 +170,28 @@ ph_transfer_set_peer (PhTransfer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER]);
 }
 
+/* The key the peer proved in the secure channel; set before the
+ * transfer is announced. */
+void
+ph_transfer_set_peer_fingerprint (PhTransfer *self,
+                                  const char *fingerprint)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  g_free (self->peer_fingerprint);
+  self->peer_fingerprint = g_strdup (fingerprint);
+}
+
+/* Returns: (nullable): the key the peer proved in the secure channel;
+ *   NULL in the original format (not encrypted, no identity) */
+const char *
+ph_transfer_get_peer_fingerprint (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return self->peer_fingerprint;
+}
+
 /* Thread-safe; the timer publishes the value. */
 void
 ph_transfer_set_bytes_done (PhTransfer *self,

@@ -33,6 +33,7 @@ ph_transfer_finalize (GObject *object)
   PhTransfer *self = PH_TRANSFER (object);
 
   g_clear_pointer (&self->peer, g_free);
+  g_clear_pointer (&self->peer_fingerprint, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->folder, g_free);
   g_clear_object (&self->source);

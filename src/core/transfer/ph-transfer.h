@@ -41,6 +41,7 @@ PhTransfer          *ph_transfer_new_outgoing_path (GFile      *source,
                                                     const char *path);
 PhTransferDirection  ph_transfer_get_direction   (PhTransfer *self);
 const char          *ph_transfer_get_peer        (PhTransfer *self);
+const char          *ph_transfer_get_peer_fingerprint (PhTransfer *self);
 const char          *ph_transfer_get_name        (PhTransfer *self);
 char                *ph_transfer_dup_folder      (PhTransfer *self);
 gint64               ph_transfer_get_size        (PhTransfer *self);

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "ph-destination.h"
+#include "ph-devices.h"
+#include "ph-identity.h"
 #include "ph-sender.h"
 
 G_BEGIN_DECLS
@@ -11,12 +13,23 @@ G_BEGIN_DECLS
 /* Outgoing batches, each to the engine whole (several connections at
  * once), one batch per receiver at a time: two drops on one receiver do
  * not exceed what it serves one sender at once; batches to different
- * receivers run side by side. "busy" while one sends or waits to. */
+ * receivers run side by side. "busy" while one sends or waits to. A
+ * batch goes through the secure channel to a receiver known to speak it
+ * (ph_destination_decide_channel()), in the original format to others. */
 
 G_DECLARE_FINAL_TYPE (PhSendQueue, ph_send_queue, PH, SEND_QUEUE, GObject)
 
 PhSendQueue *ph_send_queue_new         (void);
 PhSender    *ph_send_queue_get_sender  (PhSendQueue          *self);
+void         ph_send_queue_set_trust   (PhSendQueue          *self,
+                                        PhIdentity           *identity,
+                                        PhDevices            *devices);
+void         ph_send_queue_set_device_name (PhSendQueue      *self,
+                                        const char           *name);
+void         ph_send_queue_set_require_encryption (PhSendQueue *self,
+                                        gboolean              require);
+void         ph_send_queue_set_connections (PhSendQueue      *self,
+                                        guint                 connections);
 void         ph_send_queue_send_async  (PhSendQueue          *self,
                                         PhDestination        *destination,
                                         GListModel           *transfers,

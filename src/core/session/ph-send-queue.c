@@ -1,22 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PhSendQueue: outgoing batches, one per receiver at a time (see the
- * header), each handed whole to ph_sender_send_all_async(). */
+ * header): to a receiver that speaks the secure channel through it
+ * (ph-send-queue-secure.c), to any other whole to
+ * ph_sender_send_all_async(). */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
-#include "ph-send-queue.h"
-#include "ph-transfer.h"
-
-struct _PhSendQueue
-{
-  GObject     parent_instance;
-
-  PhSender   *sender;
-  GQueue      waiting;    /* Job *, in the order pushed */
-  GHashTable *sending;    /* destination → Job * */
-};
+#include "ph-destination-trust.h"
+#include "ph-send-queue-private.h"
+#include "ph-transfer-private.h"
 
 G_DEFINE_FINAL_TYPE (PhSendQueue, ph_send_queue, G_TYPE_OBJECT)
 
@@ -28,20 +22,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef struct
-{
-  PhSendQueue   *self;        /* owned while sending */
-  char          *destination; /* HOST:PORT: the receiver it waits for */
-  GListModel    *transfers;
-  guint          parallel;
-  GCancellable  *cancellable;
-  GTask         *task;        /* NULL when nobody asked for the end */
-} Job;
+typedef PhSendQueueJob Job;
 
 static void
 job_free (Job *job)
 {
+  ph_send_queue_secure_job_clear (job);
   g_free (job->destination);
+  g_clear_object (&job->target);
   g_clear_object (&job->transfers);
   g_clear_object (&job->cancellable);
   g_clear_object (&job->task);
@@ -81,22 +69,47 @@ cancel_transfers (GListModel *transfers)
     }
 }
 
+/* Every transfer not finished yet fails with @error. */
+void
+ph_send_queue_fail_transfers (GListModel   *transfers,
+                              const GError *error)
+{
+  guint n = g_list_model_get_n_items (transfers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhTransfer) transfer = g_list_model_get_item (transfers, i);
+
+      ph_transfer_fail (transfer, error);
+    }
+}
+
+/* @job ended (the transfers show each file's outcome): the next one to
+ * its receiver may go. */
+void
+ph_send_queue_job_done (Job    *job,
+                        GError *error)
+{
+  g_autoptr(PhSendQueue) self = g_steal_pointer (&job->self);
+
+  if (error != NULL)
+    g_debug ("Sending to %s: %s", job->destination, error->message);
+
+  g_hash_table_steal (self->sending, job->destination);
+  job_end (job, error);
+  pump (self);
+}
+
 static void
 send_all_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   Job *job = user_data;
-  g_autoptr(PhSendQueue) self = g_steal_pointer (&job->self);
   GError *error = NULL;
 
-  /* The transfers show each file's outcome. */
-  if (!ph_sender_send_all_finish (PH_SENDER (object), result, &error))
-    g_debug ("Sending to %s: %s", job->destination, error->message);
-
-  g_hash_table_steal (self->sending, job->destination);
-  job_end (job, error);
-  pump (self);
+  ph_sender_send_all_finish (PH_SENDER (object), result, &error);
+  ph_send_queue_job_done (job, error);
 }
 
 static void
@@ -114,8 +127,11 @@ pump (PhSendQueue *self)
           g_queue_delete_link (&self->waiting, l);
           g_hash_table_insert (self->sending, job->destination, job);
           job->self = g_object_ref (self);
-          ph_sender_send_all_async (self->sender, job->transfers, job->parallel, job->cancellable,
-                                    send_all_cb, job);
+          if (ph_destination_get_secure (job->target))
+            ph_send_queue_start_secure (job);
+          else
+            ph_sender_send_all_async (self->sender, job->transfers, job->parallel, job->cancellable,
+                                      send_all_cb, job);
         }
       l = next;
     }
@@ -133,8 +149,13 @@ pump (PhSendQueue *self)
  * @callback: (nullable): called when every transfer has ended
  *
  * Sends @transfers as soon as nothing else goes to @destination's
- * receiver. Finish with ph_send_queue_send_finish(), which fails when a
- * transfer did not arrive.
+ * receiver. How is decided at once (ph_destination_decide_channel(),
+ * with the queue's devices; @destination then says it): through the
+ * secure channel to a receiver known to speak it, else in the original
+ * format, and nothing at all to a device known by its key that is not
+ * announced as such now (every transfer fails, saying why). Finish with
+ * ph_send_queue_send_finish(), which fails when a transfer did not
+ * arrive.
  */
 void
 ph_send_queue_send_async (PhSendQueue         *self,
@@ -145,6 +166,7 @@ ph_send_queue_send_async (PhSendQueue         *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
+  g_autoptr(GError) error = NULL;
   Job *job;
 
   g_return_if_fail (PH_IS_SEND_QUEUE (self));
@@ -164,6 +186,14 @@ ph_send_queue_send_async (PhSendQueue         *self,
       return;
     }
 
+  if (!ph_destination_decide_channel (destination, self->devices, self->require_encryption, &error))
+    {
+      ph_send_queue_fail_transfers (transfers, error);
+      job_end (job, g_steal_pointer (&error));
+      return;
+    }
+
+  job->target = g_object_ref (destination);
   job->destination = g_strdup (ph_destination_get_address (destination));
   job->transfers = g_object_ref (transfers);
   job->parallel = parallel;
@@ -190,6 +220,64 @@ ph_send_queue_get_sender (PhSendQueue *self)
   g_return_val_if_fail (PH_IS_SEND_QUEUE (self), NULL);
 
   return self->sender;
+}
+
+/**
+ * ph_send_queue_set_trust:
+ * @identity: (nullable): this installation's identity, presented to
+ *   receivers; %NULL: the user's, loaded when first needed
+ * @devices: (nullable): the devices this computer remembers: which
+ *   receivers speak the secure channel and with which key; devices met
+ *   are added to it
+ *
+ * What the secure channel needs. Without @devices only announcements
+ * say which receivers speak it.
+ */
+void
+ph_send_queue_set_trust (PhSendQueue *self,
+                         PhIdentity  *identity,
+                         PhDevices   *devices)
+{
+  g_return_if_fail (PH_IS_SEND_QUEUE (self));
+  g_return_if_fail (identity == NULL || PH_IS_IDENTITY (identity));
+  g_return_if_fail (devices == NULL || PH_IS_DEVICES (devices));
+
+  g_set_object (&self->identity, identity);
+  g_set_object (&self->devices, devices);
+}
+
+/* The name receivers are shown in the secure channel's hello; NULL:
+ * the device's name, looked up when first needed. */
+void
+ph_send_queue_set_device_name (PhSendQueue *self,
+                               const char  *name)
+{
+  g_return_if_fail (PH_IS_SEND_QUEUE (self));
+
+  g_free (self->device_name);
+  self->device_name = g_strdup (name);
+  self->device_name_asked = name != NULL;
+}
+
+/* Never the original format: a receiver nothing is known of gets a
+ * first contact through the secure channel (`send --require-encryption`). */
+void
+ph_send_queue_set_require_encryption (PhSendQueue *self,
+                                      gboolean     require)
+{
+  g_return_if_fail (PH_IS_SEND_QUEUE (self));
+
+  self->require_encryption = !!require;
+}
+
+/* Connections per secure batch; 0 (the default) chooses by the batch. */
+void
+ph_send_queue_set_connections (PhSendQueue *self,
+                               guint        connections)
+{
+  g_return_if_fail (PH_IS_SEND_QUEUE (self));
+
+  self->connections = connections;
 }
 
 /* Whether a batch is sending or waits to. */
@@ -246,6 +334,9 @@ ph_send_queue_finalize (GObject *object)
 
   g_clear_object (&self->sender);
   g_clear_pointer (&self->sending, g_hash_table_unref);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->devices);
+  g_free (self->device_name);
 
   G_OBJECT_CLASS (ph_send_queue_parent_class)->finalize (object);
 }

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ph-destination.h"
+#include "ph-devices.h"
+
+G_BEGIN_DECLS
+
+gboolean  ph_destination_decide_channel (PhDestination  *destination,
+                                         PhDevices      *devices,
+                                         gboolean        require_encryption,
+                                         GError        **error);
+char     *ph_destination_describe       (PhDestination  *destination);
+
+G_END_DECLS
