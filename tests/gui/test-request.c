@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The request shows who is asking: posthouse-cli as another user (a key
+ * and a list of its own) sends to the app through the secure channel;
+ * the request bar names the device, says "Not paired" / "Not encrypted"
+ * / "New key", shows the short fingerprint (a click copies the whole)
+ * and the count and size; a new key under a paired name is only paired
+ * again, never accepted; "Pair…" pairs with the sender (its screen and
+ * this one show the same six digits) and only then are its files
+ * taken; Accept All from the notification, with no window, accepts
+ * that key for a while and no other key from the same address.
+ * Screenshots go to $PH_SCREENSHOT_DIR (default: screenshots/ in the
+ * build folder of the tests), with -zh_CN under LANGUAGE=zh_CN. */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "ph-pairing-dialog.h"
+#include "ph-request-bar-private.h"
+#include "ph-window-private.h"
+#include "trust-common.h"
+
+typedef struct
+{
+  PhApplication   *app;
+  PhWindow        *window;
+  char            *tmp;
+  char            *in_dir;
+  char            *out_dir;
+  char            *cli_data;     /* the CLI's XDG_DATA_HOME: a user of its own */
+  PhIdentity      *cli_id;       /* its key, made before it runs */
+  guint            port;
+
+  /* The CLI's user receiving too, to pair with (same key, on loopback). */
+  PhDevices       *peer_devices;
+  GSocketListener *listener;
+  guint16          peer_port;
+  GCancellable    *stop;
+  PhPairing       *peer_pairing;
+  gboolean         peer_done;
+  gboolean         peer_ok;
+} Fixture;
+
+typedef struct
+{
+  gboolean done;
+  int      status;
+} Exit;
+
+static gboolean chinese;
+
+static void
+peer_run_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  f->peer_ok = ph_secure_receive_run_finish (PH_SECURE_RECEIVE (object), result, NULL);
+  f->peer_done = TRUE;
+}
+
+static void
+peer_state_cb (PhPairing  *pairing,
+               GParamSpec *pspec,
+               Fixture    *f)
+{
+  /* The other person sees the same number and says so. */
+  if (ph_pairing_get_state (pairing) == PH_PAIRING_COMPARING)
+    ph_pairing_confirm (pairing);
+}
+
+static void
+peer_pairing_cb (PhSecureReceive *session,
+                 PhPairing       *pairing,
+                 Fixture         *f)
+{
+  g_set_object (&f->peer_pairing, pairing);
+  g_signal_connect (pairing, "notify::state", G_CALLBACK (peer_state_cb), f);
+}
+
+static void
+peer_peeked_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GSocketConnection) connection = G_SOCKET_CONNECTION (object);
+  g_autoptr(GFile) dir = g_file_new_for_path (f->tmp);
+  g_autoptr(PhSecureReceive) session = NULL;
+  gboolean tls = FALSE;
+
+  if (!ph_first_byte_peek_finish (connection, result, &tls, NULL) || !tls)
+    return;
+
+  session = ph_secure_receive_new (connection, f->cli_id, dir);
+  ph_secure_receive_set_device_name (session, "Study Laptop");
+  ph_secure_receive_set_devices (session, f->peer_devices);
+  g_signal_connect (session, "pairing", G_CALLBACK (peer_pairing_cb), f);
+  ph_secure_receive_run_async (session, f->stop, peer_run_cb, f);
+}
+
+static void
+peer_accepted_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Fixture *f = user_data;
+  GSocketConnection *connection =
+    g_socket_listener_accept_finish (G_SOCKET_LISTENER (object), result, NULL, NULL);
+
+  if (connection == NULL)
+    return;
+  ph_first_byte_peek_async (connection, NULL, peer_peeked_cb, f);
+  g_socket_listener_accept_async (f->listener, f->stop, peer_accepted_cb, f);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id_dir = NULL;
+  g_autofree char *list = NULL;
+
+  f->tmp = ph_test_make_tmp_dir ("posthouse-gui-request-XXXXXX");
+  f->in_dir = g_build_filename (f->tmp, "in", NULL);
+  f->out_dir = g_build_filename (f->tmp, "out", NULL);
+  f->cli_data = g_build_filename (f->tmp, "cli-data", NULL);
+  g_mkdir_with_parents (f->in_dir, 0700);
+  g_mkdir_with_parents (f->out_dir, 0700);
+
+  /* The CLI's key, where the CLI looks for it. */
+  id_dir = g_build_filename (f->cli_data, "posthouse", "identity", NULL);
+  f->cli_id = ph_identity_load (id_dir, &error);
+  g_assert_no_error (error);
+  list = g_build_filename (f->tmp, "peer-devices.ini", NULL);
+  f->peer_devices = ph_devices_new (list);
+  ph_devices_load (f->peer_devices, &error);
+  g_assert_no_error (error);
+
+  f->stop = g_cancellable_new ();
+  f->listener = g_socket_listener_new ();
+  g_socket_listener_add_address (f->listener, address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  f->peer_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_socket_listener_accept_async (f->listener, f->stop, peer_accepted_cb, f);
+
+  f->app = gui_app_new ();
+  f->window = gui_app_window (f->app);
+  f->port = ph_test_unused_port ();
+  g_settings_set_int (gui_settings (), "port", f->port);
+  g_settings_set_string (gui_settings (), "receive-folder", f->out_dir);
+  g_settings_set_boolean (gui_settings (), "ask-before-accepting", TRUE);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
+
+  g_cancellable_cancel (f->stop);
+  g_socket_listener_close (f->listener);
+  gui_app_free (f->app);
+  /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
+  ph_test_rm_rf (list_dir);
+  if (f->peer_pairing != NULL)
+    g_signal_handlers_disconnect_by_data (f->peer_pairing, f);
+  g_clear_object (&f->peer_pairing);
+  ph_devices_flush (f->peer_devices, NULL);
+  g_clear_object (&f->peer_devices);
+  g_clear_object (&f->cli_id);
+  g_clear_object (&f->listener);
+  g_clear_object (&f->stop);
+  ph_test_rm_rf (f->tmp);
+  g_free (f->tmp);
+  g_free (f->in_dir);
+  g_free (f->out_dir);
+  g_free (f->cli_data);
+}
+
+static void
+exit_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Exit *exit = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  exit->status = g_subprocess_get_exit_status (G_SUBPROCESS (object));
+  exit->done = TRUE;
+}
+
+/* posthouse-cli send, as its own user (data folder @data: its key). */
+static GSubprocess *
+cli_send (Fixture    *f,
+          const char *data,
+          const char *file,
+          Exit       *exit)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autofree char *destination = g_strdup_printf ("127.0.0.1:%u", f->port);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PH_CLI"), "send",
+                                         "--require-encryption", destination, file, NULL);
+  g_assert_no_error (error);
+  exit->done = FALSE;
+  g_subprocess_wait_async (process, NULL, exit_cb, exit);
+  return process;
+}
+
+static gboolean
+bar_asks (gpointer data)
+{
+  Fixture *f = data;
+  PhRequestBar *bar = ph_window_get_request_bar (f->window);
+
+  return ph_request_bar_get_revealed (bar) && ph_request_bar_get_batch (bar) != NULL;
+}
+
+static PhBatch *
+wait_request (Fixture *f)
+{
+  gui_wait_until (bar_asks, f, "the request");
+  gui_iterate (200);
+  return ph_request_bar_get_batch (ph_window_get_request_bar (f->window));
+}
+
+static void
+screenshot (Fixture    *f,
+            const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s%s.png", name, chinese ? "-zh_CN" : "");
+
+  trust_screenshot (GTK_WIDGET (f->window), file);
+}
+
+static gboolean
+clipboard_has (gpointer data)
+{
+  GdkClipboard *clipboard = gdk_display_get_clipboard (gdk_display_get_default ());
+  GdkContentProvider *content = gdk_clipboard_get_content (clipboard);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_STRING);
+  return content != NULL && gdk_content_provider_get_value (content, &value, NULL) &&
+         g_strcmp0 (g_value_get_string (&value), data) == 0;
+}
+
+/* Who asks: name, not paired, short fingerprint (click: the whole
+ * copied), count and size; nothing wider than the narrowest window. */
+static void
+test_who (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *file = gui_make_file (f->in_dir, "report.pdf", 123456);
+  g_autofree char *short_fp = ph_fingerprint_format_short (ph_identity_get_fingerprint (f->cli_id));
+  g_autofree char *title = NULL;
+  PhRequestBar *bar = ph_window_get_request_bar (f->window);
+  g_autoptr(GSubprocess) cli = NULL;
+  Exit exit = { 0 };
+  PhBatch *batch;
+
+  gui_set_receive_mode (f->app, TRUE);
+  cli = cli_send (f, f->cli_data, file, &exit);
+  batch = wait_request (f);
+
+  g_assert_cmpstr (ph_batch_get_fingerprint (batch), ==, ph_identity_get_fingerprint (f->cli_id));
+  g_assert_nonnull (ph_batch_get_device_name (batch));
+  /* Translators' text: the same words the app says. */
+  title = g_strdup_printf (_("%s wants to send you files"), ph_batch_get_device_name (batch));
+  g_assert_cmpstr (ph_request_bar_get_title (bar), ==, title);
+  g_assert_cmpstr (ph_request_bar_get_state_text (bar), ==, _("Not paired"));
+  g_assert_cmpstr (ph_request_bar_get_fingerprint_text (bar), ==, short_fp);
+  g_assert_null (ph_request_bar_get_warning (bar));
+  if (!chinese)
+    g_assert_cmpstr (ph_request_bar_get_detail (bar), ==, "1 file (123.5\xc2\xa0kB)");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept"))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept-all"))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "pair"))));
+  screenshot (f, "request");
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 294);
+  gui_iterate (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
+  screenshot (f, "request-narrow");
+
+  g_signal_emit_by_name (ph_request_bar_get_button (bar, "fingerprint"), "clicked");
+  gui_wait_until (clipboard_has, (gpointer) ph_identity_get_fingerprint (f->cli_id), "the whole fingerprint copied");
+
+  g_signal_emit_by_name (ph_request_bar_get_button (bar, "decline"), "clicked");
+  gui_wait_flag (&exit.done, "the sender to end");
+  g_assert_cmpint (exit.status, !=, 0);
+  g_assert_cmpuint (gui_count_files (f->out_dir), ==, 0);
+}
+
+/* The original format: "Not encrypted", no fingerprint, no pairing. */
+static void
+test_not_encrypted (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *file = gui_make_file (f->in_dir, "open.txt", 100);
+  PhRequestBar *bar = ph_window_get_request_bar (f->window);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) python = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", f->port);
+  g_autoptr(GError) error = NULL;
+  const char *interpreter = g_getenv ("PYTHON") ? g_getenv ("PYTHON") : "python3";
+
+  gui_set_receive_mode (f->app, TRUE);
+  python = g_subprocess_launcher_spawn (launcher, &error, interpreter, g_getenv ("PH_PY_SEND"),
+                                        "127.0.0.1", port, file, NULL);
+  g_assert_no_error (error);
+  wait_request (f);
+  g_assert_cmpstr (ph_request_bar_get_state_text (bar), ==, _("Not encrypted"));
+  g_assert_null (ph_request_bar_get_fingerprint_text (bar));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_request_bar_get_button (bar, "pair"))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept"))));
+  screenshot (f, "request-not-encrypted");
+  g_signal_emit_by_name (ph_request_bar_get_button (bar, "decline"), "clicked");
+  g_subprocess_wait (python, NULL, NULL);
+}
+
+/* A paired device's name under another key: warned about, and only
+ * "Pair Again…" takes its files; nothing arrives by itself. */
+static void
+test_key_change (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *file = gui_make_file (f->in_dir, "report.pdf", 1000);
+  g_autofree char *old_key = trust_key ("the laptop, before it was reinstalled");
+  g_autofree char *warning = NULL;
+  PhRequestBar *bar = ph_window_get_request_bar (f->window);
+  g_autoptr(GSubprocess) cli = NULL;
+  Exit exit = { 0 };
+  PhBatch *batch;
+
+  gui_set_receive_mode (f->app, TRUE);
+  /* A first batch tells the name the sender goes by; declined. */
+  cli = cli_send (f, f->cli_data, file, &exit);
+  batch = wait_request (f);
+  g_assert_false (ph_batch_get_paired (batch));
+  ph_devices_pair (ph_application_get_devices (f->app), old_key, ph_batch_get_device_name (batch));
+  g_signal_emit_by_name (ph_request_bar_get_button (bar, "decline"), "clicked");
+  gui_wait_flag (&exit.done, "the first sender to end");
+  g_clear_object (&cli);
+
+  /* That name is paired under the old key: the sender's key is a new
+   * one, asked about even when others are not. */
+  g_settings_set_boolean (gui_settings (), "ask-before-accepting", FALSE);
+  cli = cli_send (f, f->cli_data, file, &exit);
+  gui_iterate (300);
+  batch = wait_request (f);
+  warning = g_strdup_printf (_("“%s” has a new key: pair again to trust it"), ph_batch_get_device_name (batch));
+  g_assert_cmpstr (ph_request_bar_get_state_text (bar), ==, _("New key"));
+  g_assert_cmpstr (ph_request_bar_get_warning (bar), ==, warning);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_request_bar_get_button (bar, "accept"))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_request_bar_get_button (bar, "accept-all"))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "pair"))));
+  g_assert_cmpstr (gtk_button_get_label (ph_request_bar_get_button (bar, "pair")), ==, _("_Pair Again…"));
+  screenshot (f, "request-new-key");
+
+  g_signal_emit_by_name (ph_request_bar_get_button (bar, "decline"), "clicked");
+  gui_wait_flag (&exit.done, "the second sender to end");
+  g_assert_cmpint (exit.status, !=, 0);
+  g_assert_cmpuint (gui_count_files (f->out_dir), ==, 0);
+}
+
+static gboolean
+dialog_code_shown (gpointer data)
+{
+  Fixture *f = data;
+  GtkWindow *dialog = trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG);
+
+  return dialog != NULL && ph_pairing_dialog_get_code (PH_PAIRING_DIALOG (dialog)) != NULL;
+}
+
+static gboolean
+peer_code_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->peer_pairing != NULL && ph_pairing_get_code (f->peer_pairing) != NULL;
+}
+
+/* "Pair…" from a request: the sender's screen shows the same six
+ * digits, both say so, the device is paired and then its files come. */
+static void
+test_accept_and_pair (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *file = gui_make_file (f->in_dir, "report.pdf", 54321);
+  g_autofree char *saved = g_build_filename (f->out_dir, "report.pdf", NULL);
+  g_autofree char *receives_at = g_strdup_printf ("127.0.0.1:%u", f->peer_port);
+  g_autofree char *shown = NULL;
+  const char *key = ph_identity_get_fingerprint (f->cli_id);
+  PhDevices *devices = ph_application_get_devices (f->app);
+  PhRequestBar *bar = ph_window_get_request_bar (f->window);
+  g_autoptr(GSubprocess) cli = NULL;
+  PhPairingDialog *dialog;
+  Exit exit = { 0 };
+  PhBatch *batch;
+
+  gui_set_receive_mode (f->app, TRUE);
+  cli = cli_send (f, f->cli_data, file, &exit);
+  batch = wait_request (f);
+  /* Where it receives: this computer sent it files there once. */
+  ph_devices_record_seen (devices, key, ph_batch_get_device_name (batch), "127.0.0.1", receives_at, NULL);
+
+  g_signal_emit_by_name (ph_request_bar_get_button (bar, "pair"), "clicked");
+  gui_wait_until (dialog_code_shown, f, "the six digits");
+  gui_wait_until (peer_code_shown, f, "the sender's six digits");
+  dialog = PH_PAIRING_DIALOG (trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG));
+  shown = ph_pairing_format_code (ph_pairing_get_code (f->peer_pairing));
+  g_assert_cmpstr (ph_pairing_dialog_get_code (dialog), ==, shown);
+  /* Nothing taken while the numbers are compared. */
+  g_assert_true (ph_batch_get_asking (batch));
+  g_assert_false (g_file_test (saved, G_FILE_TEST_EXISTS));
+
+  g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, "same"), "clicked");
+  gui_wait_flag (&exit.done, "the sender to end");
+  g_assert_cmpint (exit.status, ==, 0);
+  g_assert_true (g_file_test (saved, G_FILE_TEST_EXISTS));
+  g_assert_true (ph_device_is_paired (ph_devices_lookup (devices, key)));
+  gui_wait_flag (&f->peer_done, "the other side's end");
+  g_assert_true (f->peer_ok);
+  g_assert_true (ph_device_is_paired (ph_devices_lookup (f->peer_devices,
+                                                         ph_identity_get_fingerprint (ph_application_get_identity (f->app, NULL)))));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Paired: the next batch comes without a question. */
+  g_clear_object (&cli);
+  cli = cli_send (f, f->cli_data, file, &exit);
+  gui_wait_flag (&exit.done, "the paired sender to end");
+  g_assert_cmpint (exit.status, ==, 0);
+  g_assert_cmpuint (gui_count_files (f->out_dir), ==, 2);
+}
+
+static gboolean
+batch_asks (gpointer data)
+{
+  Fixture *f = data;
+
+  for (guint i = 0; i < gui_n_batches (f->app); i++)
+    if (ph_batch_get_asking (gui_batch_at (f->app, i)))
+      return TRUE;
+  return FALSE;
+}
+
+static PhBatch *
+asking_batch (Fixture *f)
+{
+  for (guint i = 0; i < gui_n_batches (f->app); i++)
+    if (ph_batch_get_asking (gui_batch_at (f->app, i)))
+      return gui_batch_at (f->app, i);
+  return NULL;
+}
+
+/* Accept All from the notification's button with no window: that key
+ * for ten minutes; another key from the same address is still asked. */
+static void
+test_accept_all_no_window (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *file = gui_make_file (f->in_dir, "photo.jpg", 2000);
+  g_autofree char *other_data = g_build_filename (f->tmp, "other-data", NULL);
+  g_autoptr(GSubprocess) cli = NULL;
+  Exit exit = { 0 };
+  PhBatch *batch;
+
+  gui_set_receive_mode (f->app, TRUE);
+  gtk_window_close (GTK_WINDOW (f->window));
+  gui_iterate (300);
+  g_assert_null (trust_find_window (f->app, PH_TYPE_WINDOW));
+
+  cli = cli_send (f, f->cli_data, file, &exit);
+  gui_wait_until (batch_asks, f, "the question");
+  batch = asking_batch (f);
+  if (g_getenv ("PH_NOTIFY_LOG") != NULL && !chinese)
+    gui_wait_until ((GuiCondition) gui_notification_logged, (gpointer) "wants to send you files",
+                    "the notification");
+  /* The notification's button: an application action, no window needed. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "accept-all-batch",
+                                  g_variant_new_string (ph_batch_get_id (batch)));
+  gui_wait_flag (&exit.done, "the sender to end");
+  g_assert_cmpint (exit.status, ==, 0);
+  g_assert_null (trust_find_window (f->app, PH_TYPE_WINDOW));
+  g_assert_nonnull (ph_devices_lookup_accept_all (ph_application_get_devices (f->app),
+                                                  ph_identity_get_fingerprint (f->cli_id)));
+
+  /* The same key again: no question. */
+  g_clear_object (&cli);
+  cli = cli_send (f, f->cli_data, file, &exit);
+  gui_wait_flag (&exit.done, "the second batch");
+  g_assert_cmpint (exit.status, ==, 0);
+  g_assert_cmpuint (gui_count_files (f->out_dir), ==, 2);
+
+  /* Another key from the same address: asked. */
+  g_clear_object (&cli);
+  cli = cli_send (f, other_data, file, &exit);
+  gui_wait_until (batch_asks, f, "the other key's question");
+  g_assert_cmpstr (ph_batch_get_fingerprint (asking_batch (f)), !=, ph_identity_get_fingerprint (f->cli_id));
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "decline-batch",
+                                  g_variant_new_string (ph_batch_get_id (asking_batch (f))));
+  gui_wait_flag (&exit.done, "the other sender to end");
+  g_assert_cmpint (exit.status, !=, 0);
+  g_assert_cmpuint (gui_count_files (f->out_dir), ==, 2);
+  ph_devices_stop_accept_all (ph_application_get_devices (f->app), ph_identity_get_fingerprint (f->cli_id));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *data_home = ph_test_make_tmp_dir ("posthouse-gui-data-XXXXXX");
+  const char *localedir = g_getenv ("PH_TEST_LOCALEDIR");
+  int ret;
+
+  /* This app's identity and list, in a tree of their own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* The build's catalogues: LANGUAGE=zh_CN shows the Chinese request. */
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  chinese = g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "zh");
+  gui_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add ("/posthouse/gui/request/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("who", test_who);
+  ADD ("not-encrypted", test_not_encrypted);
+  ADD ("key-change", test_key_change);
+  if (!chinese)
+    {
+      ADD ("accept-and-pair", test_accept_and_pair);
+      ADD ("accept-all-no-window", test_accept_all_no_window);
+    }
+
+  ret = g_test_run ();
+  ph_test_rm_rf (data_home);
+  return ret;
+}
