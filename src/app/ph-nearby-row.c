@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* One receiver found nearby: its name, its address and whether it asks
- * before accepting. Choosing it makes it the destination; files dropped
+/* One receiver found nearby: its name, its address, whether it asks
+ * before accepting, and "Paired" when this computer paired with it (the
+ * device that received files, or paired, at one of its addresses, or
+ * under its installation id: a hint, as announcements are; sending
+ * checks the key). Choosing it makes it the destination; files dropped
  * on it go there. */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "ph-application-private.h"
 #include "ph-nearby-row-private.h"
 
 struct _PhNearbyRow
@@ -18,6 +22,10 @@ struct _PhNearbyRow
   gboolean       drop_hover;
   GtkDropTarget *drop_target;
 
+  PhDevices     *devices;       /* (nullable): the application's, once on screen */
+  PhDevice      *device;        /* (nullable): the device it is, paired or not */
+
+  GtkImage      *device_image;
   GtkImage      *chosen_image;
   GtkMenuButton *menu_button;
 };
@@ -40,17 +48,81 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static void update (PhNearbyRow *self);
+
+/* The device this receiver is, by where it received or its id: a
+ * paired one first (its state is watched: it may be paired any time). */
+static PhDevice *
+find_device (PhNearbyRow *self)
+{
+  g_auto(GStrv) addresses = NULL;
+  PhDevice *found = NULL;
+  const char *id;
+  guint n;
+
+  if (self->devices == NULL)
+    return NULL;
+
+  addresses = ph_nearby_receiver_dup_addresses (self->peer);
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      PhDevice *device = ph_devices_lookup_receiver (self->devices, addresses[i]);
+
+      if (device != NULL && (found == NULL || ph_device_is_paired (device)))
+        found = device;
+    }
+
+  id = ph_nearby_receiver_get_id (self->peer);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
+  for (guint i = 0; id != NULL && *id != '\0' && i < n && (found == NULL || !ph_device_is_paired (found)); i++)
+    {
+      g_autoptr(PhDevice) device = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+
+      if (g_strcmp0 (ph_device_get_installation_id (device), id) == 0 &&
+          (found == NULL || ph_device_is_paired (device)))
+        found = device;
+    }
+  return found;
+}
+
+static void
+set_device (PhNearbyRow *self,
+            PhDevice    *device)
+{
+  if (self->device == device)
+    return;
+  if (self->device != NULL)
+    g_signal_handlers_disconnect_by_data (self->device, self);
+  g_set_object (&self->device, device);
+  /* Paired, forgotten or blocked in place. */
+  if (device != NULL)
+    g_signal_connect_swapped (device, "notify", G_CALLBACK (update), self);
+}
+
 static void
 update (PhNearbyRow *self)
 {
   g_autofree char *subtitle = NULL;
+  const char *address = ph_nearby_receiver_get_address (self->peer);
+  gboolean paired;
 
-  if (ph_nearby_receiver_get_asks_before_accepting (self->peer))
+  set_device (self, find_device (self));
+  paired = self->device != NULL && ph_device_is_paired (self->device);
+
+  if (paired && ph_nearby_receiver_get_asks_before_accepting (self->peer))
+    /* Translators: an address, then notes: paired with this computer; the
+     * receiver asks its user before it accepts files (from others) */
+    subtitle = g_strdup_printf (_("%s · Paired · Asks before accepting"), address);
+  else if (paired)
+    /* Translators: an address, then a note: paired with this computer */
+    subtitle = g_strdup_printf (_("%s · Paired"), address);
+  else if (ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then a note: the receiver asks its user
      * before it accepts files */
-    subtitle = g_strdup_printf (_("%s · Asks before accepting"), ph_nearby_receiver_get_address (self->peer));
+    subtitle = g_strdup_printf (_("%s · Asks before accepting"), address);
   else
-    subtitle = g_strdup (ph_nearby_receiver_get_address (self->peer));
+    subtitle = g_strdup (address);
+  gtk_image_set_from_icon_name (self->device_image, paired ? "security-high-symbolic" : "computer-symbolic");
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
@@ -124,6 +196,10 @@ ph_nearby_row_dispose (GObject *object)
   if (self->peer != NULL)
     g_signal_handlers_disconnect_by_data (self->peer, self);
   g_clear_object (&self->peer);
+  set_device (self, NULL);
+  if (self->devices != NULL)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_clear_object (&self->devices);
 
   G_OBJECT_CLASS (ph_nearby_row_parent_class)->dispose (object);
 }
@@ -184,6 +260,27 @@ ph_nearby_row_constructed (GObject *object)
   update (self);
 }
 
+/* On screen in the application's window: its devices say which
+ * receivers are paired. */
+static void
+ph_nearby_row_root (GtkWidget *widget)
+{
+  PhNearbyRow *self = PH_NEARBY_ROW (widget);
+  GtkRoot *root;
+  GtkApplication *application;
+
+  GTK_WIDGET_CLASS (ph_nearby_row_parent_class)->root (widget);
+
+  root = gtk_widget_get_root (widget);
+  application = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  if (self->devices != NULL || !PH_IS_APPLICATION (application))
+    return;
+
+  self->devices = g_object_ref (ph_application_get_devices (PH_APPLICATION (application)));
+  g_signal_connect_swapped (self->devices, "items-changed", G_CALLBACK (update), self);
+  update (self);
+}
+
 static void
 ph_nearby_row_class_init (PhNearbyRowClass *klass)
 {
@@ -194,6 +291,7 @@ ph_nearby_row_class_init (PhNearbyRowClass *klass)
   object_class->get_property = ph_nearby_row_get_property;
   object_class->set_property = ph_nearby_row_set_property;
   object_class->constructed = ph_nearby_row_constructed;
+  widget_class->root = ph_nearby_row_root;
 
   properties[PROP_PEER] =
     g_param_spec_object ("peer", NULL, NULL, PH_TYPE_NEARBY_RECEIVER,
@@ -217,6 +315,7 @@ ph_nearby_row_class_init (PhNearbyRowClass *klass)
                   G_TYPE_NONE, 1, GDK_TYPE_FILE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-nearby-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, device_image);
   gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, chosen_image);
   gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, menu_button);
 }
@@ -273,6 +372,15 @@ ph_nearby_row_set_chosen (PhNearbyRow *self,
   /* Screen readers hear which receiver files go to. */
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_SELECTED, chosen, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);
+}
+
+/* For tests: whether it is marked paired. */
+gboolean
+ph_nearby_row_get_paired (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), FALSE);
+
+  return self->device != NULL && ph_device_is_paired (self->device);
 }
 
 /* For tests: what a drop on the row goes through. */

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Preferences › Devices (the list the CLI shares, Block, Forget, the
- * two switches) and the banner of "Accept everything from this device".
+ * two switches), the banner of "Accept everything from this device",
+ * and "Paired" on the Nearby rows of paired receivers.
  * Screenshots go to $PH_SCREENSHOT_DIR (default: screenshots/ in the
  * build folder of the tests). */
 
 #include "config.h"
 
+#include "ph-browser-private.h"
 #include "ph-device-row.h"
 #include "ph-devices-page.h"
+#include "ph-nearby-list-private.h"
+#include "ph-nearby-row-private.h"
 #include "trust-common.h"
 
 typedef struct
@@ -185,6 +189,76 @@ test_accept_all_bar (Fixture       *fixture,
   g_assert_false (ph_accept_all_bar_get_shown (bar));
 }
 
+static void
+announce (Fixture    *fixture,
+          const char *instance,
+          const char *name,
+          const char *id,
+          guint16     port)
+{
+  g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
+  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", NULL };
+
+  ph_browser_resolved (ph_application_get_browser (fixture->app), instance, name, txt, NULL,
+                       "127.0.0.1", port);
+}
+
+static PhNearbyRow *
+nearby_row (Fixture    *fixture,
+            const char *name)
+{
+  PhNearbyList *list = ph_panel_get_nearby_list (ph_window_get_panel (fixture->window));
+
+  for (guint i = 0; ph_nearby_list_get_row (list, i) != NULL; i++)
+    {
+      PhNearbyRow *row = ph_nearby_list_get_row (list, i);
+
+      if (g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name))
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+/* A receiver nearby is marked paired where this computer paired with it
+ * (where it received, or its installation id); forgotten, it is not. */
+static void
+test_nearby_paired (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  PhDevices *devices = app_devices (fixture);
+  g_autofree char *study = trust_key ("study");
+  g_autofree char *desk = trust_key ("desk");
+  PhNearbyRow *row;
+
+  ph_browser_stop (ph_application_get_browser (fixture->app));
+  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001);
+  announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002);
+  gui_iterate (100);
+  row = nearby_row (fixture, "Study Laptop");
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+
+  /* Paired from its row: the initiator remembers where it receives. */
+  ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", "127.0.0.1:7001", NULL);
+  g_assert_false (ph_nearby_row_get_paired (row));
+  ph_devices_pair (devices, study, "Study Laptop");
+  gui_iterate (100);
+  g_assert_true (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001 · Paired");
+  trust_screenshot (GTK_WIDGET (fixture->window), "nearby-paired.png");
+
+  /* Known by its installation id (files sent to it), then paired. */
+  ph_devices_record_seen (devices, desk, "Desk", "127.0.0.1", NULL, "dddddddddddddddddddddddddddddddd");
+  ph_devices_pair (devices, desk, "Desk");
+  gui_iterate (100);
+  g_assert_true (ph_nearby_row_get_paired (nearby_row (fixture, "Desk")));
+
+  ph_devices_forget (devices, study);
+  gui_iterate (100);
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -202,6 +276,7 @@ main (int    argc,
   ADD ("page", test_page, NULL);
   ADD ("page-follows-file", test_page_follows_file, NULL);
   ADD ("accept-all-bar", test_accept_all_bar, NULL);
+  ADD ("nearby-paired", test_nearby_paired, NULL);
 
   ret = g_test_run ();
   ph_test_rm_rf (data_home);
