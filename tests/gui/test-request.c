@@ -38,6 +38,7 @@ typedef struct
   guint16          peer_port;
   GCancellable    *stop;
   PhPairing       *peer_pairing;
+  char            *peer_name;    /* the name it pairs under, when not "Study Laptop" */
   gboolean         peer_done;
   gboolean         peer_ok;
 } Fixture;
@@ -95,7 +96,8 @@ peer_peeked_cb (GObject      *object,
     return;
 
   session = ph_secure_receive_new (connection, f->cli_id, dir);
-  ph_secure_receive_set_device_name (session, "Study Laptop");
+  /* The same installation's name, as the files came under. */
+  ph_secure_receive_set_device_name (session, f->peer_name ? f->peer_name : "Study Laptop");
   ph_secure_receive_set_devices (session, f->peer_devices);
   g_signal_connect (session, "pairing", G_CALLBACK (peer_pairing_cb), f);
   ph_secure_receive_run_async (session, f->stop, peer_run_cb, f);
@@ -176,6 +178,7 @@ fixture_tear_down (Fixture       *f,
   ph_devices_flush (f->peer_devices, NULL);
   g_clear_object (&f->peer_devices);
   g_clear_object (&f->cli_id);
+  g_clear_pointer (&f->peer_name, g_free);
   g_clear_object (&f->listener);
   g_clear_object (&f->stop);
   ph_test_rm_rf (f->tmp);
@@ -335,15 +338,26 @@ test_not_encrypted (Fixture       *f,
   g_subprocess_wait (python, NULL, NULL);
 }
 
+static gboolean
+dialog_code_shown (gpointer data)
+{
+  Fixture *f = data;
+  GtkWindow *dialog = trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG);
+
+  return dialog != NULL && ph_pairing_dialog_get_code (PH_PAIRING_DIALOG (dialog)) != NULL;
+}
+
 /* A paired device's name under another key: warned about, and only
- * "Pair Again…" takes its files; nothing arrives by itself. */
+ * "Pair Again…" takes its files; nothing arrives until paired again. */
 static void
 test_key_change (Fixture       *f,
                  gconstpointer  data)
 {
   g_autofree char *file = gui_make_file (f->in_dir, "report.pdf", 1000);
   g_autofree char *old_key = trust_key ("the laptop, before it was reinstalled");
+  g_autofree char *receives_at = g_strdup_printf ("127.0.0.1:%u", f->peer_port);
   g_autofree char *warning = NULL;
+  PhPairingDialog *dialog;
   PhRequestBar *bar = ph_window_get_request_bar (f->window);
   g_autoptr(GSubprocess) cli = NULL;
   Exit exit = { 0 };
@@ -381,19 +395,64 @@ test_key_change (Fixture       *f,
                       "the notification's warning");
     }
 
-  g_signal_emit_by_name (ph_request_bar_get_button (bar, "decline"), "clicked");
-  gui_wait_flag (&exit.done, "the second sender to end");
-  g_assert_cmpint (exit.status, !=, 0);
+  if (chinese)
+    {
+      g_signal_emit_by_name (ph_request_bar_get_button (bar, "decline"), "clicked");
+      gui_wait_flag (&exit.done, "the second sender to end");
+      g_assert_cmpint (exit.status, !=, 0);
+      g_assert_cmpuint (gui_count_files (f->out_dir), ==, 0);
+      return;
+    }
+
+  /* Paired again (the six digits compared with the sender's screen):
+   * then, and only then, its files come; the warning is gone. */
+  ph_devices_record_seen (ph_application_get_devices (f->app), ph_identity_get_fingerprint (f->cli_id),
+                          ph_batch_get_device_name (batch), "127.0.0.1", receives_at, NULL);
   g_assert_cmpuint (gui_count_files (f->out_dir), ==, 0);
+  f->peer_name = g_strdup (ph_batch_get_device_name (batch));
+  g_signal_emit_by_name (ph_request_bar_get_button (bar, "pair"), "clicked");
+  gui_wait_until (dialog_code_shown, f, "the six digits");
+  dialog = PH_PAIRING_DIALOG (trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG));
+  /* The dialog warns too. */
+  g_assert_true (ph_pairing_dialog_get_warning_shown (dialog));
+  g_assert_true (ph_batch_get_asking (batch));
+  g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, "same"), "clicked");
+  gui_wait_flag (&exit.done, "the second sender to end");
+  g_assert_cmpint (exit.status, ==, 0);
+  g_assert_cmpuint (gui_count_files (f->out_dir), ==, 1);
+  g_assert_null (ph_devices_find_key_change (ph_application_get_devices (f->app),
+                                             ph_identity_get_fingerprint (f->cli_id),
+                                             ph_batch_get_device_name (batch), NULL));
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
-static gboolean
-dialog_code_shown (gpointer data)
+/* Accept unencrypted connections off: the Python script is turned away
+ * before anything is asked or written. */
+static void
+test_unencrypted_off (Fixture       *f,
+                      gconstpointer  data)
 {
-  Fixture *f = data;
-  GtkWindow *dialog = trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG);
+  g_autofree char *file = gui_make_file (f->in_dir, "open.txt", 100);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) python = NULL;
+  g_autofree char *port = g_strdup_printf ("%u", f->port);
+  g_autoptr(GError) error = NULL;
+  const char *interpreter = g_getenv ("PYTHON") ? g_getenv ("PYTHON") : "python3";
+  Exit exit = { 0 };
 
-  return dialog != NULL && ph_pairing_dialog_get_code (PH_PAIRING_DIALOG (dialog)) != NULL;
+  g_settings_set_boolean (gui_settings (), "accept-unencrypted", FALSE);
+  gui_set_receive_mode (f->app, TRUE);
+  python = g_subprocess_launcher_spawn (launcher, &error, interpreter, g_getenv ("PH_PY_SEND"),
+                                        "127.0.0.1", port, file, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (python, NULL, exit_cb, &exit);
+  gui_wait_flag (&exit.done, "the Python sender to end");
+  gui_iterate (300);
+  g_assert_false (ph_request_bar_get_revealed (ph_window_get_request_bar (f->window)));
+  g_assert_cmpuint (gui_n_batches (f->app), ==, 0);
+  g_assert_cmpuint (gui_count_files (f->out_dir), ==, 0);
+  g_settings_reset (gui_settings (), "accept-unencrypted");
 }
 
 static gboolean
@@ -554,6 +613,7 @@ main (int    argc,
   ADD ("who", test_who);
   ADD ("not-encrypted", test_not_encrypted);
   ADD ("key-change", test_key_change);
+  ADD ("unencrypted-off", test_unencrypted_off);
   if (!chinese)
     {
       ADD ("accept-and-pair", test_accept_and_pair);
