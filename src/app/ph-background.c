@@ -16,6 +16,7 @@
 
 #include "ph-autostart.h"
 #include "ph-background-private.h"
+#include "ph-notification-text.h"
 #include "ph-notifier.h"
 #include "ph-window.h"
 
@@ -88,7 +89,7 @@ notify_problem (PhBackground *self,
   g_autoptr(GNotification) notification = g_notification_new (title);
   g_autoptr(GIcon) icon = ph_notifier_app_icon ();
 
-  g_notification_set_body (notification, body);
+  ph_notification_text_set_body (notification, body);
   g_notification_set_icon (notification, icon);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
   g_application_send_notification (G_APPLICATION (self->app), PROBLEM_ID, notification);
@@ -106,8 +107,8 @@ show_notice (PhBackground *self)
   ph_settings_set_background_notice_shown (self->settings, TRUE);
 
   notification = g_notification_new (_("Posthouse keeps receiving in the background"));
-  g_notification_set_body (notification,
-                           _("Files sent to this computer are still received while the window is closed."));
+  ph_notification_text_set_body (notification,
+                                 _("Files sent to this computer are still received while the window is closed."));
   icon = ph_notifier_app_icon ();
   g_notification_set_icon (notification, icon);
   g_notification_add_button (notification, _("Stop Receiving"), "app.stop-receiving");
@@ -255,7 +256,8 @@ autostart_failed_cb (PhAutostart  *autostart,
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self->app)); l != NULL; l = l->next)
     if (ADW_IS_PREFERENCES_WINDOW (l->data) && gtk_widget_get_visible (l->data))
       {
-        AdwToast *toast = adw_toast_new (error->message);
+        g_autofree char *title = g_markup_escape_text (error->message, -1);
+        AdwToast *toast = adw_toast_new (title);
 
         adw_toast_set_timeout (toast, 0);
         adw_preferences_window_add_toast (l->data, toast);

@@ -168,6 +168,7 @@ forget_activated (GtkWidget  *widget,
   PhDeviceRow *self = PH_DEVICE_ROW (widget);
   g_autoptr(PhDeviceRow) hold = g_object_ref (self);
   g_autofree char *title = NULL;
+  g_autofree char *markup = NULL;
   AdwToast *forgotten;
   Undo *undo = g_new0 (Undo, 1);
 
@@ -178,7 +179,9 @@ forget_activated (GtkWidget  *widget,
 
   /* Translators: %s is a device's name */
   title = g_strdup_printf (_("Forgot “%s”"), undo->name ? undo->name : ph_device_get_short_fingerprint (self->device));
-  forgotten = adw_toast_new (title);
+  /* A toast's title is markup; a device's name is what it chose. */
+  markup = g_markup_escape_text (title, -1);
+  forgotten = adw_toast_new (markup);
   adw_toast_set_button_label (forgotten, _("_Undo"));
   g_signal_connect_data (forgotten, "button-clicked", G_CALLBACK (undo_clicked_cb), undo,
                          (GClosureNotify) G_CALLBACK (undo_free), 0);

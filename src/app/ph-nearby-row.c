@@ -103,8 +103,24 @@ static void
 update (PhNearbyRow *self)
 {
   g_autofree char *subtitle = NULL;
-  const char *address = ph_nearby_receiver_get_address (self->peer);
+  g_autofree char *where = NULL;
+  const char *host_name = ph_nearby_receiver_get_host_name (self->peer);
   gboolean paired;
+
+  /* Another receiver has this name (another computer, or one posing as
+   * this one): the name cannot tell them apart, say what can. */
+  if (ph_nearby_receiver_get_shares_name (self->peer) && host_name != NULL && *host_name != '\0')
+    /* Translators: an address, the computer's network name, then a
+     * warning: another receiver nearby has the same name */
+    where = g_strdup_printf (_("%s on %s · Another receiver nearby has this name"),
+                             ph_nearby_receiver_get_address (self->peer), host_name);
+  else if (ph_nearby_receiver_get_shares_name (self->peer))
+    /* Translators: an address, then a warning: another receiver nearby
+     * has the same name */
+    where = g_strdup_printf (_("%s · Another receiver nearby has this name"),
+                             ph_nearby_receiver_get_address (self->peer));
+  else
+    where = g_strdup (ph_nearby_receiver_get_address (self->peer));
 
   set_device (self, find_device (self));
   paired = self->device != NULL && ph_device_is_paired (self->device);
@@ -112,16 +128,16 @@ update (PhNearbyRow *self)
   if (paired && ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then notes: paired with this computer; the
      * receiver asks its user before it accepts files (from others) */
-    subtitle = g_strdup_printf (_("%s · Paired · Asks before accepting"), address);
+    subtitle = g_strdup_printf (_("%s · Paired · Asks before accepting"), where);
   else if (paired)
     /* Translators: an address, then a note: paired with this computer */
-    subtitle = g_strdup_printf (_("%s · Paired"), address);
+    subtitle = g_strdup_printf (_("%s · Paired"), where);
   else if (ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then a note: the receiver asks its user
      * before it accepts files */
-    subtitle = g_strdup_printf (_("%s · Asks before accepting"), address);
+    subtitle = g_strdup_printf (_("%s · Asks before accepting"), where);
   else
-    subtitle = g_strdup (address);
+    subtitle = g_steal_pointer (&where);
   gtk_image_set_from_icon_name (self->device_image, paired ? "security-high-symbolic" : "computer-symbolic");
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));

@@ -15,6 +15,7 @@
 
 #include "ph-application-private.h"
 #include "ph-format.h"
+#include "ph-notification-text.h"
 #include "ph-notifier.h"
 #include "ph-settings.h"
 
@@ -159,7 +160,8 @@ build (Watch      *watch,
   g_autofree char *uri = NULL;
   PhDevice *replaced;
 
-  g_notification_set_body (notification, body);
+  /* The body holds what a sender chose (names): never markup. */
+  ph_notification_text_set_body (notification, body);
   g_notification_set_icon (notification, icon);
   g_notification_set_default_action_and_target (notification, "app.show-batch", "s", id);
 
@@ -404,6 +406,8 @@ ph_notifier_dispose (GObject *object)
   if (self->batches != NULL)
     g_signal_handlers_disconnect_by_data (self->batches, self);
   g_clear_object (&self->batches);
+  if (self->application != NULL)
+    ph_notification_text_stop ();
   g_clear_weak_pointer (&self->application);
 
   G_OBJECT_CLASS (ph_notifier_parent_class)->dispose (object);
@@ -489,6 +493,8 @@ ph_notifier_new (GApplication *application,
   self->settings = g_object_ref (settings);
   self->batches = g_object_ref (batches);
   g_signal_connect (batches, "items-changed", G_CALLBACK (batches_changed_cb), self);
+  /* Made at startup, registered: how does the server read a body? */
+  ph_notification_text_probe (application);
 
   return self;
 }

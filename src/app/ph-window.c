@@ -18,16 +18,19 @@
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* Says @title in passing. */
+/* Says @title in passing. It is plain text: a toast's title is markup,
+ * and may hold names someone else chose (a receiver nearby, a file). */
 void
 ph_window_show_toast (PhWindow   *self,
                       const char *title)
 {
+  g_autofree char *markup = NULL;
   AdwToast *toast;
 
   g_return_if_fail (PH_IS_WINDOW (self));
 
-  toast = adw_toast_new (title);
+  markup = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (markup);
 
   g_free (self->last_toast);
   self->last_toast = g_strdup (title);
@@ -212,7 +215,9 @@ connection_failed_cb (PhReceiveSession *session,
                       PhWindow         *self)
 {
   g_autofree char *host = ph_format_peer (peer, FALSE);
-  g_autofree char *title = g_strdup_printf (_("Refused a connection from %s: %s"), host, error->message);
+  g_autofree char *text = g_strdup_printf (_("Refused a connection from %s: %s"), host, error->message);
+  /* The reason may quote what the sender sent: markup, never. */
+  g_autofree char *title = g_markup_escape_text (text, -1);
 
   /* A scan or a flood must not queue a toast per connection: the one
    * on screen shows the latest. */

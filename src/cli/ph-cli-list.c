@@ -179,6 +179,9 @@ ph_cli_list (int    argc,
 
   if (n == 0)
     g_printerr (_("No receiver found nearby\n"));
+  /* Hundreds announced, or a slow network: say that this is not all. */
+  if (!ph_browser_get_settled (browser))
+    g_printerr (_("Still looking when the time was up: more receivers may be nearby (try a longer --timeout)\n"));
 
   return PH_CLI_EXIT_OK;
 }

@@ -29,7 +29,10 @@ check_safe_name (const char *name,
   g_assert_null (strchr (name, '\\'));
 
   /* No control characters, line separators or bidirectional overrides:
-   * they would garble listings or disguise an extension. */
+   * they would garble listings or disguise an extension. Nothing drawn
+   * as nothing either (but joiners, variation selectors and a flag's
+   * tags, kept where they mean something), no space but ' ' (or an
+   * ideographic one), never two in a row nor at either end. */
   for (const char *p = name; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
@@ -38,7 +41,22 @@ check_safe_name (const char *name,
       g_assert_false (c == 0x2028 || c == 0x2029);
       g_assert_false (c >= 0x202A && c <= 0x202E);
       g_assert_false (c >= 0x2066 && c <= 0x2069);
+      g_assert_false (c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 ||
+                      c == 0x3164 || c == 0xFEFF || c == 0xFFA0 || c == 0x2800);
+      g_assert_false ((c >= 0x200B && c <= 0x200F && c != 0x200C && c != 0x200D) ||
+                      (c >= 0x2060 && c <= 0x2065) || (c >= 0x180B && c <= 0x180F) ||
+                      (c >= 0xE0000 && c <= 0xE001F) || (c >= 0xE0080 && c <= 0xE00FF));
+      g_assert_true (c == ' ' || c == 0x3000 || g_unichar_type (c) != G_UNICODE_SPACE_SEPARATOR);
     }
+  g_assert_null (strstr (name, "  "));
+  g_assert_true (name[0] != ' ' && name[strlen (name) - 1] != ' ');
+
+  /* One way of writing it: NFC. */
+  {
+    g_autofree char *nfc = g_utf8_normalize (name, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+
+    g_assert_cmpstr (nfc, ==, name);
+  }
 }
 
 /* "Folder/Sub/name": safe components, at most eight folders, and the

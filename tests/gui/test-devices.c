@@ -199,8 +199,13 @@ announce (Fixture    *fixture,
   g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
   const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", NULL };
 
-  ph_browser_resolved (ph_application_get_browser (fixture->app), instance, name, txt, NULL,
-                       "127.0.0.1", port);
+  /* Receivers of this computer, as its own daemon announces them. */
+  PhAnnouncement announcement = {
+    .instance = instance, .name = name, .host_name = "localhost.local", .txt = txt,
+    .host = "127.0.0.1", .port = port, .local = TRUE,
+  };
+
+  ph_browser_resolved (ph_application_get_browser (fixture->app), &announcement);
 }
 
 static PhNearbyRow *

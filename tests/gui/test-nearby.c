@@ -105,8 +105,13 @@ announce (Fixture    *fixture,
   g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
   const char *txt[] = { "txtvers=1", id_pair, asks ? "ask=1" : "ask=0", paths ? "paths=1" : "paths=0", NULL };
 
-  ph_browser_resolved (browser (fixture), instance, name, txt, NULL, "127.0.0.1",
-                       (guint16) ph_receiver_get_port (receiver));
+  /* Real receivers of this computer, as its own daemon announces them. */
+  PhAnnouncement announcement = {
+    .instance = instance, .name = name, .host_name = "localhost.local", .txt = txt,
+    .host = "127.0.0.1", .port = (guint16) ph_receiver_get_port (receiver), .local = TRUE,
+  };
+
+  ph_browser_resolved (browser (fixture), &announcement);
 }
 
 /* Alice keeps folders and asks; Bob's name is not markup. The browser
@@ -234,8 +239,12 @@ test_rows (Fixture       *fixture,
   {
     const char *txt[] = { "txtvers=1", "id=" ALICE, "ask=1", "paths=1", NULL };
 
-    ph_browser_resolved (browser (fixture), "alice-v6", "Alice’s Laptop", txt, NULL, "::1",
-                         (guint16) ph_receiver_get_port (fixture->keeps));
+    PhAnnouncement announcement = {
+      .instance = "alice-v6", .name = "Alice’s Laptop", .host_name = "localhost.local", .txt = txt,
+      .host = "::1", .port = (guint16) ph_receiver_get_port (fixture->keeps), .local = TRUE,
+    };
+
+    ph_browser_resolved (browser (fixture), &announcement);
     gui_iterate (50);
     g_assert_cmpuint (gui_count_widgets (GTK_WIDGET (nearby_list (fixture)), PH_TYPE_NEARBY_ROW), ==, 2);
   }

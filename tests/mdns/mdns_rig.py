@@ -204,7 +204,8 @@ class Host:
         self.processes = []
         self.bus = None
         self.avahi = None
-        self.interface = None
+        self.interface = None       # the first, where it meets A or B
+        self.interfaces = []
         self.keeper = subprocess.Popen(['sleep', 'infinity'], preexec_fn=_unshare_host,
                                        stdin=subprocess.DEVNULL)
         self._ns = [os.open('/proc/{0}/ns/{1}'.format(self.keeper.pid, ns), os.O_RDONLY | os.O_CLOEXEC)
@@ -248,8 +249,8 @@ class Host:
         self.processes.append(proc)
         return proc
 
-    def add_address(self, address):
-        self.run(['ip', 'address', 'add', address, 'dev', self.interface])
+    def add_address(self, address, interface=None):
+        self.run(['ip', 'address', 'add', address, 'dev', interface or self.interface])
 
     def start_bus(self):
         conf = os.path.join(self.rig.tmp, 'system-bus.conf')
@@ -264,7 +265,7 @@ class Host:
     def start_avahi(self, ipv4=True):
         conf = os.path.join(self.dir, 'avahi-daemon.conf')
         with open(conf, 'w') as fp:
-            fp.write(AVAHI_CONF.format(host_name=self.host_name, interface=self.interface,
+            fp.write(AVAHI_CONF.format(host_name=self.host_name, interface=','.join(self.interfaces),
                                        ipv4='yes' if ipv4 else 'no'))
         self.avahi = self.spawn(['avahi-daemon', '-f', conf, '--no-chroot', '--no-drop-root', '--no-rlimits'])
         if self.avahi.wait_line('stderr', r'Server startup complete') is None:
@@ -320,30 +321,41 @@ class Host:
 
 
 class Rig:
-    """Two hosts, A and B, joined by a veth pair."""
+    """Two hosts, A and B, joined by a veth pair; with @third, a host C
+    joined to B by a second pair (another link: B is wired and on wifi,
+    A and C never hear each other)."""
 
-    def __init__(self, ipv4=True, bus=True, avahi=True):
+    def __init__(self, ipv4=True, bus=True, avahi=True, third=False):
         self.tmp = tempfile.mkdtemp(prefix='posthouse-mdns-')
         pid = os.getpid()
         Rig.serial = getattr(Rig, 'serial', 0) + 1
         tag = '{0}{1}'.format(pid, Rig.serial)[-11:]
         self.a = Host(self, 'a', 'alpha')
         self.b = Host(self, 'b', 'bravo')
-        self.a.interface, self.b.interface = 'pa' + tag, 'pb' + tag
-        self.a.run(['ip', 'link', 'add', self.a.interface, 'type', 'veth',
-                    'peer', 'name', self.b.interface, 'netns', str(self.b.keeper.pid)])
-        for host, address in ((self.a, '10.13.0.1/24'), (self.b, '10.13.0.2/24')):
-            host.run(['sysctl', '-qw', 'net.ipv6.conf.{0}.accept_dad=0'.format(host.interface)])
-            if ipv4:
-                host.add_address(address)
-            host.run(['ip', 'link', 'set', host.interface, 'up'])
-        for host in (self.a, self.b):
+        self.c = Host(self, 'c', 'charlie') if third else None
+        self.hosts = [h for h in (self.a, self.b, self.c) if h is not None]
+        self._link(self.a, 'pa' + tag, '10.13.0.1/24', self.b, 'pb' + tag, '10.13.0.2/24', ipv4)
+        if third:
+            self._link(self.c, 'qc' + tag, '10.14.0.3/24', self.b, 'qb' + tag, '10.14.0.2/24', ipv4)
+        for host in self.hosts:
             if bus:
                 host.start_bus()
             if bus and avahi:
                 host.start_avahi(ipv4)
 
+    @staticmethod
+    def _link(one, one_name, one_address, other, other_name, other_address, ipv4):
+        one.run(['ip', 'link', 'add', one_name, 'type', 'veth',
+                 'peer', 'name', other_name, 'netns', str(other.keeper.pid)])
+        for host, name, address in ((one, one_name, one_address), (other, other_name, other_address)):
+            host.interfaces.append(name)
+            host.interface = host.interface or name
+            host.run(['sysctl', '-qw', 'net.ipv6.conf.{0}.accept_dad=0'.format(name)])
+            if ipv4:
+                host.add_address(address, name)
+            host.run(['ip', 'link', 'set', name, 'up'])
+
     def close(self):
-        for host in (self.a, self.b):
+        for host in self.hosts:
             host.close()
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -6,7 +6,8 @@
  * shows, each line with the CLOCK_MONOTONIC time in microseconds (T):
  *
  *   "ready T"
- *   "+ T NAME\tSUBTITLE"     a row of the Nearby list is on screen
+ *   "+ T NAME\tSUBTITLE"     a row of the Nearby list is on screen (rows
+ *                            of one name: "SUBTITLE | SUBTITLE", sorted)
  *   "- T NAME"               ... and gone
  *   "status T TEXT"          what the Nearby list says while empty
  *   "panel T TITLE"          the receive panel's announcement row
@@ -95,8 +96,19 @@ poll_cb (gpointer user_data)
 
   for (guint i = 0; (row = ph_nearby_list_get_row (nearby_list (), i)) != NULL; i++)
     if (gtk_widget_get_mapped (GTK_WIDGET (row)))
-      g_hash_table_insert (now, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))),
-                           g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row))));
+      {
+        const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+        const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+        const char *other = g_hash_table_lookup (now, title);
+
+        /* Rows of one name: their subtitles, in order, on one line. */
+        if (other == NULL)
+          g_hash_table_insert (now, g_strdup (title), g_strdup (subtitle));
+        else if (strcmp (other, subtitle) < 0)
+          g_hash_table_insert (now, g_strdup (title), g_strconcat (other, " | ", subtitle, NULL));
+        else
+          g_hash_table_insert (now, g_strdup (title), g_strconcat (subtitle, " | ", other, NULL));
+      }
 
   g_hash_table_iter_init (&iter, shown);
   while (g_hash_table_iter_next (&iter, &key, &value))

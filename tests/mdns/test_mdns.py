@@ -8,8 +8,11 @@
 #
 #   POSTHOUSE_CLI=… PH_MDNS_PEER=… test_mdns.py [TestClass ...]
 
+import html
+import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import sys
@@ -37,7 +40,8 @@ TIMES = {'appear (receive started → listed)': [],
          'app: appear (announced → row on screen)': [],
          'app: disappear (receive stopped → row gone)': [],
          'app: appear (avahi-daemon started → row on screen)': [],
-         'app: announce (receive mode on → listed in the other host)': []}
+         'app: announce (receive mode on → listed in the other host)': [],
+         'list with 2000 announced (3 s timeout)': []}
 
 
 def seconds(line_time_us):
@@ -50,7 +54,7 @@ class MdnsTest(unittest.TestCase):
     def setUp(self):
         self.rig = mdns_rig.Rig(**self.rig_options)
         self.addCleanup(self.rig.close)
-        self.a, self.b = self.rig.a, self.rig.b
+        self.a, self.b, self.c = self.rig.a, self.rig.b, self.rig.c
         self.inbox = os.path.join(self.rig.tmp, 'inbox')
         os.makedirs(self.inbox)
 
@@ -456,6 +460,215 @@ class NoDaemon(MdnsTest):
         self.assertEqual(receiver.count('stderr', r'Not announced nearby'), 1, receiver.text('stderr'))
 
 
+class Borrowed(MdnsTest):
+    """Discovery cannot be borrowed: an id, a name, an address someone
+    else announces never make `send NAME` deliver to them. B is on two
+    links: A's, and C's (whose host never hears A's)."""
+
+    rig_options = {'third': True}
+
+    def clone_of_a(self, host):
+        """A's installation id copied into @host (it is public: anyone
+        nearby reads it in A's announcement)."""
+        shutil.copytree(os.path.join(self.a.config, 'posthouse'), os.path.join(host.config, 'posthouse'))
+
+    def assert_refused(self, sent, name, addresses):
+        self.assertEqual(sent.returncode, 1, sent.stderr)
+        err = sent.stderr.decode()
+        self.assertIn('are called “{0}”'.format(name), err)
+        for address in addresses:
+            self.assertIn(address, err)
+
+    def test_cloned_id_on_another_host(self):
+        real = self.receive(self.a)
+        self.assertIsNotNone(real.wait_line('stderr', r'Announced nearby as “alpha”'))
+        # C copies A's id and calls itself alpha, on its own link: no
+        # mDNS conflict tells anyone.
+        self.clone_of_a(self.c)
+        hostnamed = self.c.spawn([PEER, 'hostnamed', 'alpha'])
+        self.assertIsNotNone(hostnamed.wait_line('stdout', r'^ready'), hostnamed.text('stderr'))
+        fake_inbox = os.path.join(self.rig.tmp, 'fake-inbox')
+        os.makedirs(fake_inbox)
+        fake = self.receive(self.c, folder=fake_inbox)
+        self.assertIsNotNone(fake.wait_line('stderr', r'Announced nearby as “alpha”'), fake.text('stderr'))
+        real_address = '10.13.0.1:{0}'.format(real.port)
+        fake_address = '10.14.0.3:{0}'.format(fake.port)
+
+        # Two receivers, never one with both addresses.
+        lines = self.list_until(self.b, lambda lines: len(lines) == 2, APPEAR_DEADLINE)
+        self.assertEqual(sorted(lines), [['alpha', real_address, 'paths'], ['alpha', fake_address, 'paths']])
+
+        # By name: refused, naming both; nothing sent anywhere.
+        path = self.make_file('secret.txt')
+        sent = self.b.run([CLI, 'send', 'alpha', path], check=False)
+        self.assert_refused(sent, 'alpha', [real_address, fake_address])
+        self.assertIn('alpha.local', sent.stderr.decode())
+        self.assertIn('charlie.local', sent.stderr.decode())
+        self.assertEqual(os.listdir(self.inbox), [])
+        self.assertEqual(os.listdir(fake_inbox), [])
+        # By address: where the person chose.
+        sent = self.b.run([CLI, 'send', real_address, path], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assert_delivered(path)
+
+        # Under a name of its own, the copy is just another receiver:
+        # alpha is A, every time.
+        hostnamed.stop()
+        fake.signal(signal.SIGTERM)
+        fake.wait()
+        fake = self.receive(self.c, folder=fake_inbox)
+        self.assertIsNotNone(fake.wait_line('stderr', r'Announced nearby as “charlie”'), fake.text('stderr'))
+        lines = self.list_until(self.b, lambda lines: sorted(f[0] for f in lines) == ['alpha', 'charlie'],
+                                APPEAR_DEADLINE)
+        self.assertIn(['alpha', real_address, 'paths'], lines)
+        for i in range(3):
+            letter = self.make_file('letter{0}.txt'.format(i))
+            sent = self.b.run([CLI, 'send', 'alpha', letter], check=False)
+            self.assertEqual(sent.returncode, 0, sent.stderr)
+            self.assertIn('“alpha” is nearby at ' + real_address, sent.stderr.decode())
+            self.assert_delivered(letter)
+        self.assertEqual(os.listdir(fake_inbox), [])
+
+    def test_squatted_name(self):
+        real = self.receive(self.a)
+        self.assertIsNotNone(real.wait_line('stderr', r'Announced nearby as “alpha”'))
+        real_address = '10.13.0.1:{0}'.format(real.port)
+        # A name that looks like alpha, from a host pretending to be
+        # elsewhere on A's own link (no mDNS conflict: other bytes).
+        squatter = self.a.spawn([PEER, 'fake', 'alpha\u200b\u00a0', '7777', 'mallory.local', '10.13.0.66'])
+        self.assertIsNotNone(squatter.wait_line('stdout', r'^published'), squatter.text('stderr'))
+        # And, on C's link, one that only differs by case.
+        hostnamed = self.c.spawn([PEER, 'hostnamed', 'ALPHA'])
+        self.assertIsNotNone(hostnamed.wait_line('stdout', r'^ready'), hostnamed.text('stderr'))
+        other = self.receive(self.c, folder=self.rig.tmp)
+        self.assertIsNotNone(other.wait_line('stderr', r'Announced nearby as “ALPHA”'), other.text('stderr'))
+
+        # Listed as what it looks like, cleaned: two "alpha", one "ALPHA".
+        lines = self.list_until(self.b, lambda lines: len(lines) == 3, APPEAR_DEADLINE)
+        self.assertEqual(sorted(lines), sorted([['alpha', real_address, 'paths'],
+                                                ['alpha', '10.13.0.66:7777', '-'],
+                                                ['ALPHA', '10.14.0.3:{0}'.format(other.port), 'paths']]))
+        path = self.make_file('postcard.jpg')
+        sent = self.b.run([CLI, 'send', 'alpha', path], check=False)
+        self.assert_refused(sent, 'alpha', [real_address, '10.13.0.66:7777'])
+        self.assertNotIn('10.14.0.3', sent.stderr.decode())
+        # Written another way, it matches all that look alike.
+        sent = self.b.run([CLI, 'send', 'Alpha', path], check=False)
+        self.assert_refused(sent, 'Alpha', [real_address, '10.13.0.66:7777', '10.14.0.3'])
+        # Written exactly so, the only one of that name.
+        sent = self.b.run([CLI, 'send', 'ALPHA', path], check=False)
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assertEqual(os.listdir(self.inbox), [])
+
+    def test_loopback_announcement(self):
+        # A service of B's own, on loopback, that must never get a file.
+        trap = self.b.spawn([sys.executable, '-c', TRAP], stdin=True)
+        port = trap.wait_line('stdout', r'^(\d+)$')
+        self.assertIsNotNone(port, trap.text('stderr'))
+        port = port.group(1)
+        # From A's link: announcements that lead back to B.
+        for name, address in (('Trap', '127.0.0.1'), ('Trap6', '::1'), ('Any', '0.0.0.0'), ('Mine', '10.13.0.2')):
+            fake = self.a.spawn([PEER, 'fake', name, port, name.lower() + '.local', address])
+            self.assertIsNotNone(fake.wait_line('stdout', r'^published'), fake.text('stderr'))
+        # The control: a fair one from the same host is seen.
+        fair = self.a.spawn([PEER, 'fake', 'Fair', '7777', 'fair.local', '10.13.0.77'])
+        self.assertIsNotNone(fair.wait_line('stdout', r'^published'), fair.text('stderr'))
+
+        lines = self.list_until(self.b, lambda lines: lines, APPEAR_DEADLINE)
+        lines += self.list(self.b, timeout=2)[1]
+        self.assertEqual({f[0] for f in lines}, {'Fair'})
+        for name in ('Trap', 'Trap6', 'Any', 'Mine'):
+            path = self.make_file('to-{0}.txt'.format(name))
+            # Not nearby (then not a host name either).
+            sent = self.b.run([CLI, 'send', name, path], check=False)
+            self.assertNotEqual(sent.returncode, 0, sent.stderr)
+            self.assertNotIn('is nearby at', sent.stderr.decode())
+        trap.send('')
+        self.assertEqual(trap.wait(), 0)
+        self.assertEqual(trap.text('stdout').splitlines()[1:], ['connections 0'])
+
+        # This computer's own daemon, for this computer: another
+        # installation here is listed (at B's address).
+        own = self.receive(self.b, folder=self.rig.tmp, XDG_CONFIG_HOME=os.path.join(self.rig.tmp, 'b2'))
+        self.assertIsNotNone(own.wait_line('stderr', r'Announced nearby as “bravo”'))
+        lines = self.list_until(self.b, lambda lines: 'bravo' in [f[0] for f in lines], APPEAR_DEADLINE)
+        self.assertIn('bravo', [f[0] for f in lines])
+
+
+# A listener that counts who connects, until stdin closes.
+TRAP = """
+import select, socket, sys
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(('::', 0)); s.listen(16)
+print(s.getsockname()[1], flush=True)
+n = 0
+while True:
+    r, _, _ = select.select([s, sys.stdin], [], [])
+    if s in r:
+        c, _ = s.accept(); c.close(); n += 1
+    if sys.stdin in r:
+        sys.stdin.readline(); break
+print('connections', n, flush=True)
+"""
+
+
+class Flood(MdnsTest):
+    """2,000 announcements from one host: the real receivers are still
+    found, `list` keeps to its time, the browser to Avahi's budget."""
+
+    rig_options = {'third': True}
+    COUNT = 2000
+    LIST_TIMEOUT = 3.0
+
+    def test_two_thousand_announcements(self):
+        watcher = self.watch(self.b)
+        real = self.receive(self.a)
+        self.assertIsNotNone(real.wait_line('stderr', r'Announced nearby as “alpha”'))
+        self.assertIsNotNone(watcher.wait_line('stdout', r'^[+~] \d+ alpha\t10\.13\.0\.1:', APPEAR_DEADLINE))
+
+        start = time.monotonic()
+        flood = self.a.spawn([PEER, 'flood', str(self.COUNT), '7000'])
+        self.assertIsNotNone(flood.wait_line('stdout', r'^published', 180), flood.text('stderr'))
+        print('flood of {0} published in {1:.1f} s'.format(self.COUNT, time.monotonic() - start))
+        # A receiver that comes after the flood, on the other link.
+        late = self.receive(self.c, folder=self.rig.tmp)
+        self.assertIsNotNone(late.wait_line('stderr', r'Announced nearby as “charlie”'))
+
+        # `list` keeps to its time and shows the real ones.
+        for attempt in range(3):
+            begin = time.monotonic()
+            result, lines = self.list(self.b, timeout=self.LIST_TIMEOUT)
+            elapsed = time.monotonic() - begin
+            TIMES['list with {0} announced ({1:.0f} s timeout)'.format(self.COUNT, self.LIST_TIMEOUT)].append(elapsed)
+            print('list: {0} lines in {1:.2f} s'.format(len(lines), elapsed))
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertLess(elapsed, self.LIST_TIMEOUT + 1.5)
+            for expected in (['alpha', '10.13.0.1:{0}'.format(real.port), 'paths'],
+                             ['charlie', '10.14.0.3:{0}'.format(late.port), 'paths']):
+                self.assertTrue(expected in lines, '{0} not among the {1} listed: {2}'.format(
+                    expected, len(lines), [f for f in lines if not f[0].startswith('Flood ')]))
+            self.assertGreater(len(lines), 100)
+
+        # By name, at once.
+        path = self.make_file('through.txt')
+        begin = time.monotonic()
+        sent = self.b.run([CLI, 'send', 'alpha', path], check=False)
+        print('send by name: {0:.2f} s'.format(time.monotonic() - begin))
+        self.assertEqual(sent.returncode, 0, sent.stderr)
+        self.assert_delivered(path)
+
+        # The browser that saw it all kept within Avahi's budget (about
+        # 1,024 objects a client), and still shows alpha.
+        m = watcher.wait_line('stdout', r'^objects \d+ (\d+) (\d+)$')
+        peak = max(int(line.split()[3]) for line in watcher.lines['stdout'] if line.startswith('objects '))
+        print('avahi objects: peak {0}'.format(peak))
+        self.assertIsNotNone(m)
+        self.assertLess(peak, 100)
+        self.assertEqual(watcher.count('stdout', r'^- \d+ alpha$'), 0, watcher.text('stdout')[-2000:])
+        self.assertNotIn('Too many objects', self.b.avahi.text('stderr'))
+
+
 class AppTest(MdnsTest):
     """The desktop app (tests/mdns/ph-mdns-app.c drives its real window)
     in a fake host, under the host's own Xvfb, session bus and dunst."""
@@ -584,6 +797,71 @@ class AppNearby(AppTest):
         self.expect(app, r'^status \d+ No computer nearby is receiving', start=mark)
         self.quit_app(app)
 
+
+    def test_rows_sharing_a_name(self):
+        receiver = self.receive(self.a)
+        address = '10.13.0.1:{0}'.format(receiver.port)
+        app = self.app(self.b)
+        self.expect(app, r'^[+~] \d+ alpha\t' + re.escape(address) + '$', APPEAR_DEADLINE)
+
+        # Someone else calls itself alpha (a zero-width space apart): both
+        # rows say so, with what tells them apart.
+        squatter = self.a.spawn([PEER, 'fake', 'alpha\u200b', '7777', 'mallory.local', '10.13.0.66'])
+        self.assertIsNotNone(squatter.wait_line('stdout', r'^published'), squatter.text('stderr'))
+        note = ' · Another receiver nearby has this name'
+        both = '{0} on alpha.local{1} | 10.13.0.66:7777 on mallory.local{1}'.format(address, note)
+        self.expect(app, r'^[+~] \d+ alpha\t' + re.escape(both) + '$', APPEAR_DEADLINE)
+
+        # A name in markup is shown as written, and said as written.
+        marked = self.a.spawn([PEER, 'fake', '<b>Bold</b> & <i>co</i>', '7778', 'marked.local', '10.13.0.67'])
+        self.assertIsNotNone(marked.wait_line('stdout', r'^published'), marked.text('stderr'))
+        self.expect(app, r'^[+~] \d+ <b>Bold</b> & <i>co</i>\t10\.13\.0\.67:7778$', APPEAR_DEADLINE)
+        mark = app.mark('stdout')
+        app.send('choose <b>Bold</b> & <i>co</i>')
+        self.expect(app, r'^toast \d+ Files you drop or choose now go to <b>Bold</b> & <i>co</i>$', start=mark)
+
+        # The squatter goes: alpha is alone again.
+        mark = app.mark('stdout')
+        squatter.stop()
+        self.expect(app, r'^[+~] \d+ alpha\t' + re.escape(address) + '$', APPEAR_DEADLINE, start=mark)
+        self.quit_app(app)
+
+    def test_markup_in_names_is_shown_as_written(self):
+        app = self.app(self.a)
+        app.send("set receive-folder '{0}'".format(self.inbox))
+        app.send('set ask-before-accepting true')
+        app.send('receive on')
+        self.expect(app, r'^panel \d+ Shown nearby as “alpha”$', APPEAR_DEADLINE)
+
+        # The question names the file: dunst reads bodies as markup. (A
+        # file name has no '/': no closing tags.)
+        name = '<big>Bold & <a href="https:example.org">co &lt;x.txt'
+        path = self.make_file(name, 2048)
+        sender = self.b.spawn([CLI, 'send', '10.13.0.1:6666', path])
+        log = app.desktop['PH_NOTIFY_LOG']
+        deadline = time.monotonic() + mdns_rig.TIMEOUT
+        asked = None
+        while asked is None and time.monotonic() < deadline:
+            with open(log, encoding='utf-8') as fp:
+                asked = next((line.rstrip('\n').split('\t') for line in fp if 'wants to send you files' in line), None)
+            time.sleep(0.1)
+        with open(log, encoding='utf-8') as fp:
+            self.assertIsNotNone(asked, fp.read())
+        body = asked[2]
+        self.assertNotIn('<', body)
+        self.assertTrue(html.unescape(body).startswith(name + ' ('), body)
+
+        # What dunst shows (its own <b> around the title aside).
+        self.a.run(['dunstctl', 'close-all'], **app.desktop)
+        history = json.loads(self.a.run(['dunstctl', 'history'], **app.desktop).stdout)
+        shown = [n['message']['data'] for n in history['data'][0] if 'wants to send' in n['summary']['data']]
+        self.assertTrue(shown, history)
+        title, _, text = shown[0].partition('\n')
+        self.assertNotIn('<', text)
+        self.assertTrue(html.unescape(text).startswith(name + ' ('), text)
+
+        sender.stop()
+        self.quit_app(app)
 
     def test_timing(self):
         # The window stays, a receiver comes and goes: how soon its row

@@ -206,6 +206,39 @@ assert_decode_fails (GVariant   *dict,
   ph_message_clear (&out);
 }
 
+/* Names the other side chose arrive cleaned, as names announced nearby
+ * are: no override, nothing invisible, no line break, NFC. */
+static void
+test_names_cleaned (void)
+{
+  static const struct { const char *type; const char *name; const char *expected; } cases[] = {
+    { "hello", "Study\u202Epot\u202CLa\u200B", "Study_pot_La" },
+    { "hello", "Jose\u0301\u00A0\u00A0Mac\n", "Jos\u00E9 Mac" },
+    { "hello", "<b>Desk</b> & co", "<b>Desk</b> & co" },
+    { "receipt", "Holiday/beach\u2066 (2).jpg", "Holiday/beach_ (2).jpg" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GVariantBuilder builder;
+      g_autoptr(GVariant) dict = NULL;
+      g_autoptr(GError) error = NULL;
+      PhMessage out = { 0 };
+
+      g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+      g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string (cases[i].type));
+      g_variant_builder_add (&builder, "{sv}", "version", g_variant_new_uint32 (1));
+      g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_uint32 (1));
+      g_variant_builder_add (&builder, "{sv}", "saved", g_variant_new_boolean (TRUE));
+      g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string (cases[i].name));
+      dict = g_variant_ref_sink (g_variant_builder_end (&builder));
+      g_assert_true (ph_message_decode (g_variant_get_data (dict), g_variant_get_size (dict), &out, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (out.name, ==, cases[i].expected);
+      ph_message_clear (&out);
+    }
+}
+
 static void
 test_malformed (void)
 {
@@ -482,6 +515,7 @@ main (int    argc,
   g_test_add_func ("/posthouse/frame/reader", test_reader);
   g_test_add_func ("/posthouse/frame/sizes", test_sizes);
   g_test_add_func ("/posthouse/frame/malformed", test_malformed);
+  g_test_add_func ("/posthouse/frame/names-cleaned", test_names_cleaned);
   g_test_add_func ("/posthouse/frame/normal-form", test_normal_form);
   g_test_add_func ("/posthouse/frame/unknown", test_unknown);
 

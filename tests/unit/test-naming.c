@@ -7,6 +7,7 @@
 
 #include "posthouse-core.h"
 #include "ph-commit.h"
+#include "ph-test-util.h"
 
 #define D PH_NAMING_DEFAULT_NAME
 
@@ -139,6 +140,165 @@ test_naming_control (void)
   /* Bidirectional override disguising an extension. */
   CHECK ("photo\xe2\x80\xaegpj.exe", "photo_gpj.exe");
   CHECK ("line\xe2\x80\xa8sep", "line_sep");
+}
+
+/* Characters drawn as nothing, each class the issue names: nothing of
+ * them is left to disguise a name or make two look alike. */
+static void
+test_naming_invisible (void)
+{
+  /* Bidirectional marks. */
+  CHECK ("a\u200Eb\u200Fc\u061Cd.txt", "abcd.txt");
+  /* Bidirectional embeddings, overrides and isolates leave a trace. */
+  CHECK ("x\u202Ax\u202Bx\u202Cx\u202Dx.txt", "x_x_x_x_x.txt");
+  CHECK ("report\u2066fdp.exe\u2069", "report_fdp.exe_");
+  CHECK ("\u2067\u2068a", "__a");
+  /* Zero-width characters. */
+  CHECK ("in\u200Bvoice.pdf", "invoice.pdf");
+  CHECK ("\uFEFFinvoice.pdf", "invoice.pdf");
+  CHECK ("invoice\u2060.pdf", "invoice.pdf");
+  CHECK ("pay\u200Cpal\u200D.html", "paypal.html");
+  CHECK ("soft\u00ADhyphen", "softhyphen");
+  /* Fillers. */
+  CHECK ("\u3164.txt", "txt");
+  CHECK ("a\u115F\u1160b\uFFA0c", "abc");
+  CHECK ("\u3164", D);
+  /* Tag characters: invisible ASCII. */
+  CHECK ("memo\U000E0069\U000E0067\U000E006E.txt", "memo.txt");
+  CHECK ("\U000E0001\U000E007Fz", "z");
+  /* Variation selectors after letters that do not vary. */
+  CHECK ("alpha\uFE0F\uFE0E\U000E0100", "alpha");
+}
+
+/* The same characters where they carry meaning stay. */
+static void
+test_naming_invisible_meaning (void)
+{
+  /* ZWNJ inside a Persian word, ZWJ inside an emoji sequence. */
+  CHECK ("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.txt",
+         "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645.txt");
+  CHECK ("\U0001F468\u200D\U0001F469\u200D\U0001F467.jpg",
+         "\U0001F468\u200D\U0001F469\u200D\U0001F467.jpg");
+  /* ❤️‍🔥: a joiner after an emoji's variation selector. */
+  CHECK ("\u2764\uFE0F\u200D\U0001F525.png", "\u2764\uFE0F\u200D\U0001F525.png");
+  /* A joiner at either end of a word, or between ASCII letters, goes. */
+  CHECK ("\u200D\U0001F468\u200D", "\U0001F468");
+  /* Keycap 1️⃣, an emoji's presentation, an ideographic variant. */
+  CHECK ("1\uFE0F\u20E3 step.md", "1\uFE0F\u20E3 step.md");
+  CHECK ("\u2764\uFE0F.txt", "\u2764\uFE0F.txt");
+  CHECK ("\u845B\U000E0100.txt", "\u845B\U000E0100.txt");
+  /* A subdivision flag (Scotland) keeps its tags; stray ones go. */
+  CHECK ("\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F trip.jpg",
+         "\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F trip.jpg");
+  CHECK ("\U0001F3F4\U000E0067\U000E0062 trip.jpg", "\U0001F3F4 trip.jpg");
+  CHECK ("\U0001F3F4\U000E0041\U000E0042\U000E007F.jpg", "\U0001F3F4.jpg");
+}
+
+/* What a file manager shows: no spaces to push an extension out of
+ * sight, none at the ends, one at a time. */
+static void
+test_naming_spaces (void)
+{
+  g_autoptr(GString) padded = g_string_new ("Annual Report.pdf");
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_c (padded, ' ');
+  g_string_append (padded, ".desktop");
+  check (padded->str, padded->len, "Annual Report.pdf.desktop");
+
+  CHECK ("Annual Report.pdf\u00A0\u00A0\u00A0.desktop", "Annual Report.pdf.desktop");
+  CHECK ("photo \u202F\u2007 .jpg", "photo.jpg");
+  CHECK ("a   b\t\tc.txt", "a b__c.txt");
+  CHECK ("trailing\u00A0", "trailing");
+  CHECK ("trailing.txt\u00A0\u2007\u202F", "trailing.txt");
+  CHECK ("\u00A0leading.txt", "leading.txt");
+  /* Every kind of space is a space. */
+  CHECK ("no\u00A0break\u2009thin\u2003em\u205Fmath.txt", "no break thin em math.txt");
+  /* The braille blank looks like one. */
+  CHECK ("blank\u2800\u2800.exe", "blank.exe");
+  CHECK ("\u2800", D);
+  /* A lone ideographic space is writing, a run is spaces. */
+  CHECK ("\u8CC7\u6599\u3000" "2024.pdf", "\u8CC7\u6599\u3000" "2024.pdf");
+  CHECK ("a\u3000\u3000b", "a b");
+  CHECK ("a \u3000b\u3000", "a b");
+  /* A dot followed by words is not an extension. */
+  CHECK ("version 1 . final notes", "version 1 . final notes");
+  /* Invisible characters do not keep spaces apart. */
+  CHECK ("a \u200B \u200B b.txt", "a b.txt");
+
+  /* Shortened, a name may end in another extension: no space before it
+   * either, nor two before a variant's number (found by fuzz-header). */
+  {
+    g_autoptr(GString) raw = g_string_new ("notes\u2007.tx");
+    g_autofree char *name = NULL;
+    g_autofree char *variant = NULL;
+
+    for (guint i = 0; i < 80; i++)
+      g_string_append_c (raw, '\xff');
+    name = ph_naming_sanitize ((const guint8 *) raw->str, raw->len);
+    assert_safe_name (name);
+    g_assert_true (g_str_has_prefix (name, "notes.tx\uFFFD"));
+    variant = ph_naming_variant (name, 2);
+    g_assert_null (strstr (variant, "  "));
+  }
+}
+
+/* One name is one file: NFC and NFD write the same name alike. */
+static void
+test_naming_nfc (void)
+{
+  static const struct { const char *nfd; const char *nfc; } pairs[] = {
+    { "Cafe\u0301.txt", "Caf\u00E9.txt" },
+    { "A\u030Angstro\u0308m.pdf", "\u00C5ngstr\u00F6m.pdf" },
+    { "\u1112\u1161\u11AB\u1100\u1173\u11AF.hwp", "\uD55C\uAE00.hwp" },
+    { "Re\u0301sume\u0301 (final).docx", "R\u00E9sum\u00E9 (final).docx" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      g_autofree char *from_nfd = ph_naming_sanitize ((const guint8 *) pairs[i].nfd, strlen (pairs[i].nfd));
+      g_autofree char *from_nfc = ph_naming_sanitize ((const guint8 *) pairs[i].nfc, strlen (pairs[i].nfc));
+      g_autofree char *path = NULL;
+      g_autofree char *nfd_path = g_strconcat ("Dossie\u0301/", pairs[i].nfd, NULL);
+
+      assert_safe_name (from_nfd);
+      g_assert_cmpstr (from_nfd, ==, pairs[i].nfc);
+      g_assert_cmpstr (from_nfc, ==, pairs[i].nfc);
+
+      /* Folders too. */
+      path = ph_naming_sanitize_path ((const guint8 *) nfd_path, strlen (nfd_path));
+      g_assert_true (g_str_has_prefix (path, "Dossi\u00E9/"));
+      g_assert_cmpstr (strchr (path, '/') + 1, ==, pairs[i].nfc);
+    }
+}
+
+/* A name shown on one line (a receiver nearby): the same cleaning,
+ * line breaks and tabs as spaces. */
+static void
+test_naming_label (void)
+{
+  static const struct { const char *text; const char *label; } cases[] = {
+    { "Study Laptop", "Study Laptop" },
+    { "  Study\tLaptop\n", "Study Laptop" },
+    { "Study\u00A0\u00A0 Laptop\u00A0", "Study Laptop" },
+    { "Study Laptop\u200B", "Study Laptop" },
+    { "\u202ESpotaL ydutS", "_SpotaL ydutS" },
+    { "Alpha\u200D", "Alpha" },
+    { "Cafe\u0301", "Caf\u00E9" },
+    { "\u3164", "" },
+    { ".hidden is fine here", ".hidden is fine here" },
+    { "<b>bold</b> & co", "<b>bold</b> & co" },
+    { "bad\xff", "bad\uFFFD" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *label = ph_naming_clean_label (cases[i].text);
+
+      g_assert_cmpstr (label, ==, cases[i].label);
+    }
+  g_free (ph_naming_clean_label (NULL));
 }
 
 static void
@@ -445,6 +605,34 @@ test_naming_commit_race (Fixture       *fixture,
   g_assert_cmpuint (count_entries (fixture), ==, N_THREADS);
 }
 
+/* The NFD and the NFC form of one name, received one after the other:
+ * one name, numbered, never two files that look the same. */
+static void
+test_naming_commit_nfc (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const char *forms[] = { "Cafe\u0301 menu.pdf", "Caf\u00E9 menu.pdf", "Cafe\u0301 menu.pdf\u00A0" };
+  g_autoptr(GPtrArray) names = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *name = ph_naming_sanitize ((const guint8 *) forms[i], strlen (forms[i]));
+      g_autoptr(GFile) temporary = write_file (fixture, ".posthouse-tmp", forms[i]);
+      g_autoptr(GFile) final = NULL;
+      g_autoptr(GError) error = NULL;
+
+      final = ph_commit (temporary, fixture->dir, name, &error);
+      g_assert_no_error (error);
+      assert_contents (final, forms[i]);
+    }
+
+  names = ph_test_list_dir (fixture->path);
+  g_assert_cmpuint (names->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "Caf\u00E9 menu (2).pdf");
+  g_assert_cmpstr (g_ptr_array_index (names, 1), ==, "Caf\u00E9 menu (3).pdf");
+  g_assert_cmpstr (g_ptr_array_index (names, 2), ==, "Caf\u00E9 menu.pdf");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -464,12 +652,19 @@ main (int   argc,
   g_test_add_func ("/posthouse/naming/cut", test_naming_cut);
   g_test_add_func ("/posthouse/naming/control", test_naming_control);
   g_test_add_func ("/posthouse/naming/hidden", test_naming_hidden);
+  g_test_add_func ("/posthouse/naming/invisible", test_naming_invisible);
+  g_test_add_func ("/posthouse/naming/invisible-with-meaning", test_naming_invisible_meaning);
+  g_test_add_func ("/posthouse/naming/spaces", test_naming_spaces);
+  g_test_add_func ("/posthouse/naming/nfc", test_naming_nfc);
+  g_test_add_func ("/posthouse/naming/label", test_naming_label);
   g_test_add_func ("/posthouse/naming/long", test_naming_long);
   g_test_add_func ("/posthouse/naming/random", test_naming_random);
   g_test_add_func ("/posthouse/naming/variant", test_naming_variant);
 
   g_test_add ("/posthouse/naming/commit/free", Fixture, NULL,
               fixture_set_up, test_naming_commit_free, fixture_tear_down);
+  g_test_add ("/posthouse/naming/commit/nfc-nfd", Fixture, NULL,
+              fixture_set_up, test_naming_commit_nfc, fixture_tear_down);
   g_test_add ("/posthouse/naming/commit/errors", Fixture, NULL,
               fixture_set_up, test_naming_commit_errors, fixture_tear_down);
   for (guint i = 0; i < G_N_ELEMENTS (methods); i++)

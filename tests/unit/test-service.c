@@ -113,6 +113,17 @@ test_clip_name (void)
     /* 63 bytes at most, cut between characters: 21 × "日" is 63 bytes. */
     { "日日日日日日日日日日日日日日日日日日日日日日", "日日日日日日日日日日日日日日日日日日日日日" },
     { "a日日日日日日日日日日日日日日日日日日日日日", "a日日日日日日日日日日日日日日日日日日日日" },
+    /* Cleaned as every name from elsewhere is: nothing invisible, no
+     * override, one way of writing it, single spaces. */
+    { "Study Laptop\u200B", "Study Laptop" },
+    { "\uFEFFStudy\u00A0\u00A0Laptop\u202F", "Study Laptop" },
+    { "Study\u202Epot\u202CLa", "Study_pot_La" },
+    { "\u2067Study\u2069", "_Study_" },
+    { "\u3164", "Posthouse" },
+    { "Jose\u0301’s Mac", "Jos\u00E9’s Mac" },
+    { "<b>Study</b> & <a href=\"x\">", "<b>Study</b> & <a href=\"x\">" },
+    /* A joiner is not left alone at the cut: 18 × "日", "👨", ZWJ, "日". */
+    { "日日日日日日日日日日日日日日日日日日\U0001F468\u200D日", "日日日日日日日日日日日日日日日日日日\U0001F468" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -281,3 +281,42 @@ ph_interface_list (void)
 
   return pairs;
 }
+
+/**
+ * ph_interface_is_own_address:
+ * @address: an IP address
+ *
+ * Whether @address leads to this computer: a loopback or unspecified
+ * address (0.0.0.0 and :: connect here too), one of them mapped into
+ * IPv6, or an address one of its interfaces holds.
+ */
+gboolean
+ph_interface_is_own_address (GInetAddress *address)
+{
+  g_autoptr(GInetAddress) unmapped = NULL;
+  struct ifaddrs *list = NULL;
+  gboolean own = FALSE;
+
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), FALSE);
+
+  /* ::ffff:127.0.0.1 is 127.0.0.1. */
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    {
+      const guint8 *bytes = g_inet_address_to_bytes (address);
+      static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+      if (memcmp (bytes, mapped, sizeof mapped) == 0)
+        address = unmapped = g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+    }
+
+  if (g_inet_address_get_is_loopback (address) || g_inet_address_get_is_any (address))
+    return TRUE;
+
+  if (getifaddrs (&list) != 0)
+    return FALSE;
+  for (struct ifaddrs *ifa = list; ifa != NULL && !own; ifa = ifa->ifa_next)
+    own = sockaddr_matches (ifa->ifa_addr, address);
+  freeifaddrs (list);
+
+  return own;
+}

@@ -14,5 +14,6 @@ gboolean   ph_interface_for_address    (const char     *address,
 GPtrArray *ph_interface_list_addresses (void);
 GPtrArray *ph_interface_list           (void);
 char      *ph_interface_address        (const char     *name);
+gboolean   ph_interface_is_own_address (GInetAddress   *address);
 
 G_END_DECLS

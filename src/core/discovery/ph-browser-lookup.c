@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "ph-address.h"
-#include "ph-browser.h"
+#include "ph-browser-private.h"
 #include "ph-error.h"
 #include "ph-dns-sd.h"
 #include "ph-gsource-private.h"
@@ -18,10 +18,11 @@ typedef struct
 {
   PhBrowser *browser;
   char      *name;      /* the name looked for, or the address as text */
-  char      *folded;
+  char      *folded;    /* looking for a name: how it compares */
   char      *host;      /* looking for an address: its host and port */
   guint      port;
   gulong     items_id;
+  gulong     answered_id;
   gulong     settled_id;
   gulong     state_id;
   GSource   *timeout;
@@ -29,17 +30,22 @@ typedef struct
   GSource   *grace;
   gboolean   grace_over;
   gboolean   timed_out;
+  gboolean   wanting;
 } Lookup;
 
 static void
 disconnect (Lookup *lookup)
 {
   g_clear_signal_handler (&lookup->items_id, lookup->browser);
+  g_clear_signal_handler (&lookup->answered_id, lookup->browser);
   g_clear_signal_handler (&lookup->settled_id, lookup->browser);
   g_clear_signal_handler (&lookup->state_id, lookup->browser);
   ph_gsource_clear (&lookup->timeout);
   ph_gsource_clear (&lookup->cancel);
   ph_gsource_clear (&lookup->grace);
+  if (lookup->wanting)
+    ph_browser_want (lookup->browser, lookup->folded, FALSE);
+  lookup->wanting = FALSE;
 }
 
 static void
@@ -55,44 +61,44 @@ lookup_free (gpointer data)
   g_free (lookup);
 }
 
-static char *
-fold (const char *name)
-{
-  g_autofree char *normal = g_utf8_normalize (name, -1, G_NORMALIZE_ALL);
-
-  return g_utf8_casefold (normal ? normal : name, -1);
-}
-
-/* The receivers called @name; written the same way if there are any,
- * else the same but for case. */
+/* The receivers seen at the address looked for. */
 static GPtrArray *
-matches (Lookup *lookup)
+at_address (Lookup *lookup)
 {
   GListModel *model = G_LIST_MODEL (lookup->browser);
   guint n = g_list_model_get_n_items (model);
-  g_autoptr(GPtrArray) exact = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) loose = g_ptr_array_new_with_free_func (g_object_unref);
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PhNearbyReceiver) peer = g_list_model_get_item (model, i);
-      g_autofree char *folded = NULL;
 
-      if (lookup->host != NULL)
-        {
-          if (ph_nearby_receiver_has_address (peer, lookup->host, lookup->port))
-            g_ptr_array_add (exact, g_object_ref (peer));
-          continue;
-        }
-
-      folded = fold (ph_nearby_receiver_get_name (peer));
-      if (g_str_equal (ph_nearby_receiver_get_name (peer), lookup->name))
-        g_ptr_array_add (exact, g_object_ref (peer));
-      else if (g_str_equal (folded, lookup->folded))
-        g_ptr_array_add (loose, g_object_ref (peer));
+      if (ph_nearby_receiver_has_address (peer, lookup->host, lookup->port))
+        g_ptr_array_add (found, g_object_ref (peer));
     }
 
-  return exact->len > 0 ? g_steal_pointer (&exact) : g_steal_pointer (&loose);
+  return found;
+}
+
+/* "10.13.0.1:6666 (alpha.local), 10.14.0.3:6666 (charlie.local)" */
+static char *
+describe (GPtrArray *found)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      PhNearbyReceiver *peer = g_ptr_array_index (found, i);
+      const char *host_name = ph_nearby_receiver_get_host_name (peer);
+
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, ph_nearby_receiver_get_address (peer));
+      if (host_name != NULL && *host_name != '\0')
+        g_string_append_printf (text, " (%s)", host_name);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static gboolean grace_cb (gpointer user_data);
@@ -103,6 +109,7 @@ check (GTask *task)
   Lookup *lookup = g_task_get_task_data (task);
   PhBrowser *browser = lookup->browser;
   g_autoptr(GPtrArray) found = NULL;
+  gboolean resolving;
   gboolean final;
 
   switch (ph_browser_get_state (browser))
@@ -121,35 +128,52 @@ check (GTask *task)
       break;
     }
 
-  found = matches (lookup);
-  final = lookup->timed_out || ph_browser_get_settled (browser);
+  if (lookup->host != NULL)
+    {
+      found = at_address (lookup);
+      resolving = FALSE;
+      final = lookup->timed_out || ph_browser_get_settled (browser);
+    }
+  else
+    {
+      /* Announcements of this name are resolved first; the answer waits
+       * for all of them, so that a second computer of the same name is
+       * never missed because the first answered sooner. */
+      found = ph_browser_dup_matches (browser, lookup->name);
+      resolving = ph_browser_is_resolving (browser, lookup->folded);
+      final = lookup->timed_out || (!resolving && ph_browser_has_looked_around (browser));
+    }
+
+  /* Two computers (or two installations) answer to this name: which is
+   * which, the name cannot say. Never pick one; say where each is, once
+   * each is known at its best address. */
+  if (found->len > 1 && (final || (lookup->host == NULL && !resolving)))
+    {
+      g_autofree char *addresses = describe (found);
+
+      if (lookup->host != NULL)
+        g_task_return_new_error (task, PH_ERROR, PH_ERROR_AMBIGUOUS,
+                                 _("Several receivers nearby announced %s: %s"), lookup->name, addresses);
+      else
+        g_task_return_new_error (task, PH_ERROR, PH_ERROR_AMBIGUOUS,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "%u receiver nearby is called “%s”: %s. Send to its address instead",
+                                              "%u receivers nearby are called “%s”: %s. Send to one of these addresses instead",
+                                              found->len),
+                                 found->len, lookup->name, addresses);
+      return TRUE;
+    }
 
   /* Seen over one protocol, a receiver's other addresses are a moment
    * away (IPv4 resolves as IPv6 does): give them that moment, then
    * connect to the best. */
-  if (found->len == 1 && (final || lookup->grace_over))
+  if (found->len == 1 && (final || (!resolving && lookup->grace_over)))
     {
       g_task_return_pointer (task, g_object_ref (g_ptr_array_index (found, 0)), g_object_unref);
       return TRUE;
     }
-  /* Avahi renames duplicates on one network; across two, wait for all. */
-  if (found->len > 1 && final)
-    {
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-      g_auto(GStrv) addresses = NULL;
-      g_autofree char *joined = NULL;
 
-      for (guint i = 0; i < found->len; i++)
-        g_strv_builder_add (builder, ph_nearby_receiver_get_address (g_ptr_array_index (found, i)));
-      addresses = g_strv_builder_end (builder);
-      joined = g_strjoinv (", ", addresses);
-      g_task_return_new_error (task, PH_ERROR, PH_ERROR_AMBIGUOUS,
-                               _("Several receivers nearby are called “%s”: use the address of one (%s)"),
-                               lookup->name, joined);
-      return TRUE;
-    }
-
-  if (final)
+  if (final && found->len == 0)
     {
       if (lookup->host != NULL)
         g_task_return_new_error (task, PH_ERROR, PH_ERROR_NOT_FOUND,
@@ -191,6 +215,14 @@ static void
 notify_cb (PhBrowser  *browser,
            GParamSpec *pspec,
            GTask      *task)
+{
+  if (check (task))
+    done (task);
+}
+
+static void
+answered_cb (PhBrowser *browser,
+             GTask     *task)
 {
   if (check (task))
     done (task);
@@ -251,11 +283,17 @@ start (PhBrowser           *self,
 
   lookup->browser = g_object_ref (self);
   g_task_set_task_data (task, lookup, lookup_free);
+  if (lookup->folded != NULL)
+    {
+      ph_browser_want (self, lookup->folded, TRUE);
+      lookup->wanting = TRUE;
+    }
 
   if (g_task_return_error_if_cancelled (task) || check (task))
     return;
 
   lookup->items_id = g_signal_connect (self, "items-changed", G_CALLBACK (items_changed_cb), task);
+  lookup->answered_id = g_signal_connect (self, "answered", G_CALLBACK (answered_cb), task);
   lookup->settled_id = g_signal_connect (self, "notify::settled", G_CALLBACK (notify_cb), task);
   lookup->state_id = g_signal_connect (self, "notify::state", G_CALLBACK (notify_cb), task);
   lookup->timeout = ph_gsource_attach (g_timeout_source_new (timeout_msec), "[posthouse] lookup timeout",
@@ -277,8 +315,14 @@ start (PhBrowser           *self,
  *   Unicode normalisation do not matter when nothing matches exactly)
  * @timeout_msec: how long to wait at most for it to show up
  *
- * Waits for the receiver called @name: until it is seen, until the
- * browser settled without seeing it, or until @timeout_msec.
+ * Waits for the receiver called @name: until it is seen and every
+ * announcement of that name was resolved (those go first, however
+ * many others are announced), until the browser looked around without
+ * seeing it, or until @timeout_msec. Finish with
+ * ph_browser_lookup_finish(): the receiver, or %PH_ERROR_AMBIGUOUS
+ * (with every address in the message) when more than one receiver,
+ * on more than one computer, answers to @name
+ * (ph_browser_dup_matches()).
  */
 void
 ph_browser_lookup_async (PhBrowser           *self,
@@ -296,7 +340,7 @@ ph_browser_lookup_async (PhBrowser           *self,
 
   lookup = g_new0 (Lookup, 1);
   lookup->name = g_strdup (name);
-  lookup->folded = fold (name);
+  lookup->folded = ph_browser_fold_name (name);
   start (self, lookup, timeout_msec, cancellable, callback, user_data, ph_browser_lookup_async);
 }
 

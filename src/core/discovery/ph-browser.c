@@ -1,47 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PhBrowser: the receivers announced nearby as a list model. What
+ * announcements make receivers is ph-browser-merge.c; the Avahi side
+ * (browsing, resolving within a budget) ph-browser-avahi.c; finding
+ * one by name ph-browser-lookup.c. */
 #include "config.h"
 
 #include <string.h>
 
 #include <glib/gi18n.h>
 
-#ifdef HAVE_AVAHI
-#include <avahi-client/lookup.h>
-#include <avahi-common/error.h>
-
-#include "ph-avahi-private.h"
-#endif
-
 #include "ph-browser-private.h"
+#include "ph-dns-sd.h"
 #include "ph-enums.h"
-#include "ph-error.h"
 #include "ph-installation-id.h"
 #include "ph-nearby-receiver-private.h"
-#include "ph-dns-sd.h"
-#include "ph-interfaces.h"
-#include "ph-gsource-private.h"
-
-struct _PhBrowser
-{
-  GObject               parent_instance;
-
-  char                 *own_id;
-  PhBrowserState        state;
-  gboolean              started;
-  gboolean              settled;
-  gboolean              all_for_now;   /* the daemon told us what it knew */
-  guint                 pending;       /* resolvers that did not answer yet */
-
-  GPtrArray            *peers;         /* PhNearbyReceiver, sorted: the model */
-  GHashTable           *peers_by_key;  /* key -> PhNearbyReceiver, borrowed from peers */
-  GHashTable           *attached;      /* instance -> key of its peer */
-
-#ifdef HAVE_AVAHI
-  PhAvahi              *avahi;
-  AvahiServiceBrowser  *service_browser;
-  GHashTable           *instances;     /* instance -> Instance */
-#endif
-};
 
 static void ph_browser_list_model_init (GListModelInterface *iface);
 
@@ -58,205 +30,30 @@ enum {
   N_PROPS
 };
 
+enum {
+  ANSWERED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
-
-/* The model -------------------------------------------------------- */
-
-static int
-compare_peers (PhNearbyReceiver *a,
-               PhNearbyReceiver *b)
-{
-  int order = g_utf8_collate (ph_nearby_receiver_get_name (a), ph_nearby_receiver_get_name (b));
-
-  if (order != 0)
-    return order;
-  return strcmp (ph_nearby_receiver_get_key (a), ph_nearby_receiver_get_key (b));
-}
-
-/* Where @peer goes among the others (it is not among them). */
-static guint
-insertion_point (PhBrowser *self,
-                 PhNearbyReceiver    *peer)
-{
-  guint low = 0, high = self->peers->len;
-
-  while (low < high)
-    {
-      guint middle = low + (high - low) / 2;
-
-      if (compare_peers (g_ptr_array_index (self->peers, middle), peer) < 0)
-        low = middle + 1;
-      else
-        high = middle;
-    }
-
-  return low;
-}
-
-static void
-items_changed (PhBrowser *self,
-               guint      position,
-               guint      removed,
-               guint      added)
+static guint signals[N_SIGNALS];
+/* For ph-browser-merge.c: the model changed. */
+void
+ph_browser_items_changed (PhBrowser *self,
+                          guint      position,
+                          guint      removed,
+                          guint      added)
 {
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
   if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
-static void
-insert_peer (PhBrowser *self,
-             PhNearbyReceiver    *peer)
-{
-  guint position = insertion_point (self, peer);
-
-  g_ptr_array_insert (self->peers, position, g_object_ref (peer));
-  items_changed (self, position, 0, 1);
-}
-
-static void
-remove_peer (PhBrowser *self,
-             PhNearbyReceiver    *peer)
-{
-  guint position;
-
-  if (!g_ptr_array_find (self->peers, peer, &position))
-    return;
-
-  g_hash_table_remove (self->peers_by_key, ph_nearby_receiver_get_key (peer));
-  g_ptr_array_remove_index (self->peers, position);
-  items_changed (self, position, 1, 0);
-}
-
-/* A peer renamed itself: move it to its new place, if it has one. */
-static void
-resort_peer (PhBrowser *self,
-             PhNearbyReceiver    *peer)
-{
-  g_autoptr(PhNearbyReceiver) hold = g_object_ref (peer);
-  guint old_position, new_position;
-
-  if (!g_ptr_array_find (self->peers, peer, &old_position))
-    return;
-
-  g_ptr_array_remove_index (self->peers, old_position);
-  new_position = insertion_point (self, peer);
-  g_ptr_array_insert (self->peers, new_position, g_object_ref (peer));
-
-  if (new_position == old_position)
-    return;
-
-  g_list_model_items_changed (G_LIST_MODEL (self), MIN (old_position, new_position),
-                              ABS ((int) new_position - (int) old_position) + 1,
-                              ABS ((int) new_position - (int) old_position) + 1);
-}
-
-static void
-detach (PhBrowser  *self,
-        const char *instance)
-{
-  const char *key = g_hash_table_lookup (self->attached, instance);
-  PhNearbyReceiver *peer = key ? g_hash_table_lookup (self->peers_by_key, key) : NULL;
-
-  if (peer != NULL)
-    {
-      ph_nearby_receiver_remove (peer, instance);
-      if (ph_nearby_receiver_get_n_endpoints (peer) == 0)
-        remove_peer (self, peer);
-    }
-
-  g_hash_table_remove (self->attached, instance);
-}
-
-static void
-clear_peers (PhBrowser *self)
-{
-  guint n = self->peers->len;
-
-  g_hash_table_remove_all (self->attached);
-  g_hash_table_remove_all (self->peers_by_key);
-  g_ptr_array_set_size (self->peers, 0);
-  if (n > 0)
-    items_changed (self, 0, n, 0);
-}
-
-/**
- * ph_browser_resolved:
- *
- * One announcement resolved, or resolved again with new values.
- */
-void
-ph_browser_resolved (PhBrowser          *self,
-                     const char         *instance,
-                     const char         *name,
-                     const char * const *txt,
-                     const gssize       *lengths,
-                     const char         *host,
-                     guint16             port)
-{
-  PhDnsSdTxt values;
-  g_autofree char *key = NULL;
-  g_autofree char *clipped = NULL;
-  const char *old_key;
-  PhNearbyReceiver *peer;
-
-  g_return_if_fail (PH_IS_BROWSER (self));
-  g_return_if_fail (instance != NULL && name != NULL && host != NULL);
-
-  ph_dns_sd_txt_parse (txt, lengths, &values);
-
-  /* Ourselves, announced by this installation's window or CLI. */
-  if (values.id != NULL && g_strcmp0 (values.id, self->own_id) == 0)
-    {
-      detach (self, instance);
-      ph_dns_sd_txt_clear (&values);
-      return;
-    }
-
-  /* Without a valid id, a receiver is known by its name alone. */
-  key = values.id ? g_strconcat ("id:", values.id, NULL) : g_strconcat ("name:", name, NULL);
-  old_key = g_hash_table_lookup (self->attached, instance);
-  if (old_key != NULL && !g_str_equal (old_key, key))
-    detach (self, instance);
-
-  /* Whatever anyone announces must fit on one row. */
-  clipped = ph_dns_sd_clip_name (name);
-  peer = g_hash_table_lookup (self->peers_by_key, key);
-  if (peer == NULL)
-    {
-      g_autoptr(PhNearbyReceiver) created = ph_nearby_receiver_new (key, values.id);
-
-      ph_nearby_receiver_update (created, instance, clipped, host, port, values.asks, values.accepts_paths);
-      g_hash_table_insert (self->peers_by_key, g_strdup (key), created);
-      insert_peer (self, created);
-    }
-  else if (ph_nearby_receiver_update (peer, instance, clipped, host, port, values.asks, values.accepts_paths))
-    resort_peer (self, peer);
-
-  g_hash_table_insert (self->attached, g_strdup (instance), g_strdup (key));
-  ph_dns_sd_txt_clear (&values);
-}
-
-/**
- * ph_browser_lost:
- *
- * One announcement withdrawn (or no longer resolvable).
- */
-void
-ph_browser_lost (PhBrowser  *self,
-                 const char *instance)
-{
-  g_return_if_fail (PH_IS_BROWSER (self));
-  g_return_if_fail (instance != NULL);
-
-  detach (self, instance);
-}
-
 /* State ------------------------------------------------------------- */
 
-static void
-set_state (PhBrowser      *self,
-           PhBrowserState  state)
+void
+ph_browser_set_state (PhBrowser      *self,
+                      PhBrowserState  state)
 {
   gboolean was_available = ph_browser_get_available (self);
 
@@ -269,9 +66,9 @@ set_state (PhBrowser      *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
 }
 
-static void
-set_settled (PhBrowser *self,
-             gboolean   settled)
+void
+ph_browser_set_settled (PhBrowser *self,
+                        gboolean   settled)
 {
   if (self->settled == settled)
     return;
@@ -280,231 +77,56 @@ set_settled (PhBrowser *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTLED]);
 }
 
+/* An announcement was resolved (or could not be): lookups look again. */
+void
+ph_browser_answered (PhBrowser *self)
+{
+  g_signal_emit (self, signals[ANSWERED], 0);
+}
+
+void
+ph_browser_want (PhBrowser  *self,
+                 const char *folded,
+                 gboolean    want)
+{
 #ifdef HAVE_AVAHI
-
-static void
-check_settled (PhBrowser *self)
-{
-  if (self->all_for_now && self->pending == 0)
-    set_settled (self, TRUE);
+  if (self->avahi != NULL)
+    ph_browser_avahi_want (self->avahi, folded, want);
+#endif
 }
 
-typedef struct
+gboolean
+ph_browser_is_resolving (PhBrowser  *self,
+                         const char *folded)
 {
-  PhBrowser            *browser;
-  char                 *key;
-  gboolean              answered;
-  AvahiServiceResolver *resolver;
-} Instance;
-
-static void
-instance_free (gpointer data)
-{
-  Instance *instance = data;
-
-  if (!instance->answered)
-    instance->browser->pending--;
-  g_clear_pointer (&instance->resolver, avahi_service_resolver_free);
-  g_free (instance->key);
-  g_free (instance);
+#ifdef HAVE_AVAHI
+  if (self->avahi != NULL)
+    return ph_browser_avahi_is_resolving (self->avahi, folded);
+#endif
+  return FALSE;
 }
 
-static char *
-instance_key (AvahiIfIndex   interface,
-              AvahiProtocol  protocol,
-              const char    *name,
-              const char    *domain)
+gboolean
+ph_browser_has_looked_around (PhBrowser *self)
 {
-  return g_strdup_printf ("%d/%d/%zu:%s/%s", interface, protocol, strlen (name), name, domain);
+#ifdef HAVE_AVAHI
+  if (self->avahi != NULL)
+    return ph_browser_avahi_get_all_for_now (self->avahi);
+#endif
+  return self->settled;
 }
 
-static void
-answered (Instance *instance)
+void
+ph_browser_get_avahi_objects (PhBrowser *self,
+                              guint     *now,
+                              guint     *peak)
 {
-  if (instance->answered)
-    return;
-
-  instance->answered = TRUE;
-  instance->browser->pending--;
-  check_settled (instance->browser);
+  *now = *peak = 0;
+#ifdef HAVE_AVAHI
+  if (self->avahi != NULL)
+    ph_browser_avahi_get_objects (self->avahi, now, peak);
+#endif
 }
-
-static void
-resolve_cb (AvahiServiceResolver   *resolver,
-            AvahiIfIndex            interface,
-            AvahiProtocol           protocol,
-            AvahiResolverEvent      event,
-            const char             *name,
-            const char             *type,
-            const char             *domain,
-            const char             *host_name,
-            const AvahiAddress     *address,
-            uint16_t                port,
-            AvahiStringList        *txt,
-            AvahiLookupResultFlags  flags,
-            void                   *user_data)
-{
-  Instance *instance = user_data;
-  PhBrowser *self = instance->browser;
-
-  if (event == AVAHI_RESOLVER_FOUND)
-    {
-      char text[AVAHI_ADDRESS_STR_MAX];
-      g_autofree char *host = NULL;
-      g_autoptr(GPtrArray) pairs = g_ptr_array_new ();
-      g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (gssize));
-
-      avahi_address_snprint (text, sizeof text, address);
-      host = ph_interface_format_host (text, interface > 0 ? (guint) interface : 0);
-
-      /* Avahi keeps the strings last first. */
-      for (AvahiStringList *l = txt; l != NULL; l = avahi_string_list_get_next (l))
-        {
-          gssize length = (gssize) avahi_string_list_get_size (l);
-
-          g_ptr_array_insert (pairs, 0, avahi_string_list_get_text (l));
-          g_array_prepend_val (lengths, length);
-        }
-      g_ptr_array_add (pairs, NULL);
-
-      ph_browser_resolved (self, instance->key, name, (const char * const *) pairs->pdata,
-                           (const gssize *) (gpointer) lengths->data, host, port);
-      answered (instance);
-      return;
-    }
-
-  /* Its records went away without a goodbye, or never came. */
-  g_debug ("Cannot resolve “%s”: %s", name,
-           avahi_strerror (avahi_client_errno (avahi_service_resolver_get_client (resolver))));
-  ph_browser_lost (self, instance->key);
-  g_clear_pointer (&instance->resolver, avahi_service_resolver_free);
-  answered (instance);
-}
-
-static void
-browse_cb (AvahiServiceBrowser    *browser,
-           AvahiIfIndex            interface,
-           AvahiProtocol           protocol,
-           AvahiBrowserEvent       event,
-           const char             *name,
-           const char             *type,
-           const char             *domain,
-           AvahiLookupResultFlags  flags,
-           void                   *user_data)
-{
-  PhBrowser *self = user_data;
-  g_autofree char *key = NULL;
-  Instance *instance;
-
-  switch (event)
-    {
-    case AVAHI_BROWSER_NEW:
-      key = instance_key (interface, protocol, name, domain);
-      if (g_hash_table_contains (self->instances, key))
-        break;
-
-      instance = g_new0 (Instance, 1);
-      instance->browser = self;
-      instance->key = g_strdup (key);
-      self->pending++;
-      g_hash_table_insert (self->instances, g_steal_pointer (&key), instance);
-
-      /* Each protocol resolves to its own address family, so an
-       * announcement seen over IPv4 and IPv6 gives both addresses.
-       * The resolver stays: it answers again when the TXT changes. */
-      instance->resolver = avahi_service_resolver_new (avahi_service_browser_get_client (browser),
-                                                       interface, protocol, name, type, domain,
-                                                       protocol, 0, resolve_cb, instance);
-      if (instance->resolver == NULL)
-        {
-          g_debug ("Cannot resolve “%s”: %s", name,
-                   avahi_strerror (avahi_client_errno (avahi_service_browser_get_client (browser))));
-          answered (instance);
-        }
-      break;
-
-    case AVAHI_BROWSER_REMOVE:
-      key = instance_key (interface, protocol, name, domain);
-      ph_browser_lost (self, key);
-      g_hash_table_remove (self->instances, key);
-      check_settled (self);
-      break;
-
-    case AVAHI_BROWSER_ALL_FOR_NOW:
-      self->all_for_now = TRUE;
-      check_settled (self);
-      break;
-
-    case AVAHI_BROWSER_FAILURE:
-      g_warning ("Browsing for receivers failed: %s",
-                 avahi_strerror (avahi_client_errno (avahi_service_browser_get_client (browser))));
-      self->all_for_now = TRUE;
-      check_settled (self);
-      break;
-
-    case AVAHI_BROWSER_CACHE_EXHAUSTED:
-    default:
-      break;
-    }
-}
-
-/* Everything made on a client goes with it. */
-static void
-forget_client_objects (PhBrowser *self)
-{
-  GHashTableIter iter;
-  Instance *instance;
-
-  g_hash_table_iter_init (&iter, self->instances);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &instance))
-    instance->resolver = NULL;
-  g_hash_table_remove_all (self->instances);
-  self->service_browser = NULL;
-  self->all_for_now = FALSE;
-  clear_peers (self);
-  set_settled (self, FALSE);
-}
-
-static void
-avahi_state_cb (AvahiClient      *client,
-                AvahiClientState  state,
-                gpointer          user_data)
-{
-  PhBrowser *self = user_data;
-
-  switch (state)
-    {
-    case AVAHI_CLIENT_S_RUNNING:
-    case AVAHI_CLIENT_S_REGISTERING:
-    case AVAHI_CLIENT_S_COLLISION:
-      if (self->service_browser == NULL)
-        {
-          self->service_browser = avahi_service_browser_new (client, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
-                                                             PH_SERVICE_TYPE, NULL, 0, browse_cb, self);
-          if (self->service_browser == NULL)
-            {
-              g_warning ("Cannot browse for receivers: %s",
-                         avahi_strerror (avahi_client_errno (client)));
-              self->all_for_now = TRUE;
-              check_settled (self);
-            }
-        }
-      set_state (self, PH_BROWSER_RUNNING);
-      break;
-
-    case AVAHI_CLIENT_FAILURE:
-      forget_client_objects (self);
-      set_state (self, PH_BROWSER_UNAVAILABLE);
-      break;
-
-    case AVAHI_CLIENT_CONNECTING:
-    default:
-      set_state (self, PH_BROWSER_UNAVAILABLE);
-      break;
-    }
-}
-
-#endif /* HAVE_AVAHI */
 
 /* GListModel --------------------------------------------------------- */
 
@@ -561,9 +183,8 @@ ph_browser_finalize (GObject *object)
   g_ptr_array_unref (self->peers);
   g_hash_table_unref (self->peers_by_key);
   g_hash_table_unref (self->attached);
-#ifdef HAVE_AVAHI
-  g_hash_table_unref (self->instances);
-#endif
+  g_hash_table_unref (self->folded_of);
+  g_hash_table_unref (self->by_folded);
 
   G_OBJECT_CLASS (ph_browser_parent_class)->finalize (object);
 }
@@ -642,6 +263,11 @@ ph_browser_class_init (PhBrowserClass *klass)
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* For lookups (ph-browser-lookup.c): an announcement was resolved or
+   * given up on, whether or not the model changed. */
+  signals[ANSWERED] = g_signal_new ("answered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -650,9 +276,9 @@ ph_browser_init (PhBrowser *self)
   self->peers = g_ptr_array_new_with_free_func (g_object_unref);
   self->peers_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->attached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-#ifdef HAVE_AVAHI
-  self->instances = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, instance_free);
-#endif
+  self->folded_of = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->by_folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
 }
 
 PhBrowser *
@@ -719,9 +345,10 @@ ph_browser_get_settled (PhBrowser *self)
 /**
  * ph_browser_start:
  *
- * Starts listening. "state" says at once whether the Avahi daemon
- * answered (%PH_BROWSER_RUNNING) or not (%PH_BROWSER_UNAVAILABLE: the
- * browser waits for it and notices when it starts, or restarts).
+ * Starts listening. "state" says at once whether the Avahi daemon is
+ * there (%PH_BROWSER_RUNNING) or not (%PH_BROWSER_UNAVAILABLE: the
+ * browser waits for it and notices when it starts, or restarts). Only
+ * the bus daemon is asked: a busy Avahi daemon never holds this up.
  */
 void
 ph_browser_start (PhBrowser *self)
@@ -739,9 +366,9 @@ ph_browser_start (PhBrowser *self)
     }
 
 #ifdef HAVE_AVAHI
-  self->avahi = ph_avahi_new (NULL, avahi_state_cb, self);
+  self->avahi = ph_browser_avahi_new (self);
 #else
-  set_state (self, PH_BROWSER_UNSUPPORTED);
+  ph_browser_set_state (self, PH_BROWSER_UNSUPPORTED);
 #endif
 }
 
@@ -755,12 +382,11 @@ ph_browser_stop (PhBrowser *self)
 
   self->started = FALSE;
 #ifdef HAVE_AVAHI
-  forget_client_objects (self);
-  g_clear_pointer (&self->avahi, ph_avahi_free);
+  g_clear_pointer (&self->avahi, ph_browser_avahi_free);
 #endif
-  clear_peers (self);
-  set_settled (self, FALSE);
-  set_state (self, PH_BROWSER_STOPPED);
+  ph_browser_clear (self);
+  ph_browser_set_settled (self, FALSE);
+  ph_browser_set_state (self, PH_BROWSER_STOPPED);
 }
 
 /**

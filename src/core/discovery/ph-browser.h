@@ -15,11 +15,15 @@ typedef enum
 
 #define PH_TYPE_BROWSER (ph_browser_get_type ())
 
-/* The receivers announced nearby, as a GListModel of PhNearbyReceiver sorted by
- * name, changing as they come and go: one item per installation
- * (merging IPv4, IPv6 and interfaces), never this installation itself.
- * It only listens: no receiver is ever connected to. "settled" turns
- * TRUE once a first look around is complete (about a second). */
+/* The receivers announced nearby, as a GListModel of PhNearbyReceiver
+ * sorted by name, changing as they come and go: one item per
+ * installation on one computer (merging its IPv4 and IPv6 addresses and
+ * interfaces: same `id`, same mDNS host name), never this installation
+ * itself, never an announcement from elsewhere that leads back to this
+ * computer. It only listens: no receiver is ever connected to.
+ * "settled" turns TRUE once a first look around is complete (about a
+ * second; longer when hundreds of receivers are announced: they are
+ * resolved a few at a time, within the daemon's budget). */
 
 G_DECLARE_FINAL_TYPE (PhBrowser, ph_browser, PH, BROWSER, GObject)
 
@@ -35,6 +39,8 @@ void            ph_browser_stop              (PhBrowser            *self);
 PhNearbyReceiver         *ph_browser_find_by_address   (PhBrowser            *self,
                                               const char           *host,
                                               guint                 port);
+GPtrArray      *ph_browser_dup_matches       (PhBrowser            *self,
+                                              const char           *name);
 void            ph_browser_lookup_async      (PhBrowser            *self,
                                               const char           *name,
                                               guint                 timeout_msec,

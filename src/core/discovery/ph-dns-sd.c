@@ -11,6 +11,7 @@
 
 #include "ph-error.h"
 #include "ph-dns-sd.h"
+#include "ph-naming.h"
 
 /**
  * ph_dns_sd_txt_build:
@@ -131,41 +132,39 @@ ph_dns_sd_txt_clear (PhDnsSdTxt *txt)
 
 /**
  * ph_dns_sd_clip_name:
- * @name: (nullable): a device name, from anywhere
+ * @name: (nullable): a device name, from anywhere: this computer's, or
+ *   one announced nearby
  *
  * Turns @name into an instance name Avahi accepts and a list can show
- * on one line: valid UTF-8, no control characters, no surrounding
- * space, at most %PH_SERVICE_NAME_MAX bytes cut between characters.
+ * on one line, cleaned as every name someone chose is
+ * (ph_naming_clean_label(): no control or invisible characters, no
+ * bidirectional overrides, NFC, single spaces, none around), at most
+ * %PH_SERVICE_NAME_MAX bytes cut between characters.
  *
  * Returns: (transfer full): the name, "Posthouse" when nothing is left
  */
 char *
 ph_dns_sd_clip_name (const char *name)
 {
-  g_autofree char *valid = g_utf8_make_valid (name ? name : "", -1);
-  GString *clipped = g_string_new (NULL);
+  g_autofree char *clean = ph_naming_clean_label (name);
+  gsize cut = strlen (clean);
 
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+  if (cut > PH_SERVICE_NAME_MAX)
     {
-      gunichar c = g_utf8_get_char (p);
-      char buffer[6];
-      int width;
-
-      if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_LINE_SEPARATOR ||
-          g_unichar_type (c) == G_UNICODE_PARAGRAPH_SEPARATOR)
-        c = ' ';
-      width = g_unichar_to_utf8 (c, buffer);
-      if (clipped->len + width > PH_SERVICE_NAME_MAX)
-        break;
-      g_string_append_len (clipped, buffer, width);
+      cut = PH_SERVICE_NAME_MAX;
+      while (cut > 0 && ((guchar) clean[cut] & 0xC0) == 0x80)
+        cut--;
+      /* Nor a space or a joiner left at the end. */
+      while (cut > 0 && (clean[cut - 1] == ' ' ||
+                         (cut >= 3 && (g_str_has_prefix (clean + cut - 3, "\u200C") ||
+                                       g_str_has_prefix (clean + cut - 3, "\u200D")))))
+        cut -= clean[cut - 1] == ' ' ? 1 : 3;
     }
 
-  g_strstrip (clipped->str);
-  clipped->len = strlen (clipped->str);
-  if (clipped->len == 0)
-    g_string_assign (clipped, "Posthouse");
+  if (cut == 0)
+    return g_strdup ("Posthouse");
 
-  return g_string_free (clipped, FALSE);
+  return g_strndup (clean, cut);
 }
 
 /* The one sentence the CLI and the window use when there is no

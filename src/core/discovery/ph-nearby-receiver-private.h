@@ -9,7 +9,10 @@ G_BEGIN_DECLS
  * one interface over one protocol) is an endpoint of its peer. */
 
 PhNearbyReceiver     *ph_nearby_receiver_new             (const char *key,
-                                     const char *id);
+                                     const char *id,
+                                     const char *host_name);
+void        ph_nearby_receiver_set_shares_name (PhNearbyReceiver *self,
+                                                gboolean          shares_name);
 const char *ph_nearby_receiver_get_key         (PhNearbyReceiver     *self);
 guint       ph_nearby_receiver_get_n_endpoints (PhNearbyReceiver     *self);
 gboolean    ph_nearby_receiver_update          (PhNearbyReceiver     *self,

@@ -25,8 +25,10 @@ struct _PhNearbyReceiver
 
   char      *key;
   char      *id;
+  char      *host_name;   /* the Avahi host name all its endpoints share */
   GPtrArray *endpoints;   /* Endpoint */
   guint64    serial;
+  gboolean   shares_name;
 
   /* What the properties show, from the endpoints. */
   char      *name;
@@ -48,6 +50,8 @@ enum {
   PROP_PORT,
   PROP_ASKS_BEFORE_ACCEPTING,
   PROP_ACCEPTS_PATHS,
+  PROP_HOST_NAME,
+  PROP_SHARES_NAME,
   N_PROPS
 };
 
@@ -154,6 +158,7 @@ ph_nearby_receiver_finalize (GObject *object)
 
   g_free (self->key);
   g_free (self->id);
+  g_free (self->host_name);
   g_ptr_array_unref (self->endpoints);
   g_free (self->name);
   g_free (self->host);
@@ -193,6 +198,12 @@ ph_nearby_receiver_get_property (GObject    *object,
     case PROP_ACCEPTS_PATHS:
       g_value_set_boolean (value, self->accepts_paths);
       break;
+    case PROP_HOST_NAME:
+      g_value_set_string (value, self->host_name);
+      break;
+    case PROP_SHARES_NAME:
+      g_value_set_boolean (value, self->shares_name);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -223,6 +234,15 @@ ph_nearby_receiver_class_init (PhNearbyReceiverClass *klass)
     g_param_spec_boolean ("asks-before-accepting", NULL, NULL, FALSE, ro);
   properties[PROP_ACCEPTS_PATHS] =
     g_param_spec_boolean ("accepts-paths", NULL, NULL, FALSE, ro);
+  /* The computer it runs on, as mDNS knows it ("study-laptop.local"):
+   * what tells two receivers of one name apart. */
+  properties[PROP_HOST_NAME] =
+    g_param_spec_string ("host-name", NULL, NULL, NULL, ro);
+  /* Another receiver nearby has the same name, or one that looks the
+   * same (case, width, look-alike spaces): the name alone cannot say
+   * which is which. */
+  properties[PROP_SHARES_NAME] =
+    g_param_spec_boolean ("shares-name", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -235,7 +255,8 @@ ph_nearby_receiver_init (PhNearbyReceiver *self)
 
 PhNearbyReceiver *
 ph_nearby_receiver_new (const char *key,
-             const char *id)
+                        const char *id,
+                        const char *host_name)
 {
   PhNearbyReceiver *self;
 
@@ -244,8 +265,23 @@ ph_nearby_receiver_new (const char *key,
   self = g_object_new (PH_TYPE_NEARBY_RECEIVER, NULL);
   self->key = g_strdup (key);
   self->id = g_strdup (id);
+  self->host_name = g_strdup (host_name);
 
   return self;
+}
+
+void
+ph_nearby_receiver_set_shares_name (PhNearbyReceiver *self,
+                                    gboolean          shares_name)
+{
+  g_return_if_fail (PH_IS_NEARBY_RECEIVER (self));
+
+  shares_name = !!shares_name;
+  if (self->shares_name == shares_name)
+    return;
+
+  self->shares_name = shares_name;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARES_NAME]);
 }
 
 const char *
@@ -404,6 +440,32 @@ ph_nearby_receiver_get_accepts_paths (PhNearbyReceiver *self)
   g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (self), FALSE);
 
   return self->accepts_paths;
+}
+
+/* Returns: (nullable): the host name its announcements point to */
+const char *
+ph_nearby_receiver_get_host_name (PhNearbyReceiver *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (self), NULL);
+
+  return self->host_name;
+}
+
+/**
+ * ph_nearby_receiver_get_shares_name:
+ *
+ * Whether another receiver nearby, on another computer or of another
+ * installation, is called the same (or as good as: the same but for
+ * case, width or the kind of space). A receiver is then chosen by its
+ * address, never by its name: show the address (and the host name)
+ * beside the name.
+ */
+gboolean
+ph_nearby_receiver_get_shares_name (PhNearbyReceiver *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (self), FALSE);
+
+  return self->shares_name;
 }
 
 static int

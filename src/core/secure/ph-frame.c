@@ -13,6 +13,7 @@
 
 #include "ph-error.h"
 #include "ph-frame.h"
+#include "ph-naming.h"
 
 enum { STATE_WORD, STATE_FRAME, STATE_DATA };
 
@@ -223,6 +224,23 @@ lookup_text (GVariant    *dict,
   return TRUE;
 }
 
+/* A name the other side chose (its device's, a saved file's): shown as
+ * any name from elsewhere is, cleaned (wire/ph-naming: no control or
+ * invisible characters, no bidi override, NFC, single spaces). */
+static gboolean
+lookup_name (GVariant    *dict,
+             const char  *key,
+             char       **value)
+{
+  g_autofree char *text = NULL;
+
+  if (!lookup_text (dict, key, &text))
+    return FALSE;
+
+  *value = ph_naming_clean_label (text);
+  return TRUE;
+}
+
 static gboolean
 decode_fields (GVariant     *dict,
                PhMessage    *message,
@@ -238,7 +256,7 @@ decode_fields (GVariant     *dict,
     case PH_MESSAGE_HELLO:
       if (!g_variant_lookup (dict, "version", "u", &message->version) || message->version == 0)
         return bad_frame (error, type, "version");
-      if (!lookup_text (dict, "name", &message->name))
+      if (!lookup_name (dict, "name", &message->name))
         return bad_frame (error, type, "name");
       message->has_summary = g_variant_lookup (dict, "files", "t", &message->files) &&
                              g_variant_lookup (dict, "bytes", "t", &message->bytes);
@@ -279,7 +297,7 @@ decode_fields (GVariant     *dict,
         return bad_frame (error, type, "id");
       if (!g_variant_lookup (dict, "saved", "b", &message->saved))
         return bad_frame (error, type, "saved");
-      if (message->saved && !lookup_text (dict, "name", &message->name))
+      if (message->saved && !lookup_name (dict, "name", &message->name))
         return bad_frame (error, type, "name");
       if (!message->saved && !lookup_text (dict, "reason", &message->reason))
         return bad_frame (error, type, "reason");

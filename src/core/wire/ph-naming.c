@@ -1,28 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#ifndef _GNU_SOURCE
-# define _GNU_SOURCE /* renameat2 */
-#endif
-
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#ifdef __linux__
-# include <sys/syscall.h>
-#endif
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "ph-naming.h"
+#include "ph-naming-private.h"
 #include "ph-wire.h"
-
-#ifndef RENAME_NOREPLACE
-# define RENAME_NOREPLACE (1 << 0)
-#endif
 
 /* Longest extension (dot included) that shortening keeps and variants
  * put the number in front of. */
@@ -51,6 +36,24 @@ find_extension (const char *name)
   return offset;
 }
 
+/* No space between a name and its extension, which would push it out
+ * of sight ("report.pdf<40 spaces>.desktop" is "report.pdf.desktop"):
+ * the extension is what follows the last dot, when no space does. */
+static void
+tidy_extension (GString *name)
+{
+  const char *dot = strrchr (name->str, '.');
+  gsize stem, kept;
+
+  if (dot == NULL || dot == name->str || dot[1] == '\0' || strchr (dot, ' ') != NULL)
+    return;
+
+  stem = kept = dot - name->str;
+  while (kept > 0 && name->str[kept - 1] == ' ')
+    kept--;
+  g_string_erase (name, kept, stem - kept);
+}
+
 /**
  * ph_naming_truncate:
  * @name: valid UTF-8
@@ -65,6 +68,7 @@ char *
 ph_naming_truncate (const char *name,
                     gsize       max_bytes)
 {
+  GString *shortened;
   gsize len;
   gsize ext;
   gsize cut;
@@ -80,23 +84,19 @@ ph_naming_truncate (const char *name,
   cut = max_bytes - (len - ext);
 
   /* name[cut] is the first byte left out: never let it be the middle of
-   * a character. */
+   * a character, nor leave a space or a joiner at the end of the stem. */
   while (cut > 0 && ((guchar) name[cut] & 0xC0) == 0x80)
     cut--;
+  while (cut > 0 && (name[cut - 1] == ' ' ||
+                     (cut >= 3 && (g_str_has_prefix (name + cut - 3, "\u200C") ||
+                                   g_str_has_prefix (name + cut - 3, "\u200D")))))
+    cut -= name[cut - 1] == ' ' ? 1 : 3;
 
-  return g_strdup_printf ("%.*s%s", (int) cut, name, name + ext);
-}
-
-/* Control characters (C0, DEL, C1), line separators and bidirectional
- * overrides: they break terminals and listings or disguise extensions
- * ("photo\u202Egpj.exe"). */
-static gboolean
-is_unsafe (gunichar c)
-{
-  return c < 0x20 || (c >= 0x7F && c <= 0x9F) ||
-         c == 0x2028 || c == 0x2029 ||
-         (c >= 0x202A && c <= 0x202E) ||
-         (c >= 0x2066 && c <= 0x2069);
+  /* What is left may end in another extension. */
+  shortened = g_string_new_len (name, cut);
+  g_string_append (shortened, name + ext);
+  tidy_extension (shortened);
+  return g_string_free (shortened, FALSE);
 }
 
 /* Where a name cut at byte 128 by struct.pack() really ends: before an
@@ -151,43 +151,24 @@ is_separator (guint8 byte)
 }
 
 /* One component of a name, [p, end) without separators, made safe:
- * invalid UTF-8 replaced by U+FFFD (one per bad byte, so the name
- * still shows that something was there), control characters and
- * bidirectional overrides by '_', leading dots and spaces removed so
- * that nothing is hidden (nor "." or ".."), trailing spaces removed.
+ * cleaned as any text someone else chose (ph_naming_clean_text(): no
+ * control or invisible characters, NFC, single spaces), then leading
+ * dots and spaces removed so that nothing is hidden (nor "." or ".."),
+ * and the spaces before an extension, which would push it out of sight
+ * ("report.pdf<40 spaces>.desktop" is "report.pdf.desktop").
  * Returns: (transfer full): the component, possibly empty */
 static GString *
 clean_component (const char *p,
                  const char *end)
 {
-  GString *name = g_string_sized_new (end - p + 1);
+  GString *name = ph_naming_clean_text (p, end, PH_NAMING_TEXT_FILE);
   gsize skip = 0;
-
-  while (p < end)
-    {
-      gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated (p, end - p);
-
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_unichar (name, 0xFFFD);
-          p++;
-          continue;
-        }
-
-      if (is_unsafe (c))
-        g_string_append_c (name, '_');
-      else
-        g_string_append_len (name, p, g_utf8_next_char (p) - p);
-
-      p = g_utf8_next_char (p);
-    }
 
   while (skip < name->len && (name->str[skip] == '.' || name->str[skip] == ' '))
     skip++;
   g_string_erase (name, 0, skip);
-  while (name->len > 0 && name->str[name->len - 1] == ' ')
-    g_string_truncate (name, name->len - 1);
 
+  tidy_extension (name);
   return name;
 }
 

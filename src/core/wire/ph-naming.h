@@ -25,6 +25,7 @@ G_BEGIN_DECLS
 #define PH_NAMING_MIN_BYTES 32
 
 
+char  *ph_naming_clean_label (const char *text);
 char  *ph_naming_sanitize (const guint8 *raw,
                            gsize         len);
 char  *ph_naming_sanitize_path (const guint8 *raw,
