@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The app and posthouse-cli pair across a link between two network
- * namespaces, each a computer with its own key and list of devices: the
- * app (this process, moved into the first namespace) pairs with
- * `posthouse-cli receive` in the second, and `posthouse-cli pair` there
- * pairs with the app. The CLI runs on a terminal of its own (a pty)
- * where the test reads its six digits and types the person's answer.
- * The same number on both screens; both say yes → each lists the other
- * as paired; one says no → neither does. Needs root (namespaces);
- * skipped with a message otherwise. */
+/* The app pairs across a link between two network namespaces, each a
+ * computer with its own key and list of devices: the app (this process,
+ * moved into the first namespace) pairs with `posthouse-cli receive` in
+ * the second, `posthouse-cli pair` there pairs with the app, and the app
+ * pairs with another app there (this program again, as a peer that says
+ * on its standard output what its dialog shows and clicks what it is
+ * told on its standard input). The CLI runs on a terminal of its own (a
+ * pty) where the test reads its six digits and types the person's
+ * answer. The same number on both screens; both say yes → each lists
+ * the other as paired; one says no → neither does. Needs root
+ * (namespaces); skipped with a message otherwise. */
 
 /* posix_openpt(), grantpt(), unlockpt(), ptsname() */
 #define _GNU_SOURCE
@@ -20,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gio/gunixinputstream.h>
 #include <glib-unix.h>
 
 #include "ph-pairing-dialog.h"
@@ -322,6 +325,252 @@ test_cli_pairs_app (Fixture       *f,
   gui_set_receive_mode (f->app, FALSE);
 }
 
+/* The other app: this program in the other namespace (peer_main()). */
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *out;
+  GOutputStream    *in;
+  GString          *text;
+  gboolean          eof;
+  gboolean          exited;
+} Peer;
+
+static void peer_read (Peer *peer);
+
+static void
+peer_line_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Peer *peer = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      peer->eof = TRUE;
+      return;
+    }
+  g_string_append_printf (peer->text, "%s\n", line);
+  peer_read (peer);
+}
+
+static void
+peer_read (Peer *peer)
+{
+  g_data_input_stream_read_line_async (peer->out, G_PRIORITY_DEFAULT, NULL, peer_line_cb, peer);
+}
+
+static void
+peer_exit_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Peer *peer = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  peer->exited = TRUE;
+}
+
+static Peer *
+peer_start (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *data = g_build_filename (f->tmp, "peer-data", NULL);
+  g_autoptr(GError) error = NULL;
+  Peer *peer = g_new0 (Peer, 1);
+
+  g_assert_nonnull (self);
+  g_mkdir_with_parents (data, 0700);
+  g_subprocess_launcher_setenv (launcher, "PH_PEER_APP", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  peer->process = g_subprocess_launcher_spawn (launcher, &error, "ip", "netns", "exec", other_ns, self, NULL);
+  g_assert_no_error (error);
+  peer->text = g_string_new (NULL);
+  peer->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->process));
+  peer->in = g_subprocess_get_stdin_pipe (peer->process);
+  peer_read (peer);
+  g_subprocess_wait_async (peer->process, NULL, peer_exit_cb, peer);
+  return peer;
+}
+
+typedef struct
+{
+  Peer   *peer;
+  GRegex *regex;
+} PeerWait;
+
+static gboolean
+peer_matches (gpointer data)
+{
+  PeerWait *wait = data;
+
+  if (wait->peer->eof && !g_regex_match (wait->regex, wait->peer->text->str, 0, NULL))
+    g_error ("the other app ended: %s", wait->peer->text->str);
+  return g_regex_match (wait->regex, wait->peer->text->str, 0, NULL);
+}
+
+static char *
+peer_wait (Peer       *peer,
+           const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) info = NULL;
+  PeerWait wait = { peer, regex };
+
+  gui_wait_until (peer_matches, &wait, pattern);
+  g_regex_match (regex, peer->text->str, 0, &info);
+  return g_match_info_fetch (info, 1);
+}
+
+static void
+peer_say (Peer       *peer,
+          const char *line)
+{
+  g_autofree char *text = g_strconcat (line, "\n", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (peer->in, text, strlen (text), NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+peer_free (Peer *peer)
+{
+  g_output_stream_close (peer->in, NULL, NULL);
+  gui_wait_flag (&peer->exited, "the other app to end");
+  g_test_message ("the other app said: %s", peer->text->str);
+  g_clear_object (&peer->out);
+  g_clear_object (&peer->process);
+  g_string_free (peer->text, TRUE);
+  g_free (peer);
+}
+
+/* The app starts, the other app (receiving) is asked. */
+static void
+test_app_pairs_app (Fixture       *f,
+                    gconstpointer  data)
+{
+  gboolean other_agrees = GPOINTER_TO_INT (data);
+  Peer *peer = peer_start (f);
+  g_autofree char *key = peer_wait (peer, "^KEY (\\S+)$");
+  g_autofree char *code = NULL;
+  g_autofree char *outcome = NULL;
+  PhPairingDialog *dialog;
+  PhDevice *device;
+
+  peer_wait (peer, "^(RECEIVING)$");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "pair", g_variant_new_string (CLI_ADDR ":6666"));
+  code = peer_wait (peer, "^CODE (\\d{3} \\d{3})$");
+  gui_wait_until (dialog_code_shown, f, "the app's six digits");
+  dialog = PH_PAIRING_DIALOG (trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG));
+  g_assert_cmpstr (ph_pairing_dialog_get_code (dialog), ==, code);
+
+  peer_say (peer, other_agrees ? "same" : "differ");
+  g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, "same"), "clicked");
+  gui_wait_until (dialog_over, dialog, "the pairing's outcome");
+  outcome = peer_wait (peer, "^STATE (\\S+) ");
+  g_assert_cmpstr (outcome, ==, other_agrees ? "paired" : "failed");
+  g_assert_cmpint (ph_pairing_get_state (ph_pairing_dialog_get_pairing (dialog)), ==,
+                   other_agrees ? PH_PAIRING_PAIRED : PH_PAIRING_FAILED);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Each lists the other, as it is. */
+  device = ph_devices_lookup (ph_application_get_devices (f->app), key);
+  g_assert_nonnull (device);
+  g_assert_cmpint (ph_device_is_paired (device), ==, other_agrees);
+  g_assert_cmpstr (ph_device_get_last_address (device), ==, CLI_ADDR);
+  {
+    PhIdentity *own = ph_application_get_identity (f->app, NULL);
+    g_autofree char *listed = g_strdup_printf ("STATE %s %s %s", other_agrees ? "paired" : "failed",
+                                               ph_identity_get_fingerprint (own),
+                                               other_agrees ? "paired" : "known");
+
+    g_assert_nonnull (strstr (peer->text->str, listed));
+  }
+  peer_free (peer);
+}
+
+static gboolean
+peer_dialog_shown (gpointer data)
+{
+  GtkWindow *dialog = trust_find_window (data, PH_TYPE_PAIRING_DIALOG);
+
+  return dialog != NULL && ph_pairing_dialog_get_code (PH_PAIRING_DIALOG (dialog)) != NULL;
+}
+
+static void
+peer_answer_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  char **answer = user_data;
+
+  *answer = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL, NULL);
+  if (*answer == NULL)
+    *answer = g_strdup ("");
+}
+
+static gboolean
+answered (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+/* The other app: receiving in the other namespace; it says what its
+ * dialog shows (CODE), clicks what it is told (same, differ), says how
+ * it ended and how its list has the app (STATE), and ends when its
+ * standard input does. */
+static int
+peer_main (int    argc,
+           char **argv)
+{
+  g_autoptr(GInputStream) stdin_stream = g_unix_input_stream_new (0, FALSE);
+  g_autoptr(GDataInputStream) input = g_data_input_stream_new (stdin_stream);
+  g_autofree char *answer = NULL;
+  g_autofree char *rest = NULL;
+  PhApplication *app;
+  PhPairingDialog *dialog;
+  PhPairing *pairing;
+  PhDevice *device;
+
+  /* Each line reaches the test at once. */
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  gui_init (&argc, &argv);
+  app = gui_app_new ();
+  gui_app_window (app);
+  g_settings_set_int (gui_settings (), "port", PORT);
+  gui_set_receive_mode (app, TRUE);
+  g_print ("KEY %s\n", ph_identity_get_fingerprint (ph_application_get_identity (app, NULL)));
+  gui_iterate (300);
+  g_print ("RECEIVING\n");
+
+  gui_wait_until (peer_dialog_shown, app, "a pairing");
+  dialog = PH_PAIRING_DIALOG (trust_find_window (app, PH_TYPE_PAIRING_DIALOG));
+  pairing = ph_pairing_dialog_get_pairing (dialog);
+  g_print ("CODE %s\n", ph_pairing_dialog_get_code (dialog));
+
+  g_data_input_stream_read_line_async (input, G_PRIORITY_DEFAULT, NULL, peer_answer_cb, &answer);
+  gui_wait_until (answered, &answer, "the answer");
+  g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, g_str_equal (answer, "same") ? "same" : "differ"),
+                         "clicked");
+  gui_wait_until (dialog_over, dialog, "the outcome");
+  gui_iterate (200);
+  device = ph_devices_lookup (ph_application_get_devices (app), ph_pairing_get_peer_fingerprint (pairing));
+  g_print ("STATE %s %s %s\n", ph_pairing_get_state (pairing) == PH_PAIRING_PAIRED ? "paired" : "failed",
+           ph_pairing_get_peer_fingerprint (pairing),
+           device ? ph_device_state_to_string (ph_device_get_state (device)) : "none");
+
+  g_data_input_stream_read_line_async (input, G_PRIORITY_DEFAULT, NULL, peer_answer_cb, &rest);
+  gui_wait_until (answered, &rest, "the end of the input");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gui_app_free (app);
+  return 0;
+}
+
 static int
 run (const char *first,
      ...)
@@ -406,6 +655,10 @@ main (int    argc,
   g_autofree char *data_home = NULL;
   int ret;
 
+  /* The other app, in the other namespace (test_app_pairs_app()). */
+  if (g_getenv ("PH_PEER_APP") != NULL)
+    return peer_main (argc, argv);
+
   other_ns = g_getenv ("PH_NETNS_OTHER");
   if (other_ns == NULL && geteuid () == 0 && g_find_program_in_path ("ip") != NULL)
     {
@@ -434,6 +687,8 @@ main (int    argc,
   ADD ("app-pairs-cli-declined", test_app_pairs_cli, GINT_TO_POINTER (FALSE));
   ADD ("cli-pairs-app", test_cli_pairs_app, GINT_TO_POINTER (TRUE));
   ADD ("cli-pairs-app-declined", test_cli_pairs_app, GINT_TO_POINTER (FALSE));
+  ADD ("app-pairs-app", test_app_pairs_app, GINT_TO_POINTER (TRUE));
+  ADD ("app-pairs-app-declined", test_app_pairs_app, GINT_TO_POINTER (FALSE));
 
   ret = g_test_run ();
   ph_test_rm_rf (data_home);
