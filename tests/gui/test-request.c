@@ -7,13 +7,17 @@
  * again, never accepted; "Pair…" pairs with the sender (its screen and
  * this one show the same six digits) and only then are its files
  * taken; Accept All from the notification, with no window, accepts
- * that key for a while and no other key from the same address.
+ * that key for a while and no other key from the same address; with
+ * unencrypted connections off the Python script is turned away; files
+ * to a paired device's typed address go nowhere when another key
+ * answers there.
  * Screenshots go to $PH_SCREENSHOT_DIR (default: screenshots/ in the
  * build folder of the tests), with -zh_CN under LANGUAGE=zh_CN. */
 
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "ph-pairing-dialog.h"
@@ -588,6 +592,106 @@ test_accept_all_no_window (Fixture       *f,
   ph_devices_stop_accept_all (ph_application_get_devices (f->app), ph_identity_get_fingerprint (f->cli_id));
 }
 
+typedef struct
+{
+  GString  *text;
+  gboolean  eof;
+} Lines;
+
+static void
+line_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Lines *lines = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      lines->eof = TRUE;
+      return;
+    }
+  g_string_append_printf (lines->text, "%s\n", line);
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (object), G_PRIORITY_DEFAULT, NULL, line_cb, lines);
+}
+
+static gboolean
+is_eof (gpointer data)
+{
+  return ((Lines *) data)->eof;
+}
+
+static gboolean
+listening (gpointer data)
+{
+  Lines *lines = data;
+
+  g_assert_false (lines->eof);
+  return strstr (lines->text->str, "Listening on") != NULL;
+}
+
+static gboolean
+batch_over (gpointer data)
+{
+  return gui_n_batches (data) > 0 && ph_batch_is_finished (gui_batch_at (data, 0));
+}
+
+/* Sending to a paired device by its address, typed (no announcement):
+ * the host there proves another key, so nothing is sent. */
+static void
+test_typed_address_new_key (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *file = gui_make_file (f->in_dir, "secret.pdf", 4096);
+  g_autofree char *inbox = g_build_filename (f->tmp, "impostor-inbox", NULL);
+  g_autofree char *study = trust_key ("Study Laptop, paired last week");
+  guint port = ph_test_unused_port ();
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) impostor = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) dropped = g_file_new_for_path (file);
+  PhDevices *devices = ph_application_get_devices (f->app);
+  Lines lines = { g_string_new (NULL), FALSE };
+  PhBatch *batch;
+  GFile *files[1] = { dropped };
+
+  /* Study Laptop, paired, received files at that address before. */
+  ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", address, NULL);
+  ph_devices_pair (devices, study, "Study Laptop");
+
+  /* Someone else (the CLI's key) answers there now. */
+  g_mkdir_with_parents (inbox, 0700);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->cli_data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  impostor = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PH_CLI"), "receive", "--port", port_text,
+                                          "--bind", "127.0.0.1", "--no-announce", "--dir", inbox, NULL);
+  g_assert_no_error (error);
+  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (impostor));
+  g_data_input_stream_read_line_async (err, G_PRIORITY_DEFAULT, NULL, line_cb, &lines);
+  gui_wait_until (listening, &lines, "the other receiver to listen");
+
+  ph_panel_set_destination (ph_window_get_panel (f->window), address);
+  gui_drop_files (f->window, files, 1);
+  gui_wait_until (batch_over, f->app, "the batch to end");
+  batch = gui_batch_at (f->app, 0);
+  g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_FAILED);
+  g_assert_nonnull (ph_batch_get_error_message (batch));
+  g_assert_nonnull (strstr (ph_batch_get_error_message (batch), "not who it claims to be"));
+  gui_iterate (300);
+  g_assert_cmpuint (gui_count_files (inbox), ==, 0);
+  g_assert_null (strstr (lines.text->str, "saved"));
+
+  g_subprocess_force_exit (impostor);
+  g_subprocess_wait (impostor, NULL, NULL);
+  gui_wait_until (is_eof, &lines, "the other receiver's output to end");
+  g_string_free (lines.text, TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -618,6 +722,8 @@ main (int    argc,
     {
       ADD ("accept-and-pair", test_accept_and_pair);
       ADD ("accept-all-no-window", test_accept_all_no_window);
+      g_test_add ("/posthouse/gui/trust/typed-address-new-key", Fixture, NULL, fixture_set_up,
+                  test_typed_address_new_key, fixture_tear_down);
     }
 
   ret = g_test_run ();
