@@ -36,15 +36,7 @@ typedef struct
   PhIdentity      *cli_id;       /* its key, made before it runs */
   guint            port;
 
-  /* The CLI's user receiving too, to pair with (same key, on loopback). */
-  PhDevices       *peer_devices;
-  GSocketListener *listener;
-  guint16          peer_port;
-  GCancellable    *stop;
-  PhPairing       *peer_pairing;
-  char            *peer_name;    /* the name it pairs under, when not "Study Laptop" */
-  gboolean         peer_done;
-  gboolean         peer_ok;
+  TrustPeer       *peer;         /* the CLI's user receiving too: its key, to pair with */
 } Fixture;
 
 typedef struct
@@ -56,82 +48,12 @@ typedef struct
 static gboolean chinese;
 
 static void
-peer_run_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  f->peer_ok = ph_secure_receive_run_finish (PH_SECURE_RECEIVE (object), result, NULL);
-  f->peer_done = TRUE;
-}
-
-static void
-peer_state_cb (PhPairing  *pairing,
-               GParamSpec *pspec,
-               Fixture    *f)
-{
-  /* The other person sees the same number and says so. */
-  if (ph_pairing_get_state (pairing) == PH_PAIRING_COMPARING)
-    ph_pairing_confirm (pairing);
-}
-
-static void
-peer_pairing_cb (PhSecureReceive *session,
-                 PhPairing       *pairing,
-                 Fixture         *f)
-{
-  g_set_object (&f->peer_pairing, pairing);
-  g_signal_connect (pairing, "notify::state", G_CALLBACK (peer_state_cb), f);
-}
-
-static void
-peer_peeked_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Fixture *f = user_data;
-  g_autoptr(GSocketConnection) connection = G_SOCKET_CONNECTION (object);
-  g_autoptr(GFile) dir = g_file_new_for_path (f->tmp);
-  g_autoptr(PhSecureReceive) session = NULL;
-  gboolean tls = FALSE;
-
-  if (!ph_first_byte_peek_finish (connection, result, &tls, NULL) || !tls)
-    return;
-
-  session = ph_secure_receive_new (connection, f->cli_id, dir);
-  /* The same installation's name, as the files came under. */
-  ph_secure_receive_set_device_name (session, f->peer_name ? f->peer_name : "Study Laptop");
-  ph_secure_receive_set_devices (session, f->peer_devices);
-  g_signal_connect (session, "pairing", G_CALLBACK (peer_pairing_cb), f);
-  ph_secure_receive_run_async (session, f->stop, peer_run_cb, f);
-}
-
-static void
-peer_accepted_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Fixture *f = user_data;
-  GSocketConnection *connection =
-    g_socket_listener_accept_finish (G_SOCKET_LISTENER (object), result, NULL, NULL);
-
-  if (connection == NULL)
-    return;
-  ph_first_byte_peek_async (connection, NULL, peer_peeked_cb, f);
-  g_socket_listener_accept_async (f->listener, f->stop, peer_accepted_cb, f);
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id_dir = NULL;
-  g_autofree char *list = NULL;
+  g_autofree char *peer_dir = NULL;
 
   f->tmp = ph_test_make_tmp_dir ("posthouse-gui-request-XXXXXX");
   f->in_dir = g_build_filename (f->tmp, "in", NULL);
@@ -144,18 +66,8 @@ fixture_set_up (Fixture       *f,
   id_dir = g_build_filename (f->cli_data, "posthouse", "identity", NULL);
   f->cli_id = ph_identity_load (id_dir, &error);
   g_assert_no_error (error);
-  list = g_build_filename (f->tmp, "peer-devices.ini", NULL);
-  f->peer_devices = ph_devices_new (list);
-  ph_devices_load (f->peer_devices, &error);
-  g_assert_no_error (error);
-
-  f->stop = g_cancellable_new ();
-  f->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (f->listener, address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
-  g_assert_no_error (error);
-  f->peer_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-  g_socket_listener_accept_async (f->listener, f->stop, peer_accepted_cb, f);
+  peer_dir = g_build_filename (f->tmp, "peer", NULL);
+  f->peer = trust_peer_new (peer_dir, f->cli_id);
 
   f->app = gui_app_new ();
   f->window = gui_app_window (f->app);
@@ -171,20 +83,11 @@ fixture_tear_down (Fixture       *f,
 {
   g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
 
-  g_cancellable_cancel (f->stop);
-  g_socket_listener_close (f->listener);
   gui_app_free (f->app);
   /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
   ph_test_rm_rf (list_dir);
-  if (f->peer_pairing != NULL)
-    g_signal_handlers_disconnect_by_data (f->peer_pairing, f);
-  g_clear_object (&f->peer_pairing);
-  ph_devices_flush (f->peer_devices, NULL);
-  g_clear_object (&f->peer_devices);
+  trust_peer_free (f->peer);
   g_clear_object (&f->cli_id);
-  g_clear_pointer (&f->peer_name, g_free);
-  g_clear_object (&f->listener);
-  g_clear_object (&f->stop);
   ph_test_rm_rf (f->tmp);
   g_free (f->tmp);
   g_free (f->in_dir);
@@ -359,7 +262,7 @@ test_key_change (Fixture       *f,
 {
   g_autofree char *file = gui_make_file (f->in_dir, "report.pdf", 1000);
   g_autofree char *old_key = trust_key ("the laptop, before it was reinstalled");
-  g_autofree char *receives_at = g_strdup_printf ("127.0.0.1:%u", f->peer_port);
+  g_autofree char *receives_at = g_strdup_printf ("127.0.0.1:%u", f->peer->port);
   g_autofree char *warning = NULL;
   PhPairingDialog *dialog;
   PhRequestBar *bar = ph_window_get_request_bar (f->window);
@@ -413,7 +316,8 @@ test_key_change (Fixture       *f,
   ph_devices_record_seen (ph_application_get_devices (f->app), ph_identity_get_fingerprint (f->cli_id),
                           ph_batch_get_device_name (batch), "127.0.0.1", receives_at, NULL);
   g_assert_cmpuint (gui_count_files (f->out_dir), ==, 0);
-  f->peer_name = g_strdup (ph_batch_get_device_name (batch));
+  g_free (f->peer->name);
+  f->peer->name = g_strdup (ph_batch_get_device_name (batch));
   g_signal_emit_by_name (ph_request_bar_get_button (bar, "pair"), "clicked");
   gui_wait_until (dialog_code_shown, f, "the six digits");
   dialog = PH_PAIRING_DIALOG (trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG));
@@ -459,14 +363,6 @@ test_unencrypted_off (Fixture       *f,
   g_settings_reset (gui_settings (), "accept-unencrypted");
 }
 
-static gboolean
-peer_code_shown (gpointer data)
-{
-  Fixture *f = data;
-
-  return f->peer_pairing != NULL && ph_pairing_get_code (f->peer_pairing) != NULL;
-}
-
 /* "Pair…" from a request: the sender's screen shows the same six
  * digits, both say so, the device is paired and then its files come. */
 static void
@@ -475,7 +371,7 @@ test_accept_and_pair (Fixture       *f,
 {
   g_autofree char *file = gui_make_file (f->in_dir, "report.pdf", 54321);
   g_autofree char *saved = g_build_filename (f->out_dir, "report.pdf", NULL);
-  g_autofree char *receives_at = g_strdup_printf ("127.0.0.1:%u", f->peer_port);
+  g_autofree char *receives_at = g_strdup_printf ("127.0.0.1:%u", f->peer->port);
   g_autofree char *shown = NULL;
   const char *key = ph_identity_get_fingerprint (f->cli_id);
   PhDevices *devices = ph_application_get_devices (f->app);
@@ -493,9 +389,9 @@ test_accept_and_pair (Fixture       *f,
 
   g_signal_emit_by_name (ph_request_bar_get_button (bar, "pair"), "clicked");
   gui_wait_until (dialog_code_shown, f, "the six digits");
-  gui_wait_until (peer_code_shown, f, "the sender's six digits");
+  gui_wait_until (trust_peer_code_shown, f->peer, "the sender's six digits");
   dialog = PH_PAIRING_DIALOG (trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG));
-  shown = ph_pairing_format_code (ph_pairing_get_code (f->peer_pairing));
+  shown = ph_pairing_format_code (ph_pairing_get_code (f->peer->pairing));
   g_assert_cmpstr (ph_pairing_dialog_get_code (dialog), ==, shown);
   /* Nothing taken while the numbers are compared. */
   g_assert_true (ph_batch_get_asking (batch));
@@ -506,9 +402,9 @@ test_accept_and_pair (Fixture       *f,
   g_assert_cmpint (exit.status, ==, 0);
   g_assert_true (g_file_test (saved, G_FILE_TEST_EXISTS));
   g_assert_true (ph_device_is_paired (ph_devices_lookup (devices, key)));
-  gui_wait_flag (&f->peer_done, "the other side's end");
-  g_assert_true (f->peer_ok);
-  g_assert_true (ph_device_is_paired (ph_devices_lookup (f->peer_devices,
+  gui_wait_flag (&f->peer->done, "the other side's end");
+  g_assert_true (f->peer->ok);
+  g_assert_true (ph_device_is_paired (ph_devices_lookup (f->peer->devices,
                                                          ph_identity_get_fingerprint (ph_application_get_identity (f->app, NULL)))));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
