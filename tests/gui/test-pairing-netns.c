@@ -329,49 +329,9 @@ test_cli_pairs_app (Fixture       *f,
 typedef struct
 {
   GSubprocess      *process;
-  GDataInputStream *out;
+  TrustOutput      *out;
   GOutputStream    *in;
-  GString          *text;
-  gboolean          eof;
-  gboolean          exited;
 } Peer;
-
-static void peer_read (Peer *peer);
-
-static void
-peer_line_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Peer *peer = user_data;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
-                                                                     result, NULL, NULL);
-
-  if (line == NULL)
-    {
-      peer->eof = TRUE;
-      return;
-    }
-  g_string_append_printf (peer->text, "%s\n", line);
-  peer_read (peer);
-}
-
-static void
-peer_read (Peer *peer)
-{
-  g_data_input_stream_read_line_async (peer->out, G_PRIORITY_DEFAULT, NULL, peer_line_cb, peer);
-}
-
-static void
-peer_exit_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Peer *peer = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  peer->exited = TRUE;
-}
 
 static Peer *
 peer_start (Fixture *f)
@@ -389,41 +349,9 @@ peer_start (Fixture *f)
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
   peer->process = g_subprocess_launcher_spawn (launcher, &error, "ip", "netns", "exec", other_ns, self, NULL);
   g_assert_no_error (error);
-  peer->text = g_string_new (NULL);
-  peer->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (peer->process));
+  peer->out = trust_output_new (g_subprocess_get_stdout_pipe (peer->process));
   peer->in = g_subprocess_get_stdin_pipe (peer->process);
-  peer_read (peer);
-  g_subprocess_wait_async (peer->process, NULL, peer_exit_cb, peer);
   return peer;
-}
-
-typedef struct
-{
-  Peer   *peer;
-  GRegex *regex;
-} PeerWait;
-
-static gboolean
-peer_matches (gpointer data)
-{
-  PeerWait *wait = data;
-
-  if (wait->peer->eof && !g_regex_match (wait->regex, wait->peer->text->str, 0, NULL))
-    g_error ("the other app ended: %s", wait->peer->text->str);
-  return g_regex_match (wait->regex, wait->peer->text->str, 0, NULL);
-}
-
-static char *
-peer_wait (Peer       *peer,
-           const char *pattern)
-{
-  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
-  g_autoptr(GMatchInfo) info = NULL;
-  PeerWait wait = { peer, regex };
-
-  gui_wait_until (peer_matches, &wait, pattern);
-  g_regex_match (regex, peer->text->str, 0, &info);
-  return g_match_info_fetch (info, 1);
 }
 
 static void
@@ -441,11 +369,10 @@ static void
 peer_free (Peer *peer)
 {
   g_output_stream_close (peer->in, NULL, NULL);
-  gui_wait_flag (&peer->exited, "the other app to end");
-  g_test_message ("the other app said: %s", peer->text->str);
-  g_clear_object (&peer->out);
+  g_test_message ("the other app said: %s", peer->out->text->str);
+  trust_output_free (peer->out);
+  g_subprocess_wait (peer->process, NULL, NULL);
   g_clear_object (&peer->process);
-  g_string_free (peer->text, TRUE);
   g_free (peer);
 }
 
@@ -456,15 +383,15 @@ test_app_pairs_app (Fixture       *f,
 {
   gboolean other_agrees = GPOINTER_TO_INT (data);
   Peer *peer = peer_start (f);
-  g_autofree char *key = peer_wait (peer, "^KEY (\\S+)$");
+  g_autofree char *key = trust_output_wait (peer->out, "^KEY (\\S+)$");
   g_autofree char *code = NULL;
   g_autofree char *outcome = NULL;
   PhPairingDialog *dialog;
   PhDevice *device;
 
-  peer_wait (peer, "^(RECEIVING)$");
+  trust_output_wait (peer->out, "^(RECEIVING)$");
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "pair", g_variant_new_string (CLI_ADDR ":6666"));
-  code = peer_wait (peer, "^CODE (\\d{3} \\d{3})$");
+  code = trust_output_wait (peer->out, "^CODE (\\d{3} \\d{3})$");
   gui_wait_until (dialog_code_shown, f, "the app's six digits");
   dialog = PH_PAIRING_DIALOG (trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG));
   g_assert_cmpstr (ph_pairing_dialog_get_code (dialog), ==, code);
@@ -472,7 +399,7 @@ test_app_pairs_app (Fixture       *f,
   peer_say (peer, other_agrees ? "same" : "differ");
   g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, "same"), "clicked");
   gui_wait_until (dialog_over, dialog, "the pairing's outcome");
-  outcome = peer_wait (peer, "^STATE (\\S+) ");
+  outcome = trust_output_wait (peer->out, "^STATE (\\S+) ");
   g_assert_cmpstr (outcome, ==, other_agrees ? "paired" : "failed");
   g_assert_cmpint (ph_pairing_get_state (ph_pairing_dialog_get_pairing (dialog)), ==,
                    other_agrees ? PH_PAIRING_PAIRED : PH_PAIRING_FAILED);
@@ -489,7 +416,7 @@ test_app_pairs_app (Fixture       *f,
                                                ph_identity_get_fingerprint (own),
                                                other_agrees ? "paired" : "known");
 
-    g_assert_nonnull (strstr (peer->text->str, listed));
+    g_assert_nonnull (strstr (peer->out->text->str, listed));
   }
   peer_free (peer);
 }

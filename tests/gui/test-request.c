@@ -488,45 +488,6 @@ test_accept_all_no_window (Fixture       *f,
   ph_devices_stop_accept_all (ph_application_get_devices (f->app), ph_identity_get_fingerprint (f->cli_id));
 }
 
-typedef struct
-{
-  GString  *text;
-  gboolean  eof;
-} Lines;
-
-static void
-line_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Lines *lines = user_data;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
-                                                                     result, NULL, NULL);
-
-  if (line == NULL)
-    {
-      lines->eof = TRUE;
-      return;
-    }
-  g_string_append_printf (lines->text, "%s\n", line);
-  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (object), G_PRIORITY_DEFAULT, NULL, line_cb, lines);
-}
-
-static gboolean
-is_eof (gpointer data)
-{
-  return ((Lines *) data)->eof;
-}
-
-static gboolean
-listening (gpointer data)
-{
-  Lines *lines = data;
-
-  g_assert_false (lines->eof);
-  return strstr (lines->text->str, "Listening on") != NULL;
-}
-
 static gboolean
 batch_over (gpointer data)
 {
@@ -548,11 +509,10 @@ test_typed_address_new_key (Fixture       *f,
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autoptr(GSubprocess) impostor = NULL;
-  g_autoptr(GDataInputStream) err = NULL;
+  TrustOutput *said;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) dropped = g_file_new_for_path (file);
   PhDevices *devices = ph_application_get_devices (f->app);
-  Lines lines = { g_string_new (NULL), FALSE };
   PhBatch *batch;
   GFile *files[1] = { dropped };
 
@@ -567,9 +527,8 @@ test_typed_address_new_key (Fixture       *f,
   impostor = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("PH_CLI"), "receive", "--port", port_text,
                                           "--bind", "127.0.0.1", "--no-announce", "--dir", inbox, NULL);
   g_assert_no_error (error);
-  err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (impostor));
-  g_data_input_stream_read_line_async (err, G_PRIORITY_DEFAULT, NULL, line_cb, &lines);
-  gui_wait_until (listening, &lines, "the other receiver to listen");
+  said = trust_output_new (g_subprocess_get_stderr_pipe (impostor));
+  g_free (trust_output_wait (said, "(Listening on)"));
 
   ph_panel_set_destination (ph_window_get_panel (f->window), address);
   gui_drop_files (f->window, files, 1);
@@ -580,12 +539,11 @@ test_typed_address_new_key (Fixture       *f,
   g_assert_nonnull (strstr (ph_batch_get_error_message (batch), "not who it claims to be"));
   gui_iterate (300);
   g_assert_cmpuint (gui_count_files (inbox), ==, 0);
-  g_assert_null (strstr (lines.text->str, "saved"));
+  g_assert_null (strstr (said->text->str, "saved"));
 
   g_subprocess_force_exit (impostor);
   g_subprocess_wait (impostor, NULL, NULL);
-  gui_wait_until (is_eof, &lines, "the other receiver's output to end");
-  g_string_free (lines.text, TRUE);
+  trust_output_free (said);
 }
 
 int

@@ -236,3 +236,85 @@ trust_peer_free (TrustPeer *peer)
   g_free (peer->dir);
   g_free (peer);
 }
+
+static void
+output_line_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TrustOutput *output = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      output->eof = TRUE;
+      return;
+    }
+  g_string_append_printf (output->text, "%s\n", line);
+  g_data_input_stream_read_line_async (output->stream, G_PRIORITY_DEFAULT, NULL, output_line_cb, output);
+}
+
+/* Collects the lines of @stream (a pipe from a program) until it ends. */
+TrustOutput *
+trust_output_new (GInputStream *stream)
+{
+  TrustOutput *output = g_new0 (TrustOutput, 1);
+
+  output->stream = g_data_input_stream_new (stream);
+  output->text = g_string_new (NULL);
+  g_data_input_stream_read_line_async (output->stream, G_PRIORITY_DEFAULT, NULL, output_line_cb, output);
+  return output;
+}
+
+typedef struct
+{
+  TrustOutput *output;
+  GRegex      *regex;
+} OutputWait;
+
+static gboolean
+output_matches (gpointer data)
+{
+  OutputWait *wait = data;
+  gboolean found = g_regex_match (wait->regex, wait->output->text->str, 0, NULL);
+
+  if (!found && wait->output->eof)
+    g_error ("the program ended without %s: %s", g_regex_get_pattern (wait->regex), wait->output->text->str);
+  return found;
+}
+
+/**
+ * trust_output_wait:
+ * @pattern: a regular expression, ^ and $ at each line
+ *
+ * Returns: (transfer full): its first group, once a line matches
+ */
+char *
+trust_output_wait (TrustOutput *output,
+                   const char  *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) info = NULL;
+  OutputWait wait = { output, regex };
+
+  gui_wait_until (output_matches, &wait, pattern);
+  g_regex_match (regex, output->text->str, 0, &info);
+  return g_match_info_fetch (info, 1);
+}
+
+static gboolean
+output_ended (gpointer data)
+{
+  return ((TrustOutput *) data)->eof;
+}
+
+/* Once the program's end closed it. */
+void
+trust_output_free (TrustOutput *output)
+{
+  gui_wait_until (output_ended, output, "the end of the program's output");
+  g_clear_object (&output->stream);
+  g_string_free (output->text, TRUE);
+  g_free (output);
+}

@@ -39,4 +39,18 @@ void       trust_peer_answer     (TrustPeer  *peer,
 gboolean   trust_peer_code_shown (gpointer    peer);
 void       trust_peer_free       (TrustPeer  *peer);
 
+/* What a program writes, line by line, collected while the main loop
+ * turns. */
+typedef struct
+{
+  GDataInputStream *stream;
+  GString          *text;
+  gboolean          eof;
+} TrustOutput;
+
+TrustOutput *trust_output_new  (GInputStream *stream);
+char        *trust_output_wait (TrustOutput  *output,
+                                const char   *pattern);
+void         trust_output_free (TrustOutput  *output);
+
 G_END_DECLS
