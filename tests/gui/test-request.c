@@ -281,8 +281,18 @@ test_key_change (Fixture       *f,
   g_clear_object (&cli);
 
   /* That name is paired under the old key: the sender's key is a new
-   * one, asked about even when others are not. */
+   * one. Asking nobody, it is declined at once, never accepted. */
   g_settings_set_boolean (gui_settings (), "ask-before-accepting", FALSE);
+  cli = cli_send (f, f->cli_data, file, &exit);
+  gui_wait_flag (&exit.done, "the new key to be turned away");
+  g_assert_cmpint (exit.status, !=, 0);
+  gui_iterate (300);
+  g_assert_false (ph_request_bar_get_revealed (bar));
+  g_assert_cmpuint (gui_count_files (f->out_dir), ==, 0);
+  g_clear_object (&cli);
+
+  /* Asking: asked about, with the warning. */
+  g_settings_set_boolean (gui_settings (), "ask-before-accepting", TRUE);
   cli = cli_send (f, f->cli_data, file, &exit);
   gui_iterate (300);
   batch = wait_request (f);

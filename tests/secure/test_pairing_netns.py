@@ -6,8 +6,9 @@
 # posthouse-cli pair on one, posthouse-cli receive on the other, each on
 # a terminal of its own (a pty) where a person reads the six digits and
 # answers. Both screens show the same number; both say yes: each
-# remembers the other as paired, and the receiver with --only-paired
-# then takes the pairer's files. One says no: neither is paired, and
+# remembers the other as paired, the receiver with --only-paired then
+# takes the pairer's files, and another key under the pairer's name is
+# turned away at once, told to pair again. One says no: neither is paired, and
 # --only-paired turns the files away. Needs root (namespaces); skips
 # with a message otherwise.
 #
@@ -178,11 +179,12 @@ class PairingNetns(unittest.TestCase):
         receiver.close()
         return status, pairer.text
 
-    def send(self, name):
+    def send(self, name, user=None, options=()):
         path = os.path.join(self.root, name)
         with open(path, 'wb') as fp:
             fp.write(os.urandom(20000))
-        return self.cli(self.pair_ns, self.alice, 'send', '{0}:{1}'.format(RECV_ADDR, PORT), path)
+        return self.cli(self.pair_ns, user or self.alice, 'send', *options,
+                        '{0}:{1}'.format(RECV_ADDR, PORT), path)
 
     def only_paired_receives(self, name):
         receiver = self.receiver('--only-paired')
@@ -201,6 +203,17 @@ class PairingNetns(unittest.TestCase):
         result = self.only_paired_receives('after-pairing.bin')
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn('encrypted', result.stderr)
+        self.assertEqual(os.listdir(self.inbox), ['after-pairing.bin'])
+
+        # Another key under the paired device's name (another user of that
+        # computer, or a reinstall): turned away at once, told to pair again.
+        receiver = self.receiver()
+        started = time.monotonic()
+        result = self.send('new-key.bin', user=self.user('mallory'), options=['--require-encryption'])
+        receiver.close()
+        self.assertNotEqual(result.returncode, 0, result.stderr)
+        self.assertIn('pair again', result.stderr)
+        self.assertLess(time.monotonic() - started, 30)
         self.assertEqual(os.listdir(self.inbox), ['after-pairing.bin'])
 
     def check_not_paired(self, status, said):
