@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <locale.h>
+#include <glib/gi18n.h>
+
 #include "ph-browser-private.h"
 #include "ph-device-row.h"
 #include "ph-devices-page.h"
@@ -19,6 +22,9 @@ typedef struct
   PhApplication *app;
   PhWindow      *window;
 } Fixture;
+
+/* Under LANGUAGE=zh_CN (test-devices-zh_CN): the page in Chinese. */
+static gboolean chinese;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -94,7 +100,11 @@ test_page (Fixture       *fixture,
 
       g_assert_cmpint (ph_device_row_get_key_changed (row), ==, is_impostor);
     }
-  trust_screenshot (GTK_WIDGET (preferences), "devices-page.png");
+  /* In Chinese, the states are. */
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_at (list, 0))), _("Paired")));
+  if (chinese)
+    g_assert_cmpstr (_("Paired"), !=, "Paired");
+  trust_screenshot (GTK_WIDGET (preferences), chinese ? "devices-page-zh_CN.png" : "devices-page.png");
 
   /* Block from the row's menu; then forget. */
   for (int i = 0; row_at (list, i) != NULL; i++)
@@ -271,17 +281,29 @@ main (int    argc,
   g_autofree char *data_home = ph_test_make_tmp_dir ("posthouse-gui-data-XXXXXX");
   int ret;
 
+  const char *localedir = g_getenv ("PH_TEST_LOCALEDIR");
+
   /* This app's identity and list, in a tree of their own. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* The build's catalogues: LANGUAGE=zh_CN shows the Chinese page. */
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  chinese = g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "zh");
   gui_init (&argc, &argv);
 
 #define ADD(path, func, data) \
   g_test_add ("/posthouse/gui/devices/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   ADD ("page", test_page, NULL);
-  ADD ("page-follows-file", test_page_follows_file, NULL);
-  ADD ("accept-all-bar", test_accept_all_bar, NULL);
-  ADD ("nearby-paired", test_nearby_paired, NULL);
+  if (!chinese)
+    {
+      ADD ("page-follows-file", test_page_follows_file, NULL);
+      ADD ("accept-all-bar", test_accept_all_bar, NULL);
+      ADD ("nearby-paired", test_nearby_paired, NULL);
+    }
 
   ret = g_test_run ();
   ph_test_rm_rf (data_home);

@@ -195,6 +195,11 @@ test_who (Fixture       *f,
   title = g_strdup_printf (_("%s wants to send you files"), ph_batch_get_device_name (batch));
   g_assert_cmpstr (ph_request_bar_get_title (bar), ==, title);
   g_assert_cmpstr (ph_request_bar_get_state_text (bar), ==, _("Not paired"));
+  if (chinese)
+    {
+      g_assert_cmpstr (ph_request_bar_get_state_text (bar), !=, "Not paired");
+      g_assert_cmpstr (ph_request_bar_get_detail (bar), !=, "1 file (123.5\xc2\xa0kB)");
+    }
   g_assert_cmpstr (ph_request_bar_get_fingerprint_text (bar), ==, short_fp);
   g_assert_null (ph_request_bar_get_warning (bar));
   if (!chinese)
