@@ -142,8 +142,13 @@ update (PhRequestBar *self)
   if (fingerprint != NULL)
     {
       g_autofree char *short_fp = ph_fingerprint_format_short (fingerprint);
+      g_autofree char *spoken = NULL;
 
       gtk_label_set_label (self->fingerprint_label, short_fp);
+      /* Translators: what a screen reader says of the short fingerprint's button */
+      spoken = g_strdup_printf (_("Key %s: copy the whole fingerprint"), short_fp);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->fingerprint_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->warning_label), replaced != NULL);

@@ -201,6 +201,12 @@ test_who (Fixture       *f,
       g_assert_cmpstr (ph_request_bar_get_detail (bar), !=, "1 file (123.5\xc2\xa0kB)");
     }
   g_assert_cmpstr (ph_request_bar_get_fingerprint_text (bar), ==, short_fp);
+  {
+    g_autofree char *spoken = g_strdup_printf (_("Key %s: copy the whole fingerprint"), short_fp);
+
+    gtk_test_accessible_assert_property (ph_request_bar_get_button (bar, "fingerprint"),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, spoken);
+  }
   g_assert_null (ph_request_bar_get_warning (bar));
   if (!chinese)
     g_assert_cmpstr (ph_request_bar_get_detail (bar), ==, "1 file (123.5\xc2\xa0kB)");
