@@ -244,7 +244,7 @@ sender_receives_at (PhApplication *self,
 {
   PhDevice *device = ph_devices_lookup (ph_application_get_devices (self), ph_batch_get_fingerprint (batch));
   g_autofree char *host = NULL;
-  GListModel *nearby = G_LIST_MODEL (self->browser);
+  GListModel *nearby = self->browser != NULL ? G_LIST_MODEL (self->browser) : NULL;
   guint n;
 
   if (device != NULL && ph_device_get_receiver_address (device) != NULL)
