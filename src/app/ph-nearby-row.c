@@ -10,8 +10,8 @@
 
 #include <glib/gi18n.h>
 
-#include "ph-application-private.h"
 #include "ph-nearby-row-private.h"
+#include "ph-application-private.h"
 
 struct _PhNearbyRow
 {
@@ -124,6 +124,7 @@ update (PhNearbyRow *self)
 
   set_device (self, find_device (self));
   paired = self->device != NULL && ph_device_is_paired (self->device);
+  gtk_image_set_from_icon_name (self->device_image, paired ? "security-high-symbolic" : "computer-symbolic");
 
   if (paired && ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then notes: paired with this computer; the
@@ -138,7 +139,6 @@ update (PhNearbyRow *self)
     subtitle = g_strdup_printf (_("%s · Asks before accepting"), where);
   else
     subtitle = g_steal_pointer (&where);
-  gtk_image_set_from_icon_name (self->device_image, paired ? "security-high-symbolic" : "computer-symbolic");
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
