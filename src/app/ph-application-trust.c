@@ -101,7 +101,6 @@ paired_cb (GObject      *object,
 {
   Start *start = user_data;
   g_autoptr(GError) error = NULL;
-
   gboolean paired = ph_pairing_run_finish (PH_PAIRING (object), result, &error);
 
   /* The dialog says how it ended; without one, a toast does. */
