@@ -51,6 +51,8 @@ void              ph_application_pair           (PhApplication *self,
                                                  const char    *text);
 void              ph_application_ask_pairing    (PhApplication *self,
                                                  PhPairing     *pairing);
+void              ph_application_accept_and_pair (PhApplication *self,
+                                                 PhBatch       *batch);
 void              ph_application_add_trust_actions (PhApplication *self);
 
 /* For tests */

@@ -4,7 +4,10 @@
  * posthouse-cli), pairing with a receiver nearby (app.pair), and the
  * question of a device that asks to pair: a dialog on the window, or a
  * notification that opens it when there is no window
- * (app.show-pairing). */
+ * (app.show-pairing); and "Pair…" from a request
+ * (app.accept-and-pair-batch): the sender's files wait for the
+ * comparison, arrive once both people said the same, and are declined
+ * when the numbers differed. */
 
 #include "config.h"
 
@@ -22,6 +25,8 @@ typedef struct
   PhPairingDialog *dialog;        /* (nullable): weak */
   GCancellable    *cancellable;
   char            *text;
+  char            *expected;      /* (nullable): the key it must prove */
+  PhBatch         *batch;         /* (nullable): a request that waits for the pairing */
 } Start;
 
 static void
@@ -35,7 +40,9 @@ start_free (Start *start)
   g_clear_object (&start->app);
   g_clear_object (&start->pairing);
   g_clear_object (&start->cancellable);
+  g_clear_object (&start->batch);
   g_free (start->text);
+  g_free (start->expected);
   g_free (start);
 }
 
@@ -94,11 +101,22 @@ paired_cb (GObject      *object,
 {
   Start *start = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean paired = ph_pairing_run_finish (PH_PAIRING (object), result, &error);
 
   /* The dialog says how it ended; without one, a toast does. */
-  if (!ph_pairing_run_finish (PH_PAIRING (object), result, &error) && start->dialog == NULL &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!paired && start->dialog == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     ph_application_report (start->app, error->message);
+
+  /* A request that waited: its files come once paired, not when the
+   * numbers differed or the key was another; otherwise it still asks. */
+  if (start->batch != NULL && !ph_batch_is_finished (start->batch))
+    {
+      if (paired)
+        ph_batch_accept (start->batch);
+      else if (g_error_matches (error, PH_ERROR, PH_ERROR_MISMATCH) ||
+               g_error_matches (error, PH_ERROR, PH_ERROR_WRONG_KEY))
+        ph_batch_decline (start->batch);
+    }
   start_free (start);
 }
 
@@ -139,8 +157,10 @@ resolved_cb (GObject      *object,
       return;
     }
 
-  /* The key it announced, when it did: comparing the numbers checks it too. */
-  ph_pairing_set_expected_fingerprint (start->pairing, ph_destination_get_fingerprint (destination));
+  /* The key it announced, when it did (or the one that sent the files
+   * asked about): comparing the numbers checks it too. */
+  ph_pairing_set_expected_fingerprint (start->pairing, start->expected ? start->expected
+                                                       : ph_destination_get_fingerprint (destination));
 
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, 10);
@@ -158,15 +178,12 @@ dialog_closed_cb (Start *start)
     g_cancellable_cancel (start->cancellable);
 }
 
-/**
- * ph_application_pair:
- * @text: a receiver: its name nearby, or HOST[:PORT]
- *
- * Pairs with it, the dialog on the window.
- */
-void
-ph_application_pair (PhApplication *self,
-                     const char    *text)
+static void
+start_pairing (PhApplication *self,
+               const char    *text,
+               const char    *name,
+               const char    *expected,
+               PhBatch       *batch)
 {
   g_autoptr(GError) error = NULL;
   PhIdentity *identity = ph_application_get_identity (self, &error);
@@ -183,23 +200,98 @@ ph_application_pair (PhApplication *self,
   window = ph_application_get_window (self);
   gtk_window_present (GTK_WINDOW (window));
   nearby = ph_destination_find_nearby (self->browser, text);
+  if (name == NULL)
+    name = nearby ? ph_nearby_receiver_get_name (nearby) : text;
 
   start = g_new0 (Start, 1);
   start->app = g_object_ref (self);
   start->text = g_strdup (text);
+  start->expected = g_strdup (expected);
+  start->batch = batch ? g_object_ref (batch) : NULL;
   start->cancellable = g_cancellable_new ();
   start->pairing = ph_pairing_new (identity, ph_application_get_devices (self));
   if (ph_receive_session_get_announced_name (self->session) != NULL)
     ph_pairing_set_device_name (start->pairing, ph_receive_session_get_announced_name (self->session));
 
   start->dialog = ph_pairing_dialog_new (GTK_WINDOW (window), start->pairing,
-                                         ph_application_get_devices (self),
-                                         nearby ? ph_nearby_receiver_get_name (nearby) : text);
+                                         ph_application_get_devices (self), name);
   g_object_add_weak_pointer (G_OBJECT (start->dialog), (gpointer *) &start->dialog);
   g_signal_connect_swapped (start->dialog, "close-request", G_CALLBACK (dialog_closed_cb), start);
   gtk_window_present (GTK_WINDOW (start->dialog));
 
   ph_destination_resolve_async (self->browser, text, -1, FALSE, start->cancellable, resolved_cb, start);
+}
+
+/**
+ * ph_application_pair:
+ * @text: a receiver: its name nearby, or HOST[:PORT]
+ *
+ * Pairs with it, the dialog on the window.
+ */
+void
+ph_application_pair (PhApplication *self,
+                     const char    *text)
+{
+  start_pairing (self, text, NULL, NULL, NULL);
+}
+
+/* Where the sender of @batch receives: where this computer sent it files,
+ * a receiver announced on its host, or its host on the usual port. */
+static char *
+sender_receives_at (PhApplication *self,
+                    PhBatch       *batch)
+{
+  PhDevice *device = ph_devices_lookup (ph_application_get_devices (self), ph_batch_get_fingerprint (batch));
+  g_autofree char *host = NULL;
+  GListModel *nearby = self->browser != NULL ? G_LIST_MODEL (self->browser) : NULL;
+  guint n;
+
+  if (device != NULL && ph_device_get_receiver_address (device) != NULL)
+    return g_strdup (ph_device_get_receiver_address (device));
+
+  if (!ph_address_parse (ph_batch_get_peer (batch), PH_DEFAULT_PORT, &host, NULL, NULL))
+    return g_strdup (ph_batch_get_peer (batch));
+
+  n = nearby ? g_list_model_get_n_items (nearby) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PhNearbyReceiver) receiver = g_list_model_get_item (nearby, i);
+      g_auto(GStrv) addresses = ph_nearby_receiver_dup_addresses (receiver);
+
+      for (guint j = 0; addresses && addresses[j]; j++)
+        {
+          g_autofree char *other = NULL;
+
+          if (ph_address_parse (addresses[j], PH_DEFAULT_PORT, &other, NULL, NULL) &&
+              g_str_equal (other, host))
+            return g_strdup (addresses[j]);
+        }
+    }
+
+  return ph_address_format (host, PH_DEFAULT_PORT);
+}
+
+/**
+ * ph_application_accept_and_pair:
+ * @batch: a request from a device in the secure channel
+ *
+ * Pairs with the device that asks to send @batch (the key that sent
+ * it, where it receives); its files come once both people saw the same
+ * six digits.
+ */
+void
+ph_application_accept_and_pair (PhApplication *self,
+                                PhBatch       *batch)
+{
+  g_autofree char *address = NULL;
+
+  g_return_if_fail (PH_IS_BATCH (batch));
+
+  if (ph_batch_get_fingerprint (batch) == NULL || ph_batch_is_finished (batch))
+    return;
+
+  address = sender_receives_at (self, batch);
+  start_pairing (self, address, ph_batch_get_device_name (batch), ph_batch_get_fingerprint (batch), batch);
 }
 
 static void
@@ -321,13 +413,27 @@ pair_activated (GSimpleAction *action,
   ph_application_pair (user_data, g_variant_get_string (parameter, NULL));
 }
 
-/* app.pair (s: a receiver's name or HOST[:PORT]), app.show-pairing */
+static void
+accept_and_pair_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  PhApplication *self = user_data;
+  PhBatch *batch = ph_batch_list_find (self->batches, g_variant_get_string (parameter, NULL));
+
+  if (batch != NULL && ph_batch_get_direction (batch) == PH_TRANSFER_RECEIVE)
+    ph_application_accept_and_pair (self, batch);
+}
+
+/* app.pair (s: a receiver's name or HOST[:PORT]), app.show-pairing,
+ * app.accept-and-pair-batch (s: a batch's id) */
 void
 ph_application_add_trust_actions (PhApplication *self)
 {
   static const GActionEntry entries[] = {
     { "pair", pair_activated, "s" },
     { "show-pairing", show_pairing_activated },
+    { "accept-and-pair-batch", accept_and_pair_activated, "s" },
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);

@@ -12,6 +12,8 @@
 
 #include "ph-accept-all-bar.h"
 #include "ph-application-private.h"
+#include "ph-request-bar.h"
+#include "ph-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PhApplication, ph_application, ADW_TYPE_APPLICATION)
 
@@ -235,6 +237,7 @@ ph_application_window_added (GtkApplication *application,
   ph_background_watch_window (self->background, window);
   ph_accept_all_bar_set_grants (ph_window_get_accept_all_bar (PH_WINDOW (window)),
                                 ph_devices_get_accept_all (ph_application_get_devices (self)));
+  ph_request_bar_set_devices (ph_window_get_request_bar (PH_WINDOW (window)), ph_application_get_devices (self));
   g_signal_connect_object (window, "map", G_CALLBACK (window_mapped_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (window, "unmap", G_CALLBACK (window_unmapped_cb), self, G_CONNECT_SWAPPED);
   if (gtk_widget_get_mapped (GTK_WIDGET (window)))

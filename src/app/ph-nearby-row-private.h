@@ -8,6 +8,7 @@
 G_BEGIN_DECLS
 
 gboolean       ph_nearby_row_get_chosen     (PhNearbyRow *self);
+gboolean       ph_nearby_row_get_paired     (PhNearbyRow *self);
 GtkDropTarget *ph_nearby_row_get_drop_target (PhNearbyRow *self);
 
 G_END_DECLS

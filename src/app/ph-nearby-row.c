@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* One receiver found nearby: its name, its address and whether it asks
- * before accepting. Choosing it makes it the destination; files dropped
+/* One receiver found nearby: its name, its address, whether it asks
+ * before accepting, and "Paired" when this computer paired with it (the
+ * device that received files, or paired, at one of its addresses, or
+ * under its installation id: a hint, as announcements are; sending
+ * checks the key). Choosing it makes it the destination; files dropped
  * on it go there. */
 
 #include "config.h"
@@ -9,6 +12,7 @@
 
 #include "ph-fingerprint.h"
 #include "ph-nearby-row-private.h"
+#include "ph-application-private.h"
 
 struct _PhNearbyRow
 {
@@ -19,6 +23,10 @@ struct _PhNearbyRow
   gboolean       drop_hover;
   GtkDropTarget *drop_target;
 
+  PhDevices     *devices;       /* (nullable): the application's, once on screen */
+  PhDevice      *device;        /* (nullable): the device it is, paired or not */
+
+  GtkImage      *device_image;
   GtkImage      *chosen_image;
   GtkMenuButton *menu_button;
   GtkImage      *channel_image;   /* encrypted (its key) or not */
@@ -42,12 +50,64 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static void update (PhNearbyRow *self);
+
+/* The device this receiver is, by where it received or its id: a
+ * paired one first (its state is watched: it may be paired any time). */
+static PhDevice *
+find_device (PhNearbyRow *self)
+{
+  g_auto(GStrv) addresses = NULL;
+  PhDevice *found = NULL;
+  const char *id;
+  guint n;
+
+  if (self->devices == NULL)
+    return NULL;
+
+  addresses = ph_nearby_receiver_dup_addresses (self->peer);
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      PhDevice *device = ph_devices_lookup_receiver (self->devices, addresses[i]);
+
+      if (device != NULL && (found == NULL || ph_device_is_paired (device)))
+        found = device;
+    }
+
+  id = ph_nearby_receiver_get_id (self->peer);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
+  for (guint i = 0; id != NULL && *id != '\0' && i < n && (found == NULL || !ph_device_is_paired (found)); i++)
+    {
+      g_autoptr(PhDevice) device = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
+
+      if (g_strcmp0 (ph_device_get_installation_id (device), id) == 0 &&
+          (found == NULL || ph_device_is_paired (device)))
+        found = device;
+    }
+  return found;
+}
+
+static void
+set_device (PhNearbyRow *self,
+            PhDevice    *device)
+{
+  if (self->device == device)
+    return;
+  if (self->device != NULL)
+    g_signal_handlers_disconnect_by_data (self->device, self);
+  g_set_object (&self->device, device);
+  /* Paired, forgotten or blocked in place. */
+  if (device != NULL)
+    g_signal_connect_swapped (device, "notify", G_CALLBACK (update), self);
+}
+
 static void
 update (PhNearbyRow *self)
 {
   g_autofree char *subtitle = NULL;
   g_autofree char *where = NULL;
   const char *host_name = ph_nearby_receiver_get_host_name (self->peer);
+  gboolean paired;
 
   /* Another receiver has this name (another computer, or one posing as
    * this one): the name cannot tell them apart, say what can. */
@@ -64,7 +124,18 @@ update (PhNearbyRow *self)
   else
     where = g_strdup (ph_nearby_receiver_get_address (self->peer));
 
-  if (ph_nearby_receiver_get_asks_before_accepting (self->peer))
+  set_device (self, find_device (self));
+  paired = self->device != NULL && ph_device_is_paired (self->device);
+  gtk_image_set_from_icon_name (self->device_image, paired ? "security-high-symbolic" : "computer-symbolic");
+
+  if (paired && ph_nearby_receiver_get_asks_before_accepting (self->peer))
+    /* Translators: an address, then notes: paired with this computer; the
+     * receiver asks its user before it accepts files (from others) */
+    subtitle = g_strdup_printf (_("%s · Paired · Asks before accepting"), where);
+  else if (paired)
+    /* Translators: an address, then a note: paired with this computer */
+    subtitle = g_strdup_printf (_("%s · Paired"), where);
+  else if (ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then a note: the receiver asks its user
      * before it accepts files */
     subtitle = g_strdup_printf (_("%s · Asks before accepting"), where);
@@ -165,6 +236,10 @@ ph_nearby_row_dispose (GObject *object)
   if (self->peer != NULL)
     g_signal_handlers_disconnect_by_data (self->peer, self);
   g_clear_object (&self->peer);
+  set_device (self, NULL);
+  if (self->devices != NULL)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_clear_object (&self->devices);
 
   G_OBJECT_CLASS (ph_nearby_row_parent_class)->dispose (object);
 }
@@ -225,6 +300,27 @@ ph_nearby_row_constructed (GObject *object)
   update (self);
 }
 
+/* On screen in the application's window: its devices say which
+ * receivers are paired. */
+static void
+ph_nearby_row_root (GtkWidget *widget)
+{
+  PhNearbyRow *self = PH_NEARBY_ROW (widget);
+  GtkRoot *root;
+  GtkApplication *application;
+
+  GTK_WIDGET_CLASS (ph_nearby_row_parent_class)->root (widget);
+
+  root = gtk_widget_get_root (widget);
+  application = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  if (self->devices != NULL || !PH_IS_APPLICATION (application))
+    return;
+
+  self->devices = g_object_ref (ph_application_get_devices (PH_APPLICATION (application)));
+  g_signal_connect_swapped (self->devices, "items-changed", G_CALLBACK (update), self);
+  update (self);
+}
+
 static void
 ph_nearby_row_class_init (PhNearbyRowClass *klass)
 {
@@ -235,6 +331,7 @@ ph_nearby_row_class_init (PhNearbyRowClass *klass)
   object_class->get_property = ph_nearby_row_get_property;
   object_class->set_property = ph_nearby_row_set_property;
   object_class->constructed = ph_nearby_row_constructed;
+  widget_class->root = ph_nearby_row_root;
 
   properties[PROP_PEER] =
     g_param_spec_object ("peer", NULL, NULL, PH_TYPE_NEARBY_RECEIVER,
@@ -258,6 +355,7 @@ ph_nearby_row_class_init (PhNearbyRowClass *klass)
                   G_TYPE_NONE, 1, GDK_TYPE_FILE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-nearby-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, device_image);
   gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, chosen_image);
   gtk_widget_class_bind_template_child (widget_class, PhNearbyRow, menu_button);
 }
@@ -317,6 +415,15 @@ ph_nearby_row_set_chosen (PhNearbyRow *self,
   /* Screen readers hear which receiver files go to. */
   gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_SELECTED, chosen, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);
+}
+
+/* For tests: whether it is marked paired. */
+gboolean
+ph_nearby_row_get_paired (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), FALSE);
+
+  return self->device != NULL && ph_device_is_paired (self->device);
 }
 
 /* For tests: what a drop on the row goes through. */

@@ -13,6 +13,7 @@
 
 #include "posthouse-core.h"
 
+#include "ph-application-private.h"
 #include "ph-format.h"
 #include "ph-notification-text.h"
 #include "ph-notifier.h"
@@ -134,6 +135,21 @@ window_focused (PhNotifier *self)
   return window != NULL && gtk_widget_get_visible (GTK_WIDGET (window)) && gtk_window_is_active (window);
 }
 
+/* A paired device's name under another key: it is only paired again
+ * (ph-request-bar.c says the same). Returns: (nullable): the paired one */
+static PhDevice *
+key_change (Watch *watch)
+{
+  PhNotifier *self = watch->notifier;
+  PhBatch *batch = watch->batch;
+
+  if (!PH_IS_APPLICATION (self->application) || ph_batch_get_fingerprint (batch) == NULL ||
+      ph_batch_get_paired (batch))
+    return NULL;
+  return ph_devices_find_key_change (ph_application_get_devices (PH_APPLICATION (self->application)),
+                                     ph_batch_get_fingerprint (batch), ph_batch_get_device_name (batch), NULL);
+}
+
 static GNotification *
 build (Watch      *watch,
        Shown       kind,
@@ -146,6 +162,7 @@ build (Watch      *watch,
   g_autoptr(GNotification) notification = g_notification_new (title);
   g_autoptr(GIcon) icon = ph_notifier_app_icon ();
   g_autofree char *uri = NULL;
+  PhDevice *replaced;
 
   /* The body holds what a sender chose (names): never markup. */
   ph_notification_text_set_body (notification, body);
@@ -158,6 +175,18 @@ build (Watch      *watch,
       g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
       g_notification_add_button_with_target (notification, _("Decline"),
                                              "app.decline-batch", "s", id);
+      if ((replaced = key_change (watch)) != NULL)
+        {
+          const char *name = ph_device_get_name (replaced);
+          g_autofree char *warning =
+            g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
+                             name != NULL ? name : ph_batch_get_device_name (watch->batch));
+
+          g_notification_set_title (notification, warning);
+          g_notification_add_button_with_target (notification, _("Pair Again…"),
+                                                 "app.accept-and-pair-batch", "s", id);
+          break;
+        }
       g_notification_add_button_with_target (notification, _("Accept All"),
                                              "app.accept-all-batch", "s", id);
       g_notification_add_button_with_target (notification, _("Accept"),

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "ph-batch.h"
+#include "ph-devices.h"
 
 G_BEGIN_DECLS
 
@@ -13,5 +14,7 @@ G_DECLARE_FINAL_TYPE (PhRequestBar, ph_request_bar, PH, REQUEST_BAR, GtkWidget)
 
 void        ph_request_bar_set_requests (PhRequestBar *self,
                                          GListModel   *requests);
+void        ph_request_bar_set_devices  (PhRequestBar *self,
+                                         PhDevices    *devices);
 
 G_END_DECLS

@@ -96,6 +96,25 @@ list_devices (PhDevices *devices,
                address ? address : "-");
     }
 
+  /* A new key under a paired name, said beside the list (stdout stays
+   * one line per device, for scripts). */
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      PhDevice *device = g_ptr_array_index (sorted, i);
+      PhDevice *replaced;
+
+      if (ph_device_get_state (device) != PH_DEVICE_KNOWN)
+        continue;
+      replaced = ph_devices_find_key_change (devices, ph_device_get_fingerprint (device),
+                                             ph_device_get_name (device),
+                                             ph_device_get_installation_id (device));
+      if (replaced != NULL)
+        /* Translators: a device's name, the new key's short form, the paired one's */
+        g_printerr (_("“%s” has a new key (%s, paired: %s): pair again to trust it\n"),
+                    ph_device_get_name (replaced) ? ph_device_get_name (replaced) : "",
+                    ph_device_get_short_fingerprint (device), ph_device_get_short_fingerprint (replaced));
+    }
+
   return PH_CLI_EXIT_OK;
 }
 

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Preferences › Devices (the list the CLI shares, Block, Forget, the
- * two switches) and the banner of "Accept everything from this device".
+ * two switches), the banner of "Accept everything from this device",
+ * and "Paired" on the Nearby rows of paired receivers.
  * Screenshots go to $PH_SCREENSHOT_DIR (default: screenshots/ in the
  * build folder of the tests). */
 
 #include "config.h"
 
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "ph-browser-private.h"
 #include "ph-device-row.h"
 #include "ph-devices-page.h"
+#include "ph-nearby-list-private.h"
+#include "ph-nearby-row-private.h"
 #include "trust-common.h"
 
 typedef struct
@@ -15,6 +22,9 @@ typedef struct
   PhApplication *app;
   PhWindow      *window;
 } Fixture;
+
+/* Under LANGUAGE=zh_CN (test-devices-zh_CN): the page in Chinese. */
+static gboolean chinese;
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -90,7 +100,11 @@ test_page (Fixture       *fixture,
 
       g_assert_cmpint (ph_device_row_get_key_changed (row), ==, is_impostor);
     }
-  trust_screenshot (GTK_WIDGET (preferences), "devices-page.png");
+  /* In Chinese, the states are. */
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_at (list, 0))), _("Paired")));
+  if (chinese)
+    g_assert_cmpstr (_("Paired"), !=, "Paired");
+  trust_screenshot (GTK_WIDGET (preferences), chinese ? "devices-page-zh_CN.png" : "devices-page.png");
 
   /* Block from the row's menu; then forget. */
   for (int i = 0; row_at (list, i) != NULL; i++)
@@ -185,6 +199,81 @@ test_accept_all_bar (Fixture       *fixture,
   g_assert_false (ph_accept_all_bar_get_shown (bar));
 }
 
+static void
+announce (Fixture    *fixture,
+          const char *instance,
+          const char *name,
+          const char *id,
+          guint16     port)
+{
+  g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
+  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", NULL };
+
+  /* Receivers of this computer, as its own daemon announces them. */
+  PhAnnouncement announcement = {
+    .instance = instance, .name = name, .host_name = "localhost.local", .txt = txt,
+    .host = "127.0.0.1", .port = port, .local = TRUE,
+  };
+
+  ph_browser_resolved (ph_application_get_browser (fixture->app), &announcement);
+}
+
+static PhNearbyRow *
+nearby_row (Fixture    *fixture,
+            const char *name)
+{
+  PhNearbyList *list = ph_panel_get_nearby_list (ph_window_get_panel (fixture->window));
+
+  for (guint i = 0; ph_nearby_list_get_row (list, i) != NULL; i++)
+    {
+      PhNearbyRow *row = ph_nearby_list_get_row (list, i);
+
+      if (g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name))
+        return row;
+    }
+  g_assert_not_reached ();
+}
+
+/* A receiver nearby is marked paired where this computer paired with it
+ * (where it received, or its installation id); forgotten, it is not. */
+static void
+test_nearby_paired (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  PhDevices *devices = app_devices (fixture);
+  g_autofree char *study = trust_key ("study");
+  g_autofree char *desk = trust_key ("desk");
+  PhNearbyRow *row;
+
+  ph_browser_stop (ph_application_get_browser (fixture->app));
+  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001);
+  announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002);
+  gui_iterate (100);
+  row = nearby_row (fixture, "Study Laptop");
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+
+  /* Paired from its row: the initiator remembers where it receives. */
+  ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", "127.0.0.1:7001", NULL);
+  g_assert_false (ph_nearby_row_get_paired (row));
+  ph_devices_pair (devices, study, "Study Laptop");
+  gui_iterate (100);
+  g_assert_true (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001 · Paired");
+  trust_screenshot (GTK_WIDGET (fixture->window), "nearby-paired.png");
+
+  /* Known by its installation id (files sent to it), then paired. */
+  ph_devices_record_seen (devices, desk, "Desk", "127.0.0.1", NULL, "dddddddddddddddddddddddddddddddd");
+  ph_devices_pair (devices, desk, "Desk");
+  gui_iterate (100);
+  g_assert_true (ph_nearby_row_get_paired (nearby_row (fixture, "Desk")));
+
+  ph_devices_forget (devices, study);
+  gui_iterate (100);
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -192,16 +281,29 @@ main (int    argc,
   g_autofree char *data_home = ph_test_make_tmp_dir ("posthouse-gui-data-XXXXXX");
   int ret;
 
+  const char *localedir = g_getenv ("PH_TEST_LOCALEDIR");
+
   /* This app's identity and list, in a tree of their own. */
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* The build's catalogues: LANGUAGE=zh_CN shows the Chinese page. */
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  chinese = g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "zh");
   gui_init (&argc, &argv);
 
 #define ADD(path, func, data) \
   g_test_add ("/posthouse/gui/devices/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
   ADD ("page", test_page, NULL);
-  ADD ("page-follows-file", test_page_follows_file, NULL);
-  ADD ("accept-all-bar", test_accept_all_bar, NULL);
+  if (!chinese)
+    {
+      ADD ("page-follows-file", test_page_follows_file, NULL);
+      ADD ("accept-all-bar", test_accept_all_bar, NULL);
+      ADD ("nearby-paired", test_nearby_paired, NULL);
+    }
 
   ret = g_test_run ();
   ph_test_rm_rf (data_home);

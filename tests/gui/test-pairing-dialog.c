@@ -16,127 +16,18 @@ typedef struct
   PhApplication   *app;
   PhWindow        *window;
   char            *tmp;
-
-  /* The other Posthouse: a receiver that pairs, on loopback. */
-  PhIdentity      *peer_id;
-  PhDevices       *peer_devices;
-  GSocketListener *listener;
-  guint16          port;
-  GCancellable    *stop;
-  PhPairing       *peer_pairing;
-  gboolean         peer_confirms;
-  gboolean         peer_done;
-  gboolean         peer_ok;
+  TrustPeer       *peer;     /* the other Posthouse: a receiver that pairs, on loopback */
 } Fixture;
-
-static void
-peer_paired_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-
-  fixture->peer_ok = ph_secure_receive_run_finish (PH_SECURE_RECEIVE (object), result, NULL);
-  fixture->peer_done = TRUE;
-}
-
-static gboolean
-peer_answer_cb (gpointer user_data)
-{
-  Fixture *fixture = user_data;
-
-  if (fixture->peer_pairing == NULL)
-    return G_SOURCE_REMOVE;
-  if (fixture->peer_confirms)
-    ph_pairing_confirm (fixture->peer_pairing);
-  else
-    ph_pairing_reject (fixture->peer_pairing);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-peer_state_cb (PhPairing  *pairing,
-               GParamSpec *pspec,
-               Fixture    *fixture)
-{
-  if (ph_pairing_get_state (pairing) == PH_PAIRING_COMPARING)
-    g_timeout_add (200, peer_answer_cb, fixture);
-}
-
-static void
-peer_pairing_cb (PhSecureReceive *session,
-                 PhPairing       *pairing,
-                 Fixture         *fixture)
-{
-  g_set_object (&fixture->peer_pairing, pairing);
-  g_signal_connect (pairing, "notify::state", G_CALLBACK (peer_state_cb), fixture);
-}
-
-static void
-peer_peeked_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-  g_autoptr(GSocketConnection) connection = G_SOCKET_CONNECTION (object);
-  g_autoptr(GFile) dir = g_file_new_for_path (fixture->tmp);
-  g_autoptr(PhSecureReceive) session = NULL;
-  gboolean tls = FALSE;
-
-  if (!ph_first_byte_peek_finish (connection, result, &tls, NULL) || !tls)
-    return;
-
-  session = ph_secure_receive_new (connection, fixture->peer_id, dir);
-  ph_secure_receive_set_device_name (session, "Study Laptop");
-  ph_secure_receive_set_devices (session, fixture->peer_devices);
-  g_signal_connect (session, "pairing", G_CALLBACK (peer_pairing_cb), fixture);
-  ph_secure_receive_run_async (session, fixture->stop, peer_paired_cb, fixture);
-}
-
-static void
-peer_accepted_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-  GSocketConnection *connection =
-    g_socket_listener_accept_finish (G_SOCKET_LISTENER (object), result, NULL, NULL);
-
-  if (connection == NULL)
-    return;
-  ph_first_byte_peek_async (connection, NULL, peer_peeked_cb, fixture);
-  g_socket_listener_accept_async (fixture->listener, fixture->stop, peer_accepted_cb, fixture);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *peer_dir = NULL;
-  g_autofree char *peer_list = NULL;
 
   fixture->tmp = ph_test_make_tmp_dir ("posthouse-gui-devices-XXXXXX");
-
-  peer_dir = g_build_filename (fixture->tmp, "peer", "identity", NULL);
-  peer_list = g_build_filename (fixture->tmp, "peer", "devices.ini", NULL);
-  fixture->peer_id = ph_identity_load (peer_dir, &error);
-  g_assert_no_error (error);
-  fixture->peer_devices = ph_devices_new (peer_list);
-  ph_devices_load (fixture->peer_devices, &error);
-  g_assert_no_error (error);
-  fixture->peer_confirms = TRUE;
-
-  fixture->stop = g_cancellable_new ();
-  fixture->listener = g_socket_listener_new ();
-  g_socket_listener_add_address (fixture->listener, address, G_SOCKET_TYPE_STREAM,
-                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
-  g_assert_no_error (error);
-  fixture->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-  g_socket_listener_accept_async (fixture->listener, fixture->stop, peer_accepted_cb, fixture);
+  peer_dir = g_build_filename (fixture->tmp, "peer", NULL);
+  fixture->peer = trust_peer_new (peer_dir, NULL);
 
   fixture->app = gui_app_new ();
   fixture->window = gui_app_window (fixture->app);
@@ -148,19 +39,10 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
 
-  g_cancellable_cancel (fixture->stop);
-  g_socket_listener_close (fixture->listener);
   gui_app_free (fixture->app);
   /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
   ph_test_rm_rf (list_dir);
-  if (fixture->peer_pairing != NULL)
-    g_signal_handlers_disconnect_by_data (fixture->peer_pairing, fixture);
-  g_clear_object (&fixture->peer_pairing);
-  ph_devices_flush (fixture->peer_devices, NULL);
-  g_clear_object (&fixture->peer_devices);
-  g_clear_object (&fixture->peer_id);
-  g_clear_object (&fixture->listener);
-  g_clear_object (&fixture->stop);
+  trust_peer_free (fixture->peer);
   ph_test_rm_rf (fixture->tmp);
   g_free (fixture->tmp);
 }
@@ -198,34 +80,26 @@ pairing_over (gpointer data)
   return state == PH_PAIRING_PAIRED || state == PH_PAIRING_FAILED;
 }
 
-static gboolean
-peer_code_shown (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return fixture->peer_pairing != NULL && ph_pairing_get_code (fixture->peer_pairing) != NULL;
-}
-
 static void
 test_pair (Fixture       *fixture,
            gconstpointer  data)
 {
   gboolean match = GPOINTER_TO_INT (data);
-  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", fixture->port);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", fixture->peer->port);
   g_autofree char *shown = NULL;
-  const char *peer_key = ph_identity_get_fingerprint (fixture->peer_id);
+  const char *peer_key = ph_identity_get_fingerprint (fixture->peer->identity);
   PhPairingDialog *dialog;
   PhDevice *device;
 
-  fixture->peer_confirms = match;
+  fixture->peer->confirms = match;
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "pair", g_variant_new_string (address));
   dialog = wait_dialog (fixture);
   gui_wait_until (code_shown, dialog, "the six digits");
 
   /* The very number the other screen shows (it knows it a moment later:
    * the initiator reveals its nonce after it has both). */
-  gui_wait_until (peer_code_shown, fixture, "the other screen's six digits");
-  shown = ph_pairing_format_code (ph_pairing_get_code (fixture->peer_pairing));
+  gui_wait_until (trust_peer_code_shown, fixture->peer, "the other screen's six digits");
+  shown = ph_pairing_format_code (ph_pairing_get_code (fixture->peer->pairing));
   g_assert_cmpstr (ph_pairing_dialog_get_code (dialog), ==, shown);
   g_assert_cmpstr (ph_pairing_dialog_get_heading (dialog), ==, "Pair With “Study Laptop”?");
   if (match)
@@ -233,12 +107,12 @@ test_pair (Fixture       *fixture,
 
   g_signal_emit_by_name (ph_pairing_dialog_get_button (dialog, match ? "same" : "differ"), "clicked");
   gui_wait_until (pairing_over, dialog, "the outcome");
-  gui_wait_flag (&fixture->peer_done, "the other side's end");
+  gui_wait_flag (&fixture->peer->done, "the other side's end");
 
   device = ph_devices_lookup (app_devices (fixture), peer_key);
   g_assert_nonnull (device);
   g_assert_cmpint (ph_device_is_paired (device), ==, match);
-  g_assert_cmpint (fixture->peer_ok, ==, match);
+  g_assert_cmpint (fixture->peer->ok, ==, match);
   if (match)
     {
       g_assert_cmpstr (ph_pairing_dialog_get_heading (dialog), ==, "Paired With “Study Laptop”");
@@ -324,7 +198,7 @@ ask_app (Fixture *fixture)
   g_assert_no_error (error);
   ph_first_byte_peek_async (g_object_ref (ask->incoming), NULL, app_peeked_cb, fixture->app);
 
-  ask->asking = ph_pairing_new (fixture->peer_id, fixture->peer_devices);
+  ask->asking = ph_pairing_new (fixture->peer->identity, fixture->peer->devices);
   ph_pairing_set_device_name (ask->asking, "Study Laptop");
   ph_pairing_run_async (ask->asking, ask->outgoing, NULL, asked_cb, ask);
   return ask;
@@ -354,8 +228,7 @@ test_asked (Fixture       *fixture,
     gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
 
   ask = ask_app (fixture);
-  g_signal_connect (ask->asking, "notify::state", G_CALLBACK (peer_state_cb), fixture);
-  g_set_object (&fixture->peer_pairing, ask->asking);
+  trust_peer_answer (fixture->peer, ask->asking);
 
   if (hidden)
     {
@@ -384,7 +257,7 @@ test_asked (Fixture       *fixture,
   gui_wait_flag (&ask->done, "the pairing's end");
   g_assert_true (ask->ok);
   g_assert_true (ph_device_is_paired (ph_devices_lookup (app_devices (fixture),
-                                                         ph_identity_get_fingerprint (fixture->peer_id))));
+                                                         ph_identity_get_fingerprint (fixture->peer->identity))));
   gtk_window_destroy (GTK_WINDOW (dialog));
   ask_free (ask);
 }
@@ -394,7 +267,7 @@ static void
 test_key_change_warned (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", fixture->port);
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", fixture->peer->port);
   g_autofree char *old_key = trust_key ("study laptop, before it was reinstalled");
   PhPairingDialog *dialog;
 
@@ -406,8 +279,8 @@ test_key_change_warned (Fixture       *fixture,
   trust_screenshot (GTK_WIDGET (dialog), "pairing-new-key.png");
   /* Closed unanswered: cancelled, no failed comparison. */
   gtk_window_close (GTK_WINDOW (dialog));
-  gui_wait_flag (&fixture->peer_done, "the other side's end");
-  g_assert_false (fixture->peer_ok);
+  gui_wait_flag (&fixture->peer->done, "the other side's end");
+  g_assert_false (fixture->peer->ok);
 }
 
 int

@@ -68,3 +68,253 @@ trust_find_child (GtkWidget *root,
   return NULL;
 }
 
+
+static void
+peer_run_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TrustPeer *peer = user_data;
+
+  peer->ok = ph_secure_receive_run_finish (PH_SECURE_RECEIVE (object), result, NULL);
+  peer->done = TRUE;
+}
+
+static gboolean
+peer_says_cb (gpointer user_data)
+{
+  TrustPeer *peer = user_data;
+
+  peer->answer_id = 0;
+  if (peer->pairing == NULL)
+    return G_SOURCE_REMOVE;
+  if (peer->confirms)
+    ph_pairing_confirm (peer->pairing);
+  else
+    ph_pairing_reject (peer->pairing);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+peer_state_cb (PhPairing  *pairing,
+               GParamSpec *pspec,
+               TrustPeer  *peer)
+{
+  if (ph_pairing_get_state (pairing) == PH_PAIRING_COMPARING)
+    {
+      g_clear_handle_id (&peer->answer_id, g_source_remove);
+      peer->answer_id = g_timeout_add (peer->delay_ms, peer_says_cb, peer);
+    }
+}
+
+/* Its person compares the six digits of @pairing and answers. */
+void
+trust_peer_answer (TrustPeer *peer,
+                   PhPairing *pairing)
+{
+  if (peer->pairing != NULL)
+    g_signal_handlers_disconnect_by_data (peer->pairing, peer);
+  g_set_object (&peer->pairing, pairing);
+  g_signal_connect (pairing, "notify::state", G_CALLBACK (peer_state_cb), peer);
+}
+
+static void
+peer_pairing_cb (PhSecureReceive *session,
+                 PhPairing       *pairing,
+                 TrustPeer       *peer)
+{
+  trust_peer_answer (peer, pairing);
+}
+
+static void
+peer_peeked_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TrustPeer *peer = user_data;
+  g_autoptr(GSocketConnection) connection = G_SOCKET_CONNECTION (object);
+  g_autoptr(GFile) dir = g_file_new_for_path (peer->dir);
+  g_autoptr(PhSecureReceive) session = NULL;
+  gboolean tls = FALSE;
+
+  if (!ph_first_byte_peek_finish (connection, result, &tls, NULL) || !tls)
+    return;
+
+  session = ph_secure_receive_new (connection, peer->identity, dir);
+  ph_secure_receive_set_device_name (session, peer->name);
+  ph_secure_receive_set_devices (session, peer->devices);
+  g_signal_connect (session, "pairing", G_CALLBACK (peer_pairing_cb), peer);
+  ph_secure_receive_run_async (session, peer->stop, peer_run_cb, peer);
+}
+
+static void
+peer_accepted_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TrustPeer *peer = user_data;
+  GSocketConnection *connection =
+    g_socket_listener_accept_finish (G_SOCKET_LISTENER (object), result, NULL, NULL);
+
+  if (connection == NULL)
+    return;
+  ph_first_byte_peek_async (connection, NULL, peer_peeked_cb, peer);
+  g_socket_listener_accept_async (peer->listener, peer->stop, peer_accepted_cb, peer);
+}
+
+/**
+ * trust_peer_new:
+ * @dir: its folder (made)
+ * @identity: (nullable): its key; NULL: one of its own, made in @dir
+ *
+ * Listens on loopback at once, as "Study Laptop"; its person says the
+ * numbers match, 200 ms after they show.
+ */
+TrustPeer *
+trust_peer_new (const char *dir,
+                PhIdentity *identity)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *list = g_build_filename (dir, "devices.ini", NULL);
+  TrustPeer *peer = g_new0 (TrustPeer, 1);
+
+  g_mkdir_with_parents (dir, 0700);
+  peer->dir = g_strdup (dir);
+  peer->name = g_strdup ("Study Laptop");
+  peer->confirms = TRUE;
+  peer->delay_ms = 200;
+  if (identity != NULL)
+    peer->identity = g_object_ref (identity);
+  else
+    {
+      g_autofree char *id_dir = g_build_filename (dir, "identity", NULL);
+
+      peer->identity = ph_identity_load (id_dir, &error);
+      g_assert_no_error (error);
+    }
+  peer->devices = ph_devices_new (list);
+  ph_devices_load (peer->devices, &error);
+  g_assert_no_error (error);
+
+  peer->stop = g_cancellable_new ();
+  peer->listener = g_socket_listener_new ();
+  g_socket_listener_add_address (peer->listener, address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  peer->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  g_socket_listener_accept_async (peer->listener, peer->stop, peer_accepted_cb, peer);
+  return peer;
+}
+
+/* A GuiCondition: its screen shows the six digits. */
+gboolean
+trust_peer_code_shown (gpointer data)
+{
+  TrustPeer *peer = data;
+
+  return peer->pairing != NULL && ph_pairing_get_code (peer->pairing) != NULL;
+}
+
+void
+trust_peer_free (TrustPeer *peer)
+{
+  g_clear_handle_id (&peer->answer_id, g_source_remove);
+  g_cancellable_cancel (peer->stop);
+  g_socket_listener_close (peer->listener);
+  if (peer->pairing != NULL)
+    g_signal_handlers_disconnect_by_data (peer->pairing, peer);
+  g_clear_object (&peer->pairing);
+  ph_devices_flush (peer->devices, NULL);
+  g_clear_object (&peer->devices);
+  g_clear_object (&peer->identity);
+  g_clear_object (&peer->listener);
+  g_clear_object (&peer->stop);
+  g_free (peer->name);
+  g_free (peer->dir);
+  g_free (peer);
+}
+
+static void
+output_line_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TrustOutput *output = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      output->eof = TRUE;
+      return;
+    }
+  g_string_append_printf (output->text, "%s\n", line);
+  g_data_input_stream_read_line_async (output->stream, G_PRIORITY_DEFAULT, NULL, output_line_cb, output);
+}
+
+/* Collects the lines of @stream (a pipe from a program) until it ends. */
+TrustOutput *
+trust_output_new (GInputStream *stream)
+{
+  TrustOutput *output = g_new0 (TrustOutput, 1);
+
+  output->stream = g_data_input_stream_new (stream);
+  output->text = g_string_new (NULL);
+  g_data_input_stream_read_line_async (output->stream, G_PRIORITY_DEFAULT, NULL, output_line_cb, output);
+  return output;
+}
+
+typedef struct
+{
+  TrustOutput *output;
+  GRegex      *regex;
+} OutputWait;
+
+static gboolean
+output_matches (gpointer data)
+{
+  OutputWait *wait = data;
+  gboolean found = g_regex_match (wait->regex, wait->output->text->str, 0, NULL);
+
+  if (!found && wait->output->eof)
+    g_error ("the program ended without %s: %s", g_regex_get_pattern (wait->regex), wait->output->text->str);
+  return found;
+}
+
+/**
+ * trust_output_wait:
+ * @pattern: a regular expression, ^ and $ at each line
+ *
+ * Returns: (transfer full): its first group, once a line matches
+ */
+char *
+trust_output_wait (TrustOutput *output,
+                   const char  *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) info = NULL;
+  OutputWait wait = { output, regex };
+
+  gui_wait_until (output_matches, &wait, pattern);
+  g_regex_match (regex, output->text->str, 0, &info);
+  return g_match_info_fetch (info, 1);
+}
+
+static gboolean
+output_ended (gpointer data)
+{
+  return ((TrustOutput *) data)->eof;
+}
+
+/* Once the program's end closed it. */
+void
+trust_output_free (TrustOutput *output)
+{
+  gui_wait_until (output_ended, output, "the end of the program's output");
+  g_clear_object (&output->stream);
+  g_string_free (output->text, TRUE);
+  g_free (output);
+}

@@ -13,4 +13,44 @@ GtkWindow *trust_find_window (PhApplication *app,
 GtkWidget *trust_find_child  (GtkWidget     *root,
                               GType          type);
 
+/* Another Posthouse on loopback that can be asked to pair: a receiver
+ * with its own key and list, whose person answers what it is told. */
+typedef struct
+{
+  PhIdentity      *identity;
+  PhDevices       *devices;
+  char            *name;        /* the name it pairs under */
+  char            *dir;         /* its folder: received files, its list */
+  GSocketListener *listener;
+  guint16          port;
+  GCancellable    *stop;
+  PhPairing       *pairing;     /* the last pairing it answers */
+  gboolean         confirms;    /* its person says the numbers match (default) or not */
+  guint            delay_ms;    /* and says it after this long */
+  guint            answer_id;
+  gboolean         done;        /* its last secure connection ended */
+  gboolean         ok;          /* and paired */
+} TrustPeer;
+
+TrustPeer *trust_peer_new        (const char *dir,
+                                  PhIdentity *identity);
+void       trust_peer_answer     (TrustPeer  *peer,
+                                  PhPairing  *pairing);
+gboolean   trust_peer_code_shown (gpointer    peer);
+void       trust_peer_free       (TrustPeer  *peer);
+
+/* What a program writes, line by line, collected while the main loop
+ * turns. */
+typedef struct
+{
+  GDataInputStream *stream;
+  GString          *text;
+  gboolean          eof;
+} TrustOutput;
+
+TrustOutput *trust_output_new  (GInputStream *stream);
+char        *trust_output_wait (TrustOutput  *output,
+                                const char   *pattern);
+void         trust_output_free (TrustOutput  *output);
+
 G_END_DECLS

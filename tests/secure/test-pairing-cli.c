@@ -229,6 +229,25 @@ test_devices (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (out, "Study Laptop\t"));
   g_assert_nonnull (strstr (out, "\nDesk\t"));
   g_assert_nonnull (strstr (out, "\tknown\t"));
+  g_assert_null (strstr (err, "new key"));
+
+  /* Another key under the paired name: listed as known, and said. */
+  {
+    g_autoptr(PhDevices) devices = secure_rig_open_devices (path);
+    g_autofree char *renewed = secure_rig_key ("study, reinstalled");
+
+    ph_devices_record_seen (devices, renewed, "Study Laptop", "192.168.7.9", NULL, NULL);
+    secure_rig_flush_devices (devices);
+  }
+  RUN (0, "devices");
+  {
+    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+    /* Three devices, one line each. */
+    g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  }
+  g_assert_nonnull (strstr (err, "“Study Laptop” has a new key ("));
+  g_assert_nonnull (strstr (err, "pair again to trust it"));
 
   RUN (0, "devices", "block", "desk");
   g_assert_nonnull (strstr (err, "Blocked “Desk”"));
@@ -247,7 +266,7 @@ test_devices (Fixture       *fixture,
 
     g_assert_null (ph_devices_lookup (devices, study));
     g_assert_cmpint (ph_device_get_state (ph_devices_lookup (devices, stranger)), ==, PH_DEVICE_BLOCKED);
-    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (devices)), ==, 2);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (devices)), ==, 3);
   }
   g_free (out);
   g_free (err);

@@ -167,7 +167,11 @@ static const PolicyCase policy_cases[] = {
   { "plain, not asking", { FALSE, FALSE, TRUE }, "plain", PH_TRUST_ACCEPT, PH_TRUST_BECAUSE_PREFERENCE },
   { "plain, switched off", { FALSE, FALSE, FALSE }, "plain", PH_TRUST_REFUSE, PH_TRUST_BECAUSE_PLAIN },
   { "plain, only paired", { FALSE, TRUE, TRUE }, "plain", PH_TRUST_REFUSE, PH_TRUST_BECAUSE_ONLY_PAIRED },
-  { "new key, not asking", { FALSE, FALSE, TRUE }, "impostor", PH_TRUST_ASK, PH_TRUST_BECAUSE_KEY_CHANGED },
+  /* A new key under a paired name: asked about with a warning (only
+   * pairing again takes its files), or, with nobody asked, declined at
+   * once with the reason: never accepted by the preference. */
+  { "new key, asking", { TRUE, FALSE, TRUE }, "impostor", PH_TRUST_ASK, PH_TRUST_BECAUSE_KEY_CHANGED },
+  { "new key, not asking", { FALSE, FALSE, TRUE }, "impostor", PH_TRUST_DECLINE, PH_TRUST_BECAUSE_KEY_CHANGED },
   { "new key, only paired", { FALSE, TRUE, TRUE }, "impostor", PH_TRUST_DECLINE, PH_TRUST_BECAUSE_ONLY_PAIRED },
 };
 

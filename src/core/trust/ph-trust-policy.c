@@ -22,8 +22,11 @@
  * with "Only accept from paired devices" anyone else is declined (an
  * unencrypted connection refused: it cannot be told anything); a
  * device accepted for ten minutes is accepted; a new key under a
- * paired device's name is asked about, whatever the preference; anyone
- * else is asked about or accepted as the preference says.
+ * paired device's name is asked about (with a warning: the app takes
+ * its files only once paired again) or, where nobody is asked (`receive`
+ * without a person, "Ask before accepting" off), declined at once with
+ * the reason, never accepted by the preference; anyone else is asked
+ * about or accepted as the preference says.
  *
  * Returns: what to do
  */
@@ -79,7 +82,7 @@ ph_devices_decide (PhDevices           *self,
     }
   else if (replaced != NULL)
     {
-      verdict = PH_TRUST_ASK;
+      verdict = policy->ask ? PH_TRUST_ASK : PH_TRUST_DECLINE;
       why = PH_TRUST_BECAUSE_KEY_CHANGED;
     }
   else
@@ -134,6 +137,8 @@ ph_trust_describe_decline (PhTrustReason reason)
     case PH_TRUST_BECAUSE_BLOCKED:
       return g_strdup (_("This device is blocked"));
     case PH_TRUST_BECAUSE_KEY_CHANGED:
+      /* Said to the sender and in the receiver's log alike. */
+      return g_strdup (_("A device paired under this name has another key: pair again to send"));
     case PH_TRUST_BECAUSE_PAIRED:
     case PH_TRUST_BECAUSE_ACCEPT_ALL:
     case PH_TRUST_BECAUSE_PREFERENCE:
