@@ -1,52 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
-#ifdef HAVE_AVAHI
-#include <avahi-client/publish.h>
-#include <avahi-common/alternative.h>
-#include <avahi-common/error.h>
-#include <avahi-common/strlst.h>
-
-#include "ph-avahi-private.h"
-#endif
-
-#include "ph-announcer.h"
+#include "ph-announcer-private.h"
 #include "ph-device-name.h"
 #include "ph-enums.h"
 #include "ph-installation-id.h"
 #include "ph-dns-sd.h"
 #include "ph-interfaces.h"
 #include "ph-gsource-private.h"
-
-/* A name every alternative of which is taken is a bug somewhere. */
-#define MAX_ALTERNATIVES 100
-
-struct _PhAnnouncer
-{
-  GObject           parent_instance;
-
-  char             *name;
-  char             *id;
-  guint             port;
-  gboolean          asks;
-  gboolean          accepts_paths;
-  char             *fingerprint;     /* tls=1 and fp=, or NULL */
-  guint             interface_index;
-  GSocketFamily     family;
-
-  gboolean          started;
-  PhAnnouncerState  state;
-  char             *announced_name;
-  char             *error_message;
-  GSource          *republish;
-
-#ifdef HAVE_AVAHI
-  PhAvahi          *avahi;
-  AvahiEntryGroup  *group;
-#endif
-};
 
 G_DEFINE_FINAL_TYPE (PhAnnouncer, ph_announcer, G_TYPE_OBJECT)
 
@@ -79,9 +40,9 @@ replace_str (char       **pointer,
   return TRUE;
 }
 
-static void
-set_state (PhAnnouncer      *self,
-           PhAnnouncerState  state)
+void
+ph_announcer_set_state (PhAnnouncer      *self,
+                        PhAnnouncerState  state)
 {
   if (self->state == state)
     return;
@@ -90,192 +51,23 @@ set_state (PhAnnouncer      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static void
-set_announced_name (PhAnnouncer *self,
-                    const char  *name)
+void
+ph_announcer_set_announced_name (PhAnnouncer *self,
+                                 const char  *name)
 {
   if (replace_str (&self->announced_name, name))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANNOUNCED_NAME]);
 }
 
-#ifdef HAVE_AVAHI
-
-static void
-fail (PhAnnouncer *self,
-      const char  *message)
+void
+ph_announcer_set_error_message (PhAnnouncer *self,
+                                const char  *message)
 {
   if (replace_str (&self->error_message, message))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
-  set_state (self, PH_ANNOUNCER_FAILED);
+  ph_announcer_set_state (self, PH_ANNOUNCER_FAILED);
 }
 
-static void
-fail_with_avahi_error (PhAnnouncer *self,
-                       int          error)
-{
-  /* TRANSLATORS: %s is Avahi's own (English) explanation */
-  g_autofree char *message = g_strdup_printf (_("The Avahi service refused the announcement: %s"),
-                                              avahi_strerror (error));
-
-  g_debug ("Announcing “%s”: %s", self->announced_name, avahi_strerror (error));
-  fail (self, message);
-}
-
-static AvahiProtocol
-avahi_protocol (GSocketFamily family)
-{
-  switch (family)
-    {
-    case G_SOCKET_FAMILY_IPV4:
-      return AVAHI_PROTO_INET;
-    case G_SOCKET_FAMILY_IPV6:
-      return AVAHI_PROTO_INET6;
-    case G_SOCKET_FAMILY_INVALID:
-    case G_SOCKET_FAMILY_UNIX:
-    default:
-      return AVAHI_PROTO_UNSPEC;
-    }
-}
-
-static void group_cb (AvahiEntryGroup      *group,
-                      AvahiEntryGroupState  state,
-                      void                 *user_data);
-
-/* (Re)fills the entry group with the service under the current
- * announced name, taking the next alternative while Avahi says a
- * service on this machine already has it. */
-static void
-publish (PhAnnouncer *self,
-         AvahiClient *client)
-{
-  g_auto(GStrv) pairs = NULL;
-  AvahiStringList *txt;
-  int ret = AVAHI_OK;
-
-  if (client == NULL || avahi_client_get_state (client) != AVAHI_CLIENT_S_RUNNING)
-    return;
-
-  if (self->group == NULL)
-    {
-      self->group = avahi_entry_group_new (client, group_cb, self);
-      if (self->group == NULL)
-        {
-          fail_with_avahi_error (self, avahi_client_errno (client));
-          return;
-        }
-    }
-  else
-    avahi_entry_group_reset (self->group);
-
-  pairs = ph_dns_sd_txt_build (self->id, self->asks, self->accepts_paths, self->fingerprint);
-  txt = avahi_string_list_new_from_array ((const char **) pairs, -1);
-
-  for (guint attempt = 0; attempt < MAX_ALTERNATIVES; attempt++)
-    {
-      ret = avahi_entry_group_add_service_strlst (self->group,
-                                                  self->interface_index ? (AvahiIfIndex) self->interface_index
-                                                                        : AVAHI_IF_UNSPEC,
-                                                  avahi_protocol (self->family), 0,
-                                                  self->announced_name, PH_SERVICE_TYPE,
-                                                  NULL, NULL, (guint16) self->port, txt);
-      if (ret != AVAHI_ERR_COLLISION)
-        break;
-
-      {
-        g_autofree char *alternative = avahi_alternative_service_name (self->announced_name);
-
-        set_announced_name (self, alternative);
-      }
-    }
-  avahi_string_list_free (txt);
-
-  if (ret >= 0)
-    ret = avahi_entry_group_commit (self->group);
-  if (ret < 0)
-    {
-      fail_with_avahi_error (self, ret);
-      return;
-    }
-
-  set_state (self, PH_ANNOUNCER_REGISTERING);
-}
-
-static void
-group_cb (AvahiEntryGroup      *group,
-          AvahiEntryGroupState  state,
-          void                 *user_data)
-{
-  PhAnnouncer *self = user_data;
-
-  /* Called from inside avahi_entry_group_new() already. */
-  if (self->group == NULL)
-    self->group = group;
-  if (group != self->group)
-    return;
-
-  switch (state)
-    {
-    case AVAHI_ENTRY_GROUP_ESTABLISHED:
-      set_state (self, PH_ANNOUNCER_ANNOUNCED);
-      break;
-
-    case AVAHI_ENTRY_GROUP_COLLISION:
-      {
-        /* Another machine has the name: take the next one. */
-        g_autofree char *alternative = avahi_alternative_service_name (self->announced_name);
-
-        g_debug ("“%s” is taken, announcing as “%s”", self->announced_name, alternative);
-        set_announced_name (self, alternative);
-        publish (self, avahi_entry_group_get_client (group));
-      }
-      break;
-
-    case AVAHI_ENTRY_GROUP_FAILURE:
-      fail_with_avahi_error (self, avahi_client_errno (avahi_entry_group_get_client (group)));
-      break;
-
-    case AVAHI_ENTRY_GROUP_UNCOMMITED:
-    case AVAHI_ENTRY_GROUP_REGISTERING:
-    default:
-      break;
-    }
-}
-
-static void
-avahi_state_cb (AvahiClient      *client,
-                AvahiClientState  state,
-                gpointer          user_data)
-{
-  PhAnnouncer *self = user_data;
-
-  switch (state)
-    {
-    case AVAHI_CLIENT_S_RUNNING:
-      publish (self, client);
-      break;
-
-    case AVAHI_CLIENT_S_COLLISION:
-    case AVAHI_CLIENT_S_REGISTERING:
-      /* The daemon renames the host: announce again once it is done. */
-      if (self->group != NULL)
-        avahi_entry_group_reset (self->group);
-      set_state (self, PH_ANNOUNCER_REGISTERING);
-      break;
-
-    case AVAHI_CLIENT_FAILURE:
-      /* Freed with the client. */
-      self->group = NULL;
-      set_state (self, PH_ANNOUNCER_UNAVAILABLE);
-      break;
-
-    case AVAHI_CLIENT_CONNECTING:
-    default:
-      set_state (self, PH_ANNOUNCER_UNAVAILABLE);
-      break;
-    }
-}
-
-#endif /* HAVE_AVAHI */
 
 static gboolean
 republish_cb (gpointer user_data)
@@ -285,7 +77,7 @@ republish_cb (gpointer user_data)
   ph_gsource_clear (&self->republish);
 #ifdef HAVE_AVAHI
   if (self->started)
-    publish (self, ph_avahi_get_client (self->avahi));
+    ph_announcer_publish (self, ph_avahi_get_client (self->avahi));
 #endif
 
   return G_SOURCE_REMOVE;
@@ -479,7 +271,7 @@ ph_announcer_set_name (PhAnnouncer *self,
       g_autofree char *clipped = name ? ph_dns_sd_clip_name (name)
                                       : ph_device_name_from_host_name (NULL);
 
-      set_announced_name (self, clipped);
+      ph_announcer_set_announced_name (self, clipped);
       queue_republish (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
@@ -678,7 +470,7 @@ ph_announcer_start (PhAnnouncer *self)
     ph_announcer_set_id (self, NULL);
   self->started = TRUE;
   name = self->name ? ph_dns_sd_clip_name (self->name) : ph_device_name_from_host_name (NULL);
-  set_announced_name (self, name);
+  ph_announcer_set_announced_name (self, name);
   if (self->error_message != NULL)
     {
       g_clear_pointer (&self->error_message, g_free);
@@ -686,9 +478,9 @@ ph_announcer_start (PhAnnouncer *self)
     }
 
 #ifdef HAVE_AVAHI
-  self->avahi = ph_avahi_new (NULL, avahi_state_cb, self);
+  self->avahi = ph_avahi_new (NULL, ph_announcer_avahi_state_cb, self);
 #else
-  set_state (self, PH_ANNOUNCER_UNSUPPORTED);
+  ph_announcer_set_state (self, PH_ANNOUNCER_UNSUPPORTED);
 #endif
 }
 
@@ -712,6 +504,6 @@ ph_announcer_stop (PhAnnouncer *self)
   self->group = NULL;
   g_clear_pointer (&self->avahi, ph_avahi_free);
 #endif
-  set_announced_name (self, NULL);
-  set_state (self, PH_ANNOUNCER_STOPPED);
+  ph_announcer_set_announced_name (self, NULL);
+  ph_announcer_set_state (self, PH_ANNOUNCER_STOPPED);
 }
