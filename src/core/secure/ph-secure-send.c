@@ -10,6 +10,7 @@
 #include "ph-enums.h"
 #include "ph-error.h"
 #include "ph-secure-send-private.h"
+#include "ph-send-failures.h"
 #include "ph-transfer-private.h"
 
 #define DEFAULT_HANDSHAKE_TIMEOUT 10000
@@ -39,11 +40,8 @@ struct _PhSecureSend
   GCancellable      *caller_cancellable;
   gulong             cancel_id;
 
-  guint              n_failed;
+  PhSendFailures     failures;
   gboolean           any_sent;
-  GError            *first_error;   /* the lowest position's, real failures first */
-  guint              first_position;
-  char              *first_name;
 };
 
 G_DEFINE_FINAL_TYPE (PhSecureSend, ph_secure_send, G_TYPE_OBJECT)
@@ -92,30 +90,6 @@ run_free (PhSecureRun *run)
   g_free (run);
 }
 
-static void
-record_failure (PhSecureSend *self,
-                guint         position,
-                const char   *name,
-                const GError *error)
-{
-  gboolean cancel = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  gboolean first_cancel = self->first_error != NULL &&
-                          g_error_matches (self->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  self->n_failed++;
-
-  /* The summary names a real failure rather than a cancellation. */
-  if (self->first_error == NULL || (first_cancel && !cancel) ||
-      (first_cancel == cancel && position < self->first_position))
-    {
-      g_clear_error (&self->first_error);
-      g_free (self->first_name);
-      self->first_error = g_error_copy (error);
-      self->first_position = position;
-      self->first_name = g_strdup (name);
-    }
-}
-
 /* The result: TRUE when every file's receipt said saved. */
 static void
 complete (PhSecureSend *self,
@@ -123,7 +97,6 @@ complete (PhSecureSend *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
   g_autoptr(GError) owned = run_error;
-  guint others = self->n_failed - 1;
 
   g_clear_pointer (&self->run, run_free);
   if (self->cancel_id != 0)
@@ -132,22 +105,13 @@ complete (PhSecureSend *self,
   g_clear_object (&self->caller_cancellable);
   set_phase (self, PH_SECURE_SEND_FINISHED);
 
-  if (self->n_failed == 0)
+  if (self->failures.n_failed == 0)
     g_task_return_boolean (task, TRUE);
   /* Nothing left: the one reason is the whole story ("not who it claims to be"). */
   else if (run_error != NULL && !self->any_sent)
     g_task_return_error (task, g_steal_pointer (&owned));
-  else if (others == 0)
-    g_task_return_new_error (task, self->first_error->domain, self->first_error->code,
-                             _("“%s” was not sent: %s"), self->first_name,
-                             self->first_error->message);
   else
-    g_task_return_new_error (task, self->first_error->domain, self->first_error->code,
-                             g_dngettext (GETTEXT_PACKAGE,
-                                          "“%s” and %u other file were not sent: %s",
-                                          "“%s” and %u other files were not sent: %s",
-                                          others),
-                             self->first_name, others, self->first_error->message);
+    g_task_return_error (task, ph_send_failures_summary (&self->failures));
 }
 
 static void
@@ -203,7 +167,7 @@ event_cb (GObject  *owner,
         ph_transfer_fail (job->transfer, job->error);
 
       if (ph_transfer_get_state (job->transfer) != PH_TRANSFER_DONE)
-        record_failure (self, job->position, job->name,
+        ph_send_failures_record (&self->failures, job->position, job->name,
                         ph_transfer_get_error (job->transfer) ? ph_transfer_get_error (job->transfer)
                                                               : job->error);
       break;
@@ -273,7 +237,7 @@ job_new (PhSecureSend *self,
                                  _("This transfer was already started"));
   if (error != NULL)
     {
-      record_failure (self, position, ph_transfer_get_name (transfer), error);
+      ph_send_failures_record (&self->failures, position, ph_transfer_get_name (transfer), error);
       return NULL;
     }
 
@@ -322,10 +286,8 @@ ph_secure_send_run_async (PhSecureSend        *self,
   g_task_set_source_tag (self->task, ph_secure_send_run_async);
   /* Files saved before a cancel stay saved: the result says what happened. */
   g_task_set_check_cancellable (self->task, FALSE);
-  self->n_failed = 0;
+  ph_send_failures_clear (&self->failures);
   self->any_sent = FALSE;
-  g_clear_error (&self->first_error);
-  g_clear_pointer (&self->first_name, g_free);
 
   run = g_new0 (PhSecureRun, 1);
   /* The worker's, until its very last event is posted. */
@@ -378,7 +340,7 @@ ph_secure_send_run_async (PhSecureSend        *self,
           PhSecureJob *job = g_ptr_array_index (run->jobs, i);
 
           ph_transfer_fail (job->transfer, error);
-          record_failure (self, job->position, job->name, error);
+          ph_send_failures_record (&self->failures, job->position, job->name, error);
         }
       complete (self, g_steal_pointer (&error));
     }
@@ -439,8 +401,7 @@ ph_secure_send_finalize (GObject *object)
   g_assert (self->task == NULL && self->run == NULL);
   g_clear_pointer (&self->events, ph_secure_events_free);
   g_clear_object (&self->identity);
-  g_clear_error (&self->first_error);
-  g_free (self->first_name);
+  ph_send_failures_clear (&self->failures);
   g_free (self->expected);
   g_free (self->device_name);
   g_free (self->peer_fingerprint);

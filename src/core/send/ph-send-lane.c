@@ -22,6 +22,7 @@
 
 #include "ph-error.h"
 #include "ph-data-path.h"
+#include "ph-send-failures.h"
 #include "ph-send-private.h"
 #include "ph-wire.h"
 
@@ -224,47 +225,6 @@ job_open (PhSendRun *batch,
   return TRUE;
 }
 
-static GError *
-explain_connect_error (PhSendJob *job,
-                       GError    *error)
-{
-  g_autoptr(GError) owned = error;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_steal_pointer (&owned);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Connection refused by %s — is receive mode on there?"), job->peer);
-  if (error->domain == G_RESOLVER_ERROR)
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Could not find host “%s”"), job->host);
-  /* One sentence each, not GIO's own ("Could not connect to HOST: …")
-   * after ours. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("%s can’t be reached: is it on this network and switched on?"), job->peer);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("%s can’t be reached: this computer is not on its network"), job->peer);
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      /* GIO says "Could not connect to HOST: REASON": the reason alone. */
-      const char *reason = strrchr (error->message, ':');
-
-      reason = reason != NULL && reason[1] == ' ' ? reason + 2 : error->message;
-      /* Translators: where, then why (from the system) */
-      return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                          _("Could not connect to %s (%s)"), job->peer, reason);
-    }
-
-  return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                      g_dngettext (GETTEXT_PACKAGE,
-                                   "No answer from %s within %u second",
-                                   "No answer from %s within %u seconds",
-                                   job->connect_timeout),
-                      job->peer, job->connect_timeout);
-}
-
 static void
 configure_socket (GSocket *socket)
 {
@@ -353,7 +313,7 @@ job_connect (Lane      *lane,
           !g_cancellable_is_cancelled (job->cancellable))
         g_clear_error (&error);
       else
-        job->error = explain_connect_error (job, error);
+        job->error = ph_send_connect_error (job->peer, job->host, job->connect_timeout, error);
       return FALSE;
     }
 

@@ -22,31 +22,6 @@ job_free (PhSendJob *job)
   g_free (job);
 }
 
-void
-ph_send_run_record_failure (PhSendRun  *batch,
-                guint         position,
-                const char   *name,
-                const GError *error)
-{
-  gboolean cancel = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  gboolean first_cancel = batch->first_error != NULL &&
-                          g_error_matches (batch->first_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  batch->n_failed++;
-
-  /* The summary names a real failure rather than a cancellation. */
-  if (batch->first_error == NULL ||
-      (first_cancel && !cancel) ||
-      (first_cancel == cancel && position < batch->first_position))
-    {
-      g_clear_error (&batch->first_error);
-      g_free (batch->first_name);
-      batch->first_error = g_error_copy (error);
-      batch->first_position = position;
-      batch->first_name = g_strdup (name);
-    }
-}
-
 /* What a file's end says about the path: delivered, not saved by the
  * receiver (it reset, closed early or stopped reading), or ended for a
  * reason of this side's. */
@@ -84,7 +59,7 @@ ph_send_run_job_finished (PhSendRun *batch,
     ph_transfer_fail (transfer, job->error);
 
   if (ph_transfer_get_state (transfer) != PH_TRANSFER_DONE)
-    ph_send_run_record_failure (batch, job->position, job->name,
+    ph_send_failures_record (&batch->failures, job->position, job->name,
                     ph_transfer_get_error (transfer) ? ph_transfer_get_error (transfer) : job->error);
 
   g_hash_table_remove (batch->in_play, job);
@@ -126,7 +101,6 @@ void
 ph_send_run_complete (PhSendRun *batch)
 {
   g_autoptr(GTask) task = g_steal_pointer (&batch->task);
-  guint others = batch->n_failed - 1;
 
   g_cancellable_disconnect (batch->cancellable, batch->cancel_id);
   batch->cancel_id = 0;
@@ -135,21 +109,12 @@ ph_send_run_complete (PhSendRun *batch)
   g_clear_signal_handler (&batch->settled_id, batch->window);
   g_clear_object (&batch->window);
 
-  if (batch->n_failed == 0)
+  if (batch->failures.n_failed == 0)
     g_task_return_boolean (task, TRUE);
   else if (batch->single)
-    g_task_return_error (task, g_steal_pointer (&batch->first_error));
-  else if (others == 0)
-    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
-                             _("“%s” was not sent: %s"),
-                             batch->first_name, batch->first_error->message);
+    g_task_return_error (task, g_steal_pointer (&batch->failures.first_error));
   else
-    g_task_return_new_error (task, batch->first_error->domain, batch->first_error->code,
-                             g_dngettext (GETTEXT_PACKAGE,
-                                          "“%s” and %u other file were not sent: %s",
-                                          "“%s” and %u other files were not sent: %s",
-                                          others),
-                             batch->first_name, others, batch->first_error->message);
+    g_task_return_error (task, ph_send_failures_summary (&batch->failures));
 }
 
 /* Ends every item not handed out yet with @error, without a lane. */
@@ -177,7 +142,7 @@ ph_send_run_end_the_rest (PhSendRun  *batch,
           else
             ph_transfer_fail (PH_TRANSFER (item), error);
         }
-      ph_send_run_record_failure (batch, batch->next++, ph_send_run_item_name (item), why ? why : error);
+      ph_send_failures_record (&batch->failures, batch->next++, ph_send_run_item_name (item), why ? why : error);
     }
 }
 

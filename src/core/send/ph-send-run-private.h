@@ -4,6 +4,7 @@
 /* A send run's state, for ph-send-run.c (handing out, lanes, events)
  * and ph-send-run-end.c (how files end, and the run's result) only. */
 
+#include "ph-send-failures.h"
 #include "ph-send-private.h"
 
 G_BEGIN_DECLS
@@ -39,18 +40,11 @@ struct _PhSendRun
   guint            retiring;       /* told to end ahead of the jobs */
   GHashTable      *in_play;        /* PhSendJob * handed out, not finished */
 
-  guint            n_failed;
-  GError          *first_error;    /* the lowest position's, real failures first */
-  guint            first_position;
-  char            *first_name;
+  PhSendFailures   failures;
 };
 
 void        ph_send_run_job_finished   (PhSendRun    *batch,
                                         PhSendJob    *job);
-void        ph_send_run_record_failure (PhSendRun    *batch,
-                                        guint         position,
-                                        const char   *name,
-                                        const GError *error);
 GError     *ph_send_run_unavailable    (gpointer      item);
 const char *ph_send_run_item_name      (gpointer      item);
 void        ph_send_run_complete       (PhSendRun    *batch);

@@ -46,8 +46,7 @@ ph_send_run_unref (PhSendRun *batch)
   g_async_queue_unref (batch->events);
   g_hash_table_unref (batch->in_play);
   g_main_context_unref (batch->context);
-  g_clear_error (&batch->first_error);
-  g_free (batch->first_name);
+  ph_send_failures_clear (&batch->failures);
   g_free (batch);
 }
 
@@ -194,7 +193,7 @@ hand_out (PhSendRun *batch,
 
   if (error != NULL)
     {
-      ph_send_run_record_failure (batch, position, ph_send_run_item_name (item), error);
+      ph_send_failures_record (&batch->failures, position, ph_send_run_item_name (item), error);
       return;
     }
 

@@ -10,6 +10,7 @@
 #include "ph-address.h"
 #include "ph-device-name.h"
 #include "ph-error.h"
+#include "ph-send-failures.h"
 #include "ph-send-queue-private.h"
 #include "ph-transfer-private.h"
 
@@ -96,34 +97,6 @@ run_cb (GObject      *object,
   run_ended (run, error);
 }
 
-static GError *
-explain_connect_error (PhSendQueueJob *job,
-                       GError         *error,
-                       guint           timeout)
-{
-  g_autoptr(GError) owned = error;
-  const char *peer = job->destination;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_steal_pointer (&owned);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Connection refused by %s — is receive mode on there?"), peer);
-  if (error->domain == G_RESOLVER_ERROR)
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Could not find host “%s”"), ph_destination_get_host (job->target));
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (PH_ERROR, PH_ERROR_CONNECTION,
-                        _("Could not connect to %s: %s"), peer, error->message);
-
-  return g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                      g_dngettext (GETTEXT_PACKAGE,
-                                   "No answer from %s within %u second",
-                                   "No answer from %s within %u seconds",
-                                   timeout),
-                      peer, timeout);
-}
-
 static void
 connected_cb (GObject      *object,
               GAsyncResult *result,
@@ -139,7 +112,8 @@ connected_cb (GObject      *object,
   connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
   if (connection == NULL)
     {
-      error = explain_connect_error (job, error, ph_sender_get_connect_timeout (self->sender));
+      error = ph_send_connect_error (job->destination, ph_destination_get_host (job->target),
+                                     ph_sender_get_connect_timeout (self->sender), error);
       ph_send_queue_fail_transfers (run->transfers, error);
       run_ended (run, error);
       return;
