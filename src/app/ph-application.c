@@ -32,7 +32,7 @@ ph_application_get_window (PhApplication *self)
       return l->data;
 
   return ph_window_new (GTK_APPLICATION (self), self->settings, self->session, self->browser,
-                        self->batches, self->outbox);
+                        self->batches, self->outbox, ph_application_get_devices (self));
 }
 
 /* Said in passing in each window (a toast), and in the log. */
@@ -179,7 +179,8 @@ ph_application_startup (GApplication *application)
   ph_receive_session_set_devices (self->session, ph_application_get_devices (self));
   ph_outbox_set_devices (self->outbox, ph_application_get_devices (self));
   g_signal_connect_swapped (self->outbox, "notify::busy", G_CALLBACK (outbox_busy_cb), self);
-  self->notifier = ph_notifier_new (application, self->settings, self->batches);
+  self->notifier = ph_notifier_new (application, self->settings, self->batches,
+                                    ph_application_get_devices (self));
 
   ph_application_add_actions (self);
   ph_application_add_trust_actions (self);

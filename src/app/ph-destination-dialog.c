@@ -100,6 +100,7 @@ peer_activated_cb (PhNearbyList     *list,
 /**
  * ph_destination_dialog_ask:
  * @browser: the receivers nearby, to pick from
+ * @devices: (nullable): which of them are paired
  * @initial: (nullable): the text to start with
  * @body: what is to be sent, and how to answer
  * @func: called with the destination once chosen
@@ -109,6 +110,7 @@ peer_activated_cb (PhNearbyList     *list,
 GtkWindow *
 ph_destination_dialog_ask (GtkWindow               *parent,
                            PhBrowser               *browser,
+                           PhDevices               *devices,
                            const char              *initial,
                            const char              *body,
                            PhDestinationChosenFunc  func,
@@ -135,6 +137,7 @@ ph_destination_dialog_ask (GtkWindow               *parent,
   g_object_set_data_full (G_OBJECT (dialog), "ask", ask, ask_free);
 
   adw_message_dialog_set_body (dialog, body);
+  ph_nearby_list_set_devices (nearby, devices);
   ph_nearby_list_set_browser (nearby, browser);
   gtk_editable_set_text (ask->entry, initial != NULL ? initial : "");
   entry_changed_cb (ask->entry, dialog);

@@ -14,6 +14,7 @@ typedef void (*PhDestinationChosenFunc) (const char *destination,
 
 GtkWindow *ph_destination_dialog_ask (GtkWindow               *parent,
                                       PhBrowser               *browser,
+                                      PhDevices               *devices,
                                       const char              *initial,
                                       const char              *body,
                                       PhDestinationChosenFunc  func,

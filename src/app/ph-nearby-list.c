@@ -16,6 +16,7 @@ struct _PhNearbyList
   GtkWidget    parent_instance;
 
   PhBrowser   *browser;
+  PhDevices   *devices;      /* (nullable): say which receivers are paired */
   PhNearbyReceiver      *drop_peer; /* files are dragged over its row */
   char        *destination;  /* as typed: a name or an address */
 
@@ -154,6 +155,8 @@ create_row_cb (gpointer item,
   PhNearbyList *self = user_data;
   PhNearbyRow *row = ph_nearby_row_new (PH_NEARBY_RECEIVER (item));
 
+  ph_nearby_row_set_devices (row, self->devices);
+
   ph_nearby_row_set_chosen (row, is_destination (self, PH_NEARBY_RECEIVER (item)));
   g_signal_connect_object (row, "files-dropped", G_CALLBACK (row_files_dropped_cb), self, 0);
   g_signal_connect_object (row, "notify::drop-hover", G_CALLBACK (row_drop_hover_cb), self, 0);
@@ -178,6 +181,7 @@ ph_nearby_list_dispose (GObject *object)
   GtkWidget *child;
 
   ph_nearby_list_set_browser (self, NULL);
+  g_clear_object (&self->devices);
   gtk_widget_dispose_template (GTK_WIDGET (self), PH_TYPE_NEARBY_LIST);
   /* The template's root is not bound: unparent it here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -336,6 +340,28 @@ ph_nearby_list_set_browser (PhNearbyList *self,
   update_status (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROWSER]);
+}
+
+/**
+ * ph_nearby_list_set_devices:
+ * @devices: (nullable): the devices this computer remembers, for the
+ *   rows to say which receivers are paired
+ */
+void
+ph_nearby_list_set_devices (PhNearbyList *self,
+                            PhDevices    *devices)
+{
+  g_return_if_fail (PH_IS_NEARBY_LIST (self));
+  g_return_if_fail (devices == NULL || PH_IS_DEVICES (devices));
+
+  if (!g_set_object (&self->devices, devices))
+    return;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (PH_IS_NEARBY_ROW (child))
+      ph_nearby_row_set_devices (PH_NEARBY_ROW (child), devices);
 }
 
 /**

@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (PhNearbyList, ph_nearby_list, PH, NEARBY_LIST, GtkWidget)
 PhBrowser   *ph_nearby_list_get_browser     (PhNearbyList *self);
 void         ph_nearby_list_set_browser     (PhNearbyList *self,
                                              PhBrowser    *browser);
+void         ph_nearby_list_set_devices     (PhNearbyList *self,
+                                             PhDevices    *devices);
 void         ph_nearby_list_set_destination (PhNearbyList *self,
                                              const char   *destination);
 PhNearbyReceiver      *ph_nearby_list_get_drop_peer   (PhNearbyList *self);

@@ -12,7 +12,6 @@
 
 #include "ph-fingerprint.h"
 #include "ph-nearby-row-private.h"
-#include "ph-application-private.h"
 
 struct _PhNearbyRow
 {
@@ -23,7 +22,7 @@ struct _PhNearbyRow
   gboolean       drop_hover;
   GtkDropTarget *drop_target;
 
-  PhDevices     *devices;       /* (nullable): the application's, once on screen */
+  PhDevices     *devices;       /* (nullable): say which receivers are paired */
   PhDevice      *device;        /* (nullable): the device it is, paired or not */
 
   GtkImage      *device_image;
@@ -300,24 +299,26 @@ ph_nearby_row_constructed (GObject *object)
   update (self);
 }
 
-/* On screen in the application's window: its devices say which
- * receivers are paired. */
-static void
-ph_nearby_row_root (GtkWidget *widget)
+/**
+ * ph_nearby_row_set_devices:
+ * @devices: (nullable): the devices this computer remembers, which say
+ *   which receivers are paired
+ */
+void
+ph_nearby_row_set_devices (PhNearbyRow *self,
+                           PhDevices   *devices)
 {
-  PhNearbyRow *self = PH_NEARBY_ROW (widget);
-  GtkRoot *root;
-  GtkApplication *application;
+  g_return_if_fail (PH_IS_NEARBY_ROW (self));
+  g_return_if_fail (devices == NULL || PH_IS_DEVICES (devices));
 
-  GTK_WIDGET_CLASS (ph_nearby_row_parent_class)->root (widget);
-
-  root = gtk_widget_get_root (widget);
-  application = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
-  if (self->devices != NULL || !PH_IS_APPLICATION (application))
+  if (self->devices == devices)
     return;
 
-  self->devices = g_object_ref (ph_application_get_devices (PH_APPLICATION (application)));
-  g_signal_connect_swapped (self->devices, "items-changed", G_CALLBACK (update), self);
+  if (self->devices != NULL)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_set_object (&self->devices, devices);
+  if (devices != NULL)
+    g_signal_connect_swapped (devices, "items-changed", G_CALLBACK (update), self);
   update (self);
 }
 
@@ -331,7 +332,6 @@ ph_nearby_row_class_init (PhNearbyRowClass *klass)
   object_class->get_property = ph_nearby_row_get_property;
   object_class->set_property = ph_nearby_row_set_property;
   object_class->constructed = ph_nearby_row_constructed;
-  widget_class->root = ph_nearby_row_root;
 
   properties[PROP_PEER] =
     g_param_spec_object ("peer", NULL, NULL, PH_TYPE_NEARBY_RECEIVER,

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "ph-devices.h"
 #include "ph-nearby-receiver.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,8 @@ G_DECLARE_FINAL_TYPE (PhNearbyRow, ph_nearby_row, PH, NEARBY_ROW, AdwActionRow)
 
 PhNearbyRow   *ph_nearby_row_new            (PhNearbyReceiver      *peer);
 PhNearbyReceiver        *ph_nearby_row_get_peer       (PhNearbyRow *self);
+void           ph_nearby_row_set_devices    (PhNearbyRow *self,
+                                             PhDevices   *devices);
 void           ph_nearby_row_set_chosen     (PhNearbyRow *self,
                                              gboolean     chosen);
 gboolean       ph_nearby_row_get_drop_hover (PhNearbyRow *self);

@@ -13,7 +13,6 @@
 
 #include "posthouse-core.h"
 
-#include "ph-application-private.h"
 #include "ph-format.h"
 #include "ph-notification-text.h"
 #include "ph-notifier.h"
@@ -49,6 +48,7 @@ struct _PhNotifier
   GApplication *application;   /* weak */
   PhSettings   *settings;
   PhBatchList  *batches;
+  PhDevices    *devices;       /* a new key under a paired name */
 };
 
 G_DEFINE_FINAL_TYPE (PhNotifier, ph_notifier, G_TYPE_OBJECT)
@@ -143,10 +143,9 @@ key_change (Watch *watch)
   PhNotifier *self = watch->notifier;
   PhBatch *batch = watch->batch;
 
-  if (!PH_IS_APPLICATION (self->application) || ph_batch_get_fingerprint (batch) == NULL ||
-      ph_batch_get_paired (batch))
+  if (ph_batch_get_fingerprint (batch) == NULL || ph_batch_get_paired (batch))
     return NULL;
-  return ph_devices_find_key_change (ph_application_get_devices (PH_APPLICATION (self->application)),
+  return ph_devices_find_key_change (self->devices,
                                      ph_batch_get_fingerprint (batch), ph_batch_get_device_name (batch), NULL);
 }
 
@@ -419,6 +418,7 @@ ph_notifier_dispose (GObject *object)
   if (self->batches != NULL)
     g_signal_handlers_disconnect_by_data (self->batches, self);
   g_clear_object (&self->batches);
+  g_clear_object (&self->devices);
   if (self->application != NULL)
     ph_notification_text_stop ();
   g_clear_weak_pointer (&self->application);
@@ -489,22 +489,27 @@ batches_changed_cb (GListModel *model,
  * ph_notifier_new:
  * @batches: the batches to announce: each one the list shows, from
  *   the moment it is added
+ * @devices: the devices this computer remembers (a request from a new
+ *   key under a paired device's name is warned about)
  */
 PhNotifier *
 ph_notifier_new (GApplication *application,
                  PhSettings   *settings,
-                 PhBatchList  *batches)
+                 PhBatchList  *batches,
+                 PhDevices    *devices)
 {
   PhNotifier *self;
 
   g_return_val_if_fail (G_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (PH_IS_SETTINGS (settings), NULL);
   g_return_val_if_fail (PH_IS_BATCH_LIST (batches), NULL);
+  g_return_val_if_fail (PH_IS_DEVICES (devices), NULL);
 
   self = g_object_new (PH_TYPE_NOTIFIER, NULL);
   g_set_weak_pointer (&self->application, application);
   self->settings = g_object_ref (settings);
   self->batches = g_object_ref (batches);
+  self->devices = g_object_ref (devices);
   g_signal_connect (batches, "items-changed", G_CALLBACK (batches_changed_cb), self);
   /* Made at startup, registered: how does the server read a body? */
   ph_notification_text_probe (application);

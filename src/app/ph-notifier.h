@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (PhNotifier, ph_notifier, PH, NOTIFIER, GObject)
 
 PhNotifier *ph_notifier_new      (GApplication *application,
                                   PhSettings   *settings,
-                                  PhBatchList  *batches);
+                                  PhBatchList  *batches,
+                                  PhDevices    *devices);
 GIcon      *ph_notifier_app_icon (void);
 
 G_END_DECLS

@@ -4,7 +4,9 @@
  * GActionMap of the window, not actions of its class, as scripts and
  * tests reach them over D-Bus (org.gtk.Actions on the window's path),
  * which class actions are not. The ones a notification needs are app.*
- * actions instead. */
+ * actions instead. Here too what every part of the window uses: which
+ * page shows, toasts, the dialog on screen; so this file calls no other
+ * part of the window, and they all may call it. */
 
 #include "config.h"
 
@@ -140,6 +142,51 @@ set_enabled (PhWindow   *self,
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+/* Says @title in passing. It is plain text: a toast's title is markup,
+ * and may hold names someone else chose (a receiver nearby, a file). */
+void
+ph_window_show_toast (PhWindow   *self,
+                      const char *title)
+{
+  g_autofree char *markup = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (PH_IS_WINDOW (self));
+
+  markup = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (markup);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (title);
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+ph_window_track_dialog (PhWindow  *self,
+                        GtkWindow *dialog)
+{
+  g_clear_weak_pointer (&self->message_dialog);
+  g_set_weak_pointer (&self->message_dialog, dialog);
+}
+
+/* Back to the list; the batch page lets go of its batch once it is
+ * out of sight. */
+void
+ph_window_show_main (PhWindow *self)
+{
+  g_return_if_fail (PH_IS_WINDOW (self));
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "main");
+  ph_window_update_actions (self);
+}
+
+const char *
+ph_window_get_visible_page (PhWindow *self)
+{
+  return adw_leaflet_get_visible_child_name (self->leaflet);
 }
 
 /* Each action only when there is something for it to do. */

@@ -44,6 +44,7 @@ struct _PhWindow
   PhBrowser            *browser;
   PhBatchList          *batches;
   PhOutbox             *outbox;
+  PhDevices            *devices;   /* say which receivers nearby are paired */
 
   PhPanel              *panel;          /* the batch list's first item */
   GListStore           *parts;          /* the list's models, flattened */

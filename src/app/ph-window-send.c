@@ -323,7 +323,7 @@ send_or_ask (Pending *pending)
                                          pending->files->len),
                             pending->files->len);
 
-  ph_window_track_dialog (self, ph_destination_dialog_ask (GTK_WINDOW (self), self->browser,
+  ph_window_track_dialog (self, ph_destination_dialog_ask (GTK_WINDOW (self), self->browser, self->devices,
                                                            destination, body, chosen_cb,
                                                            pending, pending_free));
 }

@@ -2,8 +2,9 @@
 /* The window: one recycled list under the panel (both scroll together)
  * of this session's batches, then those the history kept
  * (ph-window-list.c); a batch's files on a page of its own, with its
- * own header bar; requests above it all. Actions are in
- * ph-window-actions.c, dropping and pasting in ph-window-dnd.c, sending
+ * own header bar; requests above it all. Actions, which page shows,
+ * toasts and the dialog on screen are in ph-window-actions.c (which
+ * calls no other part of the window), dropping and pasting in ph-window-dnd.c, sending
  * text and the questions before sending in ph-window-send.c, what
  * receiving says in ph-window-receive.c. */
 
@@ -19,34 +20,6 @@
 #include "ph-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PhWindow, ph_window, ADW_TYPE_APPLICATION_WINDOW)
-
-/* Says @title in passing. It is plain text: a toast's title is markup,
- * and may hold names someone else chose (a receiver nearby, a file). */
-void
-ph_window_show_toast (PhWindow   *self,
-                      const char *title)
-{
-  g_autofree char *markup = NULL;
-  AdwToast *toast;
-
-  g_return_if_fail (PH_IS_WINDOW (self));
-
-  markup = g_markup_escape_text (title, -1);
-  toast = adw_toast_new (markup);
-
-  g_free (self->last_toast);
-  self->last_toast = g_strdup (title);
-  adw_toast_set_timeout (toast, 4);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-void
-ph_window_track_dialog (PhWindow  *self,
-                        GtkWindow *dialog)
-{
-  g_clear_weak_pointer (&self->message_dialog);
-  g_set_weak_pointer (&self->message_dialog, dialog);
-}
 
 static void
 batch_activated_cb (PhWindow *self,
@@ -97,17 +70,6 @@ ph_window_show_batch (PhWindow *self,
                       PhBatch  *batch)
 {
   ph_window_show_item (self, batch);
-}
-
-/* Back to the list; the batch page lets go of its batch once it is
- * out of sight. */
-void
-ph_window_show_main (PhWindow *self)
-{
-  g_return_if_fail (PH_IS_WINDOW (self));
-
-  adw_leaflet_set_visible_child_name (self->leaflet, "main");
-  ph_window_update_actions (self);
 }
 
 static void
@@ -225,6 +187,7 @@ ph_window_setup (PhWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   self->panel = g_object_ref_sink (ph_panel_new (self->settings, self->session, self->browser));
+  ph_nearby_list_set_devices (ph_panel_get_nearby_list (self->panel), self->devices);
   g_signal_connect_object (self->panel, "destination-confirmed",
                            G_CALLBACK (destination_confirmed_cb), self, 0);
   g_signal_connect_object (self->panel, "send-files",
@@ -268,6 +231,7 @@ ph_window_dispose (GObject *object)
   g_clear_object (&self->browser);
   g_clear_object (&self->batches);
   g_clear_object (&self->outbox);
+  g_clear_object (&self->devices);
   g_clear_weak_pointer (&self->message_dialog);
   g_clear_weak_pointer (&self->refused_toast);
   if (self->batch_list != NULL)
@@ -354,6 +318,7 @@ ph_window_init (PhWindow *self)
  * @browser: the receivers nearby
  * @batches: the batches it lists
  * @outbox: where files dropped on it go
+ * @devices: the devices this computer remembers (which receivers nearby are paired)
  */
 PhWindow *
 ph_window_new (GtkApplication   *application,
@@ -361,7 +326,8 @@ ph_window_new (GtkApplication   *application,
                PhReceiveSession *session,
                PhBrowser        *browser,
                PhBatchList      *batches,
-               PhOutbox         *outbox)
+               PhOutbox         *outbox,
+               PhDevices        *devices)
 {
   PhWindow *self;
 
@@ -371,6 +337,7 @@ ph_window_new (GtkApplication   *application,
   g_return_val_if_fail (PH_IS_BROWSER (browser), NULL);
   g_return_val_if_fail (PH_IS_BATCH_LIST (batches), NULL);
   g_return_val_if_fail (PH_IS_OUTBOX (outbox), NULL);
+  g_return_val_if_fail (PH_IS_DEVICES (devices), NULL);
 
   self = g_object_new (PH_TYPE_WINDOW,
                        "application", application,
@@ -380,6 +347,7 @@ ph_window_new (GtkApplication   *application,
   self->browser = g_object_ref (browser);
   self->batches = g_object_ref (batches);
   self->outbox = g_object_ref (outbox);
+  self->devices = g_object_ref (devices);
   ph_window_setup (self);
 
   return self;
@@ -424,12 +392,6 @@ PhRequestBar *
 ph_window_get_request_bar (PhWindow *self)
 {
   return self->request_bar;
-}
-
-const char *
-ph_window_get_visible_page (PhWindow *self)
-{
-  return adw_leaflet_get_visible_child_name (self->leaflet);
 }
 
 GtkWindow *

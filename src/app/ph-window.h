@@ -18,7 +18,8 @@ PhWindow *ph_window_new        (GtkApplication    *application,
                                 PhReceiveSession  *session,
                                 PhBrowser         *browser,
                                 PhBatchList       *batches,
-                                PhOutbox          *outbox);
+                                PhOutbox          *outbox,
+                                PhDevices         *devices);
 void      ph_window_send_files (PhWindow          *self,
                                 GFile            **files,
                                 guint              n_files);
