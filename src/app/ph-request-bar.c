@@ -43,8 +43,8 @@ struct _PhRequestBar
 
 G_DEFINE_FINAL_TYPE (PhRequestBar, ph_request_bar, GTK_TYPE_WIDGET)
 
-/* "3 files (12 MB)": announced by a batch that asks as a whole, else
- * what came so far. */
+/* "3 files (12 MB)": announced by a batch that asks as a whole; else
+ * what came so far ("3 files so far (12 MB)"), as more may follow. */
 static char *
 format_size (PhBatch *batch)
 {
@@ -55,14 +55,14 @@ format_size (PhBatch *batch)
     {
       n = ph_batch_get_announced_files (batch);
       size = ph_format_size (ph_batch_get_announced_bytes (batch));
+      /* Translators: what a sender announced, "3 files (12 MB)" */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file (%s)", "%'u files (%s)", n), n, size);
     }
-  else
-    {
-      n = ph_batch_get_n_files (batch);
-      size = ph_format_size (ph_batch_get_total_size (batch));
-    }
-  /* Translators: what a sender announced, "3 files (12 MB)" */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file (%s)", "%'u files (%s)", n), n, size);
+
+  n = ph_batch_get_n_files (batch);
+  size = ph_format_size (ph_batch_get_total_size (batch));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file so far (%s)", "%'u files so far (%s)", n),
+                          n, size);
 }
 
 static void

@@ -227,10 +227,11 @@ sample (Seen *seen)
       g_assert_cmpuint (n_waiting, ==, n_files);
       g_assert_true (ph_request_bar_get_revealed (bar));
       g_assert_true (ph_request_bar_get_batch (bar) == batch);
-      /* The original format: the address, "not encrypted". */
-      who = ph_format_batch_who (batch);
+      /* The original format: the address, and beside it "Not encrypted". */
+      who = ph_format_peer (ph_batch_get_peer (batch), FALSE);
       title = g_strdup_printf (_("%s wants to send you files"), who);
       g_assert_cmpstr (ph_request_bar_get_title (bar), ==, title);
+      g_assert_cmpstr (ph_request_bar_get_state_text (bar), ==, _("Not encrypted"));
       detail = request_detail (bar);
       g_assert_nonnull (detail);
       /* Shown as published, a few times a second: never more than

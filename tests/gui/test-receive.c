@@ -297,7 +297,9 @@ test_decline (Fixture       *fixture,
   g_assert_true (ph_request_bar_get_batch (bar) == batch);
   /* Revealed as it slides in (slow under a sanitizer). */
   gui_wait_until (widget_mapped, ph_request_bar_get_button (bar, "accept"), "Accept on screen");
-  g_assert_cmpstr (ph_request_bar_get_title (bar), ==, "127.0.0.1 (not encrypted) wants to send you files");
+  /* Who asks, and beside it that the original format is not encrypted. */
+  g_assert_cmpstr (ph_request_bar_get_title (bar), ==, "127.0.0.1 wants to send you files");
+  g_assert_cmpstr (ph_request_bar_get_state_text (bar), ==, "Not encrypted");
   row = gui_row_for (fixture->window, batch);
   g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Wants to send you 4.0\xc2\xa0kB");
 
