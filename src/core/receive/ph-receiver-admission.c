@@ -129,9 +129,9 @@ next_sender (PhReceiver *self)
 
 /* Gives @held (the secure channel) its data slot now: its sender's
  * queue is left, its owner told. */
-void
-ph_receiver_start_held (PhReceiver     *self,
-                        PhReceiverHeld *held)
+static void
+start_held (PhReceiver     *self,
+            PhReceiverHeld *held)
 {
   PhSender *sender = held->sender;
 
@@ -156,7 +156,7 @@ ph_receiver_run_queue (PhReceiver *self)
     {
       /* A sender is an address or a key: its connections are of one kind. */
       if (sender->held_queued.length > 0)
-        ph_receiver_start_held (self, sender->held_queued.head->data);
+        start_held (self, sender->held_queued.head->data);
       else
         start (self, sender->queued.head->data);
     }
@@ -191,6 +191,47 @@ admit (PhReceiver *self,
   if (!linked (&self->waiting, &sender->waiting_link))
     g_queue_push_tail_link (&self->waiting, &sender->waiting_link);
   ph_incoming_wait (in);
+}
+
+/* @held (the secure channel) is accepted: it starts now, or waits in
+ * its sender's queue for its turn. */
+void
+ph_receiver_admit_held (PhReceiver     *self,
+                        PhReceiverHeld *held)
+{
+  PhSender *sender = held->sender;
+
+  if (ph_receiver_slot_free (self, sender))
+    {
+      start_held (self, held);
+      return;
+    }
+
+  held->phase = PH_HELD_QUEUED;
+  g_queue_push_tail_link (&sender->held_queued, &held->queue_link);
+  if (!linked (&self->waiting, &sender->waiting_link))
+    g_queue_push_tail_link (&self->waiting, &sender->waiting_link);
+}
+
+/* @held is over: its place in the queue, or its slot, is free (its
+ * hold is the caller's). */
+void
+ph_receiver_leave_held (PhReceiver     *self,
+                        PhReceiverHeld *held)
+{
+  PhSender *sender = held->sender;
+
+  if (held->phase == PH_HELD_QUEUED)
+    {
+      g_queue_unlink (&sender->held_queued, &held->queue_link);
+      if (sender->queued.length == 0 && sender->held_queued.length == 0)
+        g_queue_unlink (&self->waiting, &sender->waiting_link);
+    }
+  else if (held->phase == PH_HELD_RECEIVING)
+    {
+      ph_receiver_end_held_slot (self, held);
+      sender->n_slots--;
+    }
 }
 
 static void

@@ -7,7 +7,7 @@
  * eviction, the turns of handshakes). Once the hellos are in, the
  * sender is its key: it waits for the person's answer (the answer time
  * limit), then for a data slot with everyone else
- * (ph-receiver-admission.c: turns by fewest slots held; the stall
+ * (ph-receiver-admission.c: turns by fewest slots held; then the stall
  * rule). The receive session calls in here; this calls the layers
  * below it, and tells the ones above through self->events. */
 #include "config.h"
@@ -177,24 +177,11 @@ ph_receiver_held_ask (PhReceiverHeld *held)
 void
 ph_receiver_held_start (PhReceiverHeld *held)
 {
-  PhReceiver *self = held->self;
-  PhSender *sender = held->sender;
-
   if (held->ended || held->phase >= PH_HELD_QUEUED)
     return;
 
   ph_gsource_clear (&held->answer_source);
-  if (ph_receiver_slot_free (self, sender))
-    {
-      ph_receiver_start_held (self, held);
-      return;
-    }
-
-  held->phase = PH_HELD_QUEUED;
-  g_queue_push_tail_link (&sender->held_queued, &held->queue_link);
-  if (sender->waiting_link.prev == NULL && sender->waiting_link.next == NULL &&
-      self->waiting.head != &sender->waiting_link)
-    g_queue_push_tail_link (&self->waiting, &sender->waiting_link);
+  ph_receiver_admit_held (held->self, held);
 }
 
 /* The connection is over: its place, its slot and its hold go. */
@@ -209,18 +196,7 @@ ph_receiver_held_release (PhReceiverHeld *held)
   sender = held->sender;
 
   ph_gsource_clear (&held->answer_source);
-  if (held->phase == PH_HELD_QUEUED)
-    {
-      g_queue_unlink (&sender->held_queued, &held->queue_link);
-      if (sender->queued.length == 0 && sender->held_queued.length == 0)
-        g_queue_unlink (&self->waiting, &sender->waiting_link);
-    }
-  else if (held->phase == PH_HELD_RECEIVING)
-    {
-      ph_receiver_end_held_slot (self, held);
-      sender->n_slots--;
-    }
-
+  ph_receiver_leave_held (self, held);
   ph_receiver_release (self, sender);
   g_clear_object (&held->abort);
   g_free (held->peer);

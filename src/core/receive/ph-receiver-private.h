@@ -220,7 +220,9 @@ void      ph_receiver_release                (PhReceiver        *self,
 gint64    ph_receiver_take_in                (PhReceiver        *self,
                                               PhIncoming        *in,
                                               PhSender          *sender);
-void      ph_receiver_start_held             (PhReceiver        *self,
+void      ph_receiver_admit_held             (PhReceiver        *self,
+                                              PhReceiverHeld    *held);
+void      ph_receiver_leave_held             (PhReceiver        *self,
                                               PhReceiverHeld    *held);
 void      ph_receiver_run_queue              (PhReceiver        *self);
 gint64    ph_receiver_waiting_deadline       (PhReceiver        *self);
