@@ -13,6 +13,13 @@ void        ph_browser_resolved          (PhBrowser            *self,
 void        ph_browser_lost              (PhBrowser            *self,
                                           const char           *instance);
 
+/* For tests: the installation whose announcements are left out (in
+ * what ships always this one's, ph_installation_id_get(), set when the
+ * browser starts). */
+const char *ph_browser_get_own_id        (PhBrowser            *self);
+void        ph_browser_set_own_id        (PhBrowser            *self,
+                                          const char           *own_id);
+
 /* For tests: the Avahi objects the browser holds now and at most so far. */
 void        ph_browser_get_avahi_objects (PhBrowser            *self,
                                           guint                *now,

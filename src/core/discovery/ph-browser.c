@@ -37,7 +37,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhBrowser, ph_browser, G_TYPE_OBJECT,
 
 enum {
   PROP_0,
-  PROP_OWN_ID,
   PROP_STATE,
   PROP_AVAILABLE,
   PROP_SETTLED,
@@ -265,9 +264,6 @@ ph_browser_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_OWN_ID:
-      g_value_set_string (value, self->own_id);
-      break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
@@ -286,24 +282,6 @@ ph_browser_get_property (GObject    *object,
 }
 
 static void
-ph_browser_set_property (GObject      *object,
-                         guint         prop_id,
-                         const GValue *value,
-                         GParamSpec   *pspec)
-{
-  PhBrowser *self = PH_BROWSER (object);
-
-  switch (prop_id)
-    {
-    case PROP_OWN_ID:
-      ph_browser_set_own_id (self, g_value_get_string (value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 ph_browser_class_init (PhBrowserClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -312,12 +290,7 @@ ph_browser_class_init (PhBrowserClass *klass)
   object_class->dispose = ph_browser_dispose;
   object_class->finalize = ph_browser_finalize;
   object_class->get_property = ph_browser_get_property;
-  object_class->set_property = ph_browser_set_property;
 
-  /* Announcements with this id are left out: this installation's own. */
-  properties[PROP_OWN_ID] =
-    g_param_spec_string ("own-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, PH_TYPE_BROWSER_STATE, PH_BROWSER_STOPPED, ro);
   /* FALSE: say that nearby computers can't be found, and why. */
@@ -371,12 +344,8 @@ ph_browser_set_own_id (PhBrowser  *self,
   g_return_if_fail (own_id == NULL || ph_dns_sd_id_is_valid (own_id));
 
   lower = own_id ? g_ascii_strdown (own_id, -1) : NULL;
-  if (g_strcmp0 (lower, self->own_id) == 0)
-    return;
-
   g_free (self->own_id);
   self->own_id = g_steal_pointer (&lower);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWN_ID]);
 }
 
 PhBrowserState
@@ -420,11 +389,9 @@ ph_browser_start (PhBrowser *self)
     return;
 
   self->started = TRUE;
+  /* Announcements with this id are left out: this installation's own. */
   if (self->own_id == NULL)
-    {
-      self->own_id = ph_installation_id_get ();
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWN_ID]);
-    }
+    self->own_id = ph_installation_id_get ();
 
 #ifdef HAVE_AVAHI
   self->avahi = ph_browser_avahi_new (&avahi_events, self);
