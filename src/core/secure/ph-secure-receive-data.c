@@ -218,12 +218,13 @@ receive_units (Worker    *worker,
       if (worker->n_receipts >= RECEIPTS_FLUSH && !flush_receipts (worker, error))
         return FALSE;
 
-      /* Before waiting for the sender, give it what it waits for; a
-       * frame that is there already comes first (a thousand small files
-       * then cost a few receipts' records, not a thousand). */
+      /* Before waiting for the sender, give it what it waits for; what
+       * is there already comes first, a frame or a file's bytes (a
+       * thousand small files then cost a few receipts' records, not a
+       * thousand). */
       kind = PH_UNIT_NONE;
       eof = FALSE;
-      if (worker->receipts->len > 0 && ph_frame_reader_at_boundary (&channel->reader))
+      if (worker->receipts->len > 0)
         kind = ph_channel_read (channel, FALSE, &message, &data, &len, &eof, error);
       if (kind == PH_UNIT_NONE && !eof && (error == NULL || *error == NULL))
         {
