@@ -383,9 +383,9 @@ send_files (PhSecureRun  *run,
           if (!send_file (run, g_ptr_array_index (run->jobs, next++), error))
             return FALSE;
           /* Receipts come a few in a record: looking for them after
-           * every small file costs a system call that mostly finds none. */
-          if ((next % RECEIPTS_EVERY == 0 || run->in_flight + RECEIPTS_EVERY >= window) &&
-              !read_frames (run, FALSE, error))
+           * every small file costs a system call that mostly finds none
+           * (a full window waits for them below). */
+          if (next % RECEIPTS_EVERY == 0 && !read_frames (run, FALSE, error))
             return FALSE;
         }
       /* Nothing is held back while the worker waits. */
