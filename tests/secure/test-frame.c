@@ -391,9 +391,11 @@ test_same_bytes (void)
   g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string ("file"));
   g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_uint32 (3));
   g_variant_builder_add (&builder, "{sv}", "header",
-                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, file.header, PH_WIRE_HEADER_SIZE, 1));
+                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, file.header,
+                                                    PH_WIRE_HEADER_SIZE, 1));
   file_dict = g_variant_ref_sink (g_variant_builder_end (&builder));
-  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (file_frame, NULL) + 4, g_bytes_get_size (file_frame) - 4,
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (file_frame, NULL) + 4,
+                   g_bytes_get_size (file_frame) - 4,
                    g_variant_get_data (file_dict), g_variant_get_size (file_dict));
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
