@@ -269,6 +269,7 @@ main (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("fingerprint|receive|send [PATH...]");
   g_autoptr(GError) error = NULL;
 
+  ph_secure_tls_init ();
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     die (error);

@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "ph-application.h"
+#include "ph-secure-tls.h"
 
 int
 main (int   argc,
@@ -25,6 +26,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Posthouse"));
+  ph_secure_tls_init ();
 
   app = ph_application_new ();
 

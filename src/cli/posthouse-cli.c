@@ -154,6 +154,7 @@ main (int    argc,
   /* A peer that goes away must be an error to report, not a death. */
   signal (SIGPIPE, SIG_IGN);
   raise_fd_limit ();
+  ph_secure_tls_init ();
 
   if (argc >= 2 && g_str_equal (argv[1], "send"))
     return ph_cli_send (argc - 1, argv + 1);

@@ -30,6 +30,7 @@
 #include "ph-send-queue.h"
 #include "ph-secure-receive.h"
 #include "ph-secure-send.h"
+#include "ph-secure-tls.h"
 #include "ph-sender.h"
 #include "ph-text-file.h"
 #include "ph-dns-sd.h"

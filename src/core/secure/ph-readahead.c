@@ -209,7 +209,12 @@ ph_readahead_input_init (PhReadaheadInput *self)
 }
 
 /* The output: once buffering, what TLS writes (a record at a time,
- * 16 KiB) waits until the caller flushes, and goes in one call. */
+ * 16 KiB) waits until the caller flushes, and goes in one call. A
+ * caller's write of PH_READAHEAD_SIZE becomes records 22 bytes longer
+ * each (header, tag, type) and perhaps a frame before them: with room
+ * for that, it goes out in one call, not two. */
+#define PH_WRITEBEHIND_SIZE (PH_READAHEAD_SIZE + 64 * 1024)
+
 #define PH_TYPE_READAHEAD_OUTPUT (ph_readahead_output_get_type ())
 G_DECLARE_FINAL_TYPE (PhReadaheadOutput, ph_readahead_output, PH, READAHEAD_OUTPUT, GOutputStream)
 
@@ -257,7 +262,7 @@ ph_readahead_output_write (GOutputStream  *stream,
     return output_flush (self, cancellable, error)
            ? g_output_stream_write (self->base, buffer, count, cancellable, error) : -1;
 
-  if (self->pending->len + count > PH_READAHEAD_SIZE && !output_flush (self, cancellable, error))
+  if (self->pending->len + count > PH_WRITEBEHIND_SIZE && !output_flush (self, cancellable, error))
     return -1;
   g_byte_array_append (self->pending, buffer, count);
   return count;
@@ -452,7 +457,7 @@ ph_readahead_new (GSocketConnection *base)
 }
 
 /* From now on, what is written waits for ph_readahead_flush() (or for
- * PH_READAHEAD_SIZE bytes). Only for blocking use, on one thread. */
+ * PH_WRITEBEHIND_SIZE bytes). Only for blocking use, on one thread. */
 void
 ph_readahead_set_buffering (PhReadahead *self,
                             gboolean     buffering)

@@ -6,12 +6,115 @@
 #include <sys/socket.h>
 
 #include <glib/gi18n.h>
+#include <gnutls/gnutls.h>
 
 #include "ph-error.h"
 #include "ph-fingerprint.h"
 #include "ph-frame.h"
 #include "ph-readahead-private.h"
 #include "ph-secure-tls-private.h"
+#include "ph-secure-tls.h"
+
+/* glib-networking's GnuTLS backend reads its priority string once, from
+ * this variable, when the first TLS connection is made. */
+#define PRIORITY_VARIABLE "G_TLS_GNUTLS_PRIORITY"
+
+typedef int (*PriorityListFunc) (gnutls_priority_t, const unsigned int **);
+
+/* Whether every algorithm @list gives for @candidate is one @base has. */
+static gboolean
+priority_within (PriorityListFunc   list,
+                 gnutls_priority_t  candidate,
+                 gnutls_priority_t  base)
+{
+  const unsigned int *mine, *allowed;
+  int n_mine = list (candidate, &mine);
+  int n_allowed = list (base, &allowed);
+
+  if (n_mine < 0 || n_allowed < 0)
+    return FALSE;
+  for (int i = 0; i < n_mine; i++)
+    {
+      int j = 0;
+
+      while (j < n_allowed && allowed[j] != mine[i])
+        j++;
+      if (j == n_allowed)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The backend's own default ("%COMPAT" after the system's priority)
+ * with its ciphers reordered, AES-128-GCM first; NULL when that cipher
+ * is not allowed here, or already first, or when the string would
+ * allow anything the default does not. */
+static char *
+preferred_priority (void)
+{
+  gnutls_priority_t base = NULL, candidate = NULL;
+  g_autoptr(GString) text = NULL;
+  const unsigned int *ciphers;
+  int n, at = -1;
+
+  if (gnutls_priority_init2 (&base, "%COMPAT", NULL, GNUTLS_PRIORITY_INIT_DEF_APPEND) < 0)
+    return NULL;
+
+  n = gnutls_priority_cipher_list (base, &ciphers);
+  for (int i = 0; i < n && at < 0; i++)
+    if (ciphers[i] == GNUTLS_CIPHER_AES_128_GCM)
+      at = i;
+  if (at <= 0)
+    {
+      gnutls_priority_deinit (base);
+      return NULL;
+    }
+
+  text = g_string_new ("NORMAL:%COMPAT:-CIPHER-ALL:+AES-128-GCM");
+  for (int i = 0; i < n; i++)
+    if (ciphers[i] != GNUTLS_CIPHER_AES_128_GCM && gnutls_cipher_get_name (ciphers[i]) != NULL)
+      g_string_append_printf (text, ":+%s", gnutls_cipher_get_name (ciphers[i]));
+
+  /* A system policy stricter than GnuTLS' NORMAL wins: nothing is
+   * allowed here that the default would not allow. */
+  if (gnutls_priority_init2 (&candidate, text->str, NULL, 0) < 0 ||
+      !priority_within (gnutls_priority_cipher_list, candidate, base) ||
+      !priority_within (gnutls_priority_mac_list, candidate, base) ||
+      !priority_within (gnutls_priority_kx_list, candidate, base) ||
+      !priority_within (gnutls_priority_protocol_list, candidate, base) ||
+      !priority_within (gnutls_priority_group_list, candidate, base) ||
+      !priority_within (gnutls_priority_sign_list, candidate, base))
+    g_string_truncate (text, 0);
+
+  if (candidate != NULL)
+    gnutls_priority_deinit (candidate);
+  gnutls_priority_deinit (base);
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/**
+ * ph_secure_tls_init:
+ *
+ * Prefers AES-128-GCM in the secure channel, unless the person chose a
+ * priority of their own (G_TLS_GNUTLS_PRIORITY). GnuTLS puts AES-256-GCM
+ * first; AES-128 has ten rounds instead of fourteen, so each side spends
+ * less on every byte (7 % with GnuTLS 3.7 on a CPU with AES-NI, where the
+ * GCM hash costs as much; more without). Both ends are Posthouse, so
+ * both prefer it. Call it at the start of main(), before any thread or
+ * connection: it may set an environment variable.
+ */
+void
+ph_secure_tls_init (void)
+{
+  g_autofree char *priority = NULL;
+
+  if (g_getenv (PRIORITY_VARIABLE) != NULL)
+    return;
+
+  priority = preferred_priority ();
+  if (priority != NULL)
+    g_setenv (PRIORITY_VARIABLE, priority, FALSE);
+}
 
 /* What the peer's certificate said during the handshake, for the
  * message when it is refused. */
