@@ -178,6 +178,39 @@ ph_format_stored_file_status (PhHistoryFile *file,
     }
 }
 
+/* Trust */
+
+/**
+ * ph_batch_facts_key_change:
+ * @devices: (nullable): the devices this computer remembers
+ *
+ * A new key under a paired device's name: trusted only once paired
+ * again (the request bar and the notification say the same). A stored
+ * batch keeps no key.
+ *
+ * Returns: (transfer none) (nullable): the paired device
+ */
+PhDevice *
+ph_batch_facts_key_change (const PhBatchFacts *facts,
+                           PhDevices          *devices)
+{
+  if (devices == NULL || facts->stored || facts->fingerprint == NULL || facts->paired)
+    return NULL;
+  return ph_devices_find_key_change (devices, facts->fingerprint, facts->device_name, NULL);
+}
+
+/* "“Study Laptop” has a new key: pair again to trust it", of @replaced
+ * (or @name, when it has none). */
+char *
+ph_format_new_key (PhDevice   *replaced,
+                   const char *name)
+{
+  const char *old_name = ph_device_get_name (replaced);
+
+  return g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
+                          old_name != NULL ? old_name : name);
+}
+
 /* Batches */
 
 /* Who a batch is with: in the secure channel the device's name (its key

@@ -111,6 +111,45 @@ check_announced_key (PhDestination  *destination,
 }
 
 /**
+ * ph_destination_find_key_change:
+ * @devices: the devices this computer remembers
+ * @fingerprint: (nullable): the key a receiver announced (fp=)
+ * @name: (nullable): the name it announced
+ * @installation_id: (nullable): the id= it announced
+ *
+ * Whether a receiver announced nearby claims to be a device this
+ * computer knows under another key: a paired one of its name or id, or
+ * one known by its id (sending there is refused). What the Nearby rows
+ * and `list` warn of ("Study Laptop has a new key: pair again to trust
+ * it"); pairing with the new key, or forgetting the old one, ends it.
+ *
+ * Returns: (transfer none) (nullable): the device under the old key
+ */
+PhDevice *
+ph_destination_find_key_change (PhDevices  *devices,
+                                const char *fingerprint,
+                                const char *name,
+                                const char *installation_id)
+{
+  PhDevice *device;
+  PhDevice *replaced;
+
+  g_return_val_if_fail (PH_IS_DEVICES (devices), NULL);
+
+  if (fingerprint == NULL)
+    return NULL;
+  device = ph_devices_lookup (devices, fingerprint);
+  if (device != NULL && ph_device_is_paired (device))
+    return NULL;
+
+  replaced = ph_devices_find_key_change (devices, fingerprint, name, installation_id);
+  /* As check_announced_key() refuses to send. */
+  if (replaced == NULL && device == NULL)
+    replaced = find_by_installation (devices, installation_id);
+  return replaced;
+}
+
+/**
  * ph_destination_decide_channel:
  * @devices: the devices this computer remembers
  * @require_encryption: never the original format (`send

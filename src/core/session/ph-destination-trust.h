@@ -11,5 +11,9 @@ gboolean  ph_destination_decide_channel (PhDestination  *destination,
                                          gboolean        require_encryption,
                                          GError        **error);
 char     *ph_destination_describe       (PhDestination  *destination);
+PhDevice *ph_destination_find_key_change (PhDevices     *devices,
+                                          const char    *fingerprint,
+                                          const char    *name,
+                                          const char    *installation_id);
 
 G_END_DECLS
