@@ -449,13 +449,13 @@ ph_nearby_row_get_paired (PhNearbyRow *self)
   return self->device != NULL && ph_device_is_paired (self->device);
 }
 
-/* For tests: whether it warns of a new key. */
-gboolean
-ph_nearby_row_get_key_changed (PhNearbyRow *self)
+/* For tests: the warning of a new key, or NULL. */
+const char *
+ph_nearby_row_get_warning (PhNearbyRow *self)
 {
-  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), FALSE);
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), NULL);
 
-  return self->replaced != NULL;
+  return self->replaced != NULL ? gtk_widget_get_tooltip_text (GTK_WIDGET (self->device_image)) : NULL;
 }
 
 /* For tests: what a drop on the row goes through. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Preferences › Devices (the list the CLI shares, Block, Forget, the
  * two switches), the banner of "Accept everything from this device",
- * and "Paired" on the Nearby rows of paired receivers.
+ * "Paired" on the Nearby rows of paired receivers, and the warning on
+ * those that announce a new key under a paired name.
  * Screenshots go to $PH_SCREENSHOT_DIR (default: screenshots/ in the
  * build folder of the tests). */
 
@@ -199,15 +200,18 @@ test_accept_all_bar (Fixture       *fixture,
   g_assert_false (ph_accept_all_bar_get_shown (bar));
 }
 
+/* @fingerprint: (nullable): its key (tls=1 fp=), or the original format only */
 static void
 announce (Fixture    *fixture,
           const char *instance,
           const char *name,
           const char *id,
-          guint16     port)
+          guint16     port,
+          const char *fingerprint)
 {
   g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
-  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", NULL };
+  g_autofree char *fp_pair = fingerprint ? g_strconcat ("fp=", fingerprint, NULL) : NULL;
+  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", fp_pair ? "tls=1" : NULL, fp_pair, NULL };
 
   /* Receivers of this computer, as its own daemon announces them. */
   PhAnnouncement announcement = {
@@ -246,8 +250,8 @@ test_nearby_paired (Fixture       *fixture,
   PhNearbyRow *row;
 
   ph_browser_stop (ph_application_get_browser (fixture->app));
-  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001);
-  announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002);
+  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, NULL);
+  announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002, NULL);
   gui_iterate (100);
   row = nearby_row (fixture, "Study Laptop");
   g_assert_false (ph_nearby_row_get_paired (row));
@@ -272,6 +276,73 @@ test_nearby_paired (Fixture       *fixture,
   gui_iterate (100);
   g_assert_false (ph_nearby_row_get_paired (row));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+}
+
+/* A receiver nearby that announces a key other than the one paired
+ * under its name (reinstalled, or someone posing as it): a warning,
+ * never "Paired", even at the paired device's address, until the new
+ * key is paired or the old one forgotten. */
+static void
+test_nearby_new_key (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  PhDevices *devices = app_devices (fixture);
+  g_autofree char *old_key = trust_key ("the laptop, before it was reinstalled");
+  g_autofree char *new_key = trust_key ("the laptop, reinstalled");
+  g_autofree char *desk_old = trust_key ("desk");
+  g_autofree char *desk_new = trust_key ("desk, reinstalled");
+  g_autofree char *warning = g_strdup_printf (_("“%s” has a new key: pair again to trust it"), "Study Laptop");
+  const char *study_id = "cccccccccccccccccccccccccccccccc";
+  PhNearbyRow *row;
+
+  ph_browser_stop (ph_application_get_browser (fixture->app));
+  announce (fixture, "study-v4", "Study Laptop", study_id, 7001, new_key);
+  gui_iterate (100);
+  row = nearby_row (fixture, "Study Laptop");
+  g_assert_null (ph_nearby_row_get_warning (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+
+  /* Paired under the old key, where it receives now. */
+  ph_devices_record_seen (devices, old_key, "Study Laptop", "127.0.0.1", "127.0.0.1:7001", study_id);
+  ph_devices_pair (devices, old_key, "Study Laptop");
+  gui_iterate (100);
+  g_assert_cmpstr (ph_nearby_row_get_warning (row), ==, warning);
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "127.0.0.1:7001 · Has a new key: pair again to trust it");
+  trust_screenshot (GTK_WIDGET (fixture->window), "nearby-new-key.png");
+
+  /* The old key forgotten: nothing to warn of, nothing paired. */
+  ph_devices_forget (devices, old_key);
+  gui_iterate (100);
+  g_assert_null (ph_nearby_row_get_warning (row));
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+
+  /* Paired again under the old key (in place, no device added), then
+   * with the new one: paired, no warning. */
+  ph_devices_record_seen (devices, new_key, "Study Laptop", "127.0.0.1", NULL, study_id);
+  ph_devices_pair (devices, old_key, "Study Laptop");
+  gui_iterate (100);
+  g_assert_cmpstr (ph_nearby_row_get_warning (row), ==, warning);
+  ph_devices_pair (devices, new_key, "Study Laptop");
+  gui_iterate (100);
+  g_assert_null (ph_nearby_row_get_warning (row));
+  g_assert_true (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001 · Paired");
+
+  /* Known (not paired) by its installation id under another key:
+   * sending there is refused, so the row warns too. */
+  ph_devices_record_seen (devices, desk_old, "Desk", "127.0.0.1", NULL, "dddddddddddddddddddddddddddddddd");
+  announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002, desk_new);
+  gui_iterate (100);
+  g_assert_nonnull (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
+  ph_devices_block (devices, desk_old, "Desk");
+  gui_iterate (100);
+  g_assert_nonnull (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
+  ph_devices_forget (devices, desk_old);
+  gui_iterate (100);
+  g_assert_null (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
 }
 
 int
@@ -303,6 +374,7 @@ main (int    argc,
       ADD ("page-follows-file", test_page_follows_file, NULL);
       ADD ("accept-all-bar", test_accept_all_bar, NULL);
       ADD ("nearby-paired", test_nearby_paired, NULL);
+      ADD ("nearby-new-key", test_nearby_new_key, NULL);
     }
 
   ret = g_test_run ();
