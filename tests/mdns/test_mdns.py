@@ -579,8 +579,9 @@ class Borrowed(MdnsTest):
 
     def test_cloned_id_with_a_key_of_its_own(self):
         # The attack of issue 20: C announces A's id and name while A is
-        # away. Its own key is not A's: refused, nothing sent.
-        self.met_alpha_then_gone()
+        # away. Its own key is not A's: refused, nothing sent; `list`
+        # flags it until A's key is forgotten.
+        key = self.met_alpha_then_gone()
         self.clone_of_a(self.c)
         hostnamed = self.c.spawn([PEER, 'hostnamed', 'alpha'])
         self.assertIsNotNone(hostnamed.wait_line('stdout', r'^ready'), hostnamed.text('stderr'))
@@ -589,6 +590,10 @@ class Borrowed(MdnsTest):
         fake = self.receive(self.c, folder=fake_inbox)
         self.assertIsNotNone(fake.wait_line('stderr', r'Announced nearby as “alpha”'), fake.text('stderr'))
         self.list_until(self.b, lambda lines: len(lines) == 1, APPEAR_DEADLINE)
+        fake_address = '10.14.0.3:{0}'.format(fake.port)
+        result, lines = self.list(self.b)
+        self.assertEqual(lines, [['alpha', fake_address, 'paths,key-changed']], result.stderr)
+        self.assertIn('“alpha” has a new key: pair again to trust it', result.stderr.decode())
         for i in range(3):
             secret = self.make_file('secret{0}.txt'.format(i))
             sent = self.b.run([CLI, 'send', 'alpha', secret], check=False)
@@ -597,6 +602,11 @@ class Borrowed(MdnsTest):
             self.assertIn('nothing was sent', sent.stderr.decode())
         self.assertEqual(os.listdir(fake_inbox), [])
         self.assertEqual(fake.count('stderr', r'Receiving'), 0, fake.text('stderr'))
+        # A's key forgotten: nothing this computer knows under that id.
+        self.assertEqual(self.b.run([CLI, 'devices', 'forget', key], check=False).returncode, 0)
+        result, lines = self.list(self.b)
+        self.assertEqual(lines, [['alpha', fake_address, 'paths']], result.stderr)
+        self.assertNotIn('new key', result.stderr.decode())
 
     def test_cloned_id_and_key(self):
         # C copies A's id, name and fp= (all public), and listens with
