@@ -51,6 +51,13 @@ ph_batch_facts_init (PhBatchFacts *facts,
       facts->flattened = ph_batch_get_flattened (batch);
       if (facts->n_files == 1)
         facts->single = g_list_model_get_item (G_LIST_MODEL (batch), 0);
+      /* A secure batch asks before any file arrived: what its sender
+       * announced, as the request says. */
+      if (facts->n_files == 0 && facts->state == PH_TRANSFER_WAITING)
+        {
+          facts->n_files = ph_batch_get_announced_files (batch);
+          facts->total_size = ph_batch_get_announced_bytes (batch);
+        }
       if (facts->single != NULL && ph_transfer_get_error (facts->single) != NULL)
         facts->reason = ph_format_transfer_reason (facts->single, facts->device_name);
       else

@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "ph-batch-row-private.h"
+#include "ph-format.h"
 #include "ph-pairing-dialog.h"
 #include "ph-request-bar-private.h"
 #include "ph-window-private.h"
@@ -211,6 +212,22 @@ test_who (Fixture       *f,
   g_assert_null (ph_request_bar_get_warning (bar));
   if (!chinese)
     g_assert_cmpstr (ph_request_bar_get_detail (bar), ==, "1 file (123.5\xc2\xa0kB)");
+  /* Its row in the list: what the sender announced, as the bar says. */
+  {
+    PhBatchRow *row = gui_find_row (f->window, batch);
+    g_autofree char *size = ph_format_size (123456);
+    g_autofree char *status = g_strdup_printf (_("Wants to send you %s"), size);
+    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file", "%'u files", 1), 1);
+
+    g_assert_nonnull (row);
+    g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, count);
+    g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, status);
+    if (!chinese)
+      {
+        g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, "1 file");
+        g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Wants to send you 123.5\xc2\xa0kB");
+      }
+  }
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept"))));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept-all"))));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "pair"))));
@@ -325,6 +342,8 @@ test_key_change (Fixture       *f,
   from = g_strdup_printf (_("From %s"), ph_batch_get_device_name (batch));
   row_warning = g_strdup_printf (_("%s · Has a new key: pair again to trust it"), from);
   g_assert_cmpstr (ph_batch_row_get_peer_text (row), ==, row_warning);
+  if (!chinese)
+    g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Wants to send you 1.0\xc2\xa0kB");
   screenshot (f, "request-new-key");
   if (!chinese)
     {
