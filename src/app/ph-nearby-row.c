@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One receiver found nearby: its name, its address, whether it asks
- * before accepting, and "Paired" when this computer paired with it (the
- * device of the key it announced; without one, the device that
- * received files, or paired, at one of its addresses, or under its
- * installation id: a hint, as announcements are; sending checks the
- * key). A key other than the one paired under its name or id is warned
- * of, never shown as paired. Choosing it makes it the destination;
- * files dropped on it go there. */
+ * before accepting, and "Paired" when this computer paired with the key
+ * it announced (sending checks the key). A key other than the one
+ * paired under its name or id is warned of, never shown as paired; so
+ * is a device known by its key that is now announced without
+ * encryption (files are not sent to it). Choosing it makes it the
+ * destination; files dropped on it go there. */
 
 #include "config.h"
 
@@ -29,6 +28,7 @@ struct _PhNearbyRow
   PhDevices     *devices;       /* (nullable): say which receivers are paired */
   PhDevice      *device;        /* (nullable): the device it is, paired or not */
   PhDevice      *replaced;      /* (nullable): the one it claims to be, under another key */
+  PhDevice      *downgraded;    /* (nullable): the one it claims to be, without encryption */
 
   GtkImage      *device_image;
   GtkImage      *chosen_image;
@@ -54,52 +54,30 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* The device this receiver is: the one of the key it announced, else
- * by where it received or its id, a paired one first. */
+/* The device this receiver is: the one of the key it announced. A
+ * device paired announces its key: without one, the receiver is
+ * another (an address changes hands), or poses as it (warned of:
+ * ph_destination_find_downgrade()), never "Paired". */
 static PhDevice *
 find_device (PhNearbyRow *self)
 {
-  g_auto(GStrv) addresses = NULL;
-  PhDevice *found = NULL;
-  const char *id;
-  guint n;
+  const char *fingerprint = ph_nearby_receiver_get_fingerprint (self->peer);
 
-  if (self->devices == NULL)
+  if (self->devices == NULL || fingerprint == NULL)
     return NULL;
-  /* Another key at a paired device's address is not that device. */
-  if (ph_nearby_receiver_get_fingerprint (self->peer) != NULL)
-    return ph_devices_lookup (self->devices, ph_nearby_receiver_get_fingerprint (self->peer));
-
-  addresses = ph_nearby_receiver_dup_addresses (self->peer);
-  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
-    {
-      PhDevice *device = ph_devices_lookup_receiver (self->devices, addresses[i]);
-
-      if (device != NULL && (found == NULL || ph_device_is_paired (device)))
-        found = device;
-    }
-
-  id = ph_nearby_receiver_get_id (self->peer);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
-  for (guint i = 0; id != NULL && *id != '\0' && i < n && (found == NULL || !ph_device_is_paired (found)); i++)
-    {
-      g_autoptr(PhDevice) device = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
-
-      if (g_strcmp0 (ph_device_get_installation_id (device), id) == 0 &&
-          (found == NULL || ph_device_is_paired (device)))
-        found = device;
-    }
-  return found;
+  return ph_devices_lookup (self->devices, fingerprint);
 }
 
-/* Its mark: a warning for a new key (the sentence as its tooltip), a
- * shield for paired, else a computer. */
+/* Its mark: a warning for a new key or none (the sentence as its
+ * tooltip), a shield for paired, else a computer. */
 static void
 show_state (PhNearbyRow *self,
             gboolean     paired)
 {
+  const char *name = ph_nearby_receiver_get_name (self->peer);
   g_autofree char *warning =
-    self->replaced != NULL ? ph_format_new_key (self->replaced, ph_nearby_receiver_get_name (self->peer)) : NULL;
+    self->replaced != NULL ? ph_format_new_key (self->replaced, name) :
+    self->downgraded != NULL ? ph_destination_describe_downgrade (self->downgraded, name) : NULL;
 
   gtk_image_set_from_icon_name (self->device_image,
                                 warning != NULL ? "dialog-warning-symbolic" :
@@ -119,6 +97,7 @@ update (PhNearbyRow *self)
   const char *host_name = ph_nearby_receiver_get_host_name (self->peer);
   const char *fingerprint = ph_nearby_receiver_get_fingerprint (self->peer);
   PhDevice *replaced = NULL;
+  PhDevice *downgraded = NULL;
   gboolean paired;
 
   /* Another receiver has this name (another computer, or one posing as
@@ -142,13 +121,22 @@ update (PhNearbyRow *self)
                                                ph_nearby_receiver_get_name (self->peer),
                                                ph_nearby_receiver_get_id (self->peer));
   g_set_object (&self->replaced, replaced);
-  paired = self->device != NULL && ph_device_is_paired (self->device);
+  if (self->devices != NULL)
+    downgraded = ph_destination_find_downgrade (self->devices, fingerprint,
+                                                ph_nearby_receiver_get_name (self->peer),
+                                                ph_nearby_receiver_get_id (self->peer));
+  g_set_object (&self->downgraded, downgraded);
+  paired = ph_nearby_row_get_paired (self);
   show_state (self, paired);
 
   if (self->replaced != NULL)
     /* Translators: an address (or "From Study Laptop"), then a warning:
      * the receiver shows another key than the device of its name */
     subtitle = g_strdup_printf (_("%s · Has a new key: pair again to trust it"), where);
+  else if (self->downgraded != NULL)
+    /* Translators: an address, then a warning: a device known by its key
+     * now announces itself without encryption (someone may pose as it) */
+    subtitle = g_strdup_printf (_("%s · No longer encrypted: files will not be sent"), where);
   else if (paired && ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then notes: paired with this computer; the
      * receiver asks its user before it accepts files (from others) */
@@ -259,6 +247,7 @@ ph_nearby_row_dispose (GObject *object)
   g_clear_object (&self->peer);
   g_clear_object (&self->device);
   g_clear_object (&self->replaced);
+  g_clear_object (&self->downgraded);
   if (self->devices != NULL)
     g_signal_handlers_disconnect_by_data (self->devices, self);
   g_clear_object (&self->devices);
@@ -440,7 +429,7 @@ ph_nearby_row_set_chosen (PhNearbyRow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);
 }
 
-/* For tests: whether it is marked paired. */
+/* Whether it is marked paired: its key is. */
 gboolean
 ph_nearby_row_get_paired (PhNearbyRow *self)
 {
@@ -449,13 +438,14 @@ ph_nearby_row_get_paired (PhNearbyRow *self)
   return self->device != NULL && ph_device_is_paired (self->device);
 }
 
-/* For tests: the warning of a new key, or NULL. */
+/* For tests: the warning of a new key or of no encryption, or NULL. */
 const char *
 ph_nearby_row_get_warning (PhNearbyRow *self)
 {
   g_return_val_if_fail (PH_IS_NEARBY_ROW (self), NULL);
 
-  return self->replaced != NULL ? gtk_widget_get_tooltip_text (GTK_WIDGET (self->device_image)) : NULL;
+  return self->replaced != NULL || self->downgraded != NULL
+         ? gtk_widget_get_tooltip_text (GTK_WIDGET (self->device_image)) : NULL;
 }
 
 /* For tests: what a drop on the row goes through. */

@@ -73,8 +73,9 @@ add_flag (GString    *flags,
  * ("-" for the original format only): what `devices` and the other
  * screen show, to compare. A key other than the one this computer knows
  * for its name or id is flagged, and said on stderr (stdout stays one
- * line per receiver, for scripts).
- * Returns: (nullable): the warning about a new key */
+ * line per receiver, for scripts); so is a device known by its key that
+ * is now announced without encryption (nothing is sent to it).
+ * Returns: (nullable): the warning about a new key or no encryption */
 static char *
 print_peer (PhNearbyReceiver *peer,
             PhDevices        *devices)
@@ -85,6 +86,8 @@ print_peer (PhNearbyReceiver *peer,
   PhDevice *device = fingerprint ? ph_devices_lookup (devices, fingerprint) : NULL;
   PhDevice *replaced = ph_destination_find_key_change (devices, fingerprint, ph_nearby_receiver_get_name (peer),
                                                        ph_nearby_receiver_get_id (peer));
+  PhDevice *downgraded = ph_destination_find_downgrade (devices, fingerprint, ph_nearby_receiver_get_name (peer),
+                                                        ph_nearby_receiver_get_id (peer));
 
   if (ph_nearby_receiver_get_asks_before_accepting (peer))
     add_flag (flags, "ask");
@@ -96,6 +99,8 @@ print_peer (PhNearbyReceiver *peer,
     add_flag (flags, "paired");
   if (replaced != NULL)
     add_flag (flags, "key-changed");
+  if (downgraded != NULL)
+    add_flag (flags, "no-longer-encrypted");
   if (flags->len == 0)
     g_string_append_c (flags, '-');
   short_fp = fingerprint ? ph_fingerprint_format_short (fingerprint) : g_strdup ("-");
@@ -104,6 +109,8 @@ print_peer (PhNearbyReceiver *peer,
   fprintf (stdout, "%s\t%s\t%s\t%s\n", ph_nearby_receiver_get_name (peer),
            ph_nearby_receiver_get_address (peer), flags->str, short_fp);
 
+  if (downgraded != NULL)
+    return ph_destination_describe_downgrade (downgraded, ph_nearby_receiver_get_name (peer));
   if (replaced == NULL)
     return NULL;
   return g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
@@ -142,7 +149,9 @@ ph_cli_list (int    argc,
       "receive”), one a line: the name, a tab, HOST:PORT, a tab, the flags “ask” "
       "(asks before accepting), “paths” (keeps folders), “paired” or “blocked” (as this "
       "computer knows it), “key-changed” (a key other than the one this computer knows "
-      "for that device: pair again to trust it), or “-”, a tab, and the short fingerprint "
+      "for that device: pair again to trust it), “no-longer-encrypted” (a device this "
+      "computer knows by its key, now announced without encryption: nothing is sent to "
+      "it), or “-”, a tab, and the short fingerprint "
       "of the key it receives encrypted files with, or “-” when it receives them only "
       "unencrypted. A name can be given to “posthouse-cli send” instead of an address."));
   g_option_context_set_description (context,

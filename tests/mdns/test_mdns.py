@@ -603,7 +603,8 @@ class Borrowed(MdnsTest):
         self.assertEqual(os.listdir(fake_inbox), [])
         self.assertEqual(fake.count('stderr', r'Receiving'), 0, fake.text('stderr'))
         # A's key forgotten: nothing this computer knows under that id.
-        self.assertEqual(self.b.run([CLI, 'devices', 'forget', key], check=False).returncode, 0)
+        forgot = self.b.run([CLI, 'devices', 'forget', key], check=False)
+        self.assertEqual(forgot.returncode, 0, forgot.stderr)
         result, lines = self.list(self.b)
         self.assertEqual(lines, [['alpha', fake_address, 'paths']], result.stderr)
         self.assertNotIn('new key', result.stderr.decode())
@@ -633,8 +634,9 @@ class Borrowed(MdnsTest):
 
     def test_known_device_announced_without_encryption(self):
         # No downgrade: A's id and name, announced without tls=1, are
-        # refused by a sender that knows A by its key.
-        self.met_alpha_then_gone()
+        # refused by a sender that knows A by its key, and `list` flags
+        # them (never as A, never silently).
+        key = self.met_alpha_then_gone()
         plain_inbox = os.path.join(self.rig.tmp, 'plain-inbox')
         os.makedirs(plain_inbox)
         plain = self.receive(self.c, '--no-announce', folder=plain_inbox)
@@ -644,12 +646,21 @@ class Borrowed(MdnsTest):
                                 installation_id])
         self.assertIsNotNone(mallory.wait_line('stdout', r'^published'), mallory.text('stderr'))
         self.list_until(self.b, lambda lines: len(lines) == 1, APPEAR_DEADLINE)
-        self.assertEqual(self.list(self.b, keys=True)[1], [['alpha', '10.14.0.3:{0}'.format(plain.port), '-', '-']])
+        result, lines = self.list(self.b, keys=True)
+        self.assertEqual(lines, [['alpha', '10.14.0.3:{0}'.format(plain.port), 'no-longer-encrypted', '-']])
+        self.assertIn('“alpha” is now announced without encryption: files will not be sent to it',
+                      result.stderr.decode())
         secret = self.make_file('secret.txt')
         sent = self.b.run([CLI, 'send', 'alpha', secret], check=False)
         self.assertEqual(sent.returncode, 1, sent.stderr)
         self.assertIn('now announced without encryption', sent.stderr.decode())
         self.assertEqual(os.listdir(plain_inbox), [])
+        # A's key forgotten: nothing known, nothing flagged.
+        forgot = self.b.run([CLI, 'devices', 'forget', key], check=False)
+        self.assertEqual(forgot.returncode, 0, forgot.stderr)
+        result, lines = self.list(self.b, keys=True)
+        self.assertEqual(lines, [['alpha', '10.14.0.3:{0}'.format(plain.port), '-', '-']])
+        self.assertNotIn('without encryption', result.stderr.decode())
 
     def test_squatted_name(self):
         real = self.receive(self.a)

@@ -378,6 +378,45 @@ test_announced_key_change (Fixture       *fixture,
   secure_rig_flush_devices (devices);
 }
 
+/* A receiver announced without a key that this computer knows by one
+ * (its installation id; a paired one by its name): the downgrade the
+ * Nearby rows and `list` warn of, as sending refuses it. */
+static void
+test_announced_downgrade (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(PhDevices) devices = secure_rig_open_devices (fixture->path);
+  g_autofree char *study = secure_rig_key ("study");
+  g_autofree char *desk = secure_rig_key ("desk");
+  g_autofree char *said = NULL;
+
+  g_assert_null (ph_destination_find_downgrade (devices, NULL, "Study Laptop", "0123abcd"));
+
+  /* Known by its id, not paired: no encryption there is refused too. */
+  ph_devices_record_seen (devices, study, "Study Laptop", NULL, NULL, "0123abcd");
+  g_assert_true (ph_destination_find_downgrade (devices, NULL, "Renamed", "0123abcd") ==
+                 ph_devices_lookup (devices, study));
+  /* By its name alone only once paired (a name proves nothing). */
+  g_assert_null (ph_destination_find_downgrade (devices, NULL, "Study Laptop", NULL));
+  ph_devices_pair (devices, study, "Study Laptop");
+  g_assert_true (ph_destination_find_downgrade (devices, NULL, "study laptop", NULL) ==
+                 ph_devices_lookup (devices, study));
+  /* Announced with a key: no downgrade (a new key is another warning). */
+  g_assert_null (ph_destination_find_downgrade (devices, study, "Study Laptop", "0123abcd"));
+  g_assert_null (ph_destination_find_downgrade (devices, desk, "Study Laptop", "0123abcd"));
+  g_assert_null (ph_destination_find_downgrade (devices, NULL, "Desk", "4567cdef"));
+
+  said = ph_destination_describe_downgrade (ph_devices_lookup (devices, study), "Renamed");
+  g_assert_cmpstr (said, ==, "“Study Laptop” is now announced without encryption: files will not be sent to it");
+
+  /* Blocked, still; forgotten, nothing. */
+  ph_devices_block (devices, study, NULL);
+  g_assert_nonnull (ph_destination_find_downgrade (devices, NULL, "Renamed", "0123abcd"));
+  g_assert_true (ph_devices_forget (devices, study));
+  g_assert_null (ph_destination_find_downgrade (devices, NULL, "Study Laptop", "0123abcd"));
+  secure_rig_flush_devices (devices);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -394,6 +433,7 @@ main (int    argc,
   ADD ("accept-all", test_accept_all, NULL);
   ADD ("key-change", test_key_change, NULL);
   ADD ("announced-key-change", test_announced_key_change, NULL);
+  ADD ("announced-downgrade", test_announced_downgrade, NULL);
 
   return g_test_run ();
 }

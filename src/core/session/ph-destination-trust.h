@@ -15,5 +15,11 @@ PhDevice *ph_destination_find_key_change (PhDevices     *devices,
                                           const char    *fingerprint,
                                           const char    *name,
                                           const char    *installation_id);
+PhDevice *ph_destination_find_downgrade (PhDevices     *devices,
+                                         const char    *fingerprint,
+                                         const char    *name,
+                                         const char    *installation_id);
+char     *ph_destination_describe_downgrade (PhDevice   *known,
+                                             const char *name);
 
 G_END_DECLS
