@@ -11,6 +11,7 @@ const char *ph_batch_row_get_title_text   (PhBatchRow *self);
 const char *ph_batch_row_get_peer_text    (PhBatchRow *self);
 const char *ph_batch_row_get_status_text  (PhBatchRow *self);
 gboolean    ph_batch_row_get_note_visible (PhBatchRow *self);
+gboolean    ph_batch_row_get_key_changed  (PhBatchRow *self);
 const char *ph_batch_row_get_text         (PhBatchRow *self);
 GMenuModel *ph_batch_row_get_menu         (PhBatchRow *self);
 GtkButton  *ph_batch_row_get_button       (PhBatchRow *self,

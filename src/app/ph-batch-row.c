@@ -4,7 +4,8 @@
  * button, the rest in a menu). It shows a batch of this session
  * (PhBatch, which changes) or of the history (PhHistoryBatch, which
  * does not) alike; the list recycles it for another. A text received
- * is shown in it, to copy. */
+ * is shown in it, to copy. A device that uses a paired device's name
+ * with another key is warned of until it is paired again. */
 
 #include "config.h"
 
@@ -31,9 +32,12 @@ struct _PhBatchRow
   char           *link;          /* a single link in it */
   char           *menu_key;      /* what the menu holds now */
   GMenu          *menu;          /* its model; a popover only once opened */
+  PhDevices      *devices;       /* (nullable): to tell a new key */
+  gboolean        key_changed;
 
   GtkImage       *direction_icon;
   GtkLabel       *title_label;
+  GtkImage       *warning_image;
   GtkLabel       *peer_label;
   GtkProgressBar *progress_bar;
   GtkLabel       *status_label;
@@ -84,34 +88,6 @@ item_id (PhBatchRow *self)
 {
   return PH_IS_BATCH (self->item) ? ph_batch_get_id (PH_BATCH (self->item))
                                   : ph_history_batch_get_id (PH_HISTORY_BATCH (self->item));
-}
-
-/* A text's file name without what only a file needs: "Text from Study
- * Laptop, 2024-05-01 14.03.27 (2).txt" reads "Text from Study Laptop"
- * (the time is on the line below). */
-static char *
-text_title (const char *name)
-{
-  g_autofree char *title = g_strdup (name);
-  char *end;
-
-  if (g_str_has_suffix (title, ".txt"))
-    title[strlen (title) - 4] = '\0';
-  /* A numbered variant, " (2)". */
-  end = strrchr (title, ' ');
-  if (end != NULL && end[1] == '(' && g_str_has_suffix (end, ")"))
-    *end = '\0';
-  /* The date and time, "2024-05-01 14.03.27", then what parted it. */
-  if (strlen (title) > 19)
-    title[strlen (title) - 19] = '\0';
-  g_strchomp (title);
-  while (g_str_has_suffix (title, ",") || g_str_has_suffix (title, "，"))
-    {
-      title[strlen (title) - (g_str_has_suffix (title, ",") ? 1 : strlen ("，"))] = '\0';
-      g_strchomp (title);
-    }
-
-  return title[0] != '\0' ? g_steal_pointer (&title) : g_strdup (name);
 }
 
 /* The popover is made when the menu opens, not for every row: a list
@@ -177,6 +153,31 @@ update_menu (PhBatchRow         *self,
   gtk_widget_set_visible (GTK_WIDGET (self->menu_button), g_menu_model_get_n_items (G_MENU_MODEL (menu)) > 0);
 }
 
+/* Who it is with, and a warning for a new key under a paired name. */
+static char *
+format_peer (PhBatchRow         *self,
+             const PhBatchFacts *facts)
+{
+  g_autofree char *peer = ph_format_facts_peer (facts);
+  PhDevice *replaced = ph_batch_facts_key_change (facts, self->devices);
+
+  self->key_changed = replaced != NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->warning_image), replaced != NULL);
+  gtk_widget_set_css_classes (GTK_WIDGET (self->peer_label),
+                              (const char *[]) { "caption", replaced != NULL ? "warning" : "dim-label", NULL });
+  if (replaced == NULL)
+    return g_steal_pointer (&peer);
+
+  {
+    g_autofree char *warning = ph_format_new_key (replaced, facts->device_name);
+
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->warning_image), warning);
+  }
+  /* Translators: an address, or "From Study Laptop", then a warning:
+   * it shows another key than the paired device of its name */
+  return g_strdup_printf (_("%s · Has a new key: pair again to trust it"), peer);
+}
+
 static void
 update (PhBatchRow *self)
 {
@@ -193,7 +194,7 @@ update (PhBatchRow *self)
   text = self->text != NULL;
   status = ph_format_facts_status (&facts);
 
-  peer = ph_format_facts_peer (&facts);
+  peer = format_peer (self, &facts);
   if (facts.finished && facts.start_time > 0)
     {
       g_autofree char *when = ph_format_when (facts.start_time, g_get_real_time ());
@@ -208,7 +209,7 @@ update (PhBatchRow *self)
                                 incoming ? "folder-download-symbolic" : "document-send-symbolic");
   if (text)
     {
-      g_autofree char *short_title = text_title (facts.title);
+      g_autofree char *short_title = ph_format_text_title (facts.title);
 
       gtk_label_set_label (self->title_label, short_title);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), facts.title);
@@ -389,6 +390,7 @@ ph_batch_row_dispose (GObject *object)
   GtkWidget *child;
 
   ph_batch_row_set_item (self, NULL);
+  ph_batch_row_set_devices (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), PH_TYPE_BATCH_ROW);
   /* The template's root is not bound: unparent it here. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -409,6 +411,7 @@ ph_batch_row_class_init (PhBatchRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ph-batch-row.ui");
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, direction_icon);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, PhBatchRow, warning_image);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, peer_label);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, PhBatchRow, status_label);
@@ -471,6 +474,36 @@ ph_batch_row_set_batch (PhBatchRow *self,
   ph_batch_row_set_item (self, batch);
 }
 
+static void
+devices_changed_cb (PhBatchRow *self)
+{
+  if (self->item != NULL)
+    update (self);
+}
+
+/**
+ * ph_batch_row_set_devices:
+ * @devices: (nullable): the devices this computer remembers: a batch
+ *   with a new key under a paired device's name is warned of
+ */
+void
+ph_batch_row_set_devices (PhBatchRow *self,
+                          PhDevices  *devices)
+{
+  g_return_if_fail (PH_IS_BATCH_ROW (self));
+  g_return_if_fail (devices == NULL || PH_IS_DEVICES (devices));
+
+  if (self->devices == devices)
+    return;
+
+  if (self->devices != NULL)
+    g_signal_handlers_disconnect_by_func (self->devices, devices_changed_cb, self);
+  g_set_object (&self->devices, devices);
+  if (devices != NULL)
+    g_signal_connect_swapped (devices, "changed", G_CALLBACK (devices_changed_cb), self);
+  devices_changed_cb (self);
+}
+
 /* The arrow says the row opens; the opened batch's own row has none. */
 void
 ph_batch_row_set_show_arrow (PhBatchRow *self,
@@ -514,6 +547,12 @@ const char *
 ph_batch_row_get_status_text (PhBatchRow *self)
 {
   return gtk_label_get_label (self->status_label);
+}
+
+gboolean
+ph_batch_row_get_key_changed (PhBatchRow *self)
+{
+  return self->key_changed;
 }
 
 gboolean

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "ph-batch.h"
+#include "ph-devices.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ void        ph_batch_row_set_item  (PhBatchRow *self,
 gpointer    ph_batch_row_get_item  (PhBatchRow *self);
 void        ph_batch_row_set_batch (PhBatchRow *self,
                                     PhBatch    *batch);
+void        ph_batch_row_set_devices (PhBatchRow *self,
+                                      PhDevices  *devices);
 void        ph_batch_row_set_show_arrow (PhBatchRow *self,
                                          gboolean    show_arrow);
 

@@ -171,6 +171,16 @@ ph_batch_view_new (void)
   return g_object_new (PH_TYPE_BATCH_VIEW, NULL);
 }
 
+/* The devices this computer remembers: its summary warns of a new key. */
+void
+ph_batch_view_set_devices (PhBatchView *self,
+                           PhDevices   *devices)
+{
+  g_return_if_fail (PH_IS_BATCH_VIEW (self));
+
+  ph_batch_row_set_devices (self->summary, devices);
+}
+
 /**
  * ph_batch_view_set_item:
  * @item: (nullable): a #PhBatch or a #PhHistoryBatch (NULL: nothing,

@@ -15,6 +15,8 @@ PhBatchView *ph_batch_view_new           (void);
 void         ph_batch_view_set_item      (PhBatchView *self,
                                           gpointer     item,
                                           PhHistory   *history);
+void         ph_batch_view_set_devices   (PhBatchView *self,
+                                          PhDevices   *devices);
 gpointer     ph_batch_view_get_item      (PhBatchView *self);
 PhBatch     *ph_batch_view_get_batch     (PhBatchView *self);
 

@@ -51,6 +51,13 @@ ph_batch_facts_init (PhBatchFacts *facts,
       facts->flattened = ph_batch_get_flattened (batch);
       if (facts->n_files == 1)
         facts->single = g_list_model_get_item (G_LIST_MODEL (batch), 0);
+      /* A secure batch asks before any file arrived: what its sender
+       * announced, as the request says. */
+      if (facts->n_files == 0 && facts->state == PH_TRANSFER_WAITING)
+        {
+          facts->n_files = ph_batch_get_announced_files (batch);
+          facts->total_size = ph_batch_get_announced_bytes (batch);
+        }
       if (facts->single != NULL && ph_transfer_get_error (facts->single) != NULL)
         facts->reason = ph_format_transfer_reason (facts->single, facts->device_name);
       else
@@ -176,6 +183,39 @@ ph_format_stored_file_status (PhHistoryFile *file,
       return g_strdup (ph_history_file_get_error_message (file) ? ph_history_file_get_error_message (file)
                                                                 : _("Failed"));
     }
+}
+
+/* Trust */
+
+/**
+ * ph_batch_facts_key_change:
+ * @devices: (nullable): the devices this computer remembers
+ *
+ * A new key under a paired device's name: trusted only once paired
+ * again (the request bar and the notification say the same). A stored
+ * batch keeps no key.
+ *
+ * Returns: (transfer none) (nullable): the paired device
+ */
+PhDevice *
+ph_batch_facts_key_change (const PhBatchFacts *facts,
+                           PhDevices          *devices)
+{
+  if (devices == NULL || facts->stored || facts->fingerprint == NULL || facts->paired)
+    return NULL;
+  return ph_devices_find_key_change (devices, facts->fingerprint, facts->device_name, NULL);
+}
+
+/* "“Study Laptop” has a new key: pair again to trust it", of @replaced
+ * (or @name, when it has none). */
+char *
+ph_format_new_key (PhDevice   *replaced,
+                   const char *name)
+{
+  const char *old_name = ph_device_get_name (replaced);
+
+  return g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
+                          old_name != NULL ? old_name : name);
 }
 
 /* Batches */

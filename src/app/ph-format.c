@@ -237,3 +237,31 @@ ph_format_when (gint64 usec,
   /* Translators: a day of another year, see strftime(3): "3 May 2023" */
   return g_date_time_format (when, _("%-d %B %Y"));
 }
+
+/* A text's file name without what only a file needs: "Text from Study
+ * Laptop, 2024-05-01 14.03.27 (2).txt" reads "Text from Study Laptop"
+ * (the time is on the line below). */
+char *
+ph_format_text_title (const char *name)
+{
+  g_autofree char *title = g_strdup (name);
+  char *end;
+
+  if (g_str_has_suffix (title, ".txt"))
+    title[strlen (title) - 4] = '\0';
+  /* A numbered variant, " (2)". */
+  end = strrchr (title, ' ');
+  if (end != NULL && end[1] == '(' && g_str_has_suffix (end, ")"))
+    *end = '\0';
+  /* The date and time, "2024-05-01 14.03.27", then what parted it. */
+  if (strlen (title) > 19)
+    title[strlen (title) - 19] = '\0';
+  g_strchomp (title);
+  while (g_str_has_suffix (title, ",") || g_str_has_suffix (title, "，"))
+    {
+      title[strlen (title) - (g_str_has_suffix (title, ",") ? 1 : strlen ("，"))] = '\0';
+      g_strchomp (title);
+    }
+
+  return title[0] != '\0' ? g_steal_pointer (&title) : g_strdup (name);
+}

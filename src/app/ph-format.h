@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "ph-batch.h"
+#include "ph-devices.h"
 #include "ph-history-batch.h"
 #include "ph-history-file.h"
 
@@ -27,6 +28,7 @@ char *ph_format_device_with_address (const char *device_name,
                                      gboolean    keep_port);
 char *ph_format_when      (gint64      usec,
                            gint64      now_usec);
+char *ph_format_text_title (const char *name);
 
 /* What the words about a batch depend on, read from a batch of this
  * session (PhBatch) or of the history (PhHistoryBatch) alike. */
@@ -70,6 +72,10 @@ char    *ph_format_transfer_reason    (PhTransfer         *transfer,
 char    *ph_format_transfer_status    (PhTransfer         *transfer);
 char    *ph_format_stored_file_status (PhHistoryFile      *file,
                                        gboolean            incoming);
+PhDevice *ph_batch_facts_key_change  (const PhBatchFacts *facts,
+                                       PhDevices          *devices);
+char    *ph_format_new_key            (PhDevice           *replaced,
+                                       const char         *name);
 char    *ph_format_facts_peer         (const PhBatchFacts *facts);
 char    *ph_format_facts_status       (const PhBatchFacts *facts);
 char    *ph_format_batch_peer         (PhBatch            *batch);

@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One receiver found nearby: its name, its address, whether it asks
- * before accepting, and "Paired" when this computer paired with it (the
- * device that received files, or paired, at one of its addresses, or
- * under its installation id: a hint, as announcements are; sending
- * checks the key). Choosing it makes it the destination; files dropped
- * on it go there. */
+ * before accepting, and "Paired" when this computer paired with the key
+ * it announced (sending checks the key). A key other than the one
+ * paired under its name or id is warned of, never shown as paired; so
+ * is a device known by its key that is now announced without
+ * encryption (files are not sent to it). Choosing it makes it the
+ * destination; files dropped on it go there. */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
+#include "ph-destination-trust.h"
 #include "ph-fingerprint.h"
+#include "ph-format.h"
 #include "ph-nearby-row-private.h"
 
 struct _PhNearbyRow
@@ -24,6 +27,8 @@ struct _PhNearbyRow
 
   PhDevices     *devices;       /* (nullable): say which receivers are paired */
   PhDevice      *device;        /* (nullable): the device it is, paired or not */
+  PhDevice      *replaced;      /* (nullable): the one it claims to be, under another key */
+  PhDevice      *downgraded;    /* (nullable): the one it claims to be, without encryption */
 
   GtkImage      *device_image;
   GtkImage      *chosen_image;
@@ -49,55 +54,39 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void update (PhNearbyRow *self);
-
-/* The device this receiver is, by where it received or its id: a
- * paired one first (its state is watched: it may be paired any time). */
+/* The device this receiver is: the one of the key it announced. A
+ * device paired announces its key: without one, the receiver is
+ * another (an address changes hands), or poses as it (warned of:
+ * ph_destination_find_downgrade()), never "Paired". */
 static PhDevice *
 find_device (PhNearbyRow *self)
 {
-  g_auto(GStrv) addresses = NULL;
-  PhDevice *found = NULL;
-  const char *id;
-  guint n;
+  const char *fingerprint = ph_nearby_receiver_get_fingerprint (self->peer);
 
-  if (self->devices == NULL)
+  if (self->devices == NULL || fingerprint == NULL)
     return NULL;
-
-  addresses = ph_nearby_receiver_dup_addresses (self->peer);
-  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
-    {
-      PhDevice *device = ph_devices_lookup_receiver (self->devices, addresses[i]);
-
-      if (device != NULL && (found == NULL || ph_device_is_paired (device)))
-        found = device;
-    }
-
-  id = ph_nearby_receiver_get_id (self->peer);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->devices));
-  for (guint i = 0; id != NULL && *id != '\0' && i < n && (found == NULL || !ph_device_is_paired (found)); i++)
-    {
-      g_autoptr(PhDevice) device = g_list_model_get_item (G_LIST_MODEL (self->devices), i);
-
-      if (g_strcmp0 (ph_device_get_installation_id (device), id) == 0 &&
-          (found == NULL || ph_device_is_paired (device)))
-        found = device;
-    }
-  return found;
+  return ph_devices_lookup (self->devices, fingerprint);
 }
 
+/* Its mark: a warning for a new key or none (the sentence as its
+ * tooltip), a shield for paired, else a computer. */
 static void
-set_device (PhNearbyRow *self,
-            PhDevice    *device)
+show_state (PhNearbyRow *self,
+            gboolean     paired)
 {
-  if (self->device == device)
-    return;
-  if (self->device != NULL)
-    g_signal_handlers_disconnect_by_data (self->device, self);
-  g_set_object (&self->device, device);
-  /* Paired, forgotten or blocked in place. */
-  if (device != NULL)
-    g_signal_connect_swapped (device, "notify", G_CALLBACK (update), self);
+  const char *name = ph_nearby_receiver_get_name (self->peer);
+  g_autofree char *warning =
+    self->replaced != NULL ? ph_format_new_key (self->replaced, name) :
+    self->downgraded != NULL ? ph_destination_describe_downgrade (self->downgraded, name) : NULL;
+
+  gtk_image_set_from_icon_name (self->device_image,
+                                warning != NULL ? "dialog-warning-symbolic" :
+                                paired ? "security-high-symbolic" : "computer-symbolic");
+  if (warning != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->device_image), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->device_image), "warning");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->device_image), warning);
 }
 
 static void
@@ -106,6 +95,9 @@ update (PhNearbyRow *self)
   g_autofree char *subtitle = NULL;
   g_autofree char *where = NULL;
   const char *host_name = ph_nearby_receiver_get_host_name (self->peer);
+  const char *fingerprint = ph_nearby_receiver_get_fingerprint (self->peer);
+  PhDevice *replaced = NULL;
+  PhDevice *downgraded = NULL;
   gboolean paired;
 
   /* Another receiver has this name (another computer, or one posing as
@@ -123,11 +115,29 @@ update (PhNearbyRow *self)
   else
     where = g_strdup (ph_nearby_receiver_get_address (self->peer));
 
-  set_device (self, find_device (self));
-  paired = self->device != NULL && ph_device_is_paired (self->device);
-  gtk_image_set_from_icon_name (self->device_image, paired ? "security-high-symbolic" : "computer-symbolic");
+  g_set_object (&self->device, find_device (self));
+  if (self->devices != NULL)
+    replaced = ph_destination_find_key_change (self->devices, fingerprint,
+                                               ph_nearby_receiver_get_name (self->peer),
+                                               ph_nearby_receiver_get_id (self->peer));
+  g_set_object (&self->replaced, replaced);
+  if (self->devices != NULL)
+    downgraded = ph_destination_find_downgrade (self->devices, fingerprint,
+                                                ph_nearby_receiver_get_name (self->peer),
+                                                ph_nearby_receiver_get_id (self->peer));
+  g_set_object (&self->downgraded, downgraded);
+  paired = ph_nearby_row_get_paired (self);
+  show_state (self, paired);
 
-  if (paired && ph_nearby_receiver_get_asks_before_accepting (self->peer))
+  if (self->replaced != NULL)
+    /* Translators: an address (or "From Study Laptop"), then a warning:
+     * the receiver shows another key than the device of its name */
+    subtitle = g_strdup_printf (_("%s · Has a new key: pair again to trust it"), where);
+  else if (self->downgraded != NULL)
+    /* Translators: an address, then a warning: a device known by its key
+     * now announces itself without encryption (someone may pose as it) */
+    subtitle = g_strdup_printf (_("%s · No longer encrypted: files will not be sent"), where);
+  else if (paired && ph_nearby_receiver_get_asks_before_accepting (self->peer))
     /* Translators: an address, then notes: paired with this computer; the
      * receiver asks its user before it accepts files (from others) */
     subtitle = g_strdup_printf (_("%s · Paired · Asks before accepting"), where);
@@ -142,9 +152,9 @@ update (PhNearbyRow *self)
     subtitle = g_steal_pointer (&where);
 
   /* The key it announced: what the other screen shows, to compare. */
-  if (ph_nearby_receiver_get_fingerprint (self->peer) != NULL)
+  if (fingerprint != NULL)
     {
-      g_autofree char *short_fp = ph_fingerprint_format_short (ph_nearby_receiver_get_fingerprint (self->peer));
+      g_autofree char *short_fp = ph_fingerprint_format_short (fingerprint);
       /* Translators: a short fingerprint ("47DE Qpj8 HBSa -_TI") */
       g_autofree char *tip = g_strdup_printf (_("Encrypted, to the key %s"), short_fp);
 
@@ -169,7 +179,7 @@ update (PhNearbyRow *self)
   /* Pair… (app.pair), with the receiver where it is now. */
   {
     g_autoptr(GMenu) menu = g_menu_new ();
-    g_autoptr(GMenuItem) pair = g_menu_item_new (_("_Pair…"), NULL);
+    g_autoptr(GMenuItem) pair = g_menu_item_new (self->replaced != NULL ? _("_Pair Again…") : _("_Pair…"), NULL);
 
     g_menu_item_set_action_and_target_value (pair, "app.pair",
                                              g_variant_new_string (ph_nearby_receiver_get_address (self->peer)));
@@ -235,7 +245,9 @@ ph_nearby_row_dispose (GObject *object)
   if (self->peer != NULL)
     g_signal_handlers_disconnect_by_data (self->peer, self);
   g_clear_object (&self->peer);
-  set_device (self, NULL);
+  g_clear_object (&self->device);
+  g_clear_object (&self->replaced);
+  g_clear_object (&self->downgraded);
   if (self->devices != NULL)
     g_signal_handlers_disconnect_by_data (self->devices, self);
   g_clear_object (&self->devices);
@@ -318,7 +330,7 @@ ph_nearby_row_set_devices (PhNearbyRow *self,
     g_signal_handlers_disconnect_by_data (self->devices, self);
   g_set_object (&self->devices, devices);
   if (devices != NULL)
-    g_signal_connect_swapped (devices, "items-changed", G_CALLBACK (update), self);
+    g_signal_connect_swapped (devices, "changed", G_CALLBACK (update), self);
   update (self);
 }
 
@@ -417,13 +429,23 @@ ph_nearby_row_set_chosen (PhNearbyRow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);
 }
 
-/* For tests: whether it is marked paired. */
+/* Whether it is marked paired: its key is. */
 gboolean
 ph_nearby_row_get_paired (PhNearbyRow *self)
 {
   g_return_val_if_fail (PH_IS_NEARBY_ROW (self), FALSE);
 
   return self->device != NULL && ph_device_is_paired (self->device);
+}
+
+/* For tests: the warning of a new key or of no encryption, or NULL. */
+const char *
+ph_nearby_row_get_warning (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), NULL);
+
+  return self->replaced != NULL || self->downgraded != NULL
+         ? gtk_widget_get_tooltip_text (GTK_WIDGET (self->device_image)) : NULL;
 }
 
 /* For tests: what a drop on the row goes through. */

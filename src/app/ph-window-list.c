@@ -41,6 +41,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   if (!PH_IS_BATCH_ROW (child))
     {
       child = GTK_WIDGET (ph_batch_row_new ());
+      ph_batch_row_set_devices (PH_BATCH_ROW (child), self->devices);
       gtk_list_item_set_child (item, child);
     }
   if (gtk_widget_get_parent (child) != NULL)

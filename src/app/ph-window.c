@@ -188,6 +188,7 @@ ph_window_setup (PhWindow *self)
 
   self->panel = g_object_ref_sink (ph_panel_new (self->settings, self->session, self->browser));
   ph_nearby_list_set_devices (ph_panel_get_nearby_list (self->panel), self->devices);
+  ph_batch_view_set_devices (self->batch_view, self->devices);
   g_signal_connect_object (self->panel, "destination-confirmed",
                            G_CALLBACK (destination_confirmed_cb), self, 0);
   g_signal_connect_object (self->panel, "send-files",

@@ -71,8 +71,12 @@ add_flag (GString    *flags,
 
 /* name, HOST:PORT, flags, and the short form of the key it announced
  * ("-" for the original format only): what `devices` and the other
- * screen show, to compare. */
-static void
+ * screen show, to compare. A key other than the one this computer knows
+ * for its name or id is flagged, and said on stderr (stdout stays one
+ * line per receiver, for scripts); so is a device known by its key that
+ * is now announced without encryption (nothing is sent to it).
+ * Returns: (nullable): the warning about a new key or no encryption */
+static char *
 print_peer (PhNearbyReceiver *peer,
             PhDevices        *devices)
 {
@@ -80,6 +84,10 @@ print_peer (PhNearbyReceiver *peer,
   g_autofree char *short_fp = NULL;
   const char *fingerprint = ph_nearby_receiver_get_fingerprint (peer);
   PhDevice *device = fingerprint ? ph_devices_lookup (devices, fingerprint) : NULL;
+  PhDevice *replaced = ph_destination_find_key_change (devices, fingerprint, ph_nearby_receiver_get_name (peer),
+                                                       ph_nearby_receiver_get_id (peer));
+  PhDevice *downgraded = ph_destination_find_downgrade (devices, fingerprint, ph_nearby_receiver_get_name (peer),
+                                                        ph_nearby_receiver_get_id (peer));
 
   if (ph_nearby_receiver_get_asks_before_accepting (peer))
     add_flag (flags, "ask");
@@ -89,6 +97,10 @@ print_peer (PhNearbyReceiver *peer,
     add_flag (flags, "blocked");
   else if (device != NULL && ph_device_is_paired (device))
     add_flag (flags, "paired");
+  if (replaced != NULL)
+    add_flag (flags, "key-changed");
+  if (downgraded != NULL)
+    add_flag (flags, "no-longer-encrypted");
   if (flags->len == 0)
     g_string_append_c (flags, '-');
   short_fp = fingerprint ? ph_fingerprint_format_short (fingerprint) : g_strdup ("-");
@@ -96,6 +108,14 @@ print_peer (PhNearbyReceiver *peer,
   /* Names never hold tabs or line breaks: the browser replaced them. */
   fprintf (stdout, "%s\t%s\t%s\t%s\n", ph_nearby_receiver_get_name (peer),
            ph_nearby_receiver_get_address (peer), flags->str, short_fp);
+
+  if (downgraded != NULL)
+    return ph_destination_describe_downgrade (downgraded, ph_nearby_receiver_get_name (peer));
+  if (replaced == NULL)
+    return NULL;
+  return g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
+                          ph_device_get_name (replaced) != NULL ? ph_device_get_name (replaced)
+                                                                : ph_nearby_receiver_get_name (peer));
 }
 
 int
@@ -115,6 +135,7 @@ ph_cli_list (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(PhBrowser) browser = NULL;
   g_autoptr(PhDevices) devices = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
   PhCliSignals signals = { 0 };
   ListRun run = { 0 };
   guint n;
@@ -127,9 +148,12 @@ ph_cli_list (int    argc,
     _("List the receivers announced nearby (Posthouse in receive mode, “posthouse-cli "
       "receive”), one a line: the name, a tab, HOST:PORT, a tab, the flags “ask” "
       "(asks before accepting), “paths” (keeps folders), “paired” or “blocked” (as this "
-      "computer knows it), or “-”, a tab, and the short fingerprint of the key it receives "
-      "encrypted files with, or “-” when it receives them only unencrypted. "
-      "A name can be given to “posthouse-cli send” instead of an address."));
+      "computer knows it), “key-changed” (a key other than the one this computer knows "
+      "for that device: pair again to trust it), “no-longer-encrypted” (a device this "
+      "computer knows by its key, now announced without encryption: nothing is sent to "
+      "it), or “-”, a tab, and the short fingerprint "
+      "of the key it receives encrypted files with, or “-” when it receives them only "
+      "unencrypted. A name can be given to “posthouse-cli send” instead of an address."));
   g_option_context_set_description (context,
     _("Receivers are found through the Avahi service (mDNS/DNS-SD); none of them is "
       "contacted. The exit status is 1 when the Avahi service isn’t running."));
@@ -198,9 +222,14 @@ ph_cli_list (int    argc,
     {
       g_autoptr(PhNearbyReceiver) peer = g_list_model_get_item (G_LIST_MODEL (browser), i);
 
-      print_peer (peer, devices);
+      char *warning = print_peer (peer, devices);
+
+      if (warning != NULL)
+        g_ptr_array_add (warnings, warning);
     }
   fflush (stdout);
+  for (guint i = 0; i < warnings->len; i++)
+    g_printerr ("%s\n", (const char *) g_ptr_array_index (warnings, i));
 
   if (n == 0)
     g_printerr (_("No receiver found nearby\n"));

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Preferences › Devices (the list the CLI shares, Block, Forget, the
  * two switches), the banner of "Accept everything from this device",
- * and "Paired" on the Nearby rows of paired receivers.
+ * "Paired" on the Nearby rows of paired receivers, and the warning on
+ * those that announce a new key under a paired name, or no key where
+ * this computer knows one.
  * Screenshots go to $PH_SCREENSHOT_DIR (default: screenshots/ in the
  * build folder of the tests). */
 
@@ -11,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "ph-browser-private.h"
+#include "ph-destination-trust.h"
 #include "ph-device-row.h"
 #include "ph-devices-page.h"
 #include "ph-nearby-list-private.h"
@@ -199,15 +202,18 @@ test_accept_all_bar (Fixture       *fixture,
   g_assert_false (ph_accept_all_bar_get_shown (bar));
 }
 
+/* @fingerprint: (nullable): its key (tls=1 fp=), or the original format only */
 static void
 announce (Fixture    *fixture,
           const char *instance,
           const char *name,
           const char *id,
-          guint16     port)
+          guint16     port,
+          const char *fingerprint)
 {
   g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
-  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", NULL };
+  g_autofree char *fp_pair = fingerprint ? g_strconcat ("fp=", fingerprint, NULL) : NULL;
+  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", fp_pair ? "tls=1" : NULL, fp_pair, NULL };
 
   /* Receivers of this computer, as its own daemon announces them. */
   PhAnnouncement announcement = {
@@ -234,8 +240,27 @@ nearby_row (Fixture    *fixture,
   g_assert_not_reached ();
 }
 
-/* A receiver nearby is marked paired where this computer paired with it
- * (where it received, or its installation id); forgotten, it is not. */
+/* Whether files may go to the receiver at PORT as it announced itself
+ * (installation id, no key): what the row must agree with. */
+static gboolean
+may_send (Fixture    *fixture,
+          guint16     port,
+          const char *id,
+          GError    **error)
+{
+  g_autoptr(PhDestination) destination = ph_destination_new ("127.0.0.1", port);
+
+  ph_destination_set_name (destination, "Desk");
+  ph_destination_set_announcement (destination, id, NULL);
+  return ph_destination_decide_channel (destination, app_devices (fixture), FALSE, error);
+}
+
+/* A receiver nearby is marked paired where it announces the key this
+ * computer paired with; forgotten, it is not. A device known by its
+ * key announced without encryption (by its installation id, or a
+ * paired one by its name) is never "Paired": sending there is refused
+ * (SPEC: no downgrade), and the row warns instead. (This case said
+ * "Paired" before, while sending was refused.) */
 static void
 test_nearby_paired (Fixture       *fixture,
                     gconstpointer  data)
@@ -243,35 +268,136 @@ test_nearby_paired (Fixture       *fixture,
   PhDevices *devices = app_devices (fixture);
   g_autofree char *study = trust_key ("study");
   g_autofree char *desk = trust_key ("desk");
+  g_autofree char *desk_warning = g_strdup_printf (_("“%s” is now announced without encryption: files will not be sent to it"), "Desk");
+  g_autofree char *study_warning = g_strdup_printf (_("“%s” is now announced without encryption: files will not be sent to it"), "Study Laptop");
+  const char *desk_id = "dddddddddddddddddddddddddddddddd";
+  g_autoptr(GError) error = NULL;
   PhNearbyRow *row;
+  PhNearbyRow *desk_row;
 
   ph_browser_stop (ph_application_get_browser (fixture->app));
-  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001);
-  announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002);
+  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, study);
+  announce (fixture, "desk-v4", "Desk", desk_id, 7002, NULL);
   gui_iterate (100);
   row = nearby_row (fixture, "Study Laptop");
   g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_null (ph_nearby_row_get_warning (row));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
 
-  /* Paired from its row: the initiator remembers where it receives. */
+  /* Paired from its row (seen with its key first). */
   ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", "127.0.0.1:7001", NULL);
   g_assert_false (ph_nearby_row_get_paired (row));
   ph_devices_pair (devices, study, "Study Laptop");
   gui_iterate (100);
   g_assert_true (ph_nearby_row_get_paired (row));
+  g_assert_null (ph_nearby_row_get_warning (row));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001 · Paired");
   trust_screenshot (GTK_WIDGET (fixture->window), "nearby-paired.png");
 
-  /* Known by its installation id (files sent to it), then paired. */
-  ph_devices_record_seen (devices, desk, "Desk", "127.0.0.1", NULL, "dddddddddddddddddddddddddddddddd");
+  /* Desk announces no key: nothing known of it, files go unencrypted. */
+  desk_row = nearby_row (fixture, "Desk");
+  g_assert_null (ph_nearby_row_get_warning (desk_row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (desk_row)), ==, "127.0.0.1:7002");
+  g_assert_true (may_send (fixture, 7002, desk_id, NULL));
+
+  /* Known by its installation id (files went to it encrypted), then
+   * paired: announced without encryption, it is not sent to, and its
+   * row says so instead of "Paired". */
+  ph_devices_record_seen (devices, desk, "Desk", "127.0.0.1", NULL, desk_id);
+  gui_iterate (100);
+  g_assert_cmpstr (ph_nearby_row_get_warning (desk_row), ==, desk_warning);
   ph_devices_pair (devices, desk, "Desk");
   gui_iterate (100);
-  g_assert_true (ph_nearby_row_get_paired (nearby_row (fixture, "Desk")));
+  g_assert_false (ph_nearby_row_get_paired (desk_row));
+  g_assert_cmpstr (ph_nearby_row_get_warning (desk_row), ==, desk_warning);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (desk_row)), ==,
+                   "127.0.0.1:7002 · No longer encrypted: files will not be sent");
+  g_assert_false (may_send (fixture, 7002, desk_id, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED);
+  trust_screenshot (GTK_WIDGET (fixture->window), "nearby-not-encrypted.png");
 
-  ph_devices_forget (devices, study);
+  /* Study Laptop announced again, without its key: a paired name. */
+  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, NULL);
   gui_iterate (100);
   g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (ph_nearby_row_get_warning (row), ==, study_warning);
+
+  /* Forgotten: nothing to warn of, nothing paired. */
+  ph_devices_forget (devices, study);
+  ph_devices_forget (devices, desk);
+  gui_iterate (100);
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_null (ph_nearby_row_get_warning (row));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+  g_assert_null (ph_nearby_row_get_warning (desk_row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (desk_row)), ==, "127.0.0.1:7002");
+}
+
+/* A receiver nearby that announces a key other than the one paired
+ * under its name (reinstalled, or someone posing as it): a warning,
+ * never "Paired", even at the paired device's address, until the new
+ * key is paired or the old one forgotten. */
+static void
+test_nearby_new_key (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  PhDevices *devices = app_devices (fixture);
+  g_autofree char *old_key = trust_key ("the laptop, before it was reinstalled");
+  g_autofree char *new_key = trust_key ("the laptop, reinstalled");
+  g_autofree char *desk_old = trust_key ("desk");
+  g_autofree char *desk_new = trust_key ("desk, reinstalled");
+  g_autofree char *warning = g_strdup_printf (_("“%s” has a new key: pair again to trust it"), "Study Laptop");
+  const char *study_id = "cccccccccccccccccccccccccccccccc";
+  PhNearbyRow *row;
+
+  ph_browser_stop (ph_application_get_browser (fixture->app));
+  announce (fixture, "study-v4", "Study Laptop", study_id, 7001, new_key);
+  gui_iterate (100);
+  row = nearby_row (fixture, "Study Laptop");
+  g_assert_null (ph_nearby_row_get_warning (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+
+  /* Paired under the old key, where it receives now. */
+  ph_devices_record_seen (devices, old_key, "Study Laptop", "127.0.0.1", "127.0.0.1:7001", study_id);
+  ph_devices_pair (devices, old_key, "Study Laptop");
+  gui_iterate (100);
+  g_assert_cmpstr (ph_nearby_row_get_warning (row), ==, warning);
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "127.0.0.1:7001 · Has a new key: pair again to trust it");
+  trust_screenshot (GTK_WIDGET (fixture->window), "nearby-new-key.png");
+
+  /* The old key forgotten: nothing to warn of, nothing paired. */
+  ph_devices_forget (devices, old_key);
+  gui_iterate (100);
+  g_assert_null (ph_nearby_row_get_warning (row));
+  g_assert_false (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+
+  /* Paired again under the old key (in place, no device added), then
+   * with the new one: paired, no warning. */
+  ph_devices_record_seen (devices, new_key, "Study Laptop", "127.0.0.1", NULL, study_id);
+  ph_devices_pair (devices, old_key, "Study Laptop");
+  gui_iterate (100);
+  g_assert_cmpstr (ph_nearby_row_get_warning (row), ==, warning);
+  ph_devices_pair (devices, new_key, "Study Laptop");
+  gui_iterate (100);
+  g_assert_null (ph_nearby_row_get_warning (row));
+  g_assert_true (ph_nearby_row_get_paired (row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001 · Paired");
+
+  /* Known (not paired) by its installation id under another key:
+   * sending there is refused, so the row warns too. */
+  ph_devices_record_seen (devices, desk_old, "Desk", "127.0.0.1", NULL, "dddddddddddddddddddddddddddddddd");
+  announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002, desk_new);
+  gui_iterate (100);
+  g_assert_nonnull (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
+  ph_devices_block (devices, desk_old, "Desk");
+  gui_iterate (100);
+  g_assert_nonnull (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
+  ph_devices_forget (devices, desk_old);
+  gui_iterate (100);
+  g_assert_null (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
 }
 
 int
@@ -303,6 +429,7 @@ main (int    argc,
       ADD ("page-follows-file", test_page_follows_file, NULL);
       ADD ("accept-all-bar", test_accept_all_bar, NULL);
       ADD ("nearby-paired", test_nearby_paired, NULL);
+      ADD ("nearby-new-key", test_nearby_new_key, NULL);
     }
 
   ret = g_test_run ();

@@ -10,7 +10,7 @@
  * that key for a while and no other key from the same address; with
  * unencrypted connections off the Python script is turned away; files
  * to a paired device's typed address go nowhere when another key
- * answers there.
+ * answers there. The batch's row warns of a new key as the bar does.
  * Screenshots go to $PH_SCREENSHOT_DIR (default: screenshots/ in the
  * build folder of the tests), with -zh_CN under LANGUAGE=zh_CN. */
 
@@ -20,6 +20,8 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "ph-batch-row-private.h"
+#include "ph-format.h"
 #include "ph-pairing-dialog.h"
 #include "ph-request-bar-private.h"
 #include "ph-window-private.h"
@@ -210,6 +212,22 @@ test_who (Fixture       *f,
   g_assert_null (ph_request_bar_get_warning (bar));
   if (!chinese)
     g_assert_cmpstr (ph_request_bar_get_detail (bar), ==, "1 file (123.5\xc2\xa0kB)");
+  /* Its row in the list: what the sender announced, as the bar says. */
+  {
+    PhBatchRow *row = gui_find_row (f->window, batch);
+    g_autofree char *size = ph_format_size (123456);
+    g_autofree char *status = g_strdup_printf (_("Wants to send you %s"), size);
+    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file", "%'u files", 1), 1);
+
+    g_assert_nonnull (row);
+    g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, count);
+    g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, status);
+    if (!chinese)
+      {
+        g_assert_cmpstr (ph_batch_row_get_title_text (row), ==, "1 file");
+        g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Wants to send you 123.5\xc2\xa0kB");
+      }
+  }
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept"))));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "accept-all"))));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "pair"))));
@@ -275,6 +293,9 @@ test_key_change (Fixture       *f,
   g_autofree char *old_key = trust_key ("the laptop, before it was reinstalled");
   g_autofree char *receives_at = g_strdup_printf ("127.0.0.1:%u", f->peer->port);
   g_autofree char *warning = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *row_warning = NULL;
+  PhBatchRow *row;
   PhPairingDialog *dialog;
   PhRequestBar *bar = ph_window_get_request_bar (f->window);
   g_autoptr(GSubprocess) cli = NULL;
@@ -314,7 +335,25 @@ test_key_change (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_request_bar_get_button (bar, "accept-all"))));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_request_bar_get_button (bar, "pair"))));
   g_assert_cmpstr (gtk_button_get_label (ph_request_bar_get_button (bar, "pair")), ==, _("_Pair Again…"));
+  /* Its row in the list says it too. */
+  row = gui_find_row (f->window, batch);
+  g_assert_nonnull (row);
+  g_assert_true (ph_batch_row_get_key_changed (row));
+  from = g_strdup_printf (_("From %s"), ph_batch_get_device_name (batch));
+  row_warning = g_strdup_printf (_("%s · Has a new key: pair again to trust it"), from);
+  g_assert_cmpstr (ph_batch_row_get_peer_text (row), ==, row_warning);
+  if (!chinese)
+    g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Wants to send you 1.0\xc2\xa0kB");
   screenshot (f, "request-new-key");
+  if (!chinese)
+    {
+      /* Scrolled down to the row, under the request. */
+      GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (row), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      trust_screenshot (GTK_WIDGET (f->window), "batch-new-key.png");
+    }
   /* The notification says it too, and offers no Accept. */
   if (g_getenv ("PH_NOTIFY_LOG") != NULL && !chinese)
     {
@@ -352,6 +391,11 @@ test_key_change (Fixture       *f,
   g_assert_null (ph_devices_find_key_change (ph_application_get_devices (f->app),
                                              ph_identity_get_fingerprint (f->cli_id),
                                              ph_batch_get_device_name (batch), NULL));
+  gui_iterate (100);
+  row = gui_find_row (f->window, batch);
+  g_assert_false (ph_batch_row_get_key_changed (row));
+  g_assert_true (g_str_has_prefix (ph_batch_row_get_peer_text (row), from));
+  g_assert_null (strstr (ph_batch_row_get_peer_text (row), "new key"));
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 

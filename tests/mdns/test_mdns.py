@@ -579,8 +579,9 @@ class Borrowed(MdnsTest):
 
     def test_cloned_id_with_a_key_of_its_own(self):
         # The attack of issue 20: C announces A's id and name while A is
-        # away. Its own key is not A's: refused, nothing sent.
-        self.met_alpha_then_gone()
+        # away. Its own key is not A's: refused, nothing sent; `list`
+        # flags it until A's key is forgotten.
+        key = self.met_alpha_then_gone()
         self.clone_of_a(self.c)
         hostnamed = self.c.spawn([PEER, 'hostnamed', 'alpha'])
         self.assertIsNotNone(hostnamed.wait_line('stdout', r'^ready'), hostnamed.text('stderr'))
@@ -589,6 +590,10 @@ class Borrowed(MdnsTest):
         fake = self.receive(self.c, folder=fake_inbox)
         self.assertIsNotNone(fake.wait_line('stderr', r'Announced nearby as “alpha”'), fake.text('stderr'))
         self.list_until(self.b, lambda lines: len(lines) == 1, APPEAR_DEADLINE)
+        fake_address = '10.14.0.3:{0}'.format(fake.port)
+        result, lines = self.list(self.b)
+        self.assertEqual(lines, [['alpha', fake_address, 'paths,key-changed']], result.stderr)
+        self.assertIn('“alpha” has a new key: pair again to trust it', result.stderr.decode())
         for i in range(3):
             secret = self.make_file('secret{0}.txt'.format(i))
             sent = self.b.run([CLI, 'send', 'alpha', secret], check=False)
@@ -597,6 +602,12 @@ class Borrowed(MdnsTest):
             self.assertIn('nothing was sent', sent.stderr.decode())
         self.assertEqual(os.listdir(fake_inbox), [])
         self.assertEqual(fake.count('stderr', r'Receiving'), 0, fake.text('stderr'))
+        # A's key forgotten: nothing this computer knows under that id.
+        forgot = self.b.run([CLI, 'devices', 'forget', key], check=False)
+        self.assertEqual(forgot.returncode, 0, forgot.stderr)
+        result, lines = self.list(self.b)
+        self.assertEqual(lines, [['alpha', fake_address, 'paths']], result.stderr)
+        self.assertNotIn('new key', result.stderr.decode())
 
     def test_cloned_id_and_key(self):
         # C copies A's id, name and fp= (all public), and listens with
@@ -623,8 +634,9 @@ class Borrowed(MdnsTest):
 
     def test_known_device_announced_without_encryption(self):
         # No downgrade: A's id and name, announced without tls=1, are
-        # refused by a sender that knows A by its key.
-        self.met_alpha_then_gone()
+        # refused by a sender that knows A by its key, and `list` flags
+        # them (never as A, never silently).
+        key = self.met_alpha_then_gone()
         plain_inbox = os.path.join(self.rig.tmp, 'plain-inbox')
         os.makedirs(plain_inbox)
         plain = self.receive(self.c, '--no-announce', folder=plain_inbox)
@@ -634,12 +646,21 @@ class Borrowed(MdnsTest):
                                 installation_id])
         self.assertIsNotNone(mallory.wait_line('stdout', r'^published'), mallory.text('stderr'))
         self.list_until(self.b, lambda lines: len(lines) == 1, APPEAR_DEADLINE)
-        self.assertEqual(self.list(self.b, keys=True)[1], [['alpha', '10.14.0.3:{0}'.format(plain.port), '-', '-']])
+        result, lines = self.list(self.b, keys=True)
+        self.assertEqual(lines, [['alpha', '10.14.0.3:{0}'.format(plain.port), 'no-longer-encrypted', '-']])
+        self.assertIn('“alpha” is now announced without encryption: files will not be sent to it',
+                      result.stderr.decode())
         secret = self.make_file('secret.txt')
         sent = self.b.run([CLI, 'send', 'alpha', secret], check=False)
         self.assertEqual(sent.returncode, 1, sent.stderr)
         self.assertIn('now announced without encryption', sent.stderr.decode())
         self.assertEqual(os.listdir(plain_inbox), [])
+        # A's key forgotten: nothing known, nothing flagged.
+        forgot = self.b.run([CLI, 'devices', 'forget', key], check=False)
+        self.assertEqual(forgot.returncode, 0, forgot.stderr)
+        result, lines = self.list(self.b, keys=True)
+        self.assertEqual(lines, [['alpha', '10.14.0.3:{0}'.format(plain.port), '-', '-']])
+        self.assertNotIn('without encryption', result.stderr.decode())
 
     def test_squatted_name(self):
         real = self.receive(self.a)

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "ph-destination-trust.h"
 #include "ph-devices-private.h"
 #include "ph-test-util.h"
 #include "secure-rig.h"
@@ -317,6 +318,105 @@ test_key_change (Fixture       *fixture,
   secure_rig_flush_devices (devices);
 }
 
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* What a receiver nearby announces (key, name, id) against the list:
+ * what the Nearby rows and `list` warn of, as sending refuses it. And
+ * "changed" for every change, also one in place (paired, blocked). */
+static void
+test_announced_key_change (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(PhDevices) devices = secure_rig_open_devices (fixture->path);
+  g_autofree char *study = secure_rig_key ("study");
+  g_autofree char *renewed = secure_rig_key ("study-reinstalled");
+  g_autofree char *desk = secure_rig_key ("desk");
+  g_autofree char *clone = secure_rig_key ("someone with desk's id");
+  guint changed = 0;
+
+  g_signal_connect_swapped (devices, "changed", G_CALLBACK (count_cb), &changed);
+  g_assert_null (ph_destination_find_key_change (devices, renewed, "Study Laptop", "0123abcd"));
+  g_assert_null (ph_destination_find_key_change (devices, NULL, "Study Laptop", "0123abcd"));
+
+  ph_devices_record_seen (devices, study, "Study Laptop", NULL, NULL, "0123abcd");
+  g_assert_cmpuint (changed, ==, 1);
+  ph_devices_pair (devices, study, "Study Laptop");
+  g_assert_cmpuint (changed, ==, 2);
+  /* Under its name, or its id, with another key. */
+  g_assert_true (ph_destination_find_key_change (devices, renewed, "Study Laptop", NULL) ==
+                 ph_devices_lookup (devices, study));
+  g_assert_true (ph_destination_find_key_change (devices, renewed, "Renamed", "0123abcd") ==
+                 ph_devices_lookup (devices, study));
+  g_assert_null (ph_destination_find_key_change (devices, study, "Study Laptop", "0123abcd"));
+  /* No key announced: the original format, not a new key. */
+  g_assert_null (ph_destination_find_key_change (devices, NULL, "Study Laptop", "0123abcd"));
+
+  /* Known, not paired, by its id: sending to another key there is
+   * refused, so it is a new key too; blocked, still. */
+  ph_devices_record_seen (devices, desk, "Desk", NULL, NULL, "4567cdef");
+  g_assert_true (ph_destination_find_key_change (devices, clone, "Desk", "4567cdef") ==
+                 ph_devices_lookup (devices, desk));
+  g_assert_null (ph_destination_find_key_change (devices, clone, "Desk", NULL));
+  ph_devices_block (devices, desk, NULL);
+  g_assert_cmpuint (changed, ==, 4);
+  g_assert_nonnull (ph_destination_find_key_change (devices, clone, "Desk", "4567cdef"));
+  g_assert_true (ph_devices_forget (devices, desk));
+  g_assert_cmpuint (changed, ==, 5);
+  g_assert_null (ph_destination_find_key_change (devices, clone, "Desk", "4567cdef"));
+
+  /* The new key paired: no warning; known only, it still is one. */
+  ph_devices_record_seen (devices, renewed, "Study Laptop", NULL, NULL, "0123abcd");
+  g_assert_nonnull (ph_destination_find_key_change (devices, renewed, "Study Laptop", "0123abcd"));
+  ph_devices_pair (devices, renewed, "Study Laptop");
+  g_assert_null (ph_destination_find_key_change (devices, renewed, "Study Laptop", "0123abcd"));
+  g_assert_cmpuint (changed, ==, 7);
+  g_signal_handlers_disconnect_by_data (devices, &changed);
+  secure_rig_flush_devices (devices);
+}
+
+/* A receiver announced without a key that this computer knows by one
+ * (its installation id; a paired one by its name): the downgrade the
+ * Nearby rows and `list` warn of, as sending refuses it. */
+static void
+test_announced_downgrade (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(PhDevices) devices = secure_rig_open_devices (fixture->path);
+  g_autofree char *study = secure_rig_key ("study");
+  g_autofree char *desk = secure_rig_key ("desk");
+  g_autofree char *said = NULL;
+
+  g_assert_null (ph_destination_find_downgrade (devices, NULL, "Study Laptop", "0123abcd"));
+
+  /* Known by its id, not paired: no encryption there is refused too. */
+  ph_devices_record_seen (devices, study, "Study Laptop", NULL, NULL, "0123abcd");
+  g_assert_true (ph_destination_find_downgrade (devices, NULL, "Renamed", "0123abcd") ==
+                 ph_devices_lookup (devices, study));
+  /* By its name alone only once paired (a name proves nothing). */
+  g_assert_null (ph_destination_find_downgrade (devices, NULL, "Study Laptop", NULL));
+  ph_devices_pair (devices, study, "Study Laptop");
+  g_assert_true (ph_destination_find_downgrade (devices, NULL, "study laptop", NULL) ==
+                 ph_devices_lookup (devices, study));
+  /* Announced with a key: no downgrade (a new key is another warning). */
+  g_assert_null (ph_destination_find_downgrade (devices, study, "Study Laptop", "0123abcd"));
+  g_assert_null (ph_destination_find_downgrade (devices, desk, "Study Laptop", "0123abcd"));
+  g_assert_null (ph_destination_find_downgrade (devices, NULL, "Desk", "4567cdef"));
+
+  said = ph_destination_describe_downgrade (ph_devices_lookup (devices, study), "Renamed");
+  g_assert_cmpstr (said, ==, "“Study Laptop” is now announced without encryption: files will not be sent to it");
+
+  /* Blocked, still; forgotten, nothing. */
+  ph_devices_block (devices, study, NULL);
+  g_assert_nonnull (ph_destination_find_downgrade (devices, NULL, "Renamed", "0123abcd"));
+  g_assert_true (ph_devices_forget (devices, study));
+  g_assert_null (ph_destination_find_downgrade (devices, NULL, "Study Laptop", "0123abcd"));
+  secure_rig_flush_devices (devices);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -332,6 +432,8 @@ main (int    argc,
   ADD ("policy", test_policy, NULL);
   ADD ("accept-all", test_accept_all, NULL);
   ADD ("key-change", test_key_change, NULL);
+  ADD ("announced-key-change", test_announced_key_change, NULL);
+  ADD ("announced-downgrade", test_announced_downgrade, NULL);
 
   return g_test_run ();
 }

@@ -35,6 +35,22 @@ find_by_installation (PhDevices  *devices,
   return found;
 }
 
+/* A receiver announced without tls=1 that this computer knows by its
+ * key: by its installation id, or (asked for by name) a paired device
+ * of its name. Never sent to in the clear (SPEC: no downgrade). */
+static PhDevice *
+find_known_by_key (PhDevices  *devices,
+                   const char *name,
+                   const char *installation_id,
+                   gboolean    by_name)
+{
+  PhDevice *device = find_by_installation (devices, installation_id);
+
+  if (device == NULL && by_name)
+    device = ph_devices_find_key_change (devices, "", name, NULL);
+  return device;
+}
+
 static const char *
 label (PhDestination *destination)
 {
@@ -111,6 +127,96 @@ check_announced_key (PhDestination  *destination,
 }
 
 /**
+ * ph_destination_find_key_change:
+ * @devices: the devices this computer remembers
+ * @fingerprint: (nullable): the key a receiver announced (fp=)
+ * @name: (nullable): the name it announced
+ * @installation_id: (nullable): the id= it announced
+ *
+ * Whether a receiver announced nearby claims to be a device this
+ * computer knows under another key: a paired one of its name or id, or
+ * one known by its id (sending there is refused). What the Nearby rows
+ * and `list` warn of ("Study Laptop has a new key: pair again to trust
+ * it"); pairing with the new key, or forgetting the old one, ends it.
+ *
+ * Returns: (transfer none) (nullable): the device under the old key
+ */
+PhDevice *
+ph_destination_find_key_change (PhDevices  *devices,
+                                const char *fingerprint,
+                                const char *name,
+                                const char *installation_id)
+{
+  PhDevice *device;
+  PhDevice *replaced;
+
+  g_return_val_if_fail (PH_IS_DEVICES (devices), NULL);
+
+  if (fingerprint == NULL)
+    return NULL;
+  device = ph_devices_lookup (devices, fingerprint);
+  if (device != NULL && ph_device_is_paired (device))
+    return NULL;
+
+  replaced = ph_devices_find_key_change (devices, fingerprint, name, installation_id);
+  /* As check_announced_key() refuses to send. */
+  if (replaced == NULL && device == NULL)
+    replaced = find_by_installation (devices, installation_id);
+  return replaced;
+}
+
+/**
+ * ph_destination_find_downgrade:
+ * @devices: the devices this computer remembers
+ * @fingerprint: (nullable): the key a receiver announced (fp=): with
+ *   one, it is no downgrade
+ * @name: (nullable): the name it announced
+ * @installation_id: (nullable): the id= it announced
+ *
+ * Whether a receiver announced nearby without encryption is a device
+ * this computer knows by its key: the one of its installation id
+ * (paired, known or blocked), or a paired one of its name. Sending to
+ * it by its name is refused, as ph_destination_decide_channel() does;
+ * what the Nearby rows and `list` warn of, never "paired".
+ *
+ * Returns: (transfer none) (nullable): the device it claims to be
+ */
+PhDevice *
+ph_destination_find_downgrade (PhDevices  *devices,
+                               const char *fingerprint,
+                               const char *name,
+                               const char *installation_id)
+{
+  g_return_val_if_fail (PH_IS_DEVICES (devices), NULL);
+
+  if (fingerprint != NULL)
+    return NULL;
+  return find_known_by_key (devices, name, installation_id, TRUE);
+}
+
+/**
+ * ph_destination_describe_downgrade:
+ * @known: what ph_destination_find_downgrade() found
+ * @name: (nullable): the name announced, for a device without one
+ *
+ * Returns: (transfer full): "“Study Laptop” is now announced without
+ *   encryption: files will not be sent to it"
+ */
+char *
+ph_destination_describe_downgrade (PhDevice   *known,
+                                   const char *name)
+{
+  const char *known_name;
+
+  g_return_val_if_fail (PH_IS_DEVICE (known), NULL);
+
+  known_name = ph_device_get_name (known);
+  /* Translators: a device's name */
+  return g_strdup_printf (_("“%s” is now announced without encryption: files will not be sent to it"),
+                          known_name != NULL && *known_name != '\0' ? known_name : name);
+}
+
+/**
  * ph_destination_decide_channel:
  * @devices: the devices this computer remembers
  * @require_encryption: never the original format (`send
@@ -158,9 +264,9 @@ ph_destination_decide_channel (PhDestination  *destination,
 
   if (devices != NULL && nearby)
     {
-      device = find_by_installation (devices, ph_destination_get_installation_id (destination));
-      if (device == NULL && ph_destination_get_found_by_name (destination))
-        device = ph_devices_find_key_change (devices, "", ph_destination_get_name (destination), NULL);
+      device = find_known_by_key (devices, ph_destination_get_name (destination),
+                                  ph_destination_get_installation_id (destination),
+                                  ph_destination_get_found_by_name (destination));
       /* Typed where a device received files before: an announcement
        * without tls=1 (anyone may publish one for that address) does
        * not take the secure channel away; the handshake proves the key. */

@@ -354,7 +354,8 @@ ph_batch_set_device_name (PhBatch    *self,
 }
 
 /* Returns: (transfer full): the given title, else the single file's
- * name, else "N files". */
+ * name, else "N files" (before any file arrived, as many as the sender
+ * announced). */
 char *
 ph_batch_dup_title (PhBatch *self)
 {
@@ -367,6 +368,8 @@ ph_batch_dup_title (PhBatch *self)
     return g_strdup (self->title);
   if (n == 1)
     return g_strdup (ph_transfer_get_name (((Entry *) g_ptr_array_index (self->entries, 0))->transfer));
+  if (n == 0)
+    n = self->announced_files;
 
   /* Translators: the name of a group of files sent or received together */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u file", "%'u files", n), n);

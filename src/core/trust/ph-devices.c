@@ -23,7 +23,13 @@ enum {
   N_PROPS
 };
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 static GType
 ph_devices_get_item_type (GListModel *model)
@@ -107,6 +113,7 @@ ph_devices_sync_items (PhDevices *self)
 
   if (self->items->len > before)
     g_list_model_items_changed (G_LIST_MODEL (self), before, 0, self->items->len - before);
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static PhDevicesOp *
@@ -198,6 +205,16 @@ ph_devices_class_init (PhDevicesClass *klass)
     g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Anything in the list changed: a device came, went, or changed in
+   * place (paired, blocked, renamed, seen). What depends on more than
+   * one device (a new key under a paired name) is worked out again. */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

@@ -21,7 +21,8 @@ G_BEGIN_DECLS
  * first seen. Changes show at once in this process and are written on a
  * worker thread, atomically, under a lock, after reading the file again
  * (another program's changes are kept); what another program writes
- * shows here through a file monitor. A main-context object.
+ * shows here through a file monitor. A main-context object; "changed"
+ * says anything in it changed (items-changed only says what came or went).
  *
  * Who is trusted how: ph_devices_decide() (ph-trust-policy.h). */
 G_DECLARE_FINAL_TYPE (PhDevices, ph_devices, PH, DEVICES, GObject)
