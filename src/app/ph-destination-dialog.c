@@ -86,12 +86,9 @@ peer_activated_cb (PhNearbyList     *list,
                    AdwMessageDialog *dialog)
 {
   Ask *ask = g_object_get_data (G_OBJECT (dialog), "ask");
-  const char *name = ph_nearby_receiver_get_name (peer);
+  g_autofree char *text = ph_destination_text_for_nearby (ask->browser, peer);
 
-  if (ph_destination_find_nearby (ask->browser, name) == peer)
-    gtk_editable_set_text (ask->entry, name);
-  else
-    gtk_editable_set_text (ask->entry, ph_nearby_receiver_get_address (peer));
+  gtk_editable_set_text (ask->entry, text);
 
   adw_message_dialog_response (dialog, "send");
   gtk_window_close (GTK_WINDOW (dialog));

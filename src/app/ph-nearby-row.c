@@ -176,16 +176,26 @@ update (PhNearbyRow *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), ph_nearby_receiver_get_name (self->peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
 
-  /* Pair… (app.pair), with the receiver where it is now. */
-  {
-    g_autoptr(GMenu) menu = g_menu_new ();
-    g_autoptr(GMenuItem) pair = g_menu_item_new (self->replaced != NULL ? _("_Pair Again…") : _("_Pair…"), NULL);
+  /* Pair… (app.pair), with the receiver where it is now. Pairing runs
+   * inside the secure channel: a device known by its key that is now
+   * announced without encryption offers none (a new key offers Pair
+   * Again…), and its menu, with nothing else in it, goes. */
+  if (self->downgraded != NULL)
+    {
+      gtk_menu_button_set_menu_model (self->menu_button, NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->menu_button), FALSE);
+    }
+  else
+    {
+      g_autoptr(GMenu) menu = g_menu_new ();
+      g_autoptr(GMenuItem) pair = g_menu_item_new (self->replaced != NULL ? _("_Pair Again…") : _("_Pair…"), NULL);
 
-    g_menu_item_set_action_and_target_value (pair, "app.pair",
-                                             g_variant_new_string (ph_nearby_receiver_get_address (self->peer)));
-    g_menu_append_item (menu, pair);
-    gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
-  }
+      g_menu_item_set_action_and_target_value (pair, "app.pair",
+                                               g_variant_new_string (ph_nearby_receiver_get_address (self->peer)));
+      g_menu_append_item (menu, pair);
+      gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+      gtk_widget_set_visible (GTK_WIDGET (self->menu_button), TRUE);
+    }
 }
 
 static void
@@ -446,6 +456,16 @@ ph_nearby_row_get_warning (PhNearbyRow *self)
 
   return self->replaced != NULL || self->downgraded != NULL
          ? gtk_widget_get_tooltip_text (GTK_WIDGET (self->device_image)) : NULL;
+}
+
+/* For tests: its menu, while it has one to show. */
+GMenuModel *
+ph_nearby_row_get_menu (PhNearbyRow *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_ROW (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->menu_button))
+         ? gtk_menu_button_get_menu_model (self->menu_button) : NULL;
 }
 
 /* For tests: what a drop on the row goes through. */

@@ -109,12 +109,7 @@ char *
 ph_panel_dup_peer_text (PhPanel          *self,
                         PhNearbyReceiver *peer)
 {
-  const char *name = ph_nearby_receiver_get_name (peer);
-
-  if (ph_destination_find_nearby (self->browser, name) == peer)
-    return g_strdup (name);
-
-  return g_strdup (ph_nearby_receiver_get_address (peer));
+  return ph_destination_text_for_nearby (self->browser, peer);
 }
 
 static void
@@ -129,13 +124,18 @@ peer_activated_cb (PhPanel          *self,
   g_signal_emit (self, signals[DESTINATION_CONFIRMED], 0, ph_nearby_receiver_get_name (peer));
 }
 
-/* Dropped on its row: that very receiver, at the address it has. */
+/* Dropped on its row: sent as choosing that row sends, by its name
+ * when the name finds it. Its address alone would skip what the name
+ * and its announced identity say (SPEC: no downgrade, a new key is
+ * never trusted silently), which its row warns of. */
 static void
 files_dropped_cb (PhPanel          *self,
                   PhNearbyReceiver *peer,
                   GdkFileList      *files)
 {
-  g_signal_emit (self, signals[SEND_FILES], 0, ph_nearby_receiver_get_address (peer), files);
+  g_autofree char *text = ph_panel_dup_peer_text (self, peer);
+
+  g_signal_emit (self, signals[SEND_FILES], 0, text, files);
 }
 
 static void

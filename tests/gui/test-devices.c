@@ -15,6 +15,7 @@
 #include "ph-browser-private.h"
 #include "ph-destination-trust.h"
 #include "ph-device-row.h"
+#include "ph-fingerprint.h"
 #include "ph-devices-page.h"
 #include "ph-nearby-list-private.h"
 #include "ph-nearby-row-private.h"
@@ -400,6 +401,154 @@ test_nearby_new_key (Fixture       *fixture,
   g_assert_null (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
 }
 
+static PhReceiver *
+start_plain_receiver (const char *dir)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  PhReceiver *receiver = ph_receiver_new (folder);
+
+  ph_receiver_set_bind_address (receiver, "127.0.0.1");
+  ph_receiver_set_port (receiver, 0);
+  ph_receiver_start (receiver, &error);
+  g_assert_no_error (error);
+  return receiver;
+}
+
+static void
+drop_on_row (PhNearbyRow *row,
+             GFile       *file)
+{
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
+  g_signal_emit_by_name (ph_nearby_row_get_drop_target (row), "drop", &value, 10.0, 10.0, &handled);
+  g_value_unset (&value);
+  g_assert_true (handled);
+}
+
+typedef struct
+{
+  PhWindow   *window;
+  const char *text;
+} Toast;
+
+static gboolean
+toast_shown (gpointer data)
+{
+  Toast *toast = data;
+
+  return g_strcmp0 (ph_window_get_last_toast (toast->window), toast->text) == 0;
+}
+
+/* Files dropped on a row are refused where choosing that row is, with
+ * the same words: the row stands for the receiver it shows (its name,
+ * its announced identity), not for its address alone. A receiver
+ * announced without a key under a paired device's name, with an id and
+ * at an address this computer has no record of, was sent to in the
+ * clear by a drop before. So was one announcing a new key under a
+ * paired name. Neither row offers "Pair…" that cannot work: the one
+ * without encryption has no menu, the new key's says "Pair Again…". */
+static void
+test_nearby_drop_refused (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  PhDevices *devices = app_devices (fixture);
+  g_autofree char *study = trust_key ("study");
+  g_autofree char *desk_old = trust_key ("desk");
+  g_autofree char *desk_new = trust_key ("desk, reinstalled");
+  g_autofree char *new_short = ph_fingerprint_format_short (desk_new);
+  g_autofree char *old_short = ph_fingerprint_format_short (desk_old);
+  g_autofree char *in_dir = ph_test_make_tmp_dir ("posthouse-devices-in-XXXXXX");
+  g_autofree char *study_dir = ph_test_make_tmp_dir ("posthouse-devices-study-XXXXXX");
+  g_autofree char *desk_dir = ph_test_make_tmp_dir ("posthouse-devices-desk-XXXXXX");
+  g_autofree char *path = gui_make_file (in_dir, "plans.txt", 1000);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(PhReceiver) study_receiver = start_plain_receiver (study_dir);
+  g_autoptr(PhReceiver) desk_receiver = start_plain_receiver (desk_dir);
+  guint16 study_port = (guint16) ph_receiver_get_port (study_receiver);
+  g_autofree char *downgrade =
+    g_strdup_printf (_("“%s” is known to this computer by its key, but is now announced without "
+                       "encryption: nothing was sent (someone may be posing as it)"), "Study Laptop");
+  g_autofree char *new_key =
+    g_strdup_printf (_("“%s” has a new key (%s), not the one this computer knows (%s): nothing was sent. "
+                       "If it was set up again, pair with it again, or forget the old key "
+                       "(posthouse-cli devices forget)."), "Desk", new_short, old_short);
+  g_autofree char *pair_target = NULL;
+  Toast toast = { fixture->window, downgrade };
+  PhNearbyRow *row;
+  PhNearbyRow *desk_row;
+
+  /* Paired where they received before (other ports), under other ids. */
+  ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", "127.0.0.1:7001",
+                          "cccccccccccccccccccccccccccccccc");
+  ph_devices_pair (devices, study, "Study Laptop");
+  ph_devices_record_seen (devices, desk_old, "Desk", "127.0.0.1", "127.0.0.1:7002",
+                          "dddddddddddddddddddddddddddddddd");
+  ph_devices_pair (devices, desk_old, "Desk");
+
+  ph_browser_stop (ph_application_get_browser (fixture->app));
+  announce (fixture, "study-v4", "Study Laptop", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", study_port, NULL);
+  announce (fixture, "desk-v4", "Desk", "ffffffffffffffffffffffffffffffff",
+            (guint16) ph_receiver_get_port (desk_receiver), desk_new);
+  gui_iterate (100);
+  row = nearby_row (fixture, "Study Laptop");
+  desk_row = nearby_row (fixture, "Desk");
+  g_assert_nonnull (ph_nearby_row_get_warning (row));
+  g_assert_nonnull (ph_nearby_row_get_warning (desk_row));
+
+  /* No Pair… without encryption; Pair Again… for the new key. */
+  g_assert_null (ph_nearby_row_get_menu (row));
+  pair_target = gui_menu_target (ph_nearby_row_get_menu (desk_row), "app.pair");
+  g_assert_nonnull (pair_target);
+  {
+    g_autofree char *label = NULL;
+
+    g_assert_true (g_menu_model_get_item_attribute (ph_nearby_row_get_menu (desk_row), 0,
+                                                    G_MENU_ATTRIBUTE_LABEL, "s", &label));
+    g_assert_cmpstr (label, ==, _("_Pair Again…"));
+  }
+
+  /* Dropped on the row: refused, as sending by its name is. */
+  drop_on_row (row, file);
+  gui_wait_until (toast_shown, &toast, "the refusal of a drop without encryption");
+  drop_on_row (desk_row, file);
+  toast.text = new_key;
+  gui_wait_until (toast_shown, &toast, "the refusal of a drop to a new key");
+
+  /* Chosen, then files dropped on the window: the same refusal. */
+  gtk_widget_activate (GTK_WIDGET (row));
+  g_assert_cmpstr (ph_panel_get_destination (ph_window_get_panel (fixture->window)), ==, "Study Laptop");
+  gui_drop_files (fixture->window, &file, 1);
+  toast.text = downgrade;
+  gui_wait_until (toast_shown, &toast, "the refusal of the chosen row");
+
+  /* Nothing went, nothing arrived. */
+  gui_iterate (300);
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
+  g_assert_cmpuint (gui_count_files (study_dir), ==, 0);
+  g_assert_cmpuint (gui_count_files (desk_dir), ==, 0);
+
+  /* Forgotten, the same receiver is a first contact: a drop sends
+   * (in the clear, as to any receiver announced without a key), and
+   * Pair… is offered again. */
+  ph_devices_forget (devices, study);
+  gui_iterate (100);
+  g_assert_null (ph_nearby_row_get_warning (row));
+  g_assert_nonnull (ph_nearby_row_get_menu (row));
+  drop_on_row (row, file);
+  gui_wait_until (gui_first_finished, fixture->app, "the drop once the key is forgotten");
+  g_assert_cmpuint (gui_count_files (study_dir), ==, 1);
+
+  ph_receiver_stop (study_receiver);
+  ph_receiver_stop (desk_receiver);
+  ph_test_rm_rf (in_dir);
+  ph_test_rm_rf (study_dir);
+  ph_test_rm_rf (desk_dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -430,6 +579,7 @@ main (int    argc,
       ADD ("accept-all-bar", test_accept_all_bar, NULL);
       ADD ("nearby-paired", test_nearby_paired, NULL);
       ADD ("nearby-new-key", test_nearby_new_key, NULL);
+      ADD ("nearby-drop-refused", test_nearby_drop_refused, NULL);
     }
 
   ret = g_test_run ();

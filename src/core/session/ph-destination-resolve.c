@@ -340,6 +340,33 @@ ph_destination_find_nearby (PhBrowser  *browser,
 }
 
 /**
+ * ph_destination_text_for_nearby:
+ * @browser: (nullable): the receivers nearby
+ * @nearby: a receiver among them
+ *
+ * The text that finds @nearby, as a person chose it: its name when the
+ * name finds it (so its announced identity counts, as for a name typed:
+ * no downgrade, no new key trusted silently), else its address. Choosing
+ * its row and dropping files on it both send to this text, through the
+ * same resolve and the same decision.
+ *
+ * Returns: (transfer full): its name or `HOST:PORT`
+ */
+char *
+ph_destination_text_for_nearby (PhBrowser        *browser,
+                                PhNearbyReceiver *nearby)
+{
+  const char *name;
+
+  g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (nearby), NULL);
+
+  name = ph_nearby_receiver_get_name (nearby);
+  if (name != NULL && ph_destination_find_nearby (browser, name) == nearby)
+    return g_strdup (name);
+  return g_strdup (ph_nearby_receiver_get_address (nearby));
+}
+
+/**
  * ph_destination_text_is_usable:
  * @browser: (nullable): the receivers nearby
  * @text: (nullable): a destination as typed

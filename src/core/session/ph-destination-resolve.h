@@ -20,5 +20,7 @@ PhNearbyReceiver *ph_destination_find_nearby    (PhBrowser            *browser,
 gboolean          ph_destination_text_is_usable (PhBrowser            *browser,
                                                  const char           *text,
                                                  GError              **error);
+char             *ph_destination_text_for_nearby (PhBrowser           *browser,
+                                                  PhNearbyReceiver    *nearby);
 
 G_END_DECLS
