@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ph-secure-receive-private.h"
 #include "ph-test-util.h"
 #include "secure-rig.h"
 

@@ -268,7 +268,10 @@ class SecureCli(SecureTestCase):
         py = subprocess.run([PYTHON, PY_SEND, '127.0.0.1', str(port), one],
                             capture_output=True, timeout=TIMEOUT)
         result = self.send(port, one)
-        self.assertEqual(result.returncode, 1, result.stderr)
+        # Once seen under load (exit 0): say what each side saw.
+        self.assertEqual(result.returncode, 1,
+                         (result.stderr, py.returncode, py.stderr, os.listdir(self.dst),
+                          receiver.text('stdout'), receiver.text('stderr')))
         receiver.wait_line('stderr', r'not encrypted', count=1)
         self.assertEqual(os.listdir(self.dst), [])
         result = self.send(port, one, options=['--require-encryption'])

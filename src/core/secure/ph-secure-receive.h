@@ -26,7 +26,7 @@ typedef enum
  *
  * 1. ph_secure_receive_run_async() makes the TLS handshake (the
  *    sender's certificate required) and exchanges the hellos, all
- *    within "handshake-timeout": a handshake that stalls ends the
+ *    within the handshake time limit: a handshake that stalls ends the
  *    connection like a header that never comes.
  * 2. "decide" () is emitted on the caller's context: the sender's
  *    fingerprint, name and announced batch are known. The owner calls
@@ -38,7 +38,7 @@ typedef enum
  *    emits "transfer-added" (PhTransfer *) as its header arrives, is
  *    written into the receive folder and committed, and only then
  *    gets its receipt. A transfer cancelled here gets a receipt that
- *    says so. Idle longer than "idle-timeout" ends the connection.
+ *    says so. Idle longer than its idle time limit ends the connection.
  * A sender may ask to pair instead of sending files (version 2): with
  * a list of devices set (ph_secure_receive_set_devices()) and a
  * handler, "pairing" (PhPairing *) is emitted instead of "decide", and
@@ -63,10 +63,6 @@ void                 ph_secure_receive_set_prefix       (PhSecureReceive     *se
                                                          const char          *prefix);
 void                 ph_secure_receive_set_accepts_paths (PhSecureReceive    *self,
                                                          gboolean             accepts_paths);
-void                 ph_secure_receive_set_handshake_timeout (PhSecureReceive *self,
-                                                         guint                msec);
-void                 ph_secure_receive_set_idle_timeout (PhSecureReceive     *self,
-                                                         guint                msec);
 void                 ph_secure_receive_set_devices      (PhSecureReceive     *self,
                                                          PhDevices           *devices);
 void                 ph_secure_receive_run_async        (PhSecureReceive     *self,
