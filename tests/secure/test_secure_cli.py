@@ -217,6 +217,38 @@ class SecureCli(SecureTestCase):
                                  next(n for n in names if n.endswith(name)), '.'))))
         receiver.wait_line('stdout', r'^saved ', count=1000)
 
+    def test_verbose_window(self):
+        # send --verbose tells the secure channel's window of files ahead
+        # of their receipts as it does the plain lanes': where it starts,
+        # then where it settles once it has measured (a few rounds of
+        # receipts: 1,500 files are several dozen rounds at 64 in flight).
+        receiver, port = self.receive()
+        folder = os.path.join(self.src, 'many')
+        for i in range(1500):
+            make_file(os.path.join(folder, 'w{0:04}.bin'.format(i)), 100 + i, seed=i)
+        result = self.send(port, folder, options=['--require-encryption', '--verbose'])
+        err = result.stderr.decode()
+        self.assertEqual(result.returncode, 0, err)
+        self.assertRegex(err.splitlines()[0], r'^encrypted, to ')
+        window = [m.groups() for m in re.finditer(r'(?m)^posthouse-cli: (\d+) files? in flight: (.+)$', err)]
+        self.assertGreaterEqual(len(window), 2, err)
+        self.assertEqual(window[0], ('64', 'to start with'), err)
+        self.assertRegex(window[1][1], r'files per second|fewer files|more files', err)
+        for files, reason in window:
+            self.assertTrue(64 <= int(files) <= 256, err)
+        self.assertEqual(len(self.files_in(self.dst)), 1500)
+
+        # A window fixed by --parallel says so; without --verbose, nothing.
+        one = make_file(os.path.join(self.src, 'one.txt'), 100)
+        result = self.send(port, one, options=['--verbose', '--parallel', '4'])
+        err = result.stderr.decode()
+        self.assertEqual(result.returncode, 0, err)
+        self.assertRegex(err, r'(?m)^encrypted, to ')
+        self.assertRegex(err, r'(?m)^posthouse-cli: 4 files in flight: as asked$')
+        result = self.send(port, one)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn('in flight', result.stderr.decode())
+
     def test_folders_with_paths(self):
         # Listening everywhere, so announced with paths=1: its hello says so.
         receiver = Process([CLI, 'receive', '--port', '0', '--dir', self.dst], self.bob.env)
