@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "harden-util.h"
+#include "ph-sender-private.h"
 
 static gboolean
 timeout_cb (gpointer data)

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "ph-receiver-private.h"
+#include "ph-sender-private.h"
 
 #include "test-common.h"
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* What the three parts of PhBrowser's Avahi side share: talking to the
- * daemon (ph-browser-avahi.c), the order announcements are resolved in
- * (ph-browser-queue.c), resolving and watching them
- * (ph-browser-resolve.c). */
+/* What the three parts of PhBrowser's Avahi side share, each calling
+ * only the ones below it: talking to the daemon and browsing
+ * (ph-browser-avahi.c) on top, resolving and watching announcements
+ * (ph-browser-resolve.c) below it, the order they are resolved in
+ * (ph-browser-queue.c) at the bottom. What PhBrowser must hear goes up
+ * through the events it gave. */
 
 #include <avahi-common/address.h>
 #include <avahi-common/defs.h>
@@ -94,7 +96,8 @@ typedef struct
 
 struct _PhBrowserAvahi
 {
-  PhBrowser            *browser;      /* owns us */
+  const PhBrowserAvahiEvents *events; /* to the browser, which owns us */
+  gpointer              data;
   PhBrowserAvahi      **link;         /* g_rc_box: NULL once we are gone */
   GDBusConnection      *bus;          /* our own: closing it frees what we made */
   gulong                closed_id;
@@ -130,9 +133,6 @@ void      ph_browser_avahi_enqueue        (Instance       *instance,
 void      ph_browser_avahi_unqueue        (Instance       *instance);
 Instance *ph_browser_avahi_next_in_line   (PhBrowserAvahi *self,
                                            Priority        up_to);
-void      ph_browser_avahi_move_to        (Instance       *instance,
-                                           Stage           stage);
-void      ph_browser_avahi_instance_free  (gpointer        data);
 char     *ph_browser_avahi_instance_key   (AvahiIfIndex    interface,
                                            AvahiProtocol   protocol,
                                            const char     *name,
@@ -141,6 +141,9 @@ Priority  ph_browser_avahi_priority_for   (PhBrowserAvahi *self,
                                            Instance       *instance,
                                            GPtrArray      *namesakes);
 void      ph_browser_avahi_lane_free      (gpointer        data);
+void      ph_browser_avahi_queue_want     (PhBrowserAvahi *self,
+                                           const char     *folded,
+                                           gboolean        want);
 
 /* ph-browser-resolve.c */
 Call     *ph_browser_avahi_call_new       (PhBrowserAvahi *self,
@@ -150,7 +153,9 @@ void      ph_browser_avahi_free_object    (GDBusConnection *bus,
                                            const char     *owner,
                                            const char     *path,
                                            const char     *interface);
-void      ph_browser_avahi_unwatch        (Instance       *instance);
+void      ph_browser_avahi_move_to        (Instance       *instance,
+                                           Stage           stage);
+void      ph_browser_avahi_instance_free  (gpointer        data);
 void      ph_browser_avahi_pump           (PhBrowserAvahi *self);
 void      ph_browser_avahi_resolver_signal_cb (GDBusConnection *connection,
                                                const char      *sender,

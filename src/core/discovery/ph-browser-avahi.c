@@ -56,7 +56,7 @@ found (PhBrowserAvahi         *self,
   instance->owner = self;
   instance->key = g_strdup (key);
   instance->name = g_strdup (name);
-  instance->folded = ph_browser_fold_name (name);
+  instance->folded = ph_dns_sd_fold_name (name);
   instance->type = g_strdup (type);
   instance->domain = g_strdup (domain);
   instance->interface = interface;
@@ -105,7 +105,7 @@ browser_signal_cb (GDBusConnection *connection,
       if (g_str_equal (signal, "Failure"))
         g_warning ("Browsing for receivers failed: %s", message);
       self->all_for_now = TRUE;
-      ph_browser_answered (self->browser);
+      self->events->answered (self->data);
       ph_browser_avahi_check_settled (self);
       return;
     }
@@ -120,9 +120,9 @@ browser_signal_cb (GDBusConnection *connection,
     {
       g_autofree char *key = ph_browser_avahi_instance_key (item_interface, item_protocol, name, domain);
 
-      ph_browser_lost (self->browser, key);
+      self->events->lost (key, self->data);
       g_hash_table_remove (self->instances, key);
-      ph_browser_answered (self->browser);
+      self->events->answered (self->data);
       ph_browser_avahi_check_settled (self);
       ph_browser_avahi_pump (self);
     }
@@ -185,8 +185,7 @@ forget_daemon (PhBrowserAvahi *self)
   g_clear_pointer (&self->owner, g_free);
   self->browsing = FALSE;
   self->all_for_now = FALSE;
-  ph_browser_clear (self->browser);
-  ph_browser_set_settled (self->browser, FALSE);
+  self->events->forgotten (self->data);
 }
 
 /* Avahi is there (or back): browse. Signals come from that daemon only. */
@@ -208,7 +207,7 @@ daemon_appeared (PhBrowserAvahi *self,
                                                             G_DBUS_SIGNAL_FLAGS_NONE, ph_browser_avahi_resolver_signal_cb,
                                                             g_rc_box_acquire (self->link),
                                                             (GDestroyNotify) g_rc_box_release);
-  ph_browser_set_state (self->browser, PH_BROWSER_RUNNING);
+  self->events->state (PH_BROWSER_RUNNING, self->data);
 
   g_dbus_connection_call (self->bus, owner, "/", "org.freedesktop.Avahi.Server2", "ServiceBrowserPrepare",
                           g_variant_new ("(iissu)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, PH_SERVICE_TYPE, "", 0),
@@ -235,7 +234,7 @@ vanished_cb (GDBusConnection *connection,
   if (self->owner != NULL)
     forget_daemon (self);
   if (self->bus != NULL)
-    ph_browser_set_state (self->browser, PH_BROWSER_UNAVAILABLE);
+    self->events->state (PH_BROWSER_UNAVAILABLE, self->data);
 }
 
 static void connect_bus (PhBrowserAvahi *self);
@@ -272,7 +271,7 @@ closed_cb (GDBusConnection *connection,
            PhBrowserAvahi  *self)
 {
   drop_bus (self);
-  ph_browser_set_state (self->browser, PH_BROWSER_UNAVAILABLE);
+  self->events->state (PH_BROWSER_UNAVAILABLE, self->data);
   self->retry = ph_gsource_attach (g_timeout_source_new_seconds (RETRY_SECONDS), "[posthouse] system bus retry",
                                    retry_cb, self, g_main_context_get_thread_default ());
 }
@@ -295,7 +294,7 @@ connect_bus (PhBrowserAvahi *self)
   if (self->bus == NULL)
     {
       g_debug ("No system bus: %s", error->message);
-      ph_browser_set_state (self->browser, PH_BROWSER_UNAVAILABLE);
+      self->events->state (PH_BROWSER_UNAVAILABLE, self->data);
       self->retry = ph_gsource_attach (g_timeout_source_new_seconds (RETRY_SECONDS), "[posthouse] system bus retry",
                                        retry_cb, self, g_main_context_get_thread_default ());
       return;
@@ -313,18 +312,20 @@ connect_bus (PhBrowserAvahi *self)
       daemon_appeared (self, unique);
     }
   else
-    ph_browser_set_state (self->browser, PH_BROWSER_UNAVAILABLE);
+    self->events->state (PH_BROWSER_UNAVAILABLE, self->data);
 
   self->watch_id = g_bus_watch_name_on_connection (self->bus, AVAHI_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                                    appeared_cb, vanished_cb, self, NULL);
 }
 
 PhBrowserAvahi *
-ph_browser_avahi_new (PhBrowser *browser)
+ph_browser_avahi_new (const PhBrowserAvahiEvents *events,
+                      gpointer                    data)
 {
   PhBrowserAvahi *self = g_new0 (PhBrowserAvahi, 1);
 
-  self->browser = browser;
+  self->events = events;
+  self->data = data;
   self->link = g_rc_box_new (PhBrowserAvahi *);
   *self->link = self;
   self->instances = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, ph_browser_avahi_instance_free);
@@ -355,6 +356,17 @@ ph_browser_avahi_free (PhBrowserAvahi *self)
   g_hash_table_unref (self->watches_by_host);
   g_ptr_array_unref (self->lanes);
   g_free (self);
+}
+
+/* A lookup looks for @folded (or no longer): its announcements go first. */
+void
+ph_browser_avahi_want (PhBrowserAvahi *self,
+                       const char     *folded,
+                       gboolean        want)
+{
+  ph_browser_avahi_queue_want (self, folded, want);
+  if (want)
+    ph_browser_avahi_pump (self);
 }
 
 gboolean

@@ -340,7 +340,7 @@ ph_browser_lookup_async (PhBrowser           *self,
 
   lookup = g_new0 (Lookup, 1);
   lookup->name = g_strdup (name);
-  lookup->folded = ph_browser_fold_name (name);
+  lookup->folded = ph_dns_sd_fold_name (name);
   start (self, lookup, timeout_msec, cancellable, callback, user_data, ph_browser_lookup_async);
 }
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PhBrowser: what announcements make receivers, in its model.
+/* PhBrowser's rows: what announcements make receivers, in its model.
+ * Below PhBrowser: it calls nothing up, and says what changed through
+ * the rows' "changed" callback.
  *
  * One computer: an `id` is public and proves nothing, so announcements
  * are one receiver only when they carry the same id *and* point to the
@@ -12,18 +14,34 @@
 
 #include <string.h>
 
-#include "ph-browser-private.h"
+#include "ph-browser-merge-private.h"
 #include "ph-dns-sd.h"
 #include "ph-interfaces.h"
 #include "ph-nearby-receiver-private.h"
 
-char *
-ph_browser_fold_name (const char *name)
+void
+ph_browser_rows_init (PhBrowserRows        *self,
+                      PhBrowserRowsChanged  changed,
+                      gpointer              data)
 {
-  g_autofree char *clean = ph_dns_sd_clip_name (name);
-  g_autofree char *compatible = g_utf8_normalize (clean, -1, G_NORMALIZE_ALL);
+  self->peers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->peers_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->attached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->folded_of = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->by_folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
+  self->changed = changed;
+  self->data = data;
+}
 
-  return g_utf8_casefold (compatible ? compatible : clean, -1);
+void
+ph_browser_rows_destroy (PhBrowserRows *self)
+{
+  g_clear_pointer (&self->peers, g_ptr_array_unref);
+  g_clear_pointer (&self->peers_by_key, g_hash_table_unref);
+  g_clear_pointer (&self->attached, g_hash_table_unref);
+  g_clear_pointer (&self->folded_of, g_hash_table_unref);
+  g_clear_pointer (&self->by_folded, g_hash_table_unref);
 }
 
 /* The model -------------------------------------------------------- */
@@ -41,7 +59,7 @@ compare_peers (PhNearbyReceiver *a,
 
 /* Where @peer goes among the others (it is not among them). */
 static guint
-insertion_point (PhBrowser        *self,
+insertion_point (PhBrowserRows    *self,
                  PhNearbyReceiver *peer)
 {
   guint low = 0, high = self->peers->len;
@@ -69,7 +87,7 @@ mark_shared (GPtrArray *group)
 }
 
 static void
-leave_name (PhBrowser        *self,
+leave_name (PhBrowserRows    *self,
             PhNearbyReceiver *peer)
 {
   const char *folded = g_hash_table_lookup (self->folded_of, peer);
@@ -87,10 +105,10 @@ leave_name (PhBrowser        *self,
 }
 
 static void
-join_name (PhBrowser        *self,
+join_name (PhBrowserRows    *self,
            PhNearbyReceiver *peer)
 {
-  char *folded = ph_browser_fold_name (ph_nearby_receiver_get_name (peer));
+  char *folded = ph_dns_sd_fold_name (ph_nearby_receiver_get_name (peer));
   GPtrArray *group = g_hash_table_lookup (self->by_folded, folded);
 
   if (group == NULL)
@@ -104,18 +122,18 @@ join_name (PhBrowser        *self,
 }
 
 static void
-insert_peer (PhBrowser        *self,
+insert_peer (PhBrowserRows    *self,
              PhNearbyReceiver *peer)
 {
   guint position = insertion_point (self, peer);
 
   g_ptr_array_insert (self->peers, position, g_object_ref (peer));
   join_name (self, peer);
-  ph_browser_items_changed (self, position, 0, 1);
+  self->changed (position, 0, 1, self->data);
 }
 
 static void
-remove_peer (PhBrowser        *self,
+remove_peer (PhBrowserRows    *self,
              PhNearbyReceiver *peer)
 {
   guint position;
@@ -126,12 +144,12 @@ remove_peer (PhBrowser        *self,
   leave_name (self, peer);
   g_hash_table_remove (self->peers_by_key, ph_nearby_receiver_get_key (peer));
   g_ptr_array_remove_index (self->peers, position);
-  ph_browser_items_changed (self, position, 1, 0);
+  self->changed (position, 1, 0, self->data);
 }
 
 /* A peer renamed itself: move it to its new place, if it has one. */
 static void
-resort_peer (PhBrowser        *self,
+resort_peer (PhBrowserRows    *self,
              PhNearbyReceiver *peer)
 {
   g_autoptr(PhNearbyReceiver) hold = g_object_ref (peer);
@@ -141,7 +159,7 @@ resort_peer (PhBrowser        *self,
     return;
 
   {
-    g_autofree char *folded = ph_browser_fold_name (ph_nearby_receiver_get_name (peer));
+    g_autofree char *folded = ph_dns_sd_fold_name (ph_nearby_receiver_get_name (peer));
 
     if (g_strcmp0 (folded, g_hash_table_lookup (self->folded_of, peer)) != 0)
       {
@@ -157,14 +175,15 @@ resort_peer (PhBrowser        *self,
   if (new_position == old_position)
     return;
 
-  g_list_model_items_changed (G_LIST_MODEL (self), MIN (old_position, new_position),
-                              ABS ((int) new_position - (int) old_position) + 1,
-                              ABS ((int) new_position - (int) old_position) + 1);
+  self->changed (MIN (old_position, new_position),
+                 ABS ((int) new_position - (int) old_position) + 1,
+                 ABS ((int) new_position - (int) old_position) + 1,
+                 self->data);
 }
 
 static void
-detach (PhBrowser  *self,
-        const char *instance)
+detach (PhBrowserRows *self,
+        const char    *instance)
 {
   const char *key = g_hash_table_lookup (self->attached, instance);
   PhNearbyReceiver *peer = key ? g_hash_table_lookup (self->peers_by_key, key) : NULL;
@@ -179,13 +198,9 @@ detach (PhBrowser  *self,
   g_hash_table_remove (self->attached, instance);
 }
 
-/**
- * ph_browser_clear:
- *
- * Forgets every receiver (the daemon went away).
- */
+/* Forgets every receiver (the daemon went away). */
 void
-ph_browser_clear (PhBrowser *self)
+ph_browser_rows_clear (PhBrowserRows *self)
 {
   guint n = self->peers->len;
 
@@ -195,7 +210,7 @@ ph_browser_clear (PhBrowser *self)
   g_hash_table_remove_all (self->by_folded);
   g_ptr_array_set_size (self->peers, 0);
   if (n > 0)
-    ph_browser_items_changed (self, 0, n, 0);
+    self->changed (0, n, 0, self->data);
 }
 
 /* An announcement that is not this computer's own but leads to it (a
@@ -210,14 +225,12 @@ leads_here (const char *host)
   return inet == NULL || ph_interface_is_own_address (inet);
 }
 
-/**
- * ph_browser_resolved:
- *
- * One announcement resolved, or resolved again with new values.
- */
+/* One announcement resolved, or resolved again with new values; one
+ * with @own_id announced here is this installation's own. */
 void
-ph_browser_resolved (PhBrowser            *self,
-                     const PhAnnouncement *a)
+ph_browser_rows_resolved (PhBrowserRows        *self,
+                          const char           *own_id,
+                          const PhAnnouncement *a)
 {
   PhDnsSdTxt values;
   g_autofree char *key = NULL;
@@ -226,14 +239,11 @@ ph_browser_resolved (PhBrowser            *self,
   const char *old_key;
   PhNearbyReceiver *peer;
 
-  g_return_if_fail (PH_IS_BROWSER (self));
-  g_return_if_fail (a != NULL && a->instance != NULL && a->name != NULL && a->host != NULL);
-
   ph_dns_sd_txt_parse (a->txt, a->lengths, &values);
 
   /* Ourselves, announced by this installation's window or CLI through
    * this computer's daemon. (Our id announced from elsewhere is not us.) */
-  if (a->local && values.id != NULL && g_strcmp0 (values.id, self->own_id) == 0)
+  if (a->local && values.id != NULL && g_strcmp0 (values.id, own_id) == 0)
     {
       detach (self, a->instance);
       ph_dns_sd_txt_clear (&values);
@@ -278,38 +288,20 @@ ph_browser_resolved (PhBrowser            *self,
   ph_dns_sd_txt_clear (&values);
 }
 
-/**
- * ph_browser_lost:
- *
- * One announcement withdrawn (or no longer resolvable).
- */
+/* One announcement withdrawn (or no longer resolvable). */
 void
-ph_browser_lost (PhBrowser  *self,
-                 const char *instance)
+ph_browser_rows_lost (PhBrowserRows *self,
+                      const char    *instance)
 {
-  g_return_if_fail (PH_IS_BROWSER (self));
-  g_return_if_fail (instance != NULL);
-
   detach (self, instance);
 }
 
-/**
- * ph_browser_dup_matches:
- * @self: a browser
- * @name: a receiver's name as a person typed or chose it
- *
- * The receivers @name designates now: those called exactly @name, or
- * when there are none, those called the same but for case, width and
- * the kind of space ("study laptop" for "Study Laptop"). More than one
- * means the name alone cannot say where to send: see
- * ph_nearby_receiver_get_shares_name().
- *
- * Returns: (transfer container) (element-type PhNearbyReceiver): the
- *   receivers, possibly none, in the model's order
- */
+/* The receivers @name designates now (see ph_browser_dup_matches()):
+ * those called exactly @name, else those called the same but for case,
+ * width and the kind of space. */
 GPtrArray *
-ph_browser_dup_matches (PhBrowser  *self,
-                        const char *name)
+ph_browser_rows_dup_matches (PhBrowserRows *self,
+                             const char    *name)
 {
   g_autofree char *folded = NULL;
   g_autofree char *clean = NULL;
@@ -317,10 +309,7 @@ ph_browser_dup_matches (PhBrowser  *self,
   GPtrArray *loose = g_ptr_array_new_with_free_func (g_object_unref);
   GPtrArray *group;
 
-  g_return_val_if_fail (PH_IS_BROWSER (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  folded = ph_browser_fold_name (name);
+  folded = ph_dns_sd_fold_name (name);
   clean = ph_dns_sd_clip_name (name);
   group = g_hash_table_lookup (self->by_folded, folded);
   for (guint i = 0; i < self->peers->len && group != NULL; i++)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The order announcements are resolved in (ph-browser-avahi.c says
  * why): a queue per priority on each interface, served across
- * interfaces in turn and from both ends. */
+ * interfaces in turn and from both ends. The bottom of the Avahi side:
+ * it calls nothing above it (resolving, ph-browser-resolve.c, takes
+ * from it). */
 #include "config.h"
 
 #include "ph-browser-avahi-private.h"
@@ -27,7 +29,7 @@ ph_browser_avahi_check_settled (PhBrowserAvahi *self)
     waiting += self->waiting[p];
 
   if (self->all_for_now && waiting == 0)
-    ph_browser_set_settled (self->browser, TRUE);
+    self->events->settled (TRUE, self->data);
 }
 
 /* Queues ------------------------------------------------------------- */
@@ -53,7 +55,7 @@ lane_for (PhBrowserAvahi *self,
 
 void
 ph_browser_avahi_enqueue (Instance *instance,
-         Priority  priority)
+                          Priority  priority)
 {
   PhBrowserAvahi *self = instance->owner;
   GQueue *queue;
@@ -98,63 +100,11 @@ ph_browser_avahi_next_in_line (PhBrowserAvahi *self,
   return NULL;
 }
 
-/* Out of the queue, the pool or the watched: now @stage. An answer
- * still on its way is for an earlier serial, and ignored. */
-void
-ph_browser_avahi_move_to (Instance *instance,
-         Stage     stage)
-{
-  PhBrowserAvahi *self = instance->owner;
-
-  switch (instance->stage)
-    {
-    case STAGE_QUEUED:
-      ph_browser_avahi_unqueue (instance);
-      break;
-    case STAGE_RESOLVING:
-      self->waiting[instance->priority]--;
-      self->n_resolving--;
-      break;
-    case STAGE_WATCHED:
-      if (stage != STAGE_WATCHED)
-        ph_browser_avahi_unwatch (instance);
-      break;
-    case STAGE_DONE:
-    default:
-      break;
-    }
-
-  instance->stage = stage;
-}
-
-void
-ph_browser_avahi_instance_free (gpointer data)
-{
-  Instance *instance = data;
-  PhBrowserAvahi *self = instance->owner;
-  GPtrArray *namesakes = g_hash_table_lookup (self->by_folded, instance->folded);
-
-  ph_browser_avahi_move_to (instance, STAGE_DONE);
-  if (namesakes != NULL)
-    {
-      g_ptr_array_remove_fast (namesakes, instance);
-      if (namesakes->len == 0)
-        g_hash_table_remove (self->by_folded, instance->folded);
-    }
-
-  g_free (instance->key);
-  g_free (instance->name);
-  g_free (instance->folded);
-  g_free (instance->type);
-  g_free (instance->domain);
-  g_free (instance);
-}
-
 char *
 ph_browser_avahi_instance_key (AvahiIfIndex   interface,
-              AvahiProtocol  protocol,
-              const char    *name,
-              const char    *domain)
+                               AvahiProtocol  protocol,
+                               const char    *name,
+                               const char    *domain)
 {
   return g_strdup_printf ("%d/%d/%zu:%s/%s", interface, protocol, strlen (name), name, domain);
 }
@@ -162,8 +112,8 @@ ph_browser_avahi_instance_key (AvahiIfIndex   interface,
 /* Where a new announcement goes in line: see the top of this file. */
 Priority
 ph_browser_avahi_priority_for (PhBrowserAvahi *self,
-              Instance       *instance,
-              GPtrArray      *namesakes)
+                               Instance       *instance,
+                               GPtrArray      *namesakes)
 {
   if (g_hash_table_contains (self->wanted, instance->folded))
     return PRIORITY_WANTED;
@@ -207,11 +157,12 @@ ph_browser_avahi_lane_free (gpointer data)
   g_free (lane);
 }
 
-/* A lookup looks for @folded: its announcements go first. */
+/* A lookup looks for @folded: its announcements go first (the caller
+ * then starts what may start). */
 void
-ph_browser_avahi_want (PhBrowserAvahi *self,
-                       const char     *folded,
-                       gboolean        want)
+ph_browser_avahi_queue_want (PhBrowserAvahi *self,
+                             const char     *folded,
+                             gboolean        want)
 {
   guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->wanted, folded));
   GPtrArray *namesakes;
@@ -237,7 +188,6 @@ ph_browser_avahi_want (PhBrowserAvahi *self,
           ph_browser_avahi_enqueue (instance, PRIORITY_WANTED);
         }
     }
-  ph_browser_avahi_pump (self);
 }
 
 /* Whether announcements called @folded are still being resolved. */

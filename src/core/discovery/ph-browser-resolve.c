@@ -4,7 +4,9 @@
  * announcement changes or goes), asynchronously. An answer finds its
  * way back by the announcement's key and the call's serial: whatever
  * changed meanwhile (the announcement withdrawn, asked again, the
- * daemon restarted, the browser gone) makes it void. */
+ * daemon restarted, the browser gone) makes it void. Takes what to
+ * resolve next from the queue (ph-browser-queue.c), below; what it
+ * hears goes up to PhBrowser through the Avahi side's events. */
 #include "config.h"
 
 #include "ph-browser-avahi-private.h"
@@ -14,7 +16,7 @@
 
 Call *
 ph_browser_avahi_call_new (PhBrowserAvahi *self,
-          Instance       *instance)
+                           Instance       *instance)
 {
   Call *call = g_new0 (Call, 1);
 
@@ -54,9 +56,9 @@ call_instance (Call *call)
 /* Fire and forget: what the daemon answers changes nothing. */
 void
 ph_browser_avahi_free_object (GDBusConnection *bus,
-             const char      *owner,
-             const char      *path,
-             const char      *interface)
+                              const char      *owner,
+                              const char      *path,
+                              const char      *interface)
 {
   g_dbus_connection_call (bus, owner, path, interface, "Free", NULL, NULL,
                           G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, NULL, NULL);
@@ -76,8 +78,8 @@ worth_retrying (const GError *error)
 
 /* Watching ----------------------------------------------------------- */
 
-void
-ph_browser_avahi_unwatch (Instance *instance)
+static void
+unwatch (Instance *instance)
 {
   PhBrowserAvahi *self = instance->owner;
   guint n;
@@ -101,6 +103,60 @@ ph_browser_avahi_unwatch (Instance *instance)
   self->n_watched--;
 }
 
+/* Stages ------------------------------------------------------------- */
+
+/* Out of the queue, the pool or the watched: now @stage. An answer
+ * still on its way is for an earlier serial, and ignored. */
+void
+ph_browser_avahi_move_to (Instance *instance,
+                          Stage     stage)
+{
+  PhBrowserAvahi *self = instance->owner;
+
+  switch (instance->stage)
+    {
+    case STAGE_QUEUED:
+      ph_browser_avahi_unqueue (instance);
+      break;
+    case STAGE_RESOLVING:
+      self->waiting[instance->priority]--;
+      self->n_resolving--;
+      break;
+    case STAGE_WATCHED:
+      if (stage != STAGE_WATCHED)
+        unwatch (instance);
+      break;
+    case STAGE_DONE:
+    default:
+      break;
+    }
+
+  instance->stage = stage;
+}
+
+void
+ph_browser_avahi_instance_free (gpointer data)
+{
+  Instance *instance = data;
+  PhBrowserAvahi *self = instance->owner;
+  GPtrArray *namesakes = g_hash_table_lookup (self->by_folded, instance->folded);
+
+  ph_browser_avahi_move_to (instance, STAGE_DONE);
+  if (namesakes != NULL)
+    {
+      g_ptr_array_remove_fast (namesakes, instance);
+      if (namesakes->len == 0)
+        g_hash_table_remove (self->by_folded, instance->folded);
+    }
+
+  g_free (instance->key);
+  g_free (instance->name);
+  g_free (instance->folded);
+  g_free (instance->type);
+  g_free (instance->domain);
+  g_free (instance);
+}
+
 /* Answers ------------------------------------------------------------ */
 
 static void
@@ -110,7 +166,7 @@ answered (Instance *instance,
   PhBrowserAvahi *self = instance->owner;
 
   ph_browser_avahi_move_to (instance, stage);
-  ph_browser_answered (self->browser);
+  self->events->answered (self->data);
   ph_browser_avahi_check_settled (self);
 }
 
@@ -154,7 +210,7 @@ resolved (Instance *instance,
   announcement.host = host;
   announcement.port = port;
   announcement.local = instance->local;
-  ph_browser_resolved (self->browser, &announcement);
+  self->events->resolved (&announcement, self->data);
 }
 
 static void
@@ -245,7 +301,7 @@ resolve_cb (GObject      *object,
     {
       /* Its records went away without a goodbye, or never came. */
       g_debug ("Cannot resolve “%s”: %s", instance->name, error->message);
-      ph_browser_lost (self->browser, instance->key);
+      self->events->lost (instance->key, self->data);
       answered (instance, STAGE_DONE);
       if (instance->attempts < MAX_ATTEMPTS && worth_retrying (error))
         ph_browser_avahi_enqueue (instance, PRIORITY_RETRY);
@@ -258,12 +314,12 @@ resolve_cb (GObject      *object,
 /* A watching resolver heard its announcement change, or go. */
 void
 ph_browser_avahi_resolver_signal_cb (GDBusConnection *connection,
-                    const char      *sender,
-                    const char      *path,
-                    const char      *interface,
-                    const char      *signal,
-                    GVariant        *parameters,
-                    gpointer         user_data)
+                                     const char      *sender,
+                                     const char      *path,
+                                     const char      *interface,
+                                     const char      *signal,
+                                     GVariant        *parameters,
+                                     gpointer         user_data)
 {
   PhBrowserAvahi *self = *(PhBrowserAvahi **) user_data;
   const char *key = self != NULL ? g_hash_table_lookup (self->by_path, path) : NULL;
@@ -275,11 +331,11 @@ ph_browser_avahi_resolver_signal_cb (GDBusConnection *connection,
   if (g_str_equal (signal, "Found") && g_variant_is_of_type (parameters, G_VARIANT_TYPE (FOUND_TYPE)))
     {
       resolved (instance, parameters);
-      ph_browser_answered (self->browser);
+      self->events->answered (self->data);
     }
   else if (g_str_equal (signal, "Failure"))
     {
-      ph_browser_lost (self->browser, instance->key);
+      self->events->lost (instance->key, self->data);
       answered (instance, STAGE_DONE);
     }
 }
@@ -297,7 +353,7 @@ start_resolving (PhBrowserAvahi *self,
   if (!g_utf8_validate (instance->name, -1, NULL) || !g_utf8_validate (instance->domain, -1, NULL))
     {
       instance->stage = STAGE_DONE;
-      ph_browser_answered (self->browser);
+      self->events->answered (self->data);
       ph_browser_avahi_check_settled (self);
       return;
     }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PhBrowser: the receivers announced nearby as a list model. What
- * announcements make receivers is ph-browser-merge.c; the Avahi side
- * (browsing, resolving within a budget) ph-browser-avahi.c; finding
- * one by name ph-browser-lookup.c. */
+/* PhBrowser: the receivers announced nearby as a list model. It sits
+ * on top and calls down: what announcements make receivers is
+ * ph-browser-merge.c (its rows), the Avahi side (browsing, resolving
+ * within a budget) ph-browser-avahi.c; both report back through the
+ * callbacks given here, never by calling PhBrowser. Finding one by name
+ * (ph-browser-lookup.c) sits above, on the browser's API. */
 #include "config.h"
 
 #include <string.h>
@@ -15,6 +17,19 @@
 #include "ph-installation-id.h"
 #include "ph-nearby-receiver-private.h"
 
+struct _PhBrowser
+{
+  GObject               parent_instance;
+
+  char                 *own_id;
+  PhBrowserState        state;
+  gboolean              started;
+  gboolean              settled;
+
+  PhBrowserRows         rows;          /* the model */
+  PhBrowserAvahi       *avahi;
+};
+
 static void ph_browser_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PhBrowser, ph_browser, G_TYPE_OBJECT,
@@ -22,7 +37,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhBrowser, ph_browser, G_TYPE_OBJECT,
 
 enum {
   PROP_0,
-  PROP_OWN_ID,
   PROP_STATE,
   PROP_AVAILABLE,
   PROP_SETTLED,
@@ -37,22 +51,25 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-/* For ph-browser-merge.c: the model changed. */
-void
-ph_browser_items_changed (PhBrowser *self,
-                          guint      position,
-                          guint      removed,
-                          guint      added)
+
+/* The rows changed (ph-browser-merge.c). */
+static void
+rows_changed_cb (guint    position,
+                 guint    removed,
+                 guint    added,
+                 gpointer user_data)
 {
+  PhBrowser *self = user_data;
+
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
   if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
-/* State ------------------------------------------------------------- */
+/* State: what the Avahi side reports ----------------------------------- */
 
-void
-ph_browser_set_state (PhBrowser      *self,
+static void
+set_state (PhBrowser      *self,
                       PhBrowserState  state)
 {
   gboolean was_available = ph_browser_get_available (self);
@@ -66,9 +83,9 @@ ph_browser_set_state (PhBrowser      *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
 }
 
-void
-ph_browser_set_settled (PhBrowser *self,
-                        gboolean   settled)
+static void
+set_settled (PhBrowser *self,
+             gboolean   settled)
 {
   if (self->settled == settled)
     return;
@@ -77,12 +94,64 @@ ph_browser_set_settled (PhBrowser *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTLED]);
 }
 
-/* An announcement was resolved (or could not be): lookups look again. */
-void
-ph_browser_answered (PhBrowser *self)
+#ifdef HAVE_AVAHI
+static void
+avahi_state_cb (PhBrowserState state,
+                gpointer       user_data)
 {
-  g_signal_emit (self, signals[ANSWERED], 0);
+  set_state (user_data, state);
 }
+
+static void
+avahi_settled_cb (gboolean settled,
+                  gpointer user_data)
+{
+  set_settled (user_data, settled);
+}
+
+static void
+avahi_resolved_cb (const PhAnnouncement *announcement,
+                   gpointer              user_data)
+{
+  PhBrowser *self = user_data;
+
+  ph_browser_rows_resolved (&self->rows, self->own_id, announcement);
+}
+
+static void
+avahi_lost_cb (const char *instance,
+               gpointer    user_data)
+{
+  PhBrowser *self = user_data;
+
+  ph_browser_rows_lost (&self->rows, instance);
+}
+
+static void
+avahi_forgotten_cb (gpointer user_data)
+{
+  PhBrowser *self = user_data;
+
+  ph_browser_rows_clear (&self->rows);
+  set_settled (self, FALSE);
+}
+
+/* An announcement was resolved (or could not be): lookups look again. */
+static void
+avahi_answered_cb (gpointer user_data)
+{
+  g_signal_emit (user_data, signals[ANSWERED], 0);
+}
+
+static const PhBrowserAvahiEvents avahi_events = {
+  .state = avahi_state_cb,
+  .settled = avahi_settled_cb,
+  .resolved = avahi_resolved_cb,
+  .lost = avahi_lost_cb,
+  .forgotten = avahi_forgotten_cb,
+  .answered = avahi_answered_cb,
+};
+#endif
 
 void
 ph_browser_want (PhBrowser  *self,
@@ -139,7 +208,7 @@ ph_browser_get_item_type (GListModel *model)
 static guint
 ph_browser_get_n_items (GListModel *model)
 {
-  return PH_BROWSER (model)->peers->len;
+  return PH_BROWSER (model)->rows.peers->len;
 }
 
 static gpointer
@@ -148,10 +217,10 @@ ph_browser_get_item (GListModel *model,
 {
   PhBrowser *self = PH_BROWSER (model);
 
-  if (position >= self->peers->len)
+  if (position >= self->rows.peers->len)
     return NULL;
 
-  return g_object_ref (g_ptr_array_index (self->peers, position));
+  return g_object_ref (g_ptr_array_index (self->rows.peers, position));
 }
 
 static void
@@ -180,11 +249,7 @@ ph_browser_finalize (GObject *object)
   PhBrowser *self = PH_BROWSER (object);
 
   g_free (self->own_id);
-  g_ptr_array_unref (self->peers);
-  g_hash_table_unref (self->peers_by_key);
-  g_hash_table_unref (self->attached);
-  g_hash_table_unref (self->folded_of);
-  g_hash_table_unref (self->by_folded);
+  ph_browser_rows_destroy (&self->rows);
 
   G_OBJECT_CLASS (ph_browser_parent_class)->finalize (object);
 }
@@ -199,9 +264,6 @@ ph_browser_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_OWN_ID:
-      g_value_set_string (value, self->own_id);
-      break;
     case PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
@@ -212,25 +274,7 @@ ph_browser_get_property (GObject    *object,
       g_value_set_boolean (value, self->settled);
       break;
     case PROP_N_ITEMS:
-      g_value_set_uint (value, self->peers->len);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-ph_browser_set_property (GObject      *object,
-                         guint         prop_id,
-                         const GValue *value,
-                         GParamSpec   *pspec)
-{
-  PhBrowser *self = PH_BROWSER (object);
-
-  switch (prop_id)
-    {
-    case PROP_OWN_ID:
-      ph_browser_set_own_id (self, g_value_get_string (value));
+      g_value_set_uint (value, self->rows.peers->len);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -246,12 +290,7 @@ ph_browser_class_init (PhBrowserClass *klass)
   object_class->dispose = ph_browser_dispose;
   object_class->finalize = ph_browser_finalize;
   object_class->get_property = ph_browser_get_property;
-  object_class->set_property = ph_browser_set_property;
 
-  /* Announcements with this id are left out: this installation's own. */
-  properties[PROP_OWN_ID] =
-    g_param_spec_string ("own-id", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, PH_TYPE_BROWSER_STATE, PH_BROWSER_STOPPED, ro);
   /* FALSE: say that nearby computers can't be found, and why. */
@@ -273,12 +312,7 @@ ph_browser_class_init (PhBrowserClass *klass)
 static void
 ph_browser_init (PhBrowser *self)
 {
-  self->peers = g_ptr_array_new_with_free_func (g_object_unref);
-  self->peers_by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->attached = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->folded_of = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  self->by_folded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) g_ptr_array_unref);
+  ph_browser_rows_init (&self->rows, rows_changed_cb, self);
 }
 
 PhBrowser *
@@ -310,12 +344,8 @@ ph_browser_set_own_id (PhBrowser  *self,
   g_return_if_fail (own_id == NULL || ph_dns_sd_id_is_valid (own_id));
 
   lower = own_id ? g_ascii_strdown (own_id, -1) : NULL;
-  if (g_strcmp0 (lower, self->own_id) == 0)
-    return;
-
   g_free (self->own_id);
   self->own_id = g_steal_pointer (&lower);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWN_ID]);
 }
 
 PhBrowserState
@@ -359,16 +389,14 @@ ph_browser_start (PhBrowser *self)
     return;
 
   self->started = TRUE;
+  /* Announcements with this id are left out: this installation's own. */
   if (self->own_id == NULL)
-    {
-      self->own_id = ph_installation_id_get ();
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OWN_ID]);
-    }
+    self->own_id = ph_installation_id_get ();
 
 #ifdef HAVE_AVAHI
-  self->avahi = ph_browser_avahi_new (self);
+  self->avahi = ph_browser_avahi_new (&avahi_events, self);
 #else
-  ph_browser_set_state (self, PH_BROWSER_UNSUPPORTED);
+  set_state (self, PH_BROWSER_UNSUPPORTED);
 #endif
 }
 
@@ -384,9 +412,9 @@ ph_browser_stop (PhBrowser *self)
 #ifdef HAVE_AVAHI
   g_clear_pointer (&self->avahi, ph_browser_avahi_free);
 #endif
-  ph_browser_clear (self);
-  ph_browser_set_settled (self, FALSE);
-  ph_browser_set_state (self, PH_BROWSER_STOPPED);
+  ph_browser_rows_clear (&self->rows);
+  set_settled (self, FALSE);
+  set_state (self, PH_BROWSER_STOPPED);
 }
 
 /**
@@ -404,13 +432,70 @@ ph_browser_find_by_address (PhBrowser  *self,
   g_return_val_if_fail (PH_IS_BROWSER (self), NULL);
   g_return_val_if_fail (host != NULL, NULL);
 
-  for (guint i = 0; i < self->peers->len; i++)
+  for (guint i = 0; i < self->rows.peers->len; i++)
     {
-      PhNearbyReceiver *peer = g_ptr_array_index (self->peers, i);
+      PhNearbyReceiver *peer = g_ptr_array_index (self->rows.peers, i);
 
       if (ph_nearby_receiver_has_address (peer, host, port))
         return peer;
     }
 
   return NULL;
+}
+
+/**
+ * ph_browser_dup_matches:
+ * @self: a browser
+ * @name: a receiver's name as a person typed or chose it
+ *
+ * The receivers @name designates now: those called exactly @name, or
+ * when there are none, those called the same but for case, width and
+ * the kind of space ("study laptop" for "Study Laptop"). More than one
+ * means the name alone cannot say where to send: see
+ * ph_nearby_receiver_get_shares_name().
+ *
+ * Returns: (transfer container) (element-type PhNearbyReceiver): the
+ *   receivers, possibly none, in the model's order
+ */
+GPtrArray *
+ph_browser_dup_matches (PhBrowser  *self,
+                        const char *name)
+{
+  g_return_val_if_fail (PH_IS_BROWSER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return ph_browser_rows_dup_matches (&self->rows, name);
+}
+
+/**
+ * ph_browser_resolved:
+ *
+ * One announcement resolved, or resolved again with new values: what
+ * the Avahi side reports, and what tests feed the browser with.
+ */
+void
+ph_browser_resolved (PhBrowser            *self,
+                     const PhAnnouncement *announcement)
+{
+  const PhAnnouncement *a = announcement;
+
+  g_return_if_fail (PH_IS_BROWSER (self));
+  g_return_if_fail (a != NULL && a->instance != NULL && a->name != NULL && a->host != NULL);
+
+  ph_browser_rows_resolved (&self->rows, self->own_id, a);
+}
+
+/**
+ * ph_browser_lost:
+ *
+ * One announcement withdrawn (or no longer resolvable).
+ */
+void
+ph_browser_lost (PhBrowser  *self,
+                 const char *instance)
+{
+  g_return_if_fail (PH_IS_BROWSER (self));
+  g_return_if_fail (instance != NULL);
+
+  ph_browser_rows_lost (&self->rows, instance);
 }

@@ -28,9 +28,6 @@ typedef enum
 G_DECLARE_FINAL_TYPE (PhBrowser, ph_browser, PH, BROWSER, GObject)
 
 PhBrowser      *ph_browser_new               (void);
-const char     *ph_browser_get_own_id        (PhBrowser            *self);
-void            ph_browser_set_own_id        (PhBrowser            *self,
-                                              const char           *own_id);
 PhBrowserState  ph_browser_get_state         (PhBrowser            *self);
 gboolean        ph_browser_get_available     (PhBrowser            *self);
 gboolean        ph_browser_get_settled       (PhBrowser            *self);

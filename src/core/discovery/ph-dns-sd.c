@@ -224,6 +224,25 @@ ph_dns_sd_clip_name (const char *name)
   return g_strndup (clean, cut);
 }
 
+/**
+ * ph_dns_sd_fold_name:
+ * @name: a receiver's name, announced or typed
+ *
+ * What names are compared by: cleaned (ph_dns_sd_clip_name()),
+ * compatibility-normalised and case-folded ("Alpha", "ａｌｐｈａ" and
+ * "alpha\u200B" are one).
+ *
+ * Returns: (transfer full): the folded name
+ */
+char *
+ph_dns_sd_fold_name (const char *name)
+{
+  g_autofree char *clean = ph_dns_sd_clip_name (name);
+  g_autofree char *compatible = g_utf8_normalize (clean, -1, G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (compatible ? compatible : clean, -1);
+}
+
 /* The one sentence the CLI and the window use when there is no
  * mDNS responder to ask. */
 const char *

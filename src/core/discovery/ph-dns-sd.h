@@ -30,6 +30,7 @@ gboolean     ph_dns_sd_id_is_valid          (const char          *id);
 gboolean     ph_dns_sd_fingerprint_is_valid (const char          *fingerprint,
                                               gssize               length);
 char        *ph_dns_sd_clip_name            (const char          *name);
+char        *ph_dns_sd_fold_name            (const char          *name);
 const char  *ph_dns_sd_unavailable_message  (void);
 
 G_END_DECLS

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PhReceiver: listening, accepting, and the header phase — a
+/* PhReceiver: listening, accepting, and reading the header — a
  * connection until its 136 header bytes are in, read as they arrive
  * (usually with the connection itself) within the header time limit.
  * Then it becomes a PhIncoming, which ph-receiver-admission.c
- * schedules.
+ * schedules; one that begins with 0x16 goes to the secure channel
+ * (ph-receiver-pending.c, its handshake's turn). Here too: pausing the
+ * listener past max-held, and the one timer for every time limit of
+ * waiting. The top of a connection's way down (see OVERVIEW.md): it
+ * calls the layers below, none calls it but through self->events.
  *
  * GIO's GSocketListener binds and listens; the receiver accepts on its
  * sockets itself, every connection ready in one go, and keeps each as
@@ -36,87 +40,77 @@
 #define ACCEPT_BATCH    64
 /* Out of descriptors: look again after this long. */
 #define ACCEPT_RETRY_MS 100
+/* An unfinished header younger than this is not closed to make room:
+ * it may be an honest one on its way. */
+#define EVICT_MIN_AGE   (G_USEC_PER_SEC)
 
-
-static void
-reset (int fd)
+/* The folder transfers save into, as they use it: learnt once. */
+static PhIncomingFolder *
+folder (PhReceiver *self)
 {
-  /* Not handed on: every end here is a failure, so a reset (a sender
-   * that got its file into our buffers must not read our close as a
-   * receipt). */
-  struct linger linger = { .l_onoff = 1, .l_linger = 0 };
+  if (self->folder == NULL && self->directory != NULL)
+    self->folder = ph_incoming_folder_new (self->directory, self->prefix);
 
-  setsockopt (fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
-  close (fd);
+  return self->folder;
 }
 
-/* Takes @p out of the header phase, and out of the receiver's hold
- * unless @handed_on (its connection goes on as a PhIncoming) or its
- * secure channel's handshake runs (the held connection keeps the hold,
- * until its owner releases it). */
-static void
-pending_free (Pending  *p,
-              gboolean  handed_on)
-{
-  PhReceiver *self = p->self;
-  gboolean held = p->held != NULL;
-
-  g_queue_unlink (&self->pending, &p->link);
-  g_queue_unlink (&p->sender->pending, &p->sender_link);
-  ph_gsource_clear (&p->read_source);
-  if (p->fd >= 0)
-    reset (p->fd);
-  ph_receiver_pending_unheld (p, handed_on);
-  if (!handed_on && !held)
-    ph_receiver_release (self, p->sender);
-  g_free (p->peer);
-  g_free (p);
-
-  if (!handed_on && !held)
-    ph_receiver_update_accepting (self);
-}
-
-void
-ph_receiver_pending_done (Pending  *p,
-                          gboolean  handed_on)
-{
-  pending_free (p, handed_on);
-}
-
-/* A secure connection waiting for its handshake's turn, or in it. */
 static gboolean
-is_tls (Pending *p)
+deadline_cb (gpointer user_data)
 {
-  return p->held != NULL || p->tls_link.data != NULL;
+  PhReceiver *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  g_clear_pointer (&self->deadline_source, g_source_unref);
+  g_object_ref (self);
+  ph_receiver_expire_pending (self, now);
+  ph_receiver_expire_waiting (self, now);
+  ph_receiver_schedule_deadline (self);
+  g_object_unref (self);
+
+  return G_SOURCE_REMOVE;
 }
 
-/* Ends @p without its header, saying why (@error NULL: quietly). */
+/* One timer for every time limit of waiting: the nearest, of a header
+ * (ph-receiver-pending.c), of data behind it or of an answer
+ * (ph-receiver-admission.c). */
 void
-ph_receiver_pending_fail (Pending *p,
-                          GError  *error)
+ph_receiver_schedule_deadline (PhReceiver *self)
 {
-  PhReceiver *self = g_object_ref (p->self);
-  g_autofree char *peer = g_strdup (p->peer);
+  gint64 next = MIN (ph_receiver_pending_deadline (self), ph_receiver_waiting_deadline (self));
+  gint64 delay;
 
-  pending_free (p, FALSE);
-  if (error != NULL)
-    {
-      ph_receiver_emit_connection_failed (self, peer, error);
-      g_error_free (error);
-    }
-  g_object_unref (self);
+  ph_gsource_clear (&self->deadline_source);
+  self->deadline_at = next;
+  if (next == G_MAXINT64)
+    return;
+
+  delay = MAX (0, next - g_get_monotonic_time ());
+  self->deadline_source = ph_gsource_attach (g_timeout_source_new ((guint) MIN ((delay + 999) / 1000, G_MAXINT)),
+                                             "[posthouse] waiting time limits", deadline_cb, self,
+                                             self->context);
+}
+
+/* Makes sure the timer fires by @at (monotonic µs; G_MAXINT64: no
+ * need). */
+static void
+deadline_at (PhReceiver *self,
+             gint64      at)
+{
+  if (at != G_MAXINT64 && (self->deadline_source == NULL || at < self->deadline_at))
+    ph_receiver_schedule_deadline (self);
 }
 
 static void
 header_received (Pending *p)
 {
-  PhReceiver *self = p->self;
+  /* Kept for the timer: a handler of "transfer-added" may let it go. */
+  g_autoptr(PhReceiver) self = g_object_ref (p->self);
   g_autoptr(GBytes) raw_name = NULL;
   g_autofree char *clean = NULL;
   g_autoptr(PhIncoming) in = NULL;
   PhSender *sender = p->sender;
   PhIncomingSetup setup = {
-    .folder = ph_receiver_folder (self),
+    .folder = folder (self),
     .prefix = self->prefix,
     .idle_timeout = self->idle_timeout,
     .space = self->space,
@@ -132,9 +126,10 @@ header_received (Pending *p)
 
   in = ph_incoming_new (p->fd, sender->key, p->peer, clean, size, &setup);
   p->fd = -1;
-  pending_free (p, TRUE);
+  ph_receiver_pending_done (p, TRUE);
 
-  ph_receiver_take_in (self, in, sender);
+  /* Its waits for data or an answer are bounded: the timer says when. */
+  deadline_at (self, ph_receiver_take_in (self, in, sender));
 }
 
 /* Reads what has arrived of the header. Returns: FALSE once @p is
@@ -152,6 +147,7 @@ pending_read (Pending *p)
 
       if (n == 1 && first == 0x16 && self->secure_func != NULL)
         {
+          deadline_at (self, p->accepted + (gint64) self->header_timeout * 1000);
           ph_receiver_take_tls (p);
           return FALSE;
         }
@@ -253,98 +249,6 @@ describe_peer (const struct sockaddr_storage  *address,
   *peer = ph_address_format (text, port);
 }
 
-/**
- * ph_receiver_evict_pending:
- * @sender: (nullable): whose connection, or %NULL for the sender with
- *   the most connections in their header phase
- * @older_than: monotonic µs; only a connection accepted before it
- *
- * Closes the oldest connection of @sender still without a header.
- *
- * Returns: whether one was closed
- */
-gboolean
-ph_receiver_evict_pending (PhReceiver *self,
-                           PhSender   *sender,
-                           gint64      older_than)
-{
-  Pending *oldest;
-  guint seconds;
-
-  if (sender == NULL)
-    {
-      GHashTableIter iter;
-      PhSender *each;
-
-      g_hash_table_iter_init (&iter, self->senders);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &each))
-        if (each->pending.length > 0 &&
-            ((Pending *) each->pending.head->data)->accepted < older_than &&
-            (sender == NULL || each->pending.length > sender->pending.length))
-          sender = each;
-      if (sender == NULL)
-        return FALSE;
-    }
-
-  if (sender->pending.length == 0)
-    return FALSE;
-  oldest = sender->pending.head->data;
-  if (oldest->accepted >= older_than)
-    return FALSE;
-
-  seconds = (guint) ((g_get_monotonic_time () - oldest->accepted) / G_USEC_PER_SEC);
-  ph_receiver_pending_fail (oldest, g_error_new (PH_ERROR, PH_ERROR_BUSY,
-                                     g_dngettext (GETTEXT_PACKAGE,
-                                                  "Too many connections from %s without a header: "
-                                                  "closed the one that had waited longest (%u second)",
-                                                  "Too many connections from %s without a header: "
-                                                  "closed the one that had waited longest (%u seconds)",
-                                                  seconds),
-                                     oldest->peer, seconds));
-  return TRUE;
-}
-
-/* Returns: when the oldest header time limit runs out (monotonic µs),
- * or G_MAXINT64 */
-gint64
-ph_receiver_pending_deadline (PhReceiver *self)
-{
-  Pending *oldest = self->pending.head ? self->pending.head->data : NULL;
-
-  return oldest ? oldest->accepted + (gint64) self->header_timeout * 1000 : G_MAXINT64;
-}
-
-/* Ends the connections whose header time ran out by @now. */
-void
-ph_receiver_expire_pending (PhReceiver *self,
-                            gint64      now)
-{
-  guint seconds = (self->header_timeout + 999) / 1000;
-
-  while (self->pending.head != NULL &&
-         ((Pending *) self->pending.head->data)->accepted + (gint64) self->header_timeout * 1000 <= now)
-    {
-      Pending *p = self->pending.head->data;
-
-      if (is_tls (p))
-        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                                      g_dngettext (GETTEXT_PACKAGE,
-                                                   "%s did not finish the secure channel’s "
-                                                   "handshake within %u second",
-                                                   "%s did not finish the secure channel’s "
-                                                   "handshake within %u seconds",
-                                                   seconds),
-                                      p->peer, seconds));
-      else
-        ph_receiver_pending_fail (p, g_error_new (PH_ERROR, PH_ERROR_TIMED_OUT,
-                                      g_dngettext (GETTEXT_PACKAGE,
-                                                   "%s sent no complete header within %u second",
-                                                   "%s sent no complete header within %u seconds",
-                                                   seconds),
-                                      p->peer, seconds));
-    }
-}
-
 /* A connection accept() gave: its header phase starts. */
 static void
 take_connection (PhReceiver                    *self,
@@ -352,19 +256,11 @@ take_connection (PhReceiver                    *self,
                  const struct sockaddr_storage *address)
 {
   g_autofree char *host = NULL;
+  g_autofree char *peer = NULL;
   Pending *p;
 
-  p = g_new0 (Pending, 1);
-  p->link.data = p;
-  p->sender_link.data = p;
-  p->self = self;
-  p->fd = fd;
-  p->accepted = g_get_monotonic_time ();
-  describe_peer (address, &host, &p->peer);
-  p->sender = ph_receiver_hold (self, host);
-
-  g_queue_push_tail_link (&self->pending, &p->link);
-  g_queue_push_tail_link (&p->sender->pending, &p->sender_link);
+  describe_peer (address, &host, &peer);
+  p = ph_receiver_pending_new (self, fd, host, g_steal_pointer (&peer));
 
   /* The header usually came with the connection: no wait at all. */
   if (pending_read (p))
@@ -372,7 +268,7 @@ take_connection (PhReceiver                    *self,
       p->read_source = ph_gsource_attach (g_unix_fd_source_new (fd, G_IO_IN | G_IO_HUP | G_IO_ERR),
                                           "[posthouse] header", G_SOURCE_FUNC (readable_cb), p,
                                           self->context);
-      ph_receiver_deadline_at (self, p->accepted + (gint64) self->header_timeout * 1000);
+      deadline_at (self, p->accepted + (gint64) self->header_timeout * 1000);
 
       /* An honest sender has a few headers under way at most; a flood
        * from one address pushes out only its own. */
@@ -475,12 +371,38 @@ ph_receiver_accept_stop (PhReceiver *self)
   ph_gsource_clear (&self->accept_retry);
 }
 
-/* Closes the connections still without a header, quietly. */
+/* Accepting: paused past max_held (the kernel's listen queue holds
+ * newcomers meanwhile), resumed with some room again, so that a full
+ * receiver does not stop and start for every connection. Also what
+ * the layers below call through self->events->released. */
 void
-ph_receiver_close_pending (PhReceiver *self)
+ph_receiver_update_accepting (PhReceiver *self)
 {
-  while (self->pending.head != NULL)
-    ph_receiver_pending_fail (self->pending.head->data, NULL);
+  guint margin = MAX (1, self->max_held / 16);
+
+  if (self->listener == NULL)
+    return;
+
+  if (!self->paused && self->n_held >= self->max_held)
+    {
+      gint64 old = g_get_monotonic_time () - EVICT_MIN_AGE;
+
+      /* Rather than keep everyone out, drop a placeholder: the oldest
+       * unfinished header of whoever has most of them. */
+      while (self->n_held >= self->max_held && ph_receiver_evict_pending (self, NULL, old))
+        ;
+      if (self->n_held >= self->max_held)
+        {
+          g_debug ("Holding %u connections: not accepting more for now", self->n_held);
+          self->paused = TRUE;
+          ph_receiver_accept_stop (self);
+        }
+    }
+  else if (self->paused && self->n_held + margin <= self->max_held)
+    {
+      self->paused = FALSE;
+      ph_receiver_accept_start (self);
+    }
 }
 
 /* GIO's bind error repeats the address ("Error binding to address

@@ -17,19 +17,18 @@
  * give their place up (a reset: the sender learns it). Past max-held
  * connections in all, the receiver stops accepting; the kernel's
  * listen queue and TCP's retries then hold new senders back, and
- * accepting resumes as connections end. */
+ * accepting resumes as connections end (self->events->released).
+ *
+ * Below ph-receiver-accept.c, -pending.c and -held.c, which call in;
+ * it calls only ph-receiver-stall.c, and tells the layers above
+ * through self->events and what it returns. */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "ph-error.h"
-#include "ph-gsource-private.h"
 #include "ph-receiver-private.h"
 #include "ph-transfer-private.h"
-
-/* An unfinished header younger than this is not closed to make room:
- * it may be an honest one on its way. */
-#define EVICT_MIN_AGE (G_USEC_PER_SEC)
 
 static void
 sender_free (PhSender *sender)
@@ -128,6 +127,26 @@ next_sender (PhReceiver *self)
   return best;
 }
 
+/* Gives @held (the secure channel) its data slot now: its sender's
+ * queue is left, its owner told. */
+static void
+start_held (PhReceiver     *self,
+            PhReceiverHeld *held)
+{
+  PhSender *sender = held->sender;
+
+  unlink_from (&sender->held_queued, &held->queue_link);
+  if (sender->queued.length == 0 && sender->held_queued.length == 0)
+    unlink_from (&self->waiting, &sender->waiting_link);
+
+  held->phase = PH_HELD_RECEIVING;
+  sender->n_slots++;
+  sender->last_turn = ++self->turn;
+  ph_receiver_start_held_slot (self, held);
+  if (held->turn != NULL)
+    held->turn (held->data);
+}
+
 void
 ph_receiver_run_queue (PhReceiver *self)
 {
@@ -137,7 +156,7 @@ ph_receiver_run_queue (PhReceiver *self)
     {
       /* A sender is an address or a key: its connections are of one kind. */
       if (sender->held_queued.length > 0)
-        ph_receiver_start_held (self, sender->held_queued.head->data);
+        start_held (self, sender->held_queued.head->data);
       else
         start (self, sender->queued.head->data);
     }
@@ -172,6 +191,47 @@ admit (PhReceiver *self,
   if (!linked (&self->waiting, &sender->waiting_link))
     g_queue_push_tail_link (&self->waiting, &sender->waiting_link);
   ph_incoming_wait (in);
+}
+
+/* @held (the secure channel) is accepted: it starts now, or waits in
+ * its sender's queue for its turn. */
+void
+ph_receiver_admit_held (PhReceiver     *self,
+                        PhReceiverHeld *held)
+{
+  PhSender *sender = held->sender;
+
+  if (ph_receiver_slot_free (self, sender))
+    {
+      start_held (self, held);
+      return;
+    }
+
+  held->phase = PH_HELD_QUEUED;
+  g_queue_push_tail_link (&sender->held_queued, &held->queue_link);
+  if (!linked (&self->waiting, &sender->waiting_link))
+    g_queue_push_tail_link (&self->waiting, &sender->waiting_link);
+}
+
+/* @held is over: its place in the queue, or its slot, is free (its
+ * hold is the caller's). */
+void
+ph_receiver_leave_held (PhReceiver     *self,
+                        PhReceiverHeld *held)
+{
+  PhSender *sender = held->sender;
+
+  if (held->phase == PH_HELD_QUEUED)
+    {
+      g_queue_unlink (&sender->held_queued, &held->queue_link);
+      if (sender->queued.length == 0 && sender->held_queued.length == 0)
+        g_queue_unlink (&self->waiting, &sender->waiting_link);
+    }
+  else if (held->phase == PH_HELD_RECEIVING)
+    {
+      ph_receiver_end_held_slot (self, held);
+      sender->n_slots--;
+    }
 }
 
 static void
@@ -220,7 +280,7 @@ finished_cb (PhIncoming *in,
   g_ptr_array_remove_fast (self->incoming, in);
 
   ph_receiver_run_queue (self);
-  ph_receiver_update_accepting (self);
+  self->events->released (self);
 
   /* Taken in ph_receiver_take_in(): transfers keep the receiver alive. */
   g_object_unref (self);
@@ -229,14 +289,18 @@ finished_cb (PhIncoming *in,
 static const PhIncomingOwner owner = { accepted_cb, ready_cb, finished_cb };
 
 /* Takes @in, a connection of @sender with a complete header, in: the
- * receiver follows it until it is finished. */
-void
+ * receiver follows it until it is finished.
+ *
+ * Returns: by when (monotonic µs) the time limits of waiting must be
+ * looked at for it, or G_MAXINT64 */
+gint64
 ph_receiver_take_in (PhReceiver *self,
                      PhIncoming *in,
                      PhSender   *sender)
 {
   PhIncomingPlace *place = ph_incoming_get_place (in);
   g_autoptr(PhTransfer) transfer = g_object_ref (ph_incoming_get_transfer (in));
+  gint64 deadline = G_MAXINT64;
   GError *error;
 
   place->sender = sender;
@@ -248,8 +312,8 @@ ph_receiver_take_in (PhReceiver *self,
   if (error)
     {
       ph_incoming_finish (in, error);
-      ph_receiver_emit_transfer_added (self, transfer);
-      return;
+      self->events->transfer_added (self, transfer);
+      return deadline;
     }
 
   /* Both waits are bounded: watch it until data shows behind the header. */
@@ -257,23 +321,23 @@ ph_receiver_take_in (PhReceiver *self,
   if (!place->ready)
     {
       g_queue_push_tail_link (&self->silent, &place->silent_link);
-      ph_receiver_deadline_at (self, place->since + (gint64) self->data_timeout * 1000);
+      deadline = place->since + (gint64) self->data_timeout * 1000;
     }
 
   if (self->require_approval)
     {
       place->asked = place->since;
       g_queue_push_tail_link (&self->asking, &place->asking_link);
-      ph_receiver_deadline_at (self, place->asked + (gint64) self->answer_timeout * 1000);
+      deadline = MIN (deadline, place->asked + (gint64) self->answer_timeout * 1000);
       ph_incoming_ask (in);
-      ph_receiver_emit_transfer_added (self, transfer);
-      return;
+      self->events->transfer_added (self, transfer);
+      return deadline;
     }
 
   if (place->ready && ph_receiver_slot_free (self, sender))
     ph_transfer_set_state (transfer, PH_TRANSFER_RECEIVING);
 
-  ph_receiver_emit_transfer_added (self, transfer);
+  self->events->transfer_added (self, transfer);
 
   /* A handler may have cancelled it already. */
   if (!ph_transfer_is_finished (transfer))
@@ -284,39 +348,8 @@ ph_receiver_take_in (PhReceiver *self,
       else
         admit (self, in);
     }
-}
 
-/* Accepting: paused past max_held (the kernel's listen queue holds
- * newcomers meanwhile), resumed with some room again, so that a full
- * receiver does not stop and start for every connection. */
-void
-ph_receiver_update_accepting (PhReceiver *self)
-{
-  guint margin = MAX (1, self->max_held / 16);
-
-  if (self->listener == NULL)
-    return;
-
-  if (!self->paused && self->n_held >= self->max_held)
-    {
-      gint64 old = g_get_monotonic_time () - EVICT_MIN_AGE;
-
-      /* Rather than keep everyone out, drop a placeholder: the oldest
-       * unfinished header of whoever has most of them. */
-      while (self->n_held >= self->max_held && ph_receiver_evict_pending (self, NULL, old))
-        ;
-      if (self->n_held >= self->max_held)
-        {
-          g_debug ("Holding %u connections: not accepting more for now", self->n_held);
-          self->paused = TRUE;
-          ph_receiver_accept_stop (self);
-        }
-    }
-  else if (self->paused && self->n_held + margin <= self->max_held)
-    {
-      self->paused = FALSE;
-      ph_receiver_accept_start (self);
-    }
+  return deadline;
 }
 
 static gint64
@@ -396,49 +429,21 @@ expire_asking (PhReceiver *self,
     }
 }
 
-static gboolean
-deadline_cb (gpointer user_data)
+/* Returns: when the nearest time limit of waiting runs out, for data
+ * or for an answer (monotonic µs), or G_MAXINT64 */
+gint64
+ph_receiver_waiting_deadline (PhReceiver *self)
 {
-  PhReceiver *self = user_data;
-  gint64 now = g_get_monotonic_time ();
+  return MIN (silent_deadline (self), asking_deadline (self));
+}
 
-  g_clear_pointer (&self->deadline_source, g_source_unref);
-  g_object_ref (self);
-  ph_receiver_expire_pending (self, now);
+/* Ends the waits whose time ran out by @now. */
+void
+ph_receiver_expire_waiting (PhReceiver *self,
+                            gint64      now)
+{
   expire_silent (self, now);
   expire_asking (self, now);
-  ph_receiver_schedule_deadline (self);
-  g_object_unref (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* One timer for every time limit of waiting: the nearest. */
-void
-ph_receiver_schedule_deadline (PhReceiver *self)
-{
-  gint64 next = MIN (ph_receiver_pending_deadline (self),
-                     MIN (silent_deadline (self), asking_deadline (self)));
-  gint64 delay;
-
-  ph_gsource_clear (&self->deadline_source);
-  self->deadline_at = next;
-  if (next == G_MAXINT64)
-    return;
-
-  delay = MAX (0, next - g_get_monotonic_time ());
-  self->deadline_source = ph_gsource_attach (g_timeout_source_new ((guint) MIN ((delay + 999) / 1000, G_MAXINT)),
-                                             "[posthouse] waiting time limits", deadline_cb, self,
-                                             self->context);
-}
-
-/* Makes sure the timer fires by @at (monotonic µs). */
-void
-ph_receiver_deadline_at (PhReceiver *self,
-                         gint64      at)
-{
-  if (self->deadline_source == NULL || at < self->deadline_at)
-    ph_receiver_schedule_deadline (self);
 }
 
 void
@@ -452,7 +457,6 @@ ph_receiver_admission_init (PhReceiver *self)
 void
 ph_receiver_admission_finalize (PhReceiver *self)
 {
-  ph_gsource_clear (&self->deadline_source);
   ph_receiver_slots_finalize (self);
   g_clear_pointer (&self->incoming, g_ptr_array_unref);
   g_clear_pointer (&self->senders, g_hash_table_unref);

@@ -10,11 +10,20 @@
 
 G_BEGIN_DECLS
 
-/* PhReceiver is split by concern:
- *   ph-receiver.c            the object: properties, start, stop, limits;
- *   ph-receiver-accept.c     listening, accepting, the header phase;
+/* PhReceiver is split by concern, in layers: each file calls only the
+ * files below it, and tells the ones above what happened through
+ * PhReceiverEvents (set once by ph-receiver.c) or what it returns.
+ *   ph-receiver.c            the object: properties, signals, start, stop;
+ *   ph-receiver-limits.c     the system's limits and the knobs;
+ *   ph-receiver-accept.c     listening, accepting, reading the header,
+ *                            pausing the listener, the one timer of
+ *                            every waiting time limit;
+ *   ph-receiver-held.c       the secure channel's connections past their
+ *                            handshake (for the receive session);
+ *   ph-receiver-pending.c    connections without a header yet: their
+ *                            time limit, eviction, turns of handshakes;
  *   ph-receiver-admission.c  who waits and who goes next: senders, their
- *                            turns, pausing the listener, time limits;
+ *                            holds and turns, the time limits of waiting;
  *   ph-receiver-stall.c      the data slots and the stall rule.
  *
  * Admission (SPEC, Admission) in one paragraph: every connection is
@@ -29,9 +38,22 @@ G_BEGIN_DECLS
 
 typedef struct _PhSender PhSender;
 
+/* What the lower layers tell the ones above them (see above). */
+typedef struct
+{
+  void (*transfer_added)    (PhReceiver   *self,
+                             PhTransfer   *transfer);
+  void (*connection_failed) (PhReceiver   *self,
+                             const char   *peer,
+                             const GError *error);
+  /* A connection let its hold go: accepting may resume. */
+  void (*released)          (PhReceiver   *self);
+} PhReceiverEvents;
+
 struct _PhReceiver
 {
   GObject         parent_instance;
+  const PhReceiverEvents *events;  /* ph-receiver.c's, for the layers below */
 
   GFile          *directory;
   char           *prefix;
@@ -42,7 +64,7 @@ struct _PhReceiver
   gboolean        accepts_paths;
   gboolean        accepts_plain;
 
-  /* The secure channel (ph-receiver-held.c) */
+  /* The secure channel (ph-receiver-pending.c, ph-receiver-held.c) */
   PhReceiverSecureFunc secure_func;
   gpointer        secure_data;
   GDestroyNotify  secure_destroy;
@@ -116,7 +138,7 @@ typedef struct
   GSource           *read_source;
   gint64             accepted;     /* monotonic µs */
   gsize              got;
-  PhReceiverHeld    *held;         /* its handshake runs (ph-receiver-held.c) */
+  PhReceiverHeld    *held;         /* its handshake runs (ph-receiver-pending.c) */
   guint8             header[PH_WIRE_HEADER_SIZE];
 } Pending;
 
@@ -147,14 +169,6 @@ struct _PhReceiverHeld
   gpointer                 data;
 };
 
-/* ph-receiver.c */
-PhIncomingFolder *ph_receiver_folder         (PhReceiver        *self);
-void      ph_receiver_emit_transfer_added    (PhReceiver        *self,
-                                              PhTransfer        *transfer);
-void      ph_receiver_emit_connection_failed (PhReceiver        *self,
-                                              const char        *peer,
-                                              const GError      *error);
-
 /* ph-receiver-limits.c */
 guint     ph_receiver_default_max_held       (void);
 int       ph_receiver_listen_backlog         (void);
@@ -169,31 +183,32 @@ void      ph_receiver_listener_event_cb      (GSocketListener      *listener,
                                               PhReceiver           *self);
 void      ph_receiver_accept_start           (PhReceiver        *self);
 void      ph_receiver_accept_stop            (PhReceiver        *self);
-void      ph_receiver_close_pending          (PhReceiver        *self);
+void      ph_receiver_update_accepting       (PhReceiver        *self);
+void      ph_receiver_schedule_deadline      (PhReceiver        *self);
+
+/* ph-receiver-held.c */
+PhDiskSpace *ph_receiver_get_disk_space      (PhReceiver        *self);
+void      ph_receiver_held_end               (PhReceiverHeld    *held,
+                                              GError            *error);
+void      ph_receiver_held_finalize          (PhReceiver        *self);
+
+/* ph-receiver-pending.c */
+Pending  *ph_receiver_pending_new            (PhReceiver        *self,
+                                              int                fd,
+                                              const char        *host,
+                                              char              *peer);
+void      ph_receiver_pending_done           (Pending           *p,
+                                              gboolean           handed_on);
+void      ph_receiver_pending_fail           (Pending           *p,
+                                              GError            *error);
 gboolean  ph_receiver_evict_pending          (PhReceiver        *self,
                                               PhSender          *sender,
                                               gint64             older_than);
 gint64    ph_receiver_pending_deadline       (PhReceiver        *self);
 void      ph_receiver_expire_pending         (PhReceiver        *self,
                                               gint64             now);
-
-/* ph-receiver-accept.c, for the secure channel's connections */
-void      ph_receiver_pending_done           (Pending           *p,
-                                              gboolean           handed_on);
-void      ph_receiver_pending_fail           (Pending           *p,
-                                              GError            *error);
-
-/* ph-receiver-held.c */
-PhDiskSpace *ph_receiver_get_disk_space      (PhReceiver        *self);
+void      ph_receiver_close_pending          (PhReceiver        *self);
 void      ph_receiver_take_tls               (Pending           *p);
-void      ph_receiver_pending_unheld         (Pending           *p,
-                                              gboolean           handed_on);
-void      ph_receiver_run_handshakes         (PhReceiver        *self);
-void      ph_receiver_start_held             (PhReceiver        *self,
-                                              PhReceiverHeld    *held);
-void      ph_receiver_held_end               (PhReceiverHeld    *held,
-                                              GError            *error);
-void      ph_receiver_held_finalize          (PhReceiver        *self);
 
 /* ph-receiver-admission.c */
 void      ph_receiver_admission_init         (PhReceiver        *self);
@@ -202,14 +217,17 @@ PhSender *ph_receiver_hold                   (PhReceiver        *self,
                                               const char        *key);
 void      ph_receiver_release                (PhReceiver        *self,
                                               PhSender          *sender);
-void      ph_receiver_take_in                (PhReceiver        *self,
+gint64    ph_receiver_take_in                (PhReceiver        *self,
                                               PhIncoming        *in,
                                               PhSender          *sender);
+void      ph_receiver_admit_held             (PhReceiver        *self,
+                                              PhReceiverHeld    *held);
+void      ph_receiver_leave_held             (PhReceiver        *self,
+                                              PhReceiverHeld    *held);
 void      ph_receiver_run_queue              (PhReceiver        *self);
-void      ph_receiver_update_accepting       (PhReceiver        *self);
-void      ph_receiver_schedule_deadline      (PhReceiver        *self);
-void      ph_receiver_deadline_at            (PhReceiver        *self,
-                                              gint64             at);
+gint64    ph_receiver_waiting_deadline       (PhReceiver        *self);
+void      ph_receiver_expire_waiting         (PhReceiver        *self,
+                                              gint64             now);
 
 /* ph-receiver-stall.c */
 void      ph_receiver_slots_init             (PhReceiver        *self);

@@ -7,7 +7,10 @@
  * for evidence: a transfer that has had its slot for a sixth of the
  * window and kept below the same pace over that sixth (under 64 KiB / 6
  * in 5 s) makes room, the slowest first, one for each waiting transfer
- * that would then start. */
+ * that would then start.
+ *
+ * The lowest layer (see OVERVIEW.md): it calls no other part of the
+ * receiver, and tells the layers above through self->events. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -238,7 +241,7 @@ stop_slow_held (PhReceiver *self,
   held->ended = TRUE;
   if (held->abort != NULL)
     g_idle_add_full (G_PRIORITY_DEFAULT, cancel_later_cb, g_object_ref (held->abort), g_object_unref);
-  ph_receiver_emit_connection_failed (self, held->peer, error);
+  self->events->connection_failed (self, held->peer, error);
 }
 
 static void

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PhReceiver, the object: its properties, starting and stopping, the
- * limits it runs within. The header phase is in ph-receiver-accept.c,
- * who waits in ph-receiver-admission.c, the data slots in
- * ph-receiver-stall.c. */
+/* PhReceiver, the object: its properties and signals, starting and
+ * stopping. The top layer (see OVERVIEW.md): the limits are in
+ * ph-receiver-limits.c, listening and the header in
+ * ph-receiver-accept.c, who waits in ph-receiver-admission.c, the data
+ * slots in ph-receiver-stall.c; what happens below comes back up
+ * through `events`. */
 #include "config.h"
 
 #include <unistd.h>
@@ -53,20 +55,27 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-void
-ph_receiver_emit_transfer_added (PhReceiver *self,
-                                 PhTransfer *transfer)
+static void
+emit_transfer_added (PhReceiver *self,
+                     PhTransfer *transfer)
 {
   g_signal_emit (self, signals[TRANSFER_ADDED], 0, transfer);
 }
 
-void
-ph_receiver_emit_connection_failed (PhReceiver   *self,
-                                    const char   *peer,
-                                    const GError *error)
+static void
+emit_connection_failed (PhReceiver   *self,
+                        const char   *peer,
+                        const GError *error)
 {
   g_signal_emit (self, signals[CONNECTION_FAILED], 0, peer, error);
 }
+
+/* How the layers below tell what happened. */
+static const PhReceiverEvents events = {
+  .transfer_added = emit_transfer_added,
+  .connection_failed = emit_connection_failed,
+  .released = ph_receiver_update_accepting,
+};
 
 static void
 ph_receiver_dispose (GObject *object)
@@ -86,6 +95,8 @@ ph_receiver_finalize (GObject *object)
   g_clear_object (&self->directory);
   g_clear_pointer (&self->prefix, g_free);
   g_clear_pointer (&self->bind_address, g_free);
+  ph_gsource_clear (&self->deadline_source);
+  ph_gsource_clear (&self->handshake_timer);
   ph_receiver_held_finalize (self);
   ph_receiver_admission_finalize (self);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -229,6 +240,7 @@ ph_receiver_class_init (PhReceiverClass *klass)
 static void
 ph_receiver_init (PhReceiver *self)
 {
+  self->events = &events;
   self->port = PH_DEFAULT_PORT;
   self->header_timeout = DEFAULT_HEADER_TIMEOUT;
   self->data_timeout = DEFAULT_DATA_TIMEOUT;
@@ -406,16 +418,6 @@ ph_receiver_set_accepts_paths (PhReceiver *self,
 
   self->accepts_paths = accepts_paths;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCEPTS_PATHS]);
-}
-
-/* The folder transfers save into, as they use it: learnt once. */
-PhIncomingFolder *
-ph_receiver_folder (PhReceiver *self)
-{
-  if (self->folder == NULL && self->directory != NULL)
-    self->folder = ph_incoming_folder_new (self->directory, self->prefix);
-
-  return self->folder;
 }
 
 gboolean

@@ -3,7 +3,7 @@
 #include "config.h"
 
 #include "ph-send-private.h"
-#include "ph-sender.h"
+#include "ph-sender-private.h"
 
 #define DEFAULT_CONNECT_TIMEOUT 10
 

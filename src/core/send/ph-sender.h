@@ -17,8 +17,6 @@ G_DECLARE_FINAL_TYPE (PhSender, ph_sender, PH, SENDER, GObject)
 
 PhSender *ph_sender_new                 (void);
 guint     ph_sender_get_connect_timeout (PhSender            *self);
-void      ph_sender_set_connect_timeout (PhSender            *self,
-                                         guint                seconds);
 guint     ph_sender_get_idle_timeout    (PhSender            *self);
 void      ph_sender_set_idle_timeout    (PhSender            *self,
                                          guint                msec);
