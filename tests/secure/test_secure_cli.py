@@ -9,6 +9,7 @@
 #
 #   POSTHOUSE_CLI=path/to/posthouse-cli test_secure_cli.py [TestClass ...]
 
+import copy
 import os
 import re
 import shutil
@@ -248,6 +249,19 @@ class SecureCli(SecureTestCase):
         result = self.send(port, one)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertNotIn('in flight', result.stderr.decode())
+
+        # Over two connections (as bench/linkbench asks): the files in
+        # flight on both.
+        few = os.path.join(self.src, 'few')
+        for i in range(4):
+            make_file(os.path.join(few, 'x{0}.bin'.format(i)), 100, seed=i)
+        user = copy.copy(self.alice)
+        user.env = dict(self.alice.env, PH_SECURE_CONNECTIONS='2')
+        result = self.send(port, few, options=['--verbose'], user=user)
+        err = result.stderr.decode()
+        self.assertEqual(result.returncode, 0, err)
+        starts = re.findall(r'(?m)^posthouse-cli: (\d+) files in flight: to start with$', err)
+        self.assertEqual(starts, ['64', '128'], err)
 
     def test_folders_with_paths(self):
         # Listening everywhere, so announced with paths=1: its hello says so.
