@@ -345,6 +345,70 @@ file_message (guint32     id,
   return message;
 }
 
+/* A key twice: the first counts, as g_variant_lookup_value() takes it. */
+static void
+test_first_key (void)
+{
+  GVariantBuilder builder;
+  g_autoptr(GVariant) dict = NULL;
+  g_autoptr(GError) error = NULL;
+  PhMessage out = { 0 };
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string ("cancel"));
+  g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_uint32 (7));
+  g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_string ("8"));
+  g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string ("end"));
+  dict = g_variant_ref_sink (g_variant_builder_end (&builder));
+  g_assert_true (ph_message_decode (g_variant_get_data (dict), g_variant_get_size (dict), &out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (out.type, ==, PH_MESSAGE_CANCEL);
+  g_assert_cmpuint (out.id, ==, 7);
+  ph_message_clear (&out);
+
+  /* The first of the wrong type makes the frame wrong, whatever follows. */
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string ("cancel"));
+  g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_string ("7"));
+  g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_uint32 (7));
+  assert_decode_fails (g_variant_builder_end (&builder), "id");
+}
+
+/* The frames of every small file and every receipt, as a builder of
+ * the dictionary makes them: the wire the first version spoke. */
+static void
+test_same_bytes (void)
+{
+  PhMessage file = file_message (3, "photo.jpg", 4096);
+  PhMessage receipt = { .type = PH_MESSAGE_RECEIPT, .id = 3, .saved = TRUE, .name = "photo (2).jpg" };
+  g_autoptr(GBytes) file_frame = encode (&file);
+  g_autoptr(GBytes) receipt_frame = encode (&receipt);
+  g_autoptr(GVariant) file_dict = NULL;
+  g_autoptr(GVariant) receipt_dict = NULL;
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string ("file"));
+  g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_uint32 (3));
+  g_variant_builder_add (&builder, "{sv}", "header",
+                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, file.header,
+                                                    PH_WIRE_HEADER_SIZE, 1));
+  file_dict = g_variant_ref_sink (g_variant_builder_end (&builder));
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (file_frame, NULL) + 4,
+                   g_bytes_get_size (file_frame) - 4,
+                   g_variant_get_data (file_dict), g_variant_get_size (file_dict));
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&builder, "{sv}", "type", g_variant_new_string ("receipt"));
+  g_variant_builder_add (&builder, "{sv}", "id", g_variant_new_uint32 (3));
+  g_variant_builder_add (&builder, "{sv}", "saved", g_variant_new_boolean (TRUE));
+  g_variant_builder_add (&builder, "{sv}", "name", g_variant_new_string ("photo (2).jpg"));
+  receipt_dict = g_variant_ref_sink (g_variant_builder_end (&builder));
+  g_assert_cmpmem ((const guint8 *) g_bytes_get_data (receipt_frame, NULL) + 4,
+                   g_bytes_get_size (receipt_frame) - 4,
+                   g_variant_get_data (receipt_dict), g_variant_get_size (receipt_dict));
+}
+
 /* The seed corpus of tests/fuzz/fuzz-frame: streams a sender could
  * send, well-formed and not, each after one byte that says how the
  * fuzz target cuts it (bits 0-5: piece size - 1) and whether paths are
@@ -518,6 +582,8 @@ main (int    argc,
   g_test_add_func ("/posthouse/frame/names-cleaned", test_names_cleaned);
   g_test_add_func ("/posthouse/frame/normal-form", test_normal_form);
   g_test_add_func ("/posthouse/frame/unknown", test_unknown);
+  g_test_add_func ("/posthouse/frame/first-key", test_first_key);
+  g_test_add_func ("/posthouse/frame/same-bytes", test_same_bytes);
 
   return g_test_run ();
 }

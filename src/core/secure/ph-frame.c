@@ -13,6 +13,7 @@
 
 #include "ph-error.h"
 #include "ph-frame.h"
+#include "ph-frame-fields-private.h"
 #include "ph-naming.h"
 
 enum { STATE_WORD, STATE_FRAME, STATE_DATA };
@@ -57,20 +58,61 @@ ph_message_type_name (PhMessageType type)
   return type_names[type];
 }
 
-static void
-add_string (GVariantBuilder *builder,
-            const char      *key,
-            const char      *value)
+/* A frame's dictionary, entry by entry: no format strings to parse
+ * for every small file's frame and receipt. */
+typedef struct
 {
-  if (value != NULL)
-    g_variant_builder_add (builder, "{sv}", key, g_variant_new_string (value));
+  GVariant *entries[8];
+  guint     n;
+} Entries;
+
+static void
+put (Entries    *dict,
+     const char *key,
+     GVariant   *value)
+{
+  g_assert (dict->n < G_N_ELEMENTS (dict->entries));
+  dict->entries[dict->n++] = g_variant_new_dict_entry (g_variant_new_string (key),
+                                                       g_variant_new_variant (value));
+}
+
+/* Entries that are alike in every frame of their kind (its type, a
+ * receipt's "saved"), made once: GVariant's type lookups are much of
+ * the cost of a small file's frame and receipt. Returns: (transfer none) */
+static GVariant *
+constant_entry (guint type,
+                gint  saved)
+{
+  static GVariant *entries[G_N_ELEMENTS (type_names) + 2];
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (type_names); i++)
+        {
+          GVariant *name = g_variant_new_variant (g_variant_new_string (type_names[i]));
+
+          entries[i] = g_variant_ref_sink (g_variant_new_dict_entry (g_variant_new_string ("type"), name));
+        }
+      for (guint i = 0; i < 2; i++)
+        entries[G_N_ELEMENTS (type_names) + i] =
+          g_variant_ref_sink (g_variant_new_dict_entry (g_variant_new_string ("saved"),
+                                                        g_variant_new_variant (g_variant_new_boolean (i))));
+      g_once_init_leave (&once, 1);
+    }
+
+  if (type >= G_N_ELEMENTS (type_names))
+    type = PH_MESSAGE_UNKNOWN;
+  return saved < 0 ? entries[type] : entries[G_N_ELEMENTS (type_names) + (saved ? 1 : 0)];
 }
 
 static void
-add_id (GVariantBuilder *builder,
-        guint32          id)
+add_string (Entries    *dict,
+            const char *key,
+            const char *value)
 {
-  g_variant_builder_add (builder, "{sv}", "id", g_variant_new_uint32 (id));
+  if (value != NULL)
+    put (dict, key, g_variant_new_string (value));
 }
 
 /**
@@ -83,7 +125,7 @@ add_id (GVariantBuilder *builder,
 GBytes *
 ph_message_encode (const PhMessage *message)
 {
-  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+  Entries entries = { { NULL }, 0 };
   g_autoptr(GVariant) dict = NULL;
   guint8 *frame;
   gsize size;
@@ -92,62 +134,62 @@ ph_message_encode (const PhMessage *message)
   g_return_val_if_fail (message != NULL, NULL);
   g_return_val_if_fail (message->type != PH_MESSAGE_UNKNOWN, NULL);
 
-  g_variant_builder_add (&builder, "{sv}", "type",
-                         g_variant_new_string (ph_message_type_name (message->type)));
+  /* Borrowed: the array takes a reference of its own. */
+  entries.entries[entries.n++] = constant_entry (message->type, -1);
 
   switch (message->type)
     {
     case PH_MESSAGE_HELLO:
-      g_variant_builder_add (&builder, "{sv}", "version", g_variant_new_uint32 (message->version));
-      add_string (&builder, "name", message->name ? message->name : "");
+      put (&entries, "version", g_variant_new_uint32 (message->version));
+      add_string (&entries, "name", message->name ? message->name : "");
       if (message->has_summary)
         {
-          g_variant_builder_add (&builder, "{sv}", "files", g_variant_new_uint64 (message->files));
-          g_variant_builder_add (&builder, "{sv}", "bytes", g_variant_new_uint64 (message->bytes));
+          put (&entries, "files", g_variant_new_uint64 (message->files));
+          put (&entries, "bytes", g_variant_new_uint64 (message->bytes));
         }
       else if (message->pair)
-        g_variant_builder_add (&builder, "{sv}", "pair", g_variant_new_boolean (TRUE));
+        put (&entries, "pair", g_variant_new_boolean (TRUE));
       else
-        g_variant_builder_add (&builder, "{sv}", "paths", g_variant_new_boolean (message->paths));
+        put (&entries, "paths", g_variant_new_boolean (message->paths));
       break;
 
     case PH_MESSAGE_DECISION:
-      add_string (&builder, "answer", decision_names[message->decision]);
-      add_string (&builder, "reason", message->reason);
+      add_string (&entries, "answer", decision_names[message->decision]);
+      add_string (&entries, "reason", message->reason);
       break;
 
     case PH_MESSAGE_FILE:
-      add_id (&builder, message->id);
-      g_variant_builder_add (&builder, "{sv}", "header",
+      put (&entries, "id", g_variant_new_uint32 (message->id));
+      put (&entries, "header",
                              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, message->header,
                                                         PH_WIRE_HEADER_SIZE, 1));
       break;
 
     case PH_MESSAGE_CANCEL:
-      add_id (&builder, message->id);
+      put (&entries, "id", g_variant_new_uint32 (message->id));
       break;
 
     case PH_MESSAGE_RECEIPT:
-      add_id (&builder, message->id);
-      g_variant_builder_add (&builder, "{sv}", "saved", g_variant_new_boolean (message->saved));
-      add_string (&builder, message->saved ? "name" : "reason",
+      put (&entries, "id", g_variant_new_uint32 (message->id));
+      entries.entries[entries.n++] = constant_entry (0, message->saved);
+      add_string (&entries, message->saved ? "name" : "reason",
                   message->saved ? message->name : message->reason);
       break;
 
     case PH_MESSAGE_ERROR:
-      add_string (&builder, "reason", message->reason ? message->reason : "");
+      add_string (&entries, "reason", message->reason ? message->reason : "");
       break;
 
     case PH_MESSAGE_PAIR_COMMIT:
     case PH_MESSAGE_PAIR_NONCE:
     case PH_MESSAGE_PAIR_REVEAL:
-      g_variant_builder_add (&builder, "{sv}", "nonce",
+      put (&entries, "nonce",
                              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, message->nonce,
                                                         PH_PAIR_NONCE_SIZE, 1));
       break;
 
     case PH_MESSAGE_PAIR_ANSWER:
-      g_variant_builder_add (&builder, "{sv}", "same", g_variant_new_boolean (message->same));
+      put (&entries, "same", g_variant_new_boolean (message->same));
       break;
 
     case PH_MESSAGE_END:
@@ -156,7 +198,7 @@ ph_message_encode (const PhMessage *message)
       break;
     }
 
-  dict = g_variant_ref_sink (g_variant_builder_end (&builder));
+  dict = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries.entries, entries.n));
   if (G_BYTE_ORDER == G_BIG_ENDIAN)
     {
       GVariant *swapped = g_variant_byteswap (dict);
@@ -201,124 +243,78 @@ bad_frame (GError     **error,
   return FALSE;
 }
 
-/* A string of at most PH_FRAME_MAX_TEXT bytes (GVariant checked it is
- * UTF-8 without NULs), or NULL when the key is absent or not a string. */
 static gboolean
-lookup_text (GVariant    *dict,
-             const char  *key,
-             char       **value)
-{
-  g_autoptr(GVariant) text = g_variant_lookup_value (dict, key, G_VARIANT_TYPE_STRING);
-  gsize len = 0;
-  const char *s;
-
-  *value = NULL;
-  if (text == NULL)
-    return FALSE;
-
-  s = g_variant_get_string (text, &len);
-  if (len > PH_FRAME_MAX_TEXT)
-    return FALSE;
-
-  *value = g_strdup (s);
-  return TRUE;
-}
-
-/* A name the other side chose (its device's, a saved file's): shown as
- * any name from elsewhere is, cleaned (wire/ph-naming: no control or
- * invisible characters, no bidi override, NFC, single spaces). */
-static gboolean
-lookup_name (GVariant    *dict,
-             const char  *key,
-             char       **value)
-{
-  g_autofree char *text = NULL;
-
-  if (!lookup_text (dict, key, &text))
-    return FALSE;
-
-  *value = ph_naming_clean_label (text);
-  return TRUE;
-}
-
-static gboolean
-decode_fields (GVariant     *dict,
+decode_fields (PhFields     *fields,
                PhMessage    *message,
                const char   *type,
                GError      **error)
 {
-  g_autoptr(GVariant) header = NULL;
-  g_autoptr(GVariant) nonce = NULL;
   g_autofree char *answer = NULL;
 
   switch (message->type)
     {
     case PH_MESSAGE_HELLO:
-      if (!g_variant_lookup (dict, "version", "u", &message->version) || message->version == 0)
+      if (!ph_fields_get (fields, PH_KEY_VERSION, "u", &message->version) || message->version == 0)
         return bad_frame (error, type, "version");
-      if (!lookup_name (dict, "name", &message->name))
+      if (!ph_fields_get_name (fields, PH_KEY_NAME, &message->name))
         return bad_frame (error, type, "name");
-      message->has_summary = g_variant_lookup (dict, "files", "t", &message->files) &&
-                             g_variant_lookup (dict, "bytes", "t", &message->bytes);
-      if (!g_variant_lookup (dict, "paths", "b", &message->paths))
+      message->has_summary = ph_fields_get (fields, PH_KEY_FILES, "t", &message->files) &&
+                             ph_fields_get (fields, PH_KEY_BYTES, "t", &message->bytes);
+      if (!ph_fields_get (fields, PH_KEY_PATHS, "b", &message->paths))
         message->paths = FALSE;
-      if (!g_variant_lookup (dict, "pair", "b", &message->pair))
+      if (!ph_fields_get (fields, PH_KEY_PAIR, "b", &message->pair))
         message->pair = FALSE;
       return TRUE;
 
     case PH_MESSAGE_DECISION:
-      if (!lookup_text (dict, "answer", &answer))
+      if (!ph_fields_get_text (fields, PH_KEY_ANSWER, &answer))
         return bad_frame (error, type, "answer");
       for (guint i = 0; i < G_N_ELEMENTS (decision_names); i++)
         if (g_strcmp0 (answer, decision_names[i]) == 0)
           {
             message->decision = i;
-            lookup_text (dict, "reason", &message->reason);
+            ph_fields_get_text (fields, PH_KEY_REASON, &message->reason);
             return TRUE;
           }
       return bad_frame (error, type, "answer");
 
     case PH_MESSAGE_FILE:
-      if (!g_variant_lookup (dict, "id", "u", &message->id))
+      if (!ph_fields_get (fields, PH_KEY_ID, "u", &message->id))
         return bad_frame (error, type, "id");
-      header = g_variant_lookup_value (dict, "header", G_VARIANT_TYPE_BYTESTRING);
-      if (header == NULL || g_variant_get_size (header) != PH_WIRE_HEADER_SIZE)
+      if (!ph_fields_get_bytes (fields, PH_KEY_HEADER, message->header, PH_WIRE_HEADER_SIZE))
         return bad_frame (error, type, "header");
-      memcpy (message->header, g_variant_get_data (header), PH_WIRE_HEADER_SIZE);
       return TRUE;
 
     case PH_MESSAGE_CANCEL:
-      if (!g_variant_lookup (dict, "id", "u", &message->id))
+      if (!ph_fields_get (fields, PH_KEY_ID, "u", &message->id))
         return bad_frame (error, type, "id");
       return TRUE;
 
     case PH_MESSAGE_RECEIPT:
-      if (!g_variant_lookup (dict, "id", "u", &message->id))
+      if (!ph_fields_get (fields, PH_KEY_ID, "u", &message->id))
         return bad_frame (error, type, "id");
-      if (!g_variant_lookup (dict, "saved", "b", &message->saved))
+      if (!ph_fields_get (fields, PH_KEY_SAVED, "b", &message->saved))
         return bad_frame (error, type, "saved");
-      if (message->saved && !lookup_name (dict, "name", &message->name))
+      if (message->saved && !ph_fields_get_name (fields, PH_KEY_NAME, &message->name))
         return bad_frame (error, type, "name");
-      if (!message->saved && !lookup_text (dict, "reason", &message->reason))
+      if (!message->saved && !ph_fields_get_text (fields, PH_KEY_REASON, &message->reason))
         return bad_frame (error, type, "reason");
       return TRUE;
 
     case PH_MESSAGE_ERROR:
-      if (!lookup_text (dict, "reason", &message->reason))
+      if (!ph_fields_get_text (fields, PH_KEY_REASON, &message->reason))
         return bad_frame (error, type, "reason");
       return TRUE;
 
     case PH_MESSAGE_PAIR_COMMIT:
     case PH_MESSAGE_PAIR_NONCE:
     case PH_MESSAGE_PAIR_REVEAL:
-      nonce = g_variant_lookup_value (dict, "nonce", G_VARIANT_TYPE_BYTESTRING);
-      if (nonce == NULL || g_variant_get_size (nonce) != PH_PAIR_NONCE_SIZE)
+      if (!ph_fields_get_bytes (fields, PH_KEY_NONCE, message->nonce, PH_PAIR_NONCE_SIZE))
         return bad_frame (error, type, "nonce");
-      memcpy (message->nonce, g_variant_get_data (nonce), PH_PAIR_NONCE_SIZE);
       return TRUE;
 
     case PH_MESSAGE_PAIR_ANSWER:
-      if (!g_variant_lookup (dict, "same", "b", &message->same))
+      if (!ph_fields_get (fields, PH_KEY_SAME, "b", &message->same))
         return bad_frame (error, type, "same");
       return TRUE;
 
@@ -347,6 +343,7 @@ ph_message_decode (const guint8  *payload,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GVariant) dict = NULL;
+  g_auto(PhFields) fields = { { NULL } };
   g_autofree char *type = NULL;
 
   g_return_val_if_fail (payload != NULL || len == 0, FALSE);
@@ -376,7 +373,8 @@ ph_message_decode (const guint8  *payload,
       dict = swapped;
     }
 
-  if (!lookup_text (dict, "type", &type))
+  ph_fields_read (&fields, dict);
+  if (!ph_fields_get_text (&fields, PH_KEY_TYPE, &type))
     {
       g_set_error_literal (error, PH_ERROR, PH_ERROR_PROTOCOL, _("a frame without a type"));
       return FALSE;
@@ -387,7 +385,7 @@ ph_message_decode (const guint8  *payload,
     if (strcmp (type, type_names[i]) == 0)
       message->type = i;
 
-  return decode_fields (dict, message, type, error);
+  return decode_fields (&fields, message, type, error);
 }
 
 /**

@@ -23,6 +23,9 @@ typedef struct
   struct _PhReadahead *readahead;  /* (nullable) */
   GCancellable   *cancellable;
   PhFrameReader   reader;
+  guint8         *ahead;           /* what TLS gave beyond the unit under way */
+  gsize           ahead_pos;
+  gsize           ahead_len;
 } PhChannel;
 
 void        ph_channel_init     (PhChannel       *channel,

@@ -12,6 +12,11 @@
 #include "ph-readahead-private.h"
 #include "ph-secure-channel-private.h"
 
+/* Units smaller than this (frames, their words, a small file's bytes)
+ * are cut from one TLS read of up to a record's worth, not read one by
+ * one through TLS: a small file's frame, word and bytes are one read. */
+#define AHEAD_SIZE (16 * 1024)
+
 void
 ph_channel_init (PhChannel      *channel,
                  GTlsConnection *tls,
@@ -30,6 +35,7 @@ ph_channel_init (PhChannel      *channel,
   channel->socket = socket ? g_object_ref (socket) : NULL;
   channel->readahead = ph_readahead_find (G_IO_STREAM (tls));
   ph_frame_reader_init (&channel->reader, PH_SECURE_CHUNK);
+  channel->ahead = g_malloc (AHEAD_SIZE);
 }
 
 void
@@ -38,6 +44,7 @@ ph_channel_clear (PhChannel *channel)
   g_return_if_fail (channel != NULL);
 
   ph_frame_reader_clear (&channel->reader);
+  g_clear_pointer (&channel->ahead, g_free);
   g_clear_object (&channel->socket);
   g_clear_object (&channel->cancellable);
   g_clear_object (&channel->tls);
@@ -86,6 +93,49 @@ ph_channel_send (PhChannel        *channel,
   return ph_channel_write (channel, data, len, error);
 }
 
+/* Puts up to @want bytes of the stream into @space: what was read
+ * ahead, else one read (ahead for a small unit, straight in for a
+ * large one). Returns: how many; 0 at the end of the stream; -1 with
+ * @error (G_IO_ERROR_WOULD_BLOCK when not @blocking and nothing is
+ * there) */
+static gssize
+channel_fill (PhChannel  *channel,
+              gboolean    blocking,
+              guint8     *space,
+              gsize       want,
+              GError    **error)
+{
+  GPollableInputStream *pollable = G_POLLABLE_INPUT_STREAM (channel->in);
+  gsize got = 0;
+
+  if (channel->ahead_pos == channel->ahead_len && want < AHEAD_SIZE)
+    {
+      gssize n = blocking
+                 ? g_input_stream_read (channel->in, channel->ahead, AHEAD_SIZE, channel->cancellable, error)
+                 : g_pollable_input_stream_read_nonblocking (pollable, channel->ahead, AHEAD_SIZE,
+                                                             channel->cancellable, error);
+
+      if (n <= 0)
+        return n;
+      channel->ahead_pos = 0;
+      channel->ahead_len = n;
+    }
+
+  if (channel->ahead_pos < channel->ahead_len)
+    {
+      got = MIN (want, channel->ahead_len - channel->ahead_pos);
+      memcpy (space, channel->ahead + channel->ahead_pos, got);
+      channel->ahead_pos += got;
+      return got;
+    }
+
+  if (!blocking)
+    return g_pollable_input_stream_read_nonblocking (pollable, space, want, channel->cancellable, error);
+  if (!g_input_stream_read_all (channel->in, space, want, &got, channel->cancellable, error))
+    return -1;
+  return got;
+}
+
 /**
  * ph_channel_read:
  * @blocking: wait for the unit to complete; otherwise read only what
@@ -112,34 +162,19 @@ ph_channel_read (PhChannel      *channel,
       gsize want = 0;
       guint8 *space = ph_frame_reader_space (&channel->reader, &want);
       gboolean boundary = ph_frame_reader_at_boundary (&channel->reader);
-      gsize got = 0;
+      gssize got = channel_fill (channel, blocking, space, want, &local_error);
       PhUnitKind kind;
 
-      if (blocking)
+      if (got < 0)
         {
-          if (!g_input_stream_read_all (channel->in, space, want, &got, channel->cancellable, error))
-            return PH_UNIT_NONE;
-        }
-      else
-        {
-          gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (channel->in),
-                                                               space, want, channel->cancellable,
-                                                               &local_error);
-
-          if (n < 0 && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            return PH_UNIT_NONE;
-          if (n < 0)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return PH_UNIT_NONE;
-            }
-          got = n;
+          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return PH_UNIT_NONE;
         }
 
-      /* read_all() stops short only at the end of the stream. */
-      if (got == 0 || (blocking && got < want))
+      if (got == 0)
         {
-          if (got == 0 && boundary)
+          if (boundary)
             *eof = TRUE;
           else
             g_set_error_literal (error, PH_ERROR, PH_ERROR_SHORT,
@@ -169,7 +204,8 @@ ph_channel_wait (PhChannel *channel,
   struct pollfd fds[2];
   nfds_t n = 1;
 
-  if (g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (channel->in)))
+  if (channel->ahead_pos < channel->ahead_len ||
+      g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (channel->in)))
     return TRUE;
   if (channel->socket == NULL)
     return TRUE;

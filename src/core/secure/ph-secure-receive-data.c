@@ -19,8 +19,10 @@
 
 /* Receipts go out at once when this many wait: a sender whose window
  * is full must not wait for the whole window to be saved, or the two
- * ends take turns instead of working together. */
-#define RECEIPTS_FLUSH 8
+ * ends take turns instead of working together. A quarter of the
+ * secure channel's least window (64): a sender gathers about 15 small
+ * files in a write, and their receipts then go in one record. */
+#define RECEIPTS_FLUSH 16
 
 typedef enum
 {
@@ -218,12 +220,13 @@ receive_units (Worker    *worker,
       if (worker->n_receipts >= RECEIPTS_FLUSH && !flush_receipts (worker, error))
         return FALSE;
 
-      /* Before waiting for the sender, give it what it waits for; a
-       * frame that is there already comes first (a thousand small files
-       * then cost a few receipts' records, not a thousand). */
+      /* Before waiting for the sender, give it what it waits for; what
+       * is there already comes first, a frame or a file's bytes (a
+       * thousand small files then cost a few receipts' records, not a
+       * thousand). */
       kind = PH_UNIT_NONE;
       eof = FALSE;
-      if (worker->receipts->len > 0 && ph_frame_reader_at_boundary (&channel->reader))
+      if (worker->receipts->len > 0)
         kind = ph_channel_read (channel, FALSE, &message, &data, &len, &eof, error);
       if (kind == PH_UNIT_NONE && !eof && (error == NULL || *error == NULL))
         {

@@ -8,10 +8,11 @@
 
 G_BEGIN_DECLS
 
-/* PhSecureSend is split in three:
+/* PhSecureSend is split in four:
  *   ph-secure-send.c         the object; a run's start, its events and
  *                            its result on the caller's context;
  *   ph-secure-send-worker.c  the connection, on a worker thread;
+ *   ph-secure-send-hello.c   its start: TLS, the hellos, the decision;
  *   ph-secure-source.c       the files it reads. */
 
 /* One file of the batch. Set up on the caller's context, then the
@@ -78,6 +79,7 @@ typedef struct
   GPtrArray         *by_id;         /* PhSecureJob * sent, by id */
   guint              in_flight;
   guint8            *buffer;
+  gsize              held;          /* small files' bytes at its start */
 } PhSecureRun;
 
 /* A file being read (ph-secure-source.c). */
@@ -108,7 +110,14 @@ void ph_secure_send_post   (PhSecureRun       *run,
                             PhSecureEvent     *event);
 
 /* ph-secure-send-worker.c */
-void ph_secure_send_thread (gpointer           data,
-                            gpointer           unused);
+void     ph_secure_send_thread     (gpointer           data,
+                                    gpointer           unused);
+void     ph_secure_send_post_phase (PhSecureRun       *run,
+                                    PhSecureSendPhase  phase);
+gboolean ph_secure_send_hung_up    (GError           **error);
+
+/* ph-secure-send-hello.c */
+gboolean ph_secure_send_open_channel (PhSecureRun  *run,
+                                      GError      **error);
 
 G_END_DECLS

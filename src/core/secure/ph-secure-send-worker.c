@@ -2,8 +2,9 @@
 /* PhSecureSend's connection, on a worker thread, blocking: the
  * handshake and the receiver's key, the hellos and the decision, then
  * the files. A file goes out as its frame, then its bytes in chunks
- * that begin right after the frame in one buffer, so that a small file
- * is one write and one TLS record. Between chunks and between files the
+ * that begin right after the frame in one buffer; small files gather
+ * there, one after the other, until HELD_MAX bytes go in one write (a
+ * few TLS records), or until the worker would wait. Between chunks and between files the
  * worker reads whatever receipts arrived, without waiting; it waits
  * for one only when its window's files are in flight (a PhSendWindow,
  * told of each file and receipt here). Receipts are small
@@ -27,6 +28,11 @@
 #include "ph-transfer-private.h"
 #include "ph-wire.h"
 
+/* Between files, receipts are looked for after this many. */
+#define RECEIPTS_EVERY 8
+/* Small files are written together, up to this many bytes. */
+#define HELD_MAX (64 * 1024)
+
 static void
 post (PhSecureRun       *run,
       PhSecureEventKind  kind,
@@ -41,9 +47,9 @@ post (PhSecureRun       *run,
   ph_secure_send_post (run, event);
 }
 
-static void
-post_phase (PhSecureRun       *run,
-            PhSecureSendPhase  phase)
+void
+ph_secure_send_post_phase (PhSecureRun       *run,
+                           PhSecureSendPhase  phase)
 {
   PhSecureEvent *event = g_new0 (PhSecureEvent, 1);
 
@@ -110,8 +116,8 @@ violation (GError    **error,
 }
 
 /* An end without "end": it broke off, it did not break the rules. */
-static gboolean
-hung_up (GError **error)
+gboolean
+ph_secure_send_hung_up (GError **error)
 {
   g_set_error_literal (error, PH_ERROR, PH_ERROR_CONNECTION, _("the receiver hung up"));
   return FALSE;
@@ -199,7 +205,7 @@ read_frames (PhSecureRun  *run,
       if (kind != PH_UNIT_NONE)
         return violation (error, _("file bytes from the receiver"));
       if (eof)
-        return hung_up (error);
+        return ph_secure_send_hung_up (error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
@@ -218,6 +224,17 @@ read_frames (PhSecureRun  *run,
     }
 }
 
+/* Writes the small files gathered in the buffer. */
+static gboolean
+flush_held (PhSecureRun  *run,
+            GError      **error)
+{
+  gsize held = run->held;
+
+  run->held = 0;
+  return held == 0 || ph_channel_write (&run->channel, run->buffer, held, error);
+}
+
 static gboolean
 send_cancel (PhSecureRun  *run,
              PhSecureJob  *job,
@@ -225,7 +242,7 @@ send_cancel (PhSecureRun  *run,
 {
   PhMessage cancel = { .type = PH_MESSAGE_CANCEL, .id = job->id };
 
-  return ph_channel_send (&run->channel, &cancel, error);
+  return flush_held (run, error) && ph_channel_send (&run->channel, &cancel, error);
 }
 
 /* Sends one file. FALSE only when the connection failed; a file that
@@ -242,7 +259,8 @@ send_file (PhSecureRun  *run,
   PhMessage file = { .type = PH_MESSAGE_FILE };
   PhSecureSource source;
   gint64 size, left;
-  gsize frame_len;
+  gsize frame_len, start;
+  gboolean small;
   const guint8 *frame_data;
   gboolean ok = TRUE;
 
@@ -280,13 +298,23 @@ send_file (PhSecureRun  *run,
   ph_wire_encode_header (name, size, file.header);
   frame = ph_message_encode (&file);
   frame_data = g_bytes_get_data (frame, &frame_len);
-  memcpy (run->buffer, frame_data, frame_len);
+
+  /* A small file joins those gathered; a larger one goes after them. */
+  small = frame_len + PH_FRAME_WORD_SIZE + size <= HELD_MAX;
+  if ((!small || run->held + frame_len + PH_FRAME_WORD_SIZE + size > HELD_MAX) &&
+      !flush_held (run, error))
+    {
+      ph_secure_source_close (&source);
+      return FALSE;
+    }
+  start = run->held;
+  memcpy (run->buffer + start, frame_data, frame_len);
 
   /* The frame and the first bytes in one write, then the rest. */
   left = size;
   do
     {
-      gsize pos = frame ? frame_len : 0;
+      gsize pos = start + (frame ? frame_len : 0);
       gsize n = (gsize) MIN (left, PH_SECURE_CHUNK);
       gsize got = 0;
 
@@ -299,20 +327,22 @@ send_file (PhSecureRun  *run,
                                        _("“%s” changed while it was being sent, so it was not delivered"),
                                        job->name);
           job->error = g_steal_pointer (&local_error);
-          ok = (pos == 0 || ph_channel_write (&run->channel, run->buffer, pos, error)) &&
-               send_cancel (run, job, error);
+          run->held = pos;
+          ok = send_cancel (run, job, error);
           break;
         }
 
       if (n > 0)
         ph_frame_data_word (n, run->buffer + pos);
-      if (!ph_channel_write (&run->channel, run->buffer, pos + (n ? PH_FRAME_WORD_SIZE + n : 0), error))
+      run->held = pos + (n ? PH_FRAME_WORD_SIZE + n : 0);
+      if (!small && !flush_held (run, error))
         {
           ok = FALSE;
           break;
         }
 
       g_clear_pointer (&frame, g_bytes_unref);
+      start = 0;
       left -= n;
       ph_transfer_set_bytes_done (job->transfer, size - left);
 
@@ -350,15 +380,20 @@ send_files (PhSecureRun  *run,
 
       if (next < run->jobs->len && run->in_flight < window)
         {
-          if (!send_file (run, g_ptr_array_index (run->jobs, next++), error) ||
-              !read_frames (run, FALSE, error))
+          if (!send_file (run, g_ptr_array_index (run->jobs, next++), error))
+            return FALSE;
+          /* Receipts come a few in a record: looking for them after
+           * every small file costs a system call that mostly finds none
+           * (a full window waits for them below). */
+          if (next % RECEIPTS_EVERY == 0 && !read_frames (run, FALSE, error))
             return FALSE;
         }
-      else if (!read_frames (run, TRUE, error))
+      /* Nothing is held back while the worker waits. */
+      else if (!flush_held (run, error) || !read_frames (run, TRUE, error))
         return FALSE;
     }
 
-  if (!ph_channel_send (&run->channel, &end, error))
+  if (!flush_held (run, error) || !ph_channel_send (&run->channel, &end, error))
     return FALSE;
 
   /* The receiver's end, then ours. */
@@ -378,154 +413,10 @@ send_files (PhSecureRun  *run,
         continue;
       if (kind == PH_UNIT_NONE && !eof)
         return FALSE;
-      return eof ? hung_up (error) : violation (error, _("a frame after the last receipt"));
+      return eof ? ph_secure_send_hung_up (error) : violation (error, _("a frame after the last receipt"));
     }
 
   return g_io_stream_close (G_IO_STREAM (run->tls), run->cancellable, error);
-}
-
-/* Reads frames until one of @type. */
-static gboolean
-expect (PhSecureRun    *run,
-        PhMessageType   type,
-        PhMessage      *message,
-        GError        **error)
-{
-  const guint8 *data;
-  gsize len;
-  gboolean eof;
-
-  for (;;)
-    {
-      PhUnitKind kind = ph_channel_read (&run->channel, TRUE, message, &data, &len, &eof, error);
-
-      if (kind == PH_UNIT_MESSAGE && message->type == type)
-        return TRUE;
-      if (kind == PH_UNIT_MESSAGE && message->type == PH_MESSAGE_UNKNOWN)
-        {
-          ph_message_clear (message);
-          continue;
-        }
-      if (kind == PH_UNIT_MESSAGE && message->type == PH_MESSAGE_ERROR)
-        g_set_error (error, PH_ERROR, PH_ERROR_CONNECTION, _("The receiver gave up: %s"),
-                     message->reason);
-      else if (kind != PH_UNIT_NONE)
-        {
-          ph_message_clear (message);
-          /* Translators: a frame type, such as "hello" */
-          g_set_error (error, PH_ERROR, PH_ERROR_PROTOCOL, _("a frame other than “%s”"),
-                       ph_message_type_name (type));
-        }
-      else if (eof)
-        hung_up (error);
-      ph_message_clear (message);
-      return FALSE;
-    }
-}
-
-/* TLS, the receiver's key, the hellos and the decision. */
-static gboolean
-open_channel (PhSecureRun  *run,
-              GError      **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  PhMessage hello = {
-    .type = PH_MESSAGE_HELLO,
-    .version = PH_SECURE_VERSION,
-    .name = run->device_name,
-    .has_summary = TRUE,
-  };
-  PhMessage message = { 0 };
-  PhSecureEvent *event;
-  char *fingerprint;
-
-  run->tls = ph_secure_tls_client_new (G_IO_STREAM (run->connection), run->identity, run->expected,
-                                       error);
-  if (run->tls == NULL)
-    return FALSE;
-  ph_channel_init (&run->channel, run->tls, run->cancellable);
-  ph_channel_set_idle (&run->channel, run->handshake_timeout);
-
-  if (!g_tls_connection_handshake (run->tls, run->cancellable, &local_error))
-    {
-      g_propagate_error (error, ph_secure_tls_explain (run->tls, run->expected, run->peer,
-                                                       g_steal_pointer (&local_error)));
-      return FALSE;
-    }
-
-  fingerprint = ph_secure_tls_verify (run->tls, run->expected, run->peer, error);
-  if (fingerprint == NULL)
-    return FALSE;
-  ph_channel_buffer_writes (&run->channel);
-
-  for (guint i = 0; i < run->jobs->len; i++)
-    {
-      PhSecureJob *job = g_ptr_array_index (run->jobs, i);
-
-      if (!job->ended)
-        {
-          hello.files++;
-          hello.bytes += job->size;
-        }
-    }
-
-  /* Nothing of a file leaves before the receiver's answer: with TLS 1.3
-   * a client learns only now whether its certificate was taken. */
-  if (!ph_channel_send (&run->channel, &hello, error) ||
-      !expect (run, PH_MESSAGE_HELLO, &message, error))
-    {
-      g_free (fingerprint);
-      return FALSE;
-    }
-
-  event = g_new0 (PhSecureEvent, 1);
-  event->kind = PH_SECURE_EVENT_PEER;
-  event->fingerprint = fingerprint;
-  event->name = g_steal_pointer (&message.name);
-  event->paths = run->paths = message.paths;
-  ph_secure_send_post (run, event);
-  ph_message_clear (&message);
-
-  for (;;)
-    {
-      if (!expect (run, PH_MESSAGE_DECISION, &message, error))
-        return FALSE;
-
-      switch (message.decision)
-        {
-        case PH_DECISION_ASKING:
-          ph_message_clear (&message);
-          /* A person may take their time; a vanished receiver ends the
-           * connection through keepalives. */
-          ph_channel_set_idle (&run->channel, 0);
-          post_phase (run, PH_SECURE_SEND_WAITING);
-          continue;
-
-        case PH_DECISION_DECLINED:
-          if (message.reason != NULL && *message.reason != '\0')
-            {
-              /* The receiver's words, one line of printable text. */
-              g_autofree char *reason = g_utf8_make_valid (message.reason, -1);
-
-              for (char *p = reason; *p != '\0'; p++)
-                if (g_ascii_iscntrl (*p))
-                  *p = ' ';
-              g_set_error (error, PH_ERROR, PH_ERROR_DECLINED, _("%s declined the files: %s"),
-                           run->peer, reason);
-            }
-          else
-            g_set_error (error, PH_ERROR, PH_ERROR_DECLINED, _("%s declined the files"), run->peer);
-          ph_message_clear (&message);
-          return FALSE;
-
-        case PH_DECISION_ACCEPTED:
-        default:
-          ph_message_clear (&message);
-          ph_channel_set_idle (&run->channel, run->idle_timeout);
-          post_phase (run, PH_SECURE_SEND_SENDING);
-          return TRUE;
-        }
-    }
 }
 
 /* Whether any file can go at all. */
@@ -554,11 +445,11 @@ ph_secure_send_thread (gpointer data,
   run->by_id = g_ptr_array_new ();
   run->buffer = g_malloc (PH_FRAME_MAX_SIZE + PH_FRAME_WORD_SIZE + PH_SECURE_CHUNK);
 
-  post_phase (run, PH_SECURE_SEND_HANDSHAKE);
+  ph_secure_send_post_phase (run, PH_SECURE_SEND_HANDSHAKE);
   /* Nothing that can be sent: no handshake for nothing. */
   if (!anything_to_send (run))
     g_io_stream_close (G_IO_STREAM (run->connection), NULL, NULL);
-  else if (!open_channel (run, &error) || !send_files (run, &error))
+  else if (!ph_secure_send_open_channel (run, &error) || !send_files (run, &error))
     {
       error = ph_secure_explain (error, run->peer, run->idle_timeout, FALSE);
       /* A "no" ends the conversation, not the connection in anger. */
