@@ -9,7 +9,9 @@
 #
 #   POSTHOUSE_CLI=path/to/posthouse-cli test_secure_cli.py [TestClass ...]
 
+import copy
 import os
+import queue
 import re
 import shutil
 import signal
@@ -118,6 +120,69 @@ class Process:
         self.proc.stderr.close()
 
 
+class DelayRelay:
+    """A TCP relay to a port on loopback that hands on what the receiver
+    answers DELAY seconds late (its receipts: a link with latency)."""
+
+    def __init__(self, port, delay):
+        self.port_to = port
+        self.delay = delay
+        self.listener = socket.create_server(('127.0.0.1', 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self):
+        self.listener.close()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(('127.0.0.1', self.port_to))
+            late = queue.Queue()
+            for target, args in ((self._pump, (client, upstream)), (self._read, (upstream, late)),
+                                 (self._write_late, (late, client))):
+                threading.Thread(target=target, args=args, daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+            dst.shutdown(socket.SHUT_WR)
+        except OSError:
+            src.close()
+            dst.close()
+
+    def _read(self, src, late):
+        try:
+            while True:
+                data = src.recv(65536)
+                late.put((time.monotonic() + self.delay, data))
+                if not data:
+                    return
+        except OSError:
+            late.put((0, b''))
+
+    @staticmethod
+    def _write_late(late, dst):
+        try:
+            while True:
+                when, data = late.get()
+                time.sleep(max(0, when - time.monotonic()))
+                if not data:
+                    dst.shutdown(socket.SHUT_WR)
+                    return
+                dst.sendall(data)
+        except OSError:
+            dst.close()
+
+
 class SecureTestCase(unittest.TestCase):
 
     def setUp(self):
@@ -216,6 +281,54 @@ class SecureCli(SecureTestCase):
                              read(os.path.join(self.dst, os.path.relpath(
                                  next(n for n in names if n.endswith(name)), '.'))))
         receiver.wait_line('stdout', r'^saved ', count=1000)
+
+    def test_verbose_window(self):
+        # send --verbose tells the secure channel's window of files ahead
+        # of their receipts as it does the plain lanes': where it starts,
+        # then each decision. Receipts 30 ms late make more files in
+        # flight pay, so it grows (on bare loopback the first 64 may
+        # already be all it needs, and nothing changes).
+        _, port = self.receive()
+        relay = DelayRelay(port, 0.03)
+        self.addCleanup(relay.close)
+        folder = os.path.join(self.src, 'many')
+        for i in range(1500):
+            make_file(os.path.join(folder, 'w{0:04}.bin'.format(i)), 100 + i, seed=i)
+        result = self.send(relay.port, folder, options=['--require-encryption', '--verbose'])
+        err = result.stderr.decode()
+        self.assertEqual(result.returncode, 0, err)
+        self.assertRegex(err.splitlines()[0], r'^encrypted, to ')
+        window = [m.groups() for m in re.finditer(r'(?m)^posthouse-cli: (\d+) files? in flight: (.+)$', err)]
+        self.assertGreaterEqual(len(window), 2, err)
+        self.assertEqual(window[0], ('64', 'to start with'), err)
+        self.assertRegex(window[1][1], r'files per second|fewer files|more files', err)
+        for files, reason in window:
+            self.assertTrue(64 <= int(files) <= 256, err)
+        self.assertEqual(len(self.files_in(self.dst)), 1500)
+
+        # A window fixed by --parallel says so; without --verbose, nothing.
+        one = make_file(os.path.join(self.src, 'one.txt'), 100)
+        result = self.send(relay.port, one, options=['--verbose', '--parallel', '4'])
+        err = result.stderr.decode()
+        self.assertEqual(result.returncode, 0, err)
+        self.assertRegex(err, r'(?m)^encrypted, to ')
+        self.assertRegex(err, r'(?m)^posthouse-cli: 4 files in flight: as asked$')
+        result = self.send(relay.port, one)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertNotIn('in flight', result.stderr.decode())
+
+        # Over two connections (as bench/linkbench asks): the files in
+        # flight on both.
+        few = os.path.join(self.src, 'few')
+        for i in range(4):
+            make_file(os.path.join(few, 'x{0}.bin'.format(i)), 100, seed=i)
+        user = copy.copy(self.alice)
+        user.env = dict(self.alice.env, PH_SECURE_CONNECTIONS='2')
+        result = self.send(relay.port, few, options=['--verbose'], user=user)
+        err = result.stderr.decode()
+        self.assertEqual(result.returncode, 0, err)
+        starts = re.findall(r'(?m)^posthouse-cli: (\d+) files in flight: to start with$', err)
+        self.assertEqual(starts, ['64', '128'], err)
 
     def test_folders_with_paths(self):
         # Listening everywhere, so announced with paths=1: its hello says so.

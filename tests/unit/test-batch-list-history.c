@@ -153,6 +153,48 @@ test_restart (void)
   ph_test_rm_rf (dir);
 }
 
+/* Clear History lets go of every batch it clears and of each of its
+ * transfers, watched for the history as they were (what stays after
+ * 10,000 files is the app's memory, bench/RESULTS.md). */
+static void
+test_clear_frees (void)
+{
+  const guint n = 300;
+  g_autofree char *dir = ph_test_make_tmp_dir ("posthouse-list-frees-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent/file");
+  PhBatchList *list = list_with_history (path, -1);
+  PhBatch *batch = ph_batch_new (PH_TRANSFER_RECEIVE, "192.0.2.7", NULL);
+  g_autofree gpointer *alive = g_new0 (gpointer, n + 1);
+
+  wait_stored (list);
+  /* Files that arrive while it is listed, as a receive mode's do. */
+  ph_batch_list_add (list, batch);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%04u.bin", i);
+
+      alive[i] = history_add_incoming (batch, name, 10);
+      g_object_add_weak_pointer (alive[i], &alive[i]);
+    }
+  for (guint i = 0; i < n; i++)
+    history_finish (alive[i], file);
+  history_flush (ph_batch_list_get_history (list));
+  alive[n] = batch;
+  g_object_add_weak_pointer (alive[n], &alive[n]);
+  g_object_unref (batch);
+  g_assert_nonnull (alive[n]);
+
+  ph_batch_list_clear_history (list);
+  wait_stored (list);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  for (guint i = 0; i <= n; i++)
+    g_assert_null (alive[i]);
+
+  close_list (list);
+  ph_test_rm_rf (dir);
+}
+
 /* "Not at all": nothing stored, what there was goes; "for ever" keeps. */
 static void
 test_days (void)
@@ -307,6 +349,7 @@ main (int   argc,
 
   g_test_add_func ("/posthouse/batch-list/history/restart", test_restart);
   g_test_add_func ("/posthouse/batch-list/history/days", test_days);
+  g_test_add_func ("/posthouse/batch-list/history/clear-frees", test_clear_frees);
   g_test_add_func ("/posthouse/send-list/collisions", test_collisions);
   g_test_add_func ("/posthouse/destination/names", test_names);
 

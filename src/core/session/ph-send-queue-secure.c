@@ -31,6 +31,8 @@ typedef struct
 static void
 secure_run_free (SecureRun *run)
 {
+  if (run->send != NULL)
+    g_signal_handlers_disconnect_by_data (run->send, run);
   g_clear_object (&run->send);
   g_clear_object (&run->transfers);
   g_clear_object (&run->client);
@@ -97,6 +99,31 @@ run_cb (GObject      *object,
   run_ended (run, error);
 }
 
+/* The secure channel's window, told as the plain lanes' is
+ * (PhSender::window-changed, for `send --verbose`): with several
+ * connections, the files in flight on all of them, and why the one
+ * that changed did. */
+static void
+window_cb (PhSecureSend *send,
+           GParamSpec   *pspec,
+           SecureRun    *run)
+{
+  PhSendQueueJob *job = run->job;
+  guint files = 0;
+
+  for (guint i = 0; i < job->runs->len; i++)
+    {
+      SecureRun *other = g_ptr_array_index (job->runs, i);
+
+      if (other->send != NULL && ph_secure_send_get_phase (other->send) != PH_SECURE_SEND_FINISHED)
+        files += ph_secure_send_get_window (other->send);
+    }
+
+  g_signal_emit_by_name (job->self->sender, "window-changed", job->transfers,
+                         MAX (files, ph_secure_send_get_window (send)),
+                         ph_secure_send_get_window_reason (send));
+}
+
 static void
 connected_cb (GObject      *object,
               GAsyncResult *result,
@@ -128,6 +155,7 @@ connected_cb (GObject      *object,
   ph_secure_send_set_idle_timeout (run->send, idle);
   if (job->parallel > 0)
     ph_secure_send_set_window (run->send, job->parallel);
+  g_signal_connect (run->send, "notify::window", G_CALLBACK (window_cb), run);
   ph_secure_send_run_async (run->send, connection, run->transfers, job->cancellable, run_cb, run);
 }
 
