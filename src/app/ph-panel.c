@@ -13,6 +13,7 @@
 #include "ph-format.h"
 #include "ph-nearby-list.h"
 #include "ph-panel-private.h"
+#include "ph-window.h"
 
 G_DEFINE_FINAL_TYPE (PhPanel, ph_panel, GTK_TYPE_WIDGET)
 
@@ -112,12 +113,36 @@ ph_panel_dup_peer_text (PhPanel          *self,
   return ph_destination_text_for_nearby (self->browser, peer);
 }
 
+/* A row whose receiver may not be sent to (what its row warns of):
+ * refused as sending by its name is, whatever its text falls back to
+ * (its address, when another receiver has its name). */
+static gboolean
+peer_refused (PhPanel          *self,
+              PhNearbyReceiver *peer)
+{
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root;
+
+  if (ph_destination_check_nearby (ph_nearby_list_get_devices (self->nearby_list), peer, &error))
+    return FALSE;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (PH_IS_WINDOW (root))
+    ph_window_show_toast (PH_WINDOW (root), error->message);
+  gtk_widget_error_bell (GTK_WIDGET (self));
+  return TRUE;
+}
+
 static void
 peer_activated_cb (PhPanel          *self,
                    PhNearbyReceiver *peer)
 {
-  g_autofree char *text = ph_panel_dup_peer_text (self, peer);
+  g_autofree char *text = NULL;
 
+  if (peer_refused (self, peer))
+    return;
+
+  text = ph_panel_dup_peer_text (self, peer);
   ph_panel_set_destination (self, text);
   self->show_error = TRUE;
   validate (self);
@@ -133,8 +158,12 @@ files_dropped_cb (PhPanel          *self,
                   PhNearbyReceiver *peer,
                   GdkFileList      *files)
 {
-  g_autofree char *text = ph_panel_dup_peer_text (self, peer);
+  g_autofree char *text = NULL;
 
+  if (peer_refused (self, peer))
+    return;
+
+  text = ph_panel_dup_peer_text (self, peer);
   g_signal_emit (self, signals[SEND_FILES], 0, text, files);
 }
 
