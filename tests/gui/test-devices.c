@@ -556,12 +556,47 @@ test_nearby_drop_refused (Fixture       *fixture,
   ph_test_rm_rf (desk_dir);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Two receivers announce a paired device's name without a key (a
  * stranger posing as it twice): the name finds neither, so their rows
  * stand for their addresses, which alone would be a first contact in
  * the clear. Both rows warn, and choosing or dropping on either is
- * refused with the words sending by the name gives; nothing arrives.
- * (Both were sent to in the clear before.) */
+ * refused with the words sending by the name gives, in the window and
+ * in the dialog that asks where; nothing arrives. (Both were sent to in
+ * the clear before.) */
 static void
 test_nearby_same_name_refused (Fixture       *fixture,
                                gconstpointer  data)
@@ -621,6 +656,31 @@ test_nearby_same_name_refused (Fixture       *fixture,
       drop_on_row (rows[i], file);
       gui_wait_until (toast_shown, &toast, "the refusal of a drop on a row of a shared name");
     }
+
+  /* Files dropped on the window with Send to empty: chosen in the
+   * dialog that asks where, either row is refused there too. */
+  g_assert_cmpstr (ph_panel_get_destination (panel), ==, "");
+  gui_drop_files (fixture->window, &file, 1);
+  {
+    /* Held: without the refusal, choosing closes it. */
+    g_autoptr(AdwMessageDialog) dialog = g_object_ref (gui_wait_dialog (fixture->window));
+    PhNearbyList *asked = PH_NEARBY_LIST (find_descendant (GTK_WIDGET (dialog), PH_TYPE_NEARBY_LIST));
+
+    for (guint i = 0; i < 2; i++)
+      {
+        GtkWidget *hint;
+
+        gui_iterate (100);
+        g_assert_nonnull (ph_nearby_list_get_row (asked, i));
+        gtk_widget_activate (GTK_WIDGET (ph_nearby_list_get_row (asked, i)));
+        gui_iterate (100);
+        g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+        hint = find_label (GTK_WIDGET (dialog), downgrade);
+        g_assert_nonnull (hint);
+        g_assert_true (gtk_widget_get_visible (hint));
+      }
+    gtk_window_close (GTK_WINDOW (dialog));
+  }
 
   /* Nothing went, nothing arrived. */
   gui_iterate (300);
