@@ -13,13 +13,13 @@
 #include "ph-format.h"
 #include "ph-nearby-list.h"
 #include "ph-panel-private.h"
-#include "ph-window.h"
 
 G_DEFINE_FINAL_TYPE (PhPanel, ph_panel, GTK_TYPE_WIDGET)
 
 enum {
   DESTINATION_CONFIRMED,
   SEND_FILES,
+  REFUSED,
   N_SIGNALS
 };
 
@@ -121,15 +121,12 @@ peer_refused (PhPanel          *self,
               PhNearbyReceiver *peer)
 {
   g_autoptr(GError) error = NULL;
-  GtkRoot *root;
 
   if (ph_destination_check_nearby (ph_nearby_list_get_devices (self->nearby_list), peer, &error))
     return FALSE;
 
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  if (PH_IS_WINDOW (root))
-    ph_window_show_toast (PH_WINDOW (root), error->message);
   gtk_widget_error_bell (GTK_WIDGET (self));
+  g_signal_emit (self, signals[REFUSED], 0, error->message);
   return TRUE;
 }
 
@@ -319,6 +316,15 @@ ph_panel_class_init (PhPanelClass *klass)
   /* Enter in the address field with a usable address. */
   signals[DESTINATION_CONFIRMED] =
     g_signal_new ("destination-confirmed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /* A receiver nearby chosen or dropped on that may not be sent to:
+   * why, as sending by its name says it. */
+  signals[REFUSED] =
+    g_signal_new ("refused",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
