@@ -12,6 +12,7 @@
 typedef struct
 {
   PhBrowser               *browser;
+  PhDevices               *devices;
   GtkEditable             *entry;
   GtkLabel                *hint;
   PhDestinationChosenFunc  func;
@@ -27,6 +28,7 @@ ask_free (gpointer data)
   if (ask->destroy != NULL)
     ask->destroy (ask->user_data);
   g_clear_object (&ask->browser);
+  g_clear_object (&ask->devices);
   g_free (ask);
 }
 
@@ -86,8 +88,19 @@ peer_activated_cb (PhNearbyList     *list,
                    AdwMessageDialog *dialog)
 {
   Ask *ask = g_object_get_data (G_OBJECT (dialog), "ask");
-  g_autofree char *text = ph_destination_text_for_nearby (ask->browser, peer);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
 
+  /* What its row warns of is refused here, as sending by its name is. */
+  if (!ph_destination_check_nearby (ask->devices, peer, &error))
+    {
+      gtk_label_set_label (ask->hint, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (ask->hint), TRUE);
+      gtk_widget_error_bell (GTK_WIDGET (list));
+      return;
+    }
+
+  text = ph_destination_text_for_nearby (ask->browser, peer);
   gtk_editable_set_text (ask->entry, text);
 
   adw_message_dialog_response (dialog, "send");
@@ -126,6 +139,7 @@ ph_destination_dialog_ask (GtkWindow               *parent,
 
   ask = g_new0 (Ask, 1);
   ask->browser = browser != NULL ? g_object_ref (browser) : NULL;
+  ask->devices = devices != NULL ? g_object_ref (devices) : NULL;
   ask->entry = GTK_EDITABLE (gtk_builder_get_object (builder, "entry"));
   ask->hint = GTK_LABEL (gtk_builder_get_object (builder, "hint"));
   ask->func = func;

@@ -342,6 +342,15 @@ ph_nearby_list_set_browser (PhNearbyList *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BROWSER]);
 }
 
+/* Returns: (transfer none) (nullable): the devices the rows are judged by */
+PhDevices *
+ph_nearby_list_get_devices (PhNearbyList *self)
+{
+  g_return_val_if_fail (PH_IS_NEARBY_LIST (self), NULL);
+
+  return self->devices;
+}
+
 /**
  * ph_nearby_list_set_devices:
  * @devices: (nullable): the devices this computer remembers, for the

@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE (PhNearbyList, ph_nearby_list, PH, NEARBY_LIST, GtkWidget)
 PhBrowser   *ph_nearby_list_get_browser     (PhNearbyList *self);
 void         ph_nearby_list_set_browser     (PhNearbyList *self,
                                              PhBrowser    *browser);
+PhDevices   *ph_nearby_list_get_devices     (PhNearbyList *self);
 void         ph_nearby_list_set_devices     (PhNearbyList *self,
                                              PhDevices    *devices);
 void         ph_nearby_list_set_destination (PhNearbyList *self,

@@ -19,6 +19,7 @@ G_DEFINE_FINAL_TYPE (PhPanel, ph_panel, GTK_TYPE_WIDGET)
 enum {
   DESTINATION_CONFIRMED,
   SEND_FILES,
+  REFUSED,
   N_SIGNALS
 };
 
@@ -112,12 +113,33 @@ ph_panel_dup_peer_text (PhPanel          *self,
   return ph_destination_text_for_nearby (self->browser, peer);
 }
 
+/* A row whose receiver may not be sent to (what its row warns of):
+ * refused as sending by its name is, whatever its text falls back to
+ * (its address, when another receiver has its name). */
+static gboolean
+peer_refused (PhPanel          *self,
+              PhNearbyReceiver *peer)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ph_destination_check_nearby (ph_nearby_list_get_devices (self->nearby_list), peer, &error))
+    return FALSE;
+
+  gtk_widget_error_bell (GTK_WIDGET (self));
+  g_signal_emit (self, signals[REFUSED], 0, error->message);
+  return TRUE;
+}
+
 static void
 peer_activated_cb (PhPanel          *self,
                    PhNearbyReceiver *peer)
 {
-  g_autofree char *text = ph_panel_dup_peer_text (self, peer);
+  g_autofree char *text = NULL;
 
+  if (peer_refused (self, peer))
+    return;
+
+  text = ph_panel_dup_peer_text (self, peer);
   ph_panel_set_destination (self, text);
   self->show_error = TRUE;
   validate (self);
@@ -133,8 +155,12 @@ files_dropped_cb (PhPanel          *self,
                   PhNearbyReceiver *peer,
                   GdkFileList      *files)
 {
-  g_autofree char *text = ph_panel_dup_peer_text (self, peer);
+  g_autofree char *text = NULL;
 
+  if (peer_refused (self, peer))
+    return;
+
+  text = ph_panel_dup_peer_text (self, peer);
   g_signal_emit (self, signals[SEND_FILES], 0, text, files);
 }
 
@@ -290,6 +316,15 @@ ph_panel_class_init (PhPanelClass *klass)
   /* Enter in the address field with a usable address. */
   signals[DESTINATION_CONFIRMED] =
     g_signal_new ("destination-confirmed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /* A receiver nearby chosen or dropped on that may not be sent to:
+   * why, as sending by its name says it. */
+  signals[REFUSED] =
+    g_signal_new ("refused",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,

@@ -113,6 +113,17 @@ panel_send_files_cb (PhPanel     *panel,
   ph_window_send_files_to (self, (GFile **) array->pdata, array->len, destination);
 }
 
+/* A row chosen or dropped on, refused: said as a send refused is. */
+static void
+panel_refused_cb (PhPanel    *panel,
+                  const char *message,
+                  PhWindow   *self)
+{
+  /* A drop the row took: the window's own target hears no more of it. */
+  gtk_revealer_set_reveal_child (self->drop_revealer, FALSE);
+  ph_window_show_toast (self, message);
+}
+
 /* GtkWidget */
 
 static gboolean
@@ -193,6 +204,8 @@ ph_window_setup (PhWindow *self)
                            G_CALLBACK (destination_confirmed_cb), self, 0);
   g_signal_connect_object (self->panel, "send-files",
                            G_CALLBACK (panel_send_files_cb), self, 0);
+  g_signal_connect_object (self->panel, "refused",
+                           G_CALLBACK (panel_refused_cb), self, 0);
   g_signal_connect_object (ph_panel_get_destination_entry (self->panel), "changed",
                            G_CALLBACK (ph_window_update_drop_label), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "items-changed",

@@ -518,12 +518,19 @@ test_nearby_drop_refused (Fixture       *fixture,
   toast.text = new_key;
   gui_wait_until (toast_shown, &toast, "the refusal of a drop to a new key");
 
-  /* Chosen, then files dropped on the window: the same refusal. */
+  /* Chosen: the same refusal at once, and Send to is left as it was
+   * (ph_destination_check_nearby()). */
+  ph_window_show_toast (fixture->window, "(before choosing)");
   gtk_widget_activate (GTK_WIDGET (row));
-  g_assert_cmpstr (ph_panel_get_destination (ph_window_get_panel (fixture->window)), ==, "Study Laptop");
-  gui_drop_files (fixture->window, &file, 1);
   toast.text = downgrade;
   gui_wait_until (toast_shown, &toast, "the refusal of the chosen row");
+  g_assert_cmpstr (ph_panel_get_destination (ph_window_get_panel (fixture->window)), ==, "");
+
+  /* Typed by its name, then files dropped on the window: the same. */
+  ph_panel_set_destination (ph_window_get_panel (fixture->window), "Study Laptop");
+  ph_window_show_toast (fixture->window, "(before dropping)");
+  gui_drop_files (fixture->window, &file, 1);
+  gui_wait_until (toast_shown, &toast, "the refusal of the name typed");
 
   /* Nothing went, nothing arrived. */
   gui_iterate (300);
@@ -547,6 +554,145 @@ test_nearby_drop_refused (Fixture       *fixture,
   ph_test_rm_rf (in_dir);
   ph_test_rm_rf (study_dir);
   ph_test_rm_rf (desk_dir);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Two receivers announce a paired device's name without a key (a
+ * stranger posing as it twice): the name finds neither, so their rows
+ * stand for their addresses, which alone would be a first contact in
+ * the clear. Both rows warn, and choosing or dropping on either is
+ * refused with the words sending by the name gives, in the window and
+ * in the dialog that asks where; nothing arrives. (Both were sent to in
+ * the clear before.) */
+static void
+test_nearby_same_name_refused (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  PhDevices *devices = app_devices (fixture);
+  PhPanel *panel = ph_window_get_panel (fixture->window);
+  PhNearbyList *list = ph_panel_get_nearby_list (panel);
+  g_autofree char *study = trust_key ("study");
+  g_autofree char *in_dir = ph_test_make_tmp_dir ("posthouse-devices-in-XXXXXX");
+  g_autofree char *one_dir = ph_test_make_tmp_dir ("posthouse-devices-one-XXXXXX");
+  g_autofree char *two_dir = ph_test_make_tmp_dir ("posthouse-devices-two-XXXXXX");
+  g_autofree char *path = gui_make_file (in_dir, "plans.txt", 1000);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(PhReceiver) one = start_plain_receiver (one_dir);
+  g_autoptr(PhReceiver) two = start_plain_receiver (two_dir);
+  g_autofree char *downgrade =
+    g_strdup_printf (_("“%s” is known to this computer by its key, but is now announced without "
+                       "encryption: nothing was sent (someone may be posing as it)"), "Study Laptop");
+  g_autofree char *warning =
+    g_strdup_printf (_("“%s” is now announced without encryption: files will not be sent to it"),
+                     "Study Laptop");
+  Toast toast = { fixture->window, downgrade };
+  PhNearbyRow *rows[2];
+
+  ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", "127.0.0.1:7001",
+                          "cccccccccccccccccccccccccccccccc");
+  ph_devices_pair (devices, study, "Study Laptop");
+
+  ph_browser_stop (ph_application_get_browser (fixture->app));
+  announce (fixture, "study-one", "Study Laptop", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+            (guint16) ph_receiver_get_port (one), NULL);
+  announce (fixture, "study-two", "Study Laptop", "ffffffffffffffffffffffffffffffff",
+            (guint16) ph_receiver_get_port (two), NULL);
+  gui_iterate (100);
+  rows[0] = ph_nearby_list_get_row (list, 0);
+  rows[1] = ph_nearby_list_get_row (list, 1);
+  g_assert_nonnull (rows[0]);
+  g_assert_nonnull (rows[1]);
+  g_assert_null (ph_nearby_list_get_row (list, 2));
+  g_assert_null (ph_destination_find_nearby (ph_application_get_browser (fixture->app), "Study Laptop"));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *before = g_strdup (ph_panel_get_destination (panel));
+
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (rows[i])), ==, "Study Laptop");
+      g_assert_cmpstr (ph_nearby_row_get_warning (rows[i]), ==, warning);
+
+      /* Chosen: refused, and Send to is left as it was. */
+      ph_window_show_toast (fixture->window, "(before choosing)");
+      gtk_widget_activate (GTK_WIDGET (rows[i]));
+      gui_wait_until (toast_shown, &toast, "the refusal of a chosen row of a shared name");
+      g_assert_cmpstr (ph_panel_get_destination (panel), ==, before);
+
+      /* Dropped on: the same refusal. */
+      ph_window_show_toast (fixture->window, "(before dropping)");
+      drop_on_row (rows[i], file);
+      gui_wait_until (toast_shown, &toast, "the refusal of a drop on a row of a shared name");
+    }
+
+  /* Files dropped on the window with Send to empty: chosen in the
+   * dialog that asks where, either row is refused there too. */
+  g_assert_cmpstr (ph_panel_get_destination (panel), ==, "");
+  gui_drop_files (fixture->window, &file, 1);
+  {
+    /* Held: without the refusal, choosing closes it. */
+    g_autoptr(AdwMessageDialog) dialog = g_object_ref (gui_wait_dialog (fixture->window));
+    PhNearbyList *asked = PH_NEARBY_LIST (find_descendant (GTK_WIDGET (dialog), PH_TYPE_NEARBY_LIST));
+
+    for (guint i = 0; i < 2; i++)
+      {
+        GtkWidget *hint;
+
+        gui_iterate (100);
+        g_assert_nonnull (ph_nearby_list_get_row (asked, i));
+        gtk_widget_activate (GTK_WIDGET (ph_nearby_list_get_row (asked, i)));
+        gui_iterate (100);
+        g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+        hint = find_label (GTK_WIDGET (dialog), downgrade);
+        g_assert_nonnull (hint);
+        g_assert_true (gtk_widget_get_visible (hint));
+      }
+    gtk_window_close (GTK_WINDOW (dialog));
+  }
+
+  /* Nothing went, nothing arrived. */
+  gui_iterate (300);
+  g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
+  g_assert_cmpuint (gui_count_files (one_dir), ==, 0);
+  g_assert_cmpuint (gui_count_files (two_dir), ==, 0);
+
+  ph_receiver_stop (one);
+  ph_receiver_stop (two);
+  ph_test_rm_rf (in_dir);
+  ph_test_rm_rf (one_dir);
+  ph_test_rm_rf (two_dir);
 }
 
 int
@@ -580,6 +726,7 @@ main (int    argc,
       ADD ("nearby-paired", test_nearby_paired, NULL);
       ADD ("nearby-new-key", test_nearby_new_key, NULL);
       ADD ("nearby-drop-refused", test_nearby_drop_refused, NULL);
+      ADD ("nearby-same-name-refused", test_nearby_same_name_refused, NULL);
     }
 
   ret = g_test_run ();

@@ -6,7 +6,10 @@
 
 #include <string.h>
 
+#include "ph-browser-private.h"
+#include "ph-destination-resolve.h"
 #include "ph-destination-trust.h"
+#include "ph-error.h"
 #include "ph-devices-private.h"
 #include "ph-test-util.h"
 #include "secure-rig.h"
@@ -417,6 +420,89 @@ test_announced_downgrade (Fixture       *fixture,
   secure_rig_flush_devices (devices);
 }
 
+static PhNearbyReceiver *
+announce_nearby (PhBrowser  *browser,
+                 const char *instance,
+                 const char *name,
+                 const char *id,
+                 guint16     port,
+                 const char *fingerprint)
+{
+  g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
+  g_autofree char *fp_pair = fingerprint ? g_strconcat ("fp=", fingerprint, NULL) : NULL;
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", fp_pair ? "tls=1" : NULL, fp_pair, NULL };
+  PhAnnouncement announcement = {
+    .instance = instance, .name = name, .host_name = "localhost.local", .txt = txt,
+    .host = "127.0.0.1", .port = port, .local = TRUE,
+  };
+
+  ph_browser_resolved (browser, &announcement);
+  return ph_destination_find_nearby (browser, address);
+}
+
+/* A row chosen (or dropped on) is judged as its name would be, even
+ * when another receiver announces that name and the row falls back to
+ * its address: no downgrade, no new key, whatever the text. */
+static void
+test_nearby_check (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(PhDevices) devices = secure_rig_open_devices (fixture->path);
+  g_autoptr(PhBrowser) browser = ph_browser_new ();
+  g_autofree char *study = secure_rig_key ("study");
+  g_autofree char *renewed = secure_rig_key ("study, reinstalled");
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  PhNearbyReceiver *one, *two, *other, *keyed;
+
+  ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", "127.0.0.1:7001",
+                          "cccccccccccccccccccccccccccccccc");
+  ph_devices_pair (devices, study, "Study Laptop");
+
+  one = announce_nearby (browser, "one", "Study Laptop", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", 7101, NULL);
+  two = announce_nearby (browser, "two", "Study Laptop", "ffffffffffffffffffffffffffffffff", 7102, NULL);
+  other = announce_nearby (browser, "other", "Desk", "dddddddddddddddddddddddddddddddd", 7103, NULL);
+  keyed = announce_nearby (browser, "keyed", "STUDY LAPTOP", "abababababababababababababababab", 7104, renewed);
+  g_assert_nonnull (one);
+  g_assert_nonnull (two);
+  g_assert_nonnull (other);
+  g_assert_nonnull (keyed);
+
+  /* Two share the name: the text is the address, the refusal stays. */
+  text = ph_destination_text_for_nearby (browser, one);
+  g_assert_cmpstr (text, ==, "127.0.0.1:7101");
+  g_assert_nonnull (ph_destination_find_downgrade (devices, NULL, "Study Laptop",
+                                                   ph_nearby_receiver_get_id (one)));
+  g_assert_false (ph_destination_check_nearby (devices, one, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED);
+  g_assert_cmpstr (error->message, ==,
+                   "“Study Laptop” is known to this computer by its key, but is now announced without "
+                   "encryption: nothing was sent (someone may be posing as it)");
+  g_clear_error (&error);
+  g_assert_false (ph_destination_check_nearby (devices, two, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED);
+  g_clear_error (&error);
+
+  /* A new key under the paired name (written otherwise): refused too. */
+  g_assert_false (ph_destination_check_nearby (devices, keyed, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_WRONG_KEY);
+  g_clear_error (&error);
+
+  /* A stranger's name, or nothing remembered: a first contact. */
+  g_assert_true (ph_destination_check_nearby (devices, other, &error));
+  g_assert_no_error (error);
+  g_assert_true (ph_destination_check_nearby (NULL, one, &error));
+  g_assert_no_error (error);
+
+  /* Forgotten, the same rows are first contacts. */
+  g_assert_true (ph_devices_forget (devices, study));
+  g_assert_true (ph_destination_check_nearby (devices, one, &error));
+  g_assert_true (ph_destination_check_nearby (devices, keyed, &error));
+  g_assert_no_error (error);
+  secure_rig_flush_devices (devices);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -434,6 +520,7 @@ main (int    argc,
   ADD ("key-change", test_key_change, NULL);
   ADD ("announced-key-change", test_announced_key_change, NULL);
   ADD ("announced-downgrade", test_announced_downgrade, NULL);
+  ADD ("nearby-check", test_nearby_check, NULL);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include "ph-address.h"
 #include "ph-destination-resolve.h"
+#include "ph-destination-trust.h"
 #include "ph-dns-sd.h"
 #include "ph-error.h"
 
@@ -364,6 +365,42 @@ ph_destination_text_for_nearby (PhBrowser        *browser,
   if (name != NULL && ph_destination_find_nearby (browser, name) == nearby)
     return g_strdup (name);
   return g_strdup (ph_nearby_receiver_get_address (nearby));
+}
+
+/**
+ * ph_destination_check_nearby:
+ * @devices: (nullable): the devices this computer remembers
+ * @nearby: a receiver nearby, as its row shows it
+ *
+ * Whether files may go to @nearby, chosen by its row or dropped on it,
+ * judged as if its name found it: a downgrade or a new key of a device
+ * known by its key is refused whatever ph_destination_text_for_nearby()
+ * falls back to (another receiver may announce the same name, and its
+ * address alone would be a first contact in the clear). What its row
+ * warns of (ph_destination_find_downgrade(),
+ * ph_destination_find_key_change()).
+ *
+ * Returns: %FALSE with @error (%PH_ERROR_NOT_ENCRYPTED,
+ *   %PH_ERROR_WRONG_KEY, %PH_ERROR_BLOCKED) as sending by its name says
+ */
+gboolean
+ph_destination_check_nearby (PhDevices         *devices,
+                             PhNearbyReceiver  *nearby,
+                             GError           **error)
+{
+  g_autoptr(PhDestination) destination = NULL;
+
+  g_return_val_if_fail (devices == NULL || PH_IS_DEVICES (devices), FALSE);
+  g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (nearby), FALSE);
+
+  if (devices == NULL)
+    return TRUE;
+
+  destination = ph_destination_new (ph_nearby_receiver_get_host (nearby),
+                                    ph_nearby_receiver_get_port (nearby));
+  take_nearby (destination, nearby);
+  ph_destination_set_found_by_name (destination, ph_nearby_receiver_get_name (nearby) != NULL);
+  return ph_destination_decide_channel (destination, devices, FALSE, error);
 }
 
 /**

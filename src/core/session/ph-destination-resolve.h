@@ -3,6 +3,7 @@
 
 #include "ph-browser.h"
 #include "ph-destination.h"
+#include "ph-devices.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,8 @@ gboolean          ph_destination_text_is_usable (PhBrowser            *browser,
                                                  GError              **error);
 char             *ph_destination_text_for_nearby (PhBrowser           *browser,
                                                   PhNearbyReceiver    *nearby);
+gboolean          ph_destination_check_nearby   (PhDevices            *devices,
+                                                 PhNearbyReceiver     *nearby,
+                                                 GError              **error);
 
 G_END_DECLS
