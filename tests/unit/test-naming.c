@@ -384,6 +384,7 @@ test_naming_variant (void)
     { "a.thisisnotreallyanextension", 2, "a.thisisnotreallyanextension (2)" },
     { "new_照片.png", 4, "new_照片 (4).png" },
     { "received-file", 2, "received-file (2)" },
+    { "notes .tar.gz", 2, "notes (2).tar.gz" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -301,6 +301,7 @@ ph_naming_variant (const char *name,
                    guint       n)
 {
   gsize ext;
+  const char *space;
 
   g_return_val_if_fail (name != NULL, NULL);
 
@@ -308,8 +309,11 @@ ph_naming_variant (const char *name,
     return g_strdup (name);
 
   ext = find_extension (name);
+  /* A stem may end in a space before ".tar.gz" (tidy_extension() looks
+   * at the last dot only): never two in a row (found by fuzz-header). */
+  space = ext > 0 && name[ext - 1] == ' ' ? "" : " ";
 
-  return g_strdup_printf ("%.*s (%u)%s", (int) ext, name, n, name + ext);
+  return g_strdup_printf ("%.*s%s(%u)%s", (int) ext, name, space, n, name + ext);
 }
 
 
