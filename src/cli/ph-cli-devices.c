@@ -175,6 +175,40 @@ change_device (PhDevices  *devices,
   return ph_cli_save_devices (devices) ? PH_CLI_EXIT_OK : PH_CLI_EXIT_FAILED;
 }
 
+static gboolean
+is_action (const char *arg)
+{
+  return g_str_equal (arg, "forget") || g_str_equal (arg, "block") || g_str_equal (arg, "unblock");
+}
+
+/* A fingerprint may begin with '-' (base64url): the DEVICE right after
+ * an action is taken as it is, never as an option ("--" goes before it).
+ * Returns: (transfer container): the arguments to parse */
+static char **
+device_taken_as_is (int    argc,
+                    char **argv,
+                    int   *n_args)
+{
+  char **args = g_new0 (char *, argc + 2);
+  int n = 0;
+
+  for (int i = 0; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        {
+          memcpy (args + n, argv + i, (argc - i) * sizeof (char *));
+          n += argc - i;
+          break;
+        }
+      if (i >= 2 && argv[i][0] == '-' && is_action (argv[i - 1]))
+        args[n++] = (char *) "--";
+      args[n++] = argv[i];
+    }
+
+  *n_args = n;
+  return args;
+}
+
 int
 ph_cli_devices (int    argc,
                 char **argv)
@@ -190,6 +224,8 @@ ph_cli_devices (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(PhDevices) devices = NULL;
+  g_autofree char **args = NULL;
+  int n_args;
   guint n_rest;
 
   g_set_prgname (PH_CLI_NAME " devices");
@@ -207,7 +243,8 @@ ph_cli_devices (int    argc,
       "  block DEVICE    refuse it before a byte of a file is read\n"
       "  unblock DEVICE  known again (pair again to trust it)"));
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  args = device_taken_as_is (argc, argv, &n_args);
+  if (!g_option_context_parse (context, &n_args, &args, &error))
     {
       ph_cli_error ("%s", error->message);
       return PH_CLI_EXIT_USAGE;

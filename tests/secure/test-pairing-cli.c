@@ -190,12 +190,15 @@ test_usage (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autofree char *out1 = NULL, *err1 = NULL, *out2 = NULL, *err2 = NULL, *out3 = NULL, *err3 = NULL;
-  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL, *out5 = NULL, *err5 = NULL;
 
   g_assert_cmpint (cli (fixture, NULL, &out1, &err1, "pair", NULL), ==, 2);
   g_assert_cmpint (cli (fixture, NULL, &out2, &err2, "pair", "[::1", NULL), ==, 2);
   g_assert_cmpint (cli (fixture, NULL, &out3, &err3, "devices", "forget", NULL), ==, 2);
   g_assert_cmpint (cli (fixture, NULL, &out4, &err4, "devices", "rename", "x", NULL), ==, 2);
+  /* A fingerprint may begin with '-': a device, not an option. */
+  g_assert_cmpint (cli (fixture, NULL, &out5, &err5, "devices", "forget", "-IjEj9u", NULL), ==, 1);
+  g_assert_nonnull (strstr (err5, "“-IjEj9u”"));
 }
 
 static void
