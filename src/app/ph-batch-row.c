@@ -169,7 +169,7 @@ format_peer (PhBatchRow         *self,
     return g_steal_pointer (&peer);
 
   {
-    g_autofree char *warning = ph_format_new_key (replaced, facts->device_name);
+    g_autofree char *warning = ph_destination_describe_key_change (replaced, facts->device_name);
 
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->warning_image), warning);
   }

@@ -206,18 +206,6 @@ ph_batch_facts_key_change (const PhBatchFacts *facts,
   return ph_devices_find_key_change (devices, facts->fingerprint, facts->device_name, NULL);
 }
 
-/* "“Study Laptop” has a new key: pair again to trust it", of @replaced
- * (or @name, when it has none). */
-char *
-ph_format_new_key (PhDevice   *replaced,
-                   const char *name)
-{
-  const char *old_name = ph_device_get_name (replaced);
-
-  return g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
-                          old_name != NULL ? old_name : name);
-}
-
 /* Batches */
 
 /* Who a batch is with: in the secure channel the device's name (its key

@@ -74,8 +74,6 @@ char    *ph_format_stored_file_status (PhHistoryFile      *file,
                                        gboolean            incoming);
 PhDevice *ph_batch_facts_key_change  (const PhBatchFacts *facts,
                                        PhDevices          *devices);
-char    *ph_format_new_key            (PhDevice           *replaced,
-                                       const char         *name);
 char    *ph_format_facts_peer         (const PhBatchFacts *facts);
 char    *ph_format_facts_status       (const PhBatchFacts *facts);
 char    *ph_format_batch_peer         (PhBatch            *batch);

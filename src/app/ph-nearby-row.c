@@ -76,7 +76,7 @@ show_state (PhNearbyRow *self,
 {
   const char *name = ph_nearby_receiver_get_name (self->peer);
   g_autofree char *warning =
-    self->replaced != NULL ? ph_format_new_key (self->replaced, name) :
+    self->replaced != NULL ? ph_destination_describe_key_change (self->replaced, name) :
     self->downgraded != NULL ? ph_destination_describe_downgrade (self->downgraded, name) : NULL;
 
   gtk_image_set_from_icon_name (self->device_image,

@@ -176,10 +176,8 @@ build (Watch      *watch,
                                              "app.decline-batch", "s", id);
       if ((replaced = key_change (watch)) != NULL)
         {
-          const char *name = ph_device_get_name (replaced);
           g_autofree char *warning =
-            g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
-                             name != NULL ? name : ph_batch_get_device_name (watch->batch));
+            ph_destination_describe_key_change (replaced, ph_batch_get_device_name (watch->batch));
 
           g_notification_set_title (notification, warning);
           g_notification_add_button_with_target (notification, _("Pair Again…"),

@@ -154,9 +154,7 @@ update (PhRequestBar *self)
   gtk_widget_set_visible (GTK_WIDGET (self->warning_label), replaced != NULL);
   if (replaced != NULL)
     {
-      const char *old_name = ph_device_get_name (replaced);
-      g_autofree char *warning =
-        g_strdup_printf (_("“%s” has a new key: pair again to trust it"), old_name ? old_name : name);
+      g_autofree char *warning = ph_destination_describe_key_change (replaced, name);
 
       gtk_label_set_label (self->warning_label, warning);
     }

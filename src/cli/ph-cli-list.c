@@ -113,9 +113,7 @@ print_peer (PhNearbyReceiver *peer,
     return ph_destination_describe_downgrade (downgraded, ph_nearby_receiver_get_name (peer));
   if (replaced == NULL)
     return NULL;
-  return g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
-                          ph_device_get_name (replaced) != NULL ? ph_device_get_name (replaced)
-                                                                : ph_nearby_receiver_get_name (peer));
+  return ph_destination_describe_key_change (replaced, ph_nearby_receiver_get_name (peer));
 }
 
 int

@@ -195,6 +195,28 @@ ph_destination_find_downgrade (PhDevices  *devices,
 }
 
 /**
+ * ph_destination_describe_key_change:
+ * @replaced: what ph_destination_find_key_change() (or the trust
+ *   policy) found: the device under its old key
+ * @name: (nullable): the name announced, for a device without one
+ *
+ * Returns: (transfer full): "“Study Laptop” has a new key: pair again
+ *   to trust it"
+ */
+char *
+ph_destination_describe_key_change (PhDevice   *replaced,
+                                    const char *name)
+{
+  const char *old_name;
+
+  g_return_val_if_fail (PH_IS_DEVICE (replaced), NULL);
+
+  old_name = ph_device_get_name (replaced);
+  return g_strdup_printf (_("“%s” has a new key: pair again to trust it"),
+                          old_name != NULL ? old_name : name);
+}
+
+/**
  * ph_destination_describe_downgrade:
  * @known: what ph_destination_find_downgrade() found
  * @name: (nullable): the name announced, for a device without one

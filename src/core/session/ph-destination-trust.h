@@ -19,6 +19,8 @@ PhDevice *ph_destination_find_downgrade (PhDevices     *devices,
                                          const char    *fingerprint,
                                          const char    *name,
                                          const char    *installation_id);
+char     *ph_destination_describe_key_change (PhDevice   *replaced,
+                                              const char *name);
 char     *ph_destination_describe_downgrade (PhDevice   *known,
                                              const char *name);
 
