@@ -72,6 +72,7 @@ struct _PhPairing
   struct _PhFrameQueue *frames;     /* (nullable): made with the first frame */
   gboolean         closing;          /* the outcome is known; closing in order */
   gboolean         output_closed;
+  gboolean         saving;           /* "paired" is being written; the close waits */
   gboolean         eof_seen;         /* the peer closed its direction */
   GSource         *timer;
   guint8           nonce[PH_PAIR_NONCE_SIZE];
@@ -109,6 +110,7 @@ void      ph_pairing_start          (PhPairing        *self,
 void      ph_pairing_send           (PhPairing        *self,
                                      const PhMessage  *message);
 void      ph_pairing_close          (PhPairing        *self);
+void      ph_pairing_close_saved    (PhPairing        *self);
 void      ph_pairing_reset          (PhPairing        *self);
 void      ph_pairing_arm_timer      (PhPairing        *self,
                                      guint             msec);

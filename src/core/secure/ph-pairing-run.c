@@ -136,11 +136,43 @@ output_closed_cb (GObject      *object,
 static void
 close_output (PhPairing *self)
 {
-  if (self->output_closed || ph_frame_queue_is_busy (self->frames) || self->task == NULL)
+  if (self->output_closed || self->saving || ph_frame_queue_is_busy (self->frames) || self->task == NULL)
     return;
 
   g_output_stream_close_async (g_io_stream_get_output_stream (G_IO_STREAM (self->tls)),
                                G_PRIORITY_DEFAULT, NULL, output_closed_cb, g_object_ref (self));
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(PhPairing) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Unsaved, it still holds in this process: PhDevices says why. */
+  if (!ph_devices_flush_finish (PH_DEVICES (object), result, &error))
+    g_debug ("Pairing: %s", error->message);
+  self->saving = FALSE;
+  close_output (self);
+}
+
+/* Paired: the list of devices is written before this side's close, so
+ * a peer that saw the close knows both sides remember the pairing (the
+ * other program may end at once). */
+void
+ph_pairing_close_saved (PhPairing *self)
+{
+  if (self->task == NULL || self->tls == NULL)
+    {
+      ph_pairing_close (self);
+      return;
+    }
+
+  self->saving = TRUE;
+  ph_devices_flush_async (self->devices, NULL, saved_cb, g_object_ref (self));
+  ph_pairing_close (self);
 }
 
 /* The outcome is known: what is queued goes out, then the close. */

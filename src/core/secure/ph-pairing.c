@@ -300,7 +300,7 @@ succeed (PhPairing *self)
   ph_pairing_record_seen (self);
   ph_devices_pair (self->devices, self->peer_fingerprint, self->peer_name);
   ph_pairing_set_state (self, PH_PAIRING_PAIRED);
-  ph_pairing_close (self);
+  ph_pairing_close_saved (self);
 }
 
 /* The other person's answer arrived. */
