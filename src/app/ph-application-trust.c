@@ -199,7 +199,17 @@ start_pairing (PhApplication *self,
 
   window = ph_application_get_window (self);
   gtk_window_present (GTK_WINDOW (window));
+
+  /* A receiver nearby that cannot speak the secure channel: said at
+   * once, and nothing is sent to it (the original receiver would take
+   * the handshake for a file). */
   nearby = ph_destination_find_nearby (self->browser, text);
+  if (nearby != NULL && expected == NULL &&
+      !ph_destination_check_pairable (ph_application_get_devices (self), nearby, &error))
+    {
+      ph_application_report (self, error->message);
+      return;
+    }
   if (name == NULL)
     name = nearby ? ph_nearby_receiver_get_name (nearby) : text;
 

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ph-destination-resolve.h"
 #include "ph-destination-trust.h"
 #include "ph-fingerprint.h"
 #include "ph-format.h"
@@ -177,10 +178,13 @@ update (PhNearbyRow *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
 
   /* Pair… (app.pair), with the receiver where it is now. Pairing runs
-   * inside the secure channel: a device known by its key that is now
-   * announced without encryption offers none (a new key offers Pair
-   * Again…), and its menu, with nothing else in it, goes. */
-  if (self->downgraded != NULL)
+   * inside the secure channel: a receiver announced without a key
+   * offers none (its lock says it receives only unencrypted files),
+   * unless this computer sent it files encrypted at that address; nor
+   * does a device known by its key that is now announced without one
+   * (a new key offers Pair Again…). Its menu, with nothing else in it,
+   * goes. */
+  if (self->downgraded != NULL || !ph_destination_check_pairable (self->devices, self->peer, NULL))
     {
       gtk_menu_button_set_menu_model (self->menu_button, NULL);
       gtk_widget_set_visible (GTK_WIDGET (self->menu_button), FALSE);

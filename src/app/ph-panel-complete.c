@@ -2,7 +2,10 @@
 /* Send to completes the names of computers nearby: what is typed is
  * looked for at the start of each name (ignoring case), the matches
  * show in a popover under the field, and Down, Up and Enter (or a
- * click) pick one, while the typing goes on in the field. */
+ * click) pick one, while the typing goes on in the field. A suggestion
+ * picked is the receiver of its row, as choosing it under Nearby: what
+ * its row warns of is refused, and a name another receiver shares is
+ * written as its address, which finds it again with its key. */
 
 #include "config.h"
 
@@ -32,10 +35,15 @@ static void
 apply (PhPanel       *self,
        GtkListBoxRow *row)
 {
-  /* A copy: setting the text updates the suggestions, this row too. */
-  g_autofree char *text = g_strdup (g_object_get_data (G_OBJECT (row), "ph-text"));
+  /* A reference: setting the text updates the suggestions, this row too. */
+  g_autoptr(PhNearbyReceiver) peer = g_object_ref (g_object_get_data (G_OBJECT (row), "ph-peer"));
+  g_autofree char *text = NULL;
 
   ph_panel_hide_completion (self);
+  if (ph_panel_peer_refused (self, peer))
+    return;
+
+  text = ph_panel_dup_peer_text (self, peer);
   gtk_editable_set_text (GTK_EDITABLE (self->destination_row), text);
   gtk_editable_set_position (GTK_EDITABLE (self->destination_row), -1);
   ph_panel_hide_completion (self);
@@ -53,7 +61,6 @@ static GtkWidget *
 suggestion_new (PhPanel          *self,
                 PhNearbyReceiver *peer)
 {
-  g_autofree char *text = ph_panel_dup_peer_text (self, peer);
   GtkWidget *row = adw_action_row_new ();
 
   /* Names come from the network: plain text, never markup. */
@@ -63,7 +70,7 @@ suggestion_new (PhPanel          *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), ph_nearby_receiver_get_name (peer));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), ph_nearby_receiver_get_address (peer));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data_full (G_OBJECT (row), "ph-text", g_steal_pointer (&text), g_free);
+  g_object_set_data_full (G_OBJECT (row), "ph-peer", g_object_ref (peer), g_object_unref);
 
   return row;
 }

@@ -51,6 +51,8 @@ void          ph_panel_hide_completion      (PhPanel       *self);
 gboolean      ph_panel_complete             (PhPanel       *self);
 char         *ph_panel_dup_peer_text        (PhPanel          *self,
                                              PhNearbyReceiver *peer);
+gboolean      ph_panel_peer_refused         (PhPanel          *self,
+                                             PhNearbyReceiver *peer);
 
 /* For tests */
 GtkPopover   *ph_panel_get_completion       (PhPanel       *self);

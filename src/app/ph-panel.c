@@ -116,9 +116,9 @@ ph_panel_dup_peer_text (PhPanel          *self,
 /* A row whose receiver may not be sent to (what its row warns of):
  * refused as sending by its name is, whatever its text falls back to
  * (its address, when another receiver has its name). */
-static gboolean
-peer_refused (PhPanel          *self,
-              PhNearbyReceiver *peer)
+gboolean
+ph_panel_peer_refused (PhPanel          *self,
+                       PhNearbyReceiver *peer)
 {
   g_autoptr(GError) error = NULL;
 
@@ -136,7 +136,7 @@ peer_activated_cb (PhPanel          *self,
 {
   g_autofree char *text = NULL;
 
-  if (peer_refused (self, peer))
+  if (ph_panel_peer_refused (self, peer))
     return;
 
   text = ph_panel_dup_peer_text (self, peer);
@@ -157,7 +157,7 @@ files_dropped_cb (PhPanel          *self,
 {
   g_autofree char *text = NULL;
 
-  if (peer_refused (self, peer))
+  if (ph_panel_peer_refused (self, peer))
     return;
 
   text = ph_panel_dup_peer_text (self, peer);

@@ -277,8 +277,11 @@ go (Pending *pending)
 
 /* Where to, when the Send to field does not say */
 
+/* Files dropped on the dialog go with the files asked about, as one
+ * batch; with a text, as a batch of their own. */
 static void
 chosen_cb (const char *destination,
+           GPtrArray  *dropped,
            gpointer    user_data)
 {
   Pending *pending = user_data;
@@ -293,10 +296,16 @@ chosen_cb (const char *destination,
 
     for (guint i = 0; i < pending->files->len; i++)
       g_ptr_array_add (copy->files, g_object_ref (g_ptr_array_index (pending->files, i)));
+    if (pending->text == NULL)
+      for (guint i = 0; i < dropped->len; i++)
+        g_ptr_array_add (copy->files, g_object_ref (g_ptr_array_index (dropped, i)));
     copy->text = g_strdup (pending->text);
     copy->destination = g_strdup (destination);
     go (copy);
   }
+
+  if (pending->text != NULL && dropped->len > 0)
+    ph_window_send_files_to (self, (GFile **) dropped->pdata, dropped->len, destination);
 }
 
 static void
@@ -304,7 +313,6 @@ send_or_ask (Pending *pending)
 {
   PhWindow *self = pending->window;
   const char *destination = pending->destination ? pending->destination : ph_panel_get_destination (self->panel);
-  g_autofree char *body = NULL;
 
   if (ph_window_destination_is_valid (self, destination))
     {
@@ -314,17 +322,9 @@ send_or_ask (Pending *pending)
       return;
     }
 
-  if (pending->text != NULL)
-    body = g_strdup (_("Choose a computer nearby, or enter the name or address Posthouse shows on the receiving computer, to send the text."));
-  else
-    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Choose a computer nearby, or enter the name or address Posthouse shows on the receiving computer, to send %u file.",
-                                         "Choose a computer nearby, or enter the name or address Posthouse shows on the receiving computer, to send %u files.",
-                                         pending->files->len),
-                            pending->files->len);
-
   ph_window_track_dialog (self, ph_destination_dialog_ask (GTK_WINDOW (self), self->browser, self->devices,
-                                                           destination, body, chosen_cb,
+                                                           destination, pending->files->len,
+                                                           pending->text != NULL, chosen_cb,
                                                            pending, pending_free));
 }
 

@@ -503,6 +503,51 @@ test_nearby_check (Fixture       *fixture,
   secure_rig_flush_devices (devices);
 }
 
+/* Pair… only where the secure channel can carry it: a receiver that
+ * announced its key; one without a key only where this computer sent
+ * files to a key at its address; never a device known by its key now
+ * announced without one. */
+static void
+test_pairable (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(PhDevices) devices = secure_rig_open_devices (fixture->path);
+  g_autoptr(PhBrowser) browser = ph_browser_new ();
+  g_autofree char *study = secure_rig_key ("study");
+  g_autofree char *shed_key = secure_rig_key ("shed");
+  g_autoptr(GError) error = NULL;
+  PhNearbyReceiver *plain, *keyed, *poser;
+
+  plain = announce_nearby (browser, "plain", "Garden Shed", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", 7201, NULL);
+  keyed = announce_nearby (browser, "keyed", "Desk", "dddddddddddddddddddddddddddddddd", 7202, study);
+  poser = announce_nearby (browser, "poser", "Study Laptop", "ffffffffffffffffffffffffffffffff", 7203, NULL);
+
+  g_assert_true (ph_destination_check_pairable (devices, keyed, &error));
+  g_assert_true (ph_destination_check_pairable (NULL, keyed, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (ph_destination_check_pairable (devices, plain, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED);
+  g_assert_cmpstr (error->message, ==, "“Garden Shed” receives only unencrypted files (another program, "
+                                       "or an older Posthouse): pairing needs encryption");
+  g_clear_error (&error);
+  g_assert_false (ph_destination_check_pairable (NULL, plain, NULL));
+
+  /* Sent to encrypted at its address before: its key is known there. */
+  ph_devices_record_seen (devices, shed_key, "Garden Shed", "127.0.0.1", "127.0.0.1:7201", NULL);
+  g_assert_true (ph_destination_check_pairable (devices, plain, &error));
+  g_assert_no_error (error);
+
+  /* Without a key under a paired device's name: what sending says. */
+  ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", NULL, NULL);
+  ph_devices_pair (devices, study, "Study Laptop");
+  g_assert_false (ph_destination_check_pairable (devices, poser, &error));
+  g_assert_error (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED);
+  g_assert_cmpstr (error->message, ==, "“Study Laptop” is now announced without encryption: "
+                                       "files will not be sent to it");
+  secure_rig_flush_devices (devices);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -521,6 +566,7 @@ main (int    argc,
   ADD ("announced-key-change", test_announced_key_change, NULL);
   ADD ("announced-downgrade", test_announced_downgrade, NULL);
   ADD ("nearby-check", test_nearby_check, NULL);
+  ADD ("pairable", test_pairable, NULL);
 
   return g_test_run ();
 }

@@ -404,6 +404,65 @@ ph_destination_check_nearby (PhDevices         *devices,
 }
 
 /**
+ * ph_destination_check_pairable:
+ * @devices: (nullable): the devices this computer remembers
+ * @nearby: a receiver nearby, as its row shows it
+ *
+ * Whether pairing with @nearby can work: pairing runs inside the secure
+ * channel, which a receiver announced without a key (the original
+ * format: the Python scripts, an older Posthouse, one that receives only
+ * unencrypted files) speaks only where this computer received files
+ * through it before, at its address. A device known by its key that is
+ * now announced without one is refused, as sending to it is.
+ *
+ * Returns: %FALSE with @error (%PH_ERROR_NOT_ENCRYPTED) when it cannot
+ */
+gboolean
+ph_destination_check_pairable (PhDevices         *devices,
+                               PhNearbyReceiver  *nearby,
+                               GError           **error)
+{
+  const char *name;
+  PhDevice *known;
+
+  g_return_val_if_fail (devices == NULL || PH_IS_DEVICES (devices), FALSE);
+  g_return_val_if_fail (PH_IS_NEARBY_RECEIVER (nearby), FALSE);
+
+  if (ph_nearby_receiver_get_fingerprint (nearby) != NULL)
+    return TRUE;
+
+  name = ph_nearby_receiver_get_name (nearby);
+  if (name == NULL || *name == '\0')
+    name = ph_nearby_receiver_get_address (nearby);
+
+  if (devices != NULL)
+    {
+      g_auto(GStrv) addresses = NULL;
+
+      known = ph_destination_find_downgrade (devices, NULL, ph_nearby_receiver_get_name (nearby),
+                                             ph_nearby_receiver_get_id (nearby));
+      if (known != NULL)
+        {
+          g_autofree char *message = ph_destination_describe_downgrade (known, name);
+
+          g_set_error_literal (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED, message);
+          return FALSE;
+        }
+
+      addresses = ph_nearby_receiver_dup_addresses (nearby);
+      for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+        if (ph_devices_lookup_receiver (devices, addresses[i]) != NULL)
+          return TRUE;
+    }
+
+  /* Translators: a receiver's name */
+  g_set_error (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED,
+               _("“%s” receives only unencrypted files (another program, or an older Posthouse): "
+                 "pairing needs encryption"), name);
+  return FALSE;
+}
+
+/**
  * ph_destination_text_is_usable:
  * @browser: (nullable): the receivers nearby
  * @text: (nullable): a destination as typed

@@ -26,5 +26,8 @@ char             *ph_destination_text_for_nearby (PhBrowser           *browser,
 gboolean          ph_destination_check_nearby   (PhDevices            *devices,
                                                  PhNearbyReceiver     *nearby,
                                                  GError              **error);
+gboolean          ph_destination_check_pairable (PhDevices            *devices,
+                                                 PhNearbyReceiver     *nearby,
+                                                 GError              **error);
 
 G_END_DECLS
