@@ -171,8 +171,8 @@ ph_pairing_close_saved (PhPairing *self)
     }
 
   self->saving = TRUE;
-  ph_devices_flush_async (self->devices, NULL, saved_cb, g_object_ref (self));
   ph_pairing_close (self);
+  ph_devices_flush_async (self->devices, NULL, saved_cb, g_object_ref (self));
 }
 
 /* The outcome is known: what is queued goes out, then the close. */
