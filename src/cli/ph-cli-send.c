@@ -23,6 +23,9 @@ typedef struct
   guint         n_total;
   guint         n_ended;
   guint         n_failed;
+  char         *reason;       /* the last failure's, with how often in a row */
+  guint         n_reason_shown;
+  guint         n_reason_hidden;
   gboolean      failed;
   gboolean      finished;
   int           signum;
@@ -32,6 +35,7 @@ typedef struct
 {
   SendRun *run;
   guint    position;
+  GList   *shown;     /* its link in run->shown once started: no search per change */
 } Watch;
 
 static void
@@ -49,14 +53,52 @@ redraw (SendRun *run)
     ph_progress_clear (run->progress);
 }
 
+/* A batch that fails for one reason (the receiver went away) says so a
+ * few times, then once with a count, not once per file of 100,000. */
+#define SAME_REASON_LINES 5
+
+static void
+say_hidden_failures (SendRun *run)
+{
+  if (run->n_reason_hidden == 0)
+    return;
+  ph_cli_error (g_dngettext (GETTEXT_PACKAGE, "…and %u more file: %s", "…and %u more files: %s",
+                             run->n_reason_hidden),
+                run->n_reason_hidden, run->reason);
+  run->n_reason_hidden = 0;
+}
+
+static void
+say_failure (SendRun    *run,
+             const char *label,
+             const char *reason)
+{
+  if (g_strcmp0 (run->reason, reason) != 0)
+    {
+      say_hidden_failures (run);
+      g_free (run->reason);
+      run->reason = g_strdup (reason);
+      run->n_reason_shown = 0;
+    }
+  if (run->n_reason_shown++ < SAME_REASON_LINES)
+    ph_cli_error ("%s: %s", label, reason);
+  else
+    run->n_reason_hidden++;
+}
+
+/* @shown: its link in run->shown, or NULL when it never started */
 static void
 transfer_ended (SendRun    *run,
                 PhTransfer *transfer,
-                guint       position)
+                guint       position,
+                GList      *shown)
 {
   g_autofree char *label = ph_folder_walk_dup_label (run->walk, position);
   const GError *error = ph_transfer_get_error (transfer);
-  gboolean started = g_queue_remove (&run->shown, transfer);
+  gboolean started = shown != NULL;
+
+  if (started)
+    g_queue_delete_link (&run->shown, shown);
 
   run->n_ended++;
 
@@ -81,7 +123,7 @@ transfer_ended (SendRun    *run,
             ph_cli_error (_("%s: interrupted, not sent"), label);
         }
       else
-        ph_cli_error ("%s: %s", label, error->message);
+        say_failure (run, label, error->message);
     }
 
   if (started)
@@ -96,18 +138,20 @@ transfer_notify_cb (PhTransfer *transfer,
 {
   SendRun *run = watch->run;
   guint position = watch->position;
+  GList *shown = watch->shown;
 
   if (ph_transfer_is_finished (transfer))
     {
       g_signal_handlers_disconnect_by_data (transfer, watch);
-      transfer_ended (run, transfer, position);
+      transfer_ended (run, transfer, position, shown);
       return;
     }
 
-  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED &&
-      g_queue_find (&run->shown, transfer) == NULL)
+  /* A batch of 100,000 files starts them all at once: no search here. */
+  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED && shown == NULL)
     {
       g_queue_push_tail (&run->shown, g_object_ref (transfer));
+      watch->shown = g_queue_peek_tail_link (&run->shown);
       if (run->shown.length == 1)
         redraw (run);
       return;
@@ -131,11 +175,11 @@ transfer_made_cb (PhSendList *list,
 
   if (ph_transfer_is_finished (transfer))
     {
-      transfer_ended (run, transfer, position);
+      transfer_ended (run, transfer, position, NULL);
       return;
     }
 
-  watch = g_new (Watch, 1);
+  watch = g_new0 (Watch, 1);
   watch->run = run;
   watch->position = position;
   g_signal_connect_data (transfer, "notify", G_CALLBACK (transfer_notify_cb), watch,
@@ -177,6 +221,7 @@ sent_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* Every file had its line already; several end with a count. */
+  say_hidden_failures (run);
   if (!ph_send_queue_send_finish (PH_SEND_QUEUE (object), result, &error))
     {
       run->failed = TRUE;
@@ -426,10 +471,12 @@ ph_cli_send (int    argc,
     {
       g_queue_clear_full (&run.shown, g_object_unref);
       g_clear_pointer (&run.progress, ph_progress_free);
+      g_free (run.reason);
       return PH_CLI_EXIT_INTERRUPTED + run.signum;
     }
 
   g_clear_pointer (&run.progress, ph_progress_free);
+  g_free (run.reason);
 
   if (run.signum != 0)
     return PH_CLI_EXIT_INTERRUPTED + run.signum;

@@ -540,6 +540,24 @@ class CliBehaviour(InteropTestCase):
         self.assertIn('127.0.0.1:{0}'.format(port), err)
         self.assertIn('receive mode', err)
 
+    def test_send_refused_many(self):
+        # A whole batch failing for one reason says it five times, then
+        # once with a count: not a line per file of a big folder.
+        folder = self.tmpdir('many')
+        for i in range(12):
+            make_file(folder, 'f{0:02d}.bin'.format(i), 100, seed=i)
+        port = free_port()
+        result = self.cli('send', '--parallel', '1', '127.0.0.1:{0}'.format(port), folder)
+        self.assertEqual(result.returncode, 1)
+        err = result.stderr.decode().splitlines()
+        per_file = [l for l in err if '.bin: ' in l]
+        self.assertEqual(len(per_file), 5, err)
+        self.assertTrue(all('refused' in l.lower() for l in per_file), err)
+        more = [l for l in err if 'and 7 more files' in l]
+        self.assertEqual(len(more), 1, err)
+        self.assertIn('127.0.0.1:{0}'.format(port), more[0])
+        self.assertIn('12 of 12 files were not sent', err[-1])
+
     def test_send_missing_file_and_empty_folder(self):
         proc, port = self.start_cli_receive()
         missing = os.path.join(self.src, 'missing.jpg')

@@ -515,16 +515,6 @@ ph_secure_send_get_window_reason (PhSecureSend *self)
   return self->window_reason;
 }
 
-/* For the handshake and each read of the hellos (seconds granularity). */
-void
-ph_secure_send_set_handshake_timeout (PhSecureSend *self,
-                                      guint         msec)
-{
-  g_return_if_fail (PH_IS_SECURE_SEND (self));
-
-  self->handshake_timeout = msec;
-}
-
 /* How long the receiver may take nothing and answer nothing once it
  * accepted (0: no limit); not while its person is asked. */
 void

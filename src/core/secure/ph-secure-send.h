@@ -49,8 +49,6 @@ void               ph_secure_send_set_window            (PhSecureSend        *se
                                                          guint                files);
 guint              ph_secure_send_get_window            (PhSecureSend        *self);
 const char        *ph_secure_send_get_window_reason     (PhSecureSend        *self);
-void               ph_secure_send_set_handshake_timeout (PhSecureSend        *self,
-                                                         guint                msec);
 void               ph_secure_send_set_idle_timeout      (PhSecureSend        *self,
                                                          guint                msec);
 void               ph_secure_send_run_async             (PhSecureSend        *self,

@@ -24,6 +24,7 @@
 #include "ph-data-path.h"
 #include "ph-send-failures.h"
 #include "ph-send-private.h"
+#include "ph-sender-private.h"
 #include "ph-wire.h"
 
 /* A lane connects ahead once a receipt came back this quickly (a receiver that asks
@@ -560,11 +561,21 @@ lane_pool (void)
   return pool;
 }
 
+static guint lanes_started;   /* atomic */
+
+guint
+ph_sender_count_lanes_started (void)
+{
+  return (guint) g_atomic_int_get (&lanes_started);
+}
+
 gboolean
 ph_send_lane_start (PhSendRun  *batch,
                     GError      **error)
 {
   Lane *lane = g_new0 (Lane, 1);
+
+  g_atomic_int_inc (&lanes_started);
 
   lane->batch = ph_send_run_ref (batch);
   if (g_thread_pool_push (lane_pool (), lane, error))

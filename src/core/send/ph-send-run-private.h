@@ -18,6 +18,7 @@ struct _PhSendRun
   GAsyncQueue     *events;         /* Event * */
   gint             dispatching;    /* atomic: a dispatch source is attached */
   gint             quick_receipts; /* atomic */
+  gint             waiting;        /* atomic: jobs in ready that no lane took yet */
   GMainContext    *context;
 
   /* The caller's context only. */

@@ -11,4 +11,8 @@ G_BEGIN_DECLS
 void      ph_sender_set_connect_timeout (PhSender            *self,
                                          guint                seconds);
 
+/* How many lanes (threads' turns at sending) were started in this
+ * process: one per file in flight, not one per wake-up. */
+guint     ph_sender_count_lanes_started (void);
+
 G_END_DECLS

@@ -246,19 +246,6 @@ ph_send_queue_set_trust (PhSendQueue *self,
   g_set_object (&self->devices, devices);
 }
 
-/* The name receivers are shown in the secure channel's hello; NULL:
- * the device's name, looked up when first needed. */
-void
-ph_send_queue_set_device_name (PhSendQueue *self,
-                               const char  *name)
-{
-  g_return_if_fail (PH_IS_SEND_QUEUE (self));
-
-  g_free (self->device_name);
-  self->device_name = g_strdup (name);
-  self->device_name_asked = name != NULL;
-}
-
 /* Never the original format: a receiver nothing is known of gets a
  * first contact through the secure channel (`send --require-encryption`). */
 void

@@ -24,8 +24,6 @@ PhSender    *ph_send_queue_get_sender  (PhSendQueue          *self);
 void         ph_send_queue_set_trust   (PhSendQueue          *self,
                                         PhIdentity           *identity,
                                         PhDevices            *devices);
-void         ph_send_queue_set_device_name (PhSendQueue      *self,
-                                        const char           *name);
 void         ph_send_queue_set_require_encryption (PhSendQueue *self,
                                         gboolean              require);
 void         ph_send_queue_set_connections (PhSendQueue      *self,

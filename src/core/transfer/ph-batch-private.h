@@ -35,6 +35,7 @@ typedef struct
   gint64           size;
   gboolean         declined;
   gboolean         active;
+  guint            active_index;   /* where in batch->active, while active */
 } Entry;
 
 /* The values last notified, to notify only what changed. */

@@ -76,32 +76,6 @@ run_new (GTask          *task,
   return run;
 }
 
-static gpointer
-run_thread (gpointer user_data)
-{
-  run_job (user_data);
-  run_return (user_data);
-  return NULL;
-}
-
-void
-ph_data_path_run_in_thread (GTask          *task,
-                            PhDataPathFunc  func)
-{
-  g_autoptr(GError) error = NULL;
-  Run *run = run_new (task, func);
-  GThread *thread;
-
-  thread = g_thread_try_new ("ph-pump", run_thread, run, &error);
-  if (thread == NULL)
-    {
-      run->error = g_steal_pointer (&error);
-      run_done_cb (run);
-      return;
-    }
-  g_thread_unref (thread);
-}
-
 /* Pools */
 
 struct _PhWorkers

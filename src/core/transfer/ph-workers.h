@@ -10,8 +10,6 @@ G_BEGIN_DECLS
 /* Where data paths run. Data transfers block for as long as a file
  * takes, so they do not belong in GTask's shared pool.
  *
- * ph_data_path_run_in_thread() starts a thread for one long job.
- *
  * PhWorkers is a pool of at most @max_threads threads, made as they
  * are needed and kept while there is work (an idle one ends after a
  * while): many short files cost no thread each. A thread keeps what a
@@ -32,11 +30,6 @@ void       ph_workers_set_max_threads (PhWorkers   *self,
 void       ph_workers_run          (PhWorkers      *self,
                                     GTask          *task,
                                     PhDataPathFunc  func);
-
-/* Runs func(task_data) on a thread of its own and returns its result
- * through @task on the task's context. */
-void       ph_data_path_run_in_thread (GTask          *task,
-                                       PhDataPathFunc  func);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhWorkers, ph_workers_unref)
 
