@@ -203,6 +203,31 @@ gui_wait_until (GuiCondition  condition,
     }
 }
 
+typedef struct
+{
+  PhWindow   *window;
+  const char *text;
+} Toast;
+
+static gboolean
+toast_shown (gpointer data)
+{
+  Toast *toast = data;
+
+  return g_strcmp0 (ph_window_get_last_toast (toast->window), toast->text) == 0;
+}
+
+/* Until @window shows @text as its last toast. */
+void
+gui_wait_toast (PhWindow   *window,
+                const char *text,
+                const char *what)
+{
+  Toast toast = { window, text };
+
+  gui_wait_until (toast_shown, &toast, what);
+}
+
 char *
 gui_make_file (const char *dir,
                const char *name,

@@ -34,6 +34,9 @@ void           gui_wait_until      (GuiCondition   condition,
                                     const char    *what);
 void           gui_wait_flag       (gboolean      *flag,
                                     const char    *what);
+void           gui_wait_toast      (PhWindow      *window,
+                                    const char    *text,
+                                    const char    *what);
 void           gui_iterate         (guint          msec);
 GSettings     *gui_settings        (void);
 char          *gui_make_file       (const char    *dir,

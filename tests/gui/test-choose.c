@@ -321,20 +321,6 @@ test_dialog_drop_refused_and_elsewhere (Fixture       *f,
   g_assert_cmpuint (gui_count_files (f->desk_dir), ==, 0);
 }
 
-typedef struct
-{
-  PhWindow   *window;
-  const char *text;
-} Toast;
-
-static gboolean
-toast_shown (gpointer data)
-{
-  Toast *toast = data;
-
-  return g_strcmp0 (ph_window_get_last_toast (toast->window), toast->text) == 0;
-}
-
 /* Pair… only where the secure channel can carry it: not for a
  * receiver announced without a key that this computer never sent
  * files to encrypted (the original receiver would take the handshake
@@ -351,7 +337,6 @@ test_pair_offered (Fixture       *f,
                        "pairing needs encryption"), "Garden Shed");
   g_autofree char *target = NULL;
   g_autofree char *shed_key = trust_key ("the shed, encrypted");
-  Toast toast = { f->window, refusal };
   PhNearbyRow *row;
 
   announce (f, "Garden Shed", SHED_ID, ph_receiver_get_port (f->shed), NULL);
@@ -368,7 +353,7 @@ test_pair_offered (Fixture       *f,
   /* Asked for by its address all the same: said at once, no dialog,
    * nothing arrives. */
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "pair", g_variant_new_string (shed));
-  gui_wait_until (toast_shown, &toast, "the refusal to pair without encryption");
+  gui_wait_toast (f->window, refusal, "the refusal to pair without encryption");
   g_assert_null (trust_find_window (f->app, PH_TYPE_PAIRING_DIALOG));
   gui_iterate (300);
   g_assert_cmpuint (gui_count_files (f->shed_dir), ==, 0);
@@ -434,7 +419,6 @@ test_complete_shared_name (Fixture       *f,
   g_autofree char *downgrade =
     g_strdup_printf (_("“%s” is known to this computer by its key, but is now announced without "
                        "encryption: nothing was sent (someone may be posing as it)"), "Study Laptop");
-  Toast toast = { f->window, downgrade };
   PhBatch *batch;
 
   ph_devices_record_seen (devices, study_key (f), "Study Laptop", "127.0.0.1", NULL, STUDY_ID);
@@ -446,7 +430,7 @@ test_complete_shared_name (Fixture       *f,
 
   /* The one without a key: refused, Send to as typed. */
   type_and_pick (f, "stu", poser);
-  gui_wait_until (toast_shown, &toast, "the refusal of the suggestion without a key");
+  gui_wait_toast (f->window, downgrade, "the refusal of the suggestion without a key");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (ph_panel_get_destination_row (panel))), ==, "stu");
 
   /* The real one: its address, which finds it with its key. */

@@ -429,20 +429,6 @@ drop_on_row (PhNearbyRow *row,
   g_assert_true (handled);
 }
 
-typedef struct
-{
-  PhWindow   *window;
-  const char *text;
-} Toast;
-
-static gboolean
-toast_shown (gpointer data)
-{
-  Toast *toast = data;
-
-  return g_strcmp0 (ph_window_get_last_toast (toast->window), toast->text) == 0;
-}
-
 /* Files dropped on a row are refused where choosing that row is, with
  * the same words: the row stands for the receiver it shows (its name,
  * its announced identity), not for its address alone. A receiver
@@ -477,7 +463,6 @@ test_nearby_drop_refused (Fixture       *fixture,
                        "If it was set up again, pair with it again, or forget the old key "
                        "(posthouse-cli devices forget)."), "Desk", new_short, old_short);
   g_autofree char *pair_target = NULL;
-  Toast toast = { fixture->window, downgrade };
   PhNearbyRow *row;
   PhNearbyRow *desk_row;
 
@@ -513,24 +498,22 @@ test_nearby_drop_refused (Fixture       *fixture,
 
   /* Dropped on the row: refused, as sending by its name is. */
   drop_on_row (row, file);
-  gui_wait_until (toast_shown, &toast, "the refusal of a drop without encryption");
+  gui_wait_toast (fixture->window, downgrade, "the refusal of a drop without encryption");
   drop_on_row (desk_row, file);
-  toast.text = new_key;
-  gui_wait_until (toast_shown, &toast, "the refusal of a drop to a new key");
+  gui_wait_toast (fixture->window, new_key, "the refusal of a drop to a new key");
 
   /* Chosen: the same refusal at once, and Send to is left as it was
    * (ph_destination_check_nearby()). */
   ph_window_show_toast (fixture->window, "(before choosing)");
   gtk_widget_activate (GTK_WIDGET (row));
-  toast.text = downgrade;
-  gui_wait_until (toast_shown, &toast, "the refusal of the chosen row");
+  gui_wait_toast (fixture->window, downgrade, "the refusal of the chosen row");
   g_assert_cmpstr (ph_panel_get_destination (ph_window_get_panel (fixture->window)), ==, "");
 
   /* Typed by its name, then files dropped on the window: the same. */
   ph_panel_set_destination (ph_window_get_panel (fixture->window), "Study Laptop");
   ph_window_show_toast (fixture->window, "(before dropping)");
   gui_drop_files (fixture->window, &file, 1);
-  gui_wait_until (toast_shown, &toast, "the refusal of the name typed");
+  gui_wait_toast (fixture->window, downgrade, "the refusal of the name typed");
 
   /* Nothing went, nothing arrived. */
   gui_iterate (300);
@@ -618,7 +601,6 @@ test_nearby_same_name_refused (Fixture       *fixture,
   g_autofree char *warning =
     g_strdup_printf (_("“%s” is now announced without encryption: files will not be sent to it"),
                      "Study Laptop");
-  Toast toast = { fixture->window, downgrade };
   PhNearbyRow *rows[2];
 
   ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", "127.0.0.1:7001",
@@ -648,13 +630,13 @@ test_nearby_same_name_refused (Fixture       *fixture,
       /* Chosen: refused, and Send to is left as it was. */
       ph_window_show_toast (fixture->window, "(before choosing)");
       gtk_widget_activate (GTK_WIDGET (rows[i]));
-      gui_wait_until (toast_shown, &toast, "the refusal of a chosen row of a shared name");
+      gui_wait_toast (fixture->window, downgrade, "the refusal of a chosen row of a shared name");
       g_assert_cmpstr (ph_panel_get_destination (panel), ==, before);
 
       /* Dropped on: the same refusal. */
       ph_window_show_toast (fixture->window, "(before dropping)");
       drop_on_row (rows[i], file);
-      gui_wait_until (toast_shown, &toast, "the refusal of a drop on a row of a shared name");
+      gui_wait_toast (fixture->window, downgrade, "the refusal of a drop on a row of a shared name");
     }
 
   /* Files dropped on the window with Send to empty: chosen in the
