@@ -38,18 +38,16 @@ typedef struct
   PhIdentity       *study_id;
 } Fixture;
 
-static PhReceiver *
-start_plain (const char *dir)
+static gboolean
+widget_visible (gpointer data)
 {
-  g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  g_autoptr(GError) error = NULL;
-  PhReceiver *receiver = ph_receiver_new (folder);
+  return gtk_widget_get_visible (data);
+}
 
-  ph_receiver_set_bind_address (receiver, "127.0.0.1");
-  ph_receiver_set_port (receiver, 0);
-  ph_receiver_start (receiver, &error);
-  g_assert_no_error (error);
-  return receiver;
+static gboolean
+row_has_menu (gpointer data)
+{
+  return ph_nearby_row_get_menu (data) != NULL;
 }
 
 static void
@@ -71,8 +69,8 @@ fixture_set_up (Fixture       *f,
   g_mkdir (f->shed_dir, 0700);
   g_mkdir (f->desk_dir, 0700);
   g_mkdir (f->study_dir, 0700);
-  f->shed = start_plain (f->shed_dir);
-  f->desk = start_plain (f->desk_dir);
+  f->shed = trust_plain_receiver (f->shed_dir);
+  f->desk = trust_plain_receiver (f->desk_dir);
 
   /* Study Laptop: another installation, its key and list its own. */
   id_dir = g_build_filename (f->tmp, "study-identity", NULL);
@@ -289,9 +287,8 @@ test_dialog_drop_refused_and_elsewhere (Fixture       *f,
   row = row_named (dialog_list (dialog), "Desk", NULL);
   g_assert_nonnull (ph_nearby_row_get_warning (row));
   drop_on (ph_nearby_row_get_drop_target (row), refused);
-  gui_iterate (200);
   hint = dialog_hint (dialog);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (hint)));
+  gui_wait_until (widget_visible, hint, "the dialog's hint");
   g_assert_cmpstr (gtk_label_get_label (hint), ==, downgrade);
   g_assert_true (ph_window_get_message_dialog (f->window) == GTK_WINDOW (dialog));
   g_assert_cmpuint (gui_n_batches (f->app), ==, 0);
@@ -361,8 +358,7 @@ test_pair_offered (Fixture       *f,
   /* Once this computer sent it files encrypted at that address, its
    * key is known there: Pair… is offered. */
   ph_devices_record_seen (ph_application_get_devices (f->app), shed_key, "Garden Shed", "127.0.0.1", shed, NULL);
-  gui_iterate (100);
-  g_assert_nonnull (ph_nearby_row_get_menu (row));
+  gui_wait_until (row_has_menu, row, "Pair… on the row");
 }
 
 static GtkListBoxRow *
@@ -378,6 +374,12 @@ suggestion (PhPanel    *panel,
   return NULL;
 }
 
+static gboolean
+completion_shown (gpointer data)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (ph_panel_get_completion (data)));
+}
+
 static void
 type_and_pick (Fixture    *f,
                const char *typed,
@@ -389,8 +391,8 @@ type_and_pick (Fixture    *f,
   ph_window_focus_destination (f->window);
   gui_iterate (100);
   gtk_editable_set_text (GTK_EDITABLE (ph_panel_get_destination_row (panel)), typed);
-  gui_iterate (100);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_panel_get_completion (panel))));
+  /* Waited for, not slept for: a loaded machine takes longer. */
+  gui_wait_until (completion_shown, panel, "the suggestions");
   row = suggestion (panel, address);
   g_assert_nonnull (row);
   g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);

@@ -401,20 +401,6 @@ test_nearby_new_key (Fixture       *fixture,
   g_assert_null (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
 }
 
-static PhReceiver *
-start_plain_receiver (const char *dir)
-{
-  g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  g_autoptr(GError) error = NULL;
-  PhReceiver *receiver = ph_receiver_new (folder);
-
-  ph_receiver_set_bind_address (receiver, "127.0.0.1");
-  ph_receiver_set_port (receiver, 0);
-  ph_receiver_start (receiver, &error);
-  g_assert_no_error (error);
-  return receiver;
-}
-
 static void
 drop_on_row (PhNearbyRow *row,
              GFile       *file)
@@ -452,8 +438,8 @@ test_nearby_drop_refused (Fixture       *fixture,
   g_autofree char *desk_dir = ph_test_make_tmp_dir ("posthouse-devices-desk-XXXXXX");
   g_autofree char *path = gui_make_file (in_dir, "plans.txt", 1000);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(PhReceiver) study_receiver = start_plain_receiver (study_dir);
-  g_autoptr(PhReceiver) desk_receiver = start_plain_receiver (desk_dir);
+  g_autoptr(PhReceiver) study_receiver = trust_plain_receiver (study_dir);
+  g_autoptr(PhReceiver) desk_receiver = trust_plain_receiver (desk_dir);
   guint16 study_port = (guint16) ph_receiver_get_port (study_receiver);
   g_autofree char *downgrade =
     g_strdup_printf (_("“%s” is known to this computer by its key, but is now announced without "
@@ -593,8 +579,8 @@ test_nearby_same_name_refused (Fixture       *fixture,
   g_autofree char *two_dir = ph_test_make_tmp_dir ("posthouse-devices-two-XXXXXX");
   g_autofree char *path = gui_make_file (in_dir, "plans.txt", 1000);
   g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(PhReceiver) one = start_plain_receiver (one_dir);
-  g_autoptr(PhReceiver) two = start_plain_receiver (two_dir);
+  g_autoptr(PhReceiver) one = trust_plain_receiver (one_dir);
+  g_autoptr(PhReceiver) two = trust_plain_receiver (two_dir);
   g_autofree char *downgrade =
     g_strdup_printf (_("“%s” is known to this computer by its key, but is now announced without "
                        "encryption: nothing was sent (someone may be posing as it)"), "Study Laptop");

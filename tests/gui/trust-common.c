@@ -318,3 +318,19 @@ trust_output_free (TrustOutput *output)
   g_string_free (output->text, TRUE);
   g_free (output);
 }
+
+/* A receiver of the original format only (as the Python scripts), on
+ * 127.0.0.1 and a port of its own, saving into @dir. */
+PhReceiver *
+trust_plain_receiver (const char *dir)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GError) error = NULL;
+  PhReceiver *receiver = ph_receiver_new (folder);
+
+  ph_receiver_set_bind_address (receiver, "127.0.0.1");
+  ph_receiver_set_port (receiver, 0);
+  ph_receiver_start (receiver, &error);
+  g_assert_no_error (error);
+  return receiver;
+}

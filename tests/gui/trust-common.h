@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 char      *trust_key         (const char    *seed);
+PhReceiver *trust_plain_receiver (const char    *dir);
 void       trust_screenshot  (GtkWidget     *widget,
                               const char    *name);
 GtkWindow *trust_find_window (PhApplication *app,
