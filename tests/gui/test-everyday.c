@@ -484,6 +484,8 @@ test_keyboard (Fixture       *fixture,
     g_assert_no_error (error);
     gui_wait_until (gui_first_waiting, fixture->app, "the request");
     gui_wait_until (bar_revealed, bar, "the request bar");
+    /* Accept can be activated once it is on screen (it slides in). */
+    gui_wait_until (gui_widget_mapped, ph_request_bar_get_button (bar, "accept"), "Accept on screen");
     gtk_widget_grab_focus (GTK_WIDGET (ph_request_bar_get_button (bar, "accept")));
     gtk_widget_activate (GTK_WIDGET (ph_request_bar_get_button (bar, "accept")));
     gui_watch_exit (sender, &done);

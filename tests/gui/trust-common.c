@@ -13,6 +13,14 @@ trust_key (const char *seed)
   return ph_fingerprint_from_spki ((const guint8 *) seed, strlen (seed));
 }
 
+static gboolean
+on_screen (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0;
+}
+
+/* Once @widget is on screen (a window just opened is not yet), and
+ * drawn. */
 void
 trust_screenshot (GtkWidget  *widget,
                   const char *name)
@@ -24,10 +32,13 @@ trust_screenshot (GtkWidget  *widget,
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width;
+  int height;
 
+  gui_wait_until (on_screen, widget, "the widget on screen, for its screenshot");
   gui_iterate (300);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
   dir = dir ? dir : default_dir;
   g_mkdir_with_parents (dir, 0755);
   path = g_build_filename (dir, name, NULL);
