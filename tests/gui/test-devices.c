@@ -352,7 +352,7 @@ test_nearby_paired (Fixture       *fixture,
   trust_wait_row (desk_row, -1, desk_warning, NULL, "the warning on Desk's row");
   ph_devices_pair (devices, desk, "Desk");
   trust_wait_row (desk_row, FALSE, desk_warning, "127.0.0.1:7002 · No longer encrypted: files will not be sent",
-            "Desk's row to say it is not sent to");
+                  "Desk's row to say it is not sent to");
   g_assert_false (may_send (fixture, 7002, desk_id, &error));
   g_assert_error (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED);
   trust_screenshot (GTK_WIDGET (fixture->window), "nearby-not-encrypted.png");
@@ -394,7 +394,7 @@ test_nearby_new_key (Fixture       *fixture,
   ph_devices_record_seen (devices, old_key, "Study Laptop", "127.0.0.1", "127.0.0.1:7001", study_id);
   ph_devices_pair (devices, old_key, "Study Laptop");
   trust_wait_row (row, FALSE, warning, "127.0.0.1:7001 · Has a new key: pair again to trust it",
-            "the new key on the row");
+                  "the new key on the row");
   trust_screenshot (GTK_WIDGET (fixture->window), "nearby-new-key.png");
 
   /* The old key forgotten: nothing to warn of, nothing paired. */
