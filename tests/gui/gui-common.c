@@ -289,6 +289,70 @@ gui_wait_flag (gboolean   *flag,
   gui_wait_until (is_true, flag, what);
 }
 
+/* Conditions for gui_wait_until() on a widget. */
+gboolean
+gui_widget_visible (gpointer widget)
+{
+  return gtk_widget_get_visible (widget);
+}
+
+gboolean
+gui_widget_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+typedef struct
+{
+  const guint *value;
+  guint        expected;
+} Value;
+
+static gboolean
+value_reached (gpointer data)
+{
+  Value *value = data;
+
+  return *value->value == value->expected;
+}
+
+/* Until *@value is @expected (a counter the test's callbacks move). */
+void
+gui_wait_uint (const guint *value,
+               guint        expected,
+               const char  *what)
+{
+  Value wanted = { value, expected };
+
+  gui_wait_until (value_reached, &wanted, what);
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  int        max;
+} Width;
+
+static gboolean
+narrow_enough (gpointer data)
+{
+  Width *width = data;
+
+  return gtk_widget_get_width (width->widget) <= width->max;
+}
+
+/* Until @widget is at most @max wide: a new size is allocated a few
+ * frames later, later still on a loaded machine. */
+void
+gui_wait_width (GtkWidget  *widget,
+                int         max,
+                const char *what)
+{
+  Width width = { widget, max };
+
+  gui_wait_until (narrow_enough, &width, what);
+}
+
 /* The original client, run while the main loop keeps going. */
 void
 gui_py_send (const char *host,

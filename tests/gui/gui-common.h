@@ -37,6 +37,14 @@ void           gui_wait_flag       (gboolean      *flag,
 void           gui_wait_toast      (PhWindow      *window,
                                     const char    *text,
                                     const char    *what);
+gboolean       gui_widget_visible  (gpointer       widget);
+gboolean       gui_widget_mapped   (gpointer       widget);
+void           gui_wait_uint       (const guint   *value,
+                                    guint          expected,
+                                    const char    *what);
+void           gui_wait_width      (GtkWidget     *widget,
+                                    int            max,
+                                    const char    *what);
 void           gui_iterate         (guint          msec);
 GSettings     *gui_settings        (void);
 char          *gui_make_file       (const char    *dir,

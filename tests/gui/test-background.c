@@ -88,6 +88,14 @@ notice_logged (gpointer data)
 }
 
 static gboolean
+window_shown (gpointer app)
+{
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  return window != NULL && gtk_widget_get_visible (GTK_WIDGET (window));
+}
+
+static gboolean
 is_null (gpointer data)
 {
   return *(gpointer *) data == NULL;
@@ -147,10 +155,8 @@ test_close_keeps_receiving (Fixture       *fixture,
 
   /* Launching again (activate) shows a window with the list. */
   g_application_activate (G_APPLICATION (fixture->app));
-  gui_iterate (50);
+  gui_wait_until (window_shown, fixture->app, "a window again");
   window = PH_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
-  g_assert_nonnull (window);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   title = ph_batch_dup_title (gui_batch_at (fixture->app, 0));
   g_assert_cmpstr (title, ==, "while-away.jpg");
   row = gui_row_for (window, gui_batch_at (fixture->app, 0));
@@ -255,6 +261,12 @@ test_finish_after_close (Fixture       *fixture,
 }
 
 static gboolean
+asked_to_quit (gpointer data)
+{
+  return ph_background_get_quit_dialog (data) != NULL;
+}
+
+static gboolean
 dialog_gone (gpointer data)
 {
   return ph_background_get_quit_dialog (data) == NULL;
@@ -279,9 +291,8 @@ test_quit_asks (Fixture       *fixture,
   gui_wait_until (is_null, &fixture->window, "the window to be destroyed");
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "quit", NULL);
-  gui_iterate (50);
+  gui_wait_until (asked_to_quit, background (fixture), "the question whether to quit");
   dialog = ph_background_get_quit_dialog (background (fixture));
-  g_assert_nonnull (dialog);
   /* Asked over a new window. */
   fixture->window = PH_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (dialog)));
   g_assert_true (PH_IS_WINDOW (fixture->window));

@@ -108,6 +108,15 @@ final_notified (gpointer data)
 /* One `posthouse-cli send` of a few hundred files into receive mode:
  * one batch, every file in order, rows only for what is on screen, one
  * notification, and memory back after Clear History. */
+/* Every file in the batch page's model, rows made for some. */
+static gboolean
+files_listed (gpointer view)
+{
+  GListModel *files = G_LIST_MODEL (gtk_list_view_get_model (ph_batch_view_get_file_list (view)));
+
+  return g_list_model_get_n_items (files) == N_FILES && gui_count_widgets (view, PH_TYPE_FILE_ROW) > 0;
+}
+
 static void
 test_receive_burst (Fixture       *fixture,
                     gconstpointer  data)
@@ -176,13 +185,10 @@ test_receive_burst (Fixture       *fixture,
 
   /* Its files in a list that makes rows for the screen, not per file. */
   ph_window_show_batch (fixture->window, batch);
-  gui_iterate (300);
   view = ph_window_get_batch_view (fixture->window);
   g_assert_cmpstr (ph_window_get_visible_page (fixture->window), ==, "batch");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (ph_batch_view_get_file_list (view)))),
-                    ==, N_FILES);
+  gui_wait_until (files_listed, view, "the 600 files listed, rows made for some");
   file_rows = gui_count_widgets (GTK_WIDGET (view), PH_TYPE_FILE_ROW);
-  g_assert_cmpuint (file_rows, >, 0);
   g_assert_cmpuint (file_rows, <, N_FILES / 2);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "back", NULL);
   g_assert_cmpstr (ph_window_get_visible_page (fixture->window), ==, "main");
@@ -201,8 +207,7 @@ test_receive_burst (Fixture       *fixture,
   /* Clear History: one change of the list, every transfer freed. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "clear-history", NULL);
   g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
-  gui_iterate (200);
-  g_assert_cmpuint (finalized, ==, N_FILES);
+  gui_wait_uint (&finalized, N_FILES, "every transfer freed");
   g_assert_cmpuint (gui_count_widgets (GTK_WIDGET (ph_window_get_batch_list (fixture->window)),
                                        PH_TYPE_BATCH_ROW), <=, rows);
 }
@@ -367,6 +372,22 @@ all_batches_finished (gpointer data)
   return TRUE;
 }
 
+typedef struct
+{
+  GPtrArray *a;
+  GPtrArray *b;
+} Held;
+
+/* As many connections as the first batch may open, and the other
+ * receiver's five (more fail the exact checks after). */
+static gboolean
+connections_held (gpointer data)
+{
+  Held *held = data;
+
+  return held->a->len >= PH_SENDER_DEFAULT_PARALLEL && held->b->len >= 5;
+}
+
 /* A batch goes out on several connections at once (the engine's
  * default), a second batch to the same receiver waits for the first
  * rather than exceed what it serves one sender, and a batch to another
@@ -386,7 +407,13 @@ test_send_parallel (Fixture       *fixture,
   gui_iterate (300);
   drop_files (fixture, a, "second", 5);
   drop_files (fixture, b, "other", 5);
+  /* A while, for a connection too many to come if it were to. */
   gui_iterate (2000);
+  {
+    Held held = { held_a, held_b };
+
+    gui_wait_until (connections_held, &held, "the connections of the first and other batches");
+  }
 
   g_test_message ("connections: %u to the first receiver, %u to the other", held_a->len, held_b->len);
   g_assert_cmpuint (gui_n_batches (fixture->app), ==, 3);

@@ -38,18 +38,6 @@ typedef struct
   PhIdentity       *study_id;
 } Fixture;
 
-static gboolean
-widget_visible (gpointer data)
-{
-  return gtk_widget_get_visible (data);
-}
-
-static gboolean
-row_has_menu (gpointer data)
-{
-  return ph_nearby_row_get_menu (data) != NULL;
-}
-
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
@@ -288,7 +276,7 @@ test_dialog_drop_refused_and_elsewhere (Fixture       *f,
   g_assert_nonnull (ph_nearby_row_get_warning (row));
   drop_on (ph_nearby_row_get_drop_target (row), refused);
   hint = dialog_hint (dialog);
-  gui_wait_until (widget_visible, hint, "the dialog's hint");
+  gui_wait_until (gui_widget_visible, hint, "the dialog's hint");
   g_assert_cmpstr (gtk_label_get_label (hint), ==, downgrade);
   g_assert_true (ph_window_get_message_dialog (f->window) == GTK_WINDOW (dialog));
   g_assert_cmpuint (gui_n_batches (f->app), ==, 0);
@@ -323,6 +311,14 @@ test_dialog_drop_refused_and_elsewhere (Fixture       *f,
  * files to encrypted (the original receiver would take the handshake
  * for a file); asked for all the same (app.pair), it is refused at
  * once, before a byte goes. */
+static gboolean
+both_listed_study_pairs (gpointer list)
+{
+  PhNearbyRow *study = row_named (list, "Study Laptop", NULL);
+
+  return row_named (list, "Garden Shed", NULL) != NULL && study != NULL && ph_nearby_row_get_menu (study) != NULL;
+}
+
 static void
 test_pair_offered (Fixture       *f,
                    gconstpointer  data)
@@ -338,7 +334,7 @@ test_pair_offered (Fixture       *f,
 
   announce (f, "Garden Shed", SHED_ID, ph_receiver_get_port (f->shed), NULL);
   announce (f, "Study Laptop", STUDY_ID, ph_receive_session_get_bound_port (f->study), study_key (f));
-  gui_iterate (50);
+  gui_wait_until (both_listed_study_pairs, list, "both rows, Pair… on Study Laptop's");
 
   /* Without a key: no menu, and its lock says why. */
   row = row_named (list, "Garden Shed", NULL);
@@ -358,7 +354,7 @@ test_pair_offered (Fixture       *f,
   /* Once this computer sent it files encrypted at that address, its
    * key is known there: Pair… is offered. */
   ph_devices_record_seen (ph_application_get_devices (f->app), shed_key, "Garden Shed", "127.0.0.1", shed, NULL);
-  gui_wait_until (row_has_menu, row, "Pair… on the row");
+  gui_wait_until (trust_row_has_menu, row, "Pair… on the row");
 }
 
 static GtkListBoxRow *

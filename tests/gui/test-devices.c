@@ -64,6 +64,37 @@ row_at (GtkListBox *list,
   return row ? PH_DEVICE_ROW (row) : NULL;
 }
 
+static gboolean
+preferences_open (gpointer app)
+{
+  return trust_find_window (app, PH_TYPE_PREFERENCES) != NULL;
+}
+
+typedef struct
+{
+  GtkListBox *list;
+  const char *first;
+  const char *fourth;
+} Order;
+
+static gboolean
+listed_in_order (gpointer data)
+{
+  Order *order = data;
+  PhDeviceRow *first = row_at (order->list, 0);
+  PhDeviceRow *fourth = row_at (order->list, 3);
+
+  return first != NULL && fourth != NULL &&
+         g_strcmp0 (ph_device_get_fingerprint (ph_device_row_get_device (first)), order->first) == 0 &&
+         g_strcmp0 (ph_device_get_fingerprint (ph_device_row_get_device (fourth)), order->fourth) == 0;
+}
+
+static gboolean
+three_rows (gpointer list)
+{
+  return row_at (list, 2) != NULL && row_at (list, 3) == NULL;
+}
+
 static void
 test_page (Fixture       *fixture,
            gconstpointer  data)
@@ -84,19 +115,20 @@ test_page (Fixture       *fixture,
   ph_devices_record_seen (devices, impostor, "Study Laptop", "192.168.7.66", NULL, NULL);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
-  gui_iterate (200);
+  gui_wait_until (preferences_open, fixture->app, "the preferences");
   preferences = trust_find_window (fixture->app, PH_TYPE_PREFERENCES);
-  g_assert_nonnull (preferences);
   gtk_window_set_default_size (preferences, 560, 720);
   page = PH_DEVICES_PAGE (trust_find_child (GTK_WIDGET (preferences), PH_TYPE_DEVICES_PAGE));
   g_assert_nonnull (page);
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences), ADW_PREFERENCES_PAGE (page));
   list = ph_devices_page_get_list (page);
-  gui_iterate (200);
 
   /* Paired first, blocked last; the new key under a paired name is flagged. */
-  g_assert_cmpstr (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, 0))), ==, study);
-  g_assert_cmpstr (ph_device_get_fingerprint (ph_device_row_get_device (row_at (list, 3))), ==, pest);
+  {
+    Order order = { list, study, pest };
+
+    gui_wait_until (listed_in_order, &order, "the paired first, the blocked last");
+  }
   for (int i = 1; i <= 2; i++)
     {
       PhDeviceRow *row = row_at (list, i);
@@ -120,8 +152,7 @@ test_page (Fixture       *fixture,
 
   gtk_widget_activate_action (GTK_WIDGET (row_at (list, 0)), "device.forget", NULL);
   g_assert_null (ph_devices_lookup (devices, study));
-  gui_iterate (100);
-  g_assert_null (row_at (list, 3));
+  gui_wait_until (three_rows, list, "the forgotten device's row to go");
 
   /* The switches are the settings. */
   g_assert_false (g_settings_get_boolean (settings, "only-paired"));
@@ -150,6 +181,7 @@ test_page_follows_file (Fixture       *fixture,
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "preferences", NULL);
   gui_iterate (200);
+  gui_wait_until (preferences_open, fixture->app, "the preferences");
   preferences = trust_find_window (fixture->app, PH_TYPE_PREFERENCES);
   list = ph_devices_page_get_list (PH_DEVICES_PAGE (trust_find_child (GTK_WIDGET (preferences), PH_TYPE_DEVICES_PAGE)));
   g_assert_null (gtk_list_box_get_row_at_index (list, 0));
@@ -171,6 +203,30 @@ bar_hidden (gpointer data)
   return !ph_accept_all_bar_get_shown (data);
 }
 
+typedef struct
+{
+  PhAcceptAllBar *bar;
+  const char     *text;
+} BarText;
+
+static gboolean
+bar_says (gpointer data)
+{
+  BarText *said = data;
+
+  return ph_accept_all_bar_get_shown (said->bar) &&
+         g_strcmp0 (ph_accept_all_bar_get_text (said->bar), said->text) == 0;
+}
+
+static void
+wait_bar (PhAcceptAllBar *bar,
+          const char     *text)
+{
+  BarText said = { bar, text };
+
+  gui_wait_until (bar_says, &said, text);
+}
+
 /* "Accept everything from this device": said above the window with the
  * time left, gone when the time is up or on Stop. */
 static void
@@ -183,9 +239,7 @@ test_accept_all_bar (Fixture       *fixture,
 
   g_assert_false (ph_accept_all_bar_get_shown (bar));
   grant = g_object_ref (ph_devices_accept_all (app_devices (fixture), study, "Study Laptop", 3));
-  gui_iterate (100);
-  g_assert_true (ph_accept_all_bar_get_shown (bar));
-  g_assert_cmpstr (ph_accept_all_bar_get_text (bar), ==, "Accepting everything from “Study Laptop” · 3 s left");
+  wait_bar (bar, "Accepting everything from “Study Laptop” · 3 s left");
   trust_screenshot (GTK_WIDGET (fixture->window), "accept-all-bar.png");
   g_assert_false (ph_accept_all_get_active (grant) && ph_accept_all_get_remaining (grant) > 3);
 
@@ -194,13 +248,10 @@ test_accept_all_bar (Fixture       *fixture,
 
   g_clear_object (&grant);
   grant = g_object_ref (ph_devices_accept_all (app_devices (fixture), study, "Study Laptop", PH_ACCEPT_ALL_SECONDS));
-  gui_iterate (100);
-  g_assert_true (ph_accept_all_bar_get_shown (bar));
-  g_assert_cmpstr (ph_accept_all_bar_get_text (bar), ==, "Accepting everything from “Study Laptop” · 10 min left");
+  wait_bar (bar, "Accepting everything from “Study Laptop” · 10 min left");
   ph_accept_all_bar_stop (bar);
   g_assert_false (ph_accept_all_get_active (grant));
-  gui_iterate (100);
-  g_assert_false (ph_accept_all_bar_get_shown (bar));
+  gui_wait_until (bar_hidden, bar, "the bar to go on Stop");
 }
 
 /* @fingerprint: (nullable): its key (tls=1 fp=), or the original format only */
@@ -229,16 +280,16 @@ static PhNearbyRow *
 nearby_row (Fixture    *fixture,
             const char *name)
 {
-  PhNearbyList *list = ph_panel_get_nearby_list (ph_window_get_panel (fixture->window));
+  PhNearbyRow *row = trust_find_nearby_row (fixture->window, name);
 
-  for (guint i = 0; ph_nearby_list_get_row (list, i) != NULL; i++)
-    {
-      PhNearbyRow *row = ph_nearby_list_get_row (list, i);
+  g_assert_nonnull (row);
+  return row;
+}
 
-      if (g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name))
-        return row;
-    }
-  g_assert_not_reached ();
+static gboolean
+two_rows (gpointer list)
+{
+  return ph_nearby_list_get_row (list, 1) != NULL;
 }
 
 /* Whether files may go to the receiver at PORT as it announced itself
@@ -279,59 +330,42 @@ test_nearby_paired (Fixture       *fixture,
   ph_browser_stop (ph_application_get_browser (fixture->app));
   announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, study);
   announce (fixture, "desk-v4", "Desk", desk_id, 7002, NULL);
-  gui_iterate (100);
-  row = nearby_row (fixture, "Study Laptop");
-  g_assert_false (ph_nearby_row_get_paired (row));
-  g_assert_null (ph_nearby_row_get_warning (row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+  row = trust_wait_nearby_row (fixture->window, "Study Laptop");
+  trust_wait_row (row, FALSE, NULL, "127.0.0.1:7001", "Study Laptop's row");
 
   /* Paired from its row (seen with its key first). */
   ph_devices_record_seen (devices, study, "Study Laptop", "127.0.0.1", "127.0.0.1:7001", NULL);
   g_assert_false (ph_nearby_row_get_paired (row));
   ph_devices_pair (devices, study, "Study Laptop");
-  gui_iterate (100);
-  g_assert_true (ph_nearby_row_get_paired (row));
-  g_assert_null (ph_nearby_row_get_warning (row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001 · Paired");
+  trust_wait_row (row, TRUE, NULL, "127.0.0.1:7001 · Paired", "Paired on the row");
   trust_screenshot (GTK_WIDGET (fixture->window), "nearby-paired.png");
 
   /* Desk announces no key: nothing known of it, files go unencrypted. */
-  desk_row = nearby_row (fixture, "Desk");
-  g_assert_null (ph_nearby_row_get_warning (desk_row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (desk_row)), ==, "127.0.0.1:7002");
+  desk_row = trust_wait_nearby_row (fixture->window, "Desk");
+  trust_wait_row (desk_row, -1, NULL, "127.0.0.1:7002", "Desk's row");
   g_assert_true (may_send (fixture, 7002, desk_id, NULL));
 
   /* Known by its installation id (files went to it encrypted), then
    * paired: announced without encryption, it is not sent to, and its
    * row says so instead of "Paired". */
   ph_devices_record_seen (devices, desk, "Desk", "127.0.0.1", NULL, desk_id);
-  gui_iterate (100);
-  g_assert_cmpstr (ph_nearby_row_get_warning (desk_row), ==, desk_warning);
+  trust_wait_row (desk_row, -1, desk_warning, NULL, "the warning on Desk's row");
   ph_devices_pair (devices, desk, "Desk");
-  gui_iterate (100);
-  g_assert_false (ph_nearby_row_get_paired (desk_row));
-  g_assert_cmpstr (ph_nearby_row_get_warning (desk_row), ==, desk_warning);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (desk_row)), ==,
-                   "127.0.0.1:7002 · No longer encrypted: files will not be sent");
+  trust_wait_row (desk_row, FALSE, desk_warning, "127.0.0.1:7002 · No longer encrypted: files will not be sent",
+                  "Desk's row to say it is not sent to");
   g_assert_false (may_send (fixture, 7002, desk_id, &error));
   g_assert_error (error, PH_ERROR, PH_ERROR_NOT_ENCRYPTED);
   trust_screenshot (GTK_WIDGET (fixture->window), "nearby-not-encrypted.png");
 
   /* Study Laptop announced again, without its key: a paired name. */
   announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, NULL);
-  gui_iterate (100);
-  g_assert_false (ph_nearby_row_get_paired (row));
-  g_assert_cmpstr (ph_nearby_row_get_warning (row), ==, study_warning);
+  trust_wait_row (row, FALSE, study_warning, NULL, "the warning on Study Laptop's row");
 
   /* Forgotten: nothing to warn of, nothing paired. */
   ph_devices_forget (devices, study);
   ph_devices_forget (devices, desk);
-  gui_iterate (100);
-  g_assert_false (ph_nearby_row_get_paired (row));
-  g_assert_null (ph_nearby_row_get_warning (row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
-  g_assert_null (ph_nearby_row_get_warning (desk_row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (desk_row)), ==, "127.0.0.1:7002");
+  trust_wait_row (row, FALSE, NULL, "127.0.0.1:7001", "Study Laptop's row, forgotten");
+  trust_wait_row (desk_row, -1, NULL, "127.0.0.1:7002", "Desk's row, forgotten");
 }
 
 /* A receiver nearby that announces a key other than the one paired
@@ -353,52 +387,39 @@ test_nearby_new_key (Fixture       *fixture,
 
   ph_browser_stop (ph_application_get_browser (fixture->app));
   announce (fixture, "study-v4", "Study Laptop", study_id, 7001, new_key);
-  gui_iterate (100);
-  row = nearby_row (fixture, "Study Laptop");
-  g_assert_null (ph_nearby_row_get_warning (row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+  row = trust_wait_nearby_row (fixture->window, "Study Laptop");
+  trust_wait_row (row, -1, NULL, "127.0.0.1:7001", "Study Laptop's row");
 
   /* Paired under the old key, where it receives now. */
   ph_devices_record_seen (devices, old_key, "Study Laptop", "127.0.0.1", "127.0.0.1:7001", study_id);
   ph_devices_pair (devices, old_key, "Study Laptop");
-  gui_iterate (100);
-  g_assert_cmpstr (ph_nearby_row_get_warning (row), ==, warning);
-  g_assert_false (ph_nearby_row_get_paired (row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
-                   "127.0.0.1:7001 · Has a new key: pair again to trust it");
+  trust_wait_row (row, FALSE, warning, "127.0.0.1:7001 · Has a new key: pair again to trust it",
+                  "the new key on the row");
   trust_screenshot (GTK_WIDGET (fixture->window), "nearby-new-key.png");
 
   /* The old key forgotten: nothing to warn of, nothing paired. */
   ph_devices_forget (devices, old_key);
-  gui_iterate (100);
-  g_assert_null (ph_nearby_row_get_warning (row));
-  g_assert_false (ph_nearby_row_get_paired (row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001");
+  trust_wait_row (row, FALSE, NULL, "127.0.0.1:7001", "the row, the old key forgotten");
 
   /* Paired again under the old key (in place, no device added), then
    * with the new one: paired, no warning. */
   ph_devices_record_seen (devices, new_key, "Study Laptop", "127.0.0.1", NULL, study_id);
   ph_devices_pair (devices, old_key, "Study Laptop");
-  gui_iterate (100);
-  g_assert_cmpstr (ph_nearby_row_get_warning (row), ==, warning);
+  trust_wait_row (row, -1, warning, NULL, "the new key on the row again");
   ph_devices_pair (devices, new_key, "Study Laptop");
-  gui_iterate (100);
-  g_assert_null (ph_nearby_row_get_warning (row));
-  g_assert_true (ph_nearby_row_get_paired (row));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "127.0.0.1:7001 · Paired");
+  trust_wait_row (row, TRUE, NULL, "127.0.0.1:7001 · Paired", "the new key paired");
 
   /* Known (not paired) by its installation id under another key:
    * sending there is refused, so the row warns too. */
   ph_devices_record_seen (devices, desk_old, "Desk", "127.0.0.1", NULL, "dddddddddddddddddddddddddddddddd");
   announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002, desk_new);
-  gui_iterate (100);
-  g_assert_nonnull (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
+  trust_wait_row (trust_wait_nearby_row (fixture->window, "Desk"), -1, TRUST_SOME_WARNING, NULL, "the warning on Desk's row");
+  /* Blocked: a while, and it still warns. */
   ph_devices_block (devices, desk_old, "Desk");
   gui_iterate (100);
   g_assert_nonnull (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
   ph_devices_forget (devices, desk_old);
-  gui_iterate (100);
-  g_assert_null (ph_nearby_row_get_warning (nearby_row (fixture, "Desk")));
+  trust_wait_row (nearby_row (fixture, "Desk"), -1, NULL, NULL, "Desk's row, the old key forgotten");
 }
 
 static void
@@ -464,11 +485,11 @@ test_nearby_drop_refused (Fixture       *fixture,
   announce (fixture, "study-v4", "Study Laptop", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", study_port, NULL);
   announce (fixture, "desk-v4", "Desk", "ffffffffffffffffffffffffffffffff",
             (guint16) ph_receiver_get_port (desk_receiver), desk_new);
-  gui_iterate (100);
-  row = nearby_row (fixture, "Study Laptop");
-  desk_row = nearby_row (fixture, "Desk");
-  g_assert_nonnull (ph_nearby_row_get_warning (row));
-  g_assert_nonnull (ph_nearby_row_get_warning (desk_row));
+  row = trust_wait_nearby_row (fixture->window, "Study Laptop");
+  desk_row = trust_wait_nearby_row (fixture->window, "Desk");
+  trust_wait_row (row, -1, TRUST_SOME_WARNING, NULL, "the warning on Study Laptop's row");
+  trust_wait_row (desk_row, -1, TRUST_SOME_WARNING, NULL, "the warning on Desk's row");
+  gui_wait_until (trust_row_has_menu, desk_row, "Pair Again… on Desk's row");
 
   /* No Pair… without encryption; Pair Again… for the new key. */
   g_assert_null (ph_nearby_row_get_menu (row));
@@ -511,8 +532,7 @@ test_nearby_drop_refused (Fixture       *fixture,
    * (in the clear, as to any receiver announced without a key). Pair…
    * is not offered: without a key it cannot work (test-choose). */
   ph_devices_forget (devices, study);
-  gui_iterate (100);
-  g_assert_null (ph_nearby_row_get_warning (row));
+  trust_wait_row (row, -1, NULL, NULL, "the warning gone, the key forgotten");
   g_assert_null (ph_nearby_row_get_menu (row));
   drop_on_row (row, file);
   gui_wait_until (gui_first_finished, fixture->app, "the drop once the key is forgotten");
@@ -559,6 +579,21 @@ find_label (GtkWidget  *widget,
   return NULL;
 }
 
+typedef struct
+{
+  GtkWidget  *dialog;
+  const char *text;
+} Hint;
+
+static gboolean
+hint_shown (gpointer data)
+{
+  Hint *hint = data;
+  GtkWidget *label = find_label (hint->dialog, hint->text);
+
+  return label != NULL && gtk_widget_get_visible (label);
+}
+
 /* Two receivers announce a paired device's name without a key (a
  * stranger posing as it twice): the name finds neither, so their rows
  * stand for their addresses, which alone would be a first contact in
@@ -598,11 +633,11 @@ test_nearby_same_name_refused (Fixture       *fixture,
             (guint16) ph_receiver_get_port (one), NULL);
   announce (fixture, "study-two", "Study Laptop", "ffffffffffffffffffffffffffffffff",
             (guint16) ph_receiver_get_port (two), NULL);
-  gui_iterate (100);
+  gui_wait_until (two_rows, list, "both rows of Study Laptop");
   rows[0] = ph_nearby_list_get_row (list, 0);
   rows[1] = ph_nearby_list_get_row (list, 1);
-  g_assert_nonnull (rows[0]);
-  g_assert_nonnull (rows[1]);
+  trust_wait_row (rows[0], -1, warning, NULL, "the warning on the first row");
+  trust_wait_row (rows[1], -1, warning, NULL, "the warning on the second row");
   g_assert_null (ph_nearby_list_get_row (list, 2));
   g_assert_null (ph_destination_find_nearby (ph_application_get_browser (fixture->app), "Study Laptop"));
 
@@ -633,19 +668,18 @@ test_nearby_same_name_refused (Fixture       *fixture,
     /* Held: without the refusal, choosing closes it. */
     g_autoptr(AdwMessageDialog) dialog = g_object_ref (gui_wait_dialog (fixture->window));
     PhNearbyList *asked = PH_NEARBY_LIST (find_descendant (GTK_WIDGET (dialog), PH_TYPE_NEARBY_LIST));
+    Hint hint = { GTK_WIDGET (dialog), downgrade };
 
+    gui_wait_until (two_rows, asked, "both rows in the dialog");
     for (guint i = 0; i < 2; i++)
       {
-        GtkWidget *hint;
-
         gui_iterate (100);
         g_assert_nonnull (ph_nearby_list_get_row (asked, i));
         gtk_widget_activate (GTK_WIDGET (ph_nearby_list_get_row (asked, i)));
+        /* A while: the dialog must stay. */
         gui_iterate (100);
+        gui_wait_until (hint_shown, &hint, "the dialog's hint");
         g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
-        hint = find_label (GTK_WIDGET (dialog), downgrade);
-        g_assert_nonnull (hint);
-        g_assert_true (gtk_widget_get_visible (hint));
       }
     gtk_window_close (GTK_WINDOW (dialog));
   }

@@ -108,6 +108,12 @@ weak_notify_cb (gpointer  data,
 }
 
 /* Two files dropped together: one batch, one row, both sent. */
+static gboolean
+panel_empty (gpointer window)
+{
+  return g_strcmp0 (ph_panel_get_visible_page (ph_window_get_panel (window)), "empty") == 0;
+}
+
 static void
 test_drop_two_files (Fixture       *fixture,
                      gconstpointer  data)
@@ -183,9 +189,8 @@ test_drop_two_files (Fixture       *fixture,
    * transfers and brings the empty state back. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "clear-history", NULL);
   g_assert_cmpuint (gui_n_batches (fixture->app), ==, 0);
-  gui_iterate (300);
-  g_assert_cmpuint (finalized, ==, 2);
-  g_assert_cmpstr (ph_panel_get_visible_page (ph_window_get_panel (fixture->window)), ==, "empty");
+  gui_wait_uint (&finalized, 2, "both transfers freed");
+  gui_wait_until (panel_empty, fixture->window, "the empty state");
 }
 
 static void

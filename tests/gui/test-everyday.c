@@ -126,8 +126,9 @@ send_to (Fixture *fixture)
 }
 
 static gboolean
-in_send_to (Fixture *fixture)
+in_send_to (gpointer data)
 {
+  Fixture *fixture = data;
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
 
   return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (send_to (fixture)));
@@ -157,13 +158,11 @@ test_names (Fixture       *fixture,
 
   gui_wait_until (window_mapped, fixture->window, "the window");
   ph_window_focus_destination (fixture->window);
-  gui_iterate (100);
-  g_assert_true (in_send_to (fixture));
+  gui_wait_until (in_send_to, fixture, "the focus in Send to");
 
   /* Typed: the names that begin so. */
   gtk_editable_set_text (send_to (fixture), "work");
-  gui_iterate (100);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (completion)));
+  gui_wait_until (gui_widget_visible, completion, "the suggestions");
   suggestion = GTK_LIST_BOX_ROW (gui_find_widget (gtk_popover_get_child (completion), GTK_TYPE_LIST_BOX_ROW));
   g_assert_nonnull (suggestion);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (suggestion)), ==, "Workshop PC");
@@ -226,6 +225,16 @@ test_which_computer (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (send_to (fixture)), ==, "Alice’s Laptop");
 }
 
+static gboolean
+first_file_row_bound (gpointer data)
+{
+  Fixture *fixture = data;
+  GtkListView *files = ph_batch_view_get_file_list (ph_window_get_batch_view (fixture->window));
+  GtkWidget *file_row = gui_find_widget (GTK_WIDGET (files), PH_TYPE_FILE_ROW);
+
+  return file_row != NULL && g_strcmp0 (ph_file_row_get_folder_text (PH_FILE_ROW (file_row)), "Holiday/Day 1") == 0;
+}
+
 /* 4. Folders to a receiver that does not keep them: asked first, with
  * the names that collide; its page shows where each file was. */
 static void
@@ -272,14 +281,35 @@ test_collisions (Fixture       *fixture,
 
   /* On its page, five img_001.jpg, each with its folder and an icon. */
   ph_window_show_item (fixture->window, batch);
-  gui_iterate (400);
+  gui_wait_until (first_file_row_bound, fixture, "the first file's row, in Holiday/Day 1");
   files = ph_batch_view_get_file_list (ph_window_get_batch_view (fixture->window));
   file_row = PH_FILE_ROW (gui_find_widget (GTK_WIDGET (files), PH_TYPE_FILE_ROW));
-  g_assert_nonnull (file_row);
-  g_assert_cmpstr (ph_file_row_get_folder_text (file_row), ==, "Holiday/Day 1");
   g_assert_true (G_IS_THEMED_ICON (ph_file_row_get_icon (file_row)));
   g_assert_true (g_strv_contains (g_themed_icon_get_names (G_THEMED_ICON (ph_file_row_get_icon (file_row))),
                                   "image-x-generic-symbolic"));
+}
+
+/* The batch page slid in (the main page's Receive off screen) in the
+ * window grown to its new size. */
+static gboolean
+batch_page_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_strcmp0 (ph_window_get_visible_page (fixture->window), "batch") == 0 &&
+         !gtk_widget_get_mapped (GTK_WIDGET (ph_window_get_receive_button (fixture->window))) &&
+         gtk_widget_get_width (GTK_WIDGET (fixture->window)) >= 880;
+}
+
+/* Back on the main page, and the batch page let go of its item. */
+static gboolean
+main_page_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_strcmp0 (ph_window_get_visible_page (fixture->window), "main") == 0 &&
+         gtk_widget_get_mapped (GTK_WIDGET (ph_window_get_receive_button (fixture->window))) &&
+         ph_batch_view_get_item (ph_window_get_batch_view (fixture->window)) == NULL;
 }
 
 /* 6. The batch page: a page of its own, with a header bar of its own,
@@ -298,24 +328,18 @@ test_batch_page (Fixture       *fixture,
   gui_wait_until (gui_first_finished, fixture->app, "the file to Workshop PC");
 
   ph_window_show_item (fixture->window, gui_batch_at (fixture->app, 0));
-  gui_iterate (600);
-  g_assert_cmpstr (ph_window_get_visible_page (fixture->window), ==, "batch");
+  gui_wait_until (batch_page_shown, fixture, "the batch page, 880 px wide or more");
   g_assert_cmpstr (adw_window_title_get_title (ph_window_get_batch_title (fixture->window)), ==, "minutes.odt");
   g_assert_cmpstr (adw_window_title_get_subtitle (ph_window_get_batch_title (fixture->window)), ==, "To Workshop PC (not encrypted)");
-  /* Its own header bar: Back, no + nor Receive. */
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (ph_window_get_receive_button (fixture->window))));
+  /* Its own header bar: Back, no + nor Receive (waited for above). */
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "back"));
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), >=, 880);
   /* The card and the files, not the window's width. */
   list = GTK_WIDGET (ph_batch_view_get_file_list (PH_BATCH_VIEW (view)));
   g_assert_cmpint (gtk_widget_get_width (list), <=, 640);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (gui_find_widget (view, ADW_TYPE_CLAMP))), <=, 900);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "back", NULL);
-  gui_iterate (600);
-  g_assert_cmpstr (ph_window_get_visible_page (fixture->window), ==, "main");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ph_window_get_receive_button (fixture->window))));
-  g_assert_null (ph_batch_view_get_item (PH_BATCH_VIEW (view)));
+  gui_wait_until (main_page_shown, fixture, "the main page, with Receive, the batch page let go");
 }
 
 static gboolean
@@ -385,6 +409,18 @@ main_menu_button (GtkWidget *widget)
   return NULL;
 }
 
+static gboolean
+bar_revealed (gpointer data)
+{
+  return ph_request_bar_get_revealed (data);
+}
+
+static gboolean
+bar_hidden (gpointer data)
+{
+  return !ph_request_bar_get_revealed (data);
+}
+
 /* 8. The keyboard: Ctrl+L, Tab from the header bar, and where the
  * focus goes once a request is answered. */
 static void
@@ -427,8 +463,7 @@ test_keyboard (Fixture       *fixture,
   gtk_widget_grab_focus (menu_button);
   g_assert_false (in_send_to (fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.focus-destination", NULL));
-  gui_iterate (100);
-  g_assert_true (in_send_to (fixture));
+  gui_wait_until (in_send_to, fixture, "Ctrl+L to reach Send to");
 
   /* A request answered from the bar: the focus is not left for Send to
    * to take, its text selected. */
@@ -448,17 +483,32 @@ test_keyboard (Fixture       *fixture,
                                g_getenv ("PH_PY_SEND"), "127.0.0.1", port_text, photo, NULL);
     g_assert_no_error (error);
     gui_wait_until (gui_first_waiting, fixture->app, "the request");
-    gui_iterate (400);
-    g_assert_true (ph_request_bar_get_revealed (bar));
+    gui_wait_until (bar_revealed, bar, "the request bar");
+    /* Accept can be activated once it is on screen (it slides in). */
+    gui_wait_until (gui_widget_mapped, ph_request_bar_get_button (bar, "accept"), "Accept on screen");
     gtk_widget_grab_focus (GTK_WIDGET (ph_request_bar_get_button (bar, "accept")));
     gtk_widget_activate (GTK_WIDGET (ph_request_bar_get_button (bar, "accept")));
     gui_watch_exit (sender, &done);
     gui_wait_flag (&done, "the accepted send");
   }
+  gui_wait_until (bar_hidden, bar, "the request bar to go");
+  /* Then a while, for Send to not to take the focus late. */
   gui_iterate (800);
   g_assert_false (ph_request_bar_get_revealed (bar));
   g_assert_false (in_send_to (fixture));
   g_assert_cmpstr (gtk_editable_get_text (send_to (fixture)), ==, "Workshop PC");
+}
+
+static gboolean
+squeezer_shows_label (gpointer data)
+{
+  return ADW_IS_BUTTON_CONTENT (adw_squeezer_get_visible_child (data));
+}
+
+static gboolean
+squeezer_shows_icon (gpointer data)
+{
+  return GTK_IS_IMAGE (adw_squeezer_get_visible_child (data));
 }
 
 /* 9. At 360 px: the heading stays, and Receive keeps Alt+R though its
@@ -481,13 +531,11 @@ test_narrow (Fixture       *fixture,
   squeezer = ADW_SQUEEZER (gui_find_widget (GTK_WIDGET (ph_window_get_receive_button (fixture->window)), ADW_TYPE_SQUEEZER));
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 640, 500);
-  gui_iterate (400);
-  g_assert_true (ADW_IS_BUTTON_CONTENT (adw_squeezer_get_visible_child (squeezer)));
+  gui_wait_until (squeezer_shows_label, squeezer, "Receive's label at 640 px");
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 500);
-  gui_iterate (400);
+  gui_wait_until (squeezer_shows_icon, squeezer, "Receive's icon alone at 360 px");
   icon = adw_squeezer_get_visible_child (squeezer);
-  g_assert_true (GTK_IS_IMAGE (icon));
   controllers = gtk_widget_observe_controllers (icon);
   for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
     {
@@ -515,7 +563,6 @@ test_narrow (Fixture       *fixture,
     gui_drop_files (fixture->window, &file, 1);
   }
   gui_wait_until (gui_first_finished, fixture->app, "the file");
-  gui_iterate (300);
   {
     GtkWidget *root = GTK_WIDGET (panel (fixture));
     GPtrArray *stack = g_ptr_array_new ();
@@ -533,7 +580,7 @@ test_narrow (Fixture       *fixture,
     g_ptr_array_unref (stack);
   }
   g_assert_nonnull (heading);
-  g_assert_true (gtk_widget_get_mapped (heading));
+  gui_wait_until (gui_widget_mapped, heading, "the heading Transfers on screen");
 
   g_object_set (settings, "gtk-decoration-layout", layout, NULL);
 }

@@ -130,6 +130,45 @@ row_showing (GtkWidget *widget,
   return NULL;
 }
 
+typedef struct
+{
+  PhWindow *window;
+  gpointer  item;
+} Showing;
+
+static gboolean
+row_shown (gpointer data)
+{
+  Showing *showing = data;
+
+  return row_showing (GTK_WIDGET (ph_window_get_batch_list (showing->window)), showing->item) != NULL;
+}
+
+/* Until a row on screen shows @item. */
+static PhBatchRow *
+wait_row (PhWindow *window,
+          gpointer  item)
+{
+  Showing showing = { window, item };
+
+  gui_wait_until (row_shown, &showing, "the stored batch's row");
+  return row_showing (GTK_WIDGET (ph_window_get_batch_list (window)), item);
+}
+
+static gboolean
+one_file_listed (gpointer data)
+{
+  GtkListView *files = ph_batch_view_get_file_list (ph_window_get_batch_view (data));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (files))) == 1;
+}
+
+static gboolean
+panel_empty (gpointer data)
+{
+  return g_strcmp0 (ph_panel_get_visible_page (ph_window_get_panel (data)), "empty") == 0;
+}
+
 /* A file sent to the receiver, and one received from the Python sender. */
 static void
 send_and_receive (Fixture       *fixture,
@@ -185,9 +224,7 @@ test_restart (Fixture       *fixture,
   g_assert_cmpstr (ph_history_batch_get_title (received), ==, "photo.jpg");
   g_assert_cmpstr (ph_history_batch_get_title (sent), ==, "report.pdf");
 
-  gui_iterate (400);
-  row = row_showing (GTK_WIDGET (ph_window_get_batch_list (window)), received);
-  g_assert_nonnull (row);
+  row = wait_row (window, received);
   g_assert_true (g_str_has_prefix (ph_batch_row_get_peer_text (row), "From 127.0.0.1 · "));
   g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Received · 7.0\xc2\xa0kB");
   /* Still there: Open and Show in Folder. */
@@ -226,11 +263,10 @@ test_restart (Fixture       *fixture,
 
   /* Its page: the stored files, under a header bar of its own. */
   ph_window_show_item (window, received);
-  gui_iterate (400);
   g_assert_cmpstr (ph_window_get_visible_page (window), ==, "batch");
   g_assert_cmpstr (adw_window_title_get_title (ph_window_get_batch_title (window)), ==, "photo.jpg");
   g_assert_cmpstr (adw_window_title_get_subtitle (ph_window_get_batch_title (window)), ==, "From 127.0.0.1");
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (ph_batch_view_get_file_list (ph_window_get_batch_view (window))))), ==, 1);
+  gui_wait_until (one_file_listed, window, "the stored file on the batch page");
   g_action_group_activate_action (G_ACTION_GROUP (window), "back", NULL);
 
   /* Remove from History: gone now, and after a restart. */
@@ -249,8 +285,7 @@ test_restart (Fixture       *fixture,
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (gui_app_window (app)), "clear-history"));
   g_action_group_activate_action (G_ACTION_GROUP (gui_app_window (app)), "clear-history", NULL);
   wait_stored (app, 0);
-  gui_iterate (100);
-  g_assert_cmpstr (ph_panel_get_visible_page (ph_window_get_panel (gui_app_window (app))), ==, "empty");
+  gui_wait_until (panel_empty, gui_app_window (app), "the empty state");
   gui_app_free (app);
 
   app = gui_app_new_with_history (fixture->history);
@@ -274,8 +309,9 @@ test_files_gone (Fixture       *fixture,
 
   app = gui_app_new_with_history (fixture->history);
   wait_stored (app, 2);
+  /* A while for Open to have come if it were to: it must not. */
   gui_iterate (400);
-  row = row_showing (GTK_WIDGET (ph_window_get_batch_list (gui_app_window (app))), stored_at (app, 0));
+  row = wait_row (gui_app_window (app), stored_at (app, 0));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "open"))));
   g_assert_null (gui_menu_target (ph_batch_row_get_menu (row), "app.show-in-folder"));
   {
@@ -283,9 +319,27 @@ test_files_gone (Fixture       *fixture,
 
     g_assert_nonnull (id);
   }
-  row = row_showing (GTK_WIDGET (ph_window_get_batch_list (gui_app_window (app))), stored_at (app, 1));
+  row = wait_row (gui_app_window (app), stored_at (app, 1));
   g_assert_null (gui_menu_target (ph_batch_row_get_menu (row), "app.send-again"));
   gui_app_free (app);
+}
+
+static gboolean
+first_page (gpointer app)
+{
+  return n_stored (app) >= 50;
+}
+
+/* Scrolled to the end, again as more come, until all 180 are there. */
+static gboolean
+scrolled_to_all (gpointer app)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (ph_window_get_scroller (gui_app_window (app)));
+
+  if (n_stored (app) == 180)
+    return TRUE;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  return FALSE;
 }
 
 /* Many stored batches: a page at first, more as the list is scrolled
@@ -296,7 +350,6 @@ test_pages (Fixture       *fixture,
 {
   g_autoptr(PhHistory) history = NULL;
   PhApplication *app;
-  GtkAdjustment *adjustment;
   guint first;
 
   app = gui_app_new_with_history (fixture->history);
@@ -316,19 +369,20 @@ test_pages (Fixture       *fixture,
 
   app = gui_app_new_with_history (fixture->history);
   gtk_window_set_default_size (GTK_WINDOW (gui_app_window (app)), 640, 560);
+  /* A while, for more than a page to come if it were to. */
   gui_iterate (500);
+  gui_wait_until (first_page, app, "the first page of stored batches");
   first = n_stored (app);
-  g_assert_cmpuint (first, >=, 50);
   g_assert_cmpuint (first, <, 180);
 
-  adjustment = gtk_scrolled_window_get_vadjustment (ph_window_get_scroller (gui_app_window (app)));
-  for (guint i = 0; i < 60 && n_stored (app) < 180; i++)
-    {
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-      gui_iterate (100);
-    }
-  g_assert_cmpuint (n_stored (app), ==, 180);
+  gui_wait_until (scrolled_to_all, app, "all 180 stored batches, scrolling down");
   gui_app_free (app);
+}
+
+static gboolean
+nothing_stored (gpointer app)
+{
+  return ph_batch_list_get_stored (ph_application_get_batches (app)) == NULL;
 }
 
 /* Keep History: not at all forgets everything, for ever keeps. */
@@ -352,9 +406,8 @@ test_keep (Fixture       *fixture,
   g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (row)), ==, "Three Months");
   adw_combo_row_set_selected (row, 0);
   g_assert_cmpint (g_settings_get_int (gui_settings (), "history-days"), ==, 0);
-  gui_iterate (300);
-  g_assert_null (ph_batch_list_get_stored (ph_application_get_batches (app)));
-  g_assert_cmpstr (ph_panel_get_visible_page (ph_window_get_panel (gui_app_window (app))), ==, "empty");
+  gui_wait_until (nothing_stored, app, "the stored batches forgotten");
+  gui_wait_until (panel_empty, gui_app_window (app), "the empty state");
   gtk_window_destroy (GTK_WINDOW (preferences));
   gui_app_free (app);
 

@@ -114,6 +114,12 @@ announce (Fixture    *fixture,
   ph_browser_resolved (browser (fixture), &announcement);
 }
 
+static gboolean
+two_rows (gpointer data)
+{
+  return ph_nearby_list_get_row (nearby_list (data), 1) != NULL;
+}
+
 /* Alice keeps folders and asks; Bob's name is not markup. The browser
  * stops first: without a system bus it would look again every few
  * seconds and forget them. */
@@ -124,7 +130,7 @@ announce_both (Fixture *fixture)
   g_assert_cmpint (ph_browser_get_state (browser (fixture)), ==, PH_BROWSER_STOPPED);
   announce (fixture, "alice-v4", "Alice’s Laptop", ALICE, TRUE, TRUE, fixture->keeps);
   announce (fixture, "bob-v4", "Bob <b>&</b> my_pc", BOB, FALSE, FALSE, fixture->flat);
-  gui_iterate (50);
+  gui_wait_until (two_rows, fixture, "both rows nearby");
 }
 
 static PhNearbyRow *
@@ -144,6 +150,39 @@ static const char *
 subtitle_of (PhNearbyRow *row)
 {
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *text;
+} Expected;
+
+static gboolean
+first_subtitle_is (gpointer data)
+{
+  Expected *expected = data;
+  PhNearbyRow *first = row_at (expected->fixture, 0);
+
+  return first != NULL && g_strcmp0 (subtitle_of (first), expected->text) == 0;
+}
+
+/* One row left, titled so. */
+static gboolean
+only_row_is (gpointer data)
+{
+  Expected *expected = data;
+  PhNearbyRow *first = row_at (expected->fixture, 0);
+
+  return first != NULL && row_at (expected->fixture, 1) == NULL &&
+         gui_count_widgets (GTK_WIDGET (nearby_list (expected->fixture)), PH_TYPE_NEARBY_ROW) == 1 &&
+         g_strcmp0 (title_of (first), expected->text) == 0;
+}
+
+static gboolean
+no_rows (gpointer data)
+{
+  return row_at (data, 0) == NULL;
 }
 
 typedef struct
@@ -252,17 +291,21 @@ test_rows (Fixture       *fixture,
   /* It stops asking: the row follows. */
   announce (fixture, "alice-v4", "Alice’s Laptop", ALICE, FALSE, TRUE, fixture->keeps);
   ph_browser_lost (browser (fixture), "alice-v6");
-  gui_iterate (50);
-  g_assert_cmpstr (subtitle_of (row_at (fixture, 0)), ==, fixture->alice);
+  {
+    Expected expected = { fixture, fixture->alice };
+
+    gui_wait_until (first_subtitle_is, &expected, "Alice's row without asking");
+  }
 
   /* Withdrawn: its row goes, the other stays. */
   ph_browser_lost (browser (fixture), "alice-v4");
-  gui_iterate (50);
-  g_assert_cmpuint (gui_count_widgets (GTK_WIDGET (nearby_list (fixture)), PH_TYPE_NEARBY_ROW), ==, 1);
-  g_assert_cmpstr (title_of (row_at (fixture, 0)), ==, "Bob <b>&</b> my_pc");
+  {
+    Expected expected = { fixture, "Bob <b>&</b> my_pc" };
+
+    gui_wait_until (only_row_is, &expected, "Bob's row alone");
+  }
   ph_browser_lost (browser (fixture), "bob-v4");
-  gui_iterate (50);
-  g_assert_null (row_at (fixture, 0));
+  gui_wait_until (no_rows, fixture, "no rows");
 }
 
 /* Choosing a row makes it the destination, marked as such. */

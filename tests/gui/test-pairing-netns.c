@@ -257,6 +257,22 @@ compare_and_answer (Fixture  *f,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+typedef struct
+{
+  Fixture    *f;
+  const char *line;
+} Listing;
+
+/* The CLI writes its list once it has the outcome, perhaps after the app. */
+static gboolean
+cli_lists_app (gpointer data)
+{
+  Listing *wanted = data;
+  g_autofree char *listing = cli_devices (wanted->f);
+
+  return strstr (listing, wanted->line) != NULL && strstr (listing, APP_ADDR) != NULL;
+}
+
 static void
 check_paired (Fixture  *f,
               Terminal *cli,
@@ -264,7 +280,7 @@ check_paired (Fixture  *f,
 {
   g_autoptr(PhIdentity) cli_key = NULL;
   g_autofree char *id_dir = g_build_filename (f->cli_data, "posthouse", "identity", NULL);
-  g_autofree char *listing = cli_devices (f);
+  g_autofree char *listing = NULL;
   g_autofree char *app_line = NULL;
   PhDevice *device;
 
@@ -276,8 +292,14 @@ check_paired (Fixture  *f,
   /* Met across the link. */
   g_assert_cmpstr (ph_device_get_last_address (device), ==, CLI_ADDR);
 
-  g_test_message ("the CLI's list: %s", listing);
   app_line = g_strdup_printf ("\t%s\t", paired ? "paired" : "known");
+  {
+    Listing wanted = { f, app_line };
+
+    gui_wait_until (cli_lists_app, &wanted, "the app in the CLI's list");
+  }
+  listing = cli_devices (f);
+  g_test_message ("the CLI's list: %s", listing);
   g_assert_nonnull (strstr (listing, app_line));
   g_assert_nonnull (strstr (listing, APP_ADDR));
 }
@@ -298,7 +320,6 @@ test_app_pairs_cli (Fixture       *f,
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "pair", g_variant_new_string (CLI_ADDR ":6666"));
   compare_and_answer (f, cli, TRUE, cli_agrees);
-  gui_iterate (300);
   check_paired (f, cli, cli_agrees);
   terminal_free (cli);
 }

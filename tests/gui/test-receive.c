@@ -69,12 +69,6 @@ first_finished (gpointer data)
 }
 
 static gboolean
-widget_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
-}
-
-static gboolean
 first_waiting (gpointer data)
 {
   PhApplication *app = data;
@@ -269,6 +263,24 @@ batch_finished (gpointer data)
   return ph_batch_is_finished (data);
 }
 
+static gboolean
+bar_revealed (gpointer data)
+{
+  return ph_request_bar_get_revealed (data);
+}
+
+static gboolean
+bar_hidden (gpointer data)
+{
+  return !ph_request_bar_get_revealed (data);
+}
+
+static gboolean
+status_declined (gpointer data)
+{
+  return g_strcmp0 (ph_batch_row_get_status_text (data), "Declined") == 0;
+}
+
 /* Asking once: the request bar asks about the batch, the answer holds
  * for the rest of it. */
 static void
@@ -290,13 +302,12 @@ test_decline (Fixture       *fixture,
 
   /* Asked in the window, whatever its size. */
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 294);
-  gui_iterate (300);
-  g_assert_true (ph_request_bar_get_revealed (bar));
+  gui_wait_until (bar_revealed, bar, "the request bar");
   /* Nothing in it makes the window grow past its smallest size. */
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 360);
+  gui_wait_width (GTK_WIDGET (fixture->window), 360, "the window at 360 px");
   g_assert_true (ph_request_bar_get_batch (bar) == batch);
   /* Revealed as it slides in (slow under a sanitizer). */
-  gui_wait_until (widget_mapped, ph_request_bar_get_button (bar, "accept"), "Accept on screen");
+  gui_wait_until (gui_widget_mapped, ph_request_bar_get_button (bar, "accept"), "Accept on screen");
   /* Who asks, and beside it that the original format is not encrypted. */
   g_assert_cmpstr (ph_request_bar_get_title (bar), ==, "127.0.0.1 wants to send you files");
   g_assert_cmpstr (ph_request_bar_get_state_text (bar), ==, "Not encrypted");
@@ -306,10 +317,10 @@ test_decline (Fixture       *fixture,
   g_signal_emit_by_name (ph_request_bar_get_button (bar, "decline"), "clicked");
   gui_wait_until (batch_finished, batch, "the declined transfer to end");
   gui_iterate (300);
-  g_assert_false (ph_request_bar_get_revealed (bar));
+  gui_wait_until (bar_hidden, bar, "the request bar to go");
   g_assert_cmpuint (ph_batch_get_n_declined (batch), ==, 1);
   row = gui_row_for (fixture->window, batch);
-  g_assert_cmpstr (ph_batch_row_get_status_text (row), ==, "Declined");
+  gui_wait_until (status_declined, row, "the row to say Declined");
   g_assert_cmpuint (gui_count_files (fixture->out_dir), ==, 0);
 }
 

@@ -234,8 +234,7 @@ test_who (Fixture       *f,
   screenshot (f, "request");
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 360, 294);
-  gui_iterate (300);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 360);
+  gui_wait_width (GTK_WIDGET (f->window), 360, "the window at 360 px");
   screenshot (f, "request-narrow");
 
   g_signal_emit_by_name (ph_request_bar_get_button (bar, "fingerprint"), "clicked");
@@ -285,6 +284,25 @@ dialog_code_shown (gpointer data)
 
 /* A paired device's name under another key: warned about, and only
  * "Pair Again…" takes its files; nothing arrives until paired again. */
+typedef struct
+{
+  Fixture    *f;
+  PhBatch    *batch;
+  const char *from;
+} Trusted;
+
+/* Its row says where it is from, no longer that the key is new. */
+static gboolean
+row_trusted (gpointer data)
+{
+  Trusted *trusted = data;
+  PhBatchRow *row = gui_find_row (trusted->f->window, trusted->batch);
+
+  return row != NULL && !ph_batch_row_get_key_changed (row) &&
+         g_str_has_prefix (ph_batch_row_get_peer_text (row), trusted->from) &&
+         strstr (ph_batch_row_get_peer_text (row), "new key") == NULL;
+}
+
 static void
 test_key_change (Fixture       *f,
                  gconstpointer  data)
@@ -391,11 +409,11 @@ test_key_change (Fixture       *f,
   g_assert_null (ph_devices_find_key_change (ph_application_get_devices (f->app),
                                              ph_identity_get_fingerprint (f->cli_id),
                                              ph_batch_get_device_name (batch), NULL));
-  gui_iterate (100);
-  row = gui_find_row (f->window, batch);
-  g_assert_false (ph_batch_row_get_key_changed (row));
-  g_assert_true (g_str_has_prefix (ph_batch_row_get_peer_text (row), from));
-  g_assert_null (strstr (ph_batch_row_get_peer_text (row), "new key"));
+  {
+    Trusted trusted = { f, batch, from };
+
+    gui_wait_until (row_trusted, &trusted, "the row without its warning");
+  }
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
@@ -503,6 +521,12 @@ asking_batch (Fixture *f)
 
 /* Accept All from the notification's button with no window: that key
  * for ten minutes; another key from the same address is still asked. */
+static gboolean
+no_window (gpointer app)
+{
+  return trust_find_window (app, PH_TYPE_WINDOW) == NULL;
+}
+
 static void
 test_accept_all_no_window (Fixture       *f,
                            gconstpointer  data)
@@ -515,8 +539,7 @@ test_accept_all_no_window (Fixture       *f,
 
   gui_set_receive_mode (f->app, TRUE);
   gtk_window_close (GTK_WINDOW (f->window));
-  gui_iterate (300);
-  g_assert_null (trust_find_window (f->app, PH_TYPE_WINDOW));
+  gui_wait_until (no_window, f->app, "the window to close");
 
   cli = cli_send (f, f->cli_data, file, &exit);
   gui_wait_until (batch_asks, f, "the question");

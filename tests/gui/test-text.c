@@ -62,6 +62,18 @@ py_receive (const char *dir,
   return process;
 }
 
+static gboolean
+file_gone (gpointer path)
+{
+  return !g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
 /* The one file in @dir, once there is one, and what it holds. */
 static char *
 only_file (const char  *dir,
@@ -132,8 +144,7 @@ test_paste (Fixture       *fixture,
 
     source = g_file_get_path (ph_transfer_get_source (transfer));
   }
-  gui_iterate (300);
-  g_assert_false (g_file_test (source, G_FILE_TEST_EXISTS));
+  gui_wait_until (file_gone, source, "the sent text's file to go");
 }
 
 /* Send Text…: typed, Send, received as the same text. */
@@ -186,14 +197,33 @@ text_copied (gpointer window)
   return g_strcmp0 (ph_window_get_last_toast (window), "Text copied") == 0;
 }
 
-static PhBatchRow *
-received_row (Fixture *fixture,
-              guint    n)
+typedef struct
 {
+  Fixture    *fixture;
+  const char *text;
+} Shows;
+
+static gboolean
+row_shows (gpointer data)
+{
+  Shows *shows = data;
+  PhBatchRow *row = gui_find_row (shows->fixture->window, gui_batch_at (shows->fixture->app, 0));
+
+  return row != NULL && g_strcmp0 (ph_batch_row_get_text (row), shows->text) == 0;
+}
+
+/* The newest row, once it shows @text: it reads the file once it is
+ * known to be there. */
+static PhBatchRow *
+received_row (Fixture    *fixture,
+              guint       n,
+              const char *text)
+{
+  Shows shows = { fixture, text };
+
   gui_wait_until (gui_first_finished, fixture->app, "the text to arrive");
   g_assert_cmpuint (gui_n_batches (fixture->app), ==, n);
-  /* The row reads the file once it is known to be there. */
-  gui_iterate (600);
+  gui_wait_until (row_shows, &shows, text);
   return gui_row_for (fixture->window, gui_batch_at (fixture->app, 0));
 }
 
@@ -222,10 +252,9 @@ test_received (Fixture       *fixture,
   g_assert_no_error (error);
   gui_watch_exit (sender, &exited);
   gui_wait_flag (&exited, "posthouse-cli send --text");
-  row = received_row (fixture, 1);
+  row = received_row (fixture, 1, link);
   g_assert_nonnull (row);
 
-  g_assert_cmpstr (ph_batch_row_get_text (row), ==, link);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "copy"))));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "link"))));
   g_assert_cmpstr (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (ph_batch_row_get_button (row, "link"))), NULL),
@@ -238,8 +267,7 @@ test_received (Fixture       *fixture,
   gui_wait_until (text_copied, fixture->window, "Text copied");
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)), NULL,
                                  clipboard_read_cb, &copied);
-  while (copied == NULL)
-    gui_iterate (20);
+  gui_wait_until (is_set, &copied, "the clipboard's text");
   g_assert_cmpstr (copied, ==, link);
 
   /* Words and a link are a text, without Open Link. */
@@ -251,8 +279,7 @@ test_received (Fixture       *fixture,
   g_assert_no_error (error);
   gui_watch_exit (sender, &exited);
   gui_wait_flag (&exited, "the second text");
-  row = received_row (fixture, 2);
-  g_assert_cmpstr (ph_batch_row_get_text (row), ==, "Dinner at 8, see https://example.org");
+  row = received_row (fixture, 2, "Dinner at 8, see https://example.org");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ph_batch_row_get_button (row, "link"))));
 }
 

@@ -13,6 +13,14 @@ trust_key (const char *seed)
   return ph_fingerprint_from_spki ((const guint8 *) seed, strlen (seed));
 }
 
+static gboolean
+on_screen (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 && gtk_widget_get_height (widget) > 0;
+}
+
+/* Once @widget is on screen (a window just opened is not yet), and
+ * drawn. */
 void
 trust_screenshot (GtkWidget  *widget,
                   const char *name)
@@ -24,10 +32,13 @@ trust_screenshot (GtkWidget  *widget,
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width;
+  int height;
 
+  gui_wait_until (on_screen, widget, "the widget on screen, for its screenshot");
   gui_iterate (300);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
   dir = dir ? dir : default_dir;
   g_mkdir_with_parents (dir, 0755);
   path = g_build_filename (dir, name, NULL);
@@ -333,4 +344,93 @@ trust_plain_receiver (const char *dir)
   ph_receiver_start (receiver, &error);
   g_assert_no_error (error);
   return receiver;
+}
+
+typedef struct
+{
+  PhWindow   *window;
+  const char *name;
+} Named;
+
+/* The row nearby called @name, or NULL. */
+PhNearbyRow *
+trust_find_nearby_row (PhWindow   *window,
+                       const char *name)
+{
+  PhNearbyList *list = ph_panel_get_nearby_list (ph_window_get_panel (window));
+
+  for (guint i = 0; ph_nearby_list_get_row (list, i) != NULL; i++)
+    {
+      PhNearbyRow *row = ph_nearby_list_get_row (list, i);
+
+      if (g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), name))
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+row_listed (gpointer data)
+{
+  Named *named = data;
+
+  return trust_find_nearby_row (named->window, named->name) != NULL;
+}
+
+/* Until a row nearby is called @name. */
+PhNearbyRow *
+trust_wait_nearby_row (PhWindow   *window,
+                       const char *name)
+{
+  Named named = { window, name };
+
+  gui_wait_until (row_listed, &named, name);
+  return trust_find_nearby_row (window, name);
+}
+
+/* Any warning, in trust_wait_row(). */
+const char TRUST_SOME_WARNING[] = "(some warning)";
+
+typedef struct
+{
+  PhNearbyRow *row;
+  int          paired;
+  const char  *warning;
+  const char  *subtitle;
+} RowState;
+
+static gboolean
+row_in_state (gpointer data)
+{
+  RowState *state = data;
+  const char *warning = ph_nearby_row_get_warning (state->row);
+
+  if (state->paired >= 0 && !!ph_nearby_row_get_paired (state->row) != state->paired)
+    return FALSE;
+  if (state->warning == TRUST_SOME_WARNING ? warning == NULL : g_strcmp0 (warning, state->warning) != 0)
+    return FALSE;
+  return state->subtitle == NULL ||
+         g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (state->row)), state->subtitle) == 0;
+}
+
+/* Until @row says what it must: @paired (-1 for either), @warning
+ * exactly (NULL for none, TRUST_SOME_WARNING for any), @subtitle
+ * exactly (NULL for any). What the devices learn reaches the rows a
+ * moment later. */
+void
+trust_wait_row (PhNearbyRow *row,
+                int          paired,
+                const char  *warning,
+                const char  *subtitle,
+                const char  *what)
+{
+  RowState state = { row, paired, warning, subtitle };
+
+  gui_wait_until (row_in_state, &state, what);
+}
+
+gboolean
+trust_row_has_menu (gpointer row)
+{
+  return ph_nearby_row_get_menu (row) != NULL;
 }

@@ -14,6 +14,19 @@ GtkWindow *trust_find_window (PhApplication *app,
 GtkWidget *trust_find_child  (GtkWidget     *root,
                               GType          type);
 
+/* Rows nearby, waited for. */
+extern const char TRUST_SOME_WARNING[];
+PhNearbyRow *trust_find_nearby_row (PhWindow    *window,
+                                    const char  *name);
+PhNearbyRow *trust_wait_nearby_row (PhWindow    *window,
+                                    const char  *name);
+void         trust_wait_row        (PhNearbyRow *row,
+                                    int          paired,
+                                    const char  *warning,
+                                    const char  *subtitle,
+                                    const char  *what);
+gboolean     trust_row_has_menu    (gpointer     row);
+
 /* Another Posthouse on loopback that can be asked to pair: a receiver
  * with its own key and list, whose person answers what it is told. */
 typedef struct
