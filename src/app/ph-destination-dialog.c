@@ -138,17 +138,16 @@ choose_peer (Ask              *ask,
              PhNearbyList     *list,
              PhNearbyReceiver *peer)
 {
-  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
-
   /* What its row warns of is refused here, as sending by its name is. */
-  if (!ph_destination_check_nearby (ask->devices, peer, &error))
+  g_autofree char *text = ph_destination_choose_nearby (ask->browser, ask->devices, peer, &error);
+
+  if (text == NULL)
     {
       show_hint (ask, GTK_WIDGET (list), error->message);
       return FALSE;
     }
 
-  text = ph_destination_text_for_nearby (ask->browser, peer);
   gtk_editable_set_text (ask->entry, text);
 
   adw_message_dialog_response (ask->dialog, "send");

@@ -40,10 +40,10 @@ apply (PhPanel       *self,
   g_autofree char *text = NULL;
 
   ph_panel_hide_completion (self);
-  if (ph_panel_peer_refused (self, peer))
+  text = ph_panel_choose_peer (self, peer);
+  if (text == NULL)
     return;
 
-  text = ph_panel_dup_peer_text (self, peer);
   gtk_editable_set_text (GTK_EDITABLE (self->destination_row), text);
   gtk_editable_set_position (GTK_EDITABLE (self->destination_row), -1);
   ph_panel_hide_completion (self);

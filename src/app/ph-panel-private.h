@@ -49,9 +49,7 @@ void          ph_panel_completion_dispose   (PhPanel       *self);
 void          ph_panel_update_completion    (PhPanel       *self);
 void          ph_panel_hide_completion      (PhPanel       *self);
 gboolean      ph_panel_complete             (PhPanel       *self);
-char         *ph_panel_dup_peer_text        (PhPanel          *self,
-                                             PhNearbyReceiver *peer);
-gboolean      ph_panel_peer_refused         (PhPanel          *self,
+char         *ph_panel_choose_peer          (PhPanel          *self,
                                              PhNearbyReceiver *peer);
 
 /* For tests */

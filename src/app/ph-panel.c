@@ -104,42 +104,35 @@ nearby_changed_cb (PhPanel *self)
                                   gtk_editable_get_text (GTK_EDITABLE (self->destination_row)));
 }
 
-/* How a receiver nearby is written in Send to: by its name, unless
- * another one nearby has it too. */
+/* How a receiver nearby chosen by its row is written in Send to: by its
+ * name, unless another one nearby has it too. Returns: %NULL when it
+ * may not be sent to (what its row warns of), said through "refused". */
 char *
-ph_panel_dup_peer_text (PhPanel          *self,
-                        PhNearbyReceiver *peer)
-{
-  return ph_destination_text_for_nearby (self->browser, peer);
-}
-
-/* A row whose receiver may not be sent to (what its row warns of):
- * refused as sending by its name is, whatever its text falls back to
- * (its address, when another receiver has its name). */
-gboolean
-ph_panel_peer_refused (PhPanel          *self,
-                       PhNearbyReceiver *peer)
+ph_panel_choose_peer (PhPanel          *self,
+                      PhNearbyReceiver *peer)
 {
   g_autoptr(GError) error = NULL;
+  char *text = ph_destination_choose_nearby (self->browser,
+                                             ph_nearby_list_get_devices (self->nearby_list),
+                                             peer, &error);
 
-  if (ph_destination_check_nearby (ph_nearby_list_get_devices (self->nearby_list), peer, &error))
-    return FALSE;
-
-  gtk_widget_error_bell (GTK_WIDGET (self));
-  g_signal_emit (self, signals[REFUSED], 0, error->message);
-  return TRUE;
+  if (text == NULL)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      g_signal_emit (self, signals[REFUSED], 0, error->message);
+    }
+  return text;
 }
 
 static void
 peer_activated_cb (PhPanel          *self,
                    PhNearbyReceiver *peer)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *text = ph_panel_choose_peer (self, peer);
 
-  if (ph_panel_peer_refused (self, peer))
+  if (text == NULL)
     return;
 
-  text = ph_panel_dup_peer_text (self, peer);
   ph_panel_set_destination (self, text);
   self->show_error = TRUE;
   validate (self);
@@ -155,13 +148,10 @@ files_dropped_cb (PhPanel          *self,
                   PhNearbyReceiver *peer,
                   GdkFileList      *files)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *text = ph_panel_choose_peer (self, peer);
 
-  if (ph_panel_peer_refused (self, peer))
-    return;
-
-  text = ph_panel_dup_peer_text (self, peer);
-  g_signal_emit (self, signals[SEND_FILES], 0, text, files);
+  if (text != NULL)
+    g_signal_emit (self, signals[SEND_FILES], 0, text, files);
 }
 
 static void

@@ -404,6 +404,28 @@ ph_destination_check_nearby (PhDevices         *devices,
 }
 
 /**
+ * ph_destination_choose_nearby:
+ * @browser: (nullable): the receivers nearby
+ * @devices: (nullable): the devices this computer remembers
+ * @nearby: a receiver nearby, chosen by its row (picked, dropped on,
+ *   completed to)
+ *
+ * Returns: (transfer full) (nullable): what Send to says for @nearby
+ *   (ph_destination_text_for_nearby()), or %NULL with @error when files
+ *   may not go to it (ph_destination_check_nearby())
+ */
+char *
+ph_destination_choose_nearby (PhBrowser         *browser,
+                              PhDevices         *devices,
+                              PhNearbyReceiver  *nearby,
+                              GError           **error)
+{
+  if (!ph_destination_check_nearby (devices, nearby, error))
+    return NULL;
+  return ph_destination_text_for_nearby (browser, nearby);
+}
+
+/**
  * ph_destination_check_pairable:
  * @devices: (nullable): the devices this computer remembers
  * @nearby: a receiver nearby, as its row shows it

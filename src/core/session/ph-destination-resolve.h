@@ -26,6 +26,10 @@ char             *ph_destination_text_for_nearby (PhBrowser           *browser,
 gboolean          ph_destination_check_nearby   (PhDevices            *devices,
                                                  PhNearbyReceiver     *nearby,
                                                  GError              **error);
+char             *ph_destination_choose_nearby  (PhBrowser            *browser,
+                                                 PhDevices            *devices,
+                                                 PhNearbyReceiver     *nearby,
+                                                 GError              **error);
 gboolean          ph_destination_check_pairable (PhDevices            *devices,
                                                  PhNearbyReceiver     *nearby,
                                                  GError              **error);
