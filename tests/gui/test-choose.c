@@ -290,6 +290,7 @@ test_dialog_drop_refused_and_elsewhere (Fixture       *f,
                                       "Choose a computer nearby, or enter the name or address Posthouse shows on the receiving computer, to send %u files.",
                                       2), 2);
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, two);
+  trust_screenshot (GTK_WIDGET (dialog), "choose-drop-refused.png");
 
   /* Chosen: the file asked about and the one dropped beside, not the
    * refused one. */
@@ -339,6 +340,7 @@ test_pair_offered (Fixture       *f,
   /* Without a key: no menu, and its lock says why. */
   row = row_named (list, "Garden Shed", NULL);
   g_assert_null (ph_nearby_row_get_menu (row));
+  trust_screenshot (GTK_WIDGET (f->window), "nearby-no-pair.png");
   /* With one: Pair…. */
   target = gui_menu_target (ph_nearby_row_get_menu (row_named (list, "Study Laptop", NULL)), "app.pair");
   g_assert_nonnull (target);
