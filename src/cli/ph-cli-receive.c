@@ -26,8 +26,19 @@ typedef struct
   int               exit_code;
   int               signum;
   guint             grace_id;
+  guint             flush_id;     /* stdout waits for the main loop to go idle */
   PhCliPrompt      *prompt;       /* a pairing asked about on the terminal */
 } ReceiveRun;
+
+static gboolean
+flush_stdout_cb (gpointer user_data)
+{
+  ReceiveRun *run = user_data;
+
+  run->flush_id = 0;
+  fflush (stdout);
+  return G_SOURCE_REMOVE;
+}
 
 static gboolean
 grace_expired_cb (gpointer user_data)
@@ -95,9 +106,11 @@ report_finished (ReceiveRun *run,
         GFile *file = ph_transfer_get_file (transfer);
         g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
-        /* Raw bytes, flushed at once: scripts read this through a pipe. */
+        /* Raw bytes. Scripts read this through a pipe: flushed once
+         * the burst of events is handled, not a write per line. */
         fprintf (stdout, "saved %s\n", path ? path : name);
-        fflush (stdout);
+        if (run->flush_id == 0)
+          run->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_stdout_cb, run, NULL);
       }
       break;
 
@@ -140,6 +153,52 @@ transfer_state_cb (PhTransfer *transfer,
     g_main_loop_quit (run->loop);
 }
 
+/* A secure batch is said once, as its first file arrives (a file
+ * announced before it comes might never come): the sender's hello
+ * counted its files and bytes. */
+static void
+batch_items_cb (PhBatch    *batch,
+                guint       position,
+                guint       removed,
+                guint       added,
+                ReceiveRun *run)
+{
+  g_autoptr(PhTransfer) first = g_list_model_get_item (G_LIST_MODEL (batch), 0);
+  guint n_files = ph_batch_get_announced_files (batch);
+  g_autofree char *size = NULL;
+  g_autofree char *sender = NULL;
+
+  if (first == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (batch, batch_items_cb, run);
+
+  sender = ph_receive_session_describe_sender (run->session, first);
+  if (n_files <= 1)
+    {
+      size = g_format_size (ph_transfer_get_size (first));
+      g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (first), size, sender);
+    }
+  else
+    {
+      size = g_format_size (ph_batch_get_announced_bytes (batch));
+      /* Translators: a count, a size, who sends: "“Study Laptop” (47DE Qpj8 HBSa -_TI, paired)" */
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "Receiving %u file (%s) from %s\n",
+                               "Receiving %u files (%s) from %s\n", n_files),
+                  n_files, size, sender);
+    }
+}
+
+static void
+batch_added_cb (PhReceiveSession *session,
+                PhBatch          *batch,
+                ReceiveRun       *run)
+{
+  /* The original format's connections carry one file each: said per file. */
+  if (ph_batch_get_fingerprint (batch) != NULL)
+    g_signal_connect (batch, "items-changed", G_CALLBACK (batch_items_cb), run);
+}
+
 static void
 transfer_added_cb (PhReceiveSession *session,
                    PhTransfer       *transfer,
@@ -154,7 +213,8 @@ transfer_added_cb (PhReceiveSession *session,
       ph_receive_session_stop (session);
     }
 
-  if (!ph_transfer_is_finished (transfer))
+  /* In the secure channel its batch said it (batch_items_cb()). */
+  if (!ph_transfer_is_finished (transfer) && ph_transfer_get_peer_fingerprint (transfer) == NULL)
     {
       g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
       g_autofree char *sender = ph_receive_session_describe_sender (session, transfer);
@@ -384,6 +444,7 @@ ph_cli_receive (int    argc,
   run.active = active;
   run.once = once;
 
+  g_signal_connect (session, "batch-added", G_CALLBACK (batch_added_cb), &run);
   g_signal_connect (session, "transfer-added", G_CALLBACK (transfer_added_cb), &run);
   g_signal_connect (session, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
   g_signal_connect (session, "leftovers-removed", G_CALLBACK (leftovers_removed_cb), &run);
@@ -436,6 +497,8 @@ ph_cli_receive (int    argc,
 
   ph_cli_signals_unwatch (&signals);
   g_clear_handle_id (&run.grace_id, g_source_remove);
+  g_clear_handle_id (&run.flush_id, g_source_remove);
+  fflush (stdout);
   g_signal_handlers_disconnect_by_data (session, &run);
   ph_receive_session_stop (session);
   g_free (run.printed_name);
