@@ -47,6 +47,9 @@ struct _PhTransfer
 
   PhTransferDecisionFunc decision_func;
   gpointer               decision_data;
+
+  PhTransferWatchFunc  watch_func;      /* its batch, told before any handler */
+  gpointer             watch_data;
 };
 
 enum {
