@@ -48,33 +48,108 @@ flush_progress (PhTransfer *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
 }
 
-static gboolean
-tick_cb (gpointer user_data)
+/* One timer per main context ticks all its transfers that move data:
+ * a file of a few KiB starts and ends between two ticks, and a source
+ * made, attached and destroyed for each cost more than the file's
+ * notifications. It goes at the first tick with nothing to tick. */
+struct _PhTicker
 {
-  flush_progress (PH_TRANSFER (user_data));
+  GMainContext *context;
+  GSource      *source;
+  GPtrArray    *transfers;   /* PhTransfer, unowned; each knows its index */
+};
+
+static GMutex tickers_lock;
+static GSList *tickers;      /* PhTicker; one per context in use */
+
+static gboolean
+ticker_cb (gpointer user_data)
+{
+  PhTicker *ticker = user_data;
+  g_autoptr(GPtrArray) moving = NULL;
+
+  g_mutex_lock (&tickers_lock);
+  if (ticker->transfers->len == 0)
+    {
+      tickers = g_slist_remove (tickers, ticker);
+      g_mutex_unlock (&tickers_lock);
+      g_source_unref (ticker->source);
+      g_ptr_array_unref (ticker->transfers);
+      g_main_context_unref (ticker->context);
+      g_free (ticker);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Held: a handler may stop any of them, or drop the last reference. */
+  moving = g_ptr_array_new_full (ticker->transfers->len, g_object_unref);
+  for (guint i = 0; i < ticker->transfers->len; i++)
+    g_ptr_array_add (moving, g_object_ref (g_ptr_array_index (ticker->transfers, i)));
+  g_mutex_unlock (&tickers_lock);
+
+  for (guint i = 0; i < moving->len; i++)
+    {
+      PhTransfer *transfer = g_ptr_array_index (moving, i);
+
+      if (g_atomic_pointer_get (&transfer->ticker) == ticker)
+        flush_progress (transfer);
+    }
+
   return G_SOURCE_CONTINUE;
 }
 
 void
 ph_transfer_stop_ticking (PhTransfer *self)
 {
-  if (self->tick_source)
-    {
-      g_source_destroy (self->tick_source);
-      g_clear_pointer (&self->tick_source, g_source_unref);
-    }
+  PhTicker *ticker;
+  guint index;
+
+  if (g_atomic_pointer_get (&self->ticker) == NULL)
+    return;
+
+  g_mutex_lock (&tickers_lock);
+  ticker = self->ticker;
+  index = self->tick_index;
+  g_assert (index < ticker->transfers->len && g_ptr_array_index (ticker->transfers, index) == self);
+  g_ptr_array_remove_index_fast (ticker->transfers, index);
+  if (index < ticker->transfers->len)
+    ((PhTransfer *) g_ptr_array_index (ticker->transfers, index))->tick_index = index;
+  g_atomic_pointer_set (&self->ticker, NULL);
+  g_mutex_unlock (&tickers_lock);
 }
 
 static void
 start_ticking (PhTransfer *self)
 {
-  if (self->tick_source)
+  PhTicker *ticker = NULL;
+  GSource *source = NULL;
+
+  if (g_atomic_pointer_get (&self->ticker) != NULL)
     return;
 
-  self->tick_source = g_timeout_source_new (TICK_MSEC);
-  g_source_set_static_name (self->tick_source, "[posthouse] transfer progress");
-  g_source_set_callback (self->tick_source, tick_cb, self, NULL);
-  g_source_attach (self->tick_source, self->context);
+  g_mutex_lock (&tickers_lock);
+  for (GSList *l = tickers; l != NULL && ticker == NULL; l = l->next)
+    if (((PhTicker *) l->data)->context == self->context)
+      ticker = l->data;
+  if (ticker == NULL)
+    {
+      ticker = g_new0 (PhTicker, 1);
+      ticker->context = g_main_context_ref (self->context);
+      ticker->transfers = g_ptr_array_new ();
+      ticker->source = g_timeout_source_new (TICK_MSEC);
+      g_source_set_static_name (ticker->source, "[posthouse] transfer progress");
+      g_source_set_callback (ticker->source, ticker_cb, ticker, NULL);
+      tickers = g_slist_prepend (tickers, ticker);
+      source = ticker->source;
+    }
+  self->tick_index = ticker->transfers->len;
+  g_ptr_array_add (ticker->transfers, self);
+  g_atomic_pointer_set (&self->ticker, ticker);
+  g_mutex_unlock (&tickers_lock);
+
+  /* Outside the lock: attaching takes the context's. Nothing frees the
+   * ticker before its source runs. */
+  if (source != NULL)
+    g_source_attach (source, self->context);
 }
 
 void
