@@ -129,6 +129,32 @@ report_finished (ReceiveRun *run,
     }
 }
 
+/* With --once: the first transfer decides the exit status, and ends the run. */
+static void
+first_ended (ReceiveRun *run,
+             PhTransfer *transfer)
+{
+  if (!run->once || transfer != run->first)
+    return;
+
+  run->exit_code = ph_transfer_get_state (transfer) == PH_TRANSFER_DONE
+                   ? PH_CLI_EXIT_OK : PH_CLI_EXIT_FAILED;
+  shut_down (run);
+}
+
+static void
+transfer_ended (ReceiveRun *run,
+                PhTransfer *transfer)
+{
+  g_autoptr(PhTransfer) hold = g_object_ref (transfer);
+
+  report_finished (run, transfer);
+  g_ptr_array_remove (run->active, transfer);
+  first_ended (run, transfer);
+  if (run->stopping && run->active->len == 0)
+    g_main_loop_quit (run->loop);
+}
+
 static void
 transfer_state_cb (PhTransfer *transfer,
                    GParamSpec *pspec,
@@ -138,19 +164,16 @@ transfer_state_cb (PhTransfer *transfer,
     return;
 
   g_signal_handlers_disconnect_by_func (transfer, transfer_state_cb, run);
-  report_finished (run, transfer);
+  transfer_ended (run, transfer);
+}
 
-  if (run->once && transfer == run->first)
-    run->exit_code = ph_transfer_get_state (transfer) == PH_TRANSFER_DONE
-                     ? PH_CLI_EXIT_OK : PH_CLI_EXIT_FAILED;
-
-  /* May drop the last reference but one: the emission holds another. */
-  g_ptr_array_remove (run->active, transfer);
-
-  if (run->once && transfer == run->first)
-    shut_down (run);
-  if (run->stopping && run->active->len == 0)
-    g_main_loop_quit (run->loop);
+/* The secure batch's files, one handler for all of them. */
+static void
+batch_transfer_finished_cb (PhBatch    *batch,
+                            PhTransfer *transfer,
+                            ReceiveRun *run)
+{
+  transfer_ended (run, transfer);
 }
 
 /* A secure batch is said once, as its first file arrives (a file
@@ -195,8 +218,11 @@ batch_added_cb (PhReceiveSession *session,
                 ReceiveRun       *run)
 {
   /* The original format's connections carry one file each: said per file. */
-  if (ph_batch_get_fingerprint (batch) != NULL)
-    g_signal_connect (batch, "items-changed", G_CALLBACK (batch_items_cb), run);
+  if (ph_batch_get_fingerprint (batch) == NULL)
+    return;
+
+  g_signal_connect (batch, "items-changed", G_CALLBACK (batch_items_cb), run);
+  g_signal_connect (batch, "transfer-finished", G_CALLBACK (batch_transfer_finished_cb), run);
 }
 
 static void
@@ -213,21 +239,32 @@ transfer_added_cb (PhReceiveSession *session,
       ph_receive_session_stop (session);
     }
 
-  /* In the secure channel its batch said it (batch_items_cb()). */
-  if (!ph_transfer_is_finished (transfer) && ph_transfer_get_peer_fingerprint (transfer) == NULL)
+  /* In the secure channel every file is in the batch announced before
+   * it (ph-receive-session-secure.c): the batch says it, and its end. */
+  if (ph_transfer_get_peer_fingerprint (transfer) != NULL)
     {
-      g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
-      g_autofree char *sender = ph_receive_session_describe_sender (session, transfer);
-
-      /* Translators: a file name, its size, who sends: "“Study Laptop”
-       * (47DE Qpj8 HBSa -_TI, paired)" or "192.0.2.7:5123 (not encrypted)" */
-      g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (transfer),
-                  size, sender);
+      if (!ph_transfer_is_finished (transfer))
+        g_ptr_array_add (run->active, g_object_ref (transfer));
+      else
+        first_ended (run, transfer);
     }
+  else
+    {
+      if (!ph_transfer_is_finished (transfer))
+        {
+          g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
+          g_autofree char *sender = ph_receive_session_describe_sender (session, transfer);
 
-  g_ptr_array_add (run->active, g_object_ref (transfer));
-  g_signal_connect (transfer, "notify::state", G_CALLBACK (transfer_state_cb), run);
-  transfer_state_cb (transfer, NULL, run);
+          /* Translators: a file name, its size, who sends: "“Study Laptop”
+           * (47DE Qpj8 HBSa -_TI, paired)" or "192.0.2.7:5123 (not encrypted)" */
+          g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (transfer),
+                      size, sender);
+        }
+
+      g_ptr_array_add (run->active, g_object_ref (transfer));
+      g_signal_connect (transfer, "notify::state", G_CALLBACK (transfer_state_cb), run);
+      transfer_state_cb (transfer, NULL, run);
+    }
 
   /* Arrived while shutting down: it must not outlive us. */
   if (run->stopping && !ph_transfer_is_finished (transfer))

@@ -100,6 +100,15 @@ test_time_left (void)
 }
 
 static void
+finished_cb (PhBatch    *batch,
+             PhTransfer *transfer,
+             guint      *n_finished)
+{
+  g_assert_true (ph_transfer_is_finished (transfer));
+  (*n_finished)++;
+}
+
+static void
 flush_batches (void)
 {
   iterate_for (300);
@@ -121,6 +130,12 @@ test_counts_incoming (void)
   g_assert_cmpint (g_value_get_enum (&direction), ==, PH_TRANSFER_RECEIVE);
   g_assert_cmpint (ph_transfer_get_direction (transfer), ==, PH_TRANSFER_RECEIVE);
 
+  guint n_first = 0, n_second = 0, n_late = 0;
+  PhTransfer *ended = ph_transfer_new_incoming ("127.0.0.1:9", "b.bin", 10);
+  g_autoptr(PhBatch) late = ph_batch_new (PH_TRANSFER_RECEIVE, "127.0.0.1:9", NULL);
+
+  g_signal_connect (first, "transfer-finished", G_CALLBACK (finished_cb), &n_first);
+  g_signal_connect (second, "transfer-finished", G_CALLBACK (finished_cb), &n_second);
   ph_batch_add (first, transfer);
   ph_batch_add (second, transfer);
   ph_transfer_set_size (transfer, 20);
@@ -134,10 +149,22 @@ test_counts_incoming (void)
       g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_RECEIVING);
     }
 
+  g_assert_cmpuint (n_first + n_second, ==, 0);
+
   g_assert_finalize_object (first);
   ph_transfer_set_bytes_done (transfer, 20);
   ph_transfer_set_state (transfer, PH_TRANSFER_DONE);
+  ph_transfer_set_state (transfer, PH_TRANSFER_FAILED);
   flush_batches ();
+  g_assert_cmpuint (n_second, ==, 1);
+
+  /* Added once it ended: said as it is added. */
+  ph_transfer_set_state (ended, PH_TRANSFER_DONE);
+  g_signal_connect (late, "transfer-finished", G_CALLBACK (finished_cb), &n_late);
+  ph_batch_add (late, ended);
+  g_assert_cmpuint (n_late, ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&late));
+  g_assert_finalize_object (ended);
   g_assert_cmpuint (ph_batch_get_n_done (second), ==, 1);
   g_assert_cmpint (ph_batch_get_bytes_done (second), ==, 20);
   g_assert_true (ph_batch_is_finished (second));

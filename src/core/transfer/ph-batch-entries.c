@@ -173,7 +173,8 @@ ph_batch_schedule_flush (PhBatch *self)
 
 /* Counting */
 
-static void
+/* Returns: whether the transfer ended just now */
+static gboolean
 entry_count (Entry           *entry,
              PhTransferState  state)
 {
@@ -220,7 +221,10 @@ entry_count (Entry           *entry,
 
       if (n_finished (self) == self->entries->len)
         self->finish_time = self->last_activity;
+      return TRUE;
     }
+
+  return FALSE;
 }
 
 static void
@@ -243,7 +247,8 @@ transfer_state_cb (PhTransfer *transfer,
                    GParamSpec *pspec,
                    Entry      *entry)
 {
-  entry_count (entry, ph_transfer_get_state (transfer));
+  if (entry_count (entry, ph_transfer_get_state (transfer)))
+    g_signal_emit (entry->batch, ph_batch_signals[SIGNAL_TRANSFER_FINISHED], 0, transfer);
   ph_batch_schedule_flush (entry->batch);
 }
 
@@ -381,6 +386,8 @@ ph_batch_add (PhBatch    *self,
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
   ph_batch_schedule_flush (self);
+  if (ph_transfer_is_finished (transfer))
+    g_signal_emit (self, ph_batch_signals[SIGNAL_TRANSFER_FINISHED], 0, transfer);
 
   apply_decision (self, transfer);
 }

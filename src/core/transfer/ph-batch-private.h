@@ -132,6 +132,7 @@ extern GParamSpec *ph_batch_properties[N_PROPS];
 
 enum {
   SIGNAL_CHANGED,
+  SIGNAL_TRANSFER_FINISHED,
   N_SIGNALS
 };
 
