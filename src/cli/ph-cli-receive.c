@@ -18,6 +18,7 @@ typedef struct
   GMainLoop        *loop;
   PhReceiveSession *session;
   GPtrArray        *active;       /* PhTransfer, not finished yet */
+  GPtrArray        *batches;      /* PhBatch, secure, unowned: while they live */
   PhTransfer       *first;        /* with --once: the one transfer we wait for */
   char             *printed_name; /* the name last said to be announced */
   gboolean          warned;       /* said once that it cannot be announced */
@@ -213,6 +214,15 @@ batch_items_cb (PhBatch    *batch,
 }
 
 static void
+batch_gone_cb (gpointer  user_data,
+               GObject  *where_it_was)
+{
+  ReceiveRun *run = user_data;
+
+  g_ptr_array_remove_fast (run->batches, where_it_was);
+}
+
+static void
 batch_added_cb (PhReceiveSession *session,
                 PhBatch          *batch,
                 ReceiveRun       *run)
@@ -221,6 +231,9 @@ batch_added_cb (PhReceiveSession *session,
   if (ph_batch_get_fingerprint (batch) == NULL)
     return;
 
+  /* Not held: the session lets a batch go once its connection ended. */
+  g_ptr_array_add (run->batches, batch);
+  g_object_weak_ref (G_OBJECT (batch), batch_gone_cb, run);
   g_signal_connect (batch, "items-changed", G_CALLBACK (batch_items_cb), run);
   g_signal_connect (batch, "transfer-finished", G_CALLBACK (batch_transfer_finished_cb), run);
 }
@@ -415,6 +428,7 @@ ph_cli_receive (int    argc,
   g_autoptr(PhReceiveSession) session = NULL;
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GPtrArray) active = NULL;
+  g_autoptr(GPtrArray) batches = NULL;
   g_autofree char *directory_path = NULL;
   PhCliSignals signals = { 0 };
   ReceiveRun run = { 0 };
@@ -479,6 +493,8 @@ ph_cli_receive (int    argc,
   run.loop = loop;
   run.session = session;
   run.active = active;
+  batches = g_ptr_array_new ();
+  run.batches = batches;
   run.once = once;
 
   g_signal_connect (session, "batch-added", G_CALLBACK (batch_added_cb), &run);
@@ -542,6 +558,11 @@ ph_cli_receive (int    argc,
   g_clear_pointer (&run.prompt, ph_cli_prompt_free);
   for (guint i = 0; i < active->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (active, i), &run);
+  for (guint i = 0; i < batches->len; i++)
+    {
+      g_object_weak_unref (g_ptr_array_index (batches, i), batch_gone_cb, &run);
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (batches, i), &run);
+    }
 
   /* Senders met are remembered (the app shares the list). */
   if (ph_receive_session_get_devices (session) != NULL &&
