@@ -18,6 +18,7 @@ typedef struct
   GMainLoop        *loop;
   PhReceiveSession *session;
   GPtrArray        *active;       /* PhTransfer, not finished yet */
+  GPtrArray        *batches;      /* PhBatch, secure, unowned: while they live */
   PhTransfer       *first;        /* with --once: the one transfer we wait for */
   char             *printed_name; /* the name last said to be announced */
   gboolean          warned;       /* said once that it cannot be announced */
@@ -26,8 +27,19 @@ typedef struct
   int               exit_code;
   int               signum;
   guint             grace_id;
+  guint             flush_id;     /* stdout waits for the main loop to go idle */
   PhCliPrompt      *prompt;       /* a pairing asked about on the terminal */
 } ReceiveRun;
+
+static gboolean
+flush_stdout_cb (gpointer user_data)
+{
+  ReceiveRun *run = user_data;
+
+  run->flush_id = 0;
+  fflush (stdout);
+  return G_SOURCE_REMOVE;
+}
 
 static gboolean
 grace_expired_cb (gpointer user_data)
@@ -95,9 +107,11 @@ report_finished (ReceiveRun *run,
         GFile *file = ph_transfer_get_file (transfer);
         g_autofree char *path = file ? g_file_get_path (file) : NULL;
 
-        /* Raw bytes, flushed at once: scripts read this through a pipe. */
+        /* Raw bytes. Scripts read this through a pipe: flushed once
+         * the burst of events is handled, not a write per line. */
         fprintf (stdout, "saved %s\n", path ? path : name);
-        fflush (stdout);
+        if (run->flush_id == 0)
+          run->flush_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, flush_stdout_cb, run, NULL);
       }
       break;
 
@@ -116,6 +130,32 @@ report_finished (ReceiveRun *run,
     }
 }
 
+/* With --once: the first transfer decides the exit status, and ends the run. */
+static void
+first_ended (ReceiveRun *run,
+             PhTransfer *transfer)
+{
+  if (!run->once || transfer != run->first)
+    return;
+
+  run->exit_code = ph_transfer_get_state (transfer) == PH_TRANSFER_DONE
+                   ? PH_CLI_EXIT_OK : PH_CLI_EXIT_FAILED;
+  shut_down (run);
+}
+
+static void
+transfer_ended (ReceiveRun *run,
+                PhTransfer *transfer)
+{
+  g_autoptr(PhTransfer) hold = g_object_ref (transfer);
+
+  report_finished (run, transfer);
+  g_ptr_array_remove (run->active, transfer);
+  first_ended (run, transfer);
+  if (run->stopping && run->active->len == 0)
+    g_main_loop_quit (run->loop);
+}
+
 static void
 transfer_state_cb (PhTransfer *transfer,
                    GParamSpec *pspec,
@@ -125,19 +165,77 @@ transfer_state_cb (PhTransfer *transfer,
     return;
 
   g_signal_handlers_disconnect_by_func (transfer, transfer_state_cb, run);
-  report_finished (run, transfer);
+  transfer_ended (run, transfer);
+}
 
-  if (run->once && transfer == run->first)
-    run->exit_code = ph_transfer_get_state (transfer) == PH_TRANSFER_DONE
-                     ? PH_CLI_EXIT_OK : PH_CLI_EXIT_FAILED;
+/* The secure batch's files, one handler for all of them. */
+static void
+batch_transfer_finished_cb (PhBatch    *batch,
+                            PhTransfer *transfer,
+                            ReceiveRun *run)
+{
+  transfer_ended (run, transfer);
+}
 
-  /* May drop the last reference but one: the emission holds another. */
-  g_ptr_array_remove (run->active, transfer);
+/* A secure batch is said once, as its first file arrives (a file
+ * announced before it comes might never come): the sender's hello
+ * counted its files and bytes. */
+static void
+batch_items_cb (PhBatch    *batch,
+                guint       position,
+                guint       removed,
+                guint       added,
+                ReceiveRun *run)
+{
+  g_autoptr(PhTransfer) first = g_list_model_get_item (G_LIST_MODEL (batch), 0);
+  guint n_files = ph_batch_get_announced_files (batch);
+  g_autofree char *size = NULL;
+  g_autofree char *sender = NULL;
 
-  if (run->once && transfer == run->first)
-    shut_down (run);
-  if (run->stopping && run->active->len == 0)
-    g_main_loop_quit (run->loop);
+  if (first == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (batch, batch_items_cb, run);
+
+  sender = ph_receive_session_describe_sender (run->session, first);
+  if (n_files <= 1)
+    {
+      size = g_format_size (ph_transfer_get_size (first));
+      g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (first), size, sender);
+    }
+  else
+    {
+      size = g_format_size (ph_batch_get_announced_bytes (batch));
+      /* Translators: a count, a size, who sends: "“Study Laptop” (47DE Qpj8 HBSa -_TI, paired)" */
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "Receiving %u file (%s) from %s\n",
+                               "Receiving %u files (%s) from %s\n", n_files),
+                  n_files, size, sender);
+    }
+}
+
+static void
+batch_gone_cb (gpointer  user_data,
+               GObject  *where_it_was)
+{
+  ReceiveRun *run = user_data;
+
+  g_ptr_array_remove_fast (run->batches, where_it_was);
+}
+
+static void
+batch_added_cb (PhReceiveSession *session,
+                PhBatch          *batch,
+                ReceiveRun       *run)
+{
+  /* The original format's connections carry one file each: said per file. */
+  if (ph_batch_get_fingerprint (batch) == NULL)
+    return;
+
+  /* Not held: the session lets a batch go once its connection ended. */
+  g_ptr_array_add (run->batches, batch);
+  g_object_weak_ref (G_OBJECT (batch), batch_gone_cb, run);
+  g_signal_connect (batch, "items-changed", G_CALLBACK (batch_items_cb), run);
+  g_signal_connect (batch, "transfer-finished", G_CALLBACK (batch_transfer_finished_cb), run);
 }
 
 static void
@@ -154,20 +252,32 @@ transfer_added_cb (PhReceiveSession *session,
       ph_receive_session_stop (session);
     }
 
-  if (!ph_transfer_is_finished (transfer))
+  /* In the secure channel every file is in the batch announced before
+   * it (ph-receive-session-secure.c): the batch says it, and its end. */
+  if (ph_transfer_get_peer_fingerprint (transfer) != NULL)
     {
-      g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
-      g_autofree char *sender = ph_receive_session_describe_sender (session, transfer);
-
-      /* Translators: a file name, its size, who sends: "“Study Laptop”
-       * (47DE Qpj8 HBSa -_TI, paired)" or "192.0.2.7:5123 (not encrypted)" */
-      g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (transfer),
-                  size, sender);
+      if (!ph_transfer_is_finished (transfer))
+        g_ptr_array_add (run->active, g_object_ref (transfer));
+      else
+        first_ended (run, transfer);
     }
+  else
+    {
+      if (!ph_transfer_is_finished (transfer))
+        {
+          g_autofree char *size = g_format_size (ph_transfer_get_size (transfer));
+          g_autofree char *sender = ph_receive_session_describe_sender (session, transfer);
 
-  g_ptr_array_add (run->active, g_object_ref (transfer));
-  g_signal_connect (transfer, "notify::state", G_CALLBACK (transfer_state_cb), run);
-  transfer_state_cb (transfer, NULL, run);
+          /* Translators: a file name, its size, who sends: "“Study Laptop”
+           * (47DE Qpj8 HBSa -_TI, paired)" or "192.0.2.7:5123 (not encrypted)" */
+          g_printerr (_("Receiving “%s” (%s) from %s\n"), ph_transfer_get_name (transfer),
+                      size, sender);
+        }
+
+      g_ptr_array_add (run->active, g_object_ref (transfer));
+      g_signal_connect (transfer, "notify::state", G_CALLBACK (transfer_state_cb), run);
+      transfer_state_cb (transfer, NULL, run);
+    }
 
   /* Arrived while shutting down: it must not outlive us. */
   if (run->stopping && !ph_transfer_is_finished (transfer))
@@ -318,6 +428,7 @@ ph_cli_receive (int    argc,
   g_autoptr(PhReceiveSession) session = NULL;
   g_autoptr(GFile) directory = NULL;
   g_autoptr(GPtrArray) active = NULL;
+  g_autoptr(GPtrArray) batches = NULL;
   g_autofree char *directory_path = NULL;
   PhCliSignals signals = { 0 };
   ReceiveRun run = { 0 };
@@ -382,8 +493,11 @@ ph_cli_receive (int    argc,
   run.loop = loop;
   run.session = session;
   run.active = active;
+  batches = g_ptr_array_new ();
+  run.batches = batches;
   run.once = once;
 
+  g_signal_connect (session, "batch-added", G_CALLBACK (batch_added_cb), &run);
   g_signal_connect (session, "transfer-added", G_CALLBACK (transfer_added_cb), &run);
   g_signal_connect (session, "connection-failed", G_CALLBACK (connection_failed_cb), &run);
   g_signal_connect (session, "leftovers-removed", G_CALLBACK (leftovers_removed_cb), &run);
@@ -436,12 +550,19 @@ ph_cli_receive (int    argc,
 
   ph_cli_signals_unwatch (&signals);
   g_clear_handle_id (&run.grace_id, g_source_remove);
+  g_clear_handle_id (&run.flush_id, g_source_remove);
+  fflush (stdout);
   g_signal_handlers_disconnect_by_data (session, &run);
   ph_receive_session_stop (session);
   g_free (run.printed_name);
   g_clear_pointer (&run.prompt, ph_cli_prompt_free);
   for (guint i = 0; i < active->len; i++)
     g_signal_handlers_disconnect_by_data (g_ptr_array_index (active, i), &run);
+  for (guint i = 0; i < batches->len; i++)
+    {
+      g_object_weak_unref (g_ptr_array_index (batches, i), batch_gone_cb, &run);
+      g_signal_handlers_disconnect_by_data (g_ptr_array_index (batches, i), &run);
+    }
 
   /* Senders met are remembered (the app shares the list). */
   if (ph_receive_session_get_devices (session) != NULL &&

@@ -243,6 +243,8 @@ class SecureCli(SecureTestCase):
         self.assertRegex(err.splitlines()[0], r'^encrypted, to 127\.0\.0\.1:\d+ \(a first contact')
         self.assertEqual(read(one), read(os.path.join(self.dst, 'one.txt')))
         receiver.wait_line('stdout', r'^saved .*one\.txt$')
+        # A batch of one file is said by its name, and who sends it.
+        receiver.wait_line('stderr', r'^Receiving “one\.txt” \(300\.0\xa0kB\) from “.*” \(' + FINGERPRINT + r'\)$')
         # Each remembers the other's key.
         self.assertIn('ReceiverAddress=127.0.0.1:{0}'.format(port), self.alice.devices)
         self.assertIn('State=known', self.bob.devices)
@@ -281,6 +283,11 @@ class SecureCli(SecureTestCase):
                              read(os.path.join(self.dst, os.path.relpath(
                                  next(n for n in names if n.endswith(name)), '.'))))
         receiver.wait_line('stdout', r'^saved ', count=1000)
+        # Said once for the batch, as the sender's hello counted it; not
+        # a line per file.
+        receiving = [l for l in receiver.text('stderr').splitlines() if l.startswith('Receiving')]
+        self.assertEqual(len(receiving), 1, receiving[:3])
+        self.assertRegex(receiving[0], r'^Receiving 1000 files \(1\.2\xa0MB\) from “.*” \(' + FINGERPRINT + r'\)$')
 
     def test_verbose_window(self):
         # send --verbose tells the secure channel's window of files ahead

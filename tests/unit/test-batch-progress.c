@@ -99,6 +99,103 @@ test_time_left (void)
   g_assert_cmpint (seen.seconds_left, ==, 0);
 }
 
+static void
+finished_cb (PhBatch    *batch,
+             PhTransfer *transfer,
+             guint      *n_finished)
+{
+  g_assert_true (ph_transfer_is_finished (transfer));
+  (*n_finished)++;
+}
+
+static void
+flush_batches (void)
+{
+  iterate_for (300);
+}
+
+/* The counts a batch keeps follow its transfers, whether it hears of
+ * them by the transfer's watch (the first batch to hold one) or by
+ * signals (any other); letting go of a batch leaves the transfer whole. */
+static void
+test_counts_incoming (void)
+{
+  PhBatch *first = ph_batch_new (PH_TRANSFER_RECEIVE, "127.0.0.1:9", NULL);
+  g_autoptr(PhBatch) second = ph_batch_new (PH_TRANSFER_RECEIVE, "127.0.0.1:9", NULL);
+  PhTransfer *transfer = ph_transfer_new_incoming ("127.0.0.1:9", "a.bin", 10);
+  GValue direction = G_VALUE_INIT;
+
+  g_value_init (&direction, PH_TYPE_TRANSFER_DIRECTION);
+  g_object_get_property (G_OBJECT (transfer), "direction", &direction);
+  g_assert_cmpint (g_value_get_enum (&direction), ==, PH_TRANSFER_RECEIVE);
+  g_assert_cmpint (ph_transfer_get_direction (transfer), ==, PH_TRANSFER_RECEIVE);
+
+  guint n_first = 0, n_second = 0, n_late = 0;
+  PhTransfer *ended = ph_transfer_new_incoming ("127.0.0.1:9", "b.bin", 10);
+  g_autoptr(PhBatch) late = ph_batch_new (PH_TRANSFER_RECEIVE, "127.0.0.1:9", NULL);
+
+  g_signal_connect (first, "transfer-finished", G_CALLBACK (finished_cb), &n_first);
+  g_signal_connect (second, "transfer-finished", G_CALLBACK (finished_cb), &n_second);
+  ph_batch_add (first, transfer);
+  ph_batch_add (second, transfer);
+  ph_transfer_set_size (transfer, 20);
+  ph_transfer_set_state (transfer, PH_TRANSFER_RECEIVING);
+  flush_batches ();
+  for (guint i = 0; i < 2; i++)
+    {
+      PhBatch *batch = i == 0 ? first : second;
+
+      g_assert_cmpint (ph_batch_get_total_size (batch), ==, 20);
+      g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_RECEIVING);
+    }
+
+  g_assert_cmpuint (n_first + n_second, ==, 0);
+
+  g_assert_finalize_object (first);
+  ph_transfer_set_bytes_done (transfer, 20);
+  ph_transfer_set_state (transfer, PH_TRANSFER_DONE);
+  ph_transfer_set_state (transfer, PH_TRANSFER_FAILED);
+  flush_batches ();
+  g_assert_cmpuint (n_second, ==, 1);
+
+  /* Added once it ended: said as it is added. */
+  ph_transfer_set_state (ended, PH_TRANSFER_DONE);
+  g_signal_connect (late, "transfer-finished", G_CALLBACK (finished_cb), &n_late);
+  ph_batch_add (late, ended);
+  g_assert_cmpuint (n_late, ==, 1);
+  g_assert_finalize_object (g_steal_pointer (&late));
+  g_assert_finalize_object (ended);
+  g_assert_cmpuint (ph_batch_get_n_done (second), ==, 1);
+  g_assert_cmpint (ph_batch_get_bytes_done (second), ==, 20);
+  g_assert_true (ph_batch_is_finished (second));
+  g_assert_cmpint (ph_transfer_get_seconds_left (transfer), ==, 0);
+
+  g_assert_finalize_object (g_steal_pointer (&second));
+  g_assert_finalize_object (transfer);
+}
+
+/* A transfer cancelled before anyone asked for its cancellable gives
+ * a cancelled one; asked for first, the same one is cancelled. */
+static void
+test_cancellable (void)
+{
+  PhTransfer *early = ph_transfer_new_incoming ("127.0.0.1:9", "a.bin", 10);
+  PhTransfer *late = ph_transfer_new_incoming ("127.0.0.1:9", "b.bin", 10);
+  GCancellable *cancellable = ph_transfer_get_cancellable (late);
+
+  ph_transfer_cancel (early);
+  g_assert_true (g_cancellable_is_cancelled (ph_transfer_get_cancellable (early)));
+  g_assert_true (ph_transfer_get_cancellable (early) == ph_transfer_get_cancellable (early));
+
+  g_assert_false (g_cancellable_is_cancelled (cancellable));
+  ph_transfer_cancel (late);
+  g_assert_true (ph_transfer_get_cancellable (late) == cancellable);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+
+  g_assert_finalize_object (early);
+  g_assert_finalize_object (late);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -106,6 +203,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/posthouse/batch/time-left", test_time_left);
+  g_test_add_func ("/posthouse/batch/counts-incoming", test_counts_incoming);
+  g_test_add_func ("/posthouse/transfer/cancellable", test_cancellable);
 
   return g_test_run ();
 }

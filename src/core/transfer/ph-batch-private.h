@@ -36,6 +36,7 @@ typedef struct
   gboolean         declined;
   gboolean         active;
   guint            active_index;   /* where in batch->active, while active */
+  gboolean         connected;      /* signal handlers: the transfer had a watch */
 } Entry;
 
 /* The values last notified, to notify only what changed. */
@@ -131,6 +132,7 @@ extern GParamSpec *ph_batch_properties[N_PROPS];
 
 enum {
   SIGNAL_CHANGED,
+  SIGNAL_TRANSFER_FINISHED,
   N_SIGNALS
 };
 

@@ -262,6 +262,14 @@ ph_batch_class_init (PhBatchClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
+  /* As each transfer ends, once and before its "notify::state"
+   * handlers: one handler for a batch of 100,000 files. */
+  ph_batch_signals[SIGNAL_TRANSFER_FINISHED] =
+    g_signal_new ("transfer-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, PH_TYPE_TRANSFER);
 }
 
 static void

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
 #define TICK_MSEC     100
 #define SPEED_SAMPLES 11   /* a one-second sliding window */
 
+typedef struct _PhTicker PhTicker;
+
 struct _PhTransfer
 {
   GObject              parent_instance;
@@ -41,12 +43,16 @@ struct _PhTransfer
 
   GMainContext        *context;
   GCancellable        *cancellable;
-  GSource             *tick_source;
+  PhTicker            *ticker;          /* while data moves (ph-transfer-progress.c) */
+  guint                tick_index;      /* its place in the ticker's list */
 
   PhRate               rate;
 
   PhTransferDecisionFunc decision_func;
   gpointer               decision_data;
+
+  PhTransferWatchFunc  watch_func;      /* its batch, told before any handler */
+  gpointer             watch_data;
 };
 
 enum {

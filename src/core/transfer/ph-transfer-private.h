@@ -11,6 +11,16 @@ typedef void (*PhTransferDecisionFunc) (PhTransfer *transfer,
                                         gboolean    accepted,
                                         gpointer    user_data);
 
+/* What changed, for the one watch a transfer has (its batch's). */
+typedef enum {
+  PH_TRANSFER_WATCH_STATE,
+  PH_TRANSFER_WATCH_SIZE,
+} PhTransferWatchKind;
+
+typedef void (*PhTransferWatchFunc) (PhTransfer          *transfer,
+                                     PhTransferWatchKind  kind,
+                                     gpointer             user_data);
+
 /* What a state means, for the transfer and its batch alike. */
 static inline gboolean
 ph_transfer_state_is_final (PhTransferState state)
@@ -61,5 +71,10 @@ void        ph_transfer_fail           (PhTransfer     *self,
 void        ph_transfer_set_decision_func (PhTransfer             *self,
                                            PhTransferDecisionFunc  func,
                                            gpointer                user_data);
+gboolean    ph_transfer_set_watch      (PhTransfer          *self,
+                                        PhTransferWatchFunc  func,
+                                        gpointer             user_data);
+void        ph_transfer_clear_watch    (PhTransfer          *self,
+                                        gpointer             user_data);
 
 G_END_DECLS

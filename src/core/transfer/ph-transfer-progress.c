@@ -8,12 +8,18 @@
 
 #define properties ph_transfer_properties
 
+/* All the figures are set before any is notified, without a freeze
+ * (it costs more than the emissions): a handler sees them together. */
 static void
-update_estimates (PhTransfer *self,
-                  gint64      bytes)
+flush_progress (PhTransfer *self)
 {
+  gint64 bytes = ph_transfer_get_bytes_done (self);
   double speed = 0;
   gint64 seconds_left = -1;
+  gboolean bytes_changed, speed_changed, left_changed;
+
+  if (ph_transfer_state_moves_data (self->state))
+    ph_rate_add_sample (&self->rate, g_get_monotonic_time (), bytes);
 
   if (ph_transfer_state_is_final (self->state))
     {
@@ -27,63 +33,123 @@ update_estimates (PhTransfer *self,
       seconds_left = ph_rate_get_seconds_left (&self->rate, self->size, bytes);
     }
 
-  if (speed != self->speed)
-    {
-      self->speed = speed;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
-    }
-  if (seconds_left != self->seconds_left)
-    {
-      self->seconds_left = seconds_left;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
-    }
+  bytes_changed = bytes != self->notified_bytes;
+  speed_changed = speed != self->speed;
+  left_changed = seconds_left != self->seconds_left;
+  self->notified_bytes = bytes;
+  self->speed = speed;
+  self->seconds_left = seconds_left;
+
+  if (bytes_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_DONE]);
+  if (speed_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
+  if (left_changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECONDS_LEFT]);
 }
 
-static void
-flush_progress (PhTransfer *self)
+/* One timer per main context ticks all its transfers that move data:
+ * a file of a few KiB starts and ends between two ticks, and a source
+ * made, attached and destroyed for each cost more than the file's
+ * notifications. It goes at the first tick with nothing to tick. */
+struct _PhTicker
 {
-  gint64 bytes = ph_transfer_get_bytes_done (self);
+  GMainContext *context;
+  GSource      *source;
+  GPtrArray    *transfers;   /* PhTransfer, unowned; each knows its index */
+};
 
-  if (ph_transfer_state_moves_data (self->state))
-    ph_rate_add_sample (&self->rate, g_get_monotonic_time (), bytes);
-
-  g_object_freeze_notify (G_OBJECT (self));
-  if (bytes != self->notified_bytes)
-    {
-      self->notified_bytes = bytes;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_DONE]);
-    }
-  update_estimates (self, bytes);
-  g_object_thaw_notify (G_OBJECT (self));
-}
+static GMutex tickers_lock;
+static GSList *tickers;      /* PhTicker; one per context in use */
 
 static gboolean
-tick_cb (gpointer user_data)
+ticker_cb (gpointer user_data)
 {
-  flush_progress (PH_TRANSFER (user_data));
+  PhTicker *ticker = user_data;
+  g_autoptr(GPtrArray) moving = NULL;
+
+  g_mutex_lock (&tickers_lock);
+  if (ticker->transfers->len == 0)
+    {
+      tickers = g_slist_remove (tickers, ticker);
+      g_mutex_unlock (&tickers_lock);
+      g_source_unref (ticker->source);
+      g_ptr_array_unref (ticker->transfers);
+      g_main_context_unref (ticker->context);
+      g_free (ticker);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Held: a handler may stop any of them, or drop the last reference. */
+  moving = g_ptr_array_new_full (ticker->transfers->len, g_object_unref);
+  for (guint i = 0; i < ticker->transfers->len; i++)
+    g_ptr_array_add (moving, g_object_ref (g_ptr_array_index (ticker->transfers, i)));
+  g_mutex_unlock (&tickers_lock);
+
+  for (guint i = 0; i < moving->len; i++)
+    {
+      PhTransfer *transfer = g_ptr_array_index (moving, i);
+
+      if (g_atomic_pointer_get (&transfer->ticker) == ticker)
+        flush_progress (transfer);
+    }
+
   return G_SOURCE_CONTINUE;
 }
 
 void
 ph_transfer_stop_ticking (PhTransfer *self)
 {
-  if (self->tick_source)
-    {
-      g_source_destroy (self->tick_source);
-      g_clear_pointer (&self->tick_source, g_source_unref);
-    }
+  PhTicker *ticker;
+  guint index;
+
+  if (g_atomic_pointer_get (&self->ticker) == NULL)
+    return;
+
+  g_mutex_lock (&tickers_lock);
+  ticker = self->ticker;
+  index = self->tick_index;
+  g_assert (index < ticker->transfers->len && g_ptr_array_index (ticker->transfers, index) == self);
+  g_ptr_array_remove_index_fast (ticker->transfers, index);
+  if (index < ticker->transfers->len)
+    ((PhTransfer *) g_ptr_array_index (ticker->transfers, index))->tick_index = index;
+  g_atomic_pointer_set (&self->ticker, NULL);
+  g_mutex_unlock (&tickers_lock);
 }
 
 static void
 start_ticking (PhTransfer *self)
 {
-  if (self->tick_source)
+  PhTicker *ticker = NULL;
+  GSource *source = NULL;
+
+  if (g_atomic_pointer_get (&self->ticker) != NULL)
     return;
 
-  self->tick_source = g_timeout_source_new (TICK_MSEC);
-  g_source_set_static_name (self->tick_source, "[posthouse] transfer progress");
-  g_source_set_callback (self->tick_source, tick_cb, self, NULL);
-  g_source_attach (self->tick_source, self->context);
+  g_mutex_lock (&tickers_lock);
+  for (GSList *l = tickers; l != NULL && ticker == NULL; l = l->next)
+    if (((PhTicker *) l->data)->context == self->context)
+      ticker = l->data;
+  if (ticker == NULL)
+    {
+      ticker = g_new0 (PhTicker, 1);
+      ticker->context = g_main_context_ref (self->context);
+      ticker->transfers = g_ptr_array_new ();
+      ticker->source = g_timeout_source_new (TICK_MSEC);
+      g_source_set_static_name (ticker->source, "[posthouse] transfer progress");
+      g_source_set_callback (ticker->source, ticker_cb, ticker, NULL);
+      tickers = g_slist_prepend (tickers, ticker);
+      source = ticker->source;
+    }
+  self->tick_index = ticker->transfers->len;
+  g_ptr_array_add (ticker->transfers, self);
+  g_atomic_pointer_set (&self->ticker, ticker);
+  g_mutex_unlock (&tickers_lock);
+
+  /* Outside the lock: attaching takes the context's. Nothing frees the
+   * ticker before its source runs. */
+  if (source != NULL)
+    g_source_attach (source, self->context);
 }
 
 void
@@ -106,8 +172,6 @@ ph_transfer_set_state (PhTransfer      *self,
   if (self->state == state || ph_transfer_state_is_final (self->state))
     return;
 
-  g_object_freeze_notify (G_OBJECT (self));
-
   self->state = state;
   if (ph_transfer_state_moves_data (state))
     {
@@ -118,6 +182,9 @@ ph_transfer_set_state (PhTransfer      *self,
   else
     ph_transfer_stop_ticking (self);
 
+  /* The last progress is said before the state: whoever sees the
+   * end sees final figures. No freeze for a lone notification (it
+   * costs more than the emission, 100,000 times). */
   if (ph_transfer_state_is_final (state))
     {
       self->decision_func = NULL;
@@ -125,8 +192,9 @@ ph_transfer_set_state (PhTransfer      *self,
       flush_progress (self);
     }
 
+  if (self->watch_func != NULL)
+    self->watch_func (self, PH_TRANSFER_WATCH_STATE, self->watch_data);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-  g_object_thaw_notify (G_OBJECT (self));
 }
 
 void
@@ -139,7 +207,49 @@ ph_transfer_set_size (PhTransfer *self,
     return;
 
   self->size = size;
+  if (self->watch_func != NULL)
+    self->watch_func (self, PH_TRANSFER_WATCH_SIZE, self->watch_data);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
+}
+
+/**
+ * ph_transfer_set_watch:
+ *
+ * Gives the transfer's batch what "notify::state" and "notify::size"
+ * would, called first and without a signal handler's cost (a secure
+ * connection brings 100,000 files into one batch). One watch per
+ * transfer, on its context.
+ *
+ * Returns: %FALSE if it has one already (then connect to the signals)
+ */
+gboolean
+ph_transfer_set_watch (PhTransfer          *self,
+                       PhTransferWatchFunc  func,
+                       gpointer             user_data)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (self->watch_func != NULL)
+    return FALSE;
+
+  self->watch_func = func;
+  self->watch_data = user_data;
+  return TRUE;
+}
+
+/* Removes the watch ph_transfer_set_watch() set with @user_data. */
+void
+ph_transfer_clear_watch (PhTransfer *self,
+                         gpointer    user_data)
+{
+  g_return_if_fail (PH_IS_TRANSFER (self));
+
+  if (self->watch_data != user_data)
+    return;
+
+  self->watch_func = NULL;
+  self->watch_data = NULL;
 }
 
 void
