@@ -19,6 +19,8 @@ typedef struct
   PhFolderWalk *walk;
   GCancellable *cancellable;
   PhProgress   *progress;     /* NULL when stderr is not a terminal */
+  guint         notify_id;    /* what each transfer is watched by, parsed once */
+  GQuark        notify_detail;
   GQueue        shown;        /* started transfers, oldest first: the bar shows the head */
   guint         n_total;
   guint         n_ended;
@@ -192,11 +194,10 @@ transfer_made_cb (PhSendList *list,
   watch = g_new0 (Watch, 1);
   watch->run = run;
   watch->position = position;
-  /* Without a bar only the state is read: the other notifications of
-   * 100,000 files then cost no call here. */
-  g_signal_connect_data (transfer, run->progress != NULL ? "notify" : "notify::state",
-                         G_CALLBACK (transfer_notify_cb), watch,
-                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  g_signal_connect_closure_by_id (transfer, run->notify_id, run->notify_detail,
+                                  g_cclosure_new (G_CALLBACK (transfer_notify_cb), watch,
+                                                  (GClosureNotify) (void (*) (void)) g_free),
+                                  FALSE);
 }
 
 /* --verbose: how many files the engine keeps in flight, and why. */
@@ -448,9 +449,13 @@ ph_cli_send (int    argc,
     ph_send_queue_set_connections (queue, (guint) g_ascii_strtoull (g_getenv ("PH_SECURE_CONNECTIONS"),
                                                                     NULL, 10));
 
-  /* Before the first transfer is made: how each is watched depends on it. */
+  /* Before the first transfer is made: how each is watched depends on
+   * it. Without a bar only the state is read: the other notifications
+   * of 100,000 files then cost no call here. */
   if (isatty (STDERR_FILENO))
     run.progress = ph_progress_new (STDERR_FILENO);
+  g_signal_parse_name (run.progress != NULL ? "notify" : "notify::state", PH_TYPE_TRANSFER,
+                       &run.notify_id, &run.notify_detail, TRUE);
 
   transfers = ph_send_plan_get_transfers (plan);
   g_signal_connect (transfers, "transfer-made", G_CALLBACK (transfer_made_cb), &run);
