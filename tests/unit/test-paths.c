@@ -149,6 +149,18 @@ test_folder_path (void)
   g_assert_null (d);
   g_assert_null (e);
   g_assert_null (f);
+
+  /* Separators at the ends are trimmed, as g_build_path() does; a
+   * path that ends in one is still no file's. */
+  {
+    g_autofree char *g = ph_naming_folder_path ("Holiday", "/map.png");
+    g_autofree char *h = ph_naming_folder_path ("", "map.png");
+    g_autofree char *i = ph_naming_folder_path ("Holiday", "Day 1/");
+
+    g_assert_cmpstr (g, ==, "Holiday/map.png");
+    g_assert_cmpstr (h, ==, "map.png");
+    g_assert_null (i);
+  }
 }
 
 /* A batch sends a folder's files under their paths, and a retry keeps

@@ -222,7 +222,9 @@ read_local (PhWalkPending  *dir,
             GCancellable   *cancellable,
             GError        **error)
 {
+  g_autoptr(GString) child = g_string_new (path);
   DIR *stream = NULL;
+  gsize dir_len;
   int fd;
 
   fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
@@ -236,6 +238,12 @@ read_local (PhWalkPending  *dir,
                  unreadable (G_IO_ERROR, g_io_error_from_errno (errsv), g_strerror (errsv)));
       return TRUE;
     }
+
+  /* Each child's path is built here: g_file_get_child() would build it
+   * again with g_build_filename(), a cost per file. */
+  if (child->len == 0 || child->str[child->len - 1] != '/')
+    g_string_append_c (child, '/');
+  dir_len = child->len;
 
   for (;;)
     {
@@ -284,7 +292,9 @@ read_local (PhWalkPending  *dir,
           /* Otherwise the engine says what is wrong when it opens it. */
         }
 
-      add_child (given, found, pending, type, g_file_get_child (dir->dir, entry->d_name),
+      g_string_truncate (child, dir_len);
+      g_string_append (child, entry->d_name);
+      add_child (given, found, pending, type, g_file_new_for_path (child->str),
                  below_of (dir, entry->d_name), size, first);
     }
 

@@ -423,7 +423,13 @@ ph_naming_folder_path (const char *top_name,
   if (below == NULL || top_name == NULL || g_str_equal (top_name, "/"))
     return NULL;
 
-  joined = g_build_path ("/", top_name, below, NULL);
+  /* g_build_path() trims separators; a sender asks this once per file,
+   * so only names that have some to trim go through it. */
+  if (*top_name != '\0' && strchr (top_name, '/') == NULL &&
+      *below != '\0' && *below != '/' && !g_str_has_suffix (below, "/"))
+    joined = g_strconcat (top_name, "/", below, NULL);
+  else
+    joined = g_build_path ("/", top_name, below, NULL);
   path = g_utf8_make_valid (joined, -1);
   if (!ph_naming_path_is_valid (path))
     g_clear_pointer (&path, g_free);
