@@ -19,6 +19,8 @@ typedef struct
   PhFolderWalk *walk;
   GCancellable *cancellable;
   PhProgress   *progress;     /* NULL when stderr is not a terminal */
+  guint         notify_id;    /* what each transfer is watched by, parsed once */
+  GQuark        notify_detail;
   GQueue        shown;        /* started transfers, oldest first: the bar shows the head */
   guint         n_total;
   guint         n_ended;
@@ -35,7 +37,9 @@ typedef struct
 {
   SendRun *run;
   guint    position;
-  GList   *shown;     /* its link in run->shown once started: no search per change */
+  GList   *shown;     /* its link in run->shown once started, with a bar: no search per change */
+  gboolean started;
+  gboolean ended;     /* still connected, ignored: a disconnect costs a search per file */
 } Watch;
 
 static void
@@ -86,19 +90,22 @@ say_failure (SendRun    *run,
     run->n_reason_hidden++;
 }
 
-/* @shown: its link in run->shown, or NULL when it never started */
+/* @shown: its link in run->shown, or NULL when it never started or
+ * there is no bar */
 static void
 transfer_ended (SendRun    *run,
                 PhTransfer *transfer,
                 guint       position,
+                gboolean    started,
                 GList      *shown)
 {
-  g_autofree char *label = ph_folder_walk_dup_label (run->walk, position);
   const GError *error = ph_transfer_get_error (transfer);
-  gboolean started = shown != NULL;
 
-  if (started)
-    g_queue_delete_link (&run->shown, shown);
+  if (shown != NULL)
+    {
+      g_queue_delete_link (&run->shown, shown);
+      g_object_unref (transfer);
+    }
 
   run->n_ended++;
 
@@ -112,6 +119,9 @@ transfer_ended (SendRun    *run,
     }
   else
     {
+      /* Named only when it failed: a label per file is work nobody reads. */
+      g_autofree char *label = ph_folder_walk_dup_label (run->walk, position);
+
       run->failed = TRUE;
       run->n_failed++;
       if (run->progress != NULL)
@@ -126,8 +136,6 @@ transfer_ended (SendRun    *run,
         say_failure (run, label, error->message);
     }
 
-  if (started)
-    g_object_unref (transfer);
   redraw (run);
 }
 
@@ -137,19 +145,23 @@ transfer_notify_cb (PhTransfer *transfer,
                     Watch      *watch)
 {
   SendRun *run = watch->run;
-  guint position = watch->position;
-  GList *shown = watch->shown;
+
+  if (watch->ended)
+    return;
 
   if (ph_transfer_is_finished (transfer))
     {
-      g_signal_handlers_disconnect_by_data (transfer, watch);
-      transfer_ended (run, transfer, position, shown);
+      watch->ended = TRUE;
+      transfer_ended (run, transfer, watch->position, watch->started, g_steal_pointer (&watch->shown));
       return;
     }
 
   /* A batch of 100,000 files starts them all at once: no search here. */
-  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED && shown == NULL)
+  if (ph_transfer_get_state (transfer) != PH_TRANSFER_QUEUED && !watch->started)
     {
+      watch->started = TRUE;
+      if (run->progress == NULL)
+        return;
       g_queue_push_tail (&run->shown, g_object_ref (transfer));
       watch->shown = g_queue_peek_tail_link (&run->shown);
       if (run->shown.length == 1)
@@ -175,15 +187,17 @@ transfer_made_cb (PhSendList *list,
 
   if (ph_transfer_is_finished (transfer))
     {
-      transfer_ended (run, transfer, position, NULL);
+      transfer_ended (run, transfer, position, FALSE, NULL);
       return;
     }
 
   watch = g_new0 (Watch, 1);
   watch->run = run;
   watch->position = position;
-  g_signal_connect_data (transfer, "notify", G_CALLBACK (transfer_notify_cb), watch,
-                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  g_signal_connect_closure_by_id (transfer, run->notify_id, run->notify_detail,
+                                  g_cclosure_new (G_CALLBACK (transfer_notify_cb), watch,
+                                                  (GClosureNotify) (void (*) (void)) g_free),
+                                  FALSE);
 }
 
 /* --verbose: how many files the engine keeps in flight, and why. */
@@ -435,6 +449,14 @@ ph_cli_send (int    argc,
     ph_send_queue_set_connections (queue, (guint) g_ascii_strtoull (g_getenv ("PH_SECURE_CONNECTIONS"),
                                                                     NULL, 10));
 
+  /* Before the first transfer is made: how each is watched depends on
+   * it. Without a bar only the state is read: the other notifications
+   * of 100,000 files then cost no call here. */
+  if (isatty (STDERR_FILENO))
+    run.progress = ph_progress_new (STDERR_FILENO);
+  g_signal_parse_name (run.progress != NULL ? "notify" : "notify::state", PH_TYPE_TRANSFER,
+                       &run.notify_id, &run.notify_detail, TRUE);
+
   transfers = ph_send_plan_get_transfers (plan);
   g_signal_connect (transfers, "transfer-made", G_CALLBACK (transfer_made_cb), &run);
   run.n_total = g_list_model_get_n_items (G_LIST_MODEL (transfers));
@@ -451,9 +473,6 @@ ph_cli_send (int    argc,
         how = ph_destination_describe (destination);
         g_printerr ("%s\n", how);
       }
-
-  if (isatty (STDERR_FILENO))
-    run.progress = ph_progress_new (STDERR_FILENO);
 
   ph_send_queue_send_async (queue, destination, G_LIST_MODEL (transfers),
                             parallel > 0 ? (guint) parallel : 0, cancellable, sent_cb, &run);

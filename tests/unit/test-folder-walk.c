@@ -3,6 +3,8 @@
  * of their paths, and what cannot be sent named with the reason. */
 #include "config.h"
 
+#include <errno.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,6 +110,18 @@ test_deep (void)
   }
   last_label = ph_folder_walk_dup_label (walk, n - 1);
   g_assert_cmpstr (last_label, ==, "top/f00-2.txt");
+  /* Where each file was, for a receiver that flattens them. */
+  {
+    g_autoptr(GString) deepest = g_string_new ("Deep");
+    g_autofree char *folder = NULL;
+    g_autofree char *top_folder = ph_folder_walk_dup_folder (walk, n - 1);
+
+    for (guint level = 0; level + 1 < DEPTH; level++)
+      g_string_append_printf (deepest, "/d%02u", level);
+    folder = ph_folder_walk_dup_folder (walk, 0);
+    g_assert_cmpstr (folder, ==, deepest->str);
+    g_assert_cmpstr (top_folder, ==, "Deep");
+  }
   first_path = ph_folder_walk_dup_path (walk, n - 1);
   g_assert_cmpstr (first_path, ==, "Deep/f00-2.txt");
   deepest_path = ph_folder_walk_dup_path (walk, 0);
@@ -214,6 +228,34 @@ test_given (void)
   ph_test_rm_rf (root);
 }
 
+/* A folder mounted inside itself is read once, not forever (root
+ * only: a bind mount). */
+static void
+test_bind_mount (void)
+{
+  g_autofree char *root = ph_test_make_tmp_dir ("posthouse-walk-XXXXXX");
+  g_autofree char *top = g_build_filename (root, "Top", NULL);
+  g_autofree char *loop = g_build_filename (top, "inner", "loop", NULL);
+  g_autofree char *file = g_build_filename (top, "a.txt", NULL);
+  g_autoptr(PhFolderWalk) walk = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (loop, 0700), ==, 0);
+  write_file (file, 3);
+  if (mount (top, loop, "none", MS_BIND, NULL) != 0)
+    {
+      g_test_skip_printf ("cannot bind-mount (%s): needs root", g_strerror (errno));
+      ph_test_rm_rf (root);
+      return;
+    }
+
+  walk = walk_one (top);
+  g_assert_cmpuint (ph_folder_walk_get_n_files (walk), ==, 1);
+  g_assert_cmpint (ph_folder_walk_get_size (walk, 0), ==, 3);
+
+  g_assert_cmpint (umount2 (loop, MNT_DETACH), ==, 0);
+  ph_test_rm_rf (root);
+}
+
 static void
 test_cancelled (void)
 {
@@ -237,6 +279,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/folder-walk/deep", test_deep);
   g_test_add_func ("/posthouse/folder-walk/not-sendable", test_not_sendable);
   g_test_add_func ("/posthouse/folder-walk/given", test_given);
+  g_test_add_func ("/posthouse/folder-walk/bind-mount", test_bind_mount);
   g_test_add_func ("/posthouse/folder-walk/cancelled", test_cancelled);
 
   return g_test_run ();

@@ -122,6 +122,45 @@ test_sending_side (void)
   g_assert_false (ph_naming_path_is_valid ("a/"));
   g_assert_false (ph_naming_path_is_valid ("bad\xff"));
   g_assert_false (ph_naming_path_is_valid (long_name));
+  g_assert_false (ph_naming_path_is_valid ("."));
+  g_assert_false (ph_naming_path_is_valid (".."));
+  g_assert_false (ph_naming_path_is_valid ("a/."));
+  g_assert_false (ph_naming_path_is_valid ("a/.."));
+  g_assert_false (ph_naming_path_is_valid ("/"));
+  g_assert_true (ph_naming_path_is_valid (".b/..c/...d/e."));
+}
+
+/* The same path from the parts a walk knows: the folder's base name
+ * and the path below it. */
+static void
+test_folder_path (void)
+{
+  g_autofree char *long_name = g_strnfill (130, 'x');
+  g_autofree char *a = ph_naming_folder_path ("Holiday", "Day 1/beach.jpg");
+  g_autofree char *b = ph_naming_folder_path ("Holiday", "caf\xe9.txt");
+  g_autofree char *c = ph_naming_folder_path ("Holiday", long_name);
+  g_autofree char *d = ph_naming_folder_path ("Holiday", NULL);
+  g_autofree char *e = ph_naming_folder_path ("/", "etc/hostname");
+  g_autofree char *f = ph_naming_folder_path (NULL, "a.txt");
+
+  g_assert_cmpstr (a, ==, "Holiday/Day 1/beach.jpg");
+  g_assert_cmpstr (b, ==, "Holiday/caf\xef\xbf\xbd.txt");
+  g_assert_null (c);
+  g_assert_null (d);
+  g_assert_null (e);
+  g_assert_null (f);
+
+  /* Separators at the ends are trimmed, as g_build_path() does; a
+   * path that ends in one is still no file's. */
+  {
+    g_autofree char *g = ph_naming_folder_path ("Holiday", "/map.png");
+    g_autofree char *h = ph_naming_folder_path ("", "map.png");
+    g_autofree char *i = ph_naming_folder_path ("Holiday", "Day 1/");
+
+    g_assert_cmpstr (g, ==, "Holiday/map.png");
+    g_assert_cmpstr (h, ==, "map.png");
+    g_assert_null (i);
+  }
 }
 
 /* A batch sends a folder's files under their paths, and a retry keeps
@@ -169,6 +208,7 @@ main (int   argc,
   g_test_add_func ("/posthouse/naming/path/wire-quirks", test_wire_quirks);
   g_test_add_func ("/posthouse/naming/path/flat-agrees", test_flat_agrees);
   g_test_add_func ("/posthouse/naming/path/sending-side", test_sending_side);
+  g_test_add_func ("/posthouse/naming/path/folder-path", test_folder_path);
   g_test_add_func ("/posthouse/naming/path/batch", test_batch_keeps_paths);
 
   return g_test_run ();

@@ -6,16 +6,16 @@
  * bind mount of its own parent) only once. */
 #include "config.h"
 
-#include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "ph-error.h"
 #include "ph-folder-walk.h"
+#include "ph-folder-walk-private.h"
 #include "ph-naming.h"
 
-#define ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_NAME "," \
-                   G_FILE_ATTRIBUTE_STANDARD_TYPE "," \
+#define ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_TYPE "," \
                    G_FILE_ATTRIBUTE_STANDARD_SIZE "," \
                    G_FILE_ATTRIBUTE_UNIX_DEVICE "," \
                    G_FILE_ATTRIBUTE_UNIX_INODE
@@ -24,17 +24,12 @@ typedef struct
 {
   GFile    *file;
   char     *label;     /* how messages name it */
+  char     *name;      /* its base name, when a folder */
   gboolean  folder;
   guint     n_files;   /* found in it (or not sendable), when a folder */
 } Given;
 
-typedef struct
-{
-  GFile   *file;
-  GError  *problem;    /* why it cannot be sent, or NULL */
-  gint64   size;       /* -1 when unknown */
-  guint    given;      /* the index of what it was found in */
-} Entry;
+typedef PhWalkEntry Entry;
 
 struct _PhFolderWalk
 {
@@ -52,138 +47,19 @@ given_free (Given *given)
 {
   g_object_unref (given->file);
   g_free (given->label);
+  g_free (given->name);
   g_free (given);
 }
 
-static void
-entry_clear (Entry *entry)
-{
-  g_clear_object (&entry->file);
-  g_clear_error (&entry->problem);
-}
-
-/* An entry found below a folder, with the key it is sorted by. */
-typedef struct
-{
-  char  *key;
-  Entry  entry;
-} Found;
-
-static void
-found_clear (Found *found)
-{
-  g_free (found->key);
-  entry_clear (&found->entry);
-}
-
+/* By path below the folder: the order of their full paths. */
 static int
-compare_found (gconstpointer a,
-               gconstpointer b)
+compare_entries (gconstpointer a,
+                 gconstpointer b)
 {
-  return strcmp (((const Found *) a)->key, ((const Found *) b)->key);
-}
+  const char *below_a = ((const Entry *) a)->below;
+  const char *below_b = ((const Entry *) b)->below;
 
-static void
-add_found (GArray *found,
-           GFile  *file,
-           guint   given,
-           gint64  size,
-           GError *problem)
-{
-  Found item = { NULL, { g_object_ref (file), problem, size, given } };
-
-  item.key = g_file_get_path (file);
-  if (item.key == NULL)
-    item.key = g_file_get_uri (file);
-  g_array_append_val (found, item);
-}
-
-/* A folder met twice (a bind mount inside itself) is walked once. */
-static gboolean
-first_visit (GHashTable *seen,
-             GFileInfo  *info)
-{
-  char *key;
-
-  if (!g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_INODE))
-    return TRUE;
-
-  key = g_strdup_printf ("%u:%" G_GUINT64_FORMAT,
-                         g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_DEVICE),
-                         g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE));
-  return g_hash_table_add (seen, key);
-}
-
-static GError *
-unreadable (const GError *error)
-{
-  /* Translators: %s says why (from the system) */
-  return g_error_new (error->domain, error->code, _("Not sent: this folder could not be read: %s"),
-                      error->message);
-}
-
-/* Reads the folder @dir into @found, adding the folders in it to
- * @pending. Returns FALSE only when cancelled. */
-static gboolean
-read_folder (GFile         *dir,
-             guint          given,
-             GArray        *found,
-             GPtrArray     *pending,
-             GHashTable    *seen,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  children = g_file_enumerate_children (dir, ATTRIBUTES, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                        cancellable, &local_error);
-  for (;;)
-    {
-      GFileInfo *info = NULL;
-      GFile *child = NULL;
-
-      if (children == NULL || !g_file_enumerator_iterate (children, &info, &child, cancellable, &local_error))
-        {
-          if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          add_found (found, dir, given, -1, unreadable (local_error));
-          return TRUE;
-        }
-      if (info == NULL)
-        return TRUE;
-
-      switch (g_file_info_get_file_type (info))
-        {
-        case G_FILE_TYPE_REGULAR:
-          add_found (found, child, given, g_file_info_get_size (info), NULL);
-          break;
-
-        case G_FILE_TYPE_DIRECTORY:
-          if (first_visit (seen, info))
-            g_ptr_array_add (pending, g_object_ref (child));
-          break;
-
-        case G_FILE_TYPE_SYMBOLIC_LINK:
-          add_found (found, child, given, -1,
-                     g_error_new_literal (PH_ERROR, PH_ERROR_NOT_REGULAR,
-                                          _("Not sent: a symbolic link (links inside a folder are not followed)")));
-          break;
-
-        case G_FILE_TYPE_UNKNOWN:
-        case G_FILE_TYPE_SPECIAL:
-        case G_FILE_TYPE_SHORTCUT:
-        case G_FILE_TYPE_MOUNTABLE:
-        default:
-          add_found (found, child, given, -1,
-                     g_error_new_literal (PH_ERROR, PH_ERROR_NOT_REGULAR,
-                                          _("Not sent: not a regular file (a device, a pipe or a socket)")));
-          break;
-        }
-    }
+  return strcmp (below_a ? below_a : "", below_b ? below_b : "");
 }
 
 /* Every file below the given folder @index, sorted by path. */
@@ -195,32 +71,33 @@ walk_folder (PhFolderWalk  *self,
              GError       **error)
 {
   Given *given = g_ptr_array_index (self->given, index);
-  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func ((GDestroyNotify) ph_walk_pending_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Found));
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Entry));
+  PhWalkPending *top = g_new0 (PhWalkPending, 1);
 
-  g_array_set_clear_func (found, (GDestroyNotify) found_clear);
-  first_visit (seen, top_info);
-  g_ptr_array_add (pending, g_object_ref (given->file));
+  g_array_set_clear_func (found, (GDestroyNotify) ph_walk_entry_clear);
+  if (g_file_info_has_attribute (top_info, G_FILE_ATTRIBUTE_UNIX_INODE))
+    ph_walk_first_visit (seen, g_file_info_get_attribute_uint32 (top_info, G_FILE_ATTRIBUTE_UNIX_DEVICE),
+                         g_file_info_get_attribute_uint64 (top_info, G_FILE_ATTRIBUTE_UNIX_INODE));
+  top->dir = g_object_ref (given->file);
+  g_ptr_array_add (pending, top);
 
   while (pending->len > 0)
     {
-      g_autoptr(GFile) dir = g_ptr_array_steal_index_fast (pending, pending->len - 1);
+      PhWalkPending *dir = g_ptr_array_steal_index_fast (pending, pending->len - 1);
+      gboolean read = ph_walk_read_folder (dir, index, found, pending, seen, cancellable, error);
 
-      if (!read_folder (dir, index, found, pending, seen, cancellable, error))
+      ph_walk_pending_free (dir);
+      if (!read)
         return FALSE;
     }
 
-  g_array_sort (found, compare_found);
-  for (guint i = 0; i < found->len; i++)
-    {
-      Found *item = &g_array_index (found, Found, i);
-
-      g_array_append_val (self->entries, item->entry);
-      item->entry.file = NULL;
-      item->entry.problem = NULL;
-    }
+  g_array_sort (found, compare_entries);
+  g_array_append_vals (self->entries, found->data, found->len);
   given->n_files = found->len;
+  /* Moved, not copied: nothing of them is cleared with @found. */
+  g_array_set_clear_func (found, NULL);
 
   return TRUE;
 }
@@ -254,13 +131,14 @@ ph_folder_walk_run (PhFolderWalk  *self,
       if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
         {
           given->folder = TRUE;
+          given->name = g_file_get_basename (given->file);
           self->n_folders++;
           if (!walk_folder (self, i, info, cancellable, error))
             return FALSE;
         }
       else
         {
-          Entry entry = { g_object_ref (given->file), NULL, info ? g_file_info_get_size (info) : -1, i };
+          Entry entry = { g_object_ref (given->file), NULL, NULL, info ? g_file_info_get_size (info) : -1, i };
 
           g_array_append_val (self->entries, entry);
         }
@@ -457,7 +335,7 @@ ph_folder_walk_dup_path (PhFolderWalk *self,
   if (!GIVEN (self, entry)->folder)
     return NULL;
 
-  return ph_naming_relative_path (GIVEN (self, entry)->file, entry->file);
+  return ph_naming_folder_path (GIVEN (self, entry)->name, entry->below);
 }
 
 /**
@@ -471,10 +349,9 @@ char *
 ph_folder_walk_dup_folder (PhFolderWalk *self,
                            guint         position)
 {
-  g_autoptr(GFile) parent = NULL;
-  g_autofree char *top = NULL;
-  g_autofree char *below = NULL;
+  g_autofree char *folder = NULL;
   g_autofree char *joined = NULL;
+  const char *slash;
   Entry *entry;
 
   g_return_val_if_fail (PH_IS_FOLDER_WALK (self), NULL);
@@ -484,11 +361,12 @@ ph_folder_walk_dup_folder (PhFolderWalk *self,
   if (!GIVEN (self, entry)->folder)
     return NULL;
 
-  top = g_file_get_basename (GIVEN (self, entry)->file);
-  parent = g_file_get_parent (entry->file);
-  below = parent != NULL ? g_file_get_relative_path (GIVEN (self, entry)->file, parent) : NULL;
-  joined = below != NULL ? g_build_path ("/", top, below, NULL) : g_strdup (top);
+  slash = entry->below != NULL ? strrchr (entry->below, '/') : NULL;
+  if (slash == NULL)
+    return g_utf8_make_valid (GIVEN (self, entry)->name, -1);
 
+  folder = g_strndup (entry->below, slash - entry->below);
+  joined = g_build_path ("/", GIVEN (self, entry)->name, folder, NULL);
   return g_utf8_make_valid (joined, -1);
 }
 
@@ -498,19 +376,18 @@ char *
 ph_folder_walk_dup_label (PhFolderWalk *self,
                           guint         position)
 {
-  g_autofree char *below = NULL;
   g_autofree char *display = NULL;
-  Given *given;
+  Entry *entry;
 
   g_return_val_if_fail (PH_IS_FOLDER_WALK (self), NULL);
   g_return_val_if_fail (position < self->entries->len, NULL);
 
-  given = GIVEN (self, ENTRY (self, position));
-  if (!given->folder || (below = g_file_get_relative_path (given->file, ENTRY (self, position)->file)) == NULL)
-    return g_strdup (given->label);
+  entry = ENTRY (self, position);
+  if (!GIVEN (self, entry)->folder || entry->below == NULL)
+    return g_strdup (GIVEN (self, entry)->label);
 
-  display = g_filename_display_name (below);
-  return g_build_filename (given->label, display, NULL);
+  display = g_filename_display_name (entry->below);
+  return g_build_filename (GIVEN (self, entry)->label, display, NULL);
 }
 
 static void
@@ -535,7 +412,7 @@ ph_folder_walk_init (PhFolderWalk *self)
 {
   self->given = g_ptr_array_new_with_free_func ((GDestroyNotify) given_free);
   self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  g_array_set_clear_func (self->entries, (GDestroyNotify) entry_clear);
+  g_array_set_clear_func (self->entries, (GDestroyNotify) ph_walk_entry_clear);
 }
 
 PhFolderWalk *

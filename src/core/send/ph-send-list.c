@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "ph-send-list.h"
+#include "ph-send-marshal.h"
 #include "ph-transfer-private.h"
 
 struct _PhSendList
@@ -51,8 +52,10 @@ ph_send_list_get_item (GListModel *model,
    * fit the header); to any other, its base name. */
   if (self->keeps_folders)
     path = ph_folder_walk_dup_path (self->walk, position);
-  transfer = ph_transfer_new_outgoing_path (ph_folder_walk_get_file (self->walk, position),
-                                            self->address, path);
+  transfer = ph_transfer_new_outgoing (ph_folder_walk_get_file (self->walk, position), self->address);
+  /* Checked already (ph_naming_folder_path()): not again per file. */
+  if (path != NULL)
+    ph_transfer_set_name (transfer, path);
   /* Sent by its base name: where it was is still worth showing. */
   if (path == NULL)
     {
@@ -194,7 +197,10 @@ ph_send_list_class_init (PhSendListClass *klass)
 
   signals[TRANSFER_MADE] =
     g_signal_new ("transfer-made", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PH_TYPE_TRANSFER, G_TYPE_UINT);
+                  0, NULL, NULL, ph_send_marshal_VOID__OBJECT_UINT,
+                  G_TYPE_NONE, 2, PH_TYPE_TRANSFER, G_TYPE_UINT);
+  g_signal_set_va_marshaller (signals[TRANSFER_MADE], G_TYPE_FROM_CLASS (klass),
+                              ph_send_marshal_VOID__OBJECT_UINTv);
 }
 
 static void

@@ -352,19 +352,24 @@ ph_naming_budget (gsize       name_max,
 gboolean
 ph_naming_path_is_valid (const char *path)
 {
-  g_auto(GStrv) components = NULL;
+  gsize len;
 
-  if (path == NULL || *path == '\0' || strlen (path) > PH_WIRE_NAME_SIZE ||
-      !g_utf8_validate (path, -1, NULL))
+  if (path == NULL || *path == '\0' || (len = strlen (path)) > PH_WIRE_NAME_SIZE ||
+      !g_utf8_validate_len (path, len, NULL))
     return FALSE;
 
-  components = g_strsplit (path, "/", -1);
-  for (guint i = 0; components[i] != NULL; i++)
-    if (*components[i] == '\0' || g_str_equal (components[i], ".") ||
-        g_str_equal (components[i], ".."))
-      return FALSE;
+  /* Each component, in place: a sender asks this once per file. */
+  for (const char *start = path;;)
+    {
+      const char *end = strchr (start, '/');
+      gsize n = end != NULL ? (gsize) (end - start) : strlen (start);
 
-  return TRUE;
+      if (n == 0 || (n == 1 && start[0] == '.') || (n == 2 && start[0] == '.' && start[1] == '.'))
+        return FALSE;
+      if (end == NULL)
+        return TRUE;
+      start = end + 1;
+    }
 }
 
 /**
@@ -387,18 +392,44 @@ ph_naming_relative_path (GFile *top,
 {
   g_autofree char *below = NULL;
   g_autofree char *top_name = NULL;
-  g_autofree char *joined = NULL;
-  char *path;
 
   g_return_val_if_fail (G_IS_FILE (top), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
   below = g_file_get_relative_path (top, file);
   top_name = g_file_get_basename (top);
+
+  return ph_naming_folder_path (top_name, below);
+}
+
+/**
+ * ph_naming_folder_path:
+ * @top_name: (nullable): the base name of a folder being sent
+ * @below: (nullable): the path of a file below it, in the file
+ *   system's encoding
+ *
+ * ph_naming_relative_path() from its parts, for a walk that knows them.
+ *
+ * Returns: (transfer full) (nullable): the path, or %NULL when either
+ *   is missing or the path does not fit the header
+ */
+char *
+ph_naming_folder_path (const char *top_name,
+                       const char *below)
+{
+  g_autofree char *joined = NULL;
+  char *path;
+
   if (below == NULL || top_name == NULL || g_str_equal (top_name, "/"))
     return NULL;
 
-  joined = g_build_path ("/", top_name, below, NULL);
+  /* g_build_path() trims separators; a sender asks this once per file,
+   * so only names that have some to trim go through it. */
+  if (*top_name != '\0' && strchr (top_name, '/') == NULL &&
+      *below != '\0' && *below != '/' && !g_str_has_suffix (below, "/"))
+    joined = g_strconcat (top_name, "/", below, NULL);
+  else
+    joined = g_build_path ("/", top_name, below, NULL);
   path = g_utf8_make_valid (joined, -1);
   if (!ph_naming_path_is_valid (path))
     g_clear_pointer (&path, g_free);

@@ -35,6 +35,8 @@ char  *ph_naming_truncate (const char   *name,
 gboolean ph_naming_path_is_valid (const char       *path);
 char  *ph_naming_relative_path (GFile             *top,
                                 GFile             *file);
+char  *ph_naming_folder_path   (const char       *top_name,
+                                const char       *below);
 gsize  ph_naming_budget    (gsize                 name_max,
                             const char           *prefix);
 
