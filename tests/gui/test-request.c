@@ -16,7 +16,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -638,20 +637,11 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *data_home = ph_test_make_tmp_dir ("posthouse-gui-data-XXXXXX");
-  const char *localedir = g_getenv ("PH_TEST_LOCALEDIR");
+  /* LANGUAGE=zh_CN shows the Chinese request. */
+  g_autofree char *data_home = trust_init (&argc, &argv);
   int ret;
 
-  /* This app's identity and list, in a tree of their own. */
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  /* The build's catalogues: LANGUAGE=zh_CN shows the Chinese request. */
-  setlocale (LC_ALL, "");
-  if (localedir != NULL)
-    bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
   chinese = g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "zh");
-  gui_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/posthouse/gui/request/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

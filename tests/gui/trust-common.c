@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What the GUI tests of trust share: keys, windows found, screenshots. */
+/* What the GUI tests of trust share: keys, windows found, screenshots,
+ * an app whose list of devices is emptied after each case. */
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
+
+#include <glib/gi18n.h>
 
 #include "trust-common.h"
 
@@ -433,4 +437,49 @@ gboolean
 trust_row_has_menu (gpointer row)
 {
   return ph_nearby_row_get_menu (row) != NULL;
+}
+
+void
+trust_fixture_set_up (TrustFixture  *fixture,
+                      gconstpointer  data)
+{
+  fixture->app = gui_app_new ();
+  fixture->window = gui_app_window (fixture->app);
+}
+
+void
+trust_fixture_tear_down (TrustFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
+
+  gui_app_free (fixture->app);
+  /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
+  ph_test_rm_rf (list_dir);
+}
+
+PhDevices *
+trust_fixture_devices (TrustFixture *fixture)
+{
+  return ph_application_get_devices (fixture->app);
+}
+
+char *
+trust_init (int    *argc,
+            char ***argv)
+{
+  char *data_home = ph_test_make_tmp_dir ("posthouse-gui-data-XXXXXX");
+  const char *localedir = g_getenv ("PH_TEST_LOCALEDIR");
+
+  /* This app's identity and list, in a tree of their own. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  /* The build's catalogues, for LANGUAGE=zh_CN. */
+  setlocale (LC_ALL, "");
+  if (localedir != NULL)
+    bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gui_init (argc, argv);
+
+  return data_home;
 }

@@ -27,6 +27,24 @@ void         trust_wait_row        (PhNearbyRow *row,
                                     const char  *what);
 gboolean     trust_row_has_menu    (gpointer     row);
 
+/* An app and its window; torn down, the list of devices emptied for the
+ * next case (GLib reads XDG_DATA_HOME once). */
+typedef struct
+{
+  PhApplication *app;
+  PhWindow      *window;
+} TrustFixture;
+
+void       trust_fixture_set_up    (TrustFixture  *fixture,
+                                    gconstpointer  data);
+void       trust_fixture_tear_down (TrustFixture  *fixture,
+                                    gconstpointer  data);
+PhDevices *trust_fixture_devices   (TrustFixture  *fixture);
+/* gui_init() with XDG_DATA_HOME a new folder (returned, to remove after
+ * the run) and the build's catalogues ($PH_TEST_LOCALEDIR) bound. */
+char      *trust_init              (int           *argc,
+                                    char        ***argv);
+
 /* Another Posthouse on loopback that can be asked to pair: a receiver
  * with its own key and list, whose person answers what it is told. */
 typedef struct
