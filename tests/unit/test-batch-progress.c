@@ -175,7 +175,8 @@ test_counts_incoming (void)
 }
 
 /* A transfer cancelled before anyone asked for its cancellable gives
- * a cancelled one; asked for first, the same one is cancelled. */
+ * a cancelled one; asked for first, the same one is cancelled; a peek
+ * never makes one. */
 static void
 test_cancellable (void)
 {
@@ -183,7 +184,13 @@ test_cancellable (void)
   PhTransfer *late = ph_transfer_new_incoming ("127.0.0.1:9", "b.bin", 10);
   GCancellable *cancellable = ph_transfer_get_cancellable (late);
 
+  /* Peeking makes none: a worker checks each write without one per file. */
+  g_assert_null (ph_transfer_peek_cancellable (early));
+  g_assert_true (ph_transfer_peek_cancellable (late) == cancellable);
+
   ph_transfer_cancel (early);
+  g_assert_nonnull (ph_transfer_peek_cancellable (early));
+  g_assert_true (g_cancellable_is_cancelled (ph_transfer_peek_cancellable (early)));
   g_assert_true (g_cancellable_is_cancelled (ph_transfer_get_cancellable (early)));
   g_assert_true (ph_transfer_get_cancellable (early) == ph_transfer_get_cancellable (early));
 

@@ -127,10 +127,11 @@ sink_write (gpointer       data,
 {
   Incoming *in = file;
   PhTransfer *transfer = g_atomic_pointer_get (&in->transfer);
+  GCancellable *cancellable = transfer != NULL ? ph_transfer_peek_cancellable (transfer) : NULL;
 
-  /* Cancelled here: its receipt says so, the rest of it is skipped. */
-  if (transfer != NULL &&
-      g_cancellable_set_error_if_cancelled (ph_transfer_get_cancellable (transfer), error))
+  /* Cancelled here: its receipt says so, the rest of it is skipped.
+   * Peeked: a cancellable made per file would cost more than the file. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
   if (!ph_secure_file_write (in->file, bytes, len, error))

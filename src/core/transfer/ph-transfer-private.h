@@ -45,6 +45,11 @@ ph_transfer_state_moves_data (PhTransferState state)
   return state == PH_TRANSFER_SENDING || state == PH_TRANSFER_RECEIVING;
 }
 
+/* The transfer's cancellable if anyone made it yet, else NULL (then
+ * nobody cancelled it): lets a worker check per write without making
+ * one per file. Any thread. */
+GCancellable *ph_transfer_peek_cancellable (PhTransfer *self);
+
 /* Engine-side mutators. set_bytes_done may be called from a worker
  * thread; the others only from the transfer's main context. */
 PhTransfer *ph_transfer_new_incoming   (const char     *peer,

@@ -408,6 +408,14 @@ ph_transfer_get_cancellable (PhTransfer *self)
   return cancellable;
 }
 
+GCancellable *
+ph_transfer_peek_cancellable (PhTransfer *self)
+{
+  g_return_val_if_fail (PH_IS_TRANSFER (self), NULL);
+
+  return g_atomic_pointer_get (&self->cancellable);
+}
+
 /* Cancels whatever the transfer is doing; it ends CANCELLED once the
  * engine has cleaned up (at once for an outgoing one not yet sent). */
 void
