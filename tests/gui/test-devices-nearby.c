@@ -188,20 +188,6 @@ test_nearby_new_key (Fixture       *fixture,
   trust_wait_row (nearby_row (fixture, "Desk"), -1, NULL, NULL, "Desk's row, the old key forgotten");
 }
 
-static void
-drop_on_row (PhNearbyRow *row,
-             GFile       *file)
-{
-  GValue value = G_VALUE_INIT;
-  gboolean handled = FALSE;
-
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
-  g_signal_emit_by_name (ph_nearby_row_get_drop_target (row), "drop", &value, 10.0, 10.0, &handled);
-  g_value_unset (&value);
-  g_assert_true (handled);
-}
-
 /* Files dropped on a row are refused where choosing that row is, with
  * the same words: the row stands for the receiver it shows (its name,
  * its announced identity), not for its address alone. A receiver
@@ -270,9 +256,9 @@ test_nearby_drop_refused (Fixture       *fixture,
   }
 
   /* Dropped on the row: refused, as sending by its name is. */
-  drop_on_row (row, file);
+  trust_drop_on_row (row, file);
   gui_wait_toast (fixture->window, downgrade, "the refusal of a drop without encryption");
-  drop_on_row (desk_row, file);
+  trust_drop_on_row (desk_row, file);
   gui_wait_toast (fixture->window, new_key, "the refusal of a drop to a new key");
 
   /* Chosen: the same refusal at once, and Send to is left as it was
@@ -300,7 +286,7 @@ test_nearby_drop_refused (Fixture       *fixture,
   ph_devices_forget (devices, study);
   trust_wait_row (row, -1, NULL, NULL, "the warning gone, the key forgotten");
   g_assert_null (ph_nearby_row_get_menu (row));
-  drop_on_row (row, file);
+  trust_drop_on_row (row, file);
   gui_wait_until (gui_first_finished, fixture->app, "the drop once the key is forgotten");
   g_assert_cmpuint (gui_count_files (study_dir), ==, 1);
 
@@ -405,7 +391,7 @@ test_nearby_same_name_refused (Fixture       *fixture,
 
       /* Dropped on: the same refusal. */
       ph_window_show_toast (fixture->window, "(before dropping)");
-      drop_on_row (rows[i], file);
+      trust_drop_on_row (rows[i], file);
       gui_wait_toast (fixture->window, downgrade, "the refusal of a drop on a row of a shared name");
     }
 

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "gui-common.h"
+#include "trust-common.h"
 #include "ph-browser-private.h"
 #include "ph-nearby-list.h"
 
@@ -211,20 +212,6 @@ wait_batch (Fixture    *fixture,
   return gui_batch_at (fixture->app, 0);
 }
 
-static void
-drop_on_row (PhNearbyRow *row,
-             GFile       *file)
-{
-  GValue value = G_VALUE_INIT;
-  gboolean handled = FALSE;
-
-  g_value_init (&value, GDK_TYPE_FILE_LIST);
-  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
-  g_signal_emit_by_name (ph_nearby_row_get_drop_target (row), "drop", &value, 10.0, 10.0, &handled);
-  g_value_unset (&value);
-  g_assert_true (handled);
-}
-
 /* Without a system bus, the list says why it is empty. */
 static void
 test_unavailable (Fixture       *fixture,
@@ -384,7 +371,7 @@ test_drop_on_row (Fixture       *fixture,
   announce_both (fixture);
   ph_panel_set_destination (panel, "192.0.2.7");
 
-  drop_on_row (row_at (fixture, 0), file);
+  trust_drop_on_row (row_at (fixture, 0), file);
   wait_batch (fixture, 1, "the batch to the nearby row");
   g_assert_cmpint (ph_batch_get_state (gui_batch_at (fixture->app, 0)), ==, PH_TRANSFER_DONE);
   g_assert_cmpstr (ph_batch_get_peer (gui_batch_at (fixture->app, 0)), ==, fixture->alice);
@@ -399,7 +386,7 @@ test_drop_on_row (Fixture       *fixture,
   assert_recent (fixture, 0, "Alice’s Laptop", fixture->alice);
 
   /* Bob's name goes into a menu: its "_" is not a mnemonic. */
-  drop_on_row (row_at (fixture, 1), file);
+  trust_drop_on_row (row_at (fixture, 1), file);
   wait_batch (fixture, 2, "the batch to Bob");
   assert_recent (fixture, 0, "Bob <b>&</b> my__pc", fixture->bob);
   assert_recent (fixture, 1, "Alice’s Laptop", fixture->alice);
@@ -455,7 +442,7 @@ test_folders (Fixture       *fixture,
   b = gui_make_file (top, "map.png", 2000);
   announce_both (fixture);
 
-  drop_on_row (row_at (fixture, 0), folder);
+  trust_drop_on_row (row_at (fixture, 0), folder);
   batch = wait_batch (fixture, 1, "the folder to Alice");
   g_assert_cmpint (ph_batch_get_state (batch), ==, PH_TRANSFER_DONE);
   g_assert_false (ph_batch_get_flattened (batch));

@@ -433,6 +433,21 @@ trust_wait_row (PhNearbyRow *row,
   gui_wait_until (row_in_state, &state, what);
 }
 
+/* Drops @file on @row as a person dragging it there would. */
+void
+trust_drop_on_row (PhNearbyRow *row,
+                   GFile       *file)
+{
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&file, 1));
+  g_signal_emit_by_name (ph_nearby_row_get_drop_target (row), "drop", &value, 10.0, 10.0, &handled);
+  g_value_unset (&value);
+  g_assert_true (handled);
+}
+
 gboolean
 trust_row_has_menu (gpointer row)
 {

@@ -26,6 +26,8 @@ void         trust_wait_row        (PhNearbyRow *row,
                                     const char  *subtitle,
                                     const char  *what);
 gboolean     trust_row_has_menu    (gpointer     row);
+void         trust_drop_on_row     (PhNearbyRow *row,
+                                    GFile       *file);
 
 /* An app and its window; torn down, the list of devices emptied for the
  * next case (GLib reads XDG_DATA_HOME once). */
