@@ -12,6 +12,7 @@
 import copy
 import os
 import queue
+import random
 import re
 import shutil
 import signal
@@ -398,6 +399,27 @@ class SecureCli(SecureTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(os.listdir(self.dst), ['one.txt'])
         del py
+
+    def test_no_plain_race(self):
+        # The first byte decides, even when it comes a moment after the
+        # connection: the receiver once looked (nothing yet), then read
+        # what arrived in between as a header, and saved it (1 in about
+        # 1,000 such connections got past --no-plain).
+        receiver, port = self.receive('--no-plain')
+        rng = random.Random(21)
+        for i in range(1000):
+            with socket.create_connection(('127.0.0.1', port)) as c:
+                until = time.perf_counter() + rng.random() * 0.002
+                while time.perf_counter() < until:
+                    pass
+                try:
+                    c.sendall(b'f%04d' % i + bytes(123) + struct.pack('<q', 1) + b'x')
+                    c.shutdown(socket.SHUT_WR)
+                    c.recv(1)
+                except OSError:
+                    pass
+        receiver.wait_line('stderr', r'not encrypted', count=1000)
+        self.assertEqual(os.listdir(self.dst), [])
 
     def test_wrong_key(self):
         # Alice knows Bob's key; someone else answers at Bob's address.

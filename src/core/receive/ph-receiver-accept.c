@@ -159,6 +159,11 @@ pending_read (Pending *p)
                                                     p->peer));
           return FALSE;
         }
+      /* Nothing yet: decide when the first byte comes. Reading on would
+       * take bytes that arrive in between without looking at them, and
+       * let the original format past --no-plain. */
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return TRUE;
     }
 
   for (;;)
