@@ -86,11 +86,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
-
-  gui_app_free (f->app);
-  /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
-  ph_test_rm_rf (list_dir);
+  trust_app_free (f->app);
   ph_receiver_stop (f->shed);
   ph_receiver_stop (f->desk);
   ph_receive_session_stop (f->study);
@@ -104,25 +100,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->shed_dir);
   g_free (f->desk_dir);
   g_free (f->study_dir);
-}
-
-/* @fingerprint: (nullable): its key (tls=1 fp=), or the original format only */
-static void
-announce (Fixture    *f,
-          const char *name,
-          const char *id,
-          guint       port,
-          const char *fingerprint)
-{
-  g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
-  g_autofree char *fp_pair = fingerprint ? g_strconcat ("fp=", fingerprint, NULL) : NULL;
-  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=0", fp_pair ? "tls=1" : NULL, fp_pair, NULL };
-  PhAnnouncement announcement = {
-    .instance = id, .name = name, .host_name = "localhost.local", .txt = txt,
-    .host = "127.0.0.1", .port = (guint16) port, .local = TRUE,
-  };
-
-  ph_browser_resolved (ph_application_get_browser (f->app), &announcement);
 }
 
 static const char *
@@ -220,8 +197,8 @@ test_dialog_drop_on_row (Fixture       *f,
   PhNearbyRow *row;
   PhBatch *batch;
 
-  announce (f, "Garden Shed", SHED_ID, ph_receiver_get_port (f->shed), NULL);
-  announce (f, "Desk", DESK_ID, ph_receiver_get_port (f->desk), NULL);
+  trust_announce (f->app, SHED_ID, "Garden Shed", SHED_ID, ph_receiver_get_port (f->shed), FALSE, NULL);
+  trust_announce (f->app, DESK_ID, "Desk", DESK_ID, ph_receiver_get_port (f->desk), FALSE, NULL);
   gui_iterate (50);
 
   ph_window_send_files (f->window, &asked, 1);
@@ -266,8 +243,8 @@ test_dialog_drop_refused_and_elsewhere (Fixture       *f,
 
   ph_devices_record_seen (devices, paired, "Desk", "192.168.7.3", NULL, NULL);
   ph_devices_pair (devices, paired, "Desk");
-  announce (f, "Garden Shed", SHED_ID, ph_receiver_get_port (f->shed), NULL);
-  announce (f, "Desk", DESK_ID, ph_receiver_get_port (f->desk), NULL);
+  trust_announce (f->app, SHED_ID, "Garden Shed", SHED_ID, ph_receiver_get_port (f->shed), FALSE, NULL);
+  trust_announce (f->app, DESK_ID, "Desk", DESK_ID, ph_receiver_get_port (f->desk), FALSE, NULL);
   gui_iterate (50);
 
   ph_window_send_files (f->window, &asked, 1);
@@ -333,8 +310,9 @@ test_pair_offered (Fixture       *f,
   g_autofree char *shed_key = trust_key ("the shed, encrypted");
   PhNearbyRow *row;
 
-  announce (f, "Garden Shed", SHED_ID, ph_receiver_get_port (f->shed), NULL);
-  announce (f, "Study Laptop", STUDY_ID, ph_receive_session_get_bound_port (f->study), study_key (f));
+  trust_announce (f->app, SHED_ID, "Garden Shed", SHED_ID, ph_receiver_get_port (f->shed), FALSE, NULL);
+  trust_announce (f->app, STUDY_ID, "Study Laptop", STUDY_ID,
+                  ph_receive_session_get_bound_port (f->study), FALSE, study_key (f));
   gui_wait_until (both_listed_study_pairs, list, "both rows, Pair… on Study Laptop's");
 
   /* Without a key: no menu, and its lock says why. */
@@ -423,8 +401,9 @@ test_complete_shared_name (Fixture       *f,
 
   ph_devices_record_seen (devices, study_key (f), "Study Laptop", "127.0.0.1", NULL, STUDY_ID);
   ph_devices_pair (devices, study_key (f), "Study Laptop");
-  announce (f, "Study Laptop", STUDY_ID, ph_receive_session_get_bound_port (f->study), study_key (f));
-  announce (f, "Study Laptop", POSER_ID, ph_receiver_get_port (f->shed), NULL);
+  trust_announce (f->app, STUDY_ID, "Study Laptop", STUDY_ID,
+                  ph_receive_session_get_bound_port (f->study), FALSE, study_key (f));
+  trust_announce (f->app, POSER_ID, "Study Laptop", POSER_ID, ph_receiver_get_port (f->shed), FALSE, NULL);
   gui_wait_until (window_mapped, f->window, "the window");
   gui_iterate (50);
 

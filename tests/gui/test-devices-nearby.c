@@ -20,28 +20,6 @@
 
 typedef TrustFixture Fixture;
 
-/* @fingerprint: (nullable): its key (tls=1 fp=), or the original format only */
-static void
-announce (Fixture    *fixture,
-          const char *instance,
-          const char *name,
-          const char *id,
-          guint16     port,
-          const char *fingerprint)
-{
-  g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
-  g_autofree char *fp_pair = fingerprint ? g_strconcat ("fp=", fingerprint, NULL) : NULL;
-  const char *txt[] = { "txtvers=1", id_pair, "ask=0", "paths=1", fp_pair ? "tls=1" : NULL, fp_pair, NULL };
-
-  /* Receivers of this computer, as its own daemon announces them. */
-  PhAnnouncement announcement = {
-    .instance = instance, .name = name, .host_name = "localhost.local", .txt = txt,
-    .host = "127.0.0.1", .port = port, .local = TRUE,
-  };
-
-  ph_browser_resolved (ph_application_get_browser (fixture->app), &announcement);
-}
-
 static PhNearbyRow *
 nearby_row (Fixture    *fixture,
             const char *name)
@@ -94,8 +72,8 @@ test_nearby_paired (Fixture       *fixture,
   PhNearbyRow *desk_row;
 
   ph_browser_stop (ph_application_get_browser (fixture->app));
-  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, study);
-  announce (fixture, "desk-v4", "Desk", desk_id, 7002, NULL);
+  trust_announce (fixture->app, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, TRUE, study);
+  trust_announce (fixture->app, "desk-v4", "Desk", desk_id, 7002, TRUE, NULL);
   row = trust_wait_nearby_row (fixture->window, "Study Laptop");
   trust_wait_row (row, FALSE, NULL, "127.0.0.1:7001", "Study Laptop's row");
 
@@ -124,7 +102,7 @@ test_nearby_paired (Fixture       *fixture,
   trust_screenshot (GTK_WIDGET (fixture->window), "nearby-not-encrypted.png");
 
   /* Study Laptop announced again, without its key: a paired name. */
-  announce (fixture, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, NULL);
+  trust_announce (fixture->app, "study-v4", "Study Laptop", "cccccccccccccccccccccccccccccccc", 7001, TRUE, NULL);
   trust_wait_row (row, FALSE, study_warning, NULL, "the warning on Study Laptop's row");
 
   /* Forgotten: nothing to warn of, nothing paired. */
@@ -152,7 +130,7 @@ test_nearby_new_key (Fixture       *fixture,
   PhNearbyRow *row;
 
   ph_browser_stop (ph_application_get_browser (fixture->app));
-  announce (fixture, "study-v4", "Study Laptop", study_id, 7001, new_key);
+  trust_announce (fixture->app, "study-v4", "Study Laptop", study_id, 7001, TRUE, new_key);
   row = trust_wait_nearby_row (fixture->window, "Study Laptop");
   trust_wait_row (row, -1, NULL, "127.0.0.1:7001", "Study Laptop's row");
 
@@ -178,7 +156,7 @@ test_nearby_new_key (Fixture       *fixture,
   /* Known (not paired) by its installation id under another key:
    * sending there is refused, so the row warns too. */
   ph_devices_record_seen (devices, desk_old, "Desk", "127.0.0.1", NULL, "dddddddddddddddddddddddddddddddd");
-  announce (fixture, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002, desk_new);
+  trust_announce (fixture->app, "desk-v4", "Desk", "dddddddddddddddddddddddddddddddd", 7002, TRUE, desk_new);
   trust_wait_row (trust_wait_nearby_row (fixture->window, "Desk"), -1, TRUST_SOME_WARNING, NULL, "the warning on Desk's row");
   /* Blocked: a while, and it still warns. */
   ph_devices_block (devices, desk_old, "Desk");
@@ -234,9 +212,10 @@ test_nearby_drop_refused (Fixture       *fixture,
   ph_devices_pair (devices, desk_old, "Desk");
 
   ph_browser_stop (ph_application_get_browser (fixture->app));
-  announce (fixture, "study-v4", "Study Laptop", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", study_port, NULL);
-  announce (fixture, "desk-v4", "Desk", "ffffffffffffffffffffffffffffffff",
-            (guint16) ph_receiver_get_port (desk_receiver), desk_new);
+  trust_announce (fixture->app, "study-v4", "Study Laptop", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+                  study_port, TRUE, NULL);
+  trust_announce (fixture->app, "desk-v4", "Desk", "ffffffffffffffffffffffffffffffff",
+                  ph_receiver_get_port (desk_receiver), TRUE, desk_new);
   row = trust_wait_nearby_row (fixture->window, "Study Laptop");
   desk_row = trust_wait_nearby_row (fixture->window, "Desk");
   trust_wait_row (row, -1, TRUST_SOME_WARNING, NULL, "the warning on Study Laptop's row");
@@ -364,10 +343,10 @@ test_nearby_same_name_refused (Fixture       *fixture,
   ph_devices_pair (devices, study, "Study Laptop");
 
   ph_browser_stop (ph_application_get_browser (fixture->app));
-  announce (fixture, "study-one", "Study Laptop", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
-            (guint16) ph_receiver_get_port (one), NULL);
-  announce (fixture, "study-two", "Study Laptop", "ffffffffffffffffffffffffffffffff",
-            (guint16) ph_receiver_get_port (two), NULL);
+  trust_announce (fixture->app, "study-one", "Study Laptop", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+                  ph_receiver_get_port (one), TRUE, NULL);
+  trust_announce (fixture->app, "study-two", "Study Laptop", "ffffffffffffffffffffffffffffffff",
+                  ph_receiver_get_port (two), TRUE, NULL);
   gui_wait_until (two_rows, list, "both rows of Study Laptop");
   rows[0] = ph_nearby_list_get_row (list, 0);
   rows[1] = ph_nearby_list_get_row (list, 1);

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "gui-common.h"
+#include "trust-common.h"
 #include "ph-browser-private.h"
 #include "ph-nearby-list.h"
 
@@ -49,25 +50,6 @@ start_receiver (const char *dir,
 }
 
 static void
-announce (Fixture    *fixture,
-          const char *name,
-          const char *id,
-          gboolean    paths,
-          PhReceiver *receiver)
-{
-  g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
-  const char *txt[] = { "txtvers=1", id_pair, "ask=0", paths ? "paths=1" : "paths=0", NULL };
-
-  /* Real receivers of this computer, as its own daemon announces them. */
-  PhAnnouncement announcement = {
-    .instance = id, .name = name, .host_name = "localhost.local", .txt = txt,
-    .host = "127.0.0.1", .port = (guint16) ph_receiver_get_port (receiver), .local = TRUE,
-  };
-
-  ph_browser_resolved (ph_application_get_browser (fixture->app), &announcement);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -83,8 +65,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->window = gui_app_window (fixture->app);
   /* Stopped: without a system bus it would look again and forget them. */
   ph_browser_stop (ph_application_get_browser (fixture->app));
-  announce (fixture, "Alice’s Laptop", ALICE, TRUE, fixture->keeps);
-  announce (fixture, "Workshop PC", BOB, FALSE, fixture->flat);
+  trust_announce (fixture->app, ALICE, "Alice’s Laptop", ALICE,
+                  ph_receiver_get_port (fixture->keeps), TRUE, NULL);
+  trust_announce (fixture->app, BOB, "Workshop PC", BOB, ph_receiver_get_port (fixture->flat), FALSE, NULL);
   gui_iterate (50);
 }
 

@@ -37,11 +37,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
-
-  gui_app_free (fixture->app);
-  /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
-  ph_test_rm_rf (list_dir);
+  trust_app_free (fixture->app);
   trust_peer_free (fixture->peer);
   ph_test_rm_rf (fixture->tmp);
   g_free (fixture->tmp);

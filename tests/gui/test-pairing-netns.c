@@ -209,10 +209,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
-
-  gui_app_free (f->app);
-  ph_test_rm_rf (list_dir);
+  trust_app_free (f->app);
   ph_test_rm_rf (f->tmp);
   g_free (f->tmp);
   g_free (f->cli_data);

@@ -82,11 +82,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
-
-  gui_app_free (f->app);
-  /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
-  ph_test_rm_rf (list_dir);
+  trust_app_free (f->app);
   trust_peer_free (f->peer);
   g_clear_object (&f->cli_id);
   ph_test_rm_rf (f->tmp);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ph-browser-private.h"
 #include "trust-common.h"
 
 char *
@@ -463,14 +464,40 @@ trust_fixture_set_up (TrustFixture  *fixture,
 }
 
 void
-trust_fixture_tear_down (TrustFixture  *fixture,
-                         gconstpointer  data)
+trust_announce (PhApplication *app,
+                const char    *instance,
+                const char    *name,
+                const char    *id,
+                guint          port,
+                gboolean       paths,
+                const char    *fingerprint)
+{
+  g_autofree char *id_pair = g_strconcat ("id=", id, NULL);
+  g_autofree char *fp_pair = fingerprint ? g_strconcat ("fp=", fingerprint, NULL) : NULL;
+  const char *txt[] = { "txtvers=1", id_pair, "ask=0", paths ? "paths=1" : "paths=0",
+                        fp_pair ? "tls=1" : NULL, fp_pair, NULL };
+  PhAnnouncement announcement = {
+    .instance = instance, .name = name, .host_name = "localhost.local", .txt = txt,
+    .host = "127.0.0.1", .port = (guint16) port, .local = TRUE,
+  };
+
+  ph_browser_resolved (ph_application_get_browser (app), &announcement);
+}
+
+void
+trust_app_free (PhApplication *app)
 {
   g_autofree char *list_dir = g_build_filename (g_get_user_data_dir (), "posthouse", "devices", NULL);
 
-  gui_app_free (fixture->app);
-  /* The next case starts with an empty list (GLib reads XDG_DATA_HOME once). */
+  gui_app_free (app);
   ph_test_rm_rf (list_dir);
+}
+
+void
+trust_fixture_tear_down (TrustFixture  *fixture,
+                         gconstpointer  data)
+{
+  trust_app_free (fixture->app);
 }
 
 PhDevices *

@@ -37,6 +37,18 @@ typedef struct
   PhWindow      *window;
 } TrustFixture;
 
+/* A receiver of this computer (127.0.0.1) announced as its own mDNS
+ * daemon would; @fingerprint (nullable) adds tls=1 fp=. */
+void       trust_announce          (PhApplication *app,
+                                    const char    *instance,
+                                    const char    *name,
+                                    const char    *id,
+                                    guint          port,
+                                    gboolean       paths,
+                                    const char    *fingerprint);
+/* gui_app_free(), then the list of devices emptied for the next case
+ * (GLib reads XDG_DATA_HOME once). */
+void       trust_app_free          (PhApplication *app);
 void       trust_fixture_set_up    (TrustFixture  *fixture,
                                     gconstpointer  data);
 void       trust_fixture_tear_down (TrustFixture  *fixture,
